@@ -1,0 +1,201 @@
+// The complaint record, split in two (H-D1, R-10): the status record holds what any staff member may
+// see and what the workflow needs; the content record holds the complainant's identity, the description
+// and investigation details, and is read only for the full view.
+import { z } from "zod";
+import { LANGUAGES } from "./config.ts";
+
+export const REFERENCE_REGEX = /^CFM-\d{4}-\d{6}$/;
+export const reference = z.string().regex(REFERENCE_REGEX, "must be a reference CFM-YYYY-NNNNNN");
+
+export const KINDS = ["complaint", "suggestion", "information-request", "positive"] as const; // R-6
+export const CHANNELS = ["email", "letter", "phone", "in-person", "suggestion-box", "hotline", "staff-report"] as const;
+/** T-1: written channels open a case under a written-only procedure (a staff report is the FSEI). */
+export const WRITTEN_CHANNELS: readonly Channel[] = ["email", "letter", "staff-report"];
+export const STATUSES = [
+  "received",
+  "acknowledged",
+  "triage",
+  "assigned",
+  "investigating",
+  "responded",
+  "appeal",
+  "closed",
+] as const;
+export const CLOSURES = ["resolved", "referred", "inadmissible", "no-response", "appeal-decided"] as const;
+export const SEVERITIES = ["high", "medium", "low"] as const;
+export const EVENT_TYPES = [
+  "received",
+  "acknowledged",
+  "triaged",
+  "notified",
+  "assigned",
+  "delegated",
+  "contacted",
+  "progress",
+  "message",
+  "responded",
+  "appeal-filed",
+  "appeal-extended",
+  "appeal-decided",
+  "reminder",
+  "escalated",
+  "closed",
+] as const;
+/** Steps that carry a deadline; `overdue` lists those whose deadline passed while they were open. */
+export const DEADLINE_STEPS = [
+  "acknowledge",
+  "writtenNotice",
+  "triage",
+  "assign",
+  "contact",
+  "respond",
+  "appealWindowEnds",
+  "appealDecision",
+  "closure",
+] as const;
+export const FLAGS = [
+  "suspected-spam",
+  "sender-unverified",
+  "unreadable",
+  "attachment-oversized",
+  "needs-attention",
+  "conflict-of-interest",
+  "late",
+] as const;
+
+export type Kind = (typeof KINDS)[number];
+export type Channel = (typeof CHANNELS)[number];
+export type Status = (typeof STATUSES)[number];
+export type Closure = (typeof CLOSURES)[number];
+export type EventType = (typeof EVENT_TYPES)[number];
+export type DeadlineStep = (typeof DEADLINE_STEPS)[number];
+export type Flag = (typeof FLAGS)[number];
+
+const iso = z.iso.datetime({ offset: true });
+const address = z.email().transform((s) => s.toLowerCase());
+
+export const deadlinesSchema = z.partialRecord(z.enum(DEADLINE_STEPS), iso);
+export type Deadlines = z.infer<typeof deadlinesSchema>;
+
+/** The status record: no personal data about the complainant, no description. */
+export const caseRecordSchema = z.strictObject({
+  reference,
+  sourceId: z.string().min(1).max(512),
+  kind: z.enum(KINDS),
+  status: z.enum(STATUSES),
+  closure: z.enum(CLOSURES).nullable(),
+  channel: z.enum(CHANNELS),
+  language: z.enum(LANGUAGES),
+  anonymous: z.boolean(),
+  /** Whether the complainant can be written to (an email address is known). */
+  reachable: z.boolean(),
+  sensitive: z.boolean(),
+  category: z.string().nullable(),
+  severity: z.enum(SEVERITIES).nullable(),
+  admissible: z.boolean().nullable(),
+  /** Who must act now (the current step's actor). */
+  assignee: address.nullable(),
+  /** H-C1: the responsible person for the case once assigned. */
+  responsible: address.nullable(),
+  receivedAt: iso,
+  deadlines: deadlinesSchema,
+  overdue: z.array(z.enum(DEADLINE_STEPS)),
+  /** Deadlines met or missed once their step completed (for reports, R-11). */
+  met: z.partialRecord(z.enum(DEADLINE_STEPS), z.boolean()),
+  flags: z.array(z.enum(FLAGS)),
+  reminders: z.partialRecord(z.string(), z.number().int().min(0)),
+  appeals: z.number().int().min(0),
+  appealExtensions: z.number().int().min(0),
+  appealOutcome: z.enum(["upheld", "revised"]).nullable(),
+  attachments: z.number().int().min(0),
+  closedAt: iso.nullable(),
+  version: z.number().int().min(1),
+  updatedAt: iso,
+});
+export type CaseRecord = z.infer<typeof caseRecordSchema>;
+
+const person = z.strictObject({
+  name: z.string().max(200).optional(),
+  email: address.optional(),
+  phone: z.string().max(50).optional(),
+  address: z.string().max(500).optional(),
+});
+
+export const attachmentSchema = z.strictObject({
+  key: z.string().min(1),
+  filename: z.string(),
+  contentType: z.string(),
+  size: z.number().int().min(0),
+  oversized: z.boolean(),
+});
+
+/** The content record: everything personal or sensitive (H-D1, T-8, R-10). */
+export const caseContentSchema = z.strictObject({
+  reference,
+  complainant: person.nullable(),
+  /** H-A1: a third party or representative may file for the complainant. */
+  representative: person.extend({ relation: z.string().max(200).optional() }).nullable(),
+  subject: z.string().max(1000),
+  description: z.string().max(200_000),
+  /** T-6: the date of the facts, the service and persons concerned, the complainant's expectations. */
+  factsDate: z.iso.date().nullable(),
+  service: z.string().max(500).nullable(),
+  personsConcerned: z.string().max(2000).nullable(),
+  /** Staff addresses concerned (H-B3 (d) line manager, T-3 notice, T-7 conflict of interest). */
+  concernedStaff: z.array(address),
+  expectations: z.string().max(5000).nullable(),
+  attachments: z.array(attachmentSchema),
+  rawMessageKey: z.string().nullable(),
+  triageReason: z.string().max(5000).nullable(),
+  risks: z.string().max(5000).nullable(),
+  contactNote: z.string().max(5000).nullable(),
+  progress: z.array(z.strictObject({ at: iso, note: z.string().max(5000) })),
+  outcome: z.enum(["founded", "unfounded", "partly-founded"]).nullable(),
+  measures: z.string().max(10_000).nullable(),
+  response: z.string().max(20_000).nullable(),
+  /** T-13: a late response carries the justification of its delay. */
+  lateJustification: z.string().max(5000).nullable(),
+  appealReason: z.string().max(10_000).nullable(),
+  appealReasoning: z.string().max(10_000).nullable(),
+  messages: z.array(z.strictObject({ at: iso, from: z.string().nullable(), text: z.string(), rawMessageKey: z.string() })),
+});
+export type CaseContent = z.infer<typeof caseContentSchema>;
+
+export const timelineEventSchema = z.strictObject({
+  /** Unique per case; a retried handler reuses it, so the event is written once. */
+  id: z.string().min(1).max(200),
+  at: iso,
+  type: z.enum(EVENT_TYPES),
+  actor: z.string().min(1).max(320),
+  /** Non-personal detail: a step name, a role, a category id (never shown for sensitive cases to general staff). */
+  detail: z.string().max(500).optional(),
+});
+export type TimelineEvent = z.infer<typeof timelineEventSchema>;
+
+export function emptyContent(ref: string): CaseContent {
+  return {
+    reference: ref,
+    complainant: null,
+    representative: null,
+    subject: "",
+    description: "",
+    factsDate: null,
+    service: null,
+    personsConcerned: null,
+    concernedStaff: [],
+    expectations: null,
+    attachments: [],
+    rawMessageKey: null,
+    triageReason: null,
+    risks: null,
+    contactNote: null,
+    progress: [],
+    outcome: null,
+    measures: null,
+    response: null,
+    lateJustification: null,
+    appealReason: null,
+    appealReasoning: null,
+    messages: [],
+  };
+}
