@@ -1,0 +1,399 @@
+// Complaint persistence on DynamoDB (table design in table-design.ts).
+// Every state change and its timeline event are written in one transaction, conditioned on the record's
+// version (optimistic locking) and on the event id being new (idempotent retries). References are
+// allocated in the same transaction as the case, so a failed creation never burns a number (no gaps).
+import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  TransactWriteCommand,
+} from "@aws-sdk/lib-dynamodb";
+import type { z } from "zod";
+import {
+  type CaseContent,
+  type CaseRecord,
+  caseContentSchema,
+  caseRecordSchema,
+  type DeadlineStep,
+  type Status,
+  type TimelineEvent,
+  timelineEventSchema,
+} from "../domain/complaint.ts";
+import { formatReference } from "../intake/references.ts";
+import type { IndexName } from "./table-design.ts";
+
+export class StoreValidationError extends Error {
+  override name = "StoreValidationError";
+  constructor(
+    readonly record: string,
+    readonly field: string,
+    detail: string,
+  ) {
+    super(`invalid ${record}: ${field}: ${detail}`);
+  }
+}
+export class VersionConflictError extends Error {
+  override name = "VersionConflictError";
+}
+export class CaseNotFoundError extends Error {
+  override name = "CaseNotFoundError";
+}
+
+const caseKey = (reference: string) => `CASE#${reference}`;
+const INTERNAL = new Set(["pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "gsi3pk", "gsi3sk", "gsi4pk", "gsi4sk"]);
+const MAX_ALLOCATION_ATTEMPTS = 200;
+
+function validate<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new StoreValidationError(what, issue?.path.join(".") || "(root)", issue?.message ?? "invalid");
+  }
+  return result.data;
+}
+
+function strip(item: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(item)) if (!INTERNAL.has(k) && k !== "expiresAt") out[k] = v;
+  return out;
+}
+
+/** The earliest deadline of a step not completed yet: what the byDeadline and byAssignee indexes sort on. */
+export function nextDeadline(record: CaseRecord): string | null {
+  if (record.status === "closed") return null;
+  let next: string | null = null;
+  for (const [step, at] of Object.entries(record.deadlines) as [DeadlineStep, string][]) {
+    if (record.met[step] !== undefined) continue;
+    if (next === null || at < next) next = at;
+  }
+  return next;
+}
+
+function indexAttributes(record: CaseRecord) {
+  const next = nextDeadline(record) ?? "9999";
+  const attributes: Record<string, string> = {
+    gsi1pk: `STATUS#${record.status}`,
+    gsi1sk: `${record.receivedAt}#${record.reference}`,
+    gsi4pk: `RECEIVED#${record.receivedAt.slice(0, 7)}`,
+    gsi4sk: `${record.receivedAt}#${record.reference}`,
+  };
+  if (record.assignee && record.status !== "closed") {
+    attributes.gsi2pk = `ASSIGNEE#${record.assignee}`;
+    attributes.gsi2sk = `${next}#${record.reference}`;
+  }
+  if (record.status !== "closed") {
+    attributes.gsi3pk = "OPEN";
+    attributes.gsi3sk = `${next}#${record.reference}`;
+  }
+  return attributes;
+}
+
+export type NewCase = {
+  sourceId: string;
+  record: Omit<CaseRecord, "reference" | "sourceId" | "version" | "updatedAt">;
+  content: Omit<CaseContent, "reference">;
+  actor: string;
+};
+
+export interface Change {
+  record?: Partial<Omit<CaseRecord, "reference" | "version" | "sourceId">>;
+  content?: Partial<Omit<CaseContent, "reference">>;
+  event: Omit<TimelineEvent, "at"> & { at?: string };
+  /** Epoch seconds after which DynamoDB may delete the case (T-12 retention), set at closure. */
+  expiresAt?: number;
+}
+
+export interface ApplyResult {
+  record: CaseRecord;
+  /** False when the event had already been written (a retried handler): nothing changed. */
+  applied: boolean;
+}
+
+export class ComplaintStore {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    readonly tableName: string,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /** Creates a case once per source id; a second call with the same source id returns the first reference. */
+  async create(input: NewCase): Promise<{ reference: string; created: boolean }> {
+    const existing = await this.referenceForSource(input.sourceId);
+    if (existing) return { reference: existing, created: false };
+    const at = this.now().toISOString();
+    const year = Number(input.record.receivedAt.slice(0, 4));
+    // Validate before any write, with a placeholder reference of the right shape.
+    const probe = formatReference(year, 1);
+    validate(
+      caseRecordSchema,
+      { ...input.record, reference: probe, sourceId: input.sourceId, version: 1, updatedAt: at },
+      "case record",
+    );
+    validate(caseContentSchema, { ...input.content, reference: probe }, "case content");
+    validate(timelineEventSchema, { id: "received", at, type: "received", actor: input.actor }, "timeline event");
+
+    for (let attempt = 0; attempt < MAX_ALLOCATION_ATTEMPTS; attempt++) {
+      const counter = await this.doc.send(
+        new GetCommand({ TableName: this.tableName, Key: { pk: `COUNTER#${year}`, sk: "COUNTER" }, ConsistentRead: true }),
+      );
+      const last = (counter.Item?.value as number | undefined) ?? 0;
+      const reference = formatReference(year, last + 1);
+      const record: CaseRecord = {
+        ...input.record,
+        reference,
+        sourceId: input.sourceId,
+        version: 1,
+        updatedAt: at,
+      };
+      const content: CaseContent = { ...input.content, reference };
+      const event: TimelineEvent = { id: "received", at: input.record.receivedAt, type: "received", actor: input.actor };
+      try {
+        await this.doc.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Update: {
+                  TableName: this.tableName,
+                  Key: { pk: `COUNTER#${year}`, sk: "COUNTER" },
+                  UpdateExpression: "SET #v = :next",
+                  ConditionExpression: last === 0 ? "attribute_not_exists(#v)" : "#v = :last",
+                  ExpressionAttributeNames: { "#v": "value" },
+                  ExpressionAttributeValues: last === 0 ? { ":next": last + 1 } : { ":next": last + 1, ":last": last },
+                },
+              },
+              {
+                Put: {
+                  TableName: this.tableName,
+                  Item: { pk: `SOURCE#${input.sourceId}`, sk: "SOURCE", reference, at },
+                  ConditionExpression: "attribute_not_exists(pk)",
+                },
+              },
+              {
+                Put: {
+                  TableName: this.tableName,
+                  Item: { pk: caseKey(reference), sk: "STATUS", ...record, ...indexAttributes(record) },
+                  ConditionExpression: "attribute_not_exists(pk)",
+                },
+              },
+              { Put: { TableName: this.tableName, Item: { pk: caseKey(reference), sk: "CONTENT", ...content } } },
+              { Put: { TableName: this.tableName, Item: { pk: caseKey(reference), sk: `EVENT#${event.id}`, ...event } } },
+            ],
+          }),
+        );
+        return { reference, created: true };
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        const reasons = error.CancellationReasons ?? [];
+        if (reasons[1]?.Code === "ConditionalCheckFailed") {
+          const winner = await this.referenceForSource(input.sourceId);
+          if (winner) return { reference: winner, created: false };
+        }
+        // Another writer took this number (or a transaction conflict): back off with jitter and retry.
+        await new Promise((r) => setTimeout(r, Math.random() * Math.min(200, 5 * 2 ** Math.min(attempt, 6))));
+      }
+    }
+    throw new Error(`could not allocate a reference after ${MAX_ALLOCATION_ATTEMPTS} attempts`);
+  }
+
+  async referenceForSource(sourceId: string): Promise<string | null> {
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: `SOURCE#${sourceId}`, sk: "SOURCE" }, ConsistentRead: true }),
+    );
+    return (out.Item?.reference as string | undefined) ?? null;
+  }
+
+  async get(reference: string): Promise<CaseRecord | null> {
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: caseKey(reference), sk: "STATUS" }, ConsistentRead: true }),
+    );
+    return out.Item ? caseRecordSchema.parse(strip(out.Item)) : null;
+  }
+
+  async require(reference: string): Promise<CaseRecord> {
+    const record = await this.get(reference);
+    if (!record) throw new CaseNotFoundError(`no case ${reference}`);
+    return record;
+  }
+
+  /** The sensitive part: read only for the full view and by the handlers that need it. */
+  async getContent(reference: string): Promise<CaseContent> {
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: caseKey(reference), sk: "CONTENT" }, ConsistentRead: true }),
+    );
+    if (!out.Item) throw new CaseNotFoundError(`no content for ${reference}`);
+    return caseContentSchema.parse(strip(out.Item));
+  }
+
+  async timeline(reference: string): Promise<TimelineEvent[]> {
+    const items = await this.queryAll({
+      TableName: this.tableName,
+      KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+      ExpressionAttributeValues: { ":pk": caseKey(reference), ":prefix": "EVENT#" },
+      ConsistentRead: true,
+    });
+    return items
+      .map((item) => timelineEventSchema.parse(strip(item)))
+      .sort((a, b) => a.at.localeCompare(b.at) || a.id.localeCompare(b.id));
+  }
+
+  /**
+   * Writes one change: the record patch, the content patch and the event, in one transaction, only if
+   * the record is still at `expected.version` (VersionConflictError otherwise) and the event id is new
+   * (otherwise nothing is written and `applied` is false).
+   */
+  async transition(expected: CaseRecord, change: Change, content?: CaseContent): Promise<ApplyResult> {
+    const at = change.event.at ?? this.now().toISOString();
+    const event = validate(timelineEventSchema, { ...change.event, at }, "timeline event");
+    const record = validate(
+      caseRecordSchema,
+      { ...expected, ...change.record, version: expected.version + 1, updatedAt: this.now().toISOString() },
+      "case record",
+    );
+    let nextContent: CaseContent | undefined;
+    if (change.content) {
+      if (!content) throw new Error("transition: a content change needs the current content");
+      nextContent = validate(caseContentSchema, { ...content, ...change.content }, "case content");
+    }
+    const ref = expected.reference;
+    const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]["TransactItems"]> = [
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: {
+            pk: caseKey(ref),
+            sk: "STATUS",
+            ...record,
+            ...indexAttributes(record),
+            ...(change.expiresAt ? { expiresAt: change.expiresAt } : {}),
+          },
+          ConditionExpression: "version = :v",
+          ExpressionAttributeValues: { ":v": expected.version },
+        },
+      },
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: { pk: caseKey(ref), sk: `EVENT#${event.id}`, ...event },
+          ConditionExpression: "attribute_not_exists(pk)",
+        },
+      },
+    ];
+    if (nextContent)
+      items.push({
+        Put: {
+          TableName: this.tableName,
+          Item: {
+            pk: caseKey(ref),
+            sk: "CONTENT",
+            ...nextContent,
+            ...(change.expiresAt ? { expiresAt: change.expiresAt } : {}),
+          },
+        },
+      });
+    try {
+      await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
+      return { record, applied: true };
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const reasons = error.CancellationReasons ?? [];
+      if (reasons[1]?.Code === "ConditionalCheckFailed") return { record: await this.require(ref), applied: false };
+      if (reasons[0]?.Code === "ConditionalCheckFailed")
+        throw new VersionConflictError(`case ${ref} changed since version ${expected.version}`);
+      throw error;
+    }
+  }
+
+  /**
+   * Reads, decides and writes, retrying on a version conflict: `decide` sees the latest record (and content
+   * when asked) and returns the change, or null for nothing to do.
+   */
+  async update(
+    reference: string,
+    decide: (record: CaseRecord, content: CaseContent | undefined) => Change | null,
+    options: { withContent?: boolean; attempts?: number } = {},
+  ): Promise<ApplyResult> {
+    const attempts = options.attempts ?? 8;
+    for (let attempt = 1; ; attempt++) {
+      const record = await this.require(reference);
+      const content = options.withContent ? await this.getContent(reference) : undefined;
+      const change = decide(record, content);
+      if (!change) return { record, applied: false };
+      try {
+        return await this.transition(record, change, content);
+      } catch (error) {
+        if (!(error instanceof VersionConflictError) || attempt >= attempts) throw error;
+        await new Promise((r) => setTimeout(r, Math.random() * 20 * attempt));
+      }
+    }
+  }
+
+  async byStatus(status: Status, limit = 500): Promise<CaseRecord[]> {
+    return this.queryIndex("byStatus", "gsi1pk", `STATUS#${status}`, limit);
+  }
+
+  async byAssignee(address: string, limit = 500): Promise<CaseRecord[]> {
+    return this.queryIndex("byAssignee", "gsi2pk", `ASSIGNEE#${address.toLowerCase()}`, limit);
+  }
+
+  /** Open cases, earliest next deadline first; `before` keeps those due before an instant. */
+  async openByNextDeadline(before?: string, limit = 1000): Promise<CaseRecord[]> {
+    return this.queryIndex("byDeadline", "gsi3pk", "OPEN", limit, before ? { lt: `${before}` } : undefined);
+  }
+
+  /** Cases received in [from, to), by month partition of the byPeriod index. */
+  async receivedBetween(from: string, to: string): Promise<CaseRecord[]> {
+    const months: string[] = [];
+    const cursor = new Date(`${from.slice(0, 7)}-01T00:00:00Z`);
+    while (cursor.toISOString().slice(0, 7) <= to.slice(0, 7)) {
+      months.push(cursor.toISOString().slice(0, 7));
+      cursor.setUTCMonth(cursor.getUTCMonth() + 1);
+    }
+    const out: CaseRecord[] = [];
+    for (const month of months) {
+      const items = await this.queryAll({
+        TableName: this.tableName,
+        IndexName: "byPeriod",
+        KeyConditionExpression: "gsi4pk = :pk AND gsi4sk BETWEEN :from AND :to",
+        ExpressionAttributeValues: { ":pk": `RECEIVED#${month}`, ":from": from, ":to": `${to}` },
+      });
+      for (const item of items) {
+        const record = caseRecordSchema.parse(strip(item));
+        if (record.receivedAt >= from && record.receivedAt < to) out.push(record);
+      }
+    }
+    return out;
+  }
+
+  private async queryIndex(
+    index: IndexName,
+    keyAttribute: string,
+    key: string,
+    limit: number,
+    range?: { lt: string },
+  ): Promise<CaseRecord[]> {
+    const sortKey = keyAttribute.replace("pk", "sk");
+    const items = await this.queryAll(
+      {
+        TableName: this.tableName,
+        IndexName: index,
+        KeyConditionExpression: range ? `${keyAttribute} = :pk AND ${sortKey} < :lt` : `${keyAttribute} = :pk`,
+        ExpressionAttributeValues: range ? { ":pk": key, ":lt": range.lt } : { ":pk": key },
+      },
+      limit,
+    );
+    return items.map((item) => caseRecordSchema.parse(strip(item)));
+  }
+
+  private async queryAll(input: QueryCommandInput, limit = Number.POSITIVE_INFINITY) {
+    const items: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const out = await this.doc.send(new QueryCommand({ ...input, ExclusiveStartKey: startKey }));
+      items.push(...(out.Items ?? []));
+      startKey = out.LastEvaluatedKey;
+    } while (startKey && items.length < limit);
+    return items.slice(0, limit);
+  }
+}

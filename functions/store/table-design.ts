@@ -1,0 +1,56 @@
+// One table, shared by the CDK stack (infra/constructs/storage.ts) and the local stack / tests
+// (CreateTable on DynamoDB Local), so both run the same keys and indexes.
+//
+// Items (pk / sk):
+//   CASE#<ref>      / STATUS        the status record (no personal data)               H-D1
+//   CASE#<ref>      / CONTENT       complainant, description, investigation details   H-D1, T-8
+//   CASE#<ref>      / EVENT#<id>    one timeline event (id unique per case: idempotent writes)
+//   CASE#<ref>      / OUTBOX#<key>  one outgoing email (sent once)
+//   SOURCE#<id>     / SOURCE        idempotency: source id (SES messageId, request id) -> reference
+//   COUNTER#<year>  / COUNTER       last reference number allocated in that year
+//   LINK#<idHash>   / LINK          a task link (hash of its id only)
+//   INBOX#<msgId>   / NOISE         auto-replies, bounces and quarantined mail recorded for the officer
+//   AGG#<period>    / AGG           report aggregates
+//
+// Access patterns, all by GetItem or Query, never Scan:
+//   by reference                    GetItem CASE#<ref>/STATUS (+ CONTENT for the full view, + Query EVENT#)
+//   by status                       Query byStatus:   gsi1pk = STATUS#<status>,  gsi1sk = <receivedAt>#<ref>
+//   by assignee                     Query byAssignee: gsi2pk = ASSIGNEE#<addr>,  gsi2sk = <nextDeadline>#<ref>
+//   open cases by next deadline     Query byDeadline: gsi3pk = OPEN (sparse: removed on closure), gsi3sk = <nextDeadline>#<ref>
+//   cases by period (reports)       Query byPeriod:   gsi4pk = RECEIVED#<YYYY-MM>, gsi4sk = <receivedAt>#<ref>
+export const TABLE_KEYS = { partitionKey: "pk", sortKey: "sk" } as const;
+export const TTL_ATTRIBUTE = "expiresAt";
+
+export const INDEXES = [
+  { name: "byStatus", partitionKey: "gsi1pk", sortKey: "gsi1sk" },
+  { name: "byAssignee", partitionKey: "gsi2pk", sortKey: "gsi2sk" },
+  { name: "byDeadline", partitionKey: "gsi3pk", sortKey: "gsi3sk" },
+  { name: "byPeriod", partitionKey: "gsi4pk", sortKey: "gsi4sk" },
+] as const;
+export type IndexName = (typeof INDEXES)[number]["name"];
+
+/** CreateTable input for DynamoDB Local (on-demand billing, all attributes projected). */
+export function createTableInput(tableName: string) {
+  const attributes = new Set<string>([TABLE_KEYS.partitionKey, TABLE_KEYS.sortKey]);
+  for (const index of INDEXES) {
+    attributes.add(index.partitionKey);
+    attributes.add(index.sortKey);
+  }
+  return {
+    TableName: tableName,
+    BillingMode: "PAY_PER_REQUEST" as const,
+    AttributeDefinitions: [...attributes].map((name) => ({ AttributeName: name, AttributeType: "S" as const })),
+    KeySchema: [
+      { AttributeName: TABLE_KEYS.partitionKey, KeyType: "HASH" as const },
+      { AttributeName: TABLE_KEYS.sortKey, KeyType: "RANGE" as const },
+    ],
+    GlobalSecondaryIndexes: INDEXES.map((index) => ({
+      IndexName: index.name,
+      KeySchema: [
+        { AttributeName: index.partitionKey, KeyType: "HASH" as const },
+        { AttributeName: index.sortKey, KeyType: "RANGE" as const },
+      ],
+      Projection: { ProjectionType: "ALL" as const },
+    })),
+  };
+}

@@ -1,0 +1,183 @@
+// The complaint store against DynamoDB Local (real transactions and conditional writes).
+import { beforeAll, describe, expect, it } from "vitest";
+import { emptyContent } from "../../functions/domain/complaint.ts";
+import { statusView } from "../../functions/domain/views.ts";
+import {
+  ComplaintStore,
+  type NewCase,
+  StoreValidationError,
+  VersionConflictError,
+} from "../../functions/store/complaint-store.ts";
+import { freshTable } from "../helpers/dynamo.ts";
+
+function newCase(sourceId: string, overrides: Partial<NewCase["record"]> = {}): NewCase {
+  const { reference: _r, ...content } = emptyContent("CFM-2026-000000");
+  return {
+    sourceId,
+    actor: "officer@example.org",
+    record: {
+      kind: "complaint",
+      status: "received",
+      closure: null,
+      channel: "email",
+      language: "fr",
+      anonymous: false,
+      reachable: true,
+      sensitive: false,
+      category: null,
+      severity: null,
+      admissible: null,
+      assignee: null,
+      responsible: null,
+      receivedAt: "2026-03-02T09:00:00.000Z",
+      deadlines: { acknowledge: "2026-03-09T09:00:00.000Z", respond: "2026-04-13T09:00:00.000Z" },
+      overdue: [],
+      met: {},
+      flags: [],
+      reminders: {},
+      appeals: 0,
+      appealExtensions: 0,
+      appealOutcome: null,
+      attachments: 0,
+      closedAt: null,
+      ...overrides,
+    },
+    content: {
+      ...content,
+      complainant: { name: "Aïssata Traoré", email: "aissata@example.net" },
+      subject: "Distribution à Kati",
+      description: "Les bons d'achat n'ont pas été distribués.",
+    },
+  };
+}
+
+describe("complaint store on DynamoDB Local", () => {
+  let store: ComplaintStore;
+  beforeAll(async () => {
+    const table = await freshTable();
+    store = new ComplaintStore(table.doc, table.tableName);
+  });
+
+  it("allocates 50 distinct, consecutive references under concurrency", async () => {
+    // Arrange: a separate year so this test owns its counter.
+    const inputs = Array.from({ length: 50 }, (_, i) =>
+      newCase(`concurrent-${i}`, { receivedAt: "2031-05-01T10:00:00.000Z" }),
+    );
+    // Act
+    const results = await Promise.all(inputs.map((input) => store.create(input)));
+    // Assert
+    const numbers = results.map((r) => Number(r.reference.slice(-6))).sort((a, b) => a - b);
+    expect(results.every((r) => r.created)).toBe(true);
+    expect(numbers).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    expect(results[0]?.reference).toMatch(/^CFM-2031-\d{6}$/);
+  }, 120_000);
+
+  it("creates one record for a duplicated source id, even concurrently", async () => {
+    const results = await Promise.all([store.create(newCase("ses-dup")), store.create(newCase("ses-dup"))]);
+    expect(results[0]?.reference).toBe(results[1]?.reference);
+    expect(results.filter((r) => r.created)).toHaveLength(1);
+    const again = await store.create(newCase("ses-dup"));
+    expect(again).toEqual({ reference: results[0]?.reference, created: false });
+  });
+
+  it("rejects a record that fails its schema with a typed error naming the field, writing nothing", async () => {
+    const bad = newCase("bad-1", { channel: "pigeon" as never });
+    const error = await store.create(bad).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StoreValidationError);
+    expect((error as StoreValidationError).field).toBe("channel");
+    expect(await store.referenceForSource("bad-1")).toBeNull();
+  });
+
+  it("gives the loser of a lost-update race a conflict error, and update() retries it", async () => {
+    const { reference } = await store.create(newCase("race-1"));
+    const v1 = await store.require(reference);
+    // Two writers read version 1; the first wins.
+    await store.transition(v1, {
+      record: { status: "acknowledged" },
+      event: { id: "acknowledged", type: "acknowledged", actor: "system" },
+    });
+    const loser = await store
+      .transition(v1, { record: { status: "triage" }, event: { id: "triage-1", type: "triaged", actor: "x" } })
+      .catch((e: unknown) => e);
+    expect(loser).toBeInstanceOf(VersionConflictError);
+    // The retrying path sees the winner's write and applies on top of it.
+    const retried = await store.update(reference, (record) => ({
+      record: { flags: [...record.flags, "late"] },
+      event: { id: "progress-1", type: "progress", actor: "handler@example.org" },
+    }));
+    expect(retried.record.status).toBe("acknowledged");
+    expect(retried.record.flags).toEqual(["late"]);
+    expect(retried.record.version).toBe(3);
+  });
+
+  it("never loses an update among concurrent writers", async () => {
+    const { reference } = await store.create(newCase("race-2"));
+    await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        store.update(
+          reference,
+          (record) => ({
+            record: { reminders: { ...record.reminders, [`w${i}`]: 1 } },
+            event: { id: `reminder-${i}`, type: "reminder", actor: "system" },
+          }),
+          { attempts: 40 },
+        ),
+      ),
+    );
+    const record = await store.require(reference);
+    expect(Object.keys(record.reminders).sort()).toEqual(["w0", "w1", "w2", "w3", "w4", "w5", "w6", "w7"]);
+    expect((await store.timeline(reference)).filter((e) => e.type === "reminder")).toHaveLength(8);
+  });
+
+  it("writes an event once when a handler is retried with the same event id", async () => {
+    const { reference } = await store.create(newCase("idem-1"));
+    const change = { record: { status: "acknowledged" as const }, event: { id: "acknowledged", type: "acknowledged" as const, actor: "system" } };
+    const first = await store.update(reference, () => change);
+    const second = await store.update(reference, () => change);
+    expect(first.applied).toBe(true);
+    expect(second.applied).toBe(false);
+    expect((await store.timeline(reference)).map((e) => e.type)).toEqual(["received", "acknowledged"]);
+  });
+
+  it("keeps content apart: the status projection never carries personal data (H-D1)", async () => {
+    const { reference } = await store.create(newCase("sensitive-1", { sensitive: true }));
+    const record = await store.require(reference);
+    const view = statusView(record);
+    expect(Object.keys(view).sort()).toEqual(
+      ["closure", "deadlines", "kind", "overdue", "receivedAt", "reference", "sensitive", "status"].sort(),
+    );
+    expect(JSON.stringify(record)).not.toContain("Aïssata");
+    expect(JSON.stringify(record)).not.toContain("bons d'achat");
+    const content = await store.getContent(reference);
+    expect(content.complainant?.name).toBe("Aïssata Traoré");
+  });
+
+  it("serves status, assignee, deadline and period queries from indexes", async () => {
+    const a = await store.create(
+      newCase("q-a", {
+        status: "assigned",
+        assignee: "programme@example.org",
+        receivedAt: "2032-01-10T08:00:00.000Z",
+        deadlines: { respond: "2032-02-21T08:00:00.000Z" },
+      }),
+    );
+    const b = await store.create(
+      newCase("q-b", {
+        status: "assigned",
+        assignee: "programme@example.org",
+        receivedAt: "2032-02-03T08:00:00.000Z",
+        deadlines: { respond: "2032-02-10T08:00:00.000Z" },
+      }),
+    );
+    const byAssignee = await store.byAssignee("Programme@example.org");
+    expect(byAssignee.map((r) => r.reference)).toEqual([b.reference, a.reference]); // earliest deadline first
+    expect((await store.byStatus("assigned")).map((r) => r.reference)).toEqual(
+      expect.arrayContaining([a.reference, b.reference]),
+    );
+    const due = await store.openByNextDeadline("2032-02-15");
+    expect(due.map((r) => r.reference)).toContain(b.reference);
+    expect(due.map((r) => r.reference)).not.toContain(a.reference);
+    const january = await store.receivedBetween("2032-01-01T00:00:00.000Z", "2032-02-01T00:00:00.000Z");
+    expect(january.map((r) => r.reference)).toEqual([a.reference]);
+  });
+});
