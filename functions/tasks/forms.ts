@@ -1,0 +1,367 @@
+// The POST bodies of the task pages (CONTRACT.md "Task pages"): one zod schema per action, built from the
+// organisation config where choices come from it. Bodies arrive as application/x-www-form-urlencoded,
+// parsed to a record of strings. Unknown fields are ignored and never passed on; every kept string is
+// trimmed and capped; error messages are in the page's language (fr, en).
+import { z } from "zod";
+import { SEVERITIES } from "../domain/complaint.ts";
+import type { Language, OrgConfig } from "../domain/config.ts";
+
+export const TASK_ACTIONS = [
+  "triage",
+  "assignment",
+  "contact",
+  "progress",
+  "conclusion",
+  "appeal-decision",
+  "closure",
+  "appeal",
+] as const;
+export type TaskAction = (typeof TASK_ACTIONS)[number];
+
+export const OUTCOMES = ["founded", "unfounded", "partly-founded"] as const;
+export const APPEAL_DECISIONS = ["upheld", "revised", "extend"] as const;
+export const ASSIGNMENT_DECISIONS = ["accept", "delegate"] as const;
+
+/** The field names each form posts (the hidden `nonce` included), as CONTRACT.md names them. */
+export const FORM_FIELDS = {
+  triage: ["category", "severity", "admissible", "reason", "conflict", "concerned", "nonce"],
+  assignment: ["decision", "delegate", "risks", "nonce"],
+  contact: ["contacted", "note", "nonce"],
+  progress: ["note", "nonce"],
+  conclusion: ["outcome", "measures", "response", "justification", "nonce"],
+  "appeal-decision": ["decision", "reasoning", "nonce"],
+  closure: ["confirm", "note", "nonce"],
+  appeal: ["reason", "nonce"],
+} as const satisfies Record<TaskAction, readonly string[]>;
+export type FormField<A extends TaskAction> = (typeof FORM_FIELDS)[A][number];
+
+/** Caps of the free-text fields, matching the content record (complaint.ts). */
+export const TEXT_LIMITS = {
+  triage: { reason: 5000 },
+  assignment: { risks: 5000 },
+  contact: { note: 5000 },
+  progress: { note: 5000 },
+  conclusion: { measures: 10_000, response: 20_000, justification: 5000 },
+  "appeal-decision": { reasoning: 10_000 },
+  closure: { note: 5000 },
+  appeal: { reason: 10_000 },
+} as const satisfies { [A in TaskAction]: Partial<Record<FormField<A>, number>> };
+/** The complainant's appeal must say something (H-E1, T-11). */
+export const APPEAL_REASON_MIN = 10;
+const NONCE_MAX = 64;
+const ADDRESS_MAX = 320;
+/** A larger body is refused before parsing (a 20,000-character response percent-encodes to ~180 kB). */
+export const MAX_FORM_BODY_LENGTH = 512 * 1024;
+
+export class FormBodyTooLargeError extends Error {
+  override name = "FormBodyTooLargeError";
+}
+
+// Custom issue messages are codes, translated by `message()`.
+type Code =
+  | "required"
+  | "choice"
+  | "invalid"
+  | "staff"
+  | "reason-inadmissible"
+  | "delegate-required"
+  | "justification-late"
+  | "extension-unavailable";
+
+const text = (max: number) => z.string().max(max);
+const nonce = z.string().max(NONCE_MAX);
+const yes = z.literal("yes").transform(() => true as const);
+const optionalYes = z
+  .literal("yes")
+  .optional()
+  .transform((v) => v === "yes");
+
+function staffAddress(config: OrgConfig) {
+  const addresses = new Set(config.staff.map((s) => s.address.toLowerCase()));
+  return z
+    .string()
+    .max(ADDRESS_MAX)
+    .transform((s) => s.toLowerCase())
+    .refine((s) => addresses.has(s), { message: "staff" satisfies Code });
+}
+
+// The factories expect the cleaned record parseForm builds (trimmed, blanks removed, strings only):
+// handlers call parseForm, not the schemas directly.
+
+/** H-B1 triage, T-4 admissibility (written reason when inadmissible), T-7 conflict, H-B3 (d) employee concerned. */
+export function triageForm(config: OrgConfig) {
+  const ids = config.categories.map((c) => c.id) as [string, ...string[]];
+  const limits = TEXT_LIMITS.triage;
+  return z
+    .object({
+      category: z.enum(ids),
+      severity: z.enum(SEVERITIES),
+      admissible: z.enum(["yes", "no"]),
+      reason: text(limits.reason).optional(),
+      conflict: optionalYes,
+      concerned: staffAddress(config).optional(),
+      nonce,
+    })
+    .refine((v) => !(isRaw(v, "admissible", "no") && absent(v, "reason")), {
+      path: ["reason"],
+      message: "reason-inadmissible" satisfies Code,
+      when: () => true,
+    })
+    .transform((v) => ({ ...v, admissible: v.admissible === "yes" }));
+}
+
+/** H-C1 review and risks (retaliation), H-C2 delegation to the handler. */
+export function assignmentForm(config: OrgConfig) {
+  return z
+    .object({
+      decision: z.enum(ASSIGNMENT_DECISIONS),
+      delegate: staffAddress(config).optional(),
+      risks: text(TEXT_LIMITS.assignment.risks).optional(),
+      nonce,
+    })
+    .refine((v) => !(isRaw(v, "decision", "delegate") && absent(v, "delegate")), {
+      path: ["delegate"],
+      message: "delegate-required" satisfies Code,
+      when: () => true,
+    })
+    .transform(({ delegate, ...rest }) =>
+      // An accepted case is not delegated: a stray delegate field is dropped, not passed on.
+      rest.decision === "delegate" ? { ...rest, delegate: delegate as string } : rest,
+    );
+}
+
+/** H-C3: the complainant was contacted. */
+export function contactForm() {
+  return z.object({ contacted: yes, note: text(TEXT_LIMITS.contact.note).optional(), nonce });
+}
+
+/** H-C4: a progress update. */
+export function progressForm() {
+  return z.object({ note: text(TEXT_LIMITS.progress.note), nonce });
+}
+
+/** H-D1/H-D3/T-9 conclusion; T-13: a late response must justify its delay. */
+export function conclusionForm(options: { late: boolean }) {
+  const limits = TEXT_LIMITS.conclusion;
+  return z
+    .object({
+      outcome: z.enum(OUTCOMES),
+      measures: text(limits.measures).optional(),
+      response: text(limits.response),
+      justification: text(limits.justification).optional(),
+      nonce,
+    })
+    .refine((v) => !(options.late && absent(v, "justification")), {
+      path: ["justification"],
+      message: "justification-late" satisfies Code,
+      when: () => true,
+    });
+}
+
+/** H-E2/T-11: the appeal decision; `extend` only while an extension remains. */
+export function appealDecisionForm(options: { extensionAvailable: boolean }) {
+  return z
+    .object({
+      decision: z.enum(APPEAL_DECISIONS),
+      reasoning: text(TEXT_LIMITS["appeal-decision"].reasoning),
+      nonce,
+    })
+    .refine((v) => !(isRaw(v, "decision", "extend") && !options.extensionAvailable), {
+      path: ["decision"],
+      message: "extension-unavailable" satisfies Code,
+      when: () => true,
+    });
+}
+
+/** H-F2: the officer confirms the appeal was completed correctly before closing. */
+export function closureForm() {
+  return z.object({ confirm: yes, note: text(TEXT_LIMITS.closure.note).optional(), nonce });
+}
+
+/** H-E1/T-11: the complainant's written appeal. */
+export function appealForm() {
+  return z.object({ reason: z.string().min(APPEAL_REASON_MIN).max(TEXT_LIMITS.appeal.reason), nonce });
+}
+
+export type TriageValues = z.output<ReturnType<typeof triageForm>>;
+export type AssignmentValues = z.output<ReturnType<typeof assignmentForm>>;
+export type ContactValues = z.output<ReturnType<typeof contactForm>>;
+export type ProgressValues = z.output<ReturnType<typeof progressForm>>;
+export type ConclusionValues = z.output<ReturnType<typeof conclusionForm>>;
+export type AppealDecisionValues = z.output<ReturnType<typeof appealDecisionForm>>;
+export type ClosureValues = z.output<ReturnType<typeof closureForm>>;
+export type AppealValues = z.output<ReturnType<typeof appealForm>>;
+export interface FormValues {
+  triage: TriageValues;
+  assignment: AssignmentValues;
+  contact: ContactValues;
+  progress: ProgressValues;
+  conclusion: ConclusionValues;
+  "appeal-decision": AppealDecisionValues;
+  closure: ClosureValues;
+  appeal: AppealValues;
+}
+
+export interface FormOptions {
+  language: Language;
+  config: OrgConfig;
+  /** conclusion: the response deadline has passed (T-13). */
+  late?: boolean;
+  /** appeal decision: an extension remains (T-11). */
+  extensionAvailable?: boolean;
+}
+
+export type FormBody = Readonly<Record<string, unknown>>;
+export type FormResult<A extends TaskAction> =
+  | { ok: true; value: FormValues[A] }
+  | { ok: false; errors: Partial<Record<FormField<A>, string>> };
+
+function isRaw(v: unknown, field: string, expected: string): boolean {
+  return typeof v === "object" && v !== null && (v as Record<string, unknown>)[field] === expected;
+}
+function absent(v: unknown, field: string): boolean {
+  return typeof v !== "object" || v === null || (v as Record<string, unknown>)[field] === undefined;
+}
+
+function schemaFor(action: TaskAction, options: FormOptions): z.ZodType {
+  switch (action) {
+    case "triage":
+      return triageForm(options.config);
+    case "assignment":
+      return assignmentForm(options.config);
+    case "contact":
+      return contactForm();
+    case "progress":
+      return progressForm();
+    case "conclusion":
+      return conclusionForm({ late: options.late ?? false });
+    case "appeal-decision":
+      return appealDecisionForm({ extensionAvailable: options.extensionAvailable ?? false });
+    case "closure":
+      return closureForm();
+    case "appeal":
+      return appealForm();
+  }
+}
+
+/** Control characters other than tab and newline never belong in a form value. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: stripping them is the point
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f]/g;
+
+/** One clean string per known field: CRLF to LF, control characters dropped, trimmed; empty = absent. */
+function clean(action: TaskAction, body: FormBody): { fields: Record<string, string>; invalid: string[] } {
+  const fields: Record<string, string> = {};
+  const invalid: string[] = [];
+  for (const name of FORM_FIELDS[action]) {
+    const raw = Object.hasOwn(body, name) ? body[name] : undefined;
+    if (raw === undefined) continue;
+    // A repeated field (parameter pollution) or a non-string is refused, never guessed at.
+    if (typeof raw !== "string") {
+      invalid.push(name);
+      continue;
+    }
+    const value = raw.replace(/\r\n?/g, "\n").replace(CONTROL, "").trim();
+    if (value !== "") fields[name] = value;
+  }
+  return { fields, invalid };
+}
+
+const MESSAGES: Record<
+  Language,
+  Record<Code, string> & { tooLong(n: number): string; tooShort(n: number): string }
+> = {
+  fr: {
+    required: "Ce champ est obligatoire.",
+    choice: "Choisissez une des options proposées.",
+    invalid: "Cette valeur n'est pas valide.",
+    staff: "Choisissez une personne de la liste du personnel.",
+    "reason-inadmissible": "Motivez par écrit la décision d'irrecevabilité.",
+    "delegate-required": "Choisissez la personne à qui déléguer le dossier.",
+    "justification-late": "La réponse est en retard : justifiez ce retard et ses causes.",
+    "extension-unavailable": "La prolongation n'est plus possible pour ce recours.",
+    tooLong: (n) => `${n.toLocaleString("fr-FR")} caractères au maximum.`,
+    tooShort: (n) => `${n.toLocaleString("fr-FR")} caractères au minimum.`,
+  },
+  en: {
+    required: "This field is required.",
+    choice: "Choose one of the options offered.",
+    invalid: "This value is not valid.",
+    staff: "Choose a person from the staff list.",
+    "reason-inadmissible": "Give the written reason for the inadmissibility decision.",
+    "delegate-required": "Choose the person to delegate the case to.",
+    "justification-late": "The response is late: justify the delay and its causes.",
+    "extension-unavailable": "No extension remains for this appeal.",
+    tooLong: (n) => `At most ${n.toLocaleString("en-GB")} characters.`,
+    tooShort: (n) => `At least ${n.toLocaleString("en-GB")} characters.`,
+  },
+};
+
+/** Field-specific wording where the generic one would be unclear (checkboxes, the hidden nonce). */
+const FIELD_MESSAGES: Record<Language, Record<string, string>> = {
+  fr: {
+    nonce: "Ce formulaire a expiré. Rechargez la page et recommencez.",
+    contacted: "Cochez la case pour confirmer que le plaignant a été contacté.",
+    confirm: "Cochez la case pour confirmer que le recours a été mené correctement.",
+  },
+  en: {
+    nonce: "This form has expired. Reload the page and try again.",
+    contacted: "Tick the box to confirm the complainant was contacted.",
+    confirm: "Tick the box to confirm the appeal was completed correctly.",
+  },
+};
+
+function message(issue: z.core.$ZodIssue, field: string, language: Language): string {
+  const m = MESSAGES[language];
+  const specific = FIELD_MESSAGES[language][field];
+  switch (issue.code) {
+    case "invalid_type":
+      return specific ?? m.required; // only strings reach zod, so a wrong type means a missing field
+    case "invalid_value":
+      return specific ?? m.choice;
+    case "too_big":
+      return m.tooLong(Number(issue.maximum));
+    case "too_small":
+      return m.tooShort(Number(issue.minimum));
+    case "custom":
+      return issue.message in m ? (m[issue.message as Code] as string) : m.invalid;
+    default:
+      return m.invalid;
+  }
+}
+
+/** Validates a parsed form body for one action. Never throws on hostile input. */
+export function parseForm<A extends TaskAction>(
+  action: A,
+  body: FormBody,
+  options: FormOptions,
+): FormResult<A> {
+  const { fields, invalid } = clean(action, body);
+  const result = schemaFor(action, options).safeParse(fields);
+  const errors: Record<string, string> = {};
+  for (const name of invalid)
+    errors[name] = FIELD_MESSAGES[options.language][name] ?? MESSAGES[options.language].invalid;
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      const field = String(issue.path[0] ?? "");
+      if (field && !(field in errors)) errors[field] = message(issue, field, options.language);
+    }
+  }
+  if (Object.keys(errors).length > 0)
+    return { ok: false, errors: errors as Partial<Record<FormField<A>, string>> };
+  return { ok: true, value: (result as { data: FormValues[A] }).data };
+}
+
+/**
+ * application/x-www-form-urlencoded to a record: a repeated name becomes an array (refused by parseForm).
+ * The record has no prototype, so `__proto__` and friends are plain keys.
+ */
+export function parseFormBody(raw: string): Record<string, string | string[]> {
+  if (raw.length > MAX_FORM_BODY_LENGTH) throw new FormBodyTooLargeError("form body too large");
+  const out: Record<string, string | string[]> = Object.create(null);
+  for (const [name, value] of new URLSearchParams(raw)) {
+    const previous = out[name];
+    out[name] =
+      previous === undefined ? value : [...(Array.isArray(previous) ? previous : [previous]), value];
+  }
+  return out;
+}

@@ -1,0 +1,195 @@
+// Task links in DynamoDB. Only the SHA-256 of a link's id is stored, with the task token, the case, the
+// step, the intended actor and the expiry; a per-case pointer lets a re-issued step revoke its old link.
+// The task token never leaves this table: not in a URL, an email or a log.
+import { randomUUID } from "node:crypto";
+import { GetCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import type { Language } from "../domain/config.ts";
+import type { Runtime } from "../lib/runtime.ts";
+import type { FormValues, TaskAction } from "./forms.ts";
+import { mintLink } from "./link-token.ts";
+
+export type LinkStatus = "active" | "used" | "revoked";
+
+export interface TaskLink {
+  idHash: string;
+  reference: string;
+  step: TaskAction;
+  /** A staff address, or "complainant" for the complainant's appeal link. */
+  actor: string;
+  taskToken: string;
+  expiresAt: string;
+  status: LinkStatus;
+  language: Language;
+  createdAt: string;
+  submissionId?: string;
+}
+
+export interface Submission<A extends TaskAction = TaskAction> {
+  id: string;
+  reference: string;
+  step: A;
+  actor: string;
+  at: string;
+  values: Omit<FormValues[A], "nonce">;
+}
+
+const linkKey = (idHash: string) => ({ pk: `LINK#${idHash}`, sk: "LINK" });
+const pointerKey = (reference: string, step: string) => ({ pk: `CASE#${reference}`, sk: `LINKPTR#${step}` });
+
+/** Mints a link for a step and revokes the step's previous link (re-issue after a timeout or reassignment). */
+export async function issueLink(
+  rt: Runtime,
+  input: { reference: string; step: TaskAction; actor: string; taskToken: string; expiresAt: string; language: Language },
+): Promise<{ url: string; idHash: string }> {
+  const secret = await rt.linkSecret();
+  const link = mintLink(secret);
+  const previous = await rt.doc.send(
+    new GetCommand({ TableName: rt.tableName, Key: pointerKey(input.reference, input.step), ConsistentRead: true }),
+  );
+  const item: TaskLink = { ...input, idHash: link.idHash, status: "active", createdAt: rt.now().toISOString() };
+  await rt.doc.send(
+    new TransactWriteCommand({
+      TransactItems: [
+        { Put: { TableName: rt.tableName, Item: { ...linkKey(link.idHash), ...item } } },
+        { Put: { TableName: rt.tableName, Item: { ...pointerKey(input.reference, input.step), idHash: link.idHash } } },
+      ],
+    }),
+  );
+  const old = previous.Item?.idHash as string | undefined;
+  if (old && old !== link.idHash) await revokeLink(rt, old);
+  return { url: `${rt.taskBaseUrl}${link.token}`, idHash: link.idHash };
+}
+
+/** Points the step's existing active link at a new task token (the complainant keeps the link they hold). */
+export async function rebindLink(
+  rt: Runtime,
+  reference: string,
+  step: TaskAction,
+  taskToken: string,
+  expiresAt: string,
+): Promise<boolean> {
+  const pointer = await rt.doc.send(new GetCommand({ TableName: rt.tableName, Key: pointerKey(reference, step), ConsistentRead: true }));
+  const idHash = pointer.Item?.idHash as string | undefined;
+  if (!idHash) return false;
+  try {
+    await rt.doc.send(
+      new UpdateCommand({
+        TableName: rt.tableName,
+        Key: linkKey(idHash),
+        UpdateExpression: "SET taskToken = :t, expiresAt = :e",
+        ConditionExpression: "#s = :active",
+        ExpressionAttributeNames: { "#s": "status" },
+        ExpressionAttributeValues: { ":t": taskToken, ":e": expiresAt, ":active": "active" },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if ((error as Error).name === "ConditionalCheckFailedException") return false;
+    throw error;
+  }
+}
+
+export async function revokeLink(rt: Runtime, idHash: string): Promise<void> {
+  try {
+    await rt.doc.send(
+      new UpdateCommand({
+        TableName: rt.tableName,
+        Key: linkKey(idHash),
+        UpdateExpression: "SET #s = :revoked",
+        ConditionExpression: "#s = :active",
+        ExpressionAttributeNames: { "#s": "status" },
+        ExpressionAttributeValues: { ":revoked": "revoked", ":active": "active" },
+      }),
+    );
+  } catch (error) {
+    if ((error as Error).name !== "ConditionalCheckFailedException") throw error;
+  }
+}
+
+/** Revokes the current link of a step, if any (the step ended another way, e.g. the appeal window passed). */
+export async function revokeStepLink(rt: Runtime, reference: string, step: TaskAction): Promise<void> {
+  const pointer = await rt.doc.send(new GetCommand({ TableName: rt.tableName, Key: pointerKey(reference, step), ConsistentRead: true }));
+  const idHash = pointer.Item?.idHash as string | undefined;
+  if (idHash) await revokeLink(rt, idHash);
+}
+
+export async function getLink(rt: Runtime, idHash: string): Promise<TaskLink | null> {
+  const out = await rt.doc.send(new GetCommand({ TableName: rt.tableName, Key: linkKey(idHash), ConsistentRead: true }));
+  if (!out.Item) return null;
+  const { pk: _pk, sk: _sk, ...link } = out.Item;
+  return link as TaskLink;
+}
+
+export class LinkAlreadyUsedError extends Error {
+  override name = "LinkAlreadyUsedError";
+}
+
+/**
+ * Stores the submission and consumes the link in one transaction: of two concurrent POSTs, exactly one
+ * wins; the other gets LinkAlreadyUsedError.
+ */
+export async function consumeWithSubmission<A extends TaskAction>(
+  rt: Runtime,
+  link: TaskLink,
+  values: Omit<FormValues[A], "nonce">,
+): Promise<Submission<A>> {
+  const submission: Submission<A> = {
+    id: randomUUID(),
+    reference: link.reference,
+    step: link.step as A,
+    actor: link.actor,
+    at: rt.now().toISOString(),
+    values,
+  };
+  try {
+    await rt.doc.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: rt.tableName,
+              Key: linkKey(link.idHash),
+              UpdateExpression: "SET #s = :used, submissionId = :id, usedAt = :at",
+              ConditionExpression: "#s = :active AND taskToken = :token",
+              ExpressionAttributeNames: { "#s": "status" },
+              ExpressionAttributeValues: { ":used": "used", ":active": "active", ":id": submission.id, ":at": submission.at, ":token": link.taskToken },
+            },
+          },
+          {
+            Put: {
+              TableName: rt.tableName,
+              Item: { pk: `CASE#${link.reference}`, sk: `SUBMISSION#${submission.id}`, ...submission },
+              ConditionExpression: "attribute_not_exists(pk)",
+            },
+          },
+        ],
+      }),
+    );
+  } catch (error) {
+    if ((error as Error).name === "TransactionCanceledException") throw new LinkAlreadyUsedError("link already used");
+    throw error;
+  }
+  return submission;
+}
+
+/** Gives a consumed link back (SendTaskSuccess failed for a reason that is not final). */
+export async function releaseLink(rt: Runtime, link: TaskLink): Promise<void> {
+  await rt.doc.send(
+    new UpdateCommand({
+      TableName: rt.tableName,
+      Key: linkKey(link.idHash),
+      UpdateExpression: "SET #s = :active REMOVE submissionId, usedAt",
+      ExpressionAttributeNames: { "#s": "status" },
+      ExpressionAttributeValues: { ":active": "active" },
+    }),
+  );
+}
+
+export async function getSubmission(rt: Runtime, reference: string, id: string): Promise<Submission | null> {
+  const out = await rt.doc.send(
+    new GetCommand({ TableName: rt.tableName, Key: { pk: `CASE#${reference}`, sk: `SUBMISSION#${id}` }, ConsistentRead: true }),
+  );
+  if (!out.Item) return null;
+  const { pk: _pk, sk: _sk, ...submission } = out.Item;
+  return submission as Submission;
+}
