@@ -42,7 +42,18 @@ export class CaseNotFoundError extends Error {
 }
 
 const caseKey = (reference: string) => `CASE#${reference}`;
-const INTERNAL = new Set(["pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "gsi3pk", "gsi3sk", "gsi4pk", "gsi4sk"]);
+const INTERNAL = new Set([
+  "pk",
+  "sk",
+  "gsi1pk",
+  "gsi1sk",
+  "gsi2pk",
+  "gsi2sk",
+  "gsi3pk",
+  "gsi3sk",
+  "gsi4pk",
+  "gsi4sk",
+]);
 const MAX_ALLOCATION_ATTEMPTS = 200;
 
 function validate<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
@@ -100,7 +111,10 @@ export type NewCase = {
 export interface Change {
   record?: Partial<Omit<CaseRecord, "reference" | "version" | "sourceId">>;
   content?: Partial<Omit<CaseContent, "reference">>;
-  event: Omit<TimelineEvent, "at"> & { at?: string };
+  /** Required when the status changes; bookkeeping changes (deadlines, assignee) may have none. */
+  event?: Omit<TimelineEvent, "at"> & { at?: string };
+  /** Further events of the same change (e.g. a reminder and its escalation), each written once. */
+  also?: Array<Omit<TimelineEvent, "at"> & { at?: string }>;
   /** Epoch seconds after which DynamoDB may delete the case (T-12 retention), set at closure. */
   expiresAt?: number;
 }
@@ -132,11 +146,19 @@ export class ComplaintStore {
       "case record",
     );
     validate(caseContentSchema, { ...input.content, reference: probe }, "case content");
-    validate(timelineEventSchema, { id: "received", at, type: "received", actor: input.actor }, "timeline event");
+    validate(
+      timelineEventSchema,
+      { id: "received", at, type: "received", actor: input.actor },
+      "timeline event",
+    );
 
     for (let attempt = 0; attempt < MAX_ALLOCATION_ATTEMPTS; attempt++) {
       const counter = await this.doc.send(
-        new GetCommand({ TableName: this.tableName, Key: { pk: `COUNTER#${year}`, sk: "COUNTER" }, ConsistentRead: true }),
+        new GetCommand({
+          TableName: this.tableName,
+          Key: { pk: `COUNTER#${year}`, sk: "COUNTER" },
+          ConsistentRead: true,
+        }),
       );
       const last = (counter.Item?.value as number | undefined) ?? 0;
       const reference = formatReference(year, last + 1);
@@ -148,7 +170,12 @@ export class ComplaintStore {
         updatedAt: at,
       };
       const content: CaseContent = { ...input.content, reference };
-      const event: TimelineEvent = { id: "received", at: input.record.receivedAt, type: "received", actor: input.actor };
+      const event: TimelineEvent = {
+        id: "received",
+        at: input.record.receivedAt,
+        type: "received",
+        actor: input.actor,
+      };
       try {
         await this.doc.send(
           new TransactWriteCommand({
@@ -160,7 +187,8 @@ export class ComplaintStore {
                   UpdateExpression: "SET #v = :next",
                   ConditionExpression: last === 0 ? "attribute_not_exists(#v)" : "#v = :last",
                   ExpressionAttributeNames: { "#v": "value" },
-                  ExpressionAttributeValues: last === 0 ? { ":next": last + 1 } : { ":next": last + 1, ":last": last },
+                  ExpressionAttributeValues:
+                    last === 0 ? { ":next": last + 1 } : { ":next": last + 1, ":last": last },
                 },
               },
               {
@@ -177,8 +205,18 @@ export class ComplaintStore {
                   ConditionExpression: "attribute_not_exists(pk)",
                 },
               },
-              { Put: { TableName: this.tableName, Item: { pk: caseKey(reference), sk: "CONTENT", ...content } } },
-              { Put: { TableName: this.tableName, Item: { pk: caseKey(reference), sk: `EVENT#${event.id}`, ...event } } },
+              {
+                Put: {
+                  TableName: this.tableName,
+                  Item: { pk: caseKey(reference), sk: "CONTENT", ...content },
+                },
+              },
+              {
+                Put: {
+                  TableName: this.tableName,
+                  Item: { pk: caseKey(reference), sk: `EVENT#${event.id}`, ...event },
+                },
+              },
             ],
           }),
         );
@@ -199,14 +237,22 @@ export class ComplaintStore {
 
   async referenceForSource(sourceId: string): Promise<string | null> {
     const out = await this.doc.send(
-      new GetCommand({ TableName: this.tableName, Key: { pk: `SOURCE#${sourceId}`, sk: "SOURCE" }, ConsistentRead: true }),
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: `SOURCE#${sourceId}`, sk: "SOURCE" },
+        ConsistentRead: true,
+      }),
     );
     return (out.Item?.reference as string | undefined) ?? null;
   }
 
   async get(reference: string): Promise<CaseRecord | null> {
     const out = await this.doc.send(
-      new GetCommand({ TableName: this.tableName, Key: { pk: caseKey(reference), sk: "STATUS" }, ConsistentRead: true }),
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: caseKey(reference), sk: "STATUS" },
+        ConsistentRead: true,
+      }),
     );
     return out.Item ? caseRecordSchema.parse(strip(out.Item)) : null;
   }
@@ -220,7 +266,11 @@ export class ComplaintStore {
   /** The sensitive part: read only for the full view and by the handlers that need it. */
   async getContent(reference: string): Promise<CaseContent> {
     const out = await this.doc.send(
-      new GetCommand({ TableName: this.tableName, Key: { pk: caseKey(reference), sk: "CONTENT" }, ConsistentRead: true }),
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: caseKey(reference), sk: "CONTENT" },
+        ConsistentRead: true,
+      }),
     );
     if (!out.Item) throw new CaseNotFoundError(`no content for ${reference}`);
     return caseContentSchema.parse(strip(out.Item));
@@ -244,8 +294,12 @@ export class ComplaintStore {
    * (otherwise nothing is written and `applied` is false).
    */
   async transition(expected: CaseRecord, change: Change, content?: CaseContent): Promise<ApplyResult> {
-    const at = change.event.at ?? this.now().toISOString();
-    const event = validate(timelineEventSchema, { ...change.event, at }, "timeline event");
+    const at = change.event?.at ?? this.now().toISOString();
+    const event = change.event
+      ? validate(timelineEventSchema, { ...change.event, at }, "timeline event")
+      : undefined;
+    if (!event && change.record?.status !== undefined && change.record.status !== expected.status)
+      throw new StoreValidationError("timeline event", "event", "a status change needs its timeline event");
     const record = validate(
       caseRecordSchema,
       { ...expected, ...change.record, version: expected.version + 1, updatedAt: this.now().toISOString() },
@@ -272,14 +326,25 @@ export class ComplaintStore {
           ExpressionAttributeValues: { ":v": expected.version },
         },
       },
-      {
+    ];
+    if (event)
+      items.push({
         Put: {
           TableName: this.tableName,
           Item: { pk: caseKey(ref), sk: `EVENT#${event.id}`, ...event },
           ConditionExpression: "attribute_not_exists(pk)",
         },
-      },
-    ];
+      });
+    for (const extra of change.also ?? []) {
+      const also = validate(timelineEventSchema, { ...extra, at: extra.at ?? at }, "timeline event");
+      items.push({
+        Put: {
+          TableName: this.tableName,
+          Item: { pk: caseKey(ref), sk: `EVENT#${also.id}`, ...also },
+          ConditionExpression: "attribute_not_exists(pk)",
+        },
+      });
+    }
     if (nextContent)
       items.push({
         Put: {
@@ -298,7 +363,8 @@ export class ComplaintStore {
     } catch (error) {
       if (!(error instanceof TransactionCanceledException)) throw error;
       const reasons = error.CancellationReasons ?? [];
-      if (reasons[1]?.Code === "ConditionalCheckFailed") return { record: await this.require(ref), applied: false };
+      if (event && reasons[1]?.Code === "ConditionalCheckFailed")
+        return { record: await this.require(ref), applied: false };
       if (reasons[0]?.Code === "ConditionalCheckFailed")
         throw new VersionConflictError(`case ${ref} changed since version ${expected.version}`);
       throw error;
@@ -378,7 +444,9 @@ export class ComplaintStore {
       {
         TableName: this.tableName,
         IndexName: index,
-        KeyConditionExpression: range ? `${keyAttribute} = :pk AND ${sortKey} < :lt` : `${keyAttribute} = :pk`,
+        KeyConditionExpression: range
+          ? `${keyAttribute} = :pk AND ${sortKey} < :lt`
+          : `${keyAttribute} = :pk`,
         ExpressionAttributeValues: range ? { ":pk": key, ":lt": range.lt } : { ":pk": key },
       },
       limit,

@@ -39,19 +39,40 @@ const pointerKey = (reference: string, step: string) => ({ pk: `CASE#${reference
 /** Mints a link for a step and revokes the step's previous link (re-issue after a timeout or reassignment). */
 export async function issueLink(
   rt: Runtime,
-  input: { reference: string; step: TaskAction; actor: string; taskToken: string; expiresAt: string; language: Language },
+  input: {
+    reference: string;
+    step: TaskAction;
+    actor: string;
+    taskToken: string;
+    expiresAt: string;
+    language: Language;
+  },
 ): Promise<{ url: string; idHash: string }> {
   const secret = await rt.linkSecret();
   const link = mintLink(secret);
   const previous = await rt.doc.send(
-    new GetCommand({ TableName: rt.tableName, Key: pointerKey(input.reference, input.step), ConsistentRead: true }),
+    new GetCommand({
+      TableName: rt.tableName,
+      Key: pointerKey(input.reference, input.step),
+      ConsistentRead: true,
+    }),
   );
-  const item: TaskLink = { ...input, idHash: link.idHash, status: "active", createdAt: rt.now().toISOString() };
+  const item: TaskLink = {
+    ...input,
+    idHash: link.idHash,
+    status: "active",
+    createdAt: rt.now().toISOString(),
+  };
   await rt.doc.send(
     new TransactWriteCommand({
       TransactItems: [
         { Put: { TableName: rt.tableName, Item: { ...linkKey(link.idHash), ...item } } },
-        { Put: { TableName: rt.tableName, Item: { ...pointerKey(input.reference, input.step), idHash: link.idHash } } },
+        {
+          Put: {
+            TableName: rt.tableName,
+            Item: { ...pointerKey(input.reference, input.step), idHash: link.idHash },
+          },
+        },
       ],
     }),
   );
@@ -68,7 +89,9 @@ export async function rebindLink(
   taskToken: string,
   expiresAt: string,
 ): Promise<boolean> {
-  const pointer = await rt.doc.send(new GetCommand({ TableName: rt.tableName, Key: pointerKey(reference, step), ConsistentRead: true }));
+  const pointer = await rt.doc.send(
+    new GetCommand({ TableName: rt.tableName, Key: pointerKey(reference, step), ConsistentRead: true }),
+  );
   const idHash = pointer.Item?.idHash as string | undefined;
   if (!idHash) return false;
   try {
@@ -108,13 +131,17 @@ export async function revokeLink(rt: Runtime, idHash: string): Promise<void> {
 
 /** Revokes the current link of a step, if any (the step ended another way, e.g. the appeal window passed). */
 export async function revokeStepLink(rt: Runtime, reference: string, step: TaskAction): Promise<void> {
-  const pointer = await rt.doc.send(new GetCommand({ TableName: rt.tableName, Key: pointerKey(reference, step), ConsistentRead: true }));
+  const pointer = await rt.doc.send(
+    new GetCommand({ TableName: rt.tableName, Key: pointerKey(reference, step), ConsistentRead: true }),
+  );
   const idHash = pointer.Item?.idHash as string | undefined;
   if (idHash) await revokeLink(rt, idHash);
 }
 
 export async function getLink(rt: Runtime, idHash: string): Promise<TaskLink | null> {
-  const out = await rt.doc.send(new GetCommand({ TableName: rt.tableName, Key: linkKey(idHash), ConsistentRead: true }));
+  const out = await rt.doc.send(
+    new GetCommand({ TableName: rt.tableName, Key: linkKey(idHash), ConsistentRead: true }),
+  );
   if (!out.Item) return null;
   const { pk: _pk, sk: _sk, ...link } = out.Item;
   return link as TaskLink;
@@ -152,7 +179,13 @@ export async function consumeWithSubmission<A extends TaskAction>(
               UpdateExpression: "SET #s = :used, submissionId = :id, usedAt = :at",
               ConditionExpression: "#s = :active AND taskToken = :token",
               ExpressionAttributeNames: { "#s": "status" },
-              ExpressionAttributeValues: { ":used": "used", ":active": "active", ":id": submission.id, ":at": submission.at, ":token": link.taskToken },
+              ExpressionAttributeValues: {
+                ":used": "used",
+                ":active": "active",
+                ":id": submission.id,
+                ":at": submission.at,
+                ":token": link.taskToken,
+              },
             },
           },
           {
@@ -166,7 +199,8 @@ export async function consumeWithSubmission<A extends TaskAction>(
       }),
     );
   } catch (error) {
-    if ((error as Error).name === "TransactionCanceledException") throw new LinkAlreadyUsedError("link already used");
+    if ((error as Error).name === "TransactionCanceledException")
+      throw new LinkAlreadyUsedError("link already used");
     throw error;
   }
   return submission;
@@ -187,7 +221,11 @@ export async function releaseLink(rt: Runtime, link: TaskLink): Promise<void> {
 
 export async function getSubmission(rt: Runtime, reference: string, id: string): Promise<Submission | null> {
   const out = await rt.doc.send(
-    new GetCommand({ TableName: rt.tableName, Key: { pk: `CASE#${reference}`, sk: `SUBMISSION#${id}` }, ConsistentRead: true }),
+    new GetCommand({
+      TableName: rt.tableName,
+      Key: { pk: `CASE#${reference}`, sk: `SUBMISSION#${id}` },
+      ConsistentRead: true,
+    }),
   );
   if (!out.Item) return null;
   const { pk: _pk, sk: _sk, ...submission } = out.Item;

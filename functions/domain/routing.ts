@@ -1,0 +1,89 @@
+// Who acts and who is told: routing rules of the procedures (H-B1..H-B3, H-C2, T-3, T-7), from the config.
+import type { Category, OrgConfig, StaffMember } from "./config.ts";
+
+export class NoRoleHolderError extends Error {
+  override name = "NoRoleHolderError";
+}
+export class UnknownCategoryError extends Error {
+  override name = "UnknownCategoryError";
+}
+
+export function staffMember(config: OrgConfig, address: string): StaffMember | undefined {
+  const wanted = address.toLowerCase();
+  return config.staff.find((s) => s.address === wanted);
+}
+
+export function holdersOf(config: OrgConfig, role: string): StaffMember[] {
+  return config.staff.filter((s) => s.roles.includes(role));
+}
+
+/** The person who holds a role (the first listed, so an organisation orders its directory). */
+export function holderOf(config: OrgConfig, role: string, exclude: readonly string[] = []): string {
+  const holder = holdersOf(config, role).find((s) => !exclude.includes(s.address));
+  if (!holder) throw new NoRoleHolderError(`nobody holds role ${role}`);
+  return holder.address;
+}
+
+export function categoryOf(config: OrgConfig, id: string): Category {
+  const category = config.categories.find((c) => c.id === id);
+  if (!category) throw new UnknownCategoryError(`unknown category ${id}`);
+  return category;
+}
+
+export interface RoutingFacts {
+  /** Staff addresses concerned by the complaint (H-B3 (d), T-3, T-7). */
+  concernedStaff: readonly string[];
+  /** T-7: management is named in the complaint. */
+  conflict: boolean;
+}
+
+function managementConcerned(config: OrgConfig, facts: RoutingFacts): boolean {
+  return facts.conflict || facts.concernedStaff.some((a) => staffMember(config, a)?.management === true);
+}
+
+/** H-B3: the responsible person for a category; T-7: the president when management is named. */
+export function responsibleFor(config: OrgConfig, categoryId: string, facts: RoutingFacts): string {
+  const category = categoryOf(config, categoryId);
+  if (config.conflictOfInterest && managementConcerned(config, facts))
+    return holderOf(config, config.conflictOfInterest.managementNamed, facts.concernedStaff);
+  if (category.responsibleIsLineManagerOfConcerned) {
+    // H-B3 (d): the line manager of the employee concerned, when the directory knows them.
+    for (const address of facts.concernedStaff) {
+      const supervisor = staffMember(config, address)?.supervisor;
+      if (supervisor && !facts.concernedStaff.includes(supervisor)) return supervisor;
+    }
+  }
+  if (!category.responsible) throw new NoRoleHolderError(`category ${category.id} has no responsible role`);
+  return holderOf(config, category.responsible, facts.concernedStaff);
+}
+
+/** H-B2: who must be notified for a category; never a person concerned by the complaint (T-7, T-8). */
+export function notifiedFor(config: OrgConfig, categoryId: string, facts: RoutingFacts): string[] {
+  const category = categoryOf(config, categoryId);
+  const out = new Set<string>();
+  for (const role of category.notify)
+    for (const member of holdersOf(config, role))
+      if (!facts.concernedStaff.includes(member.address)) out.add(member.address);
+  return [...out];
+}
+
+/** T-3: a staff member implicated in a complaint is informed in writing. */
+export function implicatedToInform(config: OrgConfig, facts: RoutingFacts): string[] {
+  if (!config.implicatedStaff.notify) return [];
+  return facts.concernedStaff.filter((a) => staffMember(config, a) !== undefined);
+}
+
+/** Escalation goes to the assignee's supervisor, else the coordinator (H-D5). */
+export function escalationTarget(
+  config: OrgConfig,
+  assignee: string | null,
+  exclude: readonly string[] = [],
+): string {
+  const supervisor = assignee ? staffMember(config, assignee)?.supervisor : undefined;
+  if (supervisor && !exclude.includes(supervisor) && supervisor !== assignee) return supervisor;
+  return config.organisation.coordinator;
+}
+
+export function languageOf(config: OrgConfig, address: string): "fr" | "en" {
+  return staffMember(config, address)?.language ?? config.organisation.languages[0] ?? "fr";
+}

@@ -1,0 +1,247 @@
+// What each decision does to a case: pure functions from (config, case, submitted values, time) to the
+// change the store writes in one transaction. No AWS imports; unit-tested directly.
+import type { CaseContent, CaseRecord, Closure, DeadlineStep } from "./complaint.ts";
+import type { OrgConfig } from "./config.ts";
+import { completeStep, deadlineAfter, respondRule } from "./deadlines.ts";
+import { categoryOf, holderOf, responsibleFor } from "./routing.ts";
+
+/** The deadline each human step answers to. */
+export const STEP_DEADLINE = {
+  triage: "triage",
+  assignment: "assign",
+  contact: "contact",
+  conclusion: "respond",
+  appeal: "appealWindowEnds",
+  "appeal-decision": "appealDecision",
+  closure: "closure",
+} as const satisfies Record<string, DeadlineStep>;
+export type DecisionStep = keyof typeof STEP_DEADLINE;
+
+export class InvalidDecisionError extends Error {
+  override name = "InvalidDecisionError";
+}
+
+type RecordPatch = Partial<Omit<CaseRecord, "reference" | "version" | "sourceId">>;
+type ContentPatch = Partial<Omit<CaseContent, "reference">>;
+export interface Decision {
+  record: RecordPatch;
+  content?: ContentPatch;
+  event: { type: CaseRecordEventType; actor: string; detail?: string };
+  route: string;
+}
+type CaseRecordEventType = import("./complaint.ts").EventType;
+
+export interface TriageValues {
+  category: string;
+  severity: "high" | "medium" | "low";
+  admissible: boolean;
+  reason?: string | undefined;
+  conflict?: boolean | undefined;
+  concerned?: string | undefined;
+}
+
+/** H-B1 triage, H-B3 routing, T-4 admissibility, T-5 severity deadline, T-7 conflict of interest. */
+export function applyTriage(
+  config: OrgConfig,
+  record: CaseRecord,
+  content: CaseContent,
+  values: TriageValues,
+  at: string,
+  actor: string,
+): Decision {
+  const category = categoryOf(config, values.category);
+  const concernedStaff = values.concerned
+    ? [...new Set([...content.concernedStaff, values.concerned.toLowerCase()])]
+    : content.concernedStaff;
+  const conflict = values.conflict === true;
+  const route =
+    category.outcome === "referral" ? "referral" : !values.admissible ? "inadmissible" : "investigate";
+  const base: RecordPatch = {
+    category: category.id,
+    severity: values.severity,
+    admissible: values.admissible,
+    sensitive: category.sensitive,
+    status: "triage",
+    ...completeStep(record, "triage", at),
+    // T-5: the response deadline follows the severity, counted from receipt.
+    deadlines: {
+      ...record.deadlines,
+      respond: deadlineAfter(config, record.receivedAt, respondRule(config, values.severity)),
+    },
+    flags:
+      conflict && !record.flags.includes("conflict-of-interest")
+        ? [...record.flags, "conflict-of-interest"]
+        : record.flags,
+  };
+  if (route === "investigate") {
+    const responsible = responsibleFor(config, category.id, { concernedStaff, conflict });
+    base.responsible = responsible;
+    base.assignee = responsible;
+  }
+  return {
+    record: base,
+    content: { triageReason: values.reason ?? null, concernedStaff },
+    event: { type: "triaged", actor, detail: category.sensitive ? undefined : category.id },
+    route,
+  };
+}
+
+export interface AssignmentValues {
+  decision: "accept" | "delegate";
+  delegate?: string | undefined;
+  risks?: string | undefined;
+}
+
+/** H-C1 review and risks; H-C2 delegation to the complaints handler. */
+export function applyAssignment(
+  record: CaseRecord,
+  values: AssignmentValues,
+  at: string,
+  actor: string,
+): Decision {
+  const delegate = values.decision === "delegate" ? values.delegate?.toLowerCase() : undefined;
+  if (values.decision === "delegate" && !delegate)
+    throw new InvalidDecisionError("delegation without a delegate");
+  return {
+    record: {
+      status: "assigned",
+      assignee: delegate ?? record.responsible ?? actor,
+      ...completeStep(record, "assign", at),
+    },
+    content: { risks: values.risks ?? null },
+    event: delegate ? { type: "delegated", actor, detail: delegate } : { type: "assigned", actor },
+    route: "next",
+  };
+}
+
+/** H-C3: the complainant has been contacted. */
+export function applyContact(
+  record: CaseRecord,
+  values: { note?: string | undefined },
+  at: string,
+  actor: string,
+): Decision {
+  return {
+    record: { status: "investigating", ...completeStep(record, "contact", at) },
+    content: { contactNote: values.note ?? null },
+    event: { type: "contacted", actor },
+    route: "next",
+  };
+}
+
+export interface ConclusionValues {
+  outcome: "founded" | "unfounded" | "partly-founded";
+  measures?: string | undefined;
+  response?: string | undefined;
+  justification?: string | undefined;
+}
+
+/** H-D1 measures (sensitive: only the outcome is recorded), H-D3 / T-9 response text, T-13 late justification. */
+export function applyConclusion(
+  record: CaseRecord,
+  values: ConclusionValues,
+  at: string,
+  actor: string,
+): Decision {
+  const late = record.deadlines.respond !== undefined && at > record.deadlines.respond;
+  if (late && !values.justification)
+    throw new InvalidDecisionError("a late response needs a justification (T-13)");
+  return {
+    record: {
+      status: record.status === "assigned" ? "investigating" : record.status,
+      flags: late && !record.flags.includes("late") ? [...record.flags, "late"] : record.flags,
+    },
+    content: {
+      outcome: values.outcome,
+      measures: record.sensitive ? null : (values.measures ?? null),
+      response: values.response ?? null,
+      lateJustification: late ? (values.justification ?? null) : null,
+    },
+    event: { type: "progress", actor, detail: "conclusion" },
+    route: "next",
+  };
+}
+
+/** H-E1, T-11: the complainant appeals, once. */
+export function applyAppeal(
+  config: OrgConfig,
+  record: CaseRecord,
+  values: { reason: string },
+  at: string,
+): Decision {
+  if (record.appeals >= config.appeals.max) throw new InvalidDecisionError("only one appeal (T-11)");
+  return {
+    record: {
+      status: "appeal",
+      appeals: record.appeals + 1,
+      assignee: holderOf(config, config.steps.appeal),
+      met: { ...record.met, appealWindowEnds: true },
+      deadlines: {
+        ...record.deadlines,
+        appealDecision: deadlineAfter(config, at, config.deadlines.appealDecision),
+      },
+    },
+    content: { appealReason: values.reason },
+    event: { type: "appeal-filed", actor: "complainant" },
+    route: "next",
+  };
+}
+
+/** H-E2 decision; T-11 a single extension by the configured period, the complainant told. */
+export function applyAppealDecision(
+  config: OrgConfig,
+  record: CaseRecord,
+  values: { decision: "upheld" | "revised" | "extend"; reasoning: string },
+  at: string,
+  actor: string,
+): Decision {
+  if (values.decision === "extend") {
+    const extension = config.deadlines.appealExtension;
+    if (!extension || record.appealExtensions >= config.appeals.extensions)
+      throw new InvalidDecisionError("no appeal extension remains (T-11)");
+    const current = record.deadlines.appealDecision ?? at;
+    return {
+      record: {
+        appealExtensions: record.appealExtensions + 1,
+        deadlines: { ...record.deadlines, appealDecision: deadlineAfter(config, current, extension) },
+        reminders: { ...record.reminders, "appeal-decision": 0 },
+        overdue: record.overdue.filter((s) => s !== "appealDecision"),
+      },
+      event: { type: "appeal-extended", actor },
+      route: "extend",
+    };
+  }
+  return {
+    record: { appealOutcome: values.decision, ...completeStep(record, "appealDecision", at) },
+    content: { appealReasoning: values.reasoning },
+    event: { type: "appeal-decided", actor, detail: values.decision },
+    route: "decided",
+  };
+}
+
+/** H-F2: the complaints officer checks the appeal was completed correctly before closing. */
+export function applyClosureCheck(record: CaseRecord, at: string, actor: string): Decision {
+  return {
+    record: completeStep(record, "closure", at),
+    event: { type: "progress", actor, detail: "closure-confirmed" },
+    route: "next",
+  };
+}
+
+/** How the case closes, by what ended it (T-10: no reply within the window closes it as configured). */
+export function closureFor(config: OrgConfig, cause: string): Closure {
+  switch (cause) {
+    case "referred":
+      return "referred";
+    case "inadmissible":
+      return "inadmissible";
+    case "appeal-decided":
+      return "appeal-decided";
+    case "window-passed":
+      return config.appeals.closeWithoutReply;
+    case "responded":
+      return "resolved";
+    default:
+      throw new InvalidDecisionError(`unknown closure cause ${cause}`);
+  }
+}

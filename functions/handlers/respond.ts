@@ -1,0 +1,18 @@
+// Workflow states "Respond" (H-D3, T-9), "Refer" (H-C3 (e)) and "Decide inadmissible" (T-4).
+import middy from "@middy/core";
+import { parseEvent } from "../lib/middleware.ts";
+import { runtime } from "../lib/runtime.ts";
+import { inputs } from "../workflow/inputs.ts";
+import { answerWithoutInvestigation, respond } from "../workflow/steps.ts";
+
+const rt = runtime();
+
+export const handler = middy()
+  .use(parseEvent(inputs.respond))
+  .handler(async (event) => {
+    if (event.action === "respond") {
+      const record = await rt.store.require(event.reference);
+      await respond(rt, event.reference, event.appealable ?? (record.reachable && rt.config.appeals.max > 0));
+    } else await answerWithoutInvestigation(rt, event.reference, event.action);
+    return {};
+  });

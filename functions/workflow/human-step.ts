@@ -1,0 +1,19 @@
+// The four actions of every human step (prepare, open, apply, overdue), shared by the step handlers.
+import type { Runtime } from "../lib/runtime.ts";
+import type { HumanStepInput } from "./inputs.ts";
+import { apply, open, overdue, prepare } from "./steps.ts";
+
+export async function runHumanStep(rt: Runtime, event: HumanStepInput): Promise<unknown> {
+  switch (event.action) {
+    case "prepare":
+      return prepare(rt, event.reference, event.step);
+    case "open":
+      await open(rt, event.reference, event.step, event.taskToken);
+      return {};
+    case "apply":
+      return apply(rt, event.reference, event.step, event.submissionId);
+    case "overdue":
+      await overdue(rt, event.reference, event.step);
+      return {};
+  }
+}

@@ -1,0 +1,48 @@
+// The inputs Step Functions passes to the workflow Lambdas (ids and flags only).
+import { z } from "zod";
+import { reference } from "../domain/complaint.ts";
+
+export const decisionStep = z.enum([
+  "triage",
+  "assignment",
+  "contact",
+  "conclusion",
+  "appeal",
+  "appeal-decision",
+  "closure",
+]);
+
+const humanStepActions = z.discriminatedUnion("action", [
+  z.strictObject({ action: z.literal("prepare"), reference, step: decisionStep }),
+  z.strictObject({
+    action: z.literal("open"),
+    reference,
+    step: decisionStep,
+    taskToken: z.string().min(1).max(2048),
+  }),
+  z.strictObject({ action: z.literal("apply"), reference, step: decisionStep, submissionId: z.uuid() }),
+  z.strictObject({ action: z.literal("overdue"), reference, step: decisionStep }),
+]);
+export type HumanStepInput = z.infer<typeof humanStepActions>;
+
+export const inputs = {
+  receive: z.strictObject({ action: z.literal("receive"), reference }),
+  acknowledge: z.strictObject({ action: z.literal("acknowledge"), reference }),
+  triage: z.union([humanStepActions, z.strictObject({ action: z.literal("notify"), reference })]),
+  human: humanStepActions,
+  respond: z.strictObject({
+    action: z.enum(["respond", "referral", "inadmissible"]),
+    reference,
+    appealable: z.boolean().optional(),
+  }),
+  appeal: z.union([humanStepActions, z.strictObject({ action: z.literal("decided"), reference })]),
+  close: z.union([
+    humanStepActions,
+    z.strictObject({
+      action: z.literal("close"),
+      reference,
+      cause: z.enum(["referred", "inadmissible", "window-passed", "responded", "appeal-decided"]),
+    }),
+  ]),
+  needsAttention: z.strictObject({ reference, error: z.string().max(256) }),
+};

@@ -1,0 +1,742 @@
+// What each state of the complaint workflow does (workflows/complaint-workflow.ts). The Lambda handlers in
+// functions/handlers/ are thin wrappers over these functions. Every function is idempotent: run twice with
+// the same input it writes no second event (event ids are deterministic) and sends no second email (outbox).
+// Inputs and outputs carry ids and flags only: no personal data enters Step Functions.
+import { createHash } from "node:crypto";
+import type { CaseContent, CaseRecord, DeadlineStep } from "../domain/complaint.ts";
+import { type Language } from "../domain/config.ts";
+import {
+  completeStep,
+  deadlineAfter,
+  metDeadline,
+  progressUpdateDue,
+  reminderDue,
+  secondsUntil,
+} from "../domain/deadlines.ts";
+import {
+  categoryOf,
+  escalationTarget,
+  holderOf,
+  implicatedToInform,
+  languageOf,
+  notifiedFor,
+  staffMember,
+} from "../domain/routing.ts";
+import {
+  applyAppeal,
+  applyAppealDecision,
+  applyAssignment,
+  applyClosureCheck,
+  applyConclusion,
+  applyContact,
+  applyTriage,
+  closureFor,
+  type Decision,
+  type DecisionStep,
+  STEP_DEADLINE,
+} from "../domain/transitions.ts";
+import { emitMetric } from "../lib/metrics.ts";
+import type { Runtime } from "../lib/runtime.ts";
+import { sendOnce } from "../mail/mailer.ts";
+import type { CaseDetails, Step as TemplateStep } from "../mail/templates.ts";
+import { getSubmission, issueLink, rebindLink, revokeStepLink } from "../tasks/link-store.ts";
+
+export class SubmissionNotFoundError extends Error {
+  override name = "SubmissionNotFoundError";
+}
+export class TooManyRemindersError extends Error {
+  override name = "TooManyRemindersError";
+}
+
+const SYSTEM = "cfm";
+const TEMPLATE_STEP: Record<DecisionStep, TemplateStep> = {
+  triage: "triage",
+  assignment: "assign",
+  contact: "contact",
+  conclusion: "conclusion",
+  appeal: "conclusion",
+  "appeal-decision": "appeal-decision",
+  closure: "closure",
+};
+
+const tokenHash = (token: string) => createHash("sha256").update(token).digest("hex").slice(0, 24);
+
+function common(rt: Runtime, record: CaseRecord) {
+  return {
+    reference: record.reference,
+    organisation: rt.config.organisation.name,
+    timeZone: rt.config.organisation.timeZone,
+    kind: record.kind,
+  };
+}
+
+/** What a staff email may say: nothing but the reference for a sensitive case (CONTRACT, H-D1). */
+function details(rt: Runtime, record: CaseRecord, language: Language): CaseDetails {
+  if (record.sensitive) return { sensitive: true };
+  const label = record.category ? categoryOf(rt.config, record.category).label[language] : undefined;
+  return label ? { sensitive: false, categoryLabel: label } : { sensitive: false };
+}
+
+function complainantAddress(content: CaseContent): string | null {
+  return content.complainant?.email ?? content.representative?.email ?? null;
+}
+
+function complainantName(record: CaseRecord, content: CaseContent): string | undefined {
+  if (record.sensitive || record.anonymous) return undefined;
+  return content.representative?.name ?? content.complainant?.name ?? undefined;
+}
+
+// ---------------------------------------------------------------- receive / acknowledge
+
+export interface CaseFlags {
+  reachable: boolean;
+  contact: boolean;
+  appealable: boolean;
+}
+
+/** Receive: the case exists (intake wrote it); the triage officer is its first assignee (H-B1). */
+export async function receive(rt: Runtime, reference: string): Promise<CaseFlags> {
+  const triageOfficer = holderOf(rt.config, rt.config.steps.triage);
+  const { record } = await rt.store.update(reference, (r) =>
+    r.assignee ? null : { record: { assignee: triageOfficer } },
+  );
+  emitMetric("ComplaintsReceived", { Channel: record.channel });
+  return {
+    reachable: record.reachable,
+    contact: rt.config.deadlines.contact !== undefined,
+    appealable: record.reachable && rt.config.appeals.max > 0,
+  };
+}
+
+/** H-A2, T-2: acknowledge (and send the written notice) unless the complainant cannot be written to. */
+export async function acknowledge(rt: Runtime, reference: string): Promise<void> {
+  const record = await rt.store.require(reference);
+  const content = await rt.store.getContent(reference);
+  const to = complainantAddress(content);
+  if (record.reachable && to) {
+    const base = {
+      ...common(rt, record),
+      recipientName: complainantName(record, content),
+      sensitive: record.sensitive,
+    };
+    await sendOnce(rt, {
+      reference,
+      key: "acknowledgement",
+      to,
+      template: "acknowledgement",
+      language: record.language,
+      data: {
+        ...base,
+        receivedAt: record.receivedAt,
+        respondBy: record.deadlines.respond ?? record.receivedAt,
+        contactBy: record.deadlines.contact,
+      },
+    });
+    if (record.deadlines.writtenNotice) {
+      const rule = rt.config.deadlines.respond;
+      await sendOnce(rt, {
+        reference,
+        key: "written-notice",
+        to,
+        template: "written-notice",
+        language: record.language,
+        data: {
+          ...base,
+          receivedAt: record.receivedAt,
+          respondBy: record.deadlines.respond ?? record.receivedAt,
+          respondWithinDays: Number(/P(\d+)D/.exec(rule.duration)?.[1] ?? 0) || undefined,
+          workingDays: rule.days === "working",
+        },
+      });
+    }
+  }
+  const at = rt.now().toISOString();
+  const { record: after } = await rt.store.update(reference, (r) => {
+    if (r.met.acknowledge !== undefined) return null;
+    let completed = completeStep(r, "acknowledge", at);
+    if (r.deadlines.writtenNotice) completed = completeStep({ ...r, ...completed }, "writtenNotice", at);
+    return {
+      record: { ...completed, status: r.status === "received" ? "acknowledged" : r.status },
+      event: {
+        id: "acknowledged",
+        type: "acknowledged",
+        actor: SYSTEM,
+        detail: record.reachable ? "email" : "no-contact",
+      },
+    };
+  });
+  if (after.met.acknowledge === false) emitMetric("AcknowledgedLate");
+}
+
+// ---------------------------------------------------------------- human steps
+
+/** Who acts at a step. */
+function actorFor(rt: Runtime, record: CaseRecord, step: DecisionStep): string {
+  switch (step) {
+    case "triage":
+      return holderOf(rt.config, rt.config.steps.triage);
+    case "assignment":
+      return record.responsible ?? holderOf(rt.config, rt.config.steps.triage);
+    case "contact":
+    case "conclusion":
+      return record.assignee ?? record.responsible ?? holderOf(rt.config, rt.config.steps.investigation);
+    case "appeal":
+      return "complainant";
+    case "appeal-decision":
+      return holderOf(rt.config, rt.config.steps.appeal);
+    case "closure":
+      return holderOf(rt.config, rt.config.steps.closure);
+  }
+}
+
+/** When the step's current wait ends: its deadline, then each reminder (H-D3 progress updates for the conclusion). */
+function checkpoint(rt: Runtime, record: CaseRecord, step: DecisionStep): string {
+  const deadline = record.deadlines[STEP_DEADLINE[step]];
+  if (!deadline) throw new Error(`step ${step} of ${record.reference} has no deadline`);
+  const k = record.reminders[step] ?? 0;
+  if (step === "conclusion" && rt.config.deadlines.progressUpdateInterval)
+    return progressUpdateDue(rt.config, deadline, k);
+  return reminderDue(rt.config, deadline, k);
+}
+
+/** Deadlines that start with their step (the others are known earlier). */
+function stepDeadline(
+  rt: Runtime,
+  record: CaseRecord,
+  step: DecisionStep,
+  now: Date,
+): Partial<Record<DeadlineStep, string>> {
+  const key = STEP_DEADLINE[step];
+  if (record.deadlines[key]) return {};
+  const d = rt.config.deadlines;
+  if (step === "assignment") return { assign: deadlineAfter(rt.config, now, d.assign) };
+  if (step === "closure") return { closure: deadlineAfter(rt.config, now, d.closure) };
+  if (step === "appeal") return { appealWindowEnds: deadlineAfter(rt.config, now, d.appealWindow) };
+  if (step === "contact" && !d.contact)
+    return { contact: deadlineAfter(rt.config, record.receivedAt, d.respond) };
+  return {};
+}
+
+/** prepare: set the step's deadline and actor; answer the seconds until the wait ends (the task timeout). */
+export async function prepare(
+  rt: Runtime,
+  reference: string,
+  step: DecisionStep,
+): Promise<{ seconds: number }> {
+  const now = rt.now();
+  const { record } = await rt.store.update(reference, (r) => {
+    const deadlines = stepDeadline(rt, r, step, now);
+    const actor = actorFor(rt, r, step);
+    const assignee = actor === "complainant" ? r.assignee : actor;
+    if (Object.keys(deadlines).length === 0 && assignee === r.assignee) return null;
+    return { record: { deadlines: { ...r.deadlines, ...deadlines }, assignee } };
+  });
+  return { seconds: secondsUntil(checkpoint(rt, record, step), now) };
+}
+
+/** open: the callback task's Lambda. Emails one task link (the token stays in the link store). */
+export async function open(
+  rt: Runtime,
+  reference: string,
+  step: DecisionStep,
+  taskToken: string,
+): Promise<void> {
+  const record = await rt.store.require(reference);
+  const expiresAt = checkpoint(rt, record, step);
+  const key = tokenHash(taskToken);
+  if (step === "appeal") return openAppeal(rt, record, taskToken, expiresAt);
+  const actor = actorFor(rt, record, step);
+  const language = languageOf(rt.config, actor);
+  const { url } = await issueLink(rt, { reference, step, actor, taskToken, expiresAt, language });
+  const k = record.reminders[step] ?? 0;
+  const data = {
+    ...common(rt, record),
+    ...details(rt, record, language),
+    recipientName: staffMember(rt.config, actor)?.name,
+    step: TEMPLATE_STEP[step],
+    taskUrl: url,
+    dueBy: record.deadlines[STEP_DEADLINE[step]] ?? expiresAt,
+  };
+  if (k === 0)
+    await sendOnce(rt, {
+      reference,
+      key: `task:${step}:${key}`,
+      to: actor,
+      template: "task",
+      language,
+      data,
+    });
+  else
+    await sendOnce(rt, {
+      reference,
+      key: `task:${step}:${key}`,
+      to: actor,
+      template: "reminder",
+      language,
+      data: { ...data, reminderNumber: k },
+    });
+}
+
+/** The complainant's appeal link travels in the response email (H-D3, H-D4, T-9, T-11). */
+async function openAppeal(
+  rt: Runtime,
+  record: CaseRecord,
+  taskToken: string,
+  expiresAt: string,
+): Promise<void> {
+  if (await rebindLink(rt, record.reference, "appeal", taskToken, expiresAt)) return;
+  const content = await rt.store.getContent(record.reference);
+  const to = complainantAddress(content);
+  if (!to) return;
+  const { url } = await issueLink(rt, {
+    reference: record.reference,
+    step: "appeal",
+    actor: "complainant",
+    taskToken,
+    expiresAt,
+    language: record.language,
+  });
+  await sendResponse(rt, record, content, to, {
+    appealUrl: url,
+    appealDeadline: record.deadlines.appealWindowEnds ?? expiresAt,
+  });
+}
+
+async function sendResponse(
+  rt: Runtime,
+  record: CaseRecord,
+  content: CaseContent,
+  to: string,
+  appeal: { appealUrl: string; appealDeadline: string } | Record<string, never>,
+): Promise<void> {
+  const outcome = content.outcome ?? "unfounded";
+  const base = { ...common(rt, record), ...appeal, recipientName: complainantName(record, content) };
+  await sendOnce(rt, {
+    reference: record.reference,
+    key: "response",
+    to,
+    template: "response",
+    language: record.language,
+    // H-D3: a sensitive case is told only whether it is founded and the procedure that follows.
+    data: record.sensitive
+      ? { ...base, sensitive: true, outcome, procedure: content.response ?? undefined }
+      : {
+          ...base,
+          sensitive: false,
+          outcome,
+          responseText: content.response ?? "",
+          measures: content.measures ?? undefined,
+        },
+  });
+}
+
+/** apply: the submission the task page stored becomes the case's new state, with its timeline event. */
+export async function apply(
+  rt: Runtime,
+  reference: string,
+  step: DecisionStep,
+  submissionId: string,
+): Promise<{ route: string }> {
+  const submission = await getSubmission(rt, reference, submissionId);
+  if (!submission || submission.step !== step)
+    throw new SubmissionNotFoundError(`no ${step} submission ${submissionId} for ${reference}`);
+  const at = submission.at;
+  const values = submission.values as Record<string, string | undefined>;
+  let decision: Decision | undefined;
+  const result = await rt.store.update(
+    reference,
+    (record, content) => {
+      decision = decide(rt, step, record, content!, values, at, submission.actor);
+      return {
+        record: decision.record,
+        content: decision.content,
+        event: { id: `${step}:${submissionId}`, at, ...decision.event },
+      };
+    },
+    { withContent: true },
+  );
+  if (!decision) throw new Error("unreachable: no decision");
+  if (result.applied) await afterDecision(rt, step, result.record, decision.route);
+  return { route: decision.route };
+}
+
+function decide(
+  rt: Runtime,
+  step: DecisionStep,
+  record: CaseRecord,
+  content: CaseContent,
+  values: Record<string, string | undefined>,
+  at: string,
+  actor: string,
+): Decision {
+  const v = values as never;
+  switch (step) {
+    case "triage":
+      return applyTriage(rt.config, record, content, v, at, actor);
+    case "assignment":
+      return applyAssignment(record, v, at, actor);
+    case "contact":
+      return applyContact(record, v, at, actor);
+    case "conclusion":
+      return applyConclusion(record, v, at, actor);
+    case "appeal":
+      return applyAppeal(rt.config, record, v, at);
+    case "appeal-decision":
+      return applyAppealDecision(rt.config, record, v, at, actor);
+    case "closure":
+      return applyClosureCheck(record, at, actor);
+  }
+}
+
+/** Emails a decision triggers for the complainant. */
+async function afterDecision(
+  rt: Runtime,
+  step: DecisionStep,
+  record: CaseRecord,
+  route: string,
+): Promise<void> {
+  if (step !== "appeal" && step !== "appeal-decision") return;
+  const content = await rt.store.getContent(record.reference);
+  const to = complainantAddress(content);
+  if (!to || !record.reachable) return;
+  const base = {
+    ...common(rt, record),
+    recipientName: complainantName(record, content),
+    sensitive: record.sensitive,
+  };
+  if (step === "appeal")
+    await sendOnce(rt, {
+      reference: record.reference,
+      key: "appeal-acknowledgement",
+      to,
+      template: "appeal-acknowledgement",
+      language: record.language,
+      data: {
+        ...base,
+        receivedAt: rt.now().toISOString(),
+        decisionBy: record.deadlines.appealDecision ?? "",
+      },
+    });
+  else if (route === "extend")
+    await sendOnce(rt, {
+      reference: record.reference,
+      key: `appeal-extension:${record.appealExtensions}`,
+      to,
+      template: "appeal-extension",
+      language: record.language,
+      data: { ...base, decisionBy: record.deadlines.appealDecision ?? "" },
+    });
+}
+
+/** overdue: a step's deadline passed. Remind (through the next task email), escalate, count it. */
+export async function overdue(rt: Runtime, reference: string, step: DecisionStep): Promise<void> {
+  const before = await rt.store.require(reference);
+  const k = (before.reminders[step] ?? 0) + 1;
+  const max =
+    step === "conclusion"
+      ? rt.config.escalation.maxReminders + rt.config.escalation.maxProgressUpdates
+      : rt.config.escalation.maxReminders;
+  if (k > max) throw new TooManyRemindersError(`${reference}: ${step} still open after ${max} reminders`);
+  const deadlineStep = STEP_DEADLINE[step];
+  const assignee = before.assignee;
+  const target = escalationTarget(rt.config, assignee);
+  const { record, applied } = await rt.store.update(reference, (r) => {
+    if ((r.reminders[step] ?? 0) >= k) return null;
+    return {
+      record: {
+        reminders: { ...r.reminders, [step]: k },
+        overdue: r.overdue.includes(deadlineStep) ? r.overdue : [...r.overdue, deadlineStep],
+      },
+      event: { id: `reminder:${step}:${k}`, type: "reminder", actor: SYSTEM, detail: step },
+      also: [{ id: `escalated:${step}:${k}`, type: "escalated", actor: SYSTEM, detail: target }],
+    };
+  });
+  if (!applied) return;
+  emitMetric("StepOverdue", { Step: deadlineStep });
+  if (k === 1) emitMetric("DeadlineBreached", { Step: deadlineStep });
+  const language = languageOf(rt.config, target);
+  const deadline = record.deadlines[deadlineStep] ?? rt.now().toISOString();
+  await sendOnce(rt, {
+    reference,
+    key: `escalation:${step}:${k}`,
+    to: target,
+    template: "escalation",
+    language,
+    data: {
+      ...common(rt, record),
+      ...details(rt, record, language),
+      step: TEMPLATE_STEP[step],
+      assignee: assignee ?? "-",
+      dueBy: deadline,
+      daysLate: Math.max(0, Math.floor((rt.now().getTime() - new Date(deadline).getTime()) / 86_400_000)),
+      remindersSent: k,
+      recipientRole: target === rt.config.organisation.coordinator ? "coordinator" : "supervisor",
+    },
+  });
+  // H-D3: past the response deadline, the complainant gets regular updated information.
+  if (step === "conclusion" && record.reachable) {
+    const content = await rt.store.getContent(reference);
+    const to = complainantAddress(content);
+    if (to) {
+      await sendOnce(rt, {
+        reference,
+        key: `progress-update:${k}`,
+        to,
+        template: "progress-update",
+        language: record.language,
+        data: {
+          ...common(rt, record),
+          recipientName: complainantName(record, content),
+          sensitive: record.sensitive,
+          receivedAt: record.receivedAt,
+          nextUpdateBy: checkpoint(rt, record, step),
+        },
+      });
+      await rt.store.update(reference, () => ({
+        event: { id: `progress-update:${k}`, type: "notified", actor: SYSTEM, detail: "progress-update" },
+      }));
+    }
+  }
+}
+
+// ---------------------------------------------------------------- automatic steps
+
+/** H-B2: notify the roles of the category; T-3: inform implicated staff. Never a person concerned (T-7). */
+export async function notify(rt: Runtime, reference: string): Promise<void> {
+  const record = await rt.store.require(reference);
+  const content = await rt.store.getContent(reference);
+  if (!record.category) return;
+  const facts = {
+    concernedStaff: content.concernedStaff,
+    conflict: record.flags.includes("conflict-of-interest"),
+  };
+  const category = categoryOf(rt.config, record.category);
+  const notified = notifiedFor(rt.config, record.category, facts);
+  for (const address of notified) {
+    const language = languageOf(rt.config, address);
+    const role = category.notify.find((r) => staffMember(rt.config, address)?.roles.includes(r)) ?? "";
+    await sendOnce(rt, {
+      reference,
+      key: `notification:${address}`,
+      to: address,
+      template: "notification",
+      language,
+      data: {
+        ...common(rt, record),
+        ...details(rt, record, language),
+        notifiedAs: rt.config.roles[role]?.[language] ?? role,
+      },
+    });
+  }
+  const implicated = implicatedToInform(rt.config, facts);
+  for (const address of implicated) {
+    const language = languageOf(rt.config, address);
+    await sendOnce(rt, {
+      reference,
+      key: `implicated:${address}`,
+      to: address,
+      template: "implicated-staff",
+      language,
+      data: { ...common(rt, record), sensitive: true, receivedAt: record.receivedAt },
+    });
+  }
+  const events = [...notified, ...implicated].map((address) => ({
+    id: `notified:${address}`,
+    type: "notified" as const,
+    actor: SYSTEM,
+    detail: address,
+  }));
+  const [first, ...rest] = events;
+  if (first) await rt.store.update(reference, () => ({ event: first, also: rest }));
+}
+
+/** After the conclusion: the case is answered (H-D3, T-9). The email goes now, or with the appeal link. */
+export async function respond(rt: Runtime, reference: string, appealable: boolean): Promise<void> {
+  const now = rt.now();
+  const at = now.toISOString();
+  const { record, applied } = await rt.store.update(reference, (r) => {
+    if (r.status === "responded") return null;
+    return {
+      record: {
+        status: "responded",
+        ...completeStep(r, "respond", at),
+        deadlines: appealable
+          ? {
+              ...r.deadlines,
+              appealWindowEnds: deadlineAfter(rt.config, now, rt.config.deadlines.appealWindow),
+            }
+          : r.deadlines,
+        assignee: appealable ? r.assignee : null,
+      },
+      event: {
+        id: "responded",
+        type: "responded",
+        actor: r.assignee ?? SYSTEM,
+        detail: metDeadline(r, "respond", at) ? "on-time" : "late",
+      },
+    };
+  });
+  if (applied && record.met.respond === false) emitMetric("DeadlineBreached", { Step: "respond" });
+  if (!appealable && record.reachable) {
+    const content = await rt.store.getContent(reference);
+    const to = complainantAddress(content);
+    if (to) await sendResponse(rt, record, content, to, {});
+  }
+}
+
+/** H-C3 (e): referral; T-4: the written decision of inadmissibility. */
+export async function answerWithoutInvestigation(
+  rt: Runtime,
+  reference: string,
+  kind: "referral" | "inadmissible",
+): Promise<void> {
+  const record = await rt.store.require(reference);
+  const content = await rt.store.getContent(reference);
+  const to = complainantAddress(content);
+  if (record.reachable && to) {
+    const base = {
+      ...common(rt, record),
+      recipientName: complainantName(record, content),
+      sensitive: record.sensitive,
+    };
+    if (kind === "referral")
+      await sendOnce(rt, {
+        reference,
+        key: "referral",
+        to,
+        template: "referral",
+        language: record.language,
+        data: { ...base, referralNote: content.triageReason ?? "" },
+      });
+    else
+      await sendOnce(rt, {
+        reference,
+        key: "inadmissible",
+        to,
+        template: "inadmissible",
+        language: record.language,
+        data: { ...base, reason: content.triageReason ?? "", receivedAt: record.receivedAt },
+      });
+  }
+  const at = rt.now().toISOString();
+  await rt.store.update(reference, (r) => ({
+    record: { ...completeStep(r, "respond", at), status: "responded" },
+    event: { id: "responded", type: "responded", actor: r.assignee ?? SYSTEM, detail: kind },
+  }));
+}
+
+/** H-F1: all parties are informed of the appeal decision. */
+export async function informParties(rt: Runtime, reference: string): Promise<void> {
+  const record = await rt.store.require(reference);
+  const content = await rt.store.getContent(reference);
+  const to = complainantAddress(content);
+  if (record.reachable && to && record.appealOutcome)
+    await sendOnce(rt, {
+      reference,
+      key: "appeal-decision",
+      to,
+      template: "appeal-decision",
+      language: record.language,
+      data: {
+        ...common(rt, record),
+        recipientName: complainantName(record, content),
+        sensitive: record.sensitive,
+        decision: record.appealOutcome,
+        reasoning: content.appealReasoning ?? "",
+      },
+    });
+  const staff = [
+    ...new Set(
+      [record.responsible, holderOf(rt.config, rt.config.steps.closure)].filter((a): a is string => !!a),
+    ),
+  ];
+  for (const address of staff) {
+    const language = languageOf(rt.config, address);
+    await sendOnce(rt, {
+      reference,
+      key: `appeal-decided:${address}`,
+      to: address,
+      template: "notification",
+      language,
+      data: {
+        ...common(rt, record),
+        ...details(rt, record, language),
+        notifiedAs: "",
+        step: "appeal-decision",
+      },
+    });
+  }
+  await rt.store.update(reference, () => ({
+    event: { id: "parties-informed", type: "notified", actor: SYSTEM, detail: "appeal-decision" },
+  }));
+}
+
+/** Close (H-F2, T-10, T-12): closure reason, retention expiry, the complainant told. */
+export async function close(rt: Runtime, reference: string, cause: string): Promise<void> {
+  const closure = closureFor(rt.config, cause);
+  if (cause === "window-passed") await revokeStepLink(rt, reference, "appeal");
+  const at = rt.now().toISOString();
+  const retainUntil = new Date(
+    deadlineAfter(rt.config, at, { duration: rt.config.retention, days: "calendar" }),
+  );
+  const { record, applied } = await rt.store.update(reference, (r) => {
+    if (r.status === "closed") return null;
+    const met = cause === "window-passed" ? { ...r.met, appealWindowEnds: true } : r.met;
+    return {
+      record: { status: "closed", closure, closedAt: at, assignee: null, met, overdue: [] },
+      event: { id: "closed", type: "closed", actor: SYSTEM, detail: closure },
+      expiresAt: Math.floor(retainUntil.getTime() / 1000),
+    };
+  });
+  if (!applied || !record.reachable || closure === "referred" || closure === "inadmissible") return;
+  const content = await rt.store.getContent(reference);
+  const to = complainantAddress(content);
+  if (to)
+    await sendOnce(rt, {
+      reference,
+      key: "closure",
+      to,
+      template: "closure",
+      language: record.language,
+      data: {
+        ...common(rt, record),
+        recipientName: complainantName(record, content),
+        sensitive: record.sensitive,
+        closure,
+      },
+    });
+}
+
+/** Needs attention: flag the case, tell the coordinator, count it. All data stays where it is. */
+export async function needsAttention(rt: Runtime, reference: string, error: string): Promise<void> {
+  const record = await rt.store.require(reference);
+  const coordinator = rt.config.organisation.coordinator;
+  await rt.store.update(reference, (r) =>
+    r.flags.includes("needs-attention")
+      ? null
+      : {
+          record: { flags: [...r.flags, "needs-attention"] },
+          event: {
+            id: `needs-attention:${r.version}`,
+            type: "escalated",
+            actor: SYSTEM,
+            detail: `needs-attention: ${error}`.slice(0, 200),
+          },
+        },
+  );
+  emitMetric("NeedsAttention");
+  const language = languageOf(rt.config, coordinator);
+  await sendOnce(rt, {
+    reference,
+    key: `needs-attention:${record.version}`,
+    to: coordinator,
+    template: "needs-attention",
+    language,
+    data: {
+      ...common(rt, record),
+      ...details(rt, record, language),
+      reason: error === "TooManyRemindersError" ? "reminders-exhausted" : "error",
+      detail: error.slice(0, 100),
+    },
+  });
+}

@@ -1,0 +1,72 @@
+// The ASL that CDK synthesizes for the deployed stack, turned back into plain JSON so aws-local-stepfunctions
+// can run it: the one definition, not a copy. Lambda ARNs (CloudFormation tokens) become local ARNs named
+// after each function's CFM_HANDLER, which is how the local stack binds a task to its handler module.
+import { App } from "aws-cdk-lib";
+import { Template } from "aws-cdk-lib/assertions";
+import type { OrgConfig } from "../functions/domain/config.ts";
+import { CfmStack } from "../infra/cfm-stack.ts";
+
+export const LOCAL_ACCOUNT = "000000000000";
+export const LOCAL_REGION = "us-east-1";
+export const localFunctionArn = (handler: string) =>
+  `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:cfm-${handler}`;
+export const handlerOfArn = (arn: string) => /function:cfm-([a-z-]+)/.exec(arn)?.[1] ?? null;
+
+export interface SynthesizedWorkflow {
+  definition: AslDefinition;
+  /** The logical id of the state machine in the template. */
+  logicalId: string;
+}
+
+export interface AslDefinition {
+  StartAt: string;
+  States: Record<string, AslState>;
+  TimeoutSeconds?: number;
+  [key: string]: unknown;
+}
+export type AslState = Record<string, unknown> & { Type: string };
+
+type CfnValue =
+  | string
+  | { "Fn::GetAtt"?: [string, string]; Ref?: string; "Fn::Join"?: [string, CfnValue[]] }
+  | Record<string, unknown>;
+
+export function synthesizeWorkflow(config: OrgConfig): SynthesizedWorkflow {
+  // Bundling is skipped: only the definition is needed here, not the Lambda assets.
+  const app = new App({ context: { "aws:cdk:bundling-stacks": [] } });
+  const stack = new CfmStack(app, "CfmLocal", {
+    config,
+    env: { account: LOCAL_ACCOUNT, region: LOCAL_REGION },
+  });
+  const template = Template.fromStack(stack).toJSON() as {
+    Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
+  };
+  const machines = Object.entries(template.Resources).filter(
+    ([, r]) => r.Type === "AWS::StepFunctions::StateMachine",
+  );
+  if (machines.length !== 1) throw new Error(`expected one state machine, found ${machines.length}`);
+  const [logicalId, machine] = machines[0]!;
+  const handlerOf = (id: string): string => {
+    const resource = template.Resources[id];
+    const env = (resource?.Properties.Environment as { Variables?: Record<string, string> } | undefined)
+      ?.Variables;
+    return env?.CFM_HANDLER ?? id;
+  };
+  const resolve = (value: CfnValue): string => {
+    if (typeof value === "string") return value;
+    if ("Fn::Join" in value && value["Fn::Join"])
+      return value["Fn::Join"][1].map(resolve).join(value["Fn::Join"][0]);
+    if ("Fn::GetAtt" in value && value["Fn::GetAtt"])
+      return localFunctionArn(handlerOf(value["Fn::GetAtt"][0]));
+    if ("Ref" in value && typeof value.Ref === "string") {
+      if (value.Ref === "AWS::Region") return LOCAL_REGION;
+      if (value.Ref === "AWS::AccountId") return LOCAL_ACCOUNT;
+      if (value.Ref === "AWS::Partition") return "aws";
+      if (value.Ref === "AWS::URLSuffix") return "amazonaws.com";
+      return value.Ref;
+    }
+    throw new Error(`cannot resolve ${JSON.stringify(value).slice(0, 200)}`);
+  };
+  const text = resolve(machine.Properties.DefinitionString as CfnValue);
+  return { definition: JSON.parse(text) as AslDefinition, logicalId };
+}

@@ -1,0 +1,262 @@
+// The complaint workflow: one Step Functions Standard execution per complaint. This is the single
+// definition: CDK deploys it (infra/constructs/workflow.ts), and the tests and the local stack execute the
+// ASL that CDK synthesizes from it (local/workflow-definition.ts).
+//
+// Execution state carries ids and flags only (no personal data): { reference, case: {...flags}, wait, submission, route }.
+// Each human step is a loop: prepare (compute the timeout to the step's deadline) -> await (a callback task
+// whose Lambda emails a task link; the task page calls SendTaskSuccess with a submission id) -> apply
+// (the Lambda applies the submission to the case). A missed deadline (States.Timeout) goes to overdue
+// (reminder, escalation, metric), then back to prepare with a fresh token; the loop is bounded.
+import { Duration } from "aws-cdk-lib";
+import type { IFunction } from "aws-cdk-lib/aws-lambda";
+import * as sfn from "aws-cdk-lib/aws-stepfunctions";
+import * as tasks from "aws-cdk-lib/aws-stepfunctions-tasks";
+import type { Construct } from "constructs";
+import type { OrgConfig } from "../functions/domain/config.ts";
+
+export const WORKFLOW_HANDLERS = [
+  "receive",
+  "acknowledge",
+  "triage",
+  "assign",
+  "investigate",
+  "respond",
+  "appeal",
+  "close",
+  "needs-attention",
+] as const;
+export type WorkflowHandler = (typeof WORKFLOW_HANDLERS)[number];
+
+/** Human steps, the Lambda that serves each, and whether a missed deadline is reminded (loop) or ends the step. */
+export const HUMAN_STEPS = {
+  triage: { handler: "triage", label: "Triage" },
+  assignment: { handler: "assign", label: "Assign" },
+  contact: { handler: "investigate", label: "Contact" },
+  conclusion: { handler: "investigate", label: "Conclude" },
+  appeal: { handler: "appeal", label: "Appeal window" },
+  "appeal-decision": { handler: "appeal", label: "Appeal decision" },
+  closure: { handler: "close", label: "Confirm closure" },
+} as const satisfies Record<string, { handler: WorkflowHandler; label: string }>;
+export type HumanStep = keyof typeof HUMAN_STEPS;
+
+/** Steps a stopped execution can be restarted at (local restart, or an operator after needs-attention). */
+export const RESUMABLE_STEPS = [
+  "acknowledge",
+  "triage",
+  "assignment",
+  "contact",
+  "conclusion",
+  "respond",
+  "appeal",
+  "appeal-decision",
+  "closure",
+] as const;
+export type ResumableStep = (typeof RESUMABLE_STEPS)[number];
+
+/** Under one year (the Standard maximum), so a stuck execution ends and alarms. */
+export const STATE_MACHINE_TIMEOUT = Duration.days(360);
+
+/** Lambda errors that are transient: retried with exponential backoff and full jitter. */
+export const TRANSIENT_ERRORS = [
+  "Lambda.ServiceException",
+  "Lambda.AWSLambdaException",
+  "Lambda.SdkClientException",
+  "Lambda.TooManyRequestsException",
+  "Lambda.ClientExecutionTimeoutException",
+  "Lambda.Unknown",
+  "TransientError",
+  "VersionConflictError",
+  "ThrottlingException",
+  "TooManyRequestsException",
+  "ProvisionedThroughputExceededException",
+  "TransactionConflictException",
+  "InternalServerError",
+  "ServiceUnavailable",
+];
+export const RETRY = { interval: 2, backoffRate: 2, maxAttempts: 6 } as const;
+
+export function complaintWorkflow(
+  scope: Construct,
+  fns: Record<WorkflowHandler, IFunction>,
+  // The definition is the same for every organisation; the config drives the Lambdas.
+  _config: OrgConfig,
+): sfn.IChainable {
+  const needsAttentionFail = new sfn.Fail(scope, "Needs attention", {
+    error: "NeedsAttention",
+    cause: "The case could not proceed; see the case's needs-attention flag and the coordinator's email.",
+  });
+  const needsAttention = new tasks.LambdaInvoke(scope, "Flag needs attention", {
+    lambdaFunction: fns["needs-attention"],
+    payload: sfn.TaskInput.fromObject({
+      reference: sfn.JsonPath.stringAt("$.reference"),
+      error: sfn.JsonPath.stringAt("$.error.Error"),
+    }),
+    resultPath: sfn.JsonPath.DISCARD,
+    retryOnServiceExceptions: false,
+  });
+  needsAttention.addRetry(retryProps());
+  needsAttention.addCatch(needsAttentionFail, { errors: ["States.ALL"], resultPath: "$.attentionError" });
+  needsAttention.next(needsAttentionFail);
+
+  /** A Lambda task with the standard Retry and a Catch to needs-attention. */
+  const invoke = (
+    id: string,
+    handler: WorkflowHandler,
+    payload: Record<string, unknown>,
+    result?: { selector: Record<string, string>; path: string },
+  ) => {
+    const task = new tasks.LambdaInvoke(scope, id, {
+      lambdaFunction: fns[handler],
+      payload: sfn.TaskInput.fromObject({ reference: sfn.JsonPath.stringAt("$.reference"), ...payload }),
+      resultSelector: result?.selector,
+      resultPath: result ? result.path : sfn.JsonPath.DISCARD,
+      retryOnServiceExceptions: false,
+    });
+    task.addRetry(retryProps());
+    task.addCatch(needsAttention, { errors: ["States.ALL"], resultPath: "$.error" });
+    return task;
+  };
+
+  /** prepare -> await (callback with timeout) -> apply; States.Timeout -> onTimeout. */
+  const humanStep = (step: HumanStep, onTimeout: "remind" | sfn.IChainable) => {
+    const { handler, label } = HUMAN_STEPS[step];
+    const prepare = invoke(
+      `${label}: prepare`,
+      handler,
+      { action: "prepare", step },
+      { selector: { "seconds.$": "$.Payload.seconds" }, path: "$.wait" },
+    );
+    const wait = new tasks.LambdaInvoke(scope, `${label}: await`, {
+      lambdaFunction: fns[handler],
+      integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+      payload: sfn.TaskInput.fromObject({
+        action: "open",
+        step,
+        reference: sfn.JsonPath.stringAt("$.reference"),
+        taskToken: sfn.JsonPath.taskToken,
+      }),
+      taskTimeout: sfn.Timeout.at("$.wait.seconds"),
+      resultSelector: { "id.$": "$.submissionId" },
+      resultPath: "$.submission",
+      retryOnServiceExceptions: false,
+    });
+    wait.addRetry(retryProps());
+    const apply = invoke(
+      `${label}: apply`,
+      handler,
+      { action: "apply", step, submissionId: sfn.JsonPath.stringAt("$.submission.id") },
+      { selector: { "route.$": "$.Payload.route" }, path: "$.route" },
+    );
+    if (onTimeout === "remind") {
+      const overdue = invoke(`${label}: overdue`, handler, { action: "overdue", step });
+      wait.addCatch(overdue, { errors: [sfn.Errors.TIMEOUT], resultPath: sfn.JsonPath.DISCARD });
+      overdue.next(prepare);
+    } else {
+      wait.addCatch(onTimeout, { errors: [sfn.Errors.TIMEOUT], resultPath: sfn.JsonPath.DISCARD });
+    }
+    wait.addCatch(needsAttention, { errors: ["States.ALL"], resultPath: "$.error" });
+    prepare.next(wait).next(apply);
+    return { start: prepare, end: apply };
+  };
+
+  const close = (id: string, cause: string) =>
+    invoke(id, "close", { action: "close", cause }).next(new sfn.Succeed(scope, `${id}: done`));
+
+  // Receive (H-A2, T-1) and acknowledge (H-A2, T-2).
+  const receive = invoke(
+    "Receive",
+    "receive",
+    { action: "receive" },
+    {
+      selector: {
+        "reachable.$": "$.Payload.reachable",
+        "contact.$": "$.Payload.contact",
+        "appealable.$": "$.Payload.appealable",
+      },
+      path: "$.case",
+    },
+  );
+  const acknowledge = invoke("Acknowledge", "acknowledge", { action: "acknowledge" });
+
+  // Triage (H-B1, T-4, T-5) and its three routes.
+  const triage = humanStep("triage", "remind");
+  const refer = invoke("Refer", "respond", { action: "referral" }); // H-C3 (e)
+  const inadmissible = invoke("Decide inadmissible", "respond", { action: "inadmissible" }); // T-4
+  const notify = invoke("Notify", "triage", { action: "notify" }); // H-B2, T-3
+
+  // Assignment (H-B3, H-C1, H-C2, T-7), contact (H-C3), conclusion (H-C4, H-D1, H-D3, T-9, T-13).
+  const assign = humanStep("assignment", "remind");
+  const contact = humanStep("contact", "remind");
+  const conclusion = humanStep("conclusion", "remind");
+  const respond = invoke("Respond", "respond", { action: "respond" });
+
+  // Appeal window (H-D4, H-E1, T-10, T-11), decision (H-E2, T-11), parties informed (H-F1), closure check (H-F2).
+  const windowPassed = close("Close: appeal window passed", "window-passed");
+  const appeal = humanStep("appeal", windowPassed);
+  const appealDecision = humanStep("appeal-decision", "remind");
+  const appealDecided = invoke("Inform parties", "appeal", { action: "decided" });
+  const closure = humanStep("closure", "remind");
+
+  triage.end.next(
+    new sfn.Choice(scope, "Triage route")
+      .when(
+        sfn.Condition.stringEquals("$.route.route", "referral"),
+        refer.next(close("Close: referred", "referred")),
+      )
+      .when(
+        sfn.Condition.stringEquals("$.route.route", "inadmissible"),
+        inadmissible.next(close("Close: inadmissible", "inadmissible")),
+      )
+      .otherwise(notify.next(assign.start)),
+  );
+  assign.end.next(
+    new sfn.Choice(scope, "Contact step?")
+      .when(sfn.Condition.booleanEquals("$.case.contact", true), contact.start)
+      .otherwise(conclusion.start),
+  );
+  contact.end.next(conclusion.start);
+  conclusion.end.next(respond);
+  respond.next(
+    new sfn.Choice(scope, "Appeal possible?")
+      .when(sfn.Condition.booleanEquals("$.case.appealable", true), appeal.start)
+      .otherwise(close("Close: responded", "responded")),
+  );
+  appeal.end.next(appealDecision.start);
+  appealDecision.end.next(
+    new sfn.Choice(scope, "Appeal decision route")
+      .when(sfn.Condition.stringEquals("$.route.route", "extend"), appealDecision.start)
+      .otherwise(appealDecided.next(closure.start)),
+  );
+  closure.end.next(close("Close: appeal decided", "appeal-decided"));
+
+  const resumeTargets: Record<ResumableStep, sfn.IChainable> = {
+    acknowledge,
+    triage: triage.start,
+    assignment: assign.start,
+    contact: contact.start,
+    conclusion: conclusion.start,
+    respond,
+    appeal: appeal.start,
+    "appeal-decision": appealDecision.start,
+    closure: closure.start,
+  };
+  let resume = new sfn.Choice(scope, "Resume at step");
+  for (const step of RESUMABLE_STEPS)
+    resume = resume.when(sfn.Condition.stringEquals("$.resumeAt", step), resumeTargets[step]);
+  resume.otherwise(needsAttention);
+
+  acknowledge.next(triage.start);
+  return new sfn.Choice(scope, "Start")
+    .when(sfn.Condition.isPresent("$.resumeAt"), resume)
+    .otherwise(receive.next(acknowledge));
+}
+
+function retryProps(): sfn.RetryProps {
+  return {
+    errors: TRANSIENT_ERRORS,
+    interval: Duration.seconds(RETRY.interval),
+    backoffRate: RETRY.backoffRate,
+    maxAttempts: RETRY.maxAttempts,
+    jitterStrategy: sfn.JitterType.FULL,
+  };
+}
