@@ -67,10 +67,17 @@ export function notifiedFor(config: OrgConfig, categoryId: string, facts: Routin
   return [...out];
 }
 
-/** T-3: a staff member implicated in a complaint is informed in writing. */
+/**
+ * T-3: a staff member implicated in a complaint is informed in writing, except a manager named in it when
+ * the conflict-of-interest rule applies (T-7: the named person receives nothing about the case).
+ */
 export function implicatedToInform(config: OrgConfig, facts: RoutingFacts): string[] {
   if (!config.implicatedStaff.notify) return [];
-  return facts.concernedStaff.filter((a) => staffMember(config, a) !== undefined);
+  const conflictRule = config.conflictOfInterest !== undefined && managementConcerned(config, facts);
+  return facts.concernedStaff.filter((a) => {
+    const member = staffMember(config, a);
+    return member !== undefined && !(conflictRule && member.management);
+  });
 }
 
 /** Escalation goes to the assignee's supervisor, else the coordinator (H-D5). */

@@ -10,5 +10,10 @@ export async function freshTable(prefix = "cfm-test") {
   const tableName = `${prefix}-${randomUUID().slice(0, 8)}`;
   await ensureTable(endpoint, tableName);
   const client = new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
-  return { endpoint, tableName, client, doc: DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }) };
+  return {
+    endpoint,
+    tableName,
+    client,
+    doc: DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }),
+  };
 }

@@ -1,0 +1,88 @@
+// Opens a case and hands it to the workflow: shared by the email intake and the staff-recorded intake.
+// Idempotent on the source id (an SES messageId or a client's idempotency key): the same source gives one
+// case and one execution, whose name is the reference (StartExecution with the same name and input is a
+// no-op in Step Functions; ExecutionAlreadyExists is checked, not ignored blindly).
+import { DescribeExecutionCommand, StartExecutionCommand } from "@aws-sdk/client-sfn";
+import { type CaseContent, type Channel, emptyContent, type Flag, type Kind } from "../domain/complaint.ts";
+import type { Language } from "../domain/config.ts";
+import { initialDeadlines } from "../domain/deadlines.ts";
+import { requireEnv, type Runtime } from "../lib/runtime.ts";
+
+export interface CaseOpening {
+  sourceId: string;
+  kind: Kind;
+  channel: Channel;
+  language: Language;
+  anonymous: boolean;
+  receivedAt: string;
+  /** Who recorded it: a staff address, or "email" for the intake. */
+  actor: string;
+  flags?: Flag[];
+  content: Partial<Omit<CaseContent, "reference">>;
+}
+
+export async function openCase(
+  rt: Runtime,
+  opening: CaseOpening,
+): Promise<{ reference: string; created: boolean }> {
+  const { reference: _ref, ...blank } = emptyContent("CFM-0000-000000");
+  const content = { ...blank, ...opening.content };
+  const reachable = !opening.anonymous && !!(content.complainant?.email ?? content.representative?.email);
+  const result = await rt.store.create({
+    sourceId: opening.sourceId,
+    actor: opening.actor,
+    record: {
+      kind: opening.kind,
+      status: "received",
+      closure: null,
+      channel: opening.channel,
+      language: opening.language,
+      anonymous: opening.anonymous,
+      reachable,
+      sensitive: false,
+      category: null,
+      severity: null,
+      admissible: null,
+      assignee: null,
+      responsible: null,
+      receivedAt: opening.receivedAt,
+      deadlines: initialDeadlines(rt.config, opening.receivedAt),
+      overdue: [],
+      met: {},
+      flags: [...new Set(opening.flags ?? [])],
+      reminders: {},
+      appeals: 0,
+      appealExtensions: 0,
+      appealOutcome: null,
+      attachments: content.attachments.length,
+      closedAt: null,
+    },
+    content: opening.anonymous ? { ...content, complainant: null } : content,
+  });
+  await startWorkflow(rt, result.reference);
+  return result;
+}
+
+/** Starts the case's execution; a retry after a crash finds the one already started. */
+export async function startWorkflow(
+  rt: Runtime,
+  reference: string,
+  input: Record<string, unknown> = {},
+  name = reference,
+) {
+  const stateMachineArn = requireEnv("STATE_MACHINE_ARN");
+  try {
+    await rt.sfn.send(
+      new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify({ reference, ...input }) }),
+    );
+  } catch (error) {
+    if ((error as Error).name !== "ExecutionAlreadyExists") throw error;
+    // Same name, different input: only acceptable if that execution is this case's.
+    const arn = `${stateMachineArn.replace(":stateMachine:", ":execution:")}:${name}`;
+    const existing = await rt.sfn.send(new DescribeExecutionCommand({ executionArn: arn }));
+    const existingRef = existing.input
+      ? (JSON.parse(existing.input) as { reference?: string }).reference
+      : undefined;
+    if (existingRef !== reference) throw error;
+  }
+}

@@ -1,0 +1,121 @@
+// What a task link does, independent of HTTP: look a link up (GET: changes nothing) and act on it (POST:
+// validate, consume once, SendTaskSuccess). The task-pages handler renders these results as HTML.
+import { SendTaskSuccessCommand } from "@aws-sdk/client-sfn";
+import type { CaseRecord } from "../domain/complaint.ts";
+import type { Language } from "../domain/config.ts";
+import type { Runtime } from "../lib/runtime.ts";
+import { type FormBody, type FormValues, parseForm, type TaskAction } from "./forms.ts";
+import {
+  consumeWithSubmission,
+  getLink,
+  LinkAlreadyUsedError,
+  releaseLink,
+  type TaskLink,
+} from "./link-store.ts";
+import { csrfNonce, verifyCsrfNonce, verifyLink } from "./link-token.ts";
+
+export type LinkProblem =
+  | { kind: "forbidden" } // tampered or malformed signature
+  | { kind: "not-found" }
+  | { kind: "already-done"; link: TaskLink; record: CaseRecord | null }
+  | { kind: "expired"; link: TaskLink; record: CaseRecord | null };
+
+export type LoadedTask = {
+  kind: "open";
+  link: TaskLink;
+  record: CaseRecord;
+  nonce: string;
+  late: boolean;
+  extensionAvailable: boolean;
+};
+
+/** Errors of SendTaskSuccess that mean the step is over (timed out, re-issued or finished). */
+const FINAL_TOKEN_ERRORS = new Set(["TaskTimedOut", "InvalidToken", "TaskDoesNotExist"]);
+
+/** Nonces run on the real clock, not the local stack's virtual one (a clock jump must not expire a form). */
+const realNow = () => Math.round(performance.timeOrigin + performance.now());
+
+export async function loadTask(rt: Runtime, token: string): Promise<LoadedTask | LinkProblem> {
+  const secret = await rt.linkSecret();
+  const verified = verifyLink(secret, token);
+  if (!verified.ok) return { kind: "forbidden" };
+  const link = await getLink(rt, verified.idHash);
+  if (!link) return { kind: "not-found" };
+  const record = await rt.store.get(link.reference);
+  if (link.status === "used") return { kind: "already-done", link, record };
+  if (
+    link.status !== "active" ||
+    !record ||
+    record.status === "closed" ||
+    rt.now().toISOString() > link.expiresAt
+  )
+    return { kind: "expired", link, record };
+  return {
+    kind: "open",
+    link,
+    record,
+    nonce: csrfNonce(secret, link.idHash, realNow()),
+    late:
+      link.step === "conclusion" &&
+      !!record.deadlines.respond &&
+      rt.now().toISOString() > record.deadlines.respond,
+    extensionAvailable:
+      link.step === "appeal-decision" &&
+      !!rt.config.deadlines.appealExtension &&
+      record.appealExtensions < rt.config.appeals.extensions,
+  };
+}
+
+export type SubmitResult =
+  | LinkProblem
+  | { kind: "invalid"; task: LoadedTask; errors: Record<string, string>; values: FormBody }
+  | { kind: "done"; link: TaskLink; record: CaseRecord; submissionId: string };
+
+export async function submitTask(
+  rt: Runtime,
+  token: string,
+  body: FormBody,
+  language?: Language,
+): Promise<SubmitResult> {
+  const task = await loadTask(rt, token);
+  if (task.kind !== "open") return task;
+  const { link } = task;
+  const lang = language ?? link.language;
+  const secret = await rt.linkSecret();
+  const nonce = verifyCsrfNonce(secret, link.idHash, body.nonce, { now: realNow() });
+  if (!nonce.ok) {
+    const message =
+      lang === "fr"
+        ? "Le formulaire a expiré : vérifiez et envoyez à nouveau."
+        : "The form expired: check and send again.";
+    return { kind: "invalid", task, errors: { nonce: message }, values: body };
+  }
+  const parsed = parseForm(link.step as TaskAction, body, {
+    language: lang,
+    config: rt.config,
+    late: task.late,
+    extensionAvailable: task.extensionAvailable,
+  });
+  if (!parsed.ok)
+    return { kind: "invalid", task, errors: parsed.errors as Record<string, string>, values: body };
+  const { nonce: _nonce, ...values } = parsed.value as FormValues[TaskAction] & { nonce: string };
+  let submissionId: string;
+  try {
+    submissionId = (await consumeWithSubmission(rt, link, values)).id;
+  } catch (error) {
+    if (error instanceof LinkAlreadyUsedError) return { kind: "already-done", link, record: task.record };
+    throw error;
+  }
+  try {
+    await rt.sfn.send(
+      new SendTaskSuccessCommand({ taskToken: link.taskToken, output: JSON.stringify({ submissionId }) }),
+    );
+  } catch (error) {
+    const name = (error as Error).name;
+    if (FINAL_TOKEN_ERRORS.has(name)) return { kind: "expired", link, record: task.record };
+    // Not final (throttling, network): give the link back so the person can try again.
+    await releaseLink(rt, link);
+    throw error;
+  }
+  return { kind: "done", link, record: task.record, submissionId };
+}

@@ -1,0 +1,150 @@
+// End-to-end harness: the synthesized state machine on aws-local-stepfunctions, DynamoDB Local,
+// aws-ses-v2-local, virtual time. Tests act as staff do: they take the task link from the email and submit
+// the task form through the same code the task page runs (submitTask -> SendTaskSuccess).
+import { mkdtempSync, readFileSync } from "node:fs";
+import type { Server } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import sesServer from "aws-ses-v2-local";
+import type { CaseContent, CaseRecord } from "../../functions/domain/complaint.ts";
+import { loadConfigText } from "../../functions/domain/config.ts";
+import { type CaseOpening, openCase } from "../../functions/intake/open-case.ts";
+import { type Runtime, runtime } from "../../functions/lib/runtime.ts";
+import type { FormBody } from "../../functions/tasks/forms.ts";
+import { loadTask, submitTask } from "../../functions/tasks/task-actions.ts";
+import { freePort } from "../../local/dynamodb-local.ts";
+import { startWorkflowRuntime, type WorkflowRuntime } from "../../local/workflow-runtime.ts";
+import { freshTable } from "./dynamo.ts";
+
+export interface SentMail {
+  messageId: string;
+  to: string[];
+  subject: string;
+  text: string;
+  html: string;
+  at: number;
+}
+
+let sesStarted: { url: string; server: Server } | undefined;
+
+async function ses(): Promise<string> {
+  if (!sesStarted) {
+    const port = await freePort();
+    const server = await sesServer({ host: "127.0.0.1", port });
+    sesStarted = { url: `http://127.0.0.1:${port}`, server };
+  }
+  return sesStarted.url;
+}
+
+export interface Harness {
+  rt: Runtime;
+  wf: WorkflowRuntime;
+  sesUrl: string;
+  /** Opens a case as an intake would, and lets the workflow run until it waits. */
+  file(
+    opening: Partial<CaseOpening> & { content?: Partial<Omit<CaseContent, "reference">> },
+  ): Promise<string>;
+  mails(reference?: string): Promise<SentMail[]>;
+  /** The one task link in the newest task email to `to` about `reference`. */
+  taskLink(reference: string, to: string): Promise<string>;
+  /** Submits a task form like the task page does (with a valid nonce) and waits for the workflow to settle. */
+  act(link: string, fields: Record<string, string>): Promise<Awaited<ReturnType<typeof submitTask>>>;
+  record(reference: string): Promise<CaseRecord>;
+  advance(duration: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+let sourceCounter = 0;
+
+export async function startHarness(
+  configPath: string,
+  clockStart = new Date("2026-03-02T09:00:00.000Z"),
+): Promise<Harness> {
+  const config = loadConfigText(readFileSync(configPath, "utf8"), configPath);
+  const table = await freshTable("cfm-e2e");
+  const sesUrl = await ses();
+  const wf = await startWorkflowRuntime({
+    config,
+    configPath,
+    tableName: table.tableName,
+    dynamoEndpoint: table.endpoint,
+    sesEndpoint: sesUrl,
+    taskBaseUrl: "http://127.0.0.1:3000/t/",
+    dataDir: mkdtempSync(join(tmpdir(), "cfm-e2e-")),
+    clockStart,
+  });
+  const rt = runtime();
+  const mails = async (reference?: string) => {
+    const store = (await (await fetch(`${sesUrl}/store`)).json()) as {
+      emails: Array<{
+        messageId: string;
+        destination: { to: string[] };
+        subject: string;
+        body: { text?: string; html?: string };
+        at: number;
+      }>;
+    };
+    return store.emails
+      .map((e) => ({
+        messageId: e.messageId,
+        to: e.destination.to,
+        subject: e.subject,
+        text: e.body.text ?? "",
+        html: e.body.html ?? "",
+        at: e.at,
+      }))
+      .filter((m) => !reference || m.subject.includes(`[${reference}]`));
+  };
+  return {
+    rt,
+    wf,
+    sesUrl,
+    async file(opening) {
+      sourceCounter += 1;
+      const { reference } = await openCase(rt, {
+        sourceId: `test-${Date.now()}-${sourceCounter}`,
+        kind: "complaint",
+        channel: "email",
+        language: "fr",
+        anonymous: false,
+        receivedAt: rt.now().toISOString(),
+        actor: "email",
+        ...opening,
+        content: {
+          complainant: { name: "Aïssata Traoré", email: "aissata@example.net" },
+          subject: "Distribution à Kati",
+          description: "Les bons d'achat promis n'ont jamais été distribués à Kati.",
+          ...opening.content,
+        },
+      });
+      await wf.settled();
+      return reference;
+    },
+    mails,
+    async taskLink(reference, to) {
+      const found = (await mails(reference)).filter(
+        (m) => m.to.includes(to) && /https?:\/\/\S+\/t\/\S+/.test(m.text),
+      );
+      const last = found.at(-1);
+      if (!last) throw new Error(`no task email to ${to} about ${reference}`);
+      const urls = last.text.match(/https?:\/\/[^\s>)]+\/t\/[A-Za-z0-9_.-]+/g) ?? [];
+      if (urls.length !== 1) throw new Error(`expected one task link, found ${urls.length}`);
+      return urls[0]!;
+    },
+    async act(link, fields) {
+      const token = link.slice(link.lastIndexOf("/t/") + 3);
+      const loaded = await loadTask(rt, token);
+      const body: FormBody = { ...fields, nonce: loaded.kind === "open" ? loaded.nonce : "" };
+      const result = await submitTask(rt, token, body);
+      await wf.settled();
+      return result;
+    },
+    record: (reference) => rt.store.require(reference),
+    async advance(duration) {
+      await wf.advance(duration);
+    },
+    async close() {
+      await wf.close();
+    },
+  };
+}

@@ -1,0 +1,104 @@
+// Properties of the synthesized state machine definition (the one CDK deploys and the local stack runs).
+import { readFileSync } from "node:fs";
+import { beforeAll, describe, expect, it } from "vitest";
+import { loadConfigText, type OrgConfig } from "../../functions/domain/config.ts";
+import { type AslDefinition, synthesizeWorkflow } from "../../local/workflow-definition.ts";
+import { RESUMABLE_STEPS, TRANSIENT_ERRORS } from "../../workflows/complaint-workflow.ts";
+import { DIAGRAM_END, DIAGRAM_START, mermaidDiagram } from "../../workflows/diagram.ts";
+import { worstCaseHistoryEvents } from "../../workflows/history-bound.ts";
+
+const configs: Record<string, OrgConfig> = {
+  humanitarian: loadConfigText(readFileSync("config/humanitarian.example.yaml", "utf8"), "H"),
+  training: loadConfigText(readFileSync("config/training-provider.example.yaml", "utf8"), "T"),
+};
+
+let definition: AslDefinition;
+beforeAll(() => {
+  definition = synthesizeWorkflow(configs.humanitarian!).definition;
+});
+
+const tasks = () => Object.entries(definition.States).filter(([, s]) => s.Type === "Task");
+type Retry = { ErrorEquals: string[]; MaxAttempts: number; BackoffRate: number; JitterStrategy?: string };
+type Catch = { ErrorEquals: string[]; Next: string };
+
+describe("the complaint state machine", () => {
+  it("is written in JSONPath (aws-local-stepfunctions runs no JSONata)", () => {
+    expect(definition.QueryLanguage ?? "JSONPath").toBe("JSONPath");
+    expect(JSON.stringify(definition)).not.toContain("{%");
+  });
+
+  it("has a total timeout under one year", () => {
+    expect(definition.TimeoutSeconds).toBeGreaterThan(0);
+    expect(definition.TimeoutSeconds).toBeLessThan(365 * 24 * 3600);
+  });
+
+  it("retries every Lambda task on transient errors with backoff and full jitter, and catches the rest", () => {
+    expect(tasks().length).toBeGreaterThan(30);
+    for (const [name, state] of tasks()) {
+      const retry = (state.Retry as Retry[] | undefined)?.[0];
+      expect(retry, name).toBeDefined();
+      expect(retry?.ErrorEquals, name).toEqual(TRANSIENT_ERRORS);
+      expect(retry?.BackoffRate, name).toBe(2);
+      expect(retry?.JitterStrategy, name).toBe("FULL");
+      const catches = (state.Catch as Catch[] | undefined) ?? [];
+      const all = catches.find((c) => c.ErrorEquals.includes("States.ALL"));
+      expect(all?.Next, name).toBe(
+        name === "Flag needs attention" ? "Needs attention" : "Flag needs attention",
+      );
+    }
+  });
+
+  it("gives every callback task a timeout and a path for States.Timeout", () => {
+    const callbacks = tasks().filter(([, s]) => String(s.Resource).endsWith(".waitForTaskToken"));
+    expect(callbacks.map(([n]) => n).sort()).toEqual(
+      [
+        "Appeal decision: await",
+        "Appeal window: await",
+        "Assign: await",
+        "Conclude: await",
+        "Confirm closure: await",
+        "Contact: await",
+        "Triage: await",
+      ].sort(),
+    );
+    for (const [name, state] of callbacks) {
+      expect(state.TimeoutSecondsPath, name).toBe("$.wait.seconds");
+      const timeout = (state.Catch as Catch[]).find((c) => c.ErrorEquals.includes("States.Timeout"));
+      expect(timeout?.Next, name).toMatch(
+        name === "Appeal window: await" ? /^Close: appeal window passed/ : /: overdue$/,
+      );
+      expect(JSON.stringify(state.Parameters), name).toContain('"taskToken.$":"$$.Task.Token"');
+    }
+  });
+
+  it("carries ids and flags only: no task payload reads anything but the reference, step data and ids", () => {
+    for (const [name, state] of tasks()) {
+      const payload = (state.Parameters as { Payload?: Record<string, unknown> }).Payload ?? {};
+      for (const [key, value] of Object.entries(payload)) {
+        if (key.endsWith(".$"))
+          expect(String(value), `${name}.${key}`).toMatch(
+            /^\$\.(reference|submission\.id|error\.Error)$|^\$\$\.Task\.Token$/,
+          );
+      }
+    }
+  });
+
+  it("can resume at every step of a case (restart safety)", () => {
+    const resume = definition.States["Resume at step"] as { Choices: Array<{ StringEquals: string }> };
+    expect(resume.Choices.map((c) => c.StringEquals)).toEqual([...RESUMABLE_STEPS]);
+  });
+
+  it.each(Object.keys(configs))("bounds the history of one execution under 25,000 events (%s)", (name) => {
+    const events = worstCaseHistoryEvents(definition as never, configs[name]!);
+    expect(events).toBeGreaterThan(1000);
+    expect(events).toBeLessThan(25_000);
+  });
+
+  it("is drawn in the README from this definition (run `npm run diagram` after changing the workflow)", () => {
+    const readme = readFileSync("README.md", "utf8");
+    const section = readme
+      .slice(readme.indexOf(DIAGRAM_START) + DIAGRAM_START.length, readme.indexOf(DIAGRAM_END))
+      .trim();
+    expect(section).toBe(mermaidDiagram(definition as never));
+  });
+});

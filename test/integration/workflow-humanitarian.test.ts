@@ -1,0 +1,310 @@
+// Procedure H end to end, on the state machine CDK synthesizes, in virtual time.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { statusView } from "../../functions/domain/views.ts";
+import { recordedMetrics } from "../../functions/lib/metrics.ts";
+import { type Harness, startHarness } from "../helpers/workflow-harness.ts";
+
+const OFFICER = "officer@example.org";
+const COMPLAINANT = "aissata@example.net";
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness("config/humanitarian.example.yaml");
+}, 120_000);
+afterAll(async () => {
+  await h?.close();
+});
+
+const types = async (reference: string) => (await h.rt.store.timeline(reference)).map((e) => e.type);
+
+describe("procedure H", () => {
+  it("path 1: a programme complaint runs from receipt to closure `resolved` within its deadlines", async () => {
+    // H-A1/H-A2: receipt and acknowledgement within 1 week.
+    const ref = await h.file({});
+    let record = await h.record(ref);
+    expect(record.status).toBe("acknowledged");
+    expect(record.met.acknowledge).toBe(true);
+    const ack = (await h.mails(ref)).filter((m) => m.to.includes(COMPLAINANT));
+    expect(ack).toHaveLength(1);
+    expect(ack[0]?.subject).toContain(`[${ref}]`);
+
+    // H-B1: triage by the complaints officer.
+    await h.advance("P1D");
+    expect(
+      (
+        await h.act(await h.taskLink(ref, OFFICER), {
+          category: "programme",
+          severity: "medium",
+          admissible: "yes",
+        })
+      ).kind,
+    ).toBe("done");
+    record = await h.record(ref);
+    // H-B3 (a): the programme officer is responsible.
+    expect(record).toMatchObject({
+      status: "triage",
+      category: "programme",
+      responsible: "programme@example.org",
+      assignee: "programme@example.org",
+    });
+
+    // H-C1/H-C2: the responsible person delegates to the handler.
+    await h.act(await h.taskLink(ref, "programme@example.org"), {
+      decision: "delegate",
+      delegate: "handler@example.org",
+      risks: "Aucun",
+    });
+    expect((await h.record(ref)).assignee).toBe("handler@example.org");
+
+    // H-C3: contact within 2 weeks.
+    await h.advance("P5D");
+    await h.act(await h.taskLink(ref, "handler@example.org"), { contacted: "yes", note: "Appel le 8 mars" });
+    expect((await h.record(ref)).status).toBe("investigating");
+
+    // H-D1/H-D3: conclusion and response within 6 weeks, with the outcome report and an appeal link.
+    await h.advance("P14D");
+    await h.act(await h.taskLink(ref, "handler@example.org"), {
+      outcome: "founded",
+      measures: "Distribution complémentaire le 30 mars",
+      response: "Votre plainte est fondée : une distribution complémentaire aura lieu.",
+    });
+    record = await h.record(ref);
+    expect(record.status).toBe("responded");
+    expect(record.met).toMatchObject({
+      acknowledge: true,
+      triage: true,
+      assign: true,
+      contact: true,
+      respond: true,
+    });
+    const response = (await h.mails(ref)).filter((m) => m.to.includes(COMPLAINANT)).at(-1);
+    expect(response?.text).toContain("distribution complémentaire");
+    expect(response?.text).toMatch(/\/t\/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/); // the appeal link (H-D4)
+
+    // The appeal window passes: closed `resolved`.
+    await h.advance("P31D");
+    record = await h.record(ref);
+    expect(record).toMatchObject({ status: "closed", closure: "resolved", overdue: [] });
+    expect(await types(ref)).toEqual([
+      "received",
+      "acknowledged",
+      "triaged",
+      "delegated",
+      "contacted",
+      "progress",
+      "responded",
+      "closed",
+    ]);
+  });
+
+  it("path 2: sexual exploitation and abuse notifies the staff delegate, routes to the director and shows only the status (H-B2, H-B3, H-D1, H-D3)", async () => {
+    const ref = await h.file({
+      content: { description: "Un agent a exigé des faveurs sexuelles à Sikasso." },
+    });
+    await h.act(await h.taskLink(ref, OFFICER), {
+      category: "sexual-exploitation-abuse",
+      severity: "high",
+      admissible: "yes",
+    });
+    const record = await h.record(ref);
+    expect(record).toMatchObject({ sensitive: true, responsible: "director@example.org" });
+    const delegateMail = (await h.mails(ref)).find((m) => m.to.includes("delegate@example.org"));
+    expect(delegateMail).toBeDefined();
+    for (const mail of (await h.mails(ref)).filter((m) => !m.to.includes(COMPLAINANT))) {
+      expect(mail.text).not.toContain("Aïssata");
+      expect(mail.text).not.toContain("faveurs");
+      expect(mail.text.toLowerCase()).not.toContain("exploitation");
+    }
+    expect(Object.keys(statusView(record)).sort()).toEqual([
+      "closure",
+      "deadlines",
+      "kind",
+      "overdue",
+      "receivedAt",
+      "reference",
+      "sensitive",
+      "status",
+    ]);
+
+    await h.act(await h.taskLink(ref, "director@example.org"), { decision: "accept" });
+    await h.act(await h.taskLink(ref, "director@example.org"), { contacted: "yes" });
+    await h.act(await h.taskLink(ref, "director@example.org"), {
+      outcome: "founded",
+      measures: "Suspension de l'agent X",
+      response: "Une procédure disciplinaire est engagée.",
+    });
+    const content = await h.rt.store.getContent(ref);
+    expect(content.measures).toBeNull(); // H-D1: only the status is recorded
+    const response = (await h.mails(ref)).filter((m) => m.to.includes(COMPLAINANT)).at(-1);
+    expect(response?.text).toContain("procédure disciplinaire");
+    expect(response?.text).not.toContain("Suspension");
+  });
+
+  it("path 3: fraud notifies and assigns the finance manager; misconduct goes to the line manager of the employee concerned", async () => {
+    const fraud = await h.file({});
+    await h.act(await h.taskLink(fraud, OFFICER), { category: "fraud", severity: "high", admissible: "yes" });
+    expect((await h.record(fraud)).assignee).toBe("finance@example.org");
+    expect(
+      (await h.mails(fraud)).some((m) => m.to.includes("finance@example.org") && !/\/t\//.test(m.text)),
+    ).toBe(true);
+
+    const misconduct = await h.file({});
+    await h.act(await h.taskLink(misconduct, OFFICER), {
+      category: "misconduct",
+      severity: "medium",
+      admissible: "yes",
+      concerned: "programme@example.org",
+    });
+    expect((await h.record(misconduct)).assignee).toBe("director@example.org"); // programme officer's supervisor
+  });
+
+  it("path 4: out of scope is referred and closed `referred` (H-C3 (e))", async () => {
+    const ref = await h.file({});
+    await h.act(await h.taskLink(ref, OFFICER), {
+      category: "out-of-scope",
+      severity: "low",
+      admissible: "yes",
+      reason: "Adressez-vous à la mairie de Kati, service social.",
+    });
+    expect(await h.record(ref)).toMatchObject({ status: "closed", closure: "referred" });
+    const referral = (await h.mails(ref)).filter((m) => m.to.includes(COMPLAINANT)).at(-1);
+    expect(referral?.text).toContain("mairie de Kati");
+  });
+
+  it("path 5: an investigation past 6 weeks sends the complainant updates at the configured interval (H-D3)", async () => {
+    const ref = await h.file({});
+    await h.act(await h.taskLink(ref, OFFICER), {
+      category: "programme",
+      severity: "low",
+      admissible: "yes",
+    });
+    await h.act(await h.taskLink(ref, "programme@example.org"), { decision: "accept" });
+    await h.act(await h.taskLink(ref, "programme@example.org"), { contacted: "yes" });
+    const before = (await h.mails(ref)).filter((m) => m.to.includes(COMPLAINANT)).length;
+    await h.advance("P6W"); // respond deadline passes
+    await h.advance("P2W"); // one interval later
+    const updates = (await h.mails(ref)).filter((m) => m.to.includes(COMPLAINANT)).length - before;
+    expect(updates).toBe(2);
+    const record = await h.record(ref);
+    expect(record.overdue).toContain("respond");
+    const late = await h.act(await h.taskLink(ref, "programme@example.org"), {
+      outcome: "unfounded",
+      response: "Non fondée.",
+    });
+    expect(late.kind).toBe("invalid"); // T-13 / late: a justification is required
+    await h.act(await h.taskLink(ref, "programme@example.org"), {
+      outcome: "unfounded",
+      response: "Non fondée.",
+      justification: "Témoins absents.",
+    });
+    expect((await h.record(ref)).met.respond).toBe(false);
+  });
+
+  it("path 6: one appeal, decided, parties informed, checked and closed `appeal-decided`; no second appeal (H-E1..H-F2)", async () => {
+    const ref = await h.file({});
+    await h.act(await h.taskLink(ref, OFFICER), {
+      category: "programme",
+      severity: "low",
+      admissible: "yes",
+    });
+    await h.act(await h.taskLink(ref, "programme@example.org"), { decision: "accept" });
+    await h.act(await h.taskLink(ref, "programme@example.org"), { contacted: "yes" });
+    await h.act(await h.taskLink(ref, "programme@example.org"), {
+      outcome: "unfounded",
+      response: "Non fondée.",
+    });
+    const appealLink = await h.taskLink(ref, COMPLAINANT);
+    expect((await h.act(appealLink, { reason: "Je ne suis pas d'accord avec cette réponse." })).kind).toBe(
+      "done",
+    );
+    expect(await h.record(ref)).toMatchObject({
+      status: "appeal",
+      appeals: 1,
+      assignee: "appeals@example.org",
+    });
+    // A second appeal through the same link is refused.
+    expect((await h.act(appealLink, { reason: "Deuxième recours, encore." })).kind).toBe("already-done");
+    await h.act(await h.taskLink(ref, "appeals@example.org"), {
+      decision: "revised",
+      reasoning: "La distribution sera refaite.",
+    });
+    await h.act(await h.taskLink(ref, OFFICER), { confirm: "yes" });
+    const record = await h.record(ref);
+    expect(record).toMatchObject({
+      status: "closed",
+      closure: "appeal-decided",
+      appeals: 1,
+      appealOutcome: "revised",
+    });
+    const toComplainant = (await h.mails(ref)).filter((m) => m.to.includes(COMPLAINANT)).map((m) => m.text);
+    expect(toComplainant.some((t) => t.includes("La distribution sera refaite."))).toBe(true);
+  });
+
+  it("path 10: a deadline missed at every human step is reminded, escalated and shown overdue", async () => {
+    const ref = await h.file({});
+    const escalations = () =>
+      h.rt.store.timeline(ref).then((t) => t.filter((e) => e.type === "escalated").length);
+    await h.advance("P4D"); // triage deadline (3 days) passes
+    let record = await h.record(ref);
+    expect(record.overdue).toContain("triage");
+    expect(await escalations()).toBe(1);
+    const reminder = (await h.mails(ref)).filter((m) => m.to.includes(OFFICER)).at(-1);
+    expect(reminder?.subject).toMatch(/rappel|relance/i);
+    expect(recordedMetrics().some((m) => m.name === "StepOverdue" && m.dimensions.Step === "triage")).toBe(
+      true,
+    );
+    await h.act(await h.taskLink(ref, OFFICER), {
+      category: "programme",
+      severity: "low",
+      admissible: "yes",
+    });
+    record = await h.record(ref);
+    expect(record.overdue).not.toContain("triage");
+    expect(record.met.triage).toBe(false);
+    await h.advance("P4D"); // assignment deadline passes
+    expect((await h.record(ref)).overdue).toContain("assign");
+    // The old link was revoked when the reminder re-issued the task.
+    const links = (await h.mails(ref)).filter((m) => m.to.includes("programme@example.org"));
+    expect(links.length).toBeGreaterThanOrEqual(2);
+    const first = links[0]!.text.match(/https?:\/\/\S+\/t\/[A-Za-z0-9_.-]+/)?.[0] ?? "";
+    expect((await h.act(first, { decision: "accept" })).kind).toBe("expired");
+    await h.act(await h.taskLink(ref, "programme@example.org"), { decision: "accept" });
+    expect((await h.record(ref)).met.assign).toBe(false);
+  });
+
+  it("path 11: an anonymous complaint gets no acknowledgement or response email; everything else proceeds", async () => {
+    const ref = await h.file({ anonymous: true });
+    expect((await h.record(ref)).met.acknowledge).toBe(true);
+    await h.act(await h.taskLink(ref, OFFICER), {
+      category: "programme",
+      severity: "low",
+      admissible: "yes",
+    });
+    await h.act(await h.taskLink(ref, "programme@example.org"), { decision: "accept" });
+    await h.act(await h.taskLink(ref, "programme@example.org"), { contacted: "yes" });
+    await h.act(await h.taskLink(ref, "programme@example.org"), { outcome: "founded", response: "Merci." });
+    expect(await h.record(ref)).toMatchObject({ status: "closed", closure: "resolved", anonymous: true });
+    expect((await h.mails(ref)).filter((m) => m.to.includes(COMPLAINANT))).toEqual([]);
+    expect((await h.rt.store.getContent(ref)).complainant).toBeNull();
+  });
+
+  it("keeps personal data out of every execution's history", async () => {
+    const executions = h.wf.sfn.listExecutions({
+      stateMachineArn: "arn:aws:states:us-east-1:000000000000:stateMachine:cfm-complaint",
+    }).executions;
+    expect(executions.length).toBeGreaterThanOrEqual(8);
+    for (const execution of executions) {
+      const history = JSON.stringify(h.wf.sfn.getExecutionHistory({ executionArn: execution.executionArn }));
+      expect(history.length).toBeGreaterThan(1000);
+      for (const secret of [
+        "Aïssata",
+        "Traoré",
+        COMPLAINANT,
+        "bons d'achat",
+        "faveurs",
+        "Distribution à Kati",
+      ])
+        expect(history).not.toContain(secret);
+    }
+  });
+});

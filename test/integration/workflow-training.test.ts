@@ -1,0 +1,128 @@
+// Procedure T end to end, on the state machine CDK synthesizes, in virtual time.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Harness, startHarness } from "../helpers/workflow-harness.ts";
+
+const OFFICER = "officer@example.org";
+const COMPLAINANT = "aissata@example.net";
+
+let h: Harness;
+// Thursday 2 April 2026, 10:00 in Paris; Monday 6 April (Easter Monday) is a public holiday.
+beforeAll(async () => {
+  h = await startHarness("config/training-provider.example.yaml", new Date("2026-04-02T08:00:00.000Z"));
+}, 120_000);
+afterAll(async () => {
+  await h?.close();
+});
+
+async function toResponse(ref: string, severity = "medium") {
+  await h.act(await h.taskLink(ref, OFFICER), { category: "service", severity, admissible: "yes" });
+  await h.act(await h.taskLink(ref, "handler@example.org"), { decision: "accept" });
+  await h.act(await h.taskLink(ref, "handler@example.org"), {
+    outcome: "partly-founded",
+    measures: "Formateur remplacé",
+    response: "Le module sera refait.",
+  });
+}
+
+describe("procedure T", () => {
+  it("path 7: acknowledgement within 5 working days and the written notice with the 45-day commitment (T-2); severity sets the response deadline (T-5)", async () => {
+    const ref = await h.file({});
+    const record = await h.record(ref);
+    expect(record.deadlines.acknowledge).toBe("2026-04-10T08:00:00.000Z"); // 5 working days, Easter Monday skipped
+    expect(record.met.acknowledge).toBe(true);
+    const toComplainant = (await h.mails(ref)).filter((m) => m.to.includes(COMPLAINANT));
+    expect(toComplainant).toHaveLength(2); // acknowledgement and written notice
+    expect(toComplainant.map((m) => m.text).join("\n")).toMatch(/45/);
+    await h.act(await h.taskLink(ref, OFFICER), { category: "service", severity: "high", admissible: "yes" });
+    expect((await h.record(ref)).deadlines.respond).toBe("2026-04-17T08:00:00.000Z"); // 10 working days
+    const medium = await h.file({});
+    await h.act(await h.taskLink(medium, OFFICER), {
+      category: "health-safety",
+      severity: "medium",
+      admissible: "yes",
+    });
+    const respond = (await h.record(medium)).deadlines.respond ?? "";
+    expect(respond > "2026-06-01").toBe(true); // 45 working days
+  });
+
+  it("path 7: facts older than 2 months are closed `inadmissible` with a written decision (T-4)", async () => {
+    const ref = await h.file({ content: { factsDate: "2026-01-10" } });
+    await h.act(await h.taskLink(ref, OFFICER), {
+      category: "service",
+      severity: "low",
+      admissible: "no",
+      reason: "Les faits datent de plus de deux mois avant la réception.",
+    });
+    expect(await h.record(ref)).toMatchObject({
+      status: "closed",
+      closure: "inadmissible",
+      admissible: false,
+    });
+    const decision = (await h.mails(ref)).filter((m) => m.to.includes(COMPLAINANT)).at(-1);
+    expect(decision?.text).toContain("plus de deux mois");
+  });
+
+  it("path 8: no reply within 15 days of the response closes the case `no-response` (T-10)", async () => {
+    const ref = await h.file({});
+    await toResponse(ref);
+    expect((await h.record(ref)).status).toBe("responded");
+    await h.advance("P14D");
+    expect((await h.record(ref)).status).toBe("responded");
+    await h.advance("P2D");
+    expect(await h.record(ref)).toMatchObject({ status: "closed", closure: "no-response" });
+  });
+
+  it("path 8: a contest within 15 days gets a 1-month committee, extended once with the complainant told; a second appeal is refused (T-11)", async () => {
+    const ref = await h.file({});
+    await toResponse(ref);
+    const appealLink = await h.taskLink(ref, COMPLAINANT);
+    await h.advance("P10D");
+    expect((await h.act(appealLink, { reason: "Je conteste : le module n'a pas été refait." })).kind).toBe(
+      "done",
+    );
+    let record = await h.record(ref);
+    const firstDecisionBy = record.deadlines.appealDecision ?? "";
+    expect(firstDecisionBy.slice(0, 10)).toBe("2026-05-12"); // one month after the appeal
+    await h.act(await h.taskLink(ref, "appeals@example.org"), {
+      decision: "extend",
+      reasoning: "Expertise pédagogique demandée.",
+    });
+    record = await h.record(ref);
+    expect(record.appealExtensions).toBe(1);
+    expect(record.deadlines.appealDecision?.slice(0, 10)).toBe("2026-06-12");
+    const extension = (await h.mails(ref)).filter((m) => m.to.includes(COMPLAINANT)).at(-1);
+    expect(extension?.subject).toContain(`[${ref}]`);
+    // A second extension is not offered.
+    const secondExtend = await h.act(await h.taskLink(ref, "appeals@example.org"), {
+      decision: "extend",
+      reasoning: "Encore.",
+    });
+    expect(secondExtend.kind).toBe("invalid");
+    await h.act(await h.taskLink(ref, "appeals@example.org"), {
+      decision: "upheld",
+      reasoning: "La décision initiale est confirmée.",
+    });
+    await h.act(await h.taskLink(ref, OFFICER), { confirm: "yes" });
+    expect(await h.record(ref)).toMatchObject({ status: "closed", closure: "appeal-decided", appeals: 1 });
+    expect((await h.act(appealLink, { reason: "Un second recours, s'il vous plaît." })).kind).not.toBe(
+      "done",
+    );
+  });
+
+  it("path 9: when management is named, the president handles the case and the named person receives nothing (T-7)", async () => {
+    const ref = await h.file({});
+    await h.act(await h.taskLink(ref, OFFICER), {
+      category: "service",
+      severity: "medium",
+      admissible: "yes",
+      conflict: "yes",
+      concerned: "director@example.org",
+    });
+    const record = await h.record(ref);
+    expect(record).toMatchObject({ responsible: "president@example.org", assignee: "president@example.org" });
+    expect(record.flags).toContain("conflict-of-interest");
+    await h.act(await h.taskLink(ref, "president@example.org"), { decision: "accept" });
+    // T-7 overrides T-3 here: the named manager is not even informed.
+    expect((await h.mails(ref)).filter((m) => m.to.includes("director@example.org"))).toEqual([]);
+  });
+});
