@@ -8,7 +8,15 @@ export const REFERENCE_REGEX = /^CFM-\d{4}-\d{6}$/;
 export const reference = z.string().regex(REFERENCE_REGEX, "must be a reference CFM-YYYY-NNNNNN");
 
 export const KINDS = ["complaint", "suggestion", "information-request", "positive"] as const;
-export const CHANNELS = ["email", "letter", "phone", "in-person", "suggestion-box", "hotline", "staff-report"] as const;
+export const CHANNELS = [
+  "email",
+  "letter",
+  "phone",
+  "in-person",
+  "suggestion-box",
+  "hotline",
+  "staff-report",
+] as const;
 /** T-1: written channels open a case under a written-only procedure (a staff report is the FSEI). */
 export const WRITTEN_CHANNELS: readonly Channel[] = ["email", "letter", "staff-report"];
 export const STATUSES = [
@@ -157,7 +165,9 @@ export const caseContentSchema = z.strictObject({
   lateJustification: z.string().max(5000).nullable(),
   appealReason: z.string().max(10_000).nullable(),
   appealReasoning: z.string().max(10_000).nullable(),
-  messages: z.array(z.strictObject({ at: iso, from: z.string().nullable(), text: z.string(), rawMessageKey: z.string() })),
+  messages: z.array(
+    z.strictObject({ at: iso, from: z.string().nullable(), text: z.string(), rawMessageKey: z.string() }),
+  ),
 });
 export type CaseContent = z.infer<typeof caseContentSchema>;
 

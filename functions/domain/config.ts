@@ -11,7 +11,8 @@ const WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const sati
 
 const durationString = z.string().superRefine((value, ctx) => {
   try {
-    if (isZeroDuration(parseDuration(value))) ctx.addIssue({ code: "custom", message: `duration ${value} is zero` });
+    if (isZeroDuration(parseDuration(value)))
+      ctx.addIssue({ code: "custom", message: `duration ${value} is zero` });
   } catch (error) {
     ctx.addIssue({ code: "custom", message: (error as Error).message });
   }
@@ -59,7 +60,9 @@ const severity = z.strictObject({ id, label: labels, respond: deadlineRule.optio
 
 const reportSchedule = z.strictObject({
   kind: z.enum(["weekly-pending", "monthly", "quarterly", "annual"]),
-  schedule: z.string().regex(/^(cron|rate)\(.+\)$/, "must be an EventBridge Scheduler cron(...) or rate(...) expression"),
+  schedule: z
+    .string()
+    .regex(/^(cron|rate)\(.+\)$/, "must be an EventBridge Scheduler cron(...) or rate(...) expression"),
   to: z.array(email).min(1),
 });
 
@@ -78,7 +81,11 @@ export const configSchema = z.strictObject({
   intake: z.strictObject({
     /** H-A1 any channel; T-1 written only (letter, email, staff report). */
     channels: z.enum(["any", "written-only"]),
-    attachmentCapBytes: z.number().int().positive().default(10 * 1024 * 1024),
+    attachmentCapBytes: z
+      .number()
+      .int()
+      .positive()
+      .default(10 * 1024 * 1024),
   }),
   roles: z.record(id, labels),
   staff: z.array(staffMember).min(1),
@@ -107,7 +114,19 @@ export const configSchema = z.strictObject({
   admissibility: z.strictObject({ maxFactsAge: deadlineRule.optional() }).default({}),
   conflictOfInterest: z.strictObject({ managementNamed: id }).optional(),
   implicatedStaff: z.strictObject({ notify: z.boolean() }).default({ notify: false }),
-  escalation: z.strictObject({ maxReminders: z.number().int().min(1).max(50) }).default({ maxReminders: 6 }),
+  /** After a missed deadline: remind the assignee and escalate every `reminderInterval`, at most `maxReminders` times. */
+  escalation: z
+    .strictObject({
+      reminderInterval: deadlineRule.default({ duration: "P2D", days: "working" }),
+      maxReminders: z.number().int().min(1).max(50).default(6),
+      /** H-D3: updates to the complainant while an investigation runs past the response deadline. */
+      maxProgressUpdates: z.number().int().min(0).max(60).default(24),
+    })
+    .default({
+      reminderInterval: { duration: "P2D", days: "working" },
+      maxReminders: 6,
+      maxProgressUpdates: 24,
+    }),
   appeals: z.strictObject({
     max: z.number().int().min(0).max(1),
     extensions: z.number().int().min(0).max(1),
@@ -126,7 +145,8 @@ function semanticProblems(config: OrgConfig): string[] {
   const problems: string[] = [];
   const roles = new Set(Object.keys(config.roles));
   const holders = new Map<string, string[]>();
-  for (const member of config.staff) for (const r of member.roles) holders.set(r, [...(holders.get(r) ?? []), member.address]);
+  for (const member of config.staff)
+    for (const r of member.roles) holders.set(r, [...(holders.get(r) ?? []), member.address]);
   const addresses = new Set(config.staff.map((s) => s.address));
 
   const knownRole = (role: string, path: string) => {
@@ -160,7 +180,8 @@ function semanticProblems(config: OrgConfig): string[] {
     });
     if (member.supervisor && !addresses.has(member.supervisor))
       problems.push(`staff.${i}.supervisor: ${member.supervisor} is not in staff`);
-    if (member.supervisor === member.address) problems.push(`staff.${i}.supervisor: a person cannot supervise themselves`);
+    if (member.supervisor === member.address)
+      problems.push(`staff.${i}.supervisor: a person cannot supervise themselves`);
   });
   if (!addresses.has(config.organisation.coordinator))
     problems.push(`organisation.coordinator: ${config.organisation.coordinator} is not in staff`);
@@ -181,7 +202,11 @@ function semanticProblems(config: OrgConfig): string[] {
     });
   });
   if (config.conflictOfInterest)
-    heldRole(config.conflictOfInterest.managementNamed, "conflictOfInterest.managementNamed", "a conflict of interest");
+    heldRole(
+      config.conflictOfInterest.managementNamed,
+      "conflictOfInterest.managementNamed",
+      "a conflict of interest",
+    );
   if (config.appeals.extensions > 0 && !config.deadlines.appealExtension)
     problems.push("deadlines.appealExtension: required when appeals.extensions is 1");
   if (!config.categories.some((c) => c.outcome === "investigate"))
@@ -236,7 +261,8 @@ export function loadConfigText(text: string, source: string): OrgConfig {
 export function summarise(config: OrgConfig): string {
   const sensitive = config.categories.filter((c) => c.sensitive).map((c) => c.id);
   const d = config.deadlines;
-  const fmt = (r: DeadlineRule | undefined) => (r ? `${r.duration}${r.days === "working" ? " working" : ""}` : "-");
+  const fmt = (r: DeadlineRule | undefined) =>
+    r ? `${r.duration}${r.days === "working" ? " working" : ""}` : "-";
   return [
     `${config.organisation.name}: intake ${config.organisation.intakeAddress}, ${config.organisation.timeZone}, languages ${config.organisation.languages.join("/")}`,
     `${config.staff.length} staff, ${Object.keys(config.roles).length} roles, ${config.categories.length} categories (sensitive: ${sensitive.join(", ") || "none"}), ${config.severities.length} severities`,
