@@ -34,6 +34,8 @@ export interface WorkflowRuntimeOptions {
   dataDir: string;
   clockStart?: Date;
   sfnPort?: number;
+  /** Fault injection for tests: runs before each task's handler and may throw (as a failing Lambda would). */
+  beforeTask?: (stateName: string, payload: unknown) => void | Promise<void>;
 }
 
 export interface WorkflowRuntime {
@@ -119,8 +121,10 @@ export async function startWorkflowRuntime(options: WorkflowRuntimeOptions): Pro
     const functionName = (state.Parameters as { FunctionName?: string } | undefined)?.FunctionName;
     const handlerName = functionName ? handlerOfArn(functionName) : null;
     if (!handlerName) throw new Error(`task ${stateName} is not bound to a cfm Lambda (${functionName})`);
-    lambdaHandlers[stateName] = async (payload) =>
-      (await load(handlerName)).handler(payload, lambdaContext(handlerName));
+    lambdaHandlers[stateName] = async (payload) => {
+      await options.beforeTask?.(stateName, payload);
+      return (await load(handlerName)).handler(payload, lambdaContext(handlerName));
+    };
   }
   const clock = VirtualClock.install(options.clockStart ?? new Date());
   const sfn = new LocalStepFunctions({

@@ -59,6 +59,7 @@ let sourceCounter = 0;
 export async function startHarness(
   configPath: string,
   clockStart = new Date("2026-03-02T09:00:00.000Z"),
+  beforeTask?: (stateName: string, payload: unknown) => void | Promise<void>,
 ): Promise<Harness> {
   const config = loadConfigText(readFileSync(configPath, "utf8"), configPath);
   const table = await freshTable("cfm-e2e");
@@ -72,6 +73,7 @@ export async function startHarness(
     taskBaseUrl: "http://127.0.0.1:3000/t/",
     dataDir: mkdtempSync(join(tmpdir(), "cfm-e2e-")),
     clockStart,
+    beforeTask,
   });
   const rt = runtime();
   const mails = async (reference?: string) => {
