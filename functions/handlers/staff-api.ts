@@ -7,7 +7,9 @@ import { runtime } from "../lib/runtime.ts";
 // At init: a misconfigured function fails at start, clearly (runtime.ts).
 const rt = runtime();
 
-export const handler = middy<StaffApiEvent, ApiResponse>().handler(async (event) => handleStaffApi(event, rt));
+export const handler = middy<StaffApiEvent, ApiResponse>().handler(async (event) =>
+  handleStaffApi(event, rt),
+);
 
 export type { ApiResponse, StaffApiEvent };
 export { handleStaffApi };

@@ -1,0 +1,609 @@
+// The staff API (CONTRACT.md "Staff API"), API Gateway HTTP API payload v2. The Lambda handler
+// (functions/handlers/staff-api.ts) and the local HTTP server both call handleStaffApi with the same events.
+//   POST /api/complaints              staff-recorded intake (H-A1, T-1, T-6, R-6)  → 201 {"reference"}
+//   GET  /api/complaints/{reference}  the complaint view of the caller's audience (H-D1)
+//   GET  /api/complaints?status=&overdue=true                                      → {"items": [views]}
+//   GET  /api/reports?from=&to=&format=  functions/reports/api.ts (issue 8), coordinators only
+// Who may do what: functions/api/auth.ts. Responses are JSON; a bad request names each bad field:
+// 400 {"errors": {"field.path": "message"}}.
+
+import { SendEmailCommand } from "@aws-sdk/client-sesv2";
+import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
+import { z } from "zod";
+import {
+  type CaseContent,
+  type CaseRecord,
+  CHANNELS,
+  type Channel,
+  KINDS,
+  STATUSES,
+  WRITTEN_CHANNELS,
+} from "../domain/complaint.ts";
+import { LANGUAGES, type Language } from "../domain/config.ts";
+import { type FullView, type StatusView, viewFor } from "../domain/views.ts";
+import { openCase } from "../intake/open-case.ts";
+import { formatReference, REFERENCE_PATTERN } from "../intake/references.ts";
+import { type Runtime, runtime } from "../lib/runtime.ts";
+import { TransientError } from "../mail/mailer.ts";
+import { type FilingInstructionsData, renderEmail } from "../mail/templates.ts";
+import { handleReportsRequest } from "../reports/api.ts";
+import { type AuthEvent, authenticate, type Caller, header } from "./auth.ts";
+
+/** The parts of an HTTP API (payload v2) event the staff API reads; the local server builds the same. */
+export interface StaffApiEvent extends AuthEvent {
+  rawPath: string;
+  rawQueryString?: string | undefined;
+  queryStringParameters?: Record<string, string | undefined> | undefined;
+  body?: string | undefined;
+  isBase64Encoded?: boolean | undefined;
+  requestContext: AuthEvent["requestContext"] & { http: { method: string }; requestId?: string };
+}
+
+export interface ApiResponse {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: string;
+  /** Set for a binary body (the xlsx report): `body` is base64, to be decoded before sending. */
+  isBase64Encoded?: boolean;
+}
+
+/** Channels staff record; email arrives through the intake address (functions/intake/receive-email.ts). */
+export const STAFF_CHANNELS = CHANNELS.filter((c): c is Exclude<Channel, "email"> => c !== "email");
+
+const MAX_BODY_BYTES = 256 * 1024;
+const LIST_CONCURRENCY = 8;
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,200}$/;
+const THROTTLING = new Set([
+  "ThrottlingException",
+  "ProvisionedThroughputExceededException",
+  "RequestLimitExceeded",
+  "TooManyRequestsException",
+  "TransientError",
+]);
+
+// ---------------------------------------------------------------------------------------------------------
+// Request body of POST /api/complaints
+
+const text = (max: number) =>
+  z.string().trim().min(1, "must not be empty").max(max, `at most ${max} characters`);
+const emailField = z.email("must be an email address").max(254, "at most 254 characters");
+
+const personSchema = z.strictObject({
+  name: text(200).optional(),
+  email: emailField.optional(),
+  phone: text(50).optional(),
+  address: text(500).optional(),
+});
+
+export const complaintBodySchema = z
+  .strictObject({
+    kind: z.enum(KINDS, `must be one of ${KINDS.join(", ")}`).default("complaint"), // R-6
+    channel: z.enum(
+      STAFF_CHANNELS,
+      `must be one of ${STAFF_CHANNELS.join(", ")} (email arrives through the intake address)`,
+    ),
+    anonymous: z.boolean("must be true or false").default(false),
+    complainant: personSchema.optional(),
+    // H-A1: a third party or representative may file for the complainant.
+    representative: z
+      .strictObject({
+        name: text(200),
+        email: emailField.optional(),
+        phone: text(50).optional(),
+        address: text(500).optional(),
+        relation: text(200),
+      })
+      .optional(),
+    description: text(200_000),
+    subject: text(1000).optional(),
+    // T-6: the date of the facts, the service and persons concerned, the complainant's expectations.
+    factsDate: z.iso.date("must be a date YYYY-MM-DD").optional(),
+    service: text(500).optional(),
+    personsConcerned: text(2000).optional(),
+    expectations: text(5000).optional(),
+    language: z.enum(LANGUAGES, `must be one of ${LANGUAGES.join(", ")}`).optional(),
+    // H-B3 (d), T-3, T-7: staff addresses concerned by the complaint.
+    concernedStaff: z.array(emailField).max(20, "at most 20 addresses").optional(),
+  })
+  // Checked even when other fields are bad (`when`), so that one answer names every bad field.
+  .refine((body) => !(body.anonymous === true && body.complainant !== undefined), {
+    path: ["complainant"],
+    message: "must be omitted for an anonymous complaint (the identity is not recorded)",
+    when: identityFieldsValid,
+  })
+  .refine((body) => body.anonymous === true || body.complainant !== undefined, {
+    path: ["complainant"],
+    message: "required unless anonymous",
+    when: identityFieldsValid,
+  })
+  .refine((body) => body.anonymous === true || !body.complainant || Boolean(body.complainant.name), {
+    path: ["complainant", "name"],
+    message: "required unless anonymous",
+    when: identityFieldsValid,
+  });
+
+function identityFieldsValid(payload: z.core.ParsePayload): boolean {
+  return !payload.issues.some(
+    (issue) => issue.path?.[0] === "anonymous" || issue.path?.[0] === "complainant",
+  );
+}
+
+export type ComplaintBody = z.output<typeof complaintBodySchema>;
+
+// "required" for a missing field instead of zod's "expected string, received undefined".
+const errorMap: z.core.$ZodErrorMap = (issue) =>
+  issue.code === "invalid_type" && issue.input === undefined ? "required" : undefined;
+
+function fieldErrors(error: z.ZodError): Record<string, string> {
+  const errors: Record<string, string> = {};
+  const add = (path: PropertyKey[], message: string) => {
+    const key = path.map(String).join(".") || "body";
+    errors[key] ??= message;
+  };
+  for (const issue of error.issues) {
+    if (issue.code === "unrecognized_keys")
+      for (const key of issue.keys) add([...issue.path, key], "unknown field");
+    else add(issue.path, issue.message);
+  }
+  return errors;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Entry point
+
+export async function handleStaffApi(event: StaffApiEvent, rt: Runtime = runtime()): Promise<ApiResponse> {
+  const auth = authenticate(event, { coordinatorAddress: rt.config.organisation.coordinator });
+  if (!auth.ok) return json(auth.statusCode, { error: auth.error });
+  const { caller } = auth;
+  const method = event.requestContext.http.method.toUpperCase();
+  const path = event.rawPath.length > 1 ? event.rawPath.replace(/\/+$/, "") : event.rawPath;
+  try {
+    if (path === "/api/complaints") {
+      if (method === "POST") return await recordComplaint(rt, caller, event);
+      if (method === "GET") return await listComplaints(rt, caller, queryOf(event));
+      return methodNotAllowed("GET, POST");
+    }
+    const one = /^\/api\/complaints\/([^/]+)$/.exec(path);
+    if (one) {
+      if (method !== "GET") return methodNotAllowed("GET");
+      return await getComplaint(rt, caller, decodeURIComponent(one[1] ?? ""));
+    }
+    if (path === "/api/reports") {
+      if (method !== "GET") return methodNotAllowed("GET");
+      // Issue 8: the reports module owns its rules (coordinators only, H-D1; see auth.ts). It reads the query
+      // from queryStringParameters only, filled here from rawQueryString when a caller sent only that.
+      const reportsEvent = { ...event, queryStringParameters: queryOf(event) };
+      return normalise(
+        await handleReportsRequest(reportsEvent as unknown as APIGatewayProxyEventV2, caller.audience, rt),
+      );
+    }
+    return json(404, { error: "not found" });
+  } catch (error) {
+    const name = (error as Error).name;
+    if (THROTTLING.has(name) || (error as { $retryable?: unknown }).$retryable) {
+      log("WARN", "staff-api: transient failure", { error: name, requestId: event.requestContext.requestId });
+      return json(
+        503,
+        { error: "temporarily unavailable: retry (with the same Idempotency-Key)" },
+        { "Retry-After": "2" },
+      );
+    }
+    // Names and our own messages only (they carry field names and ids, never values).
+    log("ERROR", "staff-api: request failed", {
+      error: name,
+      message: (error as Error).message?.slice(0, 300),
+      requestId: event.requestContext.requestId,
+    });
+    return json(500, { error: "internal error" });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// POST /api/complaints
+
+async function recordComplaint(rt: Runtime, caller: Caller, event: StaffApiEvent): Promise<ApiResponse> {
+  const raw = event.body ?? "";
+  const bodyText = event.isBase64Encoded ? Buffer.from(raw, "base64").toString("utf8") : raw;
+  if (Buffer.byteLength(bodyText, "utf8") > MAX_BODY_BYTES)
+    return json(413, { error: `request body larger than ${MAX_BODY_BYTES} bytes` });
+
+  const errors: Record<string, string> = {};
+  const key = header(event.headers, "idempotency-key")?.trim();
+  if (!key) errors["Idempotency-Key"] = "required header (a unique id per complaint, reused on retries)";
+  else if (!IDEMPOTENCY_KEY.test(key))
+    errors["Idempotency-Key"] = "must be 1 to 200 characters: letters, digits, '.', '_', ':' or '-'";
+
+  let input: unknown;
+  try {
+    input = JSON.parse(bodyText);
+  } catch {
+    errors.body = "must be a JSON object";
+  }
+  let body: ComplaintBody | undefined;
+  if (!("body" in errors)) {
+    if (typeof input !== "object" || input === null || Array.isArray(input))
+      errors.body = "must be a JSON object";
+    else {
+      const parsed = complaintBodySchema.safeParse(input, { error: errorMap });
+      if (parsed.success) body = parsed.data;
+      else Object.assign(errors, fieldErrors(parsed.error));
+      // Checks that depend on the organisation, on the raw fields, so that one answer names every bad field.
+      const { language, factsDate } = input as { language?: unknown; factsDate?: unknown };
+      const languages: readonly string[] = rt.config.organisation.languages;
+      if (!errors.language && typeof language === "string" && !languages.includes(language))
+        errors.language = `must be one of ${languages.join(", ")}`;
+      if (
+        !errors.factsDate &&
+        typeof factsDate === "string" &&
+        factsDate > localDate(rt.now(), rt.config.organisation.timeZone)
+      )
+        errors.factsDate = "must not be in the future";
+    }
+  }
+  if (Object.keys(errors).length > 0 || !body || !key) return json(400, { errors });
+
+  const sourceId = `api:${key}`;
+  // A replay of a request that opened a case answers that case, whatever the configuration now says.
+  const replayed = await rt.store.referenceForSource(sourceId);
+  if (replayed) return json(200, { reference: replayed });
+
+  const language = body.language ?? rt.config.organisation.languages[0] ?? "fr";
+  // T-1: under a written-only procedure, an oral complaint (phone, in person, hotline, suggestion box) opens
+  // no case: the complainant gets the filing instructions; the written complaint, when it comes, opens one.
+  if (rt.config.intake.channels === "written-only" && !WRITTEN_CHANNELS.includes(body.channel))
+    return answerWithFilingInstructions(rt, caller, sourceId, body, language);
+
+  const { reference, created } = await openCase(rt, {
+    sourceId,
+    kind: body.kind,
+    channel: body.channel,
+    language,
+    anonymous: body.anonymous,
+    receivedAt: rt.now().toISOString(),
+    actor: caller.actor,
+    content: contentOf(body),
+  });
+  log("INFO", created ? "staff-api: case opened" : "staff-api: case already opened", {
+    reference,
+    channel: body.channel,
+    audience: caller.audience,
+  });
+  return json(created ? 201 : 200, { reference });
+}
+
+function contentOf(body: ComplaintBody): Partial<Omit<CaseContent, "reference">> {
+  return {
+    complainant: body.anonymous || !body.complainant ? null : body.complainant,
+    representative: body.representative ?? null,
+    subject: body.subject ?? "",
+    description: body.description,
+    factsDate: body.factsDate ?? null,
+    service: body.service ?? null,
+    personsConcerned: body.personsConcerned ?? null,
+    expectations: body.expectations ?? null,
+    concernedStaff: [...new Set((body.concernedStaff ?? []).map((a) => a.toLowerCase()))],
+  };
+}
+
+/** The organisation's calendar date of an instant (YYYY-MM-DD). */
+function localDate(at: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat("en-CA", {
+    timeZone,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+  }).format(at);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// T-1: filing instructions instead of a case.
+//
+// SOURCE#api:<key> / FILING records the oral contact (no personal data: channel, time, filing reference) and
+// answers replays; SOURCE#api:<key> / OUTBOX#filing-instructions makes the email go at most once (mailer.ts's
+// sendOnce keys its outbox on a case, and there is none).
+//
+// The filing-instructions template (templates.ts) requires a reference, which it puts in the subject and asks
+// the complainant to quote. Taking a number from the case sequence would leave a gap in the case numbering;
+// inventing one could collide with a later case and thread the complainant's written complaint into a
+// stranger's case (T-8). So filing references count DOWN from CFM-YYYY-999999 on their own counter, checked
+// against the case counter: never a case's number. When the written complaint quotes one, the intake finds
+// no such case and opens a new one, as T-1 requires.
+
+const T1_REASON =
+  "T-1: under this procedure a case opens only on a written complaint (letter, email) or a staff report (FSEI); " +
+  "the complainant is given the filing instructions";
+
+export class FilingReferencesExhaustedError extends Error {
+  override name = "FilingReferencesExhaustedError";
+}
+
+async function answerWithFilingInstructions(
+  rt: Runtime,
+  caller: Caller,
+  sourceId: string,
+  body: ComplaintBody,
+  language: Language,
+): Promise<ApiResponse> {
+  const to = body.complainant?.email ?? body.representative?.email;
+  const filing = await recordFiling(rt, sourceId, body.channel, Boolean(to));
+  let instructionsSent = false;
+  if (to && filing.reference) {
+    const data: FilingInstructionsData = {
+      reference: filing.reference,
+      organisation: rt.config.organisation.name,
+      timeZone: rt.config.organisation.timeZone,
+      kind: body.kind,
+      intakeAddress: rt.config.organisation.intakeAddress,
+      contactedAt: filing.at,
+    };
+    const recipientName = to === body.complainant?.email ? body.complainant?.name : body.representative?.name;
+    if (recipientName) data.recipientName = recipientName;
+    const outcome = await sendFilingInstructionsOnce(rt, sourceId, to, language, data);
+    instructionsSent = outcome !== "rejected";
+  }
+  log("INFO", "staff-api: no case opened (T-1)", {
+    channel: body.channel,
+    instructionsSent,
+    audience: caller.audience,
+  });
+  return json(202, {
+    caseOpened: false,
+    reason: T1_REASON,
+    instructionsSent,
+    ...(filing.reference ? { filingReference: filing.reference } : {}),
+  });
+}
+
+async function recordFiling(
+  rt: Runtime,
+  sourceId: string,
+  channel: Channel,
+  needsReference: boolean,
+): Promise<{ reference: string | null; at: string }> {
+  const Key = { pk: `SOURCE#${sourceId}`, sk: "FILING" };
+  const existing = await rt.doc.send(new GetCommand({ TableName: rt.tableName, Key, ConsistentRead: true }));
+  if (existing.Item)
+    return { reference: (existing.Item.reference as string | null) ?? null, at: String(existing.Item.at) };
+  const at = rt.now().toISOString();
+  const reference = needsReference ? await reserveFilingReference(rt, Number(at.slice(0, 4))) : null;
+  try {
+    await rt.doc.send(
+      new PutCommand({
+        TableName: rt.tableName,
+        Item: { ...Key, sourceId, channel, at, reference },
+        ConditionExpression: "attribute_not_exists(pk)",
+      }),
+    );
+    return { reference, at };
+  } catch (error) {
+    if ((error as Error).name !== "ConditionalCheckFailedException") throw error;
+    // A concurrent replay won: answer with its record.
+    const winner = await rt.doc.send(new GetCommand({ TableName: rt.tableName, Key, ConsistentRead: true }));
+    return {
+      reference: (winner.Item?.reference as string | null) ?? null,
+      at: String(winner.Item?.at ?? at),
+    };
+  }
+}
+
+async function reserveFilingReference(rt: Runtime, year: number): Promise<string> {
+  const out = await rt.doc.send(
+    new UpdateCommand({
+      TableName: rt.tableName,
+      Key: { pk: `FILING#${year}`, sk: "COUNTER" },
+      UpdateExpression: "ADD #v :one",
+      ExpressionAttributeNames: { "#v": "value" },
+      ExpressionAttributeValues: { ":one": 1 },
+      ReturnValues: "UPDATED_NEW",
+    }),
+  );
+  const n = 1_000_000 - Number(out.Attributes?.value ?? 1);
+  const cases = await rt.doc.send(
+    new GetCommand({
+      TableName: rt.tableName,
+      Key: { pk: `COUNTER#${year}`, sk: "COUNTER" },
+      ConsistentRead: true,
+    }),
+  );
+  if (n < 1 || Number(cases.Item?.value ?? 0) >= n)
+    throw new FilingReferencesExhaustedError(`no filing reference left for ${year}`);
+  return formatReference(year, n);
+}
+
+/** mailer.ts's sendOnce, with its outbox item under the source instead of a case. */
+async function sendFilingInstructionsOnce(
+  rt: Runtime,
+  sourceId: string,
+  to: string,
+  language: Language,
+  data: FilingInstructionsData,
+): Promise<"sent" | "already-sent" | "rejected"> {
+  const Key = { pk: `SOURCE#${sourceId}`, sk: "OUTBOX#filing-instructions" };
+  const now = rt.now();
+  try {
+    await rt.doc.send(
+      new PutCommand({
+        TableName: rt.tableName,
+        Item: { ...Key, status: "sending", template: "filing-instructions", claimedAt: now.toISOString() },
+        ConditionExpression: "attribute_not_exists(pk) OR (#s = :sending AND claimedAt < :stale)",
+        ExpressionAttributeNames: { "#s": "status" },
+        ExpressionAttributeValues: {
+          ":sending": "sending",
+          ":stale": new Date(now.getTime() - 5 * 60 * 1000).toISOString(),
+        },
+      }),
+    );
+  } catch (error) {
+    if ((error as Error).name !== "ConditionalCheckFailedException") throw error;
+    const existing = await rt.doc.send(
+      new GetCommand({ TableName: rt.tableName, Key, ConsistentRead: true }),
+    );
+    return existing.Item?.status === "rejected" ? "rejected" : "already-sent";
+  }
+  const rendered = renderEmail("filing-instructions", language, data);
+  try {
+    const out = await rt.ses.send(
+      new SendEmailCommand({
+        FromEmailAddress: rt.fromAddress,
+        Destination: { ToAddresses: [to] },
+        ReplyToAddresses: [rt.config.organisation.intakeAddress],
+        ConfigurationSetName: rt.configurationSet,
+        Content: {
+          Simple: {
+            Subject: { Data: rendered.subject, Charset: "UTF-8" },
+            Body: {
+              Text: { Data: rendered.text, Charset: "UTF-8" },
+              Html: { Data: rendered.html, Charset: "UTF-8" },
+            },
+            Headers: [{ Name: "Auto-Submitted", Value: "auto-generated" }],
+          },
+        },
+      }),
+    );
+    await rt.doc.send(
+      new UpdateCommand({
+        TableName: rt.tableName,
+        Key,
+        UpdateExpression: "SET #s = :sent, messageId = :id, sentAt = :at",
+        ExpressionAttributeNames: { "#s": "status" },
+        ExpressionAttributeValues: {
+          ":sent": "sent",
+          ":id": out.MessageId ?? "",
+          ":at": rt.now().toISOString(),
+        },
+      }),
+    );
+    return "sent";
+  } catch (error) {
+    const name = (error as Error).name;
+    if (
+      THROTTLING.has(name) ||
+      name === "LimitExceededException" ||
+      (error as { $retryable?: unknown }).$retryable
+    ) {
+      // Release the claim so that the client's retry (same Idempotency-Key) sends.
+      await rt.doc.send(
+        new UpdateCommand({
+          TableName: rt.tableName,
+          Key,
+          UpdateExpression: "SET claimedAt = :old",
+          ExpressionAttributeValues: { ":old": "1970-01-01T00:00:00.000Z" },
+        }),
+      );
+      throw new TransientError(`SES throttled filing-instructions for ${sourceId}`);
+    }
+    await rt.doc.send(
+      new UpdateCommand({
+        TableName: rt.tableName,
+        Key,
+        UpdateExpression: "SET #s = :rejected, #e = :error",
+        ExpressionAttributeNames: { "#s": "status", "#e": "error" },
+        ExpressionAttributeValues: { ":rejected": "rejected", ":error": name },
+      }),
+    );
+    log("WARN", "staff-api: filing instructions rejected by SES", { error: name });
+    return "rejected";
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// GET /api/complaints/{reference} and GET /api/complaints
+
+async function getComplaint(rt: Runtime, caller: Caller, rawReference: string): Promise<ApiResponse> {
+  const reference = rawReference.trim().toUpperCase();
+  if (!REFERENCE_PATTERN.test(reference))
+    return json(400, { errors: { reference: "must be a reference CFM-YYYY-NNNNNN" } });
+  const record = await rt.store.get(reference);
+  if (!record) return json(404, { error: "not found" });
+  return json(200, await view(rt, caller, record));
+}
+
+const listQuerySchema = z.strictObject({
+  status: z.enum(STATUSES, `must be one of ${STATUSES.join(", ")}`).optional(),
+  overdue: z.enum(["true", "false"], "must be true or false").optional(),
+});
+
+/**
+ * By status through the byStatus index (oldest first); without a status, the open cases through the byDeadline
+ * index (earliest next deadline first). Never a Scan. `overdue=true` keeps the cases whose `overdue` is non-empty.
+ */
+async function listComplaints(
+  rt: Runtime,
+  caller: Caller,
+  query: Record<string, string>,
+): Promise<ApiResponse> {
+  const parsed = listQuerySchema.safeParse(query);
+  if (!parsed.success) return json(400, { errors: fieldErrors(parsed.error) });
+  const { status, overdue } = parsed.data;
+  const records = status ? await rt.store.byStatus(status) : await rt.store.openByNextDeadline();
+  const kept = overdue === "true" ? records.filter((r) => r.overdue.length > 0) : records;
+  const items = await mapLimit(kept, LIST_CONCURRENCY, (record) => view(rt, caller, record));
+  return json(200, { items });
+}
+
+function view(rt: Runtime, caller: Caller, record: CaseRecord): Promise<StatusView | FullView> {
+  // H-D1: for a sensitive case general staff get the status view, built without reading the content.
+  return viewFor(caller.audience, record, async () => {
+    const [content, timeline] = await Promise.all([
+      rt.store.getContent(record.reference),
+      rt.store.timeline(record.reference),
+    ]);
+    return { content, timeline };
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Helpers
+
+function queryOf(event: StaffApiEvent): Record<string, string> {
+  if (event.rawQueryString !== undefined && event.rawQueryString !== "")
+    return Object.fromEntries(new URLSearchParams(event.rawQueryString));
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(event.queryStringParameters ?? {})) if (v !== undefined) out[k] = v;
+  return out;
+}
+
+async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      out[index] = await fn(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+function json(statusCode: number, body: unknown, extra: Record<string, string> = {}): ApiResponse {
+  return {
+    statusCode,
+    headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...extra },
+    body: JSON.stringify(body),
+  };
+}
+
+/** An HTTP API structured result as this API answers it: status, string headers, a body. */
+function normalise(result: APIGatewayProxyStructuredResultV2): ApiResponse {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(result.headers ?? {})) headers[name] = String(value);
+  return {
+    statusCode: result.statusCode ?? 200,
+    headers,
+    body: result.body ?? "",
+    ...(result.isBase64Encoded ? { isBase64Encoded: true } : {}),
+  };
+}
+
+function methodNotAllowed(allow: string): ApiResponse {
+  return json(405, { error: "method not allowed" }, { allow });
+}
+
+/** One JSON line; ids, names of errors and counts only (no personal data in logs, conventions.md). */
+function log(level: "INFO" | "WARN" | "ERROR", message: string, fields: Record<string, unknown>): void {
+  const line = JSON.stringify({ level, message, ...fields });
+  if (level === "INFO") console.log(line);
+  else console.warn(line);
+}

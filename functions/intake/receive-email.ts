@@ -1,0 +1,511 @@
+// Email intake (issue 4): an SES receipt event, whose raw message the receipt rule's S3 action has already
+// stored, becomes a new case, a message added to an existing case, a quarantined message or recorded noise.
+//
+// Nothing received is ever lost, even if the Lambda dies midway (SES retries an asynchronous invocation):
+// - the raw message stays in S3 and every outcome records its key;
+// - attachments are uploaded BEFORE the case is written, under `<SES messageId>/<n>-<safe filename>` (the
+//   reference does not exist yet), so the case appears in one transaction with its attachments, flags and
+//   raw key, and a failure before it leaves no half-written case (only objects a retry overwrites);
+// - the case is created idempotently on the SES messageId, then the workflow is started (openCase); a
+//   retry after a crash between the two finds the case and starts (or finds) the execution;
+// - `INBOX#<messageId>` items record the outcome last: a redelivered event that finds one answers at once
+//   (duplicate) without reading, parsing or starting anything again.
+// Logs carry ids only: never addresses, names, subjects, bodies or file names.
+import { createHash } from "node:crypto";
+import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
+import { PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { z } from "zod";
+import type { CaseContent, CaseRecord, Flag } from "../domain/complaint.ts";
+import type { Language } from "../domain/config.ts";
+import { categoryOf, languageOf, staffMember } from "../domain/routing.ts";
+import { emitMetric } from "../lib/metrics.ts";
+import { type Runtime, requireEnv, runtime } from "../lib/runtime.ts";
+import { MailRejectedError, sendOnce } from "../mail/mailer.ts";
+import type { MessageReceivedData } from "../mail/templates.ts";
+import { openCase } from "./open-case.ts";
+import { type InboundAttachment, type InboundMessage, type Noise, parseInbound } from "./parse-inbound.ts";
+import { parseSesEvent, rawMessageLocation, type SesRecord, type Verdicts, verdictsOf } from "./ses-event.ts";
+
+/** Where the receipt rule's S3 action writes each message (infra/constructs/intake.ts RAW_MAIL_PREFIX). */
+export const RAW_PREFIX = "raw/";
+/** The timeline and outbox actor of everything the intake writes. */
+export const INTAKE_ACTOR = "email";
+
+// DynamoDB items are limited to 400 KB and the content item holds the description and every follow-up
+// message: texts are cut (on a character boundary) to these byte budgets; the raw message keeps the full text.
+const DESCRIPTION_MAX_BYTES = 100_000;
+const MESSAGE_MAX_BYTES = 20_000;
+const CONTENT_BUDGET_BYTES = 300_000;
+const TRUNCATED_NOTE = "\n\n[…] (texte tronqué / text truncated: see the original message)";
+/** References looked up per subject: a subject listing dozens of references is not a reply. */
+const MAX_REFERENCES_LOOKED_UP = 5;
+const UPLOAD_CONCURRENCY = 4;
+
+export type NoiseKind = Noise["kind"];
+
+/** What the intake did with one message; `POST /local/inbound-email` answers exactly this (CONTRACT.md). */
+export type IntakeResult =
+  | { messageId: string; reference: string }
+  | { messageId: string; reference: string; attached: true }
+  | { messageId: string; quarantined: true }
+  | { messageId: string; duplicate: true; reference: string }
+  | { messageId: string; noise: NoiseKind };
+
+export class RawMessageMissingError extends Error {
+  override name = "RawMessageMissingError";
+}
+
+const emailAddress = z.email();
+
+/**
+ * Handles an SES receipt event (Lambda action, or the notification of an S3 action as makeSesEvent builds).
+ * Throws on a malformed event (InvalidSesEventError) and on any AWS failure, so that SES retries.
+ * SES delivers one record per event; should there be more, each is handled and the first one's result returned.
+ */
+export async function receiveEmail(event: unknown, rt: Runtime = runtime()): Promise<IntakeResult> {
+  const [first, ...rest] = parseSesEvent(event).Records;
+  if (!first) throw new Error("unreachable: parseSesEvent requires one record");
+  const result = await receiveRecord(rt, first);
+  for (const record of rest) await receiveRecord(rt, record);
+  return result;
+}
+
+export async function receiveRecord(rt: Runtime, record: SesRecord): Promise<IntakeResult> {
+  const { mail, receipt } = record.ses;
+  const messageId = mail.messageId;
+  const receivedAt = new Date(mail.timestamp).toISOString();
+  const raw = rawMessageLocation(record, { bucket: requireEnv("RAW_BUCKET"), prefix: RAW_PREFIX });
+  const inbox = new Inbox(rt, messageId, receivedAt, raw);
+
+  const previous = await inbox.previousOutcome();
+  if (previous) {
+    log("INFO", "intake: message already handled", { messageId, outcome: outcomeName(previous) });
+    return previous;
+  }
+
+  const verdicts = verdictsOf(receipt);
+  if (verdicts.quarantine) {
+    // Not even read: the raw message stays where SES put it, for the officer (and the antivirus) only.
+    const recorded = await inbox.record("QUARANTINE", { verdicts: verdictSummary(record) });
+    if (recorded) emitMetric("MailQuarantined");
+    log("WARN", "intake: message quarantined (virus verdict FAIL)", { messageId });
+    return { messageId, quarantined: true };
+  }
+
+  const bytes = await readRaw(rt, raw);
+  const message = await parseInbound(bytes, {
+    attachmentCapBytes: rt.config.intake.attachmentCapBytes,
+    defaultLanguage: defaultLanguage(rt),
+    intakeAddress: rt.config.organisation.intakeAddress,
+  });
+
+  if (message.noise) return recordNoise(rt, inbox, message, message.noise);
+
+  const existing = await knownCase(rt, message.references);
+  if (existing) return attachToCase(rt, inbox, existing, message, verdicts);
+
+  return openNewCase(rt, inbox, message, verdicts);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Outcomes
+
+/** Auto-replies, bounces and reports: never a case, never an acknowledgement (mail loops), recorded. */
+async function recordNoise(rt: Runtime, inbox: Inbox, message: InboundMessage, noise: Noise) {
+  const { messageId } = inbox;
+  const existing = await knownCase(rt, message.references);
+  if (existing) {
+    // On the case's timeline so staff see e.g. that the acknowledgement bounced; nobody is notified.
+    await rt.store.update(existing.reference, () => ({
+      event: {
+        id: messageEventId(messageId),
+        at: inbox.receivedAt,
+        type: "message",
+        actor: INTAKE_ACTOR,
+        detail: `noise: ${noise.kind}`,
+      },
+    }));
+  }
+  const recorded = await inbox.record("NOISE", {
+    kind: noise.kind,
+    reason: noise.reason,
+    ...(existing ? { reference: existing.reference } : {}),
+  });
+  if (recorded) emitMetric("MailNoise", { Kind: noise.kind });
+  log("INFO", "intake: noise recorded", { messageId, kind: noise.kind, reference: existing?.reference });
+  return { messageId, noise: noise.kind } satisfies IntakeResult;
+}
+
+/** A reply carrying a known reference: added to that case, never a new one; the assignee is told. */
+async function attachToCase(
+  rt: Runtime,
+  inbox: Inbox,
+  existing: CaseRecord,
+  message: InboundMessage,
+  verdicts: Verdicts,
+): Promise<IntakeResult> {
+  const { messageId, receivedAt } = inbox;
+  const reference = existing.reference;
+  const stored = await storeAttachments(rt, inbox, message.attachments);
+  const messageFlags = flagsOf(message, verdicts);
+  // Flags that ask for manual work on the case; the verdicts about this one message go on its event only.
+  const caseFlags = messageFlags.filter((f) => f === "unreadable" || f === "attachment-oversized");
+
+  const { record, applied } = await rt.store.update(
+    reference,
+    (current, content) => {
+      if (!content || content.messages.some((m) => m.rawMessageKey === inbox.raw.key)) return null;
+      const text = fitText(message.text, Math.min(MESSAGE_MAX_BYTES, spareBytes(content)));
+      const attachments = [...content.attachments, ...stored];
+      return {
+        record: { attachments: attachments.length, flags: [...new Set([...current.flags, ...caseFlags])] },
+        content: {
+          messages: [
+            ...content.messages,
+            { at: receivedAt, from: message.from.address, text, rawMessageKey: inbox.raw.key },
+          ],
+          attachments,
+        },
+        event: {
+          id: messageEventId(messageId),
+          at: receivedAt,
+          type: "message",
+          actor: INTAKE_ACTOR,
+          ...(messageFlags.length > 0 ? { detail: messageFlags.join(", ") } : {}),
+        },
+      };
+    },
+    { withContent: true },
+  );
+
+  // Also on a retry (applied false): sendOnce sends at most once per key.
+  await notifyAssignee(
+    rt,
+    record,
+    messageId,
+    receivedAt,
+    quotable(message, verdicts) ? message.text : undefined,
+  );
+  await inbox.record("RECEIPT", { reference, outcome: "attached" });
+  log("INFO", "intake: message added to a case", { messageId, reference, retried: !applied });
+  return applied ? { messageId, reference, attached: true } : { messageId, duplicate: true, reference };
+}
+
+async function openNewCase(
+  rt: Runtime,
+  inbox: Inbox,
+  message: InboundMessage,
+  verdicts: Verdicts,
+): Promise<IntakeResult> {
+  const { messageId, receivedAt } = inbox;
+  const attachments = await storeAttachments(rt, inbox, message.attachments);
+  const flags = flagsOf(message, verdicts);
+  const email = validEmail(message.from.address);
+  const name = message.from.name?.slice(0, 200) ?? undefined;
+  // No From at all: anonymous and unreachable. A name without a usable address: named but unreachable.
+  const anonymous = !email && !name;
+  const complainant: CaseContent["complainant"] = anonymous
+    ? null
+    : { ...(name ? { name } : {}), ...(email ? { email } : {}) };
+
+  const { reference, created } = await openCase(rt, {
+    sourceId: messageId,
+    kind: "complaint",
+    channel: "email",
+    language: supportedLanguage(rt, message.language),
+    anonymous,
+    receivedAt,
+    actor: INTAKE_ACTOR,
+    flags,
+    content: {
+      complainant,
+      subject: message.subject.slice(0, 1000),
+      description: fitText(message.text, DESCRIPTION_MAX_BYTES),
+      attachments,
+      rawMessageKey: inbox.raw.key,
+    },
+  });
+  await inbox.record("RECEIPT", { reference, outcome: "case" });
+  log("INFO", created ? "intake: case opened" : "intake: case already opened (redelivery)", {
+    messageId,
+    reference,
+    attachments: attachments.length,
+    flags: flags.join(",") || undefined,
+  });
+  return created ? { messageId, reference } : { messageId, duplicate: true, reference };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Pieces
+
+/** Flags for the officer (CaseRecord.flags). */
+function flagsOf(message: InboundMessage, verdicts: Verdicts): Flag[] {
+  const flags: Flag[] = [];
+  if (verdicts.suspectedSpam) flags.push("suspected-spam");
+  // SPF/DKIM/DMARC FAIL, or no usable From: the sender cannot be verified (or written to).
+  if (verdicts.senderUnverified || !validEmail(message.from.address)) flags.push("sender-unverified");
+  if (message.unreadable) flags.push("unreadable");
+  if (message.attachments.some((a) => a.oversized)) flags.push("attachment-oversized");
+  return flags;
+}
+
+/** The text may be quoted to staff only when nothing says it could be forged or junk. */
+function quotable(message: InboundMessage, verdicts: Verdicts): boolean {
+  return !verdicts.suspectedSpam && !verdicts.senderUnverified && !message.unreadable;
+}
+
+async function knownCase(rt: Runtime, references: string[]): Promise<CaseRecord | null> {
+  for (const reference of references.slice(0, MAX_REFERENCES_LOOKED_UP)) {
+    const record = await rt.store.get(reference);
+    if (record) return record;
+  }
+  return null;
+}
+
+async function readRaw(rt: Runtime, raw: { bucket: string; key: string }): Promise<Uint8Array> {
+  try {
+    const out = await rt.s3.send(new GetObjectCommand({ Bucket: raw.bucket, Key: raw.key }));
+    if (!out.Body) throw new RawMessageMissingError(`raw message ${raw.key} has no body`);
+    return await out.Body.transformToByteArray();
+  } catch (error) {
+    if ((error as Error).name === "NoSuchKey")
+      throw new RawMessageMissingError(`raw message ${raw.key} not found in its bucket`);
+    throw error;
+  }
+}
+
+/**
+ * Uploads the attachments (encrypted with the stack's KMS key when KMS_KEY_ID is set; the bucket's default
+ * encryption otherwise). Keys are deterministic, so a retry overwrites rather than duplicates. An oversized
+ * attachment is not copied out (the parser did not keep its bytes): it is listed with the raw message's key,
+ * whose message holds it, and the case is flagged `attachment-oversized`.
+ */
+async function storeAttachments(
+  rt: Runtime,
+  inbox: Inbox,
+  attachments: InboundAttachment[],
+): Promise<CaseContent["attachments"]> {
+  if (attachments.length === 0) return [];
+  const bucket = requireEnv("ATTACHMENTS_BUCKET");
+  const kmsKeyId = process.env.KMS_KEY_ID;
+  const listed = attachments.map((attachment, index) => ({
+    attachment,
+    entry: {
+      key: attachment.oversized
+        ? inbox.raw.key
+        : attachmentKey(inbox.messageId, index + 1, attachment.filename),
+      filename: attachment.filename,
+      contentType: attachment.contentType,
+      size: attachment.size,
+      oversized: attachment.oversized,
+    },
+  }));
+  const uploads = listed.filter(({ attachment }) => !attachment.oversized);
+  for (let i = 0; i < uploads.length; i += UPLOAD_CONCURRENCY) {
+    await Promise.all(
+      uploads.slice(i, i + UPLOAD_CONCURRENCY).map(({ attachment, entry }) =>
+        rt.s3.send(
+          new PutObjectCommand({
+            Bucket: bucket,
+            Key: entry.key,
+            Body: attachment.content,
+            ContentType: attachment.contentType,
+            ...(kmsKeyId
+              ? { ServerSideEncryption: "aws:kms", SSEKMSKeyId: kmsKeyId, BucketKeyEnabled: true }
+              : {}),
+          }),
+        ),
+      ),
+    );
+  }
+  return listed.map(({ entry }) => entry);
+}
+
+/** `<messageId>/<n>-<safe filename>`: ASCII letters, digits, dot, dash and underscore only. */
+export function attachmentKey(messageId: string, n: number, filename: string): string {
+  const safe =
+    filename
+      .normalize("NFKD")
+      .replace(/[\u0300-\u036f]/g, "")
+      .replace(/[^A-Za-z0-9._-]+/g, "_")
+      .replace(/^[._]+/, "")
+      .slice(-100) || "attachment";
+  return `${messageId}/${n}-${safe}`;
+}
+
+async function notifyAssignee(
+  rt: Runtime,
+  record: CaseRecord,
+  messageId: string,
+  receivedAt: string,
+  text: string | undefined,
+): Promise<void> {
+  const to = record.assignee ?? rt.config.organisation.coordinator;
+  const language = languageOf(rt.config, to);
+  const common = {
+    reference: record.reference,
+    organisation: rt.config.organisation.name,
+    timeZone: rt.config.organisation.timeZone,
+    kind: record.kind,
+    receivedAt,
+    recipientName: staffMember(rt.config, to)?.name,
+  };
+  // Never the text (nor the category) of a sensitive case (H-D1, CONTRACT "Emails").
+  const data: MessageReceivedData = record.sensitive
+    ? { ...common, sensitive: true }
+    : {
+        ...common,
+        sensitive: false,
+        ...(record.category ? { categoryLabel: categoryOf(rt.config, record.category).label[language] } : {}),
+        ...(text ? { message: text } : {}),
+      };
+  try {
+    await sendOnce(rt, {
+      reference: record.reference,
+      key: messageEventId(messageId),
+      to,
+      template: "message-received",
+      language,
+      data,
+    });
+  } catch (error) {
+    // The message is in the case; a rejected notification is recorded on its outbox item, not retried.
+    if (!(error instanceof MailRejectedError)) throw error;
+    log("WARN", "intake: message-received notification rejected", {
+      messageId,
+      reference: record.reference,
+    });
+  }
+}
+
+/** Event ids are at most 200 characters; SES ids are about 60, but the schema allows 255. */
+function messageEventId(messageId: string): string {
+  const id = `message:${messageId}`;
+  return id.length <= 200 ? id : `message:${createHash("sha256").update(messageId).digest("hex")}`;
+}
+
+function validEmail(address: string | null): string | undefined {
+  if (!address || address.length > 254) return undefined;
+  return emailAddress.safeParse(address).success ? address.toLowerCase() : undefined;
+}
+
+function defaultLanguage(rt: Runtime): Language {
+  return rt.config.organisation.languages[0] ?? "fr";
+}
+
+function supportedLanguage(rt: Runtime, language: Language): Language {
+  return rt.config.organisation.languages.includes(language) ? language : defaultLanguage(rt);
+}
+
+/** Cuts a text to a UTF-8 byte budget on a character boundary, saying so. */
+export function fitText(text: string, maxBytes: number): string {
+  if (Buffer.byteLength(text, "utf8") <= maxBytes) return text;
+  const room = Math.max(0, maxBytes - Buffer.byteLength(TRUNCATED_NOTE, "utf8"));
+  let cut = Buffer.from(text, "utf8").subarray(0, room).toString("utf8");
+  // A character cut in half decodes as U+FFFD at the end.
+  cut = cut.replace(/\uFFFD+$/, "");
+  return `${cut}${TRUNCATED_NOTE}`;
+}
+
+function spareBytes(content: CaseContent): number {
+  return Math.max(0, CONTENT_BUDGET_BYTES - Buffer.byteLength(JSON.stringify(content), "utf8"));
+}
+
+function verdictSummary(record: SesRecord) {
+  const { receipt } = record.ses;
+  return {
+    spam: receipt.spamVerdict.status,
+    virus: receipt.virusVerdict.status,
+    spf: receipt.spfVerdict.status,
+    dkim: receipt.dkimVerdict.status,
+    dmarc: receipt.dmarcVerdict.status,
+  };
+}
+
+function outcomeName(result: IntakeResult): string {
+  if ("quarantined" in result) return "quarantined";
+  if ("noise" in result) return `noise:${result.noise}`;
+  return "duplicate";
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// INBOX#<messageId> items (table-design.ts): what became of each message, ids and verdicts only.
+// QUARANTINE and NOISE are listed for the officer through the byStatus index (gsi1pk INBOX#QUARANTINE /
+// INBOX#NOISE, sorted by receipt), which otherwise holds STATUS#<status> partitions only; RECEIPT marks a
+// message that opened or joined a case.
+
+type InboxKind = "QUARANTINE" | "NOISE" | "RECEIPT";
+
+class Inbox {
+  constructor(
+    private readonly rt: Runtime,
+    readonly messageId: string,
+    readonly receivedAt: string,
+    readonly raw: { bucket: string; key: string },
+  ) {}
+
+  private get pk() {
+    return `INBOX#${this.messageId}`;
+  }
+
+  /** The outcome of an earlier delivery of this message, as it is answered again. */
+  async previousOutcome(): Promise<IntakeResult | null> {
+    const out = await this.rt.doc.send(
+      new QueryCommand({
+        TableName: this.rt.tableName,
+        KeyConditionExpression: "pk = :pk",
+        ExpressionAttributeValues: { ":pk": this.pk },
+        ConsistentRead: true,
+      }),
+    );
+    const items = out.Items ?? [];
+    const find = (sk: InboxKind) => items.find((item) => item.sk === sk);
+    const messageId = this.messageId;
+    if (find("QUARANTINE")) return { messageId, quarantined: true };
+    const noise = find("NOISE");
+    if (noise) return { messageId, noise: noise.kind as NoiseKind };
+    const receipt = find("RECEIPT");
+    if (receipt) return { messageId, duplicate: true, reference: String(receipt.reference) };
+    return null;
+  }
+
+  /** Writes the item once; false when it was already there (a retry). */
+  async record(kind: InboxKind, fields: Record<string, unknown>): Promise<boolean> {
+    const listed =
+      kind === "RECEIPT" ? {} : { gsi1pk: `INBOX#${kind}`, gsi1sk: `${this.receivedAt}#${this.messageId}` };
+    try {
+      await this.rt.doc.send(
+        new PutCommand({
+          TableName: this.rt.tableName,
+          Item: {
+            pk: this.pk,
+            sk: kind,
+            messageId: this.messageId,
+            receivedAt: this.receivedAt,
+            rawBucket: this.raw.bucket,
+            rawMessageKey: this.raw.key,
+            recordedAt: this.rt.now().toISOString(),
+            ...fields,
+            ...listed,
+          },
+          ConditionExpression: "attribute_not_exists(pk)",
+        }),
+      );
+      return true;
+    } catch (error) {
+      if ((error as Error).name === "ConditionalCheckFailedException") return false;
+      throw error;
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+type LogValue = string | number | boolean | undefined;
+
+/** One JSON line; callers pass ids and counts only (no personal data in logs, conventions.md). */
+function log(level: "INFO" | "WARN" | "ERROR", message: string, fields: Record<string, LogValue>): void {
+  const line = JSON.stringify({ level, message, ...fields });
+  if (level === "INFO") console.log(line);
+  else console.warn(line);
+}

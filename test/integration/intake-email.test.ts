@@ -1,0 +1,702 @@
+// Email intake end to end (issue 4): real SES-shaped events, the raw message in a real S3 emulator (s3rver),
+// DynamoDB Local, the corpus of test/events/mail; Step Functions and SES mocked (the workflow and the mail
+// templates are tested elsewhere).
+import { randomUUID } from "node:crypto";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  CreateBucketCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  S3Client,
+} from "@aws-sdk/client-s3";
+import { SESv2Client, SendEmailCommand, type SendEmailCommandInput } from "@aws-sdk/client-sesv2";
+import {
+  DescribeExecutionCommand,
+  ExecutionAlreadyExists,
+  ExecutionDoesNotExist,
+  SFNClient,
+  StartExecutionCommand,
+} from "@aws-sdk/client-sfn";
+import { GetCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import type { Context } from "aws-lambda";
+import { mockClient } from "aws-sdk-client-mock";
+import MailComposer from "nodemailer/lib/mail-composer";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import type { IntakeResult } from "../../functions/intake/receive-email.ts";
+import { makeSesEvent, type SesEvent, type VerdictName } from "../../functions/intake/ses-event.ts";
+import { recordedMetrics } from "../../functions/lib/metrics.ts";
+import { type Runtime, resetRuntime, runtime } from "../../functions/lib/runtime.ts";
+import { freshTable } from "../helpers/dynamo.ts";
+
+interface S3rverInstance {
+  run(): Promise<{ port: number }>;
+  close(): Promise<void>;
+}
+type S3rverOptions = {
+  address: string;
+  port: number;
+  silent: boolean;
+  directory: string;
+  allowMismatchedSignatures: boolean;
+};
+// s3rver ships no types.
+const S3rver = createRequire(import.meta.url)("s3rver") as new (options: S3rverOptions) => S3rverInstance;
+
+const MAIL_DIR = join(import.meta.dirname, "../events/mail");
+const RAW_BUCKET = "cfm-raw-mail";
+const ATTACHMENTS_BUCKET = "cfm-attachments";
+const STATE_MACHINE_ARN = "arn:aws:states:us-east-1:123456789012:stateMachine:cfm-complaint";
+const COORDINATOR = "officer@example.org";
+const NOISE_FILES = /^(auto-reply-|bounce-|delivery-report-|read-receipt-|mailing-list-|loop-)/;
+
+const eml = (file: string) => readFileSync(join(MAIL_DIR, file));
+const corpus = readdirSync(MAIL_DIR).filter((f) => f.endsWith(".eml"));
+const compose = (options: ConstructorParameters<typeof MailComposer>[0]) =>
+  new MailComposer({ to: "plaintes@example.org", ...options }).compile().build();
+
+type Handler = (event: SesEvent, context: Context) => Promise<IntakeResult>;
+
+let s3rver: S3rverInstance;
+let s3: S3Client;
+let rt: Runtime;
+let handler: Handler;
+const sfn = mockClient(SFNClient);
+const ses = mockClient(SESv2Client);
+/** Executions "started" on the mocked Step Functions: name → input. */
+const executions = new Map<string, string>();
+/** How the next StartExecution fails, once (a crash, a throttle). */
+let failNextStart: ((input: { name: string; input: string }) => never) | undefined;
+
+function fakeStepFunctions() {
+  sfn.reset();
+  failNextStart = undefined;
+  sfn.on(StartExecutionCommand).callsFake((input: { name: string; input: string }) => {
+    const fail = failNextStart;
+    failNextStart = undefined;
+    if (fail) fail(input);
+    if (executions.has(input.name))
+      throw new ExecutionAlreadyExists({ message: `Execution Already Exists: ${input.name}`, $metadata: {} });
+    executions.set(input.name, input.input);
+    return { executionArn: `${STATE_MACHINE_ARN}:${input.name}`, startDate: new Date() };
+  });
+  sfn.on(DescribeExecutionCommand).callsFake((input: { executionArn: string }) => {
+    const name = input.executionArn.split(":").pop() ?? "";
+    const started = executions.get(name);
+    if (!started) throw new ExecutionDoesNotExist({ message: "Execution Does Not Exist", $metadata: {} });
+    return { executionArn: input.executionArn, input: started, status: "RUNNING", startDate: new Date() };
+  });
+}
+
+const startsFor = (reference: string) =>
+  sfn.commandCalls(StartExecutionCommand).filter((call) => call.args[0].input.name === reference);
+const sentMail = (): SendEmailCommandInput[] =>
+  ses.commandCalls(SendEmailCommand).map((c) => c.args[0].input);
+const mailText = (m: SendEmailCommandInput) =>
+  `${m.Content?.Simple?.Subject?.Data}\n${m.Content?.Simple?.Body?.Text?.Data}\n${m.Content?.Simple?.Body?.Html?.Data}`;
+
+interface Delivery {
+  messageId: string;
+  key: string;
+  event: SesEvent;
+  result: IntakeResult;
+}
+
+async function store(bytes: Buffer, verdicts: Partial<Record<VerdictName, "PASS" | "FAIL">> = {}) {
+  const messageId = `m${randomUUID().replaceAll("-", "")}`;
+  const key = `raw/${messageId}`;
+  await s3.send(new PutObjectCommand({ Bucket: RAW_BUCKET, Key: key, Body: bytes }));
+  const event = makeSesEvent({ messageId, bucket: RAW_BUCKET, key, verdicts });
+  return { messageId, key, event };
+}
+
+async function deliver(
+  bytes: Buffer,
+  verdicts: Partial<Record<VerdictName, "PASS" | "FAIL">> = {},
+): Promise<Delivery> {
+  const stored = await store(bytes, verdicts);
+  return { ...stored, result: await handler(stored.event, {} as Context) };
+}
+
+function referenceOf(result: IntakeResult): string {
+  if (!("reference" in result)) throw new Error(`no reference in ${JSON.stringify(result)}`);
+  return result.reference;
+}
+
+const inboxItem = async (messageId: string, sk: string) =>
+  (await rt.doc.send(new GetCommand({ TableName: rt.tableName, Key: { pk: `INBOX#${messageId}`, sk } })))
+    .Item;
+
+beforeAll(async () => {
+  const table = await freshTable("cfm-intake");
+  s3rver = new S3rver({
+    address: "127.0.0.1",
+    port: 0,
+    silent: true,
+    directory: mkdtempSync(join(tmpdir(), "cfm-s3rver-")),
+    allowMismatchedSignatures: true,
+  });
+  const { port } = await s3rver.run();
+  const endpoint = `http://127.0.0.1:${port}`;
+  Object.assign(process.env, {
+    TABLE_NAME: table.tableName,
+    RAW_BUCKET,
+    ATTACHMENTS_BUCKET,
+    STATE_MACHINE_ARN,
+    AWS_ENDPOINT_URL_DYNAMODB: table.endpoint,
+    AWS_ENDPOINT_URL_S3: endpoint,
+    CFM_S3_PATH_STYLE: "1",
+    CFM_CONFIG: "config/humanitarian.example.yaml",
+    CFM_METRICS: "memory",
+    AWS_REGION: "us-east-1",
+    // s3rver knows this key only; DynamoDB Local (-sharedDb) accepts any.
+    AWS_ACCESS_KEY_ID: "S3RVER",
+    AWS_SECRET_ACCESS_KEY: "S3RVER",
+  });
+  delete process.env.KMS_KEY_ID;
+  s3 = new S3Client({
+    endpoint,
+    forcePathStyle: true,
+    region: "us-east-1",
+    credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" },
+  });
+  for (const Bucket of [RAW_BUCKET, ATTACHMENTS_BUCKET]) await s3.send(new CreateBucketCommand({ Bucket }));
+  resetRuntime();
+  ({ handler } = (await import("../../functions/handlers/intake-email.ts")) as { handler: Handler });
+  rt = runtime();
+});
+
+afterAll(async () => {
+  sfn.restore();
+  ses.restore();
+  await s3rver?.close();
+});
+
+beforeEach(() => {
+  fakeStepFunctions();
+  ses.reset();
+  ses.on(SendEmailCommand).callsFake(() => ({ MessageId: `ses-${randomUUID()}` }));
+});
+
+describe("a new complaint by email", () => {
+  it("opens a case from a plain French complaint, accents intact, and starts its workflow (H-A1)", async () => {
+    const { messageId, key, result } = await deliver(eml("plain-text-fr.eml"));
+
+    const reference = referenceOf(result);
+    expect(result).toEqual({ messageId, reference });
+    const record = await rt.store.require(reference);
+    expect(record).toMatchObject({
+      sourceId: messageId,
+      kind: "complaint",
+      channel: "email",
+      status: "received",
+      language: "fr",
+      anonymous: false,
+      reachable: true,
+      flags: [],
+      attachments: 0,
+    });
+    const content = await rt.store.getContent(reference);
+    expect(content.complainant).toEqual({ name: "Aïssata Traoré", email: "aissata.traore@example.net" });
+    expect(content.subject).toBe("Plainte concernant la distribution à Kati");
+    expect(content.description).toContain("Je vous écris au sujet de la distribution de vivres à Kati");
+    expect(content.description).toContain("n'ont pas été distribués à toutes les familles");
+    expect(content.rawMessageKey).toBe(key);
+    const starts = startsFor(reference);
+    expect(starts).toHaveLength(1);
+    expect(starts[0]?.args[0].input.stateMachineArn).toBe(STATE_MACHINE_ARN);
+    expect(JSON.parse(starts[0]?.args[0].input.input ?? "{}")).toEqual({ reference });
+    expect(sentMail()).toHaveLength(0); // the acknowledgement is the workflow's job
+  });
+
+  it("reads the raw message at raw/<messageId> for the event of a Lambda action (no bucket named)", async () => {
+    const event = JSON.parse(readFileSync(join(MAIL_DIR, "../ses/pass-all.json"), "utf8")) as SesEvent;
+    const messageId = event.Records[0]!.ses.mail.messageId;
+    await s3.send(
+      new PutObjectCommand({ Bucket: RAW_BUCKET, Key: `raw/${messageId}`, Body: eml("plain-text-fr.eml") }),
+    );
+
+    const result = await handler(event, {} as Context);
+
+    const reference = referenceOf(result);
+    expect(result).toEqual({ messageId, reference });
+    const content = await rt.store.getContent(reference);
+    expect(content.rawMessageKey).toBe(`raw/${messageId}`);
+    expect((await rt.store.require(reference)).receivedAt).toBe("2026-03-02T09:15:04.512Z");
+  });
+
+  it("opens one case and one execution when SES delivers the same event twice", async () => {
+    const { messageId, event } = await store(eml("english-complaint.eml"));
+
+    const first = await handler(event, {} as Context);
+    const second = await handler(event, {} as Context);
+
+    const reference = referenceOf(first);
+    expect(first).toEqual({ messageId, reference });
+    expect(second).toEqual({ messageId, duplicate: true, reference });
+    expect(await rt.store.referenceForSource(messageId)).toBe(reference);
+    expect(startsFor(reference)).toHaveLength(1);
+    expect((await rt.store.require(reference)).language).toBe("en");
+  });
+
+  it("keeps the attachments in the attachments bucket with their size and type", async () => {
+    const { messageId, result } = await deliver(eml("attachments-pdf-jpeg.eml"));
+
+    const reference = referenceOf(result);
+    const content = await rt.store.getContent(reference);
+    expect(content.attachments).toHaveLength(2);
+    expect(content.attachments.map((a) => [a.filename, a.contentType, a.oversized])).toEqual([
+      ["liste des familles.pdf", "application/pdf", false],
+      ["magasin fermé.jpg", "image/jpeg", false],
+    ]);
+    expect(content.attachments.map((a) => a.key)).toEqual([
+      `${messageId}/1-liste_des_familles.pdf`,
+      `${messageId}/2-magasin_ferme.jpg`,
+    ]);
+    for (const attachment of content.attachments) {
+      const head = await s3.send(new HeadObjectCommand({ Bucket: ATTACHMENTS_BUCKET, Key: attachment.key }));
+      expect(head.ContentLength).toBe(attachment.size);
+      expect(head.ContentType).toBe(attachment.contentType);
+      expect(attachment.size).toBeGreaterThan(0);
+    }
+    const pdf = await s3.send(
+      new GetObjectCommand({ Bucket: ATTACHMENTS_BUCKET, Key: content.attachments[0]?.key }),
+    );
+    expect(
+      Buffer.from(await pdf.Body!.transformToByteArray())
+        .subarray(0, 5)
+        .toString("latin1"),
+    ).toBe("%PDF-");
+    expect((await rt.store.require(reference)).attachments).toBe(2);
+  });
+
+  it("asks S3 for KMS encryption of the attachments when KMS_KEY_ID is set", async () => {
+    process.env.KMS_KEY_ID = "arn:aws:kms:us-east-1:123456789012:key/cfm-test";
+    const send = vi.spyOn(rt.s3, "send");
+    try {
+      await deliver(eml("attachments-pdf-jpeg.eml"));
+      const puts = send.mock.calls.map(([command]) => command).filter((c) => c instanceof PutObjectCommand);
+      expect(puts).toHaveLength(2);
+      for (const put of puts)
+        expect(put.input).toMatchObject({
+          Bucket: ATTACHMENTS_BUCKET,
+          ServerSideEncryption: "aws:kms",
+          SSEKMSKeyId: "arn:aws:kms:us-east-1:123456789012:key/cfm-test",
+        });
+    } finally {
+      send.mockRestore();
+      delete process.env.KMS_KEY_ID;
+    }
+  });
+
+  it("keeps a 20 MB attachment over the 10 MB cap and flags the case attachment-oversized", async () => {
+    const video = Buffer.alloc(20 * 1024 * 1024, 0x5a);
+    const bytes = await compose({
+      from: "Moussa Keita <moussa.keita@example.net>",
+      subject: "Vidéo de la distribution",
+      text: "Bonjour, voici la vidéo de la distribution de Kati, où les sacs ont été détournés.",
+      attachments: [{ filename: "distribution.mp4", content: video, contentType: "video/mp4" }],
+    });
+
+    const { key, result } = await deliver(bytes);
+
+    const reference = referenceOf(result);
+    expect((await rt.store.require(reference)).flags).toContain("attachment-oversized");
+    const [attachment] = (await rt.store.getContent(reference)).attachments;
+    expect(attachment).toEqual({
+      key, // held by the raw message, which is kept
+      filename: "distribution.mp4",
+      contentType: "video/mp4",
+      size: video.length,
+      oversized: true,
+    });
+    const raw = await s3.send(new HeadObjectCommand({ Bucket: RAW_BUCKET, Key: key }));
+    expect(raw.ContentLength).toBe(bytes.length);
+  });
+
+  it("opens a case flagged unreadable for broken MIME, with the raw message key kept", async () => {
+    const { key, result } = await deliver(eml("broken-boundary.eml"));
+
+    const reference = referenceOf(result);
+    expect((await rt.store.require(reference)).flags).toContain("unreadable");
+    const content = await rt.store.getContent(reference);
+    expect(content.rawMessageKey).toBe(key);
+    expect(content.description.length).toBeGreaterThan(0);
+  });
+
+  it("opens an anonymous, unreachable case flagged for the officer when there is no From", async () => {
+    const { result } = await deliver(eml("no-from.eml"));
+
+    const reference = referenceOf(result);
+    const record = await rt.store.require(reference);
+    expect(record).toMatchObject({ anonymous: true, reachable: false });
+    expect(record.flags).toContain("sender-unverified");
+    const content = await rt.store.getContent(reference);
+    expect(content.complainant).toBeNull();
+    expect(content.description).toContain("Un agent demande de l'argent aux familles à Kati");
+  });
+
+  it("opens a new case when the subject carries a reference no case has", async () => {
+    const { result } = await deliver(eml("reply-with-reference.eml")); // [CFM-2026-000123]
+
+    const reference = referenceOf(result);
+    expect(reference).not.toBe("CFM-2026-000123");
+    expect(await rt.store.get("CFM-2026-000123")).toBeNull();
+    expect(startsFor(reference)).toHaveLength(1);
+  });
+
+  it("keeps every message of the corpus that is not noise in a case: nothing is lost", async () => {
+    for (const file of corpus.filter((f) => !NOISE_FILES.test(f))) {
+      const { messageId, key, result } = await deliver(eml(file));
+      const reference = referenceOf(result);
+      const content = await rt.store.getContent(reference);
+      if ("attached" in result) {
+        // Replies of the corpus quote references (CFM-2026-000045...) that this table may have reached.
+        expect(
+          content.messages.map((m) => m.rawMessageKey),
+          file,
+        ).toContain(key);
+      } else {
+        expect(result, file).toEqual({ messageId, reference });
+        expect(content.rawMessageKey, file).toBe(key);
+        expect(startsFor(reference), file).toHaveLength(1);
+      }
+    }
+  });
+});
+
+describe("receipt verdicts (only SES's own)", () => {
+  it("quarantines a message whose virus verdict is FAIL: no case, recorded for the officer", async () => {
+    const before = recordedMetrics().filter((m) => m.name === "MailQuarantined").length;
+
+    const { messageId, key, result } = await deliver(eml("attachments-pdf-jpeg.eml"), { virus: "FAIL" });
+
+    expect(result).toEqual({ messageId, quarantined: true });
+    expect(await rt.store.referenceForSource(messageId)).toBeNull();
+    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
+    expect(await inboxItem(messageId, "QUARANTINE")).toMatchObject({
+      messageId,
+      rawMessageKey: key,
+      rawBucket: RAW_BUCKET,
+    });
+    expect(recordedMetrics().filter((m) => m.name === "MailQuarantined")).toHaveLength(before + 1);
+  });
+
+  it("answers a redelivered quarantined message the same, counting it once", async () => {
+    const { messageId, event } = await store(eml("plain-text-fr.eml"), { virus: "FAIL" });
+    const before = recordedMetrics().filter((m) => m.name === "MailQuarantined").length;
+
+    await handler(event, {} as Context);
+    const again = await handler(event, {} as Context);
+
+    expect(again).toEqual({ messageId, quarantined: true });
+    expect(recordedMetrics().filter((m) => m.name === "MailQuarantined")).toHaveLength(before + 1);
+  });
+
+  it("flags a case suspected-spam on a spam FAIL, without dropping it", async () => {
+    const { result } = await deliver(eml("plain-text-fr.eml"), { spam: "FAIL" });
+
+    const record = await rt.store.require(referenceOf(result));
+    expect(record.flags).toEqual(["suspected-spam"]);
+  });
+
+  it.each(["spf", "dkim", "dmarc"] as const)(
+    "flags a case sender-unverified on a %s FAIL",
+    async (verdict) => {
+      const { result } = await deliver(eml("plain-text-fr.eml"), { [verdict]: "FAIL" });
+
+      const record = await rt.store.require(referenceOf(result));
+      expect(record.flags).toEqual(["sender-unverified"]);
+    },
+  );
+});
+
+describe("noise: auto-replies, bounces, delivery reports", () => {
+  it.each(corpus.filter((f) => NOISE_FILES.test(f)))("%s opens no case and is recorded", async (file) => {
+    const before = recordedMetrics().filter((m) => m.name === "MailNoise").length;
+
+    const { messageId, key, result } = await deliver(eml(file));
+
+    expect(result).toMatchObject({ messageId });
+    const kind = (result as { noise?: string }).noise;
+    expect(["auto-reply", "bounce", "delivery-report"]).toContain(kind);
+    expect(await rt.store.referenceForSource(messageId)).toBeNull();
+    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
+    expect(sentMail()).toHaveLength(0);
+    const item = await inboxItem(messageId, "NOISE");
+    expect(item).toMatchObject({ kind, rawMessageKey: key });
+    expect(String(item?.reason)).not.toBe("");
+    expect(recordedMetrics().filter((m) => m.name === "MailNoise")).toHaveLength(before + 1);
+  });
+
+  it("puts an auto-reply carrying a known reference on that case's timeline, telling nobody", async () => {
+    const reference = referenceOf((await deliver(eml("plain-text-fr.eml"))).result);
+    ses.resetHistory();
+    const autoReply = await compose({
+      from: "Aïssata Traoré <aissata.traore@example.net>",
+      subject: `Réponse automatique : [${reference}] Accusé de réception`,
+      text: "Je suis absente jusqu'au 15 mars.",
+      headers: { "Auto-Submitted": "auto-replied" },
+    });
+
+    const { messageId, result } = await deliver(autoReply);
+
+    expect(result).toEqual({ messageId, noise: "auto-reply" });
+    const events = await rt.store.timeline(reference);
+    expect(events.find((e) => e.id === `message:${messageId}`)).toMatchObject({
+      type: "message",
+      detail: "noise: auto-reply",
+    });
+    expect((await rt.store.getContent(reference)).messages).toHaveLength(0);
+    expect(sentMail()).toHaveLength(0);
+    expect(await inboxItem(messageId, "NOISE")).toMatchObject({ reference });
+  });
+});
+
+describe("a reply to a known case", () => {
+  async function openCase(): Promise<string> {
+    const reference = referenceOf((await deliver(eml("plain-text-fr.eml"))).result);
+    ses.resetHistory();
+    sfn.resetHistory();
+    return reference;
+  }
+
+  const reply = (reference: string, extra: { attachments?: { filename: string; content: Buffer }[] } = {}) =>
+    compose({
+      from: "Aïssata Traoré <aissata.traore@example.net>",
+      subject: `Re: RE: [${reference}] Accusé de réception de votre plainte`,
+      text: "Voici des précisions : la distribution a eu lieu le 25 février au marché de Malibougou.",
+      ...extra,
+    });
+
+  it("is added to the case (timeline message, content, attachments), never a new case", async () => {
+    const reference = await openCase();
+    const bytes = await reply(reference, {
+      attachments: [{ filename: "reçu.pdf", content: Buffer.from("%PDF-1.4\n%%EOF\n") }],
+    });
+
+    const { messageId, key, result } = await deliver(bytes);
+
+    expect(result).toEqual({ messageId, reference, attached: true });
+    expect(await rt.store.referenceForSource(messageId)).toBeNull();
+    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
+    const events = await rt.store.timeline(reference);
+    expect(events.filter((e) => e.type === "message")).toEqual([
+      expect.objectContaining({ id: `message:${messageId}`, type: "message", actor: "email" }),
+    ]);
+    const content = await rt.store.getContent(reference);
+    expect(content.messages).toEqual([
+      expect.objectContaining({ from: "aissata.traore@example.net", rawMessageKey: key }),
+    ]);
+    expect(content.messages[0]?.text).toContain("la distribution a eu lieu le 25 février");
+    expect(content.attachments).toEqual([
+      {
+        key: `${messageId}/1-recu.pdf`,
+        filename: "reçu.pdf",
+        contentType: "application/pdf",
+        size: 15,
+        oversized: false,
+      },
+    ]);
+    expect((await rt.store.require(reference)).attachments).toBe(1);
+    await expect(
+      s3.send(new HeadObjectCommand({ Bucket: ATTACHMENTS_BUCKET, Key: `${messageId}/1-recu.pdf` })),
+    ).resolves.toMatchObject({ ContentLength: 15 });
+  });
+
+  it("tells the assignee (here the coordinator: nobody is assigned yet) with the message quoted", async () => {
+    const reference = await openCase();
+
+    await deliver(await reply(reference));
+
+    const mails = sentMail();
+    expect(mails).toHaveLength(1);
+    expect(mails[0]?.Destination?.ToAddresses).toEqual([COORDINATOR]);
+    expect(mails[0]?.Content?.Simple?.Subject?.Data).toContain(`[${reference}]`);
+    expect(mailText(mails[0]!)).toContain("la distribution a eu lieu le 25 février");
+  });
+
+  it("never quotes the message of a sensitive case to the assignee (H-D1)", async () => {
+    const reference = await openCase();
+    await rt.store.update(reference, () => ({
+      record: { sensitive: true, category: "sexual-exploitation-abuse", assignee: "delegate@example.org" },
+    }));
+
+    await deliver(await reply(reference));
+
+    const mails = sentMail();
+    expect(mails).toHaveLength(1);
+    expect(mails[0]?.Destination?.ToAddresses).toEqual(["delegate@example.org"]);
+    const body = mailText(mails[0]!);
+    expect(body).toContain(reference);
+    expect(body).not.toContain("Malibougou");
+    expect(body).not.toContain("Aïssata");
+  });
+
+  it("is added once, with one notification, when SES delivers it twice", async () => {
+    const reference = await openCase();
+    const { messageId, event } = await store(await reply(reference));
+
+    const first = await handler(event, {} as Context);
+    const second = await handler(event, {} as Context);
+
+    expect(first).toEqual({ messageId, reference, attached: true });
+    expect(second).toEqual({ messageId, duplicate: true, reference });
+    expect((await rt.store.getContent(reference)).messages).toHaveLength(1);
+    expect(sentMail()).toHaveLength(1);
+  });
+});
+
+describe("failures: SES retries, nothing is lost or half-written", () => {
+  let s3Mock: { restore(): void } | undefined;
+  let docMock: { restore(): void } | undefined;
+  afterEach(() => {
+    s3Mock?.restore();
+    docMock?.restore();
+    s3Mock = undefined;
+    docMock = undefined;
+  });
+
+  const throttled = () =>
+    Object.assign(new Error("Rate exceeded"), {
+      name: "ThrottlingException",
+      $retryable: { throttling: true },
+    });
+
+  it("handles ExecutionAlreadyExists after a crash between starting the workflow and answering", async () => {
+    const { messageId, event } = await store(eml("plain-text-fr.eml"));
+    // The execution starts but the answer is lost (timeout): the invocation fails and SES retries.
+    failNextStart = (input) => {
+      executions.set(input.name, input.input);
+      throw Object.assign(new Error("socket hang up"), { name: "TimeoutError" });
+    };
+
+    await expect(handler(event, {} as Context)).rejects.toThrow("socket hang up");
+    const reference = await rt.store.referenceForSource(messageId);
+    expect(reference).not.toBeNull();
+
+    const retry = await handler(event, {} as Context);
+
+    expect(retry).toEqual({ messageId, duplicate: true, reference });
+    expect(startsFor(reference!)).toHaveLength(2);
+    expect(sfn.commandCalls(DescribeExecutionCommand)).toHaveLength(1);
+    expect(executions.get(reference!)).toBe(JSON.stringify({ reference }));
+  });
+
+  it("starts the workflow on the retry when the Lambda died after creating the case", async () => {
+    const { messageId, event } = await store(eml("english-complaint.eml"));
+    failNextStart = () => {
+      throw throttled();
+    };
+
+    await expect(handler(event, {} as Context)).rejects.toThrow("Rate exceeded");
+    const reference = await rt.store.referenceForSource(messageId);
+    expect(reference).not.toBeNull();
+    expect(executions.has(reference!)).toBe(false);
+
+    await handler(event, {} as Context);
+
+    expect(executions.has(reference!)).toBe(true);
+  });
+
+  it("throws on S3 throttling when reading the raw message, writing nothing; the retry opens the case", async () => {
+    const { messageId, event } = await store(eml("attachments-pdf-jpeg.eml"));
+    const mock = mockClient(rt.s3);
+    s3Mock = mock;
+    mock.send.callThrough();
+    mock.on(GetObjectCommand).rejects(throttled());
+
+    await expect(handler(event, {} as Context)).rejects.toThrow("Rate exceeded");
+    expect(await rt.store.referenceForSource(messageId)).toBeNull();
+    expect(await inboxItem(messageId, "RECEIPT")).toBeUndefined();
+    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
+
+    mock.restore();
+    s3Mock = undefined;
+    const retry = await handler(event, {} as Context);
+    expect((await rt.store.getContent(referenceOf(retry))).attachments).toHaveLength(2);
+  });
+
+  it("throws on S3 throttling when storing an attachment, before any case is written", async () => {
+    const { messageId, event } = await store(eml("attachments-pdf-jpeg.eml"));
+    const mock = mockClient(rt.s3);
+    s3Mock = mock;
+    mock.send.callThrough();
+    mock.on(PutObjectCommand).rejects(throttled());
+
+    await expect(handler(event, {} as Context)).rejects.toThrow("Rate exceeded");
+    expect(await rt.store.referenceForSource(messageId)).toBeNull();
+    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
+  });
+
+  it("throws on DynamoDB throttling when creating the case, writing nothing; the retry opens one case", async () => {
+    const { messageId, event } = await store(eml("attachments-pdf-jpeg.eml"));
+    const mock = mockClient(rt.doc);
+    docMock = mock;
+    mock.send.callThrough();
+    mock.on(TransactWriteCommand).rejects(throttled());
+
+    await expect(handler(event, {} as Context)).rejects.toThrow("Rate exceeded");
+    mock.restore();
+    docMock = undefined;
+    expect(await rt.store.referenceForSource(messageId)).toBeNull();
+    expect(await inboxItem(messageId, "RECEIPT")).toBeUndefined();
+    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
+
+    const retry = await handler(event, {} as Context);
+    const reference = referenceOf(retry);
+    expect(retry).toEqual({ messageId, reference });
+    expect((await rt.store.getContent(reference)).attachments).toHaveLength(2);
+    expect(startsFor(reference)).toHaveLength(1);
+  });
+
+  it("rejects an event that is not an SES receipt event", async () => {
+    await expect(
+      handler({ Records: [{ eventSource: "aws:s3" }] } as unknown as SesEvent, {} as Context),
+    ).rejects.toThrow(/invalid SES event/);
+  });
+});
+
+describe("logs", () => {
+  it("hold ids only: no addresses, names, subjects or bodies", async () => {
+    const lines: string[] = [];
+    const spies = (["log", "info", "warn", "error", "debug"] as const).map((method) =>
+      vi.spyOn(console, method).mockImplementation((...args: unknown[]) => {
+        lines.push(args.map(String).join(" "));
+      }),
+    );
+    try {
+      const opened = await deliver(eml("plain-text-fr.eml"), { spf: "FAIL" });
+      await deliver(eml("attachments-pdf-jpeg.eml"));
+      await deliver(eml("auto-reply-outlook-en.eml"));
+      await deliver(eml("no-from.eml"), { virus: "FAIL" });
+      await deliver(
+        await compose({
+          from: "Aïssata Traoré <aissata.traore@example.net>",
+          subject: `Re: [${referenceOf(opened.result)}] Accusé de réception`,
+          text: "Précisions sur Malibougou.",
+        }),
+      );
+      await handler(opened.event, {} as Context);
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+    }
+
+    expect(lines.length).toBeGreaterThanOrEqual(6);
+    const all = lines.join("\n");
+    expect(all).not.toContain("@");
+    for (const personal of [
+      "Aïssata",
+      "Traoré",
+      "Kati",
+      "Malibougou",
+      "familles",
+      "Plainte",
+      "liste des familles",
+    ])
+      expect(all).not.toContain(personal);
+  });
+});

@@ -1,0 +1,153 @@
+// Every workflow handler is idempotent, and its error paths are the ones Step Functions expects:
+// run twice with the same input, no second email and no second event; throttling is retried, a rejected email
+// surfaces, a callback on a timed-out task is refused.
+import { SESv2Client, SendEmailCommand } from "@aws-sdk/client-sesv2";
+import {
+  DescribeExecutionCommand,
+  SendTaskSuccessCommand,
+  SFNClient,
+  StartExecutionCommand,
+} from "@aws-sdk/client-sfn";
+import { mockClient } from "aws-sdk-client-mock";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { openCase } from "../../functions/intake/open-case.ts";
+import { MailRejectedError, sendOnce, TransientError } from "../../functions/mail/mailer.ts";
+import { loadTask, submitTask } from "../../functions/tasks/task-actions.ts";
+import { acknowledge, notify, overdue } from "../../functions/workflow/steps.ts";
+import { type Harness, startHarness } from "../helpers/workflow-harness.ts";
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness("config/humanitarian.example.yaml");
+}, 120_000);
+afterAll(async () => {
+  await h?.close();
+});
+
+describe("idempotent handlers", () => {
+  it("acknowledge, notify and overdue run twice send and write once", async () => {
+    const ref = await h.file({});
+    await h.act(await h.taskLink(ref, "officer@example.org"), {
+      category: "fraud",
+      severity: "high",
+      admissible: "yes",
+    });
+    const mailsBefore = (await h.mails(ref)).length;
+    const eventsBefore = (await h.rt.store.timeline(ref)).length;
+    await acknowledge(h.rt, ref);
+    await notify(h.rt, ref);
+    expect((await h.mails(ref)).length).toBe(mailsBefore);
+    expect((await h.rt.store.timeline(ref)).length).toBe(eventsBefore);
+
+    await overdue(h.rt, ref, "assignment");
+    const afterOne = { mails: (await h.mails(ref)).length, events: (await h.rt.store.timeline(ref)).length };
+    // A retried overdue with the same state sees reminders already at 1 and writes nothing more.
+    const record = await h.record(ref);
+    expect(record.reminders.assignment).toBe(1);
+    expect(afterOne.events).toBe(eventsBefore + 2); // reminder + escalated
+  });
+});
+
+describe("error paths", () => {
+  // Mocked only around the send under test: the workflow's own emails go to the local SES.
+  let ses: ReturnType<typeof mockClient<SESv2Client>>;
+  afterEach(() => ses?.restore());
+
+  it("rethrows SES throttling as TransientError and sends on the retry", async () => {
+    const ref = await h.file({});
+    ses = mockClient(SESv2Client);
+    ses
+      .on(SendEmailCommand)
+      .rejectsOnce(Object.assign(new Error("slow down"), { name: "TooManyRequestsException" }))
+      .resolves({ MessageId: "m-1" });
+    const email = {
+      reference: ref,
+      key: "test-throttle",
+      to: "x@example.org",
+      template: "closure" as const,
+      language: "fr" as const,
+      data: { reference: ref, organisation: "O", timeZone: "Africa/Bamako", closure: "resolved" as const },
+    };
+    await expect(sendOnce(h.rt, email)).rejects.toBeInstanceOf(TransientError);
+    await expect(sendOnce(h.rt, email)).resolves.toBe("sent");
+    await expect(sendOnce(h.rt, email)).resolves.toBe("already-sent");
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(2);
+  });
+
+  it("surfaces a rejected message (MessageRejected) instead of dropping it", async () => {
+    const ref = await h.file({});
+    ses = mockClient(SESv2Client);
+    ses
+      .on(SendEmailCommand)
+      .rejects(Object.assign(new Error("Email address is not verified."), { name: "MessageRejected" }));
+    const email = {
+      reference: ref,
+      key: "test-rejected",
+      to: "x@example.org",
+      template: "closure" as const,
+      language: "fr" as const,
+      data: { reference: ref, organisation: "O", timeZone: "Africa/Bamako", closure: "resolved" as const },
+    };
+    await expect(sendOnce(h.rt, email)).rejects.toBeInstanceOf(MailRejectedError);
+    await expect(sendOnce(h.rt, email)).rejects.toBeInstanceOf(MailRejectedError); // still surfaced, not "sent"
+  });
+});
+
+describe("Step Functions error paths", () => {
+  it("answers 'expired' when SendTaskSuccess says TaskTimedOut, and the link is spent", async () => {
+    const ref = await h.file({});
+    const link = await h.taskLink(ref, "officer@example.org");
+    const token = link.slice(link.lastIndexOf("/t/") + 3);
+    const loaded = await loadTask(h.rt, token);
+    const mocked = mockClient(SFNClient);
+    mocked
+      .on(SendTaskSuccessCommand)
+      .rejects(Object.assign(new Error("Task Timed Out"), { name: "TaskTimedOut" }));
+    const nonce = loaded.kind === "open" ? loaded.nonce : "";
+    const result = await submitTask(h.rt, token, {
+      category: "programme",
+      severity: "low",
+      admissible: "yes",
+      nonce,
+    });
+    mocked.restore();
+    expect(result.kind).toBe("expired");
+    expect((await loadTask(h.rt, token)).kind).toBe("already-done");
+    expect((await h.record(ref)).category).toBeNull(); // nothing applied
+  });
+
+  it("treats ExecutionAlreadyExists for the same case as already started, and any other as an error", async () => {
+    const mocked = mockClient(SFNClient);
+    mocked
+      .on(StartExecutionCommand)
+      .rejects(Object.assign(new Error("exists"), { name: "ExecutionAlreadyExists" }));
+    mocked.on(DescribeExecutionCommand).callsFake((input: { executionArn: string }) => ({
+      input: JSON.stringify({ reference: input.executionArn.split(":").at(-1) }),
+    }));
+    const opened = await openCase(h.rt, {
+      sourceId: "mock-exists-1",
+      kind: "complaint",
+      channel: "letter",
+      language: "fr",
+      anonymous: true,
+      receivedAt: h.rt.now().toISOString(),
+      actor: "officer@example.org",
+      content: { description: "Lettre." },
+    });
+    expect(opened.created).toBe(true);
+    mocked.on(DescribeExecutionCommand).resolves({ input: JSON.stringify({ reference: "CFM-1999-000001" }) });
+    await expect(
+      openCase(h.rt, {
+        sourceId: "mock-exists-2",
+        kind: "complaint",
+        channel: "letter",
+        language: "fr",
+        anonymous: true,
+        receivedAt: h.rt.now().toISOString(),
+        actor: "officer@example.org",
+        content: { description: "Lettre." },
+      }),
+    ).rejects.toMatchObject({ name: "ExecutionAlreadyExists" });
+    mocked.restore();
+  });
+});
