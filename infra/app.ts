@@ -1,0 +1,43 @@
+// `npx cdk synth` (cdk.json runs `npx tsx infra/app.ts`): the cfm stack for the organisation config named by
+// CFM_CONFIG (default: the humanitarian example). No lookups and no account/region: synth needs no credentials.
+import { readFileSync } from "node:fs";
+import { App, Validations } from "aws-cdk-lib";
+import { AwsSolutionsChecks } from "cdk-nag";
+import { InvalidConfigError, loadConfigText, type OrgConfig } from "../functions/domain/config.ts";
+import { CfmStack } from "./cfm-stack.ts";
+
+export const DEFAULT_CONFIG = "config/humanitarian.example.yaml";
+
+function loadConfig(path: string): OrgConfig {
+  try {
+    return loadConfigText(readFileSync(path, "utf8"), path);
+  } catch (error) {
+    if (error instanceof InvalidConfigError) {
+      console.error(`cfm: invalid configuration ${error.source}:`);
+      for (const problem of error.problems) console.error(`  ${problem}`);
+    } else {
+      console.error(`cfm: cannot read the configuration ${path}: ${(error as Error).message}`);
+    }
+    process.exit(1);
+  }
+}
+
+const configPath = process.env.CFM_CONFIG || DEFAULT_CONFIG;
+const config = loadConfig(configPath);
+const app = new App();
+const context = (key: string) => app.node.tryGetContext(key) as string | number | boolean | undefined;
+const rawDays = context("cfm:rawMailExpiryDays");
+if (rawDays !== undefined && !(Number.isInteger(Number(rawDays)) && Number(rawDays) > 0)) {
+  console.error(`cfm: context cfm:rawMailExpiryDays must be a whole number of days, got ${String(rawDays)}`);
+  process.exit(1);
+}
+new CfmStack(app, String(context("cfm:stackName") ?? "Cfm"), {
+  config,
+  description: `cfm: complaints and feedback mechanism for ${config.organisation.name}`,
+  rawMailExpiryDays: rawDays === undefined ? undefined : Number(rawDays),
+  manageEmailIdentity: String(context("cfm:manageEmailIdentity") ?? "true") !== "false",
+});
+// Every synth is checked against the AWS Solutions rules (cdk-nag v3 is a policy-validation plugin): an
+// unacknowledged finding fails the synth. The stack carries a reason for each acknowledgment (infra/nag.ts).
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+app.synth();

@@ -1,0 +1,89 @@
+// The cfm stack: composes one construct per concern. Order matters only where one needs another's output:
+// the API exists before the workflow Lambdas (they hold the task base URL, built from the API id), and
+// the state machine exists before the Lambdas that start or complete its executions.
+import { CfnOutput, Stack, type StackProps } from "aws-cdk-lib";
+import type * as dynamodb from "aws-cdk-lib/aws-dynamodb";
+import type * as lambda from "aws-cdk-lib/aws-lambda";
+import type * as sfn from "aws-cdk-lib/aws-stepfunctions";
+import type { Construct } from "constructs";
+import type { OrgConfig } from "../functions/domain/config.ts";
+import { Api } from "./constructs/api.ts";
+import type { CfmFunction, HandlerName } from "./constructs/cfm-function.ts";
+import { EmailDomain, Intake } from "./constructs/intake.ts";
+import { Monitoring } from "./constructs/monitoring.ts";
+import { Reports } from "./constructs/reports.ts";
+import { Storage } from "./constructs/storage.ts";
+import { Workflow } from "./constructs/workflow.ts";
+
+export interface CfmStackProps extends StackProps {
+  config: OrgConfig;
+  /** Days a raw received message is kept (default 30). */
+  rawMailExpiryDays?: number;
+  /** Create the SES domain identity of the intake address (default true). */
+  manageEmailIdentity?: boolean;
+}
+
+export class CfmStack extends Stack {
+  readonly stateMachine: sfn.StateMachine;
+  readonly table: dynamodb.Table;
+  /** Every cfm Lambda by handler name (CFM_HANDLER). */
+  readonly functions: Readonly<Record<HandlerName, lambda.Function>>;
+
+  constructor(scope: Construct, id: string, props: CfmStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+
+    const storage = new Storage(this, "Storage", { config, rawMailExpiryDays: props.rawMailExpiryDays });
+    const email = new EmailDomain(this, "EmailDomain", { config, manageIdentity: props.manageEmailIdentity });
+    const api = new Api(this, "Api", { config, storage, email });
+    const workflow = new Workflow(this, "Workflow", {
+      config,
+      storage,
+      email,
+      linkSecret: api.linkSecret,
+      taskBaseUrl: api.taskBaseUrl,
+    });
+    api.connectWorkflow(workflow.stateMachine);
+    const intake = new Intake(this, "Intake", {
+      config,
+      storage,
+      email,
+      stateMachine: workflow.stateMachine,
+    });
+    const reports = new Reports(this, "Reports", { config, storage, email });
+
+    const all: CfmFunction[] = [
+      ...Object.values(workflow.functions),
+      intake.function,
+      api.staffApi,
+      api.taskPages,
+      reports.function,
+    ];
+    new Monitoring(this, "Monitoring", {
+      config,
+      key: storage.key,
+      stateMachine: workflow.stateMachine,
+      functions: all,
+      deadLetterQueues: {
+        ...Object.fromEntries(
+          all.flatMap((fn) => (fn.failureQueue ? [[fn.handlerName, fn.failureQueue]] : [])),
+        ),
+        "report-schedules": reports.deadLetterQueue,
+      },
+    });
+
+    this.stateMachine = workflow.stateMachine;
+    this.table = storage.table;
+    this.functions = Object.fromEntries(all.map((fn) => [fn.handlerName, fn.fn])) as Record<
+      HandlerName,
+      lambda.Function
+    >;
+
+    new CfnOutput(this, "MxRecord", {
+      description:
+        "MX record to publish for the intake address's domain (SES inbound endpoint of this region). It sends " +
+        "all mail of that domain to SES: use a subdomain if the domain already receives mail elsewhere.",
+      value: `10 inbound-smtp.${this.region}.amazonaws.com`,
+    });
+  }
+}

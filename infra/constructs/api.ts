@@ -1,0 +1,259 @@
+// Task links and the staff API on one API Gateway HTTP API.
+//
+// Why an HTTP API rather than Lambda Function URLs: stage-level throttling (a Function URL can only be
+// limited through reserved concurrency), a custom domain when the organisation wants one, a built-in JWT
+// authoriser for the staff routes, one endpoint for both Lambdas and access logs. A REST API would add
+// request validation and WAF, at about 3.5 times the price per request, for routes that validate their own input.
+//
+// Why Cognito for staff: it is in the organisation's own account (no other vendor, no extra contract), it
+// enforces MFA and a password policy, its `cognito:groups` claim carries the coordinator/staff distinction
+// the staff API needs (full view vs general-staff view, H-D1), and API Gateway checks its JWTs itself (a JWT
+// authoriser: no authoriser Lambda to write, run or pay for). IAM (SigV4) would need an IAM user per staff
+// member; a Lambda authoriser would be code to maintain for the same result.
+//
+// The task routes /t/{token} have no authoriser on purpose: the signed, single-use link is the credential
+// (functions/tasks/link-token.ts), and complainants who appeal have no account.
+import { CfnOutput, Duration, RemovalPolicy, Stack } from "aws-cdk-lib";
+import { AccessLogFormat } from "aws-cdk-lib/aws-apigateway";
+import * as apigw from "aws-cdk-lib/aws-apigatewayv2";
+import { HttpUserPoolAuthorizer } from "aws-cdk-lib/aws-apigatewayv2-authorizers";
+import { HttpLambdaIntegration } from "aws-cdk-lib/aws-apigatewayv2-integrations";
+import * as cognito from "aws-cdk-lib/aws-cognito";
+import * as logs from "aws-cdk-lib/aws-logs";
+import * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
+import type * as sfn from "aws-cdk-lib/aws-stepfunctions";
+import { Construct } from "constructs";
+import type { OrgConfig } from "../../functions/domain/config.ts";
+import { acceptIamWildcards, EXECUTIONS_FINDING, nagArn, REASONS, suppress } from "../nag.ts";
+import { CfmFunction } from "./cfm-function.ts";
+import type { EmailDomain } from "./intake.ts";
+import type { Storage } from "./storage.ts";
+
+export const STAFF_GROUPS = {
+  coordinator: "Full view of every case, sensitive ones included (H-D1)",
+  staff: "General-staff view: sensitive cases show only their status and deadlines (H-D1)",
+} as const;
+
+/** Stage throttling for every route: task pages are opened by people, the staff API by a handful of tools. */
+export const THROTTLE = { burstLimit: 50, rateLimit: 20 } as const;
+
+export interface ApiProps {
+  config: OrgConfig;
+  storage: Storage;
+  email: EmailDomain;
+}
+
+export class Api extends Construct {
+  readonly httpApi: apigw.HttpApi;
+  readonly stage: apigw.HttpStage;
+  readonly userPool: cognito.UserPool;
+  readonly userPoolClient: cognito.UserPoolClient;
+  /** HMAC key of the task links; readable by the task-pages and workflow Lambdas only. */
+  readonly linkSecret: secretsmanager.Secret;
+  readonly taskPages: CfmFunction;
+  readonly staffApi: CfmFunction;
+  /** `https://<api id>.execute-api.<region>.amazonaws.com/t/`: built from the API id, so the workflow
+   * Lambdas can hold it without depending on the routes (no circular dependency). */
+  readonly taskBaseUrl: string;
+  readonly staffApiUrl: string;
+
+  constructor(scope: Construct, id: string, props: ApiProps) {
+    super(scope, id);
+    const { storage, config, email } = props;
+
+    this.linkSecret = new secretsmanager.Secret(this, "LinkSecret", {
+      description: "cfm: HMAC-SHA256 key that signs task links",
+      encryptionKey: storage.key,
+      generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    suppress(this.linkSecret, [
+      {
+        id: "AwsSolutions-SMG4",
+        reason:
+          "Rotating the link-signing key would invalidate every task link already emailed (an appeal link " +
+          "stays valid for the whole appeal window); links are single-use, expire and are stored hashed. " +
+          "Rotation is a manual, announced operation.",
+      },
+    ]);
+
+    this.userPool = new cognito.UserPool(this, "StaffUsers", {
+      selfSignUpEnabled: false,
+      signInAliases: { email: true },
+      signInCaseSensitive: false,
+      standardAttributes: { email: { required: true, mutable: true } },
+      mfa: cognito.Mfa.REQUIRED,
+      mfaSecondFactor: { otp: true, sms: false },
+      passwordPolicy: {
+        minLength: 12,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
+        tempPasswordValidity: Duration.days(3),
+      },
+      accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
+      featurePlan: cognito.FeaturePlan.ESSENTIALS,
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    suppress(this.userPool, [
+      {
+        id: "AwsSolutions-COG8",
+        reason:
+          "The Plus feature plan (threat protection, priced per active user) is not needed: a few admin-created " +
+          "staff accounts, no self sign-up, a strong password policy and required TOTP MFA; Essentials is free " +
+          "at an NGO's staff numbers.",
+      },
+    ]);
+    for (const [groupName, description] of Object.entries(STAFF_GROUPS)) {
+      new cognito.UserPoolGroup(this, `Group-${groupName}`, {
+        userPool: this.userPool,
+        groupName,
+        description,
+      });
+    }
+    this.userPoolClient = this.userPool.addClient("StaffApiClient", {
+      authFlows: { userSrp: true },
+      generateSecret: false,
+      preventUserExistenceErrors: true,
+      disableOAuth: true,
+      accessTokenValidity: Duration.hours(1),
+      idTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.hours(12),
+      enableTokenRevocation: true,
+    });
+
+    this.httpApi = new apigw.HttpApi(this, "HttpApi", {
+      description: "cfm: task links (/t/) and staff API (/api/)",
+      createDefaultStage: false,
+    });
+    const accessLogs = new logs.LogGroup(this, "AccessLogs", {
+      retention: logs.RetentionDays.THREE_MONTHS,
+      encryptionKey: storage.key,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.stage = new apigw.HttpStage(this, "DefaultStage", {
+      httpApi: this.httpApi,
+      stageName: "$default",
+      autoDeploy: true,
+      throttle: THROTTLE,
+      accessLogSettings: {
+        destination: new apigw.LogGroupLogDestination(accessLogs),
+        // No $context.path and no source IP: the path of a task route is the link itself (a credential),
+        // and IP addresses are personal data.
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: "$context.requestId",
+            time: "$context.requestTime",
+            routeKey: "$context.routeKey",
+            status: "$context.status",
+            responseLength: "$context.responseLength",
+            latency: "$context.responseLatency",
+            integrationLatency: "$context.integrationLatency",
+            integrationError: "$context.integrationErrorMessage",
+            authorizerError: "$context.authorizer.error",
+          }),
+        ),
+      },
+    });
+    const endpoint = this.httpApi.apiEndpoint;
+    this.taskBaseUrl = `${endpoint}/t/`;
+    this.staffApiUrl = `${endpoint}/api/`;
+
+    this.taskPages = new CfmFunction(this, "TaskPages", {
+      handler: "task-pages",
+      config,
+      key: storage.key,
+      description: "cfm: task-link pages (GET/HEAD show the form, POST acts and completes the workflow task)",
+      memorySize: 512,
+      timeout: Duration.seconds(15),
+      environment: { TABLE_NAME: storage.table.tableName, LINK_SECRET_ARN: this.linkSecret.secretArn },
+    });
+    storage.grantTableData(this.taskPages.fn, "read-write");
+    this.linkSecret.grantRead(this.taskPages.fn);
+
+    this.staffApi = new CfmFunction(this, "StaffApi", {
+      handler: "staff-api",
+      config,
+      key: storage.key,
+      description:
+        "cfm: staff API (staff-recorded intake, complaint views), behind the Cognito JWT authoriser",
+      memorySize: 512,
+      // Under the HTTP API's 30 s integration timeout.
+      timeout: Duration.seconds(25),
+      environment: {
+        TABLE_NAME: storage.table.tableName,
+        // T-1: filing instructions emailed to a complainant who called (written-only procedures).
+        SES_FROM: email.fromAddress,
+        SES_CONFIGURATION_SET: email.configurationSet.configurationSetName,
+      },
+    });
+    storage.grantTableData(this.staffApi.fn, "read-write");
+    email.grantSend(this.staffApi.fn);
+    for (const fn of [this.taskPages, this.staffApi]) {
+      acceptIamWildcards(fn.role, [
+        { finding: `Resource::${nagArn(storage.table)}/index/*`, reason: REASONS.tableIndexes },
+      ]);
+    }
+
+    this.httpApi.addRoutes({
+      path: "/t/{token}",
+      methods: [apigw.HttpMethod.GET, apigw.HttpMethod.HEAD, apigw.HttpMethod.POST],
+      integration: new HttpLambdaIntegration("TaskPagesIntegration", this.taskPages.fn),
+    });
+    this.httpApi.addRoutes({
+      path: "/api/{proxy+}",
+      methods: [apigw.HttpMethod.ANY],
+      integration: new HttpLambdaIntegration("StaffApiIntegration", this.staffApi.fn),
+      authorizer: new HttpUserPoolAuthorizer("StaffJwtAuthorizer", this.userPool, {
+        userPoolClients: [this.userPoolClient],
+      }),
+    });
+    for (const route of this.httpApi.node.findAll()) {
+      if (!(route instanceof apigw.CfnRoute) || !String(route.routeKey).includes(" /t/")) continue;
+      suppress(route, [
+        {
+          id: "AwsSolutions-APIG4",
+          reason:
+            "Task-link routes are public by design: the HMAC-signed, single-use, expiring link is the credential " +
+            "(staff and complainants open it from an email, without an account).",
+        },
+      ]);
+    }
+
+    const stack = Stack.of(this);
+    new CfnOutput(stack, "TaskBaseUrl", {
+      description: "Base URL of the task links in emails",
+      value: this.taskBaseUrl,
+    });
+    new CfnOutput(stack, "StaffApiUrl", {
+      description: "Staff API (Authorization: Bearer <Cognito ID or access token>)",
+      value: this.staffApiUrl,
+    });
+    new CfnOutput(stack, "UserPoolId", {
+      description: "Cognito user pool of staff: add users to the coordinator or staff group",
+      value: this.userPool.userPoolId,
+    });
+    new CfnOutput(stack, "UserPoolClientId", {
+      description: "Cognito app client for the staff API",
+      value: this.userPoolClient.userPoolClientId,
+    });
+  }
+
+  /**
+   * Called once the state machine exists (it depends on the workflow Lambdas, which need taskBaseUrl):
+   * the staff API starts executions for staff-recorded complaints; the task pages complete callback tasks.
+   */
+  connectWorkflow(stateMachine: sfn.StateMachine): void {
+    this.staffApi.fn.addEnvironment("STATE_MACHINE_ARN", stateMachine.stateMachineArn);
+    stateMachine.grantStartExecution(this.staffApi.fn);
+    // A replayed request finds its execution already started (same name): the API checks it is this case's.
+    stateMachine.grantExecution(this.staffApi.fn, "states:DescribeExecution");
+    acceptIamWildcards(this.staffApi.role, [
+      { finding: EXECUTIONS_FINDING, reason: REASONS.describeExecution },
+    ]);
+    // Not SendTaskHeartbeat: the callback tasks have no heartbeat.
+    stateMachine.grant(this.taskPages.fn, "states:SendTaskSuccess", "states:SendTaskFailure");
+  }
+}

@@ -1,0 +1,142 @@
+// The one way a cfm Lambda is built: nodejs22.x on ARM64, an ESM bundle with the AWS SDK and the validated
+// organisation config compiled in, Powertools settings, its own KMS-encrypted log group and its own role
+// (no AWS managed policy: it may write to its log group and nothing else until a grant says otherwise).
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Duration, RemovalPolicy } from "aws-cdk-lib";
+import * as iam from "aws-cdk-lib/aws-iam";
+import type * as kms from "aws-cdk-lib/aws-kms";
+import * as lambda from "aws-cdk-lib/aws-lambda";
+import { SqsDestination } from "aws-cdk-lib/aws-lambda-destinations";
+import { NodejsFunction, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
+import * as logs from "aws-cdk-lib/aws-logs";
+import * as sqs from "aws-cdk-lib/aws-sqs";
+import { Construct } from "constructs";
+import type { OrgConfig } from "../../functions/domain/config.ts";
+import type { WorkflowHandler } from "../../workflows/complaint-workflow.ts";
+import { acceptIamWildcards, REASONS, SQS_KMS_ALLOWANCES, suppress, XRAY_ALLOWANCE } from "../nag.ts";
+
+/** Every Lambda of the product; each is `functions/handlers/<name>.ts`. */
+export type HandlerName = WorkflowHandler | "intake-email" | "staff-api" | "task-pages" | "reports";
+
+export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+export const handlerEntry = (name: HandlerName) => join(REPO_ROOT, "functions", "handlers", `${name}.ts`);
+
+/** ESM bundles of CommonJS dependencies still call require(): give them one. */
+export const ESM_REQUIRE_BANNER =
+  "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
+
+export interface CfmFunctionProps {
+  handler: HandlerName;
+  config: OrgConfig;
+  /** Encrypts the log group and, for asynchronously invoked functions, the failure queue. */
+  key: kms.IKey;
+  description: string;
+  environment?: Record<string, string>;
+  memorySize?: number;
+  timeout?: Duration;
+  /**
+   * Invoked asynchronously (SES, EventBridge Scheduler): two retries, then the event goes to an encrypted
+   * SQS queue (on-failure destination) that an alarm watches.
+   */
+  asyncInvocation?: boolean;
+  logLevel?: "DEBUG" | "INFO" | "WARN" | "ERROR";
+}
+
+export class CfmFunction extends Construct {
+  readonly fn: NodejsFunction;
+  readonly role: iam.Role;
+  readonly logGroup: logs.LogGroup;
+  readonly handlerName: HandlerName;
+  /** Failed asynchronous invocations (asyncInvocation only). */
+  readonly failureQueue?: sqs.Queue;
+
+  constructor(scope: Construct, id: string, props: CfmFunctionProps) {
+    super(scope, id);
+    this.handlerName = props.handler;
+
+    this.logGroup = new logs.LogGroup(this, "Logs", {
+      retention: logs.RetentionDays.THREE_MONTHS,
+      encryptionKey: props.key,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.role = new iam.Role(this, "Role", {
+      assumedBy: new iam.ServicePrincipal("lambda.amazonaws.com"),
+      description: `cfm ${props.handler} Lambda`,
+    });
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
+        resources: [this.logGroup.logGroupArn],
+      }),
+    );
+
+    if (props.asyncInvocation) {
+      this.failureQueue = new sqs.Queue(this, "FailureQueue", {
+        encryption: sqs.QueueEncryption.KMS,
+        encryptionMasterKey: props.key,
+        enforceSSL: true,
+        retentionPeriod: Duration.days(14),
+      });
+      suppress(this.failureQueue, [
+        {
+          id: "AwsSolutions-SQS3",
+          reason:
+            "This queue is itself the dead-letter (on-failure) destination of the function; an alarm fires " +
+            "as soon as it holds a message.",
+        },
+      ]);
+    }
+
+    const entry = handlerEntry(props.handler);
+    if (!existsSync(entry)) {
+      throw new Error(`cfm: the handler file for "${props.handler}" is missing: ${entry}`);
+    }
+
+    this.fn = new NodejsFunction(this, "Function", {
+      entry,
+      handler: "handler",
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: join(REPO_ROOT, "package-lock.json"),
+      description: props.description,
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout ?? Duration.seconds(30),
+      role: this.role,
+      logGroup: this.logGroup,
+      tracing: lambda.Tracing.ACTIVE,
+      environment: {
+        POWERTOOLS_SERVICE_NAME: "cfm",
+        POWERTOOLS_METRICS_NAMESPACE: "Cfm",
+        LOG_LEVEL: props.logLevel ?? "INFO",
+        // The local stack maps state machine tasks to handler modules through this variable.
+        CFM_HANDLER: props.handler,
+        // Stack traces through the bundle's source map (sourceMap below).
+        NODE_OPTIONS: "--enable-source-maps",
+        ...props.environment,
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        mainFields: ["module", "main"],
+        banner: ESM_REQUIRE_BANNER,
+        target: "node22",
+        // The AWS SDK is bundled (pinned by package-lock.json), not taken from the runtime.
+        externalModules: [],
+        minify: true,
+        sourceMap: true,
+        // The validated organisation config is compiled into the bundle: environment variables are limited to 4 KB.
+        define: { "process.env.CFM_CONFIG_JSON": JSON.stringify(JSON.stringify(props.config)) },
+      },
+      ...(this.failureQueue ? { retryAttempts: 2, onFailure: new SqsDestination(this.failureQueue) } : {}),
+    });
+
+    acceptIamWildcards(this.role, [
+      XRAY_ALLOWANCE,
+      // SQS encryption: CDK's grantSendMessages for the failure destination grants the key's data-key actions.
+      ...(this.failureQueue ? SQS_KMS_ALLOWANCES : []),
+    ]);
+    suppress(this.fn, [{ id: "AwsSolutions-L1", reason: REASONS.latestRuntime }]);
+  }
+}

@@ -1,0 +1,842 @@
+// Fine-grained assertions on the synthesized cfm stack (bundling skipped: the Lambda code is not built here).
+import { readFileSync } from "node:fs";
+import { App, type CfnElement } from "aws-cdk-lib";
+import { Match, Template } from "aws-cdk-lib/assertions";
+import type { IConstruct } from "constructs";
+import { beforeAll, describe, expect, it } from "vitest";
+import { loadConfigText, type OrgConfig } from "../../functions/domain/config.ts";
+import type { MetricName } from "../../functions/lib/metrics.ts";
+import { INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from "../../functions/store/table-design.ts";
+import { CfmStack, type CfmStackProps } from "../../infra/cfm-stack.ts";
+import { THROTTLE } from "../../infra/constructs/api.ts";
+import { CFM_METRICS, type CfmMetricName, SERVICE_DIMENSION } from "../../infra/constructs/monitoring.ts";
+import { DEFAULT_RAW_MAIL_EXPIRY_DAYS, retentionDays } from "../../infra/constructs/storage.ts";
+import { STATE_MACHINE_TIMEOUT, WORKFLOW_HANDLERS } from "../../workflows/complaint-workflow.ts";
+
+// biome-ignore lint/suspicious/noExplicitAny: synthesized CloudFormation JSON, navigated freely by the assertions
+type Json = any;
+
+const HUMANITARIAN = "config/humanitarian.example.yaml";
+const TRAINING = "config/training-provider.example.yaml";
+const ALL_HANDLERS = [...WORKFLOW_HANDLERS, "intake-email", "staff-api", "task-pages", "reports"].sort();
+const ONE_YEAR_SECONDS = 31_536_000;
+/** Compile-time: true only if both unions have the same members (checked by tsc). */
+type SameMembers<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+
+interface Synth {
+  config: OrgConfig;
+  stack: CfmStack;
+  template: Template;
+  id: (construct: IConstruct) => string;
+}
+
+function synth(file: string, props: Partial<CfmStackProps> = {}): Synth {
+  const config = loadConfigText(readFileSync(file, "utf8"), file);
+  const app = new App({ context: { "aws:cdk:bundling-stacks": [] } });
+  const stack = new CfmStack(app, "Cfm", { config, ...props });
+  const template = Template.fromStack(stack);
+  const id = (construct: IConstruct) => {
+    const resource = (construct.node.defaultChild ?? construct) as CfnElement;
+    return stack.getLogicalId(resource);
+  };
+  return { config, stack, template, id };
+}
+
+type Resource = {
+  Type: string;
+  Properties: Record<string, Json>;
+  DependsOn?: string[];
+  DeletionPolicy?: string;
+};
+const resources = (t: Template, type: string) => t.findResources(type) as Record<string, Resource>;
+const list = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+/** All Allow statements of the IAM policies attached to a role (by the role's logical id). */
+function statementsOfRole(t: Template, roleId: string): Json[] {
+  return Object.values(resources(t, "AWS::IAM::Policy"))
+    .filter((p) => list(p.Properties.Roles).some((r: Json) => r.Ref === roleId))
+    .flatMap((p) => p.Properties.PolicyDocument.Statement as Json[]);
+}
+const actionsOf = (statements: Json[]) => statements.flatMap((s) => list<string>(s.Action));
+function roleOfFunction(t: Template, fnId: string): string {
+  const fn = resources(t, "AWS::Lambda::Function")[fnId];
+  if (!fn) throw new Error(`no function ${fnId}`);
+  return fn.Properties.Role["Fn::GetAtt"][0];
+}
+
+let h: Synth;
+let tp: Synth;
+beforeAll(() => {
+  h = synth(HUMANITARIAN);
+  tp = synth(TRAINING);
+}, 120_000);
+
+describe("storage", () => {
+  it("builds the table from table-design.ts: keys, indexes, TTL, on-demand", () => {
+    const attributes = new Set<string>([TABLE_KEYS.partitionKey, TABLE_KEYS.sortKey]);
+    for (const index of INDEXES) for (const a of [index.partitionKey, index.sortKey]) attributes.add(a);
+
+    h.template.hasResourceProperties("AWS::DynamoDB::Table", {
+      KeySchema: [
+        { AttributeName: TABLE_KEYS.partitionKey, KeyType: "HASH" },
+        { AttributeName: TABLE_KEYS.sortKey, KeyType: "RANGE" },
+      ],
+      AttributeDefinitions: Match.arrayEquals(
+        [...attributes].map((name) => ({ AttributeName: name, AttributeType: "S" })),
+      ),
+      GlobalSecondaryIndexes: INDEXES.map((index) => ({
+        IndexName: index.name,
+        KeySchema: [
+          { AttributeName: index.partitionKey, KeyType: "HASH" },
+          { AttributeName: index.sortKey, KeyType: "RANGE" },
+        ],
+        Projection: { ProjectionType: "ALL" },
+      })),
+      TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true },
+      BillingMode: "PAY_PER_REQUEST",
+    });
+  });
+
+  it("protects the table: point-in-time recovery, customer-managed KMS key, deletion protection, retained", () => {
+    h.template.hasResource("AWS::DynamoDB::Table", {
+      DeletionPolicy: "Retain",
+      UpdateReplacePolicy: "Retain",
+      Properties: Match.objectLike({
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        DeletionProtectionEnabled: true,
+        SSESpecification: {
+          SSEEnabled: true,
+          SSEType: "KMS",
+          KMSMasterKeyId: {
+            "Fn::GetAtt": [h.id(h.stack.node.findChild("Storage").node.findChild("Key")), "Arn"],
+          },
+        },
+      }),
+    });
+  });
+
+  it("has one customer-managed key, rotated and retained", () => {
+    h.template.resourceCountIs("AWS::KMS::Key", 1);
+    h.template.hasResource("AWS::KMS::Key", {
+      DeletionPolicy: "Retain",
+      Properties: Match.objectLike({ EnableKeyRotation: true }),
+    });
+  });
+
+  it("encrypts the raw-mail and attachments buckets with the key, blocks public access, versions and logs them", () => {
+    const keyArn = { "Fn::GetAtt": [h.id(h.stack.node.findChild("Storage").node.findChild("Key")), "Arn"] };
+    const logsBucket = h.id(h.stack.node.findChild("Storage").node.findChild("AccessLogs"));
+    for (const prefix of ["raw-mail/", "attachments/"]) {
+      h.template.hasResource("AWS::S3::Bucket", {
+        DeletionPolicy: "Retain",
+        Properties: Match.objectLike({
+          BucketEncryption: {
+            ServerSideEncryptionConfiguration: [
+              {
+                ServerSideEncryptionByDefault: { SSEAlgorithm: "aws:kms", KMSMasterKeyID: keyArn },
+                BucketKeyEnabled: true,
+              },
+            ],
+          },
+          PublicAccessBlockConfiguration: {
+            BlockPublicAcls: true,
+            BlockPublicPolicy: true,
+            IgnorePublicAcls: true,
+            RestrictPublicBuckets: true,
+          },
+          VersioningConfiguration: { Status: "Enabled" },
+          LoggingConfiguration: { DestinationBucketName: { Ref: logsBucket }, LogFilePrefix: prefix },
+        }),
+      });
+    }
+  });
+
+  it("denies non-TLS access to every bucket (enforceSSL)", () => {
+    const buckets = Object.keys(resources(h.template, "AWS::S3::Bucket"));
+    expect(buckets).toHaveLength(3);
+    for (const bucket of buckets) {
+      h.template.hasResourceProperties("AWS::S3::BucketPolicy", {
+        Bucket: { Ref: bucket },
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Effect: "Deny",
+              Action: "s3:*",
+              Condition: { Bool: { "aws:SecureTransport": "false" } },
+            }),
+          ]),
+        },
+      });
+    }
+  });
+
+  it("expires raw mail 30 days after receipt by default", () => {
+    h.template.hasResourceProperties("AWS::S3::Bucket", {
+      LoggingConfiguration: Match.objectLike({ LogFilePrefix: "raw-mail/" }),
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([
+          Match.objectLike({ Status: "Enabled", ExpirationInDays: DEFAULT_RAW_MAIL_EXPIRY_DAYS }),
+        ]),
+      },
+    });
+    expect(DEFAULT_RAW_MAIL_EXPIRY_DAYS).toBe(30);
+  });
+
+  it("keeps attachments for the configured retention (T-12: P5Y), never less than five calendar years", () => {
+    const days = retentionDays(tp.config.retention);
+    tp.template.hasResourceProperties("AWS::S3::Bucket", {
+      LoggingConfiguration: Match.objectLike({ LogFilePrefix: "attachments/" }),
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([Match.objectLike({ Status: "Enabled", ExpirationInDays: days })]),
+      },
+    });
+    expect(days).toBeGreaterThanOrEqual(5 * 365 + 2); // at most two leap days in any five years
+    expect(days).toBeLessThan(5 * 366 + 7);
+  });
+
+  it("sends the access logs to a bucket with SSE-S3 (the only encryption S3 server access logging supports)", () => {
+    const logsBucket = h.id(h.stack.node.findChild("Storage").node.findChild("AccessLogs"));
+    const bucket = resources(h.template, "AWS::S3::Bucket")[logsBucket];
+    expect(bucket?.Properties.BucketEncryption).toEqual({
+      ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" } }],
+    });
+    h.template.hasResourceProperties("AWS::S3::BucketPolicy", {
+      Bucket: { Ref: logsBucket },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Principal: { Service: "logging.s3.amazonaws.com" }, Action: "s3:PutObject" }),
+        ]),
+      },
+    });
+  });
+
+  it("takes the raw-mail expiry from the stack props", () => {
+    const custom = synth(HUMANITARIAN, { rawMailExpiryDays: 45, manageEmailIdentity: false });
+    custom.template.hasResourceProperties("AWS::S3::Bucket", {
+      LoggingConfiguration: Match.objectLike({ LogFilePrefix: "raw-mail/" }),
+      LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ ExpirationInDays: 45 })]) },
+    });
+    custom.template.resourceCountIs("AWS::SES::EmailIdentity", 0);
+  });
+});
+
+describe("retentionDays", () => {
+  it.each([
+    ["P5Y", 1830],
+    ["P30D", 30],
+    ["P2W", 14],
+    ["P1M", 31],
+    ["PT1H", 1],
+    ["P1Y2M3DT25H", 366 + 62 + 3 + 2],
+  ])("%s -> %i days (rounded up)", (iso, days) => {
+    expect(retentionDays(iso)).toBe(days);
+  });
+});
+
+describe("intake", () => {
+  it("has a receipt rule for the intake address with scanning and TLS required, S3 (raw/) then Lambda (Event)", () => {
+    const intake = h.stack.node.findChild("Intake");
+    const rawBucket = h.id(h.stack.node.findChild("Storage").node.findChild("RawMail"));
+    const intakeFn = h.id(intake.node.findChild("IntakeEmail").node.findChild("Function"));
+
+    h.template.hasResourceProperties("AWS::SES::ReceiptRuleSet", { RuleSetName: "Cfm-intake" });
+    h.template.hasResourceProperties("AWS::SES::ReceiptRule", {
+      Rule: {
+        Name: "Cfm-intake-address",
+        Enabled: true,
+        Recipients: [h.config.organisation.intakeAddress],
+        ScanEnabled: true,
+        TlsPolicy: "Require",
+        Actions: [
+          { S3Action: { BucketName: { Ref: rawBucket }, ObjectKeyPrefix: "raw/" } },
+          { LambdaAction: { FunctionArn: { "Fn::GetAtt": [intakeFn, "Arn"] }, InvocationType: "Event" } },
+        ],
+      },
+    });
+  });
+
+  it("lets SES write raw mail only for this account and this receipt rule (SourceAccount + SourceArn)", () => {
+    const rawBucket = h.id(h.stack.node.findChild("Storage").node.findChild("RawMail"));
+    const ruleArn = h.stack.resolve(
+      (h.stack.node.findChild("Intake") as unknown as { ruleArn: string }).ruleArn,
+    );
+    expect(JSON.stringify(ruleArn)).toContain(":receipt-rule-set/Cfm-intake:receipt-rule/Cfm-intake-address");
+
+    h.template.hasResourceProperties("AWS::S3::BucketPolicy", {
+      Bucket: { Ref: rawBucket },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          {
+            Sid: "AllowSesIntakeRuleToStoreRawMail",
+            Effect: "Allow",
+            Principal: { Service: "ses.amazonaws.com" },
+            Action: "s3:PutObject",
+            Resource: { "Fn::Join": ["", [{ "Fn::GetAtt": [rawBucket, "Arn"] }, "/raw/*"]] },
+            Condition: {
+              StringEquals: { "AWS:SourceAccount": { Ref: "AWS::AccountId" }, "AWS:SourceArn": ruleArn },
+            },
+          },
+        ]),
+      },
+    });
+  });
+
+  it("lets SES invoke the intake Lambda only from this rule, and creates the rule after both permissions", () => {
+    const intake = h.stack.node.findChild("Intake");
+    const intakeFn = h.id(intake.node.findChild("IntakeEmail").node.findChild("Function"));
+    const ruleArn = h.stack.resolve((intake as unknown as { ruleArn: string }).ruleArn);
+    const permissions = h.template.findResources("AWS::Lambda::Permission", {
+      Properties: { Principal: "ses.amazonaws.com", FunctionName: { "Fn::GetAtt": [intakeFn, "Arn"] } },
+    });
+    const [permissionId, permission] = Object.entries(permissions)[0] ?? [];
+    expect(permission?.Properties).toMatchObject({
+      Action: "lambda:InvokeFunction",
+      SourceAccount: { Ref: "AWS::AccountId" },
+      SourceArn: ruleArn,
+    });
+    const policyId = h.id(
+      h.stack.node.findChild("Storage").node.findChild("RawMail").node.findChild("Policy"),
+    );
+    h.template.hasResource("AWS::SES::ReceiptRule", { DependsOn: Match.arrayWith([permissionId, policyId]) });
+  });
+
+  it("gives the intake Lambda raw read, attachments write, table, workflow start and mail, no link secret", () => {
+    const storage = h.stack.node.findChild("Storage");
+    const intakeFn = h.id(
+      h.stack.node.findChild("Intake").node.findChild("IntakeEmail").node.findChild("Function"),
+    );
+    const statements = statementsOfRole(h.template, roleOfFunction(h.template, intakeFn));
+
+    expect(statements).toContainEqual(
+      expect.objectContaining({
+        Action: "s3:GetObject",
+        Resource: {
+          "Fn::Join": ["", [{ "Fn::GetAtt": [h.id(storage.node.findChild("RawMail")), "Arn"] }, "/raw/*"]],
+        },
+      }),
+    );
+    expect(statements).toContainEqual(
+      expect.objectContaining({
+        Action: "s3:PutObject",
+        Resource: {
+          "Fn::Join": ["", [{ "Fn::GetAtt": [h.id(storage.node.findChild("Attachments")), "Arn"] }, "/*"]],
+        },
+      }),
+    );
+    expect(statements).toContainEqual(
+      expect.objectContaining({
+        Action: "states:StartExecution",
+        Resource: { Ref: h.id(h.stack.stateMachine) },
+      }),
+    );
+    const actions = actionsOf(statements);
+    expect(actions).toEqual(
+      expect.arrayContaining(["dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem"]),
+    );
+    expect(actions.filter((a) => a.startsWith("s3:"))).toEqual(["s3:GetObject", "s3:PutObject"]);
+    expect(actions.filter((a) => a.startsWith("states:")).sort()).toEqual([
+      "states:DescribeExecution",
+      "states:StartExecution",
+    ]);
+    expect(actions.filter((a) => a.startsWith("ses:"))).toEqual(["ses:SendEmail"]);
+    expect(actions.some((a) => a.startsWith("secretsmanager:"))).toBe(false);
+  });
+
+  it("passes the intake Lambda its buckets, table and state machine", () => {
+    const storage = h.stack.node.findChild("Storage");
+    h.template.hasResourceProperties("AWS::Lambda::Function", {
+      Environment: {
+        Variables: Match.objectLike({
+          CFM_HANDLER: "intake-email",
+          TABLE_NAME: { Ref: h.id(h.stack.table) },
+          RAW_BUCKET: { Ref: h.id(storage.node.findChild("RawMail")) },
+          ATTACHMENTS_BUCKET: { Ref: h.id(storage.node.findChild("Attachments")) },
+          STATE_MACHINE_ARN: { Ref: h.id(h.stack.stateMachine) },
+        }),
+      },
+    });
+  });
+
+  it("verifies the intake domain in SES (DKIM) and publishes the records and the MX record to set", () => {
+    h.template.hasResourceProperties("AWS::SES::EmailIdentity", { EmailIdentity: "example.org" });
+    const outputs = h.template.toJSON().Outputs;
+    expect(outputs.MxRecord.Value).toEqual({
+      "Fn::Join": ["", ["10 inbound-smtp.", { Ref: "AWS::Region" }, ".amazonaws.com"]],
+    });
+    expect(Object.keys(outputs)).toEqual(
+      expect.arrayContaining(["DkimRecord1", "DkimRecord2", "DkimRecord3"]),
+    );
+    expect(outputs.ReceiptRuleSetName.Description).toContain("aws ses set-active-receipt-rule-set");
+  });
+});
+
+describe("workflow", () => {
+  it("is a Standard state machine with X-Ray tracing and ALL-level logging without execution data", () => {
+    const logGroup = h.id(h.stack.node.findChild("Workflow").node.findChild("ExecutionLogs"));
+    h.template.hasResourceProperties("AWS::StepFunctions::StateMachine", {
+      StateMachineType: "STANDARD",
+      TracingConfiguration: { Enabled: true },
+      LoggingConfiguration: {
+        Level: "ALL",
+        IncludeExecutionData: false,
+        Destinations: [{ CloudWatchLogsLogGroup: { LogGroupArn: { "Fn::GetAtt": [logGroup, "Arn"] } } }],
+      },
+    });
+    h.template.hasResourceProperties("AWS::Logs::LogGroup", {
+      KmsKeyId: Match.anyValue(),
+      RetentionInDays: 90,
+    });
+    expect(resources(h.template, "AWS::Logs::LogGroup")[logGroup]?.Properties.KmsKeyId).toBeDefined();
+  });
+
+  it("times out executions under a year, with the workflow's STATE_MACHINE_TIMEOUT", () => {
+    const definition = definitionOf(h.template);
+    expect(definition.TimeoutSeconds).toBe(STATE_MACHINE_TIMEOUT.toSeconds());
+    expect(definition.TimeoutSeconds).toBeLessThan(ONE_YEAR_SECONDS);
+  });
+
+  it("gives every workflow Lambda the table, SES from the intake address, the link secret and the task base URL", () => {
+    const api = h.stack.node.findChild("Api");
+    const httpApi = h.id(api.node.findChild("HttpApi"));
+    const secret = h.id(api.node.findChild("LinkSecret"));
+    for (const handler of WORKFLOW_HANDLERS) {
+      const fnId = h.id(h.stack.functions[handler]);
+      const fn = resources(h.template, "AWS::Lambda::Function")[fnId];
+      expect(fn?.Properties.Environment.Variables).toMatchObject({
+        CFM_HANDLER: handler,
+        TABLE_NAME: { Ref: h.id(h.stack.table) },
+        TASK_BASE_URL: { "Fn::Join": ["", [{ "Fn::GetAtt": [httpApi, "ApiEndpoint"] }, "/t/"]] },
+        LINK_SECRET_ARN: { Ref: secret },
+        SES_FROM: h.config.organisation.intakeAddress,
+        SES_CONFIGURATION_SET: {
+          Ref: h.id(h.stack.node.findChild("EmailDomain").node.findChild("ConfigurationSet")),
+        },
+      });
+      const statements = statementsOfRole(h.template, roleOfFunction(h.template, fnId));
+      const send = statements.find((s) => list(s.Action).includes("ses:SendEmail"));
+      expect(send?.Condition).toEqual({
+        StringEquals: { "ses:FromAddress": h.config.organisation.intakeAddress },
+      });
+      expect(JSON.stringify(send?.Resource)).toContain(":identity/example.org");
+      expect(JSON.stringify(send?.Resource)).toContain(":configuration-set/");
+      expect(statements).toContainEqual(
+        expect.objectContaining({
+          Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
+        }),
+      );
+      expect(actionsOf(statements).some((a) => a.startsWith("states:"))).toBe(false);
+    }
+  });
+
+  it("invokes only the workflow Lambdas from the definition", () => {
+    const workflowFns = new Set(WORKFLOW_HANDLERS.map((handler) => h.id(h.stack.functions[handler])));
+    const sm = Object.values(resources(h.template, "AWS::StepFunctions::StateMachine"))[0];
+    const referenced = JSON.stringify(sm?.Properties.DefinitionString).match(
+      /"Fn::GetAtt":\["([A-Za-z0-9]+)","Arn"\]/g,
+    );
+    const ids = new Set((referenced ?? []).map((m) => m.split('"')[3]));
+    expect([...ids].sort()).toEqual([...workflowFns].sort());
+  });
+});
+
+describe("functions", () => {
+  it("exposes one Lambda per handler, named by CFM_HANDLER", () => {
+    expect(Object.keys(h.stack.functions).sort()).toEqual(ALL_HANDLERS);
+    h.template.resourceCountIs("AWS::Lambda::Function", ALL_HANDLERS.length);
+  });
+
+  it.each(ALL_HANDLERS)(
+    "%s: nodejs22.x on arm64, X-Ray, Powertools env, its own encrypted 3-month log group",
+    (name) => {
+      const fnId = h.id(h.stack.functions[name as keyof CfmStack["functions"]]);
+      const fn = resources(h.template, "AWS::Lambda::Function")[fnId];
+      expect(fn?.Properties).toMatchObject({
+        Runtime: "nodejs22.x",
+        Architectures: ["arm64"],
+        TracingConfig: { Mode: "Active" },
+        Environment: {
+          Variables: expect.objectContaining({
+            CFM_HANDLER: name,
+            POWERTOOLS_SERVICE_NAME: "cfm",
+            POWERTOOLS_METRICS_NAMESPACE: "Cfm",
+            LOG_LEVEL: "INFO",
+          }),
+        },
+      });
+      expect(fn?.Properties.MemorySize).toBeGreaterThanOrEqual(256);
+      expect(fn?.Properties.Timeout).toBeLessThanOrEqual(300);
+      const logGroup = resources(h.template, "AWS::Logs::LogGroup")[
+        fn?.Properties.LoggingConfig.LogGroup.Ref
+      ];
+      const key = h.id(h.stack.node.findChild("Storage").node.findChild("Key"));
+      expect(logGroup?.Properties).toMatchObject({
+        RetentionInDays: 90,
+        KmsKeyId: { "Fn::GetAtt": [key, "Arn"] },
+      });
+      const role = resources(h.template, "AWS::IAM::Role")[roleOfFunction(h.template, fnId)];
+      expect(role?.Properties.ManagedPolicyArns).toBeUndefined();
+    },
+  );
+
+  it("retries asynchronous invocations twice, then sends them to an encrypted, TLS-only queue (intake, reports)", () => {
+    for (const name of ["intake-email", "reports"] as const) {
+      const fnId = h.id(h.stack.functions[name]);
+      const configs = h.template.findResources("AWS::Lambda::EventInvokeConfig", {
+        Properties: { FunctionName: { Ref: fnId } },
+      });
+      const config = Object.values(configs)[0] as Resource | undefined;
+      expect(config?.Properties.MaximumRetryAttempts).toBe(2);
+      const queueId = config?.Properties.DestinationConfig.OnFailure.Destination["Fn::GetAtt"][0];
+      const queue = resources(h.template, "AWS::SQS::Queue")[queueId];
+      expect(queue?.Properties.KmsMasterKeyId).toBeDefined();
+      h.template.hasResourceProperties("AWS::SQS::QueuePolicy", {
+        Queues: [{ Ref: queueId }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: "Deny", Condition: { Bool: { "aws:SecureTransport": "false" } } }),
+          ]),
+        },
+      });
+    }
+    h.template.resourceCountIs("AWS::Lambda::EventInvokeConfig", 2);
+  });
+
+  it("never grants Scan, table management or stream reads on the table", () => {
+    const actions = Object.values(resources(h.template, "AWS::IAM::Policy")).flatMap((p) =>
+      actionsOf(p.Properties.PolicyDocument.Statement),
+    );
+    expect(
+      actions.filter((a) => /^dynamodb:(Scan|DescribeTable|GetRecords|GetShardIterator|\*)/.test(a)),
+    ).toEqual([]);
+  });
+});
+
+describe("task links and staff API", () => {
+  it("throttles the HTTP API stage and logs access to an encrypted log group", () => {
+    h.template.hasResourceProperties("AWS::ApiGatewayV2::Api", { ProtocolType: "HTTP" });
+    h.template.hasResourceProperties("AWS::ApiGatewayV2::Stage", {
+      StageName: "$default",
+      AutoDeploy: true,
+      DefaultRouteSettings: {
+        ThrottlingBurstLimit: THROTTLE.burstLimit,
+        ThrottlingRateLimit: THROTTLE.rateLimit,
+      },
+      AccessLogSettings: {
+        DestinationArn: { "Fn::GetAtt": [Match.anyValue(), "Arn"] },
+        Format: Match.anyValue(),
+      },
+    });
+    expect(THROTTLE).toEqual({ burstLimit: 50, rateLimit: 20 });
+  });
+
+  it("never logs the request path (the task link is a credential) nor the source IP", () => {
+    const stage = Object.values(resources(h.template, "AWS::ApiGatewayV2::Stage"))[0];
+    const format = stage?.Properties.AccessLogSettings.Format as string;
+    expect(format).toContain("$context.routeKey");
+    expect(format).not.toMatch(/\$context\.(path|identity\.sourceIp)/);
+  });
+
+  it("routes GET, HEAD and POST /t/{token} to the task pages without an authoriser", () => {
+    for (const method of ["GET", "HEAD", "POST"]) {
+      h.template.hasResourceProperties("AWS::ApiGatewayV2::Route", {
+        RouteKey: `${method} /t/{token}`,
+        AuthorizationType: "NONE",
+      });
+    }
+    const taskRoutes = h.template.findResources("AWS::ApiGatewayV2::Route", {
+      Properties: { RouteKey: Match.stringLikeRegexp("/t/") },
+    });
+    expect(Object.values(taskRoutes).every((r) => r.Properties.AuthorizerId === undefined)).toBe(true);
+  });
+
+  it("routes ANY /api/{proxy+} to the staff API behind the Cognito JWT authoriser", () => {
+    const api = h.stack.node.findChild("Api");
+    const userPool = h.id(api.node.findChild("StaffUsers"));
+    const authorizers = resources(h.template, "AWS::ApiGatewayV2::Authorizer");
+    const [authorizerId, authorizer] = Object.entries(authorizers)[0] ?? [];
+    expect(authorizer?.Properties).toMatchObject({
+      AuthorizerType: "JWT",
+      IdentitySource: ["$request.header.Authorization"],
+      JwtConfiguration: {
+        Audience: [{ Ref: h.id(api.node.findChild("StaffUsers").node.findChild("StaffApiClient")) }],
+        Issuer: {
+          "Fn::Join": [
+            "",
+            ["https://cognito-idp.", { Ref: "AWS::Region" }, ".amazonaws.com/", { Ref: userPool }],
+          ],
+        },
+      },
+    });
+    h.template.hasResourceProperties("AWS::ApiGatewayV2::Route", {
+      RouteKey: "ANY /api/{proxy+}",
+      AuthorizationType: "JWT",
+      AuthorizerId: { Ref: authorizerId },
+    });
+    h.template.resourceCountIs("AWS::ApiGatewayV2::Route", 4);
+  });
+
+  it("has a staff user pool with coordinator and staff groups, required TOTP MFA and a strong password policy", () => {
+    h.template.hasResource("AWS::Cognito::UserPool", {
+      DeletionPolicy: "Retain",
+      Properties: Match.objectLike({
+        MfaConfiguration: "ON",
+        EnabledMfas: ["SOFTWARE_TOKEN_MFA"],
+        AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+        DeletionProtection: "ACTIVE",
+        Policies: {
+          PasswordPolicy: Match.objectLike({
+            MinimumLength: 12,
+            RequireLowercase: true,
+            RequireUppercase: true,
+            RequireNumbers: true,
+            RequireSymbols: true,
+          }),
+        },
+      }),
+    });
+    for (const group of ["coordinator", "staff"]) {
+      h.template.hasResourceProperties("AWS::Cognito::UserPoolGroup", { GroupName: group });
+    }
+    h.template.hasResourceProperties("AWS::Cognito::UserPoolClient", {
+      GenerateSecret: false,
+      ExplicitAuthFlows: Match.arrayWith(["ALLOW_USER_SRP_AUTH"]),
+    });
+  });
+
+  it("generates a KMS-encrypted link secret readable only by the task pages and the workflow Lambdas", () => {
+    const secret = h.id(h.stack.node.findChild("Api").node.findChild("LinkSecret"));
+    h.template.hasResourceProperties("AWS::SecretsManager::Secret", {
+      KmsKeyId: Match.anyValue(),
+      GenerateSecretString: Match.objectLike({ PasswordLength: 64 }),
+    });
+    const readers = Object.entries(resources(h.template, "AWS::IAM::Policy"))
+      .filter(([, p]) =>
+        (p.Properties.PolicyDocument.Statement as Json[]).some(
+          (s) =>
+            list(s.Action).includes("secretsmanager:GetSecretValue") &&
+            JSON.stringify(s.Resource).includes(secret),
+        ),
+      )
+      .flatMap(([, p]) => list(p.Properties.Roles).map((r: Json) => r.Ref as string));
+    const expected = ["task-pages", ...WORKFLOW_HANDLERS].map((name) =>
+      roleOfFunction(h.template, h.id(h.stack.functions[name as keyof CfmStack["functions"]])),
+    );
+    expect(readers.sort()).toEqual(expected.sort());
+  });
+
+  it("lets only the task pages complete callback tasks (SendTaskSuccess/Failure on this state machine)", () => {
+    const taskPagesRole = roleOfFunction(h.template, h.id(h.stack.functions["task-pages"]));
+    const holders = Object.values(resources(h.template, "AWS::IAM::Policy"))
+      .filter((p) =>
+        actionsOf(p.Properties.PolicyDocument.Statement).some((a) => a.startsWith("states:SendTask")),
+      )
+      .flatMap((p) => list(p.Properties.Roles).map((r: Json) => r.Ref as string));
+    expect(holders).toEqual([taskPagesRole]);
+    expect(statementsOfRole(h.template, taskPagesRole)).toContainEqual(
+      expect.objectContaining({
+        Action: ["states:SendTaskSuccess", "states:SendTaskFailure"],
+        Resource: { Ref: h.id(h.stack.stateMachine) },
+      }),
+    );
+  });
+
+  it("lets the staff API start executions and send mail (T-1 filing instructions), not read the link secret", () => {
+    const fnId = h.id(h.stack.functions["staff-api"]);
+    const statements = statementsOfRole(h.template, roleOfFunction(h.template, fnId));
+    expect(statements).toContainEqual(
+      expect.objectContaining({
+        Action: "states:StartExecution",
+        Resource: { Ref: h.id(h.stack.stateMachine) },
+      }),
+    );
+    expect(
+      actionsOf(statements)
+        .filter((a) => /^(states|ses|secretsmanager):/.test(a))
+        .sort(),
+    ).toEqual(["ses:SendEmail", "states:DescribeExecution", "states:StartExecution"]);
+    expect(
+      resources(h.template, "AWS::Lambda::Function")[fnId]?.Properties.Environment.Variables
+        .STATE_MACHINE_ARN,
+    ).toEqual({
+      Ref: h.id(h.stack.stateMachine),
+    });
+  });
+
+  it("outputs the task base URL, staff API URL, user pool id and dashboard URL", () => {
+    const outputs = h.template.toJSON().Outputs;
+    const httpApi = h.id(h.stack.node.findChild("Api").node.findChild("HttpApi"));
+    expect(outputs.TaskBaseUrl.Value).toEqual({
+      "Fn::Join": ["", [{ "Fn::GetAtt": [httpApi, "ApiEndpoint"] }, "/t/"]],
+    });
+    expect(outputs.StaffApiUrl.Value).toEqual({
+      "Fn::Join": ["", [{ "Fn::GetAtt": [httpApi, "ApiEndpoint"] }, "/api/"]],
+    });
+    expect(outputs.UserPoolId.Value).toEqual({
+      Ref: h.id(h.stack.node.findChild("Api").node.findChild("StaffUsers")),
+    });
+    expect(JSON.stringify(outputs.DashboardUrl.Value)).toContain("#dashboards:name=");
+  });
+});
+
+describe("monitoring", () => {
+  it("notifies the coordinator by email through a KMS-encrypted, TLS-only topic", () => {
+    h.template.hasResourceProperties("AWS::SNS::Topic", { KmsMasterKeyId: Match.anyValue() });
+    h.template.hasResourceProperties("AWS::SNS::Subscription", {
+      Protocol: "email",
+      Endpoint: h.config.organisation.coordinator,
+    });
+    h.template.hasResourceProperties("AWS::SNS::TopicPolicy", {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: "Deny", Condition: { Bool: { "aws:SecureTransport": "false" } } }),
+        ]),
+      },
+    });
+    h.template.hasResourceProperties("AWS::KMS::Key", {
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Principal: { Service: "cloudwatch.amazonaws.com" },
+            Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+          }),
+        ]),
+      },
+    });
+  });
+
+  it("every alarm notifies the topic and treats missing data as not breaching", () => {
+    const topic = Object.keys(resources(h.template, "AWS::SNS::Topic"))[0];
+    const alarms = Object.values(resources(h.template, "AWS::CloudWatch::Alarm"));
+    // 3 metric alarms + 2 state machine alarms + one per Lambda + one per dead-letter queue
+    expect(alarms).toHaveLength(3 + 2 + ALL_HANDLERS.length + 3);
+    for (const alarm of alarms) {
+      expect(alarm.Properties.TreatMissingData).toBe("notBreaching");
+      expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topic }]);
+    }
+  });
+
+  it.each(["StepOverdue", "DeadlineBreached", "NeedsAttention"])(
+    "alarms on any %s, whatever its other dimensions (Metrics Insights over namespace Cfm, service=cfm)",
+    (metric) => {
+      h.template.hasResourceProperties("AWS::CloudWatch::Alarm", {
+        Metrics: [
+          Match.objectLike({
+            Expression: `SELECT SUM(${metric}) FROM "Cfm" WHERE service = 'cfm'`,
+            Period: 300,
+            ReturnData: true,
+          }),
+        ],
+        Threshold: 1,
+        ComparisonOperator: "GreaterThanOrEqualToThreshold",
+      });
+    },
+  );
+
+  it("watches the metrics the handlers emit, with the dimension Powertools gives them (service=cfm)", () => {
+    const same: SameMembers<MetricName, CfmMetricName> = true;
+    expect(same).toBe(true);
+    expect(SERVICE_DIMENSION).toEqual({ name: "service", value: "cfm" });
+  });
+
+  it.each(["ExecutionsFailed", "ExecutionsTimedOut"])("alarms on the state machine's %s", (metric) => {
+    h.template.hasResourceProperties("AWS::CloudWatch::Alarm", {
+      Namespace: "AWS/States",
+      MetricName: metric,
+      Dimensions: [{ Name: "StateMachineArn", Value: { Ref: h.id(h.stack.stateMachine) } }],
+    });
+  });
+
+  it("alarms on each Lambda's Errors and on each dead-letter queue holding a message", () => {
+    for (const fn of Object.values(h.stack.functions)) {
+      h.template.hasResourceProperties("AWS::CloudWatch::Alarm", {
+        Namespace: "AWS/Lambda",
+        MetricName: "Errors",
+        Dimensions: [{ Name: "FunctionName", Value: { Ref: h.id(fn) } }],
+      });
+    }
+    for (const queue of Object.keys(resources(h.template, "AWS::SQS::Queue"))) {
+      h.template.hasResourceProperties("AWS::CloudWatch::Alarm", {
+        Namespace: "AWS/SQS",
+        MetricName: "ApproximateNumberOfMessagesVisible",
+        Dimensions: [{ Name: "QueueName", Value: { "Fn::GetAtt": [queue, "QueueName"] } }],
+        Threshold: 1,
+      });
+    }
+  });
+
+  it("has a dashboard with every metric the handlers emit, by dimension value", () => {
+    const dashboard = Object.values(resources(h.template, "AWS::CloudWatch::Dashboard"))[0];
+    const parts: unknown[] = dashboard?.Properties.DashboardBody["Fn::Join"][1];
+    const body = JSON.parse(parts.map((p) => (typeof p === "string" ? p : "TOKEN")).join(""));
+    const expressions = (body.widgets as Json[]).flatMap((w) =>
+      (w.properties.metrics ?? []).flatMap((m: Json[]) => m.map((e) => e?.expression).filter(Boolean)),
+    );
+    for (const metric of CFM_METRICS) {
+      expect(expressions).toContain(
+        `SEARCH('Namespace="Cfm" MetricName="${metric}" service="cfm"', 'Sum', 300)`,
+      );
+    }
+  });
+});
+
+describe("reports", () => {
+  it.each([
+    ["humanitarian", () => h],
+    ["training provider", () => tp],
+  ])(
+    "%s: one schedule per configured report, in the organisation's time zone, invoking reports with { kind }",
+    (_, get) => {
+      const { template, config, stack, id } = get();
+      const reportsFn = id(stack.functions.reports);
+      const schedules = Object.values(resources(template, "AWS::Scheduler::Schedule"));
+      expect(schedules).toHaveLength(config.reports.length);
+      for (const report of config.reports) {
+        template.hasResourceProperties("AWS::Scheduler::Schedule", {
+          ScheduleExpression: report.schedule,
+          ScheduleExpressionTimezone: config.organisation.timeZone,
+          State: "ENABLED",
+          Target: {
+            Arn: { "Fn::GetAtt": [reportsFn, "Arn"] },
+            Input: JSON.stringify({ kind: report.kind }),
+            DeadLetterConfig: { Arn: { "Fn::GetAtt": [Match.anyValue(), "Arn"] } },
+            RetryPolicy: Match.objectLike({ MaximumRetryAttempts: 2 }),
+            RoleArn: Match.anyValue(),
+          },
+        });
+      }
+    },
+  );
+
+  it("the schedules' role may invoke the reports Lambda only, and only EventBridge Scheduler of this account assumes it", () => {
+    const reportsFn = h.id(h.stack.functions.reports);
+    const schedule = Object.values(resources(h.template, "AWS::Scheduler::Schedule"))[0];
+    const roleId = schedule?.Properties.Target.RoleArn["Fn::GetAtt"][0];
+    const invoke = statementsOfRole(h.template, roleId).filter((s) =>
+      list(s.Action).includes("lambda:InvokeFunction"),
+    );
+    expect(invoke.flatMap((s) => list(s.Resource))).toEqual([
+      { "Fn::GetAtt": [reportsFn, "Arn"] },
+      { "Fn::Join": ["", [{ "Fn::GetAtt": [reportsFn, "Arn"] }, ":*"]] },
+    ]);
+    const role = resources(h.template, "AWS::IAM::Role")[roleId];
+    expect(role?.Properties.AssumeRolePolicyDocument.Statement).toEqual([
+      expect.objectContaining({
+        Principal: { Service: "scheduler.amazonaws.com" },
+        Condition: {
+          StringEquals: expect.objectContaining({ "aws:SourceAccount": { Ref: "AWS::AccountId" } }),
+        },
+      }),
+    ]);
+  });
+});
+
+/** The ASL of the synthesized state machine, tokens replaced by placeholders (see workflow-asl.test.ts). */
+function definitionOf(template: Template): { TimeoutSeconds?: number; [key: string]: unknown } {
+  const sm = Object.values(resources(template, "AWS::StepFunctions::StateMachine"))[0];
+  const raw = sm?.Properties.DefinitionString;
+  const parts: unknown[] = typeof raw === "string" ? [raw] : raw["Fn::Join"][1];
+  return JSON.parse(
+    parts
+      .map((p) => (typeof p === "string" ? p : "arn:aws:lambda:eu-west-1:123456789012:function:x"))
+      .join(""),
+  );
+}
