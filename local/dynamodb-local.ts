@@ -4,7 +4,7 @@ import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import {
   CreateTableCommand,
   DescribeTableCommand,
@@ -23,7 +23,8 @@ export class MissingJavaError extends Error {
   }
 }
 
-export const LOCAL_CREDENTIALS = { accessKeyId: "local", secretAccessKey: "local" };
+// One pair of credentials for every local emulator: s3rver accepts only its own; the others accept any.
+export const LOCAL_CREDENTIALS = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" };
 export const LOCAL_REGION = "us-east-1";
 
 export interface DynamoDbLocal {
@@ -44,7 +45,9 @@ export async function freePort(): Promise<number> {
     server.on("error", reject);
     server.listen(0, "127.0.0.1", () => {
       const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+      server.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
+      );
     });
   });
 }
@@ -55,12 +58,16 @@ function emulatorDir(): string {
 }
 
 /** Starts DynamoDB Local; `dataDir` persists data, otherwise it runs in memory. */
-export async function startDynamoDbLocal(options: { port?: number; dataDir?: string } = {}): Promise<DynamoDbLocal> {
+export async function startDynamoDbLocal(
+  options: { port?: number; dataDir?: string } = {},
+): Promise<DynamoDbLocal> {
   if (!javaAvailable()) throw new MissingJavaError();
   const port = options.port ?? (await freePort());
   const dir = emulatorDir();
-  const storage = options.dataDir ? ["-dbPath", options.dataDir, "-sharedDb"] : ["-inMemory", "-sharedDb"];
-  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  // DynamoDB Local runs in its own folder: the data path must be absolute.
+  const dataDir = options.dataDir ? resolve(options.dataDir) : undefined;
+  const storage = dataDir ? ["-dbPath", dataDir, "-sharedDb"] : ["-inMemory", "-sharedDb"];
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
   const child: ChildProcess = spawn(
     "java",
     [
@@ -85,7 +92,8 @@ export async function startDynamoDbLocal(options: { port?: number; dataDir?: str
   const client = new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
   const started = Date.now();
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`DynamoDB Local exited (${child.exitCode}): ${output.slice(-500)}`);
+    if (child.exitCode !== null)
+      throw new Error(`DynamoDB Local exited (${child.exitCode}): ${output.slice(-500)}`);
     try {
       await client.send(new DescribeTableCommand({ TableName: "__probe__" }));
       break;

@@ -1,0 +1,340 @@
+// The local stack: the whole mechanism on one machine, on real emulators (CONTRACT.md "Local stack").
+// DynamoDB Local, s3rver (S3 API), aws-ses-v2-local (outgoing mail), the synthesized state machine on
+// aws-local-stepfunctions behind a local Step Functions endpoint, an SMTP server that turns incoming mail
+// into SES receipts, and one HTTP server for task pages, the staff API and the /local endpoints. The
+// handlers are the Lambda modules themselves, called with the events API Gateway and SES would send.
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { CreateBucketCommand, PutObjectCommand } from "@aws-sdk/client-s3";
+import type { APIGatewayProxyEventV2 } from "aws-lambda";
+import sesModule from "aws-ses-v2-local";
+import { SMTPServer } from "smtp-server";
+import { z } from "zod";
+import { loadConfigText, type OrgConfig, parseConfig } from "../functions/domain/config.ts";
+import { startWorkflow } from "../functions/intake/open-case.ts";
+import { makeSesEvent } from "../functions/intake/ses-event.ts";
+import { runtime } from "../functions/lib/runtime.ts";
+import { resumePlan } from "../functions/workflow/resume.ts";
+import { ensureTable, freePort, startDynamoDbLocal } from "./dynamodb-local.ts";
+import { durationMs, startWorkflowRuntime, type WorkflowRuntime } from "./workflow-runtime.ts";
+
+export class LocalStackError extends Error {
+  override name = "LocalStackError";
+}
+
+export interface LocalStackOptions {
+  configPath: string;
+  dataDir: string;
+  httpPort: number;
+  smtpPort: number;
+  sesPort: number;
+  log?: (line: string) => void;
+}
+
+export interface LocalStack {
+  httpUrl: string;
+  sesUrl: string;
+  smtpPort: number;
+  wf: WorkflowRuntime;
+  config: OrgConfig;
+  /** Cases resumed at start-up (restart safety). */
+  resumed: string[];
+  stop(): Promise<void>;
+}
+
+const TABLE = "cfm";
+const RAW_BUCKET = "cfm-raw-mail";
+const ATTACHMENTS_BUCKET = "cfm-attachments";
+
+// aws-ses-v2-local is CommonJS with an `exports.default`: Node's ESM interop nests it once more than bundlers do.
+const sesServer = ((sesModule as unknown as { default?: typeof sesModule }).default ??
+  sesModule) as typeof sesModule;
+
+type S3rver = { run(): Promise<{ port: number }>; close(): Promise<void> };
+const S3rverClass = createRequire(import.meta.url)("s3rver") as new (
+  options: Record<string, unknown>,
+) => S3rver;
+
+const verdict = z.enum(["PASS", "FAIL"]).default("PASS");
+const inboundQuery = z.object({ spam: verdict, virus: verdict, spf: verdict, dkim: verdict, dmarc: verdict });
+const clockBody = z.object({ advance: z.string().regex(/^P/, "an ISO 8601 duration such as P7D") });
+
+async function assertPortFree(port: number, what: string): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", (error: NodeJS.ErrnoException) =>
+      reject(
+        new LocalStackError(
+          error.code === "EADDRINUSE"
+            ? `port ${port} (${what}) is already in use: stop what uses it or set another port`
+            : `cannot listen on port ${port} (${what}): ${error.code}`,
+        ),
+      ),
+    );
+    probe.listen(port, "127.0.0.1", () => probe.close(() => resolve()));
+  });
+}
+
+function readBody(request: IncomingMessage, limit = 45 * 1024 * 1024): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        reject(new LocalStackError("body too large"));
+        request.destroy();
+      } else chunks.push(chunk);
+    });
+    request.on("end", () => resolve(Buffer.concat(chunks)));
+    request.on("error", reject);
+  });
+}
+
+/** The API Gateway HTTP API (payload 2.0) event for a request. */
+function toApiEvent(request: IncomingMessage, url: URL, body: Buffer): APIGatewayProxyEventV2 {
+  const headers: Record<string, string> = {};
+  for (const [key, value] of Object.entries(request.headers))
+    if (typeof value === "string") headers[key] = value;
+  const token = url.pathname.startsWith("/t/") ? decodeURIComponent(url.pathname.slice(3)) : undefined;
+  return {
+    version: "2.0",
+    routeKey: "$default",
+    rawPath: url.pathname,
+    rawQueryString: url.search.slice(1),
+    headers,
+    queryStringParameters: Object.fromEntries(url.searchParams),
+    pathParameters: token ? { token } : undefined,
+    body: body.length > 0 ? body.toString("utf8") : undefined,
+    isBase64Encoded: false,
+    requestContext: {
+      accountId: "000000000000",
+      apiId: "local",
+      domainName: url.host,
+      domainPrefix: "local",
+      http: {
+        method: request.method ?? "GET",
+        path: url.pathname,
+        protocol: "HTTP/1.1",
+        sourceIp: "127.0.0.1",
+        userAgent: request.headers["user-agent"] ?? "",
+      },
+      requestId: randomBytes(8).toString("hex"),
+      routeKey: "$default",
+      stage: "$default",
+      time: new Date().toUTCString(),
+      timeEpoch: Date.now(),
+    },
+  };
+}
+
+function send(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+  const text = typeof body === "string" ? body : JSON.stringify(body);
+  response.writeHead(status, { "Content-Type": "application/json; charset=utf-8", ...headers });
+  response.end(text);
+}
+
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const log = options.log ?? (() => {});
+  const checked = parseConfig(readFileSync(options.configPath, "utf8"));
+  if (!checked.ok)
+    throw new LocalStackError(`invalid config ${options.configPath}:\n${checked.problems.join("\n")}`);
+  const config = loadConfigText(readFileSync(options.configPath, "utf8"), options.configPath);
+  await assertPortFree(options.httpPort, "HTTP, CFM_HTTP_PORT");
+  await assertPortFree(options.smtpPort, "SMTP, CFM_SMTP_PORT");
+  await assertPortFree(options.sesPort, "outgoing mail store, CFM_SES_PORT");
+  mkdirSync(options.dataDir, { recursive: true });
+
+  const stops: Array<() => Promise<void>> = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch(() => {});
+  };
+  try {
+    const dynamo = await startDynamoDbLocal({ dataDir: join(options.dataDir, "dynamodb") });
+    stops.push(() => dynamo.stop());
+    await ensureTable(dynamo.endpoint, TABLE);
+
+    const s3Port = await freePort();
+    const s3 = new S3rverClass({
+      address: "127.0.0.1",
+      port: s3Port,
+      silent: true,
+      directory: join(options.dataDir, "s3"),
+      allowMismatchedSignatures: true,
+    });
+    await s3.run();
+    stops.push(() => s3.close());
+
+    const ses = await sesServer({ host: "127.0.0.1", port: options.sesPort });
+    stops.push(() => new Promise<void>((resolve) => ses.close(() => resolve())));
+    const sesUrl = `http://127.0.0.1:${options.sesPort}`;
+
+    const clockFile = join(options.dataDir, "clock.json");
+    const saved = existsSync(clockFile)
+      ? Date.parse(JSON.parse(readFileSync(clockFile, "utf8")).now)
+      : Number.NaN;
+    const clockStart = new Date(Math.max(Number.isNaN(saved) ? 0 : saved, Date.now()));
+    const httpUrl = `http://127.0.0.1:${options.httpPort}`;
+    const wf = await startWorkflowRuntime({
+      config,
+      configPath: options.configPath,
+      tableName: TABLE,
+      dynamoEndpoint: dynamo.endpoint,
+      sesEndpoint: sesUrl,
+      s3Endpoint: `http://127.0.0.1:${s3Port}`,
+      taskBaseUrl: `${httpUrl}/t/`,
+      dataDir: options.dataDir,
+      clockStart,
+    });
+    const saveClock = () => writeFileSync(clockFile, JSON.stringify({ now: wf.clock.now().toISOString() }));
+    stops.push(async () => {
+      saveClock();
+      await wf.close();
+    });
+    Object.assign(process.env, { RAW_BUCKET, ATTACHMENTS_BUCKET, CFM_LOCAL_AUTH: "1" });
+    const rt = runtime();
+    // The Lambda modules read their environment at import, as in a Lambda container: import them now.
+    const { handleStaffApi } = await import("../functions/api/staff-api.ts");
+    const { handleTaskRequest } = await import("../functions/handlers/task-pages.ts");
+    const { receiveEmail } = await import("../functions/intake/receive-email.ts");
+    for (const bucket of [RAW_BUCKET, ATTACHMENTS_BUCKET])
+      await rt.s3.send(new CreateBucketCommand({ Bucket: bucket })).catch((error: Error) => {
+        if (!/BucketAlready/.test(error.name)) throw error;
+      });
+
+    // Restart safety: every open case continues at its current step, from the persisted case alone.
+    const resumed: string[] = [];
+    for (const record of await rt.store.openByNextDeadline()) {
+      const content = await rt.store.getContent(record.reference);
+      const plan = resumePlan(config, record, content);
+      if (!plan) continue;
+      await startWorkflow(
+        rt,
+        record.reference,
+        plan.resumeAt === "receive" ? {} : { resumeAt: plan.resumeAt, case: plan.case },
+      );
+      resumed.push(record.reference);
+    }
+    await wf.settled();
+
+    /** Same path as SES: the raw message in S3, then the intake Lambda with the receipt event. */
+    const inbound = async (raw: Buffer, verdicts: z.infer<typeof inboundQuery>) => {
+      const messageId = `local-${wf.clock.now().getTime().toString(36)}-${randomBytes(6).toString("hex")}`;
+      const key = `raw/${messageId}`;
+      await rt.s3.send(new PutObjectCommand({ Bucket: RAW_BUCKET, Key: key, Body: raw }));
+      const event = makeSesEvent({
+        messageId,
+        bucket: RAW_BUCKET,
+        key,
+        verdicts: {
+          spamVerdict: verdicts.spam,
+          virusVerdict: verdicts.virus,
+          spfVerdict: verdicts.spf,
+          dkimVerdict: verdicts.dkim,
+          dmarcVerdict: verdicts.dmarc,
+        } as never,
+        recipients: [config.organisation.intakeAddress],
+        timestamp: wf.clock.now().toISOString(),
+      });
+      const result = await receiveEmail(event, rt);
+      await wf.settled();
+      return result;
+    };
+
+    let clockBusy = Promise.resolve();
+    const server: Server = createServer(async (request, response) => {
+      const url = new URL(request.url ?? "/", httpUrl);
+      try {
+        const body = await readBody(request);
+        if (url.pathname === "/health") return send(response, 200, { status: "ok" });
+        if (url.pathname === "/local/clock") {
+          if (request.method === "GET") return send(response, 200, { now: wf.clock.now().toISOString() });
+          if (request.method !== "POST") return send(response, 405, { error: "GET or POST" });
+          const parsed = clockBody.safeParse(JSON.parse(body.toString("utf8") || "{}"));
+          if (!parsed.success)
+            return send(response, 400, { error: `advance: ${parsed.error.issues[0]?.message}` });
+          try {
+            durationMs(parsed.data.advance);
+          } catch (error) {
+            return send(response, 400, { error: `advance: ${(error as Error).message}` });
+          }
+          // One advance at a time: a second request waits for the first to settle.
+          const run = clockBusy.then(() => wf.advance(parsed.data.advance));
+          clockBusy = run.then(
+            () => undefined,
+            () => undefined,
+          );
+          const now = await run;
+          saveClock();
+          return send(response, 200, { now: now.toISOString() });
+        }
+        if (url.pathname === "/local/inbound-email") {
+          if (request.method !== "POST") return send(response, 405, { error: "POST the raw message" });
+          const query = inboundQuery.safeParse(Object.fromEntries(url.searchParams));
+          if (!query.success)
+            return send(response, 400, {
+              error: query.error.issues.map((i) => `${i.path.join(".")}: must be PASS or FAIL`).join("; "),
+            });
+          if (body.length === 0) return send(response, 400, { error: "body: the raw message is empty" });
+          return send(response, 200, await inbound(body, query.data));
+        }
+        if (url.pathname.startsWith("/t/")) {
+          const result = await handleTaskRequest(toApiEvent(request, url, body));
+          await wf.settled();
+          response.writeHead(result.statusCode ?? 200, result.headers as Record<string, string>);
+          return response.end(request.method === "HEAD" ? undefined : (result.body ?? ""));
+        }
+        if (url.pathname.startsWith("/api/")) {
+          const result = await handleStaffApi(toApiEvent(request, url, body) as never, rt);
+          await wf.settled();
+          response.writeHead(result.statusCode, result.headers);
+          return response.end(result.isBase64Encoded ? Buffer.from(result.body, "base64") : result.body);
+        }
+        return send(response, 404, { error: "not found" });
+      } catch (error) {
+        log(`error: ${(error as Error).name}: ${(error as Error).message}`);
+        if (!response.headersSent) send(response, 500, { error: (error as Error).name });
+      }
+    });
+    await new Promise<void>((resolve) => server.listen(options.httpPort, "127.0.0.1", resolve));
+    stops.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+    const smtp = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ["AUTH", "STARTTLS"],
+      size: 40 * 1024 * 1024, // SES's limit
+      banner: "cfm local intake",
+      onRcptTo(address, _session, callback) {
+        if (address.address.toLowerCase() !== config.organisation.intakeAddress)
+          return callback(new Error(`550 only ${config.organisation.intakeAddress} receives mail here`));
+        callback();
+      },
+      onData(stream, _session, callback) {
+        const chunks: Buffer[] = [];
+        stream.on("data", (chunk: Buffer) => chunks.push(chunk));
+        stream.on("end", () => {
+          inbound(Buffer.concat(chunks), inboundQuery.parse({})).then(
+            (result) => {
+              log(`smtp: ${JSON.stringify(result)}`);
+              callback();
+            },
+            (error: Error) => callback(error),
+          );
+        });
+      },
+    });
+    await new Promise<void>((resolve, reject) => {
+      smtp.once("error", reject);
+      smtp.listen(options.smtpPort, "127.0.0.1", () => resolve());
+    });
+    stops.push(() => new Promise<void>((resolve) => smtp.close(() => resolve())));
+
+    return { httpUrl, sesUrl, smtpPort: options.smtpPort, wf, config, resumed, stop: stopAll };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
