@@ -10,7 +10,6 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import { CreateBucketCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
-import sesModule from "aws-ses-v2-local";
 import { SMTPServer } from "smtp-server";
 import { z } from "zod";
 import { loadConfigText, type OrgConfig, parseConfig } from "../functions/domain/config.ts";
@@ -19,6 +18,7 @@ import { makeSesEvent } from "../functions/intake/ses-event.ts";
 import { runtime } from "../functions/lib/runtime.ts";
 import { resumePlan } from "../functions/workflow/resume.ts";
 import { ensureTable, freePort, startDynamoDbLocal } from "./dynamodb-local.ts";
+import { startSesLocal } from "./ses-local.ts";
 import { durationMs, startWorkflowRuntime, type WorkflowRuntime } from "./workflow-runtime.ts";
 
 export class LocalStackError extends Error {
@@ -48,10 +48,6 @@ export interface LocalStack {
 const TABLE = "cfm";
 const RAW_BUCKET = "cfm-raw-mail";
 const ATTACHMENTS_BUCKET = "cfm-attachments";
-
-// aws-ses-v2-local is CommonJS with an `exports.default`: Node's ESM interop nests it once more than bundlers do.
-const sesServer = ((sesModule as unknown as { default?: typeof sesModule }).default ??
-  sesModule) as typeof sesModule;
 
 type S3rver = { run(): Promise<{ port: number }>; close(): Promise<void> };
 const S3rverClass = createRequire(import.meta.url)("s3rver") as new (
@@ -168,9 +164,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     await s3.run();
     stops.push(() => s3.close());
 
-    const ses = await sesServer({ host: "127.0.0.1", port: options.sesPort });
-    stops.push(() => new Promise<void>((resolve) => ses.close(() => resolve())));
-    const sesUrl = `http://127.0.0.1:${options.sesPort}`;
+    const ses = await startSesLocal(options.sesPort);
+    stops.push(() => ses.close());
+    const sesUrl = ses.url;
 
     const clockFile = join(options.dataDir, "clock.json");
     const saved = existsSync(clockFile)

@@ -26,10 +26,12 @@ export interface AslDefinition {
 }
 export type AslState = Record<string, unknown> & { Type: string };
 
-type CfnValue =
-  | string
-  | { "Fn::GetAtt"?: [string, string]; Ref?: string; "Fn::Join"?: [string, CfnValue[]] }
-  | Record<string, unknown>;
+interface CfnIntrinsic {
+  "Fn::GetAtt"?: [string, string];
+  Ref?: string;
+  "Fn::Join"?: [string, CfnValue[]];
+}
+type CfnValue = string | CfnIntrinsic;
 
 export function synthesizeWorkflow(config: OrgConfig): SynthesizedWorkflow {
   // Bundling is skipped: only the definition is needed here, not the Lambda assets.
@@ -54,11 +56,11 @@ export function synthesizeWorkflow(config: OrgConfig): SynthesizedWorkflow {
   };
   const resolve = (value: CfnValue): string => {
     if (typeof value === "string") return value;
-    if ("Fn::Join" in value && value["Fn::Join"])
-      return value["Fn::Join"][1].map(resolve).join(value["Fn::Join"][0]);
-    if ("Fn::GetAtt" in value && value["Fn::GetAtt"])
-      return localFunctionArn(handlerOf(value["Fn::GetAtt"][0]));
-    if ("Ref" in value && typeof value.Ref === "string") {
+    const join = (value as CfnIntrinsic)["Fn::Join"] as [string, CfnValue[]] | undefined;
+    if (join) return join[1].map(resolve).join(join[0]);
+    const getAtt = (value as CfnIntrinsic)["Fn::GetAtt"] as [string, string] | undefined;
+    if (getAtt) return localFunctionArn(handlerOf(getAtt[0]));
+    if (typeof value.Ref === "string") {
       if (value.Ref === "AWS::Region") return LOCAL_REGION;
       if (value.Ref === "AWS::AccountId") return LOCAL_ACCOUNT;
       if (value.Ref === "AWS::Partition") return "aws";

@@ -6,7 +6,7 @@ import { DescribeExecutionCommand, StartExecutionCommand } from "@aws-sdk/client
 import { type CaseContent, type Channel, emptyContent, type Flag, type Kind } from "../domain/complaint.ts";
 import type { Language } from "../domain/config.ts";
 import { initialDeadlines } from "../domain/deadlines.ts";
-import { requireEnv, type Runtime } from "../lib/runtime.ts";
+import { type Runtime, requireEnv } from "../lib/runtime.ts";
 
 export interface CaseOpening {
   sourceId: string;

@@ -4,7 +4,7 @@
 // Inputs and outputs carry ids and flags only: no personal data enters Step Functions.
 import { createHash } from "node:crypto";
 import type { CaseContent, CaseRecord, DeadlineStep } from "../domain/complaint.ts";
-import { type Language } from "../domain/config.ts";
+import type { Language } from "../domain/config.ts";
 import {
   completeStep,
   deadlineAfter,

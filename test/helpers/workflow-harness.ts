@@ -2,10 +2,8 @@
 // aws-ses-v2-local, virtual time. Tests act as staff do: they take the task link from the email and submit
 // the task form through the same code the task page runs (submitTask -> SendTaskSuccess).
 import { mkdtempSync, readFileSync } from "node:fs";
-import type { Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import sesServer from "aws-ses-v2-local";
 import type { CaseContent, CaseRecord } from "../../functions/domain/complaint.ts";
 import { loadConfigText } from "../../functions/domain/config.ts";
 import { type CaseOpening, openCase } from "../../functions/intake/open-case.ts";
@@ -13,6 +11,7 @@ import { type Runtime, runtime } from "../../functions/lib/runtime.ts";
 import type { FormBody } from "../../functions/tasks/forms.ts";
 import { loadTask, submitTask } from "../../functions/tasks/task-actions.ts";
 import { freePort } from "../../local/dynamodb-local.ts";
+import { startSesLocal } from "../../local/ses-local.ts";
 import { startWorkflowRuntime, type WorkflowRuntime } from "../../local/workflow-runtime.ts";
 import { freshTable } from "./dynamo.ts";
 
@@ -25,14 +24,10 @@ export interface SentMail {
   at: number;
 }
 
-let sesStarted: { url: string; server: Server } | undefined;
+let sesStarted: { url: string } | undefined;
 
 async function ses(): Promise<string> {
-  if (!sesStarted) {
-    const port = await freePort();
-    const server = await sesServer({ host: "127.0.0.1", port });
-    sesStarted = { url: `http://127.0.0.1:${port}`, server };
-  }
+  sesStarted ??= await startSesLocal(await freePort());
   return sesStarted.url;
 }
 

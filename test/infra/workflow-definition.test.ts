@@ -84,7 +84,9 @@ describe("the complaint state machine", () => {
   });
 
   it("can resume at every step of a case (restart safety)", () => {
-    const resume = definition.States["Resume at step"] as { Choices: Array<{ StringEquals: string }> };
+    const resume = definition.States["Resume at step"] as unknown as {
+      Choices: Array<{ StringEquals: string }>;
+    };
     expect(resume.Choices.map((c) => c.StringEquals)).toEqual([...RESUMABLE_STEPS]);
   });
 

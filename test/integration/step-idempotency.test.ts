@@ -50,13 +50,14 @@ describe("idempotent handlers", () => {
 
 describe("error paths", () => {
   // Mocked only around the send under test: the workflow's own emails go to the local SES.
-  let ses: ReturnType<typeof mockClient<SESv2Client>>;
+  let ses: ReturnType<typeof mockClient> | undefined;
   afterEach(() => ses?.restore());
 
   it("rethrows SES throttling as TransientError and sends on the retry", async () => {
     const ref = await h.file({});
-    ses = mockClient(SESv2Client);
-    ses
+    const mocked = mockClient(SESv2Client);
+    ses = mocked;
+    mocked
       .on(SendEmailCommand)
       .rejectsOnce(Object.assign(new Error("slow down"), { name: "TooManyRequestsException" }))
       .resolves({ MessageId: "m-1" });
@@ -71,13 +72,14 @@ describe("error paths", () => {
     await expect(sendOnce(h.rt, email)).rejects.toBeInstanceOf(TransientError);
     await expect(sendOnce(h.rt, email)).resolves.toBe("sent");
     await expect(sendOnce(h.rt, email)).resolves.toBe("already-sent");
-    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(2);
+    expect(mocked.commandCalls(SendEmailCommand)).toHaveLength(2);
   });
 
   it("surfaces a rejected message (MessageRejected) instead of dropping it", async () => {
     const ref = await h.file({});
-    ses = mockClient(SESv2Client);
-    ses
+    const mocked = mockClient(SESv2Client);
+    ses = mocked;
+    mocked
       .on(SendEmailCommand)
       .rejects(Object.assign(new Error("Email address is not verified."), { name: "MessageRejected" }));
     const email = {

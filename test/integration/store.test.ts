@@ -97,7 +97,10 @@ describe("complaint store on DynamoDB Local", () => {
       event: { id: "acknowledged", type: "acknowledged", actor: "system" },
     });
     const loser = await store
-      .transition(v1, { record: { status: "triage" }, event: { id: "triage-1", type: "triaged", actor: "x" } })
+      .transition(v1, {
+        record: { status: "triage" },
+        event: { id: "triage-1", type: "triaged", actor: "x" },
+      })
       .catch((e: unknown) => e);
     expect(loser).toBeInstanceOf(VersionConflictError);
     // The retrying path sees the winner's write and applies on top of it.
@@ -131,7 +134,10 @@ describe("complaint store on DynamoDB Local", () => {
 
   it("writes an event once when a handler is retried with the same event id", async () => {
     const { reference } = await store.create(newCase("idem-1"));
-    const change = { record: { status: "acknowledged" as const }, event: { id: "acknowledged", type: "acknowledged" as const, actor: "system" } };
+    const change = {
+      record: { status: "acknowledged" as const },
+      event: { id: "acknowledged", type: "acknowledged" as const, actor: "system" },
+    };
     const first = await store.update(reference, () => change);
     const second = await store.update(reference, () => change);
     expect(first.applied).toBe(true);

@@ -26,7 +26,11 @@ afterAll(async () => {
 it("path 12: a handler failing transiently is retried with backoff and the case proceeds", async () => {
   const ref = await h.file({});
   failures.set(`${ref}:Notify`, { name: "Lambda.TooManyRequestsException", times: 2 });
-  await h.act(await h.taskLink(ref, "officer@example.org"), { category: "fraud", severity: "high", admissible: "yes" });
+  await h.act(await h.taskLink(ref, "officer@example.org"), {
+    category: "fraud",
+    severity: "high",
+    admissible: "yes",
+  });
   await h.advance("PT1M"); // the retry intervals (2 s, 4 s, with jitter) pass
   expect(attempts.get(`${ref}:Notify`)).toBe(3);
   const record = await h.record(ref);
@@ -38,18 +42,31 @@ it("path 12: a handler failing permanently moves the case to needs-attention and
   const ref = await h.file({});
   failures.set(`${ref}:Assign: prepare`, { name: "NoRoleHolderError", times: 100 });
   const before = await h.rt.store.getContent(ref);
-  await h.act(await h.taskLink(ref, "officer@example.org"), { category: "programme", severity: "low", admissible: "yes" });
+  await h.act(await h.taskLink(ref, "officer@example.org"), {
+    category: "programme",
+    severity: "low",
+    admissible: "yes",
+  });
   await h.advance("PT1M");
   expect(attempts.get(`${ref}:Assign: prepare`)).toBe(1); // not a transient error: no retry
   const record = await h.record(ref);
   expect(record.flags).toContain("needs-attention");
   expect(record.category).toBe("programme"); // the triage decision is kept
-  expect(await h.rt.store.getContent(ref)).toMatchObject({ description: before.description, complainant: before.complainant });
-  const execution = h.wf.sfn.describeExecution({ executionArn: `arn:aws:states:us-east-1:000000000000:execution:cfm-complaint:${ref}` });
+  expect(await h.rt.store.getContent(ref)).toMatchObject({
+    description: before.description,
+    complainant: before.complainant,
+  });
+  const execution = h.wf.sfn.describeExecution({
+    executionArn: `arn:aws:states:us-east-1:000000000000:execution:cfm-complaint:${ref}`,
+  });
   expect(execution.status).toBe("FAILED");
   expect(execution.error).toBe("NeedsAttention");
   expect(recordedMetrics().some((m) => m.name === "NeedsAttention")).toBe(true);
   const toCoordinator = (await h.mails(ref)).filter((m) => m.to.includes("officer@example.org")).at(-1);
   expect(toCoordinator?.subject).toContain(`[${ref}]`);
-  expect((await h.rt.store.timeline(ref)).some((e) => e.type === "escalated" && e.detail?.includes("NoRoleHolderError"))).toBe(true);
+  expect(
+    (await h.rt.store.timeline(ref)).some(
+      (e) => e.type === "escalated" && e.detail?.includes("NoRoleHolderError"),
+    ),
+  ).toBe(true);
 });

@@ -294,7 +294,9 @@ describe("procedure H", () => {
     }).executions;
     expect(executions.length).toBeGreaterThanOrEqual(8);
     for (const execution of executions) {
-      const history = JSON.stringify(h.wf.sfn.getExecutionHistory({ executionArn: execution.executionArn }));
+      const history = JSON.stringify(
+        h.wf.sfn.getExecutionHistory({ executionArn: execution.executionArn ?? "" }),
+      );
       expect(history.length).toBeGreaterThan(1000);
       for (const secret of [
         "Aïssata",

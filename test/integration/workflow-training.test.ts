@@ -82,7 +82,8 @@ describe("procedure T", () => {
       "done",
     );
     let record = await h.record(ref);
-    const oneMonthAfter = (d: Date | string) => deadlineAfter(h.rt.config, d, { duration: "P1M", days: "calendar" });
+    const oneMonthAfter = (d: Date | string) =>
+      deadlineAfter(h.rt.config, d, { duration: "P1M", days: "calendar" });
     const filedAt = (await h.rt.store.timeline(ref)).find((e) => e.type === "appeal-filed")?.at ?? "";
     expect(record.deadlines.appealDecision).toBe(oneMonthAfter(filedAt)); // the committee has one month
     await h.act(await h.taskLink(ref, "appeals@example.org"), {

@@ -32,7 +32,10 @@ describe("organisation configuration", () => {
     if (!result.ok) return;
     expect(result.config.intake.channels).toBe("written-only"); // T-1
     expect(result.config.deadlines.acknowledge).toEqual({ duration: "P5D", days: "working" }); // T-2
-    expect(result.config.severities.find((s) => s.id === "high")?.respond).toEqual({ duration: "P10D", days: "working" }); // T-5
+    expect(result.config.severities.find((s) => s.id === "high")?.respond).toEqual({
+      duration: "P10D",
+      days: "working",
+    }); // T-5
     expect(result.config.appeals).toEqual({ max: 1, extensions: 1, closeWithoutReply: "no-response" }); // T-10, T-11
     expect(result.config.conflictOfInterest?.managementNamed).toBe("president"); // T-7
   });
@@ -71,7 +74,9 @@ describe("organisation configuration", () => {
   });
 
   it("rejects a malformed working-day deadline", () => {
-    const problems = problemsAfter((doc) => doc.setIn(["deadlines", "contact"], { duration: "P2W", days: "weekdays" }));
+    const problems = problemsAfter((doc) =>
+      doc.setIn(["deadlines", "contact"], { duration: "P2W", days: "weekdays" }),
+    );
     expect(problems.some((p) => p.startsWith("deadlines.contact"))).toBe(true);
   });
 
@@ -103,7 +108,9 @@ describe("organisation configuration", () => {
     const result = parseConfig(broken);
     expect(result.ok).toBe(false);
     const line = humanitarian.split("\n").findIndex((l) => l.includes("timeZone")) + 1;
-    expect(result.ok ? "" : result.problems[0]).toMatch(new RegExp(`^line (${line}|${line + 1}), column \\d+: `));
+    expect(result.ok ? "" : result.problems[0]).toMatch(
+      new RegExp(`^line (${line}|${line + 1}), column \\d+: `),
+    );
   });
 
   it("reports unknown keys instead of ignoring them", () => {
