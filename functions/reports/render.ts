@@ -1,0 +1,802 @@
+// A Report as files people open (R-13): CSV for Excel in French or English, XLSX, and the HTML email
+// summary (with its plain-text twin). CSV and XLSX are built from one table model so they hold the same
+// figures; the email is a digest of them.
+//
+// CSV for Excel: UTF-8 with a byte-order mark (without it Excel reads UTF-8 as the ANSI code page and
+// breaks the accents), `;` as separator and `,` as decimal mark for French Excel, `,` and `.` for English
+// Excel, CRLF line ends, every text field quoted, every row the same width (RFC 4180). No "sep=;" first
+// line: Excel then ignores the BOM. Text that Excel would read as a formula (= + - @, tab, CR) is prefixed
+// with an apostrophe (OWASP CSV injection); numbers are written as numbers and need no guard.
+//
+// The email chart is a table of coloured cells, not SVG: Gmail and Outlook on Windows drop inline SVG, and
+// Gmail blocks data: URI images, while table cells with bgcolor and a width render in every common client
+// (Outlook's Word engine included) and stay readable as text (each bar has its figure next to it).
+import ExcelJS from "exceljs";
+import type { DeadlineStep } from "../domain/complaint.ts";
+import type { Language, OrgConfig } from "../domain/config.ts";
+import { colon, escapeHtml } from "../mail/html.ts";
+import type { Cell, Indicator, R11Step, Report, Timing } from "./compute.ts";
+import { R11_STEPS } from "./compute.ts";
+import {
+  CHANNEL_LABELS,
+  CLOSURE_LABELS,
+  KIND_LABELS,
+  KIND_TITLES,
+  STATUS_LABELS,
+  STEP_LABELS,
+  W,
+} from "./labels.ts";
+import { localDateTime } from "./periods.ts";
+
+// ---------------------------------------------------------------------------------------------------------
+// The table model
+
+type Value =
+  | string
+  | number
+  | null
+  | { percent: number | null }
+  | { instant: string | null }
+  | { date: string | null };
+
+export interface ReportTable {
+  id: "meta" | "r11" | "timings" | "counts" | "categories" | "appeals" | "pending" | "late" | "legend";
+  title: string;
+  header: string[];
+  rows: Value[][];
+}
+
+export interface RenderOptions {
+  language: Language;
+  /** Category and severity labels. */
+  config?: OrgConfig;
+}
+
+const t = (words: Record<Language, string>, language: Language) => words[language];
+const cell = (c: Cell | undefined): Value => (c === undefined ? null : c);
+
+function categoryLabel(report: Report, id: string | null | undefined, language: Language): string {
+  if (id === undefined || id === null) return "";
+  const row = report.categories.find((c) => c.id === id);
+  return row ? row.label[language] : id;
+}
+
+function severityLabel(id: string, language: Language, config?: OrgConfig): string {
+  if (id === "none") return t(W.severityNone, language);
+  return config?.severities.find((s) => s.id === id)?.label[language] ?? id;
+}
+
+const stepsLabel = (steps: readonly DeadlineStep[], language: Language) =>
+  steps.map((s) => STEP_LABELS[s][language]).join(", ");
+
+export function reportTables(report: Report, options: RenderOptions): ReportTable[] {
+  const { language: l, config } = options;
+  const yesNo = (b: boolean) => t(b ? W.yes : W.no, l);
+  const indicatorRow = (label: string, i: Indicator): Value[] => [
+    label,
+    i.met,
+    i.completed,
+    { percent: i.share },
+    { percent: i.previous?.share ?? null },
+    i.change,
+  ];
+  const timingRow = (label: string, x: Timing): Value[] => [label, x.count, x.medianDays, x.p90Days];
+  const c = report.counts;
+  const counts: Value[][] = [
+    ...Object.entries(c.kind).map(([k, n]) => [
+      t(W.kind, l),
+      KIND_LABELS[k as keyof typeof KIND_LABELS][l],
+      n,
+    ]),
+    ...Object.entries(c.channel).map(([k, n]) => [
+      t(W.channel, l),
+      CHANNEL_LABELS[k as keyof typeof CHANNEL_LABELS][l],
+      n,
+    ]),
+    ...Object.entries(c.severity).map(([k, n]) => [t(W.severity, l), severityLabel(k, l, config), n]),
+    ...Object.entries(c.status).map(([k, n]) => [
+      t(W.status, l),
+      STATUS_LABELS[k as keyof typeof STATUS_LABELS][l],
+      n,
+    ]),
+    ...Object.entries(c.closure).map(([k, n]) => [
+      t(W.closure, l),
+      CLOSURE_LABELS[k as keyof typeof CLOSURE_LABELS][l],
+      n,
+    ]),
+  ];
+  const includeText = report.late.rows.some((r) => r.justification !== undefined);
+  return [
+    {
+      id: "meta",
+      title: `${t(KIND_TITLES[report.kind], l)}${colon(l)}${periodLabel(report, l)}`,
+      header: [t(W.item, l), t(W.value, l), ""],
+      rows: [
+        [t(W.organisation, l), report.organisation, null],
+        [t(W.period, l), { date: report.period.from }, { date: report.period.to }],
+        ...(report.previousPeriod
+          ? [
+              [
+                t(W.previousPeriod, l),
+                { date: report.previousPeriod.from },
+                { date: report.previousPeriod.to },
+              ],
+            ]
+          : []),
+        [t(W.timeZone, l), report.timeZone, null],
+        [t(W.generatedAt, l), { instant: report.generatedAt }, null],
+        [t(W.received, l), report.total, null],
+      ],
+    },
+    {
+      id: "r11",
+      title: t(W.r11Title, l),
+      header: [
+        t(W.step, l),
+        t(W.withinDeadline, l),
+        t(W.completed, l),
+        t(W.share, l),
+        t(W.previousShare, l),
+        t(W.change, l),
+      ],
+      rows: [
+        indicatorRow(t(W.overall, l), report.r11.overall),
+        ...R11_STEPS.map((s) => indicatorRow(STEP_LABELS[s][l], report.r11.steps[s])),
+      ],
+    },
+    {
+      id: "timings",
+      title: t(W.timings, l),
+      header: [t(W.measure, l), t(W.cases, l), t(W.median, l), t(W.p90, l)],
+      rows: report.timings.available
+        ? [
+            timingRow(t(W.timeToAcknowledge, l), report.timings.acknowledge),
+            timingRow(t(W.timeToRespond, l), report.timings.respond),
+          ]
+        : [[t(W.timingsUnavailable, l), null, null, null]],
+    },
+    {
+      id: "counts",
+      title: t(W.breakdown, l),
+      header: [t(W.dimension, l), t(W.value, l), t(W.count, l)],
+      rows: counts,
+    },
+    {
+      id: "categories",
+      title: t(W.byCategory, l),
+      header: [
+        t(W.category, l),
+        t(W.sensitive, l),
+        t(W.total, l),
+        t(W.open, l),
+        t(W.closed, l),
+        ...["high", "medium", "low"].map((s) => severityLabel(s, l, config)),
+        t(W.overdue, l),
+        t(W.respondMet, l),
+        t(W.respondMissed, l),
+        t(W.respondShare, l),
+      ],
+      rows: report.categories.map((row) => {
+        const b = row.breakdown;
+        return [
+          row.label[l],
+          yesNo(row.sensitive),
+          cell(row.total),
+          cell(b?.open),
+          cell(b?.closed),
+          cell(b?.severity?.high),
+          cell(b?.severity?.medium),
+          cell(b?.severity?.low),
+          cell(b?.overdue),
+          cell(b?.respondMet),
+          cell(b?.respondMissed),
+          b ? { percent: b.respondShare } : null,
+        ];
+      }),
+    },
+    {
+      id: "appeals",
+      title: t(W.appealsReferrals, l),
+      header: [t(W.item, l), t(W.count, l)],
+      rows: [
+        [t(W.appealsFiled, l), report.appeals.filed],
+        [t(W.appealsDecided, l), report.appeals.decided],
+        [t(W.appealsUpheld, l), report.appeals.upheld],
+        [t(W.appealsRevised, l), report.appeals.revised],
+        [t(W.appealsOpen, l), report.appeals.open],
+        [t(W.appealsExtended, l), report.appeals.extended],
+        [t(W.referrals, l), report.referrals.total],
+        [t(W.referralsClosed, l), report.referrals.closed],
+      ],
+    },
+    {
+      id: "pending",
+      title: `${t(W.pendingAsOf, l)} ${localDateTime(report.generatedAt, report.timeZone)}`,
+      header: [
+        t(W.reference, l),
+        t(W.steps, l),
+        t(W.deadline, l),
+        t(W.daysOverdue, l),
+        t(W.assignee, l),
+        t(W.category, l),
+        t(W.status, l),
+      ],
+      rows: report.pending.map((p) =>
+        p.sensitive
+          ? [p.reference, stepsLabel(p.steps, l), null, null, null, null, null]
+          : [
+              p.reference,
+              stepsLabel(p.steps, l),
+              { instant: p.deadline ?? null },
+              p.daysOverdue ?? null,
+              p.assignee ?? "",
+              categoryLabel(report, p.category, l),
+              p.status ? STATUS_LABELS[p.status][l] : "",
+            ],
+      ),
+    },
+    {
+      id: "late",
+      title: t(W.late, l),
+      header: [
+        t(W.reference, l),
+        t(W.deadline, l),
+        t(W.respondedAt, l),
+        t(W.daysOverdue, l),
+        t(W.category, l),
+        t(W.justified, l),
+        ...(includeText ? [t(W.justification, l)] : []),
+      ],
+      rows: report.late.rows.map((r) => {
+        const respondedAt: Value = r.responded ? { instant: r.respondedAt ?? null } : t(W.notResponded, l);
+        const row: Value[] = r.sensitive
+          ? [r.reference, null, r.responded ? null : t(W.notResponded, l), null, null, yesNo(r.justified)]
+          : [
+              r.reference,
+              { instant: r.deadline || null },
+              respondedAt,
+              r.daysLate ?? null,
+              categoryLabel(report, r.category, l),
+              yesNo(r.justified),
+            ];
+        if (includeText) row.push(r.sensitive ? t(W.confidential, l) : (r.justification ?? ""));
+        return row;
+      }),
+    },
+    {
+      id: "legend",
+      title: t(W.legend, l),
+      header: ["", ""],
+      rows: [
+        ["<3", t(W.legendSmall, l)],
+        ["x", t(W.legendComplement, l)],
+        ["", t(W.legendSensitive, l)],
+        ["", `${t(W.cohort, l)} ${localDateTime(report.generatedAt, report.timeZone)}.`],
+      ],
+    },
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Dates and numbers for people
+
+/** British English: "1 March 2026" reads the same everywhere, unlike "March 1, 2026" or "3/1/2026". */
+const LOCALE: Record<Language, string> = { fr: "fr-FR", en: "en-GB" };
+
+function dateLabel(date: string, language: Language, timeZone = "UTC"): string {
+  const d = new Date(`${date}T12:00:00Z`);
+  return new Intl.DateTimeFormat(LOCALE[language], {
+    day: "numeric",
+    month: "long",
+    year: "numeric",
+    timeZone,
+  }).format(d);
+}
+
+/** "février 2026", "T1 2026", "2025", or "du 1 mars 2026 au 7 mars 2026". */
+export function periodLabel(report: Report, language: Language): string {
+  const { kind, from, to } = report.period;
+  const start = new Date(`${from}T12:00:00Z`);
+  if (kind === "monthly")
+    return new Intl.DateTimeFormat(LOCALE[language], {
+      month: "long",
+      year: "numeric",
+      timeZone: "UTC",
+    }).format(start);
+  if (kind === "quarterly") {
+    const q = Math.floor(start.getUTCMonth() / 3) + 1;
+    return `${language === "fr" ? "T" : "Q"}${q} ${start.getUTCFullYear()}`;
+  }
+  if (kind === "annual") return String(start.getUTCFullYear());
+  return `${t(W.from, language)} ${dateLabel(from, language)} ${t(W.to, language)} ${dateLabel(to, language)}`;
+}
+
+function decimal(n: number, language: Language, digits = 1): string {
+  return new Intl.NumberFormat(LOCALE[language], {
+    minimumFractionDigits: 0,
+    maximumFractionDigits: digits,
+  }).format(n);
+}
+
+/** "71,4 %" (French spacing) or "71.4%". */
+export function percent(share: number | null, language: Language): string {
+  if (share === null) return "—";
+  const n = decimal(Math.round(share * 1000) / 10, language);
+  return language === "fr" ? `${n}\u00a0%` : `${n}%`;
+}
+
+function signed(points: number, language: Language): string {
+  const n = decimal(Math.abs(points), language);
+  return points > 0 ? `+${n}` : points < 0 ? `\u2212${n}` : n;
+}
+
+export function reportFileName(report: Report, extension: "csv" | "xlsx" | "json"): string {
+  return `cfm-${report.kind}-${report.period.key}.${extension}`;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// CSV
+
+export interface CsvOptions extends RenderOptions {
+  /** Defaults to ";" for French and "," for English (what Excel expects with that system language). */
+  delimiter?: ";" | ",";
+}
+
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/** A text field, quoted, guarded against formula injection. */
+export function csvText(value: string): string {
+  const guarded = FORMULA_START.test(value) ? `'${value}` : value;
+  return `"${guarded.replace(/"/g, '""')}"`;
+}
+
+function csvValue(value: Value, timeZone: string, decimalMark: "," | "."): string {
+  if (value === null) return "";
+  if (typeof value === "string") return csvText(value);
+  if (typeof value === "number") {
+    const text = String(Math.round(value * 100) / 100);
+    return decimalMark === "," ? text.replace(".", ",") : text;
+  }
+  if ("percent" in value)
+    return value.percent === null
+      ? ""
+      : csvValue(Math.round(value.percent * 1000) / 10, timeZone, decimalMark);
+  if ("instant" in value) return value.instant ? csvText(localDateTime(value.instant, timeZone)) : "";
+  return value.date ? csvText(value.date) : "";
+}
+
+/** The whole report as one CSV: its tables one under the other, each with a title row and a header row. */
+export function renderCsv(report: Report, options: CsvOptions): string {
+  const delimiter = options.delimiter ?? (options.language === "fr" ? ";" : ",");
+  const decimalMark = delimiter === ";" ? "," : ".";
+  const tables = reportTables(report, options);
+  const rows: string[][] = [];
+  for (const [i, table] of tables.entries()) {
+    if (i > 0) rows.push([]);
+    rows.push([csvText(table.title)]);
+    if (table.id !== "meta" && table.id !== "legend") rows.push(table.header.map(csvText));
+    for (const row of table.rows) rows.push(row.map((v) => csvValue(v, report.timeZone, decimalMark)));
+  }
+  const width = Math.max(...rows.map((r) => r.length));
+  const lines = rows.map((r) => [...r, ...Array<string>(width - r.length).fill("")].join(delimiter));
+  return `\ufeff${lines.join("\r\n")}\r\n`;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// XLSX
+
+const SHEET_TABLES: Array<{ name: Record<Language, string>; tables: ReportTable["id"][] }> = [
+  { name: W.summarySheet, tables: ["meta", "r11", "timings", "counts", "appeals", "legend"] },
+  { name: W.byCategory, tables: ["categories"] },
+  { name: W.pendingSheet, tables: ["pending"] },
+  { name: W.lateSheet, tables: ["late"] },
+];
+
+/** Excel has no time zones: a local date-time is written as the UTC instant with the same wall clock. */
+function wallClock(instant: string, timeZone: string): Date {
+  return new Date(`${localDateTime(instant, timeZone).replace(" ", "T")}:00Z`);
+}
+
+function xlsxValue(value: Value, timeZone: string): { value: ExcelJS.CellValue; numFmt?: string } {
+  if (value === null) return { value: null };
+  if (typeof value === "string" || typeof value === "number") return { value };
+  if ("percent" in value) return { value: value.percent, numFmt: "0.0%" };
+  if ("instant" in value)
+    return value.instant
+      ? { value: wallClock(value.instant, timeZone), numFmt: "yyyy-mm-dd hh:mm" }
+      : { value: null };
+  return value.date ? { value: new Date(`${value.date}T00:00:00Z`), numFmt: "yyyy-mm-dd" } : { value: null };
+}
+
+export async function renderXlsx(report: Report, options: RenderOptions): Promise<Buffer> {
+  const { language: l } = options;
+  const tables = new Map(reportTables(report, options).map((table) => [table.id, table]));
+  const workbook = new ExcelJS.Workbook();
+  workbook.creator = "cfm";
+  workbook.title = `${t(KIND_TITLES[report.kind], l)}${colon(l)}${periodLabel(report, l)}`;
+  workbook.created = new Date(report.generatedAt);
+  for (const sheetDef of SHEET_TABLES) {
+    const sheet = workbook.addWorksheet(sheetDef.name[l]);
+    const widths: number[] = [];
+    const single = sheetDef.tables.length === 1;
+    for (const id of sheetDef.tables) {
+      const table = tables.get(id);
+      if (!table) continue;
+      if (sheet.rowCount > 0) sheet.addRow([]);
+      const title = sheet.addRow([table.title]);
+      title.font = { bold: true, size: id === "meta" ? 14 : 12 };
+      if (id !== "meta" && id !== "legend") {
+        const header = sheet.addRow(table.header);
+        header.font = { bold: true };
+        header.alignment = { wrapText: true, vertical: "top" };
+        if (single) sheet.views = [{ state: "frozen", ySplit: header.number }];
+        if (single && table.rows.length > 0)
+          sheet.autoFilter = {
+            from: { row: header.number, column: 1 },
+            to: { row: header.number, column: table.header.length },
+          };
+      }
+      for (const values of table.rows) {
+        const row = sheet.addRow([]);
+        values.forEach((v, i) => {
+          const { value, numFmt } = xlsxValue(v, report.timeZone);
+          const target = row.getCell(i + 1);
+          target.value = value;
+          if (numFmt) target.numFmt = numFmt;
+          const length = typeof v === "string" ? v.length : (numFmt?.length ?? 8);
+          widths[i] = Math.max(widths[i] ?? 10, Math.min(60, length + 2));
+        });
+      }
+    }
+    widths.forEach((w, i) => {
+      sheet.getColumn(i + 1).width = w;
+    });
+  }
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Email summary
+
+const FONT = "font-family:Arial,Helvetica,sans-serif;";
+const TEXT_COLOUR = "#1f2937";
+const MUTED = "#4b5563";
+const ACCENT = "#1e3a8a";
+const TRACK = "#e5e7eb";
+const PREVIOUS = "#9ca3af";
+// Headers and figures never break inside a word (the body cell sets overflow-wrap:anywhere for long text).
+const TH = `style="padding:6px 8px;border-bottom:2px solid #cbd5e1;text-align:left;overflow-wrap:normal;word-wrap:normal;${FONT}font-size:13px;line-height:18px;color:${MUTED};"`;
+const TH_NUM = `style="padding:6px 8px;border-bottom:2px solid #cbd5e1;text-align:right;overflow-wrap:normal;word-wrap:normal;${FONT}font-size:13px;line-height:18px;color:${MUTED};"`;
+const TD = `style="padding:6px 8px;border-bottom:1px solid #e5e7eb;${FONT}font-size:14px;line-height:20px;color:${TEXT_COLOUR};"`;
+const TD_NUM = `style="padding:6px 8px;border-bottom:1px solid #e5e7eb;text-align:right;white-space:nowrap;${FONT}font-size:14px;line-height:20px;color:${TEXT_COLOUR};"`;
+
+export interface SummaryOptions extends RenderOptions {
+  /** Rows of the pending list shown in the email; the attachments hold them all. */
+  maxPendingRows?: number;
+}
+
+const h2 = (text: string) =>
+  `<h2 style="margin:28px 0 8px 0;${FONT}font-size:18px;line-height:24px;color:${ACCENT};">${escapeHtml(text)}</h2>`;
+const p = (html: string, style = "") => `<p style="margin:0 0 12px 0;${style}">${html}</p>`;
+
+function htmlTable(header: string[], rows: string[][], numeric: ReadonlySet<number> = new Set()): string {
+  const head = header.map((h, i) => `<th ${numeric.has(i) ? TH_NUM : TH}>${escapeHtml(h)}</th>`).join("");
+  const body = rows
+    .map((r) => `<tr>${r.map((c, i) => `<td ${numeric.has(i) ? TD_NUM : TD}>${c}</td>`).join("")}</tr>`)
+    .join("\n");
+  return `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="border-collapse:collapse;margin:0 0 8px 0;"><tr>${head}</tr>\n${body}</table>`;
+}
+
+const cellText = (c: Cell | undefined) => (c === undefined ? "—" : escapeHtml(String(c)));
+
+/** One horizontal bar: a two-cell table whose first cell's width is the share (works in Outlook too). */
+function bar(
+  label: string,
+  share: number | null,
+  detail: string,
+  language: Language,
+  colour: string,
+): string {
+  const pct = share === null ? 0 : Math.max(0, Math.min(100, Math.round(share * 100)));
+  const filled =
+    pct > 0
+      ? `<td data-chart-bar="${pct}" width="${pct}%" height="18" bgcolor="${colour}" style="background-color:${colour};height:18px;font-size:0;line-height:0;">&nbsp;</td>`
+      : "";
+  const rest =
+    pct < 100
+      ? `<td width="${100 - pct}%" height="18" bgcolor="${TRACK}" style="background-color:${TRACK};height:18px;font-size:0;line-height:0;">&nbsp;</td>`
+      : "";
+  return (
+    `<tr><td width="110" style="padding:4px 8px 4px 0;${FONT}font-size:13px;line-height:18px;color:${TEXT_COLOUR};white-space:nowrap;">${escapeHtml(label)}</td>` +
+    `<td style="padding:4px 0;"><table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0"><tr>${filled}${rest}</tr></table></td>` +
+    `<td width="120" style="padding:4px 0 4px 8px;${FONT}font-size:13px;line-height:18px;color:${TEXT_COLOUR};white-space:nowrap;text-align:right;"><b>${escapeHtml(percent(share, language))}</b> <span style="color:${MUTED};">${escapeHtml(detail)}</span></td></tr>`
+  );
+}
+
+function bucketLabel(label: string, unit: "day" | "week" | "month", language: Language): string {
+  if (unit === "month")
+    return new Intl.DateTimeFormat(LOCALE[language], {
+      month: "short",
+      year: "numeric",
+      timeZone: "UTC",
+    }).format(new Date(`${label}-15T12:00:00Z`));
+  if (unit === "week") return `${language === "fr" ? "sem." : "wk"} ${Number(label.slice(-2))}`;
+  return new Intl.DateTimeFormat(LOCALE[language], {
+    day: "numeric",
+    month: "short",
+    timeZone: "UTC",
+  }).format(new Date(`${label}T12:00:00Z`));
+}
+
+function trendChart(report: Report, language: Language): string {
+  const rows: string[] = [];
+  const prev = report.r11.overall.previous;
+  if (prev)
+    rows.push(
+      bar(t(W.previousPeriod, language), prev.share, `(${prev.met}/${prev.completed})`, language, PREVIOUS),
+    );
+  for (const b of report.r11.series)
+    rows.push(
+      bar(
+        bucketLabel(b.label, b.unit, language),
+        b.share,
+        b.completed > 0 ? `(${b.met}/${b.completed})` : t(W.noData, language),
+        language,
+        ACCENT,
+      ),
+    );
+  return `<table role="presentation" data-chart="r11" width="100%" cellpadding="0" cellspacing="0" border="0" style="margin:0 0 8px 0;">${rows.join("\n")}</table>`;
+}
+
+export function emailSubject(report: Report, language: Language): string {
+  return `${t(KIND_TITLES[report.kind], language)}${colon(language)}${periodLabel(report, language)} (${report.organisation})`;
+}
+
+export function renderHtmlSummary(report: Report, options: SummaryOptions): string {
+  const l = options.language;
+  const max = options.maxPendingRows ?? (report.kind === "weekly-pending" ? 50 : 15);
+  const title = `${t(KIND_TITLES[report.kind], l)}${colon(l)}${periodLabel(report, l)}`;
+  const o = report.r11.overall;
+  const asOf = localDateTime(report.generatedAt, report.timeZone);
+  const parts: string[] = [];
+
+  parts.push(
+    `<h1 style="margin:0 0 4px 0;${FONT}font-size:22px;line-height:28px;color:${TEXT_COLOUR};">${escapeHtml(title)}</h1>`,
+    p(
+      `${escapeHtml(t(W.received, l))}${escapeHtml(colon(l))}<b>${report.total}</b> &middot; ${escapeHtml(t(W.generatedAt, l))} ${escapeHtml(asOf)} (${escapeHtml(report.timeZone)})`,
+      `color:${MUTED};font-size:14px;`,
+    ),
+  );
+
+  // R-11 headline.
+  const change =
+    o.change === null
+      ? ""
+      : `<div style="${FONT}font-size:14px;line-height:20px;color:${MUTED};">${o.change >= 0 ? "&#9650;" : "&#9660;"} ${escapeHtml(signed(o.change, l))} ${escapeHtml(t(W.points, l))} ${escapeHtml(t(W.vsPrevious, l))} (${escapeHtml(percent(o.previous?.share ?? null, l))})</div>`;
+  parts.push(
+    `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="margin:16px 0 8px 0;"><tr><td bgcolor="#eff6ff" style="background-color:#eff6ff;border-left:6px solid ${ACCENT};padding:16px;">` +
+      `<div style="${FONT}font-size:13px;line-height:18px;color:${MUTED};text-transform:uppercase;letter-spacing:0.5px;">${escapeHtml(t(W.r11Title, l))}</div>` +
+      `<div data-r11="${o.share === null ? "" : Math.round(o.share * 1000) / 10}" style="${FONT}font-size:36px;line-height:44px;font-weight:bold;color:${ACCENT};">${escapeHtml(percent(o.share, l))}</div>` +
+      `<div style="${FONT}font-size:14px;line-height:20px;color:${TEXT_COLOUR};">${o.met} ${escapeHtml(t(W.of, l))} ${o.completed} ${escapeHtml(t(W.r11Short, l))}</div>${change}` +
+      `</td></tr></table>`,
+  );
+  parts.push(
+    htmlTable(
+      [t(W.step, l), t(W.withinDeadline, l), t(W.share, l), t(W.previousShare, l), t(W.change, l)],
+      R11_STEPS.map((s: R11Step) => {
+        const i = report.r11.steps[s];
+        return [
+          escapeHtml(STEP_LABELS[s][l]),
+          `${i.met}/${i.completed}`,
+          escapeHtml(percent(i.share, l)),
+          escapeHtml(percent(i.previous?.share ?? null, l)),
+          i.change === null ? "—" : escapeHtml(signed(i.change, l)),
+        ];
+      }),
+      new Set([1, 2, 3, 4]),
+    ),
+  );
+  parts.push(h2(t(W.trend, l)), trendChart(report, l));
+
+  // Times.
+  parts.push(h2(t(W.timings, l)));
+  if (report.timings.available) {
+    const fmt = (n: number | null) => (n === null ? "—" : escapeHtml(decimal(n, l)));
+    parts.push(
+      htmlTable(
+        [t(W.measure, l), t(W.cases, l), t(W.median, l), t(W.p90, l)],
+        (
+          [
+            [W.timeToAcknowledge, report.timings.acknowledge],
+            [W.timeToRespond, report.timings.respond],
+          ] as const
+        ).map(([label, x]) => [escapeHtml(t(label, l)), String(x.count), fmt(x.medianDays), fmt(x.p90Days)]),
+        new Set([1, 2, 3]),
+      ),
+    );
+  } else parts.push(p(escapeHtml(t(W.timingsUnavailable, l)), `color:${MUTED};`));
+
+  // Pending (R-5).
+  parts.push(h2(`${t(W.pending, l)} (${report.pending.length})`));
+  parts.push(p(`${escapeHtml(t(W.pendingAsOf, l))} ${escapeHtml(asOf)}.`, `color:${MUTED};font-size:14px;`));
+  if (report.pending.length === 0) parts.push(p(escapeHtml(t(W.none, l))));
+  else {
+    parts.push(
+      htmlTable(
+        [t(W.reference, l), t(W.steps, l), t(W.daysOverdue, l), t(W.assignee, l)],
+        report.pending
+          .slice(0, max)
+          .map((row) =>
+            row.sensitive
+              ? [
+                  `<b>${escapeHtml(row.reference)}</b>`,
+                  escapeHtml(stepsLabel(row.steps, l)),
+                  "",
+                  `<i style="color:${MUTED};">${escapeHtml(t(W.confidential, l))}</i>`,
+                ]
+              : [
+                  `<b>${escapeHtml(row.reference)}</b>`,
+                  escapeHtml(stepsLabel(row.steps, l)),
+                  String(row.daysOverdue ?? ""),
+                  escapeHtml(row.assignee ?? "—"),
+                ],
+          ),
+        new Set([2]),
+      ),
+    );
+    if (report.pending.length > max)
+      parts.push(p(`+ ${report.pending.length - max} ${escapeHtml(t(W.andMore, l))}`, `color:${MUTED};`));
+  }
+
+  // Late (T-13).
+  const late = report.late;
+  parts.push(h2(`${t(W.late, l)} (${late.total})`));
+  parts.push(
+    p(
+      `${late.justified} ${escapeHtml(t(W.lateJustified, l))} &middot; ${late.unjustified} ${escapeHtml(t(W.lateUnjustified, l))} &middot; ${late.awaiting} ${escapeHtml(t(W.lateAwaiting, l))}`,
+      "font-size:14px;",
+    ),
+  );
+
+  // Categories.
+  parts.push(h2(t(W.byCategory, l)));
+  parts.push(
+    htmlTable(
+      [t(W.category, l), t(W.total, l), t(W.open, l), t(W.overdue, l), t(W.respondShare, l)],
+      report.categories.map((row) => [
+        `${escapeHtml(row.label[l])}${row.sensitive ? ` <span style="color:${MUTED};font-size:12px;">(${escapeHtml(t(W.sensitive, l).toLowerCase())})</span>` : ""}`,
+        cellText(row.total),
+        cellText(row.breakdown?.open),
+        cellText(row.breakdown?.overdue),
+        row.breakdown ? escapeHtml(percent(row.breakdown.respondShare, l)) : "—",
+      ]),
+      new Set([1, 2, 3, 4]),
+    ),
+  );
+
+  // Volumes.
+  parts.push(h2(t(W.breakdown, l)));
+  const dims: Array<[string, Array<[string, number]>]> = [
+    [
+      t(W.kind, l),
+      Object.entries(report.counts.kind).map(([k, n]) => [KIND_LABELS[k as keyof typeof KIND_LABELS][l], n]),
+    ],
+    [
+      t(W.channel, l),
+      Object.entries(report.counts.channel).map(([k, n]) => [
+        CHANNEL_LABELS[k as keyof typeof CHANNEL_LABELS][l],
+        n,
+      ]),
+    ],
+    [
+      t(W.closure, l),
+      Object.entries(report.counts.closure).map(([k, n]) => [
+        CLOSURE_LABELS[k as keyof typeof CLOSURE_LABELS][l],
+        n,
+      ]),
+    ],
+  ];
+  for (const [name, entries] of dims) {
+    const shown = entries.filter(([, n]) => n > 0);
+    parts.push(
+      p(
+        `<b>${escapeHtml(name)}</b>${escapeHtml(colon(l))}${shown.length ? shown.map(([k, n]) => `${escapeHtml(k)} ${n}`).join(" &middot; ") : escapeHtml(t(W.none, l))}`,
+        "font-size:14px;",
+      ),
+    );
+  }
+
+  // Appeals and referrals.
+  const a = report.appeals;
+  parts.push(h2(t(W.appealsReferrals, l)));
+  parts.push(
+    p(
+      `${escapeHtml(t(W.appealsFiled, l))}${escapeHtml(colon(l))}<b>${a.filed}</b> &middot; ${escapeHtml(t(W.appealsDecided, l))}${escapeHtml(colon(l))}<b>${a.decided}</b> (${escapeHtml(t(W.appealsUpheld, l))} ${a.upheld}, ${escapeHtml(t(W.appealsRevised, l))} ${a.revised}) &middot; ${escapeHtml(t(W.referrals, l))}${escapeHtml(colon(l))}<b>${report.referrals.total}</b>`,
+      "font-size:14px;",
+    ),
+  );
+
+  const footer = [
+    t(W.attachments, l),
+    `<3${colon(l)}${t(W.legendSmall, l)}. x${colon(l)}${t(W.legendComplement, l)}.`,
+    t(W.legendSensitive, l),
+    `${t(W.cohort, l)} ${asOf}.`,
+  ]
+    .map((line) => `<p style="margin:0 0 4px 0;">${escapeHtml(line)}</p>`)
+    .join("");
+
+  return `<!DOCTYPE html>
+<html lang="${l}">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Type" content="text/html; charset=utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="x-apple-disable-message-reformatting">
+<meta name="format-detection" content="telephone=no,date=no,address=no,email=no">
+<title>${escapeHtml(emailSubject(report, l))}</title>
+</head>
+<body style="margin:0;padding:0;background-color:#f3f4f6;">
+<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" bgcolor="#f3f4f6" style="background-color:#f3f4f6;">
+<tr><td align="center" style="padding:16px 8px;">
+<!--[if mso]><table role="presentation" width="600" align="center" cellpadding="0" cellspacing="0" border="0"><tr><td><![endif]-->
+<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="width:100%;max-width:600px;margin:0 auto;">
+<tr><td bgcolor="${ACCENT}" style="background-color:${ACCENT};padding:16px 24px;${FONT}font-size:18px;line-height:24px;font-weight:bold;color:#ffffff;">${escapeHtml(report.organisation)}</td></tr>
+<tr><td bgcolor="#ffffff" style="background-color:#ffffff;padding:24px;${FONT}font-size:16px;line-height:24px;color:${TEXT_COLOUR};word-wrap:break-word;overflow-wrap:anywhere;">
+${parts.join("\n")}
+</td></tr>
+<tr><td style="padding:16px 24px;${FONT}font-size:13px;line-height:18px;color:${MUTED};">${footer}</td></tr>
+</table>
+<!--[if mso]></td></tr></table><![endif]-->
+</td></tr>
+</table>
+</body>
+</html>
+`;
+}
+
+/** The plain-text part of the email: the same digest, for clients that show no HTML and screen readers. */
+export function renderTextSummary(report: Report, options: SummaryOptions): string {
+  const l = options.language;
+  const max = options.maxPendingRows ?? (report.kind === "weekly-pending" ? 50 : 15);
+  const c = colon(l);
+  const o = report.r11.overall;
+  const lines = [
+    `${t(KIND_TITLES[report.kind], l)}${c}${periodLabel(report, l)}`,
+    report.organisation,
+    `${t(W.received, l)}${c}${report.total}`,
+    "",
+    `${t(W.r11Title, l)}${c}${percent(o.share, l)} (${o.met}/${o.completed})${o.change === null ? "" : `, ${signed(o.change, l)} ${t(W.points, l)} ${t(W.vsPrevious, l)}`}`,
+    ...R11_STEPS.map((s) => {
+      const i = report.r11.steps[s];
+      return `- ${STEP_LABELS[s][l]}${c}${percent(i.share, l)} (${i.met}/${i.completed})`;
+    }),
+    ...report.r11.series.map(
+      (b) => `  ${bucketLabel(b.label, b.unit, l)}${c}${percent(b.share, l)} (${b.met}/${b.completed})`,
+    ),
+    "",
+    `${t(W.pending, l)} (${report.pending.length})`,
+    ...report.pending
+      .slice(0, max)
+      .map((row) =>
+        row.sensitive
+          ? `- ${row.reference}${c}${stepsLabel(row.steps, l)}`
+          : `- ${row.reference}${c}${stepsLabel(row.steps, l)}, ${row.daysOverdue} ${t(W.daysOverdue, l).toLowerCase()}, ${row.assignee ?? "—"}`,
+      ),
+    ...(report.pending.length > max ? [`+ ${report.pending.length - max} ${t(W.andMore, l)}`] : []),
+    "",
+    `${t(W.late, l)}${c}${report.late.total} (${report.late.justified} ${t(W.lateJustified, l)}, ${report.late.unjustified} ${t(W.lateUnjustified, l)}, ${report.late.awaiting} ${t(W.lateAwaiting, l)})`,
+    `${t(W.appealsFiled, l)}${c}${report.appeals.filed}; ${t(W.appealsDecided, l)}${c}${report.appeals.decided}; ${t(W.referrals, l)}${c}${report.referrals.total}`,
+    "",
+    t(W.byCategory, l),
+    ...report.categories.map(
+      (row) =>
+        `- ${row.label[l]}${row.sensitive ? ` (${t(W.sensitive, l).toLowerCase()})` : ""}${c}${row.total}`,
+    ),
+    "",
+    "--",
+    t(W.attachments, l),
+    `<3${c}${t(W.legendSmall, l)}. x${c}${t(W.legendComplement, l)}.`,
+    `${t(W.cohort, l)} ${localDateTime(report.generatedAt, report.timeZone)}.`,
+  ];
+  return `${lines.join("\n")}\n`;
+}
