@@ -4,7 +4,8 @@ import { createInterface } from "node:readline/promises";
 import { MissingJavaError } from "./dynamodb-local.ts";
 import { LocalStackError, startLocalStack } from "./stack.ts";
 
-const DATA_DIR = ".cfm-local";
+// CFM_DATA_DIR lets tests run a stack on its own data; users keep the default.
+const DATA_DIR = process.env.CFM_DATA_DIR ?? ".cfm-local";
 const args = new Set(process.argv.slice(2));
 const port = (name: string, fallback: number) => {
   const value = Number(process.env[name] ?? fallback);

@@ -225,13 +225,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         messageId,
         bucket: RAW_BUCKET,
         key,
-        verdicts: {
-          spamVerdict: verdicts.spam,
-          virusVerdict: verdicts.virus,
-          spfVerdict: verdicts.spf,
-          dkimVerdict: verdicts.dkim,
-          dmarcVerdict: verdicts.dmarc,
-        } as never,
+        verdicts,
         recipients: [config.organisation.intakeAddress],
         timestamp: wf.clock.now().toISOString(),
       });

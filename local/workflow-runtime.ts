@@ -97,6 +97,7 @@ export function applyLocalEnvironment(options: WorkflowRuntimeOptions & { sfnEnd
     TASK_BASE_URL: options.taskBaseUrl,
     CFM_LINK_SECRET_FILE: secretFile,
     CFM_METRICS: "memory",
+    CFM_VIRTUAL_CLOCK: "1",
     STATE_MACHINE_ARN,
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? "WARN",
   });

@@ -70,7 +70,7 @@ function createRuntime(): Runtime {
     store: new ComplaintStore(doc, tableName, now),
     ses: new SESv2Client({}),
     sfn: new SFNClient({}),
-    s3: new S3Client({ forcePathStyle: process.env.CFM_S3_PATH_STYLE === "1" }),
+    s3: s3Client(),
     taskBaseUrl: process.env.TASK_BASE_URL ?? "http://127.0.0.1:3000/t/",
     fromAddress: process.env.SES_FROM ?? config.organisation.intakeAddress,
     configurationSet: process.env.SES_CONFIGURATION_SET || undefined,
@@ -80,6 +80,23 @@ function createRuntime(): Runtime {
     },
     now,
   };
+}
+
+function s3Client(): S3Client {
+  const s3 = new S3Client({ forcePathStyle: process.env.CFM_S3_PATH_STYLE === "1" });
+  if (process.env.CFM_VIRTUAL_CLOCK === "1") {
+    // Local stack only: the SDK corrects "clock skew" from the emulator's real-time Date header, while s3rver
+    // checks signatures against the virtual clock. Keep signing in virtual time.
+    // Reset right before each signing (retries included, which follow the skew correction).
+    s3.middlewareStack.addRelativeTo(
+      (next) => (args) => {
+        (s3.config as { systemClockOffset: number }).systemClockOffset = 0;
+        return next(args);
+      },
+      { relation: "before", toMiddleware: "httpSigningMiddleware", name: "cfmVirtualClockSigning" },
+    );
+  }
+  return s3;
 }
 
 async function loadLinkSecret(): Promise<Buffer> {

@@ -1,0 +1,59 @@
+// Runs `npm start`'s entry point (local/main.ts) as a child process on free ports, as a user would, so the
+// test process keeps real timers (the stack's virtual clock lives in the child).
+import { type ChildProcess, spawn } from "node:child_process";
+import { freePort } from "../../local/dynamodb-local.ts";
+
+export interface StackProcess {
+  httpUrl: string;
+  sesUrl: string;
+  smtpPort: number;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+export async function spawnStack(options: {
+  dataDir: string;
+  configPath?: string;
+  ports?: { http: number; smtp: number; ses: number };
+}): Promise<StackProcess> {
+  const ports = options.ports ?? { http: await freePort(), smtp: await freePort(), ses: await freePort() };
+  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "local/main.ts"], {
+    env: {
+      ...process.env,
+      CFM_DATA_DIR: options.dataDir,
+      CFM_CONFIG: options.configPath ?? "config/humanitarian.example.yaml",
+      CFM_HTTP_PORT: String(ports.http),
+      CFM_SMTP_PORT: String(ports.smtp),
+      CFM_SES_PORT: String(ports.ses),
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout?.on("data", (chunk) => {
+    output += chunk;
+  });
+  child.stderr?.on("data", (chunk) => {
+    output += chunk;
+  });
+  const started = Date.now();
+  while (!output.includes("cfm local stack ready")) {
+    if (child.exitCode !== null) throw new Error(`npm start exited (${child.exitCode}):\n${output}`);
+    if (Date.now() - started > 60_000) {
+      child.kill("SIGKILL");
+      throw new Error(`the local stack was not ready within 60 s:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    httpUrl: `http://127.0.0.1:${ports.http}`,
+    sesUrl: `http://127.0.0.1:${ports.ses}`,
+    smtpPort: ports.smtp,
+    output: () => output,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+      }),
+  };
+}

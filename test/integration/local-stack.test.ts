@@ -1,0 +1,179 @@
+// The local stack as a newcomer meets it (issue 6): started on free ports, driven through SMTP, HTTP and the
+// clock by the demo, and restart-safe: stopped mid-case, started again, the case finishes.
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createTransport } from "nodemailer";
+import { afterAll, describe, expect, it } from "vitest";
+import { runDemo } from "../../local/demo.ts";
+import { type StackProcess, spawnStack } from "../helpers/stack-process.ts";
+
+const dataDir = mkdtempSync(join(tmpdir(), "cfm-local-"));
+let stack: StackProcess | undefined;
+
+async function start() {
+  stack = await spawnStack({ dataDir });
+  return stack;
+}
+
+const coordinator = { Authorization: "Bearer local-coordinator" };
+const view = async (s: StackProcess, reference: string) =>
+  (await (await fetch(`${s.httpUrl}/api/complaints/${reference}`, { headers: coordinator })).json()) as {
+    status: string;
+    closure: string | null;
+    assignee: string | null;
+    timeline: Array<{ type: string }>;
+  };
+const mails = async (s: StackProcess) =>
+  (
+    (await (await fetch(`${s.sesUrl}/store`)).json()) as {
+      emails: Array<{ destination: { to: string[] }; subject: string; body: { text: string } }>;
+    }
+  ).emails;
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+describe("npm start: the local stack", () => {
+  it("answers /health, the clock and the staff API's authentication", async () => {
+    const s = await start();
+    expect((await fetch(`${s.httpUrl}/health`)).status).toBe(200);
+    const clock = (await (await fetch(`${s.httpUrl}/local/clock`)).json()) as { now: string };
+    expect(Date.parse(clock.now)).not.toBeNaN();
+    expect(
+      (await fetch(`${s.httpUrl}/api/complaints`, { headers: { Authorization: "Bearer nope" } })).status,
+    ).toBe(401);
+    const bad = await fetch(`${s.httpUrl}/local/clock`, {
+      method: "POST",
+      body: JSON.stringify({ advance: "7 days" }),
+    });
+    expect(bad.status).toBe(400);
+    const badVerdict = await fetch(`${s.httpUrl}/local/inbound-email?virus=MAYBE`, {
+      method: "POST",
+      body: "x",
+    });
+    expect(badVerdict.status).toBe(400);
+  });
+
+  it("runs the procedure H demo end to end through SMTP, task pages and the clock", async () => {
+    const s = stack!;
+    const lines: string[] = [];
+    const { reference } = await runDemo({
+      httpUrl: s.httpUrl,
+      sesUrl: s.sesUrl,
+      smtpPort: s.smtpPort,
+      log: (l) => lines.push(l),
+    });
+    const v = await view(s, reference);
+    expect(v).toMatchObject({ status: "closed", closure: "resolved" });
+    expect(v.timeline.map((e) => e.type)).toEqual([
+      "received",
+      "acknowledged",
+      "triaged",
+      "delegated",
+      "contacted",
+      "progress",
+      "responded",
+      "closed",
+    ]);
+    const toComplainant = (await mails(s)).filter((m) =>
+      m.destination.to.includes("aissata.traore@example.net"),
+    );
+    expect(toComplainant.map((m) => m.subject)).toEqual([
+      expect.stringContaining(`[${reference}]`),
+      expect.stringContaining(`[${reference}]`),
+      expect.stringContaining(`[${reference}]`),
+    ]);
+    expect(lines.at(-1)).toContain("closed resolved");
+  });
+
+  it("answers the contract's shapes for quarantined and threaded mail", async () => {
+    const s = stack!;
+    const raw = "From: a@example.net\r\nTo: plaintes@example.org\r\nSubject: Test\r\n\r\nBonjour.\r\n";
+    const quarantined = await (
+      await fetch(`${s.httpUrl}/local/inbound-email?virus=FAIL`, { method: "POST", body: raw })
+    ).json();
+    expect(quarantined).toMatchObject({ quarantined: true, messageId: expect.any(String) });
+    const opened = (await (
+      await fetch(`${s.httpUrl}/local/inbound-email`, { method: "POST", body: raw })
+    ).json()) as {
+      reference: string;
+    };
+    const reply = raw.replace("Subject: Test", `Subject: Re: [${opened.reference}] Test`);
+    const threaded = await (
+      await fetch(`${s.httpUrl}/local/inbound-email`, { method: "POST", body: reply })
+    ).json();
+    expect(threaded).toMatchObject({ reference: opened.reference, attached: true });
+  });
+
+  it("survives a restart mid-case: the case resumes at its step and finishes", async () => {
+    let s = stack!;
+    const smtp = createTransport({ host: "127.0.0.1", port: s.smtpPort, secure: false, ignoreTLS: true });
+    await smtp.sendMail({
+      from: '"Moussa Diallo" <moussa@example.net>',
+      to: "plaintes@example.org",
+      subject: "Forage en panne à Ségou",
+      text: "Le forage du quartier est en panne depuis trois semaines.",
+    });
+    const reference =
+      (await mails(s))
+        .filter((m) => m.destination.to.includes("moussa@example.net"))
+        .at(-1)
+        ?.subject.match(/CFM-\d{4}-\d{6}/)?.[0] ?? "";
+    expect(reference).toMatch(/^CFM-/);
+    const triage = (await mails(s))
+      .filter((m) => m.destination.to.includes("officer@example.org") && m.subject.includes(reference))
+      .at(-1);
+    const link = triage?.body.text.match(/https?:\/\/\S+\/t\/[A-Za-z0-9_.-]+/)?.[0] ?? "";
+    const page = await (await fetch(link)).text();
+    const nonce = page.match(/name="nonce" value="([^"]+)"/)?.[1] ?? "";
+    const posted = await fetch(link, {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({
+        category: "programme",
+        severity: "low",
+        admissible: "yes",
+        nonce,
+      }).toString(),
+    });
+    expect(posted.status).toBe(200);
+    const before = await view(s, reference);
+    expect(before).toMatchObject({ status: "triage", assignee: "programme@example.org" });
+    const clockBefore = ((await (await fetch(`${s.httpUrl}/local/clock`)).json()) as { now: string }).now;
+
+    // Stop mid-case (executions are in memory only) and start again on the same data.
+    await s.stop();
+    s = await start();
+    const resumed = Number(s.output().match(/\((\d+) open cases resumed\)/)?.[1]);
+    expect(resumed).toBeGreaterThanOrEqual(2); // this case and the one opened by the previous test
+    const clockAfter = ((await (await fetch(`${s.httpUrl}/local/clock`)).json()) as { now: string }).now;
+    expect(clockAfter >= clockBefore).toBe(true); // virtual time does not go back
+    expect(await view(s, reference)).toMatchObject({ status: "triage", assignee: "programme@example.org" });
+
+    // The assignment task was re-issued with a fresh link; finish the case with the pages.
+    const act = async (to: string, fields: Record<string, string>) => {
+      const mail = (await mails(s))
+        .filter((m) => m.destination.to.includes(to) && m.subject.includes(reference))
+        .at(-1);
+      const url = mail?.body.text.match(/https?:\/\/\S+\/t\/[A-Za-z0-9_.-]+/)?.[0] ?? "";
+      const form = await (await fetch(url)).text();
+      const n = form.match(/name="nonce" value="([^"]+)"/)?.[1] ?? "";
+      const r = await fetch(url, {
+        method: "POST",
+        headers: { "Content-Type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ ...fields, nonce: n }).toString(),
+      });
+      expect(r.status, `${to} ${JSON.stringify(fields)}`).toBe(200);
+    };
+    await act("programme@example.org", { decision: "accept" });
+    await act("programme@example.org", { contacted: "yes" });
+    await act("programme@example.org", {
+      outcome: "founded",
+      response: "Le forage sera réparé cette semaine.",
+    });
+    await fetch(`${s.httpUrl}/local/clock`, { method: "POST", body: JSON.stringify({ advance: "P31D" }) });
+    expect(await view(s, reference)).toMatchObject({ status: "closed", closure: "resolved" });
+  });
+});
