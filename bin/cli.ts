@@ -1,13 +1,17 @@
 // cfm command line: `cfm config check FILE` (and more sub-commands as they land).
 import { readFileSync } from "node:fs";
 import { parseConfig, summarise } from "../functions/domain/config.ts";
+import { reportCommand } from "../functions/reports/cli.ts";
 
 const USAGE = `usage:
-  cfm config check FILE     validate an organisation configuration`;
+  cfm config check FILE     validate an organisation configuration
+  cfm report --from YYYY-MM-DD --to YYYY-MM-DD [--format csv|xlsx|json] [--out FILE]
+                            a report from the running local stack (npm start)`;
 
 export async function main(argv: string[], out = console.log, err = console.error): Promise<number> {
   const [group, command, ...rest] = argv;
   if (group === "config" && command === "check") return configCheck(rest, out, err);
+  if (group === "report") return reportCommand(argv.slice(1), out, err);
   err(USAGE);
   return 2;
 }

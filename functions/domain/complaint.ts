@@ -110,6 +110,8 @@ export const caseRecordSchema = z.strictObject({
   overdue: z.array(z.enum(DEADLINE_STEPS)),
   /** Deadlines met or missed once their step completed (for reports, R-11). */
   met: z.partialRecord(z.enum(DEADLINE_STEPS), z.boolean()),
+  /** When each step completed (reports: time to acknowledge and to respond, R-11). */
+  completedAt: z.partialRecord(z.enum(DEADLINE_STEPS), iso).optional(),
   flags: z.array(z.enum(FLAGS)),
   reminders: z.partialRecord(z.string(), z.number().int().min(0)),
   appeals: z.number().int().min(0),

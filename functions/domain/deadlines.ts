@@ -73,9 +73,10 @@ export function completeStep(
   record: CaseRecord,
   step: DeadlineStep,
   at: string,
-): Pick<CaseRecord, "met" | "overdue"> {
+): Pick<CaseRecord, "met" | "overdue" | "completedAt"> {
   return {
     met: { ...record.met, [step]: metDeadline(record, step, at) },
+    completedAt: { ...record.completedAt, [step]: at },
     overdue: record.overdue.filter((s) => s !== step),
   };
 }

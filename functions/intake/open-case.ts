@@ -49,6 +49,7 @@ export async function openCase(
       deadlines: initialDeadlines(rt.config, opening.receivedAt),
       overdue: [],
       met: {},
+      completedAt: {},
       flags: [...new Set(opening.flags ?? [])],
       reminders: {},
       appeals: 0,

@@ -7,6 +7,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-sec
 import { SESv2Client } from "@aws-sdk/client-sesv2";
 import { SFNClient } from "@aws-sdk/client-sfn";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import type { FinalizeRequestMiddleware } from "@smithy/types";
 import { configSchema, loadConfigText, type OrgConfig } from "../domain/config.ts";
 import { ComplaintStore } from "../store/complaint-store.ts";
 
@@ -88,13 +89,15 @@ function s3Client(): S3Client {
     // Local stack only: the SDK corrects "clock skew" from the emulator's real-time Date header, while s3rver
     // checks signatures against the virtual clock. Keep signing in virtual time.
     // Reset right before each signing (retries included, which follow the skew correction).
-    s3.middlewareStack.addRelativeTo(
-      (next) => (args) => {
-        (s3.config as { systemClockOffset: number }).systemClockOffset = 0;
-        return next(args);
-      },
-      { relation: "before", toMiddleware: "httpSigningMiddleware", name: "cfmVirtualClockSigning" },
-    );
+    const signInVirtualTime: FinalizeRequestMiddleware<object, object> = (next) => (args) => {
+      (s3.config as { systemClockOffset: number }).systemClockOffset = 0;
+      return next(args);
+    };
+    s3.middlewareStack.addRelativeTo(signInVirtualTime as never, {
+      relation: "before",
+      toMiddleware: "httpSigningMiddleware",
+      name: "cfmVirtualClockSigning",
+    });
   }
   return s3;
 }

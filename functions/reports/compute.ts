@@ -29,7 +29,7 @@ export type Cell = number | "<3" | "x";
  * A status record as the report reads it. `completedAt` (the instant each step completed) is what the
  * completion times need; until the record carries it, those figures are reported as unavailable.
  */
-export type ReportCase = CaseRecord & { completedAt?: Partial<Record<DeadlineStep, string>> };
+export type ReportCase = CaseRecord;
 
 export interface Share {
   met: number;

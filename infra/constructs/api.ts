@@ -179,7 +179,8 @@ export class Api extends Construct {
       key: storage.key,
       description:
         "cfm: staff API (staff-recorded intake, complaint views), behind the Cognito JWT authoriser",
-      memorySize: 512,
+      // Yearly report exports (GET /api/reports) of ~100k cases need the memory (and the CPU it brings).
+      memorySize: 1024,
       // Under the HTTP API's 30 s integration timeout.
       timeout: Duration.seconds(25),
       environment: {

@@ -33,6 +33,7 @@ function newCase(sourceId: string, overrides: Partial<NewCase["record"]> = {}): 
       deadlines: { acknowledge: "2026-03-09T09:00:00.000Z", respond: "2026-04-13T09:00:00.000Z" },
       overdue: [],
       met: {},
+      completedAt: {},
       flags: [],
       reminders: {},
       appeals: 0,

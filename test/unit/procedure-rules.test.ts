@@ -39,6 +39,7 @@ function record(overrides: Partial<CaseRecord> = {}): CaseRecord {
     deadlines: { triage: "2026-03-05T09:00:00.000Z", respond: "2026-04-13T09:00:00.000Z" },
     overdue: [],
     met: {},
+    completedAt: {},
     flags: [],
     reminders: {},
     appeals: 0,

@@ -1,0 +1,116 @@
+// npm run bench [-- reports|intake|calendar]: the performance figures, as a table and in bench/results.json.
+// Targets (checked here, not by timed tests): parsing a typical complaint email under 5 ms; 10,000 working-day
+// deadlines under 2 s (0.2 ms each); a monthly report over 10,000 cases under 2 s and an annual one over 100,000 under 60 s.
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { addDuration } from "../functions/domain/calendar.ts";
+import { parseInbound } from "../functions/intake/parse-inbound.ts";
+import { benchReports } from "./reports.ts";
+
+interface Row {
+  suite: string;
+  name: string;
+  n: number;
+  ms: number;
+  rssMb: number;
+  target?: string;
+  ok?: boolean;
+}
+
+const rss = () => Math.round(process.memoryUsage().rss / 1_048_576);
+
+async function intake(): Promise<Row[]> {
+  const dir = "test/events/mail";
+  const messages = readdirSync(dir)
+    .filter((f) => f.endsWith(".eml"))
+    .map((f) => readFileSync(join(dir, f)));
+  const rounds = 20;
+  const started = performance.now();
+  for (let i = 0; i < rounds; i++)
+    for (const raw of messages)
+      await parseInbound(raw, {
+        attachmentCapBytes: 10 * 1024 * 1024,
+        defaultLanguage: "fr",
+        intakeAddress: "plaintes@example.org",
+      });
+  const ms = performance.now() - started;
+  const per = ms / (rounds * messages.length);
+  return [
+    {
+      suite: "intake",
+      name: `parse the corpus (${messages.length} messages) × ${rounds}`,
+      n: rounds * messages.length,
+      ms: Math.round(ms),
+      rssMb: rss(),
+      target: "< 5 ms per message",
+      ok: per < 5,
+    },
+  ];
+}
+
+function calendar(): Row[] {
+  const cal = {
+    timeZone: "Europe/Paris",
+    workingDays: ["mon", "tue", "wed", "thu", "fri"] as const,
+    holidays: ["2026-05-01", "2026-05-08", "2026-05-14", "2026-05-25"],
+  };
+  const n = 10_000;
+  const started = performance.now();
+  let t = new Date("2026-01-05T08:00:00Z").getTime();
+  for (let i = 0; i < n; i++) {
+    addDuration(new Date(t), "P10D", "working", cal);
+    t += 3_600_000;
+  }
+  const ms = performance.now() - started;
+  return [
+    {
+      suite: "calendar",
+      name: "P10D working-day deadlines (Paris, holidays)",
+      n,
+      ms: Math.round(ms),
+      rssMb: rss(),
+      target: "< 2000 ms",
+      ok: ms < 2000,
+    },
+  ];
+}
+
+async function reports(): Promise<Row[]> {
+  const rows = await benchReports();
+  return rows.map((r) => {
+    const target =
+      /monthly/.test(r.name) && r.cases === 10_000
+        ? { target: "< 2000 ms", ok: r.ms < 2000 }
+        : /annual/.test(r.name) && r.cases === 100_000
+          ? { target: "< 60000 ms", ok: r.ms < 60_000 }
+          : {};
+    return { suite: "reports", name: r.name, n: r.cases, ms: r.ms, rssMb: r.rssMb, ...target };
+  });
+}
+
+const suites: Record<string, () => Promise<Row[]> | Row[]> = { intake, calendar, reports };
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith("-"));
+const unknown = wanted.filter((w) => !(w in suites));
+if (unknown.length > 0) {
+  console.error(`unknown bench ${unknown.join(", ")}; choose from ${Object.keys(suites).join(", ")}`);
+  process.exit(2);
+}
+const rows: Row[] = [];
+for (const name of wanted.length > 0 ? wanted : Object.keys(suites)) rows.push(...(await suites[name]!()));
+console.table(
+  rows.map((r) => ({
+    suite: r.suite,
+    name: r.name,
+    n: r.n,
+    ms: r.ms,
+    "rss MB": r.rssMb,
+    target: r.target ?? "",
+    ok: r.ok === undefined ? "" : r.ok ? "yes" : "NO",
+  })),
+);
+writeFileSync(
+  "bench/results.json",
+  `${JSON.stringify({ at: new Date().toISOString(), node: process.version, rows }, null, 2)}\n`,
+);
+console.log("bench/results.json written");
+if (rows.some((r) => r.ok === false)) process.exitCode = 1;
