@@ -4,8 +4,10 @@ import { randomUUID } from "node:crypto";
 import middy from "@middy/core";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import { z } from "zod";
+import type { Channel } from "../domain/complaint.ts";
 import { categoryOf, staffMember } from "../domain/routing.ts";
 import { runtime } from "../lib/runtime.ts";
+import { formatDate } from "../mail/templates.ts";
 import { FormBodyTooLargeError, parseFormBody, type TaskAction } from "../tasks/forms.ts";
 import {
   type HtmlResponse,
@@ -33,6 +35,16 @@ const STEP_LABELS: Record<TaskAction, { fr: string; en: string }> = {
   appeal: { fr: "Faire appel de la décision", en: "Appeal the decision" },
 };
 
+const CHANNEL_LABELS: Record<Channel, { fr: string; en: string }> = {
+  email: { fr: "Courriel", en: "Email" },
+  letter: { fr: "Lettre", en: "Letter" },
+  phone: { fr: "Téléphone", en: "Phone" },
+  "in-person": { fr: "En personne", en: "In person" },
+  "suggestion-box": { fr: "Boîte à suggestions", en: "Suggestion box" },
+  hotline: { fr: "Ligne d'écoute", en: "Hotline" },
+  "staff-report": { fr: "Signalement du personnel (FSEI)", en: "Staff report" },
+};
+
 const eventSchema = z.object({
   requestContext: z.object({ http: z.object({ method: z.string() }) }),
   pathParameters: z.object({ token: z.string().max(200) }).optional(),
@@ -54,11 +66,14 @@ async function details(
   const { record, link } = task;
   const fr = language === "fr";
   const rows: Array<{ label: string; value: string }> = [
-    { label: fr ? "Reçue le" : "Received", value: record.receivedAt.slice(0, 10) },
+    {
+      label: fr ? "Reçue le" : "Received",
+      value: formatDate(record.receivedAt, rt.config.organisation.timeZone, language),
+    },
   ];
   if (link.actor === "complainant") return rows;
   const content = await rt.store.getContent(record.reference);
-  rows.push({ label: fr ? "Canal" : "Channel", value: record.channel });
+  rows.push({ label: fr ? "Canal" : "Channel", value: CHANNEL_LABELS[record.channel][language] });
   if (record.category)
     rows.push({
       label: fr ? "Catégorie" : "Category",

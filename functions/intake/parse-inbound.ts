@@ -472,7 +472,7 @@ const EXTENSIONS: Record<string, string> = {
 };
 
 function toInboundAttachment(attachment: Attachment, index: number, capBytes: number): InboundAttachment {
-  const contentType = (attachment.contentType || "application/octet-stream").toLowerCase();
+  const contentType = typeOf(attachment) || "application/octet-stream";
   const size = attachment.size ?? attachment.content.length;
   const oversized = size > capBytes;
   const result: InboundAttachment = {
@@ -510,7 +510,7 @@ async function describeForwardedAttachments(
   if (depth >= MAX_FORWARD_DEPTH) return [];
   const parts: string[] = [];
   for (const attachment of attachments) {
-    if (attachment.contentType.toLowerCase() !== "message/rfc822") continue;
+    if (typeOf(attachment) !== "message/rfc822") continue;
     const inner = await parseAt(attachment.content, options, depth + 1);
     if (inner.unreadable) problems.push("forwarded message unreadable");
     const meta = [
@@ -704,8 +704,7 @@ const ORIGINAL_MARKER =
 const FORWARD_SUBJECT = /^\s*(?:(?:re|aw|réf)\s*:\s*)*(?:fwd?|tr|wg)\s*:/i;
 
 function isForwarded(mail: ParsedMail, subject: string, text: string, latin1: string): boolean {
-  if (mail.attachments.some((attachment) => attachment.contentType.toLowerCase() === "message/rfc822"))
-    return true;
+  if (mail.attachments.some((attachment) => typeOf(attachment) === "message/rfc822")) return true;
   // An inline message/rfc822 part is expanded into the text by mailparser: only the raw shows it.
   if (/^content-type:[ \t]*message\/rfc822/im.test(latin1)) return true;
   if (FORWARD_MARKER.test(text)) return true;
@@ -755,4 +754,9 @@ export function detectLanguage(
   const declared = contentLanguage?.trim().toLowerCase().slice(0, 2);
   if (declared === "fr" || declared === "en") return declared;
   return fallback;
+}
+
+/** mailparser can leave a non-string content type on a mangled part (found by the property test). */
+function typeOf(attachment: { contentType?: unknown }): string {
+  return typeof attachment.contentType === "string" ? attachment.contentType.toLowerCase() : "";
 }

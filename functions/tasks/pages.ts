@@ -19,7 +19,8 @@ dt{font-weight:600;margin-top:.5rem}
 dd{margin:0;white-space:pre-wrap;overflow-wrap:anywhere}
 .field{margin:1.25rem 0}
 fieldset{border:0;padding:0;margin:0}
-legend,label.main{display:block;font-weight:600;margin-bottom:.25rem}
+legend,label.main{display:block;font-weight:600;margin-bottom:.25rem;padding:0}
+input{accent-color:#00703c}
 .hint{color:#505050;margin:0 0 .25rem}
 .choice{display:flex;align-items:flex-start;gap:.5rem;margin:.35rem 0}
 .choice input{width:1.4rem;height:1.4rem;margin:.1rem 0 0;flex:none}
@@ -153,6 +154,7 @@ interface Texts {
     done: string;
     alreadyDoneTitle: string;
     alreadyDone: string;
+    alreadyDoneNext: string;
     expiredTitle: string;
     expired: string;
     expiredNext: string;
@@ -244,6 +246,8 @@ const TEXTS: Record<Language, Texts> = {
       done: "Votre réponse a bien été enregistrée. Vous pouvez fermer cette page.",
       alreadyDoneTitle: "Cette tâche a déjà été faite",
       alreadyDone: "Une réponse a déjà été enregistrée pour cette tâche.",
+      alreadyDoneNext:
+        "Que faire : rien de plus, la réponse enregistrée est prise en compte. Pour la corriger, écrivez au chargé ou à la chargée des plaintes.",
       expiredTitle: "Ce lien a expiré ou la décision a déjà été prise",
       expired:
         "Ce lien n'est plus valable : le délai est passé, la tâche a été réattribuée, ou elle est déjà faite.",
@@ -333,6 +337,8 @@ const TEXTS: Record<Language, Texts> = {
       done: "Your answer has been recorded. You can close this page.",
       alreadyDoneTitle: "This task has already been done",
       alreadyDone: "An answer has already been recorded for this task.",
+      alreadyDoneNext:
+        "What to do: nothing more, the recorded answer stands. To correct it, write to the complaints officer.",
       expiredTitle: "This link has expired or the decision has already been taken",
       expired:
         "This link is no longer valid: its time ran out, the task was reassigned, or it is already done.",
@@ -817,7 +823,7 @@ export function renderDonePage(input: MessagePageInput): HtmlResponse {
 /** 409: the task was already done (a second submission of a used link). */
 export function renderAlreadyDonePage(input: MessagePageInput): HtmlResponse {
   const p = TEXTS[input.language].pages;
-  return messagePage(409, input, p.alreadyDoneTitle, [p.alreadyDone, p.nothingChanged]);
+  return messagePage(409, input, p.alreadyDoneTitle, [p.alreadyDone, p.nothingChanged, p.alreadyDoneNext]);
 }
 
 /**
