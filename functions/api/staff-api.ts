@@ -24,6 +24,7 @@ import { LANGUAGES, type Language } from "../domain/config.ts";
 import { type FullView, type StatusView, viewFor } from "../domain/views.ts";
 import { openCase } from "../intake/open-case.ts";
 import { formatReference, REFERENCE_PATTERN } from "../intake/references.ts";
+import { log } from "../lib/logger.ts";
 import { type Runtime, runtime } from "../lib/runtime.ts";
 import { TransientError } from "../mail/mailer.ts";
 import { type FilingInstructionsData, renderEmail } from "../mail/templates.ts";
@@ -599,11 +600,4 @@ function normalise(result: APIGatewayProxyStructuredResultV2): ApiResponse {
 
 function methodNotAllowed(allow: string): ApiResponse {
   return json(405, { error: "method not allowed" }, { allow });
-}
-
-/** One JSON line; ids, names of errors and counts only (no personal data in logs, conventions.md). */
-function log(level: "INFO" | "WARN" | "ERROR", message: string, fields: Record<string, unknown>): void {
-  const line = JSON.stringify({ level, message, ...fields });
-  if (level === "INFO") console.log(line);
-  else console.warn(line);
 }

@@ -6,6 +6,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "
 import { z } from "zod";
 import type { Channel } from "../domain/complaint.ts";
 import { categoryOf, staffMember } from "../domain/routing.ts";
+import { log } from "../lib/logger.ts";
 import { runtime } from "../lib/runtime.ts";
 import { formatDate } from "../mail/templates.ts";
 import { FormBodyTooLargeError, parseFormBody, type TaskAction } from "../tasks/forms.ts";
@@ -164,14 +165,7 @@ export async function handleTaskRequest(
   } catch (error) {
     // No stack trace on the page: a correlation id the officer can quote, the error in the log (no personal data).
     const correlationId = randomUUID();
-    console.error(
-      JSON.stringify({
-        level: "ERROR",
-        correlationId,
-        error: (error as Error).name,
-        message: (error as Error).message,
-      }),
-    );
+    log("ERROR", "task page failed", { correlationId, error: (error as Error).name });
     return toResult(renderErrorPage({ language: fallback, correlationId }));
   }
 }

@@ -18,6 +18,7 @@ import { z } from "zod";
 import type { CaseContent, CaseRecord, Flag } from "../domain/complaint.ts";
 import type { Language } from "../domain/config.ts";
 import { categoryOf, languageOf, staffMember } from "../domain/routing.ts";
+import { log } from "../lib/logger.ts";
 import { emitMetric } from "../lib/metrics.ts";
 import { type Runtime, requireEnv, runtime } from "../lib/runtime.ts";
 import { MailRejectedError, sendOnce } from "../mail/mailer.ts";
@@ -500,12 +501,3 @@ class Inbox {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-
-type LogValue = string | number | boolean | undefined;
-
-/** One JSON line; callers pass ids and counts only (no personal data in logs, conventions.md). */
-function log(level: "INFO" | "WARN" | "ERROR", message: string, fields: Record<string, LogValue>): void {
-  const line = JSON.stringify({ level, message, ...fields });
-  if (level === "INFO") console.log(line);
-  else console.warn(line);
-}

@@ -1,6 +1,7 @@
 // Middy middleware shared by the handlers.
 import type middy from "@middy/core";
 import type { z } from "zod";
+import { log } from "./logger.ts";
 
 export class InvalidInputError extends Error {
   override name = "InvalidInputError";
@@ -16,6 +17,22 @@ export function parseEvent<S extends z.ZodType>(schema: S): middy.MiddlewareObj<
         throw new InvalidInputError(`invalid input: ${issues.join("; ")}`);
       }
       request.event = result.data as z.input<S>;
+    },
+  };
+}
+
+/** Logs each invocation of a workflow Lambda by ids only (reference, action, step) and its error's name. */
+export function logged(handler: string): middy.MiddlewareObj<unknown> {
+  const ids = (event: unknown) => {
+    const e = (event ?? {}) as Record<string, unknown>;
+    return { handler, reference: e.reference, action: e.action, step: e.step };
+  };
+  return {
+    after: (request) => {
+      log("INFO", "step done", ids(request.event));
+    },
+    onError: (request) => {
+      log("WARN", "step failed", { ...ids(request.event), error: request.error?.name });
     },
   };
 }
