@@ -77,7 +77,10 @@ describe("report email summary in Chromium", () => {
     expect(scrollWidth).toBeLessThanOrEqual(680);
 
     mkdirSync("docs/images", { recursive: true });
-    const png = await page.screenshot({ path: "docs/images/report-summary.png", fullPage: true });
+    // The README's screenshot is refreshed with CFM_UPDATE_SCREENSHOTS=1; other runs write under test-results/.
+    const dir = process.env.CFM_UPDATE_SCREENSHOTS === "1" ? "docs/images" : "test-results/screenshots";
+    mkdirSync(dir, { recursive: true });
+    const png = await page.screenshot({ path: `${dir}/report-summary.png`, fullPage: true });
     expect(png.subarray(1, 4).toString("latin1")).toBe("PNG");
     await page.close();
   });

@@ -22,7 +22,11 @@ import {
   taskLinks,
 } from "../helpers/local-stack.ts";
 
-const IMAGES = join(import.meta.dirname, "../../docs/images");
+// The README's screenshots are refreshed with CFM_UPDATE_SCREENSHOTS=1; other runs write under test-results/.
+const IMAGES = join(
+  import.meta.dirname,
+  process.env.CFM_UPDATE_SCREENSHOTS === "1" ? "../../docs/images" : "../../test-results/screenshots",
+);
 const OFFICER = "officer@example.org";
 const PROGRAMME = "programme@example.org";
 const DIRECTOR = "director@example.org";
