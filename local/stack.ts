@@ -135,6 +135,10 @@ function send(response: ServerResponse, status: number, body: unknown, headers: 
 
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const log = options.log ?? (() => {});
+  if (!existsSync(options.configPath))
+    throw new LocalStackError(
+      `config file ${options.configPath} not found (set CFM_CONFIG to an organisation config)`,
+    );
   const checked = parseConfig(readFileSync(options.configPath, "utf8"));
   if (!checked.ok)
     throw new LocalStackError(`invalid config ${options.configPath}:\n${checked.problems.join("\n")}`);

@@ -1,6 +1,8 @@
 // The local stack as a newcomer meets it (issue 6): started on free ports, driven through SMTP, HTTP and the
 // clock by the demo, and restart-safe: stopped mid-case, started again, the case finishes.
-import { mkdtempSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createTransport } from "nodemailer";
@@ -175,5 +177,61 @@ describe("npm start: the local stack", () => {
     });
     await fetch(`${s.httpUrl}/local/clock`, { method: "POST", body: JSON.stringify({ advance: "P31D" }) });
     expect(await view(s, reference)).toMatchObject({ status: "closed", closure: "resolved" });
+  });
+});
+
+describe("npm start: clear one-line errors", () => {
+  const run = (env: Record<string, string>, args: string[] = []) =>
+    new Promise<{ code: number | null; output: string }>((resolve) => {
+      const child = spawn(process.execPath, ["--import", "tsx", "local/main.ts", ...args], {
+        env: { ...process.env, CFM_DATA_DIR: mkdtempSync(join(tmpdir(), "cfm-err-")), ...env },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let output = "";
+      child.stdout.on("data", (c) => {
+        output += c;
+      });
+      child.stderr.on("data", (c) => {
+        output += c;
+      });
+      child.on("exit", (code) => resolve({ code, output }));
+    });
+  const cfmLines = (output: string) =>
+    output.split("\n").filter((l) => l.startsWith("cfm") || /^\S+: /.test(l));
+
+  it("an invalid config: exit 1 with the config check's lines", async () => {
+    const { code, output } = await run({ CFM_CONFIG: "test/events/config/broken.yaml" });
+    expect(code).toBe(1);
+    expect(output).toContain("invalid config test/events/config/broken.yaml");
+    expect(output).toContain("organisation.languages.1: unknown language; supported: fr, en");
+  });
+
+  it("a port already in use: exit 1 naming the port and its variable", async () => {
+    const blocker = createServer().listen(0, "127.0.0.1");
+    await new Promise((r) => blocker.once("listening", r));
+    const port = (blocker.address() as { port: number }).port;
+    const { code, output } = await run({ CFM_HTTP_PORT: String(port) });
+    blocker.close();
+    expect(code).toBe(1);
+    expect(cfmLines(output)).toContain(
+      `cfm: port ${port} (HTTP, CFM_HTTP_PORT) is already in use: stop what uses it or set another port`,
+    );
+  });
+
+  it("no Java runtime: exit 1 with the apt command", async () => {
+    const { code, output } = await run({ PATH: "/nonexistent" });
+    expect(code).toBe(1);
+    expect(output).toContain("sudo apt-get install -y default-jre-headless");
+  });
+
+  it("--reset without --yes and without a terminal refuses; with --yes it wipes", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cfm-reset-"));
+    writeFileSync(join(dir, "marker"), "x");
+    const refused = await run({ CFM_DATA_DIR: dir, CFM_CONFIG: "config/nope.yaml" }, ["--reset"]);
+    expect(refused.code).toBe(1);
+    expect(existsSync(join(dir, "marker"))).toBe(true);
+    const wiped = await run({ CFM_DATA_DIR: dir, CFM_CONFIG: "config/nope.yaml" }, ["--reset", "--yes"]);
+    expect(wiped.output).toContain("wiped");
+    expect(existsSync(join(dir, "marker"))).toBe(false);
   });
 });
