@@ -26,7 +26,7 @@ import { openCase } from "../intake/open-case.ts";
 import { formatReference, REFERENCE_PATTERN } from "../intake/references.ts";
 import { log } from "../lib/logger.ts";
 import { type Runtime, runtime } from "../lib/runtime.ts";
-import { TransientError } from "../mail/mailer.ts";
+import { MailRejectedError, sendViaOutbox } from "../mail/mailer.ts";
 import { type FilingInstructionsData, renderEmail } from "../mail/templates.ts";
 import { handleReportsRequest } from "../reports/api.ts";
 import { type AuthEvent, authenticate, type Caller, header } from "./auth.ts";
@@ -412,7 +412,7 @@ async function reserveFilingReference(rt: Runtime, year: number): Promise<string
   return formatReference(year, n);
 }
 
-/** mailer.ts's sendOnce, with its outbox item under the source instead of a case. */
+/** The filing instructions go out once per source (there is no case yet): the outbox item hangs off the source. */
 async function sendFilingInstructionsOnce(
   rt: Runtime,
   sourceId: string,
@@ -420,90 +420,18 @@ async function sendFilingInstructionsOnce(
   language: Language,
   data: FilingInstructionsData,
 ): Promise<"sent" | "already-sent" | "rejected"> {
-  const Key = { pk: `SOURCE#${sourceId}`, sk: "OUTBOX#filing-instructions" };
-  const now = rt.now();
-  try {
-    await rt.doc.send(
-      new PutCommand({
-        TableName: rt.tableName,
-        Item: { ...Key, status: "sending", template: "filing-instructions", claimedAt: now.toISOString() },
-        ConditionExpression: "attribute_not_exists(pk) OR (#s = :sending AND claimedAt < :stale)",
-        ExpressionAttributeNames: { "#s": "status" },
-        ExpressionAttributeValues: {
-          ":sending": "sending",
-          ":stale": new Date(now.getTime() - 5 * 60 * 1000).toISOString(),
-        },
-      }),
-    );
-  } catch (error) {
-    if ((error as Error).name !== "ConditionalCheckFailedException") throw error;
-    const existing = await rt.doc.send(
-      new GetCommand({ TableName: rt.tableName, Key, ConsistentRead: true }),
-    );
-    return existing.Item?.status === "rejected" ? "rejected" : "already-sent";
-  }
   const rendered = renderEmail("filing-instructions", language, data);
   try {
-    const out = await rt.ses.send(
-      new SendEmailCommand({
-        FromEmailAddress: rt.fromAddress,
-        Destination: { ToAddresses: [to] },
-        ReplyToAddresses: [rt.config.organisation.intakeAddress],
-        ConfigurationSetName: rt.configurationSet,
-        Content: {
-          Simple: {
-            Subject: { Data: rendered.subject, Charset: "UTF-8" },
-            Body: {
-              Text: { Data: rendered.text, Charset: "UTF-8" },
-              Html: { Data: rendered.html, Charset: "UTF-8" },
-            },
-            Headers: [{ Name: "Auto-Submitted", Value: "auto-generated" }],
-          },
-        },
-      }),
+    return await sendViaOutbox(
+      rt,
+      { pk: `SOURCE#${sourceId}`, sk: "OUTBOX#filing-instructions" },
+      `filing-instructions for ${sourceId}`,
+      { template: "filing-instructions" },
+      { to: [to], replyTo: rt.config.organisation.intakeAddress, ...rendered },
     );
-    await rt.doc.send(
-      new UpdateCommand({
-        TableName: rt.tableName,
-        Key,
-        UpdateExpression: "SET #s = :sent, messageId = :id, sentAt = :at",
-        ExpressionAttributeNames: { "#s": "status" },
-        ExpressionAttributeValues: {
-          ":sent": "sent",
-          ":id": out.MessageId ?? "",
-          ":at": rt.now().toISOString(),
-        },
-      }),
-    );
-    return "sent";
   } catch (error) {
-    const name = (error as Error).name;
-    if (
-      THROTTLING.has(name) ||
-      name === "LimitExceededException" ||
-      (error as { $retryable?: unknown }).$retryable
-    ) {
-      // Release the claim so that the client's retry (same Idempotency-Key) sends.
-      await rt.doc.send(
-        new UpdateCommand({
-          TableName: rt.tableName,
-          Key,
-          UpdateExpression: "SET claimedAt = :old",
-          ExpressionAttributeValues: { ":old": "1970-01-01T00:00:00.000Z" },
-        }),
-      );
-      throw new TransientError(`SES throttled filing-instructions for ${sourceId}`);
-    }
-    await rt.doc.send(
-      new UpdateCommand({
-        TableName: rt.tableName,
-        Key,
-        UpdateExpression: "SET #s = :rejected, #e = :error",
-        ExpressionAttributeNames: { "#s": "status", "#e": "error" },
-        ExpressionAttributeValues: { ":rejected": "rejected", ":error": name },
-      }),
-    );
-    log("WARN", "staff-api: filing instructions rejected by SES", { error: name });
+    if (!(error instanceof MailRejectedError)) throw error;
+    log("WARN", "staff-api: filing instructions rejected by SES", { error: error.name });
     return "rejected";
   }
 }

@@ -1,11 +1,11 @@
-// Outgoing email through SES v2, sent at most once per outbox key: a retried handler finds the outbox
-// record and does not send again. Throttling is rethrown as TransientError (Step Functions retries it);
-// a rejected message is recorded on the outbox item and raised as MailRejectedError (needs attention).
-import { SendEmailCommand } from "@aws-sdk/client-sesv2";
-import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+// Outgoing email through SES v2, sent at most once per outbox item: a retried handler finds the outbox
+// record and does not send again. Throttling is rethrown as TransientError (Step Functions or the caller
+// retries it); a rejected message is recorded on the outbox item and raised as MailRejectedError.
+import { type SESv2Client, SendEmailCommand } from "@aws-sdk/client-sesv2";
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { Language } from "../domain/config.ts";
 import type { Runtime } from "../lib/runtime.ts";
-import { type RenderedEmail, renderEmail, type TemplateData, type TemplateId } from "./templates.ts";
+import { renderEmail, type TemplateData, type TemplateId } from "./templates.ts";
 
 export class TransientError extends Error {
   override name = "TransientError";
@@ -23,27 +23,43 @@ const THROTTLING = new Set([
   "SendingPausedException",
 ]);
 
-export interface OutgoingEmail<T extends TemplateId> {
-  reference: string;
-  /** Unique per message of the case, e.g. "acknowledgement" or "task:triage:<token hash>". */
-  key: string;
-  to: string;
-  template: T;
-  language: Language;
-  data: TemplateData[T];
+/** What sending needs from the runtime (the reports handler passes a smaller one). */
+export type MailRuntime = Pick<Runtime, "tableName" | "fromAddress" | "configurationSet" | "now"> & {
+  doc: DynamoDBDocumentClient;
+  ses: SESv2Client;
+};
+
+export interface OutboxKey {
+  pk: string;
+  sk: string;
 }
 
-export async function sendOnce<T extends TemplateId>(
-  rt: Runtime,
-  email: OutgoingEmail<T>,
+export interface Message {
+  to: string[];
+  replyTo: string;
+  subject: string;
+  text: string;
+  html: string;
+  attachments?: Array<{ fileName: string; contentType: string; content: Uint8Array }>;
+}
+
+/**
+ * Sends `message` once for `key`: claims the outbox item (a conditional put), sends, marks it sent. `label`
+ * names the message in errors (no personal data); `meta` is stored on the outbox item.
+ */
+export async function sendViaOutbox(
+  rt: MailRuntime,
+  key: OutboxKey,
+  label: string,
+  meta: Record<string, string | number>,
+  message: Message,
 ): Promise<"sent" | "already-sent"> {
-  const Key = { pk: `CASE#${email.reference}`, sk: `OUTBOX#${email.key}` };
   const now = rt.now();
   try {
     await rt.doc.send(
       new PutCommand({
         TableName: rt.tableName,
-        Item: { ...Key, status: "sending", template: email.template, claimedAt: now.toISOString() },
+        Item: { ...key, ...meta, status: "sending", claimedAt: now.toISOString() },
         ConditionExpression: "attribute_not_exists(pk) OR (#s = :sending AND claimedAt < :stale)",
         ExpressionAttributeNames: { "#s": "status" },
         ExpressionAttributeValues: {
@@ -55,29 +71,38 @@ export async function sendOnce<T extends TemplateId>(
   } catch (error) {
     if ((error as Error).name !== "ConditionalCheckFailedException") throw error;
     const existing = await rt.doc.send(
-      new GetCommand({ TableName: rt.tableName, Key, ConsistentRead: true }),
+      new GetCommand({ TableName: rt.tableName, Key: key, ConsistentRead: true }),
     );
-    if (existing.Item?.status === "rejected")
-      throw new MailRejectedError(`${email.template} for ${email.reference} was rejected`);
+    if (existing.Item?.status === "rejected") throw new MailRejectedError(`${label} was rejected`);
     return "already-sent";
   }
-  const rendered: RenderedEmail = renderEmail(email.template, email.language, email.data);
   try {
     const out = await rt.ses.send(
       new SendEmailCommand({
         FromEmailAddress: rt.fromAddress,
-        Destination: { ToAddresses: [email.to] },
-        ReplyToAddresses: [rt.config.organisation.intakeAddress],
+        Destination: { ToAddresses: message.to },
+        ReplyToAddresses: [message.replyTo],
         ConfigurationSetName: rt.configurationSet,
         Content: {
           Simple: {
-            Subject: { Data: rendered.subject, Charset: "UTF-8" },
+            Subject: { Data: message.subject, Charset: "UTF-8" },
             Body: {
-              Text: { Data: rendered.text, Charset: "UTF-8" },
-              Html: { Data: rendered.html, Charset: "UTF-8" },
+              Text: { Data: message.text, Charset: "UTF-8" },
+              Html: { Data: message.html, Charset: "UTF-8" },
             },
             // Auto-responders must not answer our mail (no loops with the intake address).
             Headers: [{ Name: "Auto-Submitted", Value: "auto-generated" }],
+            ...(message.attachments?.length
+              ? {
+                  Attachments: message.attachments.map((a) => ({
+                    FileName: a.fileName,
+                    ContentType: a.contentType,
+                    ContentDisposition: "ATTACHMENT" as const,
+                    ContentTransferEncoding: "BASE64" as const,
+                    RawContent: a.content,
+                  })),
+                }
+              : {}),
           },
         },
       }),
@@ -85,7 +110,7 @@ export async function sendOnce<T extends TemplateId>(
     await rt.doc.send(
       new UpdateCommand({
         TableName: rt.tableName,
-        Key,
+        Key: key,
         UpdateExpression: "SET #s = :sent, messageId = :id, sentAt = :at",
         ExpressionAttributeNames: { "#s": "status" },
         ExpressionAttributeValues: {
@@ -103,22 +128,47 @@ export async function sendOnce<T extends TemplateId>(
       await rt.doc.send(
         new UpdateCommand({
           TableName: rt.tableName,
-          Key,
+          Key: key,
           UpdateExpression: "SET claimedAt = :old",
           ExpressionAttributeValues: { ":old": "1970-01-01T00:00:00.000Z" },
         }),
       );
-      throw new TransientError(`SES throttled ${email.template} for ${email.reference}`);
+      throw new TransientError(`SES throttled ${label}`);
     }
     await rt.doc.send(
       new UpdateCommand({
         TableName: rt.tableName,
-        Key,
+        Key: key,
         UpdateExpression: "SET #s = :rejected, #e = :error",
         ExpressionAttributeNames: { "#s": "status", "#e": "error" },
         ExpressionAttributeValues: { ":rejected": "rejected", ":error": name },
       }),
     );
-    throw new MailRejectedError(`${email.template} for ${email.reference} was rejected by SES (${name})`);
+    throw new MailRejectedError(`${label} was rejected by SES (${name})`);
   }
+}
+
+export interface OutgoingEmail<T extends TemplateId> {
+  reference: string;
+  /** Unique per message of the case, e.g. "acknowledgement" or "task:triage:<token hash>". */
+  key: string;
+  to: string;
+  template: T;
+  language: Language;
+  data: TemplateData[T];
+}
+
+/** One email of a case, rendered from its template, sent once per (case, key). */
+export async function sendOnce<T extends TemplateId>(
+  rt: Runtime,
+  email: OutgoingEmail<T>,
+): Promise<"sent" | "already-sent"> {
+  const rendered = renderEmail(email.template, email.language, email.data);
+  return sendViaOutbox(
+    rt,
+    { pk: `CASE#${email.reference}`, sk: `OUTBOX#${email.key}` },
+    `${email.template} for ${email.reference}`,
+    { template: email.template },
+    { to: [email.to], replyTo: rt.config.organisation.intakeAddress, ...rendered },
+  );
 }
