@@ -7,7 +7,6 @@
 // Who may do what: functions/api/auth.ts. Responses are JSON; a bad request names each bad field:
 // 400 {"errors": {"field.path": "message"}}.
 
-import { SendEmailCommand } from "@aws-sdk/client-sesv2";
 import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import { z } from "zod";
