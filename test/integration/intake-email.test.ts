@@ -663,11 +663,20 @@ describe("failures: SES retries, nothing is lost or half-written", () => {
 describe("logs", () => {
   it("hold ids only: no addresses, names, subjects or bodies", async () => {
     const lines: string[] = [];
-    const spies = (["log", "info", "warn", "error", "debug"] as const).map((method) =>
-      vi.spyOn(console, method).mockImplementation((...args: unknown[]) => {
-        lines.push(args.map(String).join(" "));
-      }),
-    );
+    // The Powertools logger writes to the process streams through its own Console: capture the streams.
+    const capture = (chunk: unknown) => {
+      lines.push(...String(chunk).split("\n").filter(Boolean));
+      return true;
+    };
+    const spies = [
+      vi.spyOn(process.stdout, "write").mockImplementation(capture as never),
+      vi.spyOn(process.stderr, "write").mockImplementation(capture as never),
+      ...(["log", "info", "warn", "error", "debug"] as const).map((method) =>
+        vi.spyOn(console, method).mockImplementation((...args: unknown[]) => {
+          lines.push(args.map(String).join(" "));
+        }),
+      ),
+    ];
     try {
       const opened = await deliver(eml("plain-text-fr.eml"), { spf: "FAIL" });
       await deliver(eml("attachments-pdf-jpeg.eml"));
