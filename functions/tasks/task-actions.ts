@@ -1,5 +1,6 @@
 // What a task link does, independent of HTTP: look a link up (GET: changes nothing) and act on it (POST:
 // validate, consume once, SendTaskSuccess). The task-pages handler renders these results as HTML.
+import { createHash } from "node:crypto";
 import { SendTaskSuccessCommand } from "@aws-sdk/client-sfn";
 import type { CaseRecord } from "../domain/complaint.ts";
 import type { Language } from "../domain/config.ts";
@@ -50,6 +51,9 @@ export async function loadTask(rt: Runtime, token: string): Promise<LoadedTask |
     rt.now().toISOString() > link.expiresAt
   )
     return { kind: "expired", link, record };
+  // H-C4: progress is recorded while the case is being investigated, not after the response.
+  if (link.step === "progress" && !["assigned", "investigating"].includes(record.status))
+    return { kind: "expired", link, record };
   return {
     kind: "open",
     link,
@@ -99,6 +103,8 @@ export async function submitTask(
   if (!parsed.ok)
     return { kind: "invalid", task, errors: parsed.errors as Record<string, string>, values: body };
   const { nonce: _nonce, ...values } = parsed.value as FormValues[TaskAction] & { nonce: string };
+  if (link.step === "progress")
+    return recordProgress(rt, task, values as { note: string }, String(body.nonce));
   let submissionId: string;
   try {
     submissionId = (await consumeWithSubmission(rt, link, values)).id;
@@ -118,4 +124,27 @@ export async function submitTask(
     throw error;
   }
   return { kind: "done", link, record: task.record, submissionId };
+}
+
+/**
+ * H-C4: a progress note is recorded directly (no workflow step waits for it) and the standing link stays
+ * usable. The event id derives from the form's nonce, so a replayed POST records the note once.
+ */
+async function recordProgress(
+  rt: Runtime,
+  task: LoadedTask,
+  values: { note: string },
+  nonce: string,
+): Promise<SubmitResult> {
+  const at = rt.now().toISOString();
+  const id = `progress:${createHash("sha256").update(`${task.link.idHash}:${nonce}`).digest("hex").slice(0, 24)}`;
+  const { record } = await rt.store.update(
+    task.record.reference,
+    (_record, content) => ({
+      content: { progress: [...(content?.progress ?? []), { at, note: values.note }] },
+      event: { id, at, type: "progress", actor: task.link.actor, detail: "note" },
+    }),
+    { withContent: true },
+  );
+  return { kind: "done", link: task.link, record, submissionId: id };
 }

@@ -257,7 +257,28 @@ export async function open(
     taskUrl: url,
     dueBy: record.deadlines[STEP_DEADLINE[step]] ?? expiresAt,
   };
-  if (k === 0)
+  if (k === 0) {
+    // H-C4: while investigating, the handler records progress in the system, as often as needed, from a
+    // standing link of its own (one link per email, so its own email, sent before the conclusion task so the
+    // task stays the newest); it lasts until the case is answered.
+    if (step === "conclusion") {
+      const progress = await issueLink(rt, {
+        reference,
+        step: "progress",
+        actor,
+        taskToken: "",
+        expiresAt: reminderDue(rt.config, expiresAt, rt.config.escalation.maxProgressUpdates + 1),
+        language,
+      });
+      await sendOnce(rt, {
+        reference,
+        key: `task:progress:${key}`,
+        to: actor,
+        template: "task",
+        language,
+        data: { ...data, step: "progress", taskUrl: progress.url },
+      });
+    }
     await sendOnce(rt, {
       reference,
       key: `task:${step}:${key}`,
@@ -266,7 +287,7 @@ export async function open(
       language,
       data,
     });
-  else
+  } else
     await sendOnce(rt, {
       reference,
       key: `task:${step}:${key}`,

@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { statusView } from "../../functions/domain/views.ts";
 import { recordedMetrics } from "../../functions/lib/metrics.ts";
+import { loadTask, submitTask } from "../../functions/tasks/task-actions.ts";
 import { type Harness, startHarness } from "../helpers/workflow-harness.ts";
 
 const OFFICER = "officer@example.org";
@@ -286,6 +287,35 @@ describe("procedure H", () => {
     expect(await h.record(ref)).toMatchObject({ status: "closed", closure: "resolved", anonymous: true });
     expect((await h.mails(ref)).filter((m) => m.to.includes(COMPLAINANT))).toEqual([]);
     expect((await h.rt.store.getContent(ref)).complainant).toBeNull();
+  });
+
+  it("H-C4: the investigator records progress from a standing link; a replayed POST records it once", async () => {
+    const ref = await h.file({});
+    await h.act(await h.taskLink(ref, OFFICER), {
+      category: "programme",
+      severity: "low",
+      admissible: "yes",
+    });
+    await h.act(await h.taskLink(ref, "programme@example.org"), { decision: "accept" });
+    await h.act(await h.taskLink(ref, "programme@example.org"), { contacted: "yes" });
+    const toProgramme = (await h.mails(ref)).filter((m) => m.to.includes("programme@example.org"));
+    const progressMail = toProgramme.at(-2); // sent just before the conclusion task
+    const link = progressMail?.text.match(/https?:\/\/\S+\/t\/[A-Za-z0-9_.-]+/)?.[0] ?? "";
+    const token = link.slice(link.lastIndexOf("/t/") + 3);
+    const loaded = await loadTask(h.rt, token);
+    expect(loaded.kind === "open" && loaded.link.step).toBe("progress");
+    const nonce = loaded.kind === "open" ? loaded.nonce : "";
+    expect((await submitTask(h.rt, token, { note: "Visite à Kati le 10 mars", nonce })).kind).toBe("done");
+    expect((await submitTask(h.rt, token, { note: "Visite à Kati le 10 mars", nonce })).kind).toBe("done");
+    const second = await loadTask(h.rt, token);
+    const nonce2 = second.kind === "open" ? second.nonce : "";
+    await submitTask(h.rt, token, { note: "Entretien avec le chef de village", nonce: nonce2 });
+    expect((await h.rt.store.getContent(ref)).progress.map((p) => p.note)).toEqual([
+      "Visite à Kati le 10 mars",
+      "Entretien avec le chef de village",
+    ]);
+    await h.act(await h.taskLink(ref, "programme@example.org"), { outcome: "founded", response: "Merci." });
+    expect((await loadTask(h.rt, token)).kind).toBe("expired"); // answered: no more progress notes
   });
 
   it("keeps personal data out of every execution's history", async () => {
