@@ -207,7 +207,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     // Restart safety: every open case continues at its current step, from the persisted case alone.
     const resumed: string[] = [];
-    for (const record of await rt.store.openByNextDeadline()) {
+    for (const record of await rt.store.openByNextDeadline(undefined, Number.POSITIVE_INFINITY)) {
       const content = await rt.store.getContent(record.reference);
       const plan = resumePlan(config, record, content);
       if (!plan) continue;

@@ -43,6 +43,9 @@ export type HumanStep = keyof typeof HUMAN_STEPS;
 export const RESUMABLE_STEPS = [
   "acknowledge",
   "triage",
+  "notify",
+  "referral",
+  "inadmissible",
   "assignment",
   "contact",
   "conclusion",
@@ -232,6 +235,9 @@ export function complaintWorkflow(
   const resumeTargets: Record<ResumableStep, sfn.IChainable> = {
     acknowledge,
     triage: triage.start,
+    notify,
+    referral: refer,
+    inadmissible,
     assignment: assign.start,
     contact: contact.start,
     conclusion: conclusion.start,

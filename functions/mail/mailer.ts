@@ -14,8 +14,11 @@ export class MailRejectedError extends Error {
   override name = "MailRejectedError";
 }
 
-/** A claim older than this with no "sent" mark is taken to be a crashed send and is sent again. */
-const STALE_CLAIM_MS = 5 * 60 * 1000;
+/**
+ * A claim older than this with no "sent" mark is taken to be a crashed send and is sent again. It is shorter
+ * than the workflow's retries (2 + 4 + … + 64 s), so a handler that died mid-send is retried into a send.
+ */
+const STALE_CLAIM_MS = 90 * 1000;
 const THROTTLING = new Set([
   "TooManyRequestsException",
   "ThrottlingException",
@@ -41,6 +44,12 @@ export interface Message {
   text: string;
   html: string;
   attachments?: Array<{ fileName: string; contentType: string; content: Uint8Array }>;
+}
+
+/** The state of an outbox item: "sent", "sending", "rejected", or null when nothing was claimed. */
+export async function outboxStatus(rt: MailRuntime, key: OutboxKey): Promise<string | null> {
+  const out = await rt.doc.send(new GetCommand({ TableName: rt.tableName, Key: key, ConsistentRead: true }));
+  return (out.Item?.status as string | undefined) ?? null;
 }
 
 /**
@@ -74,8 +83,11 @@ export async function sendViaOutbox(
       new GetCommand({ TableName: rt.tableName, Key: key, ConsistentRead: true }),
     );
     if (existing.Item?.status === "rejected") throw new MailRejectedError(`${label} was rejected`);
+    // Another attempt holds a fresh claim: not sent yet, so not "already sent"; retry later.
+    if (existing.Item?.status === "sending") throw new TransientError(`${label} is being sent`);
     return "already-sent";
   }
+  let messageId: string;
   try {
     const out = await rt.ses.send(
       new SendEmailCommand({
@@ -107,20 +119,7 @@ export async function sendViaOutbox(
         },
       }),
     );
-    await rt.doc.send(
-      new UpdateCommand({
-        TableName: rt.tableName,
-        Key: key,
-        UpdateExpression: "SET #s = :sent, messageId = :id, sentAt = :at",
-        ExpressionAttributeNames: { "#s": "status" },
-        ExpressionAttributeValues: {
-          ":sent": "sent",
-          ":id": out.MessageId ?? "",
-          ":at": rt.now().toISOString(),
-        },
-      }),
-    );
-    return "sent";
+    messageId = out.MessageId ?? "";
   } catch (error) {
     const name = (error as Error).name;
     if (THROTTLING.has(name) || (error as { $retryable?: unknown }).$retryable) {
@@ -146,6 +145,18 @@ export async function sendViaOutbox(
     );
     throw new MailRejectedError(`${label} was rejected by SES (${name})`);
   }
+  // Outside the SES error handling: a failure here must not release the claim (that would send twice);
+  // the claim goes stale instead, and only an attempt past STALE_CLAIM_MS sends again.
+  await rt.doc.send(
+    new UpdateCommand({
+      TableName: rt.tableName,
+      Key: key,
+      UpdateExpression: "SET #s = :sent, messageId = :id, sentAt = :at",
+      ExpressionAttributeNames: { "#s": "status" },
+      ExpressionAttributeValues: { ":sent": "sent", ":id": messageId, ":at": rt.now().toISOString() },
+    }),
+  );
+  return "sent";
 }
 
 export interface OutgoingEmail<T extends TemplateId> {

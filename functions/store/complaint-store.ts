@@ -276,6 +276,18 @@ export class ComplaintStore {
     return caseContentSchema.parse(strip(out.Item));
   }
 
+  /** One timeline event by id (a retried handler checks whether its change was already written). */
+  async event(reference: string, id: string): Promise<TimelineEvent | null> {
+    const out = await this.doc.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: caseKey(reference), sk: `EVENT#${id}` },
+        ConsistentRead: true,
+      }),
+    );
+    return out.Item ? timelineEventSchema.parse(strip(out.Item)) : null;
+  }
+
   async timeline(reference: string): Promise<TimelineEvent[]> {
     const items = await this.queryAll({
       TableName: this.tableName,

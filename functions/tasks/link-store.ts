@@ -4,6 +4,7 @@
 import { randomUUID } from "node:crypto";
 import { GetCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { Language } from "../domain/config.ts";
+import { deadlineAfter } from "../domain/deadlines.ts";
 import type { Runtime } from "../lib/runtime.ts";
 import type { FormValues, TaskAction } from "./forms.ts";
 import { mintLink } from "./link-token.ts";
@@ -191,7 +192,20 @@ export async function consumeWithSubmission<A extends TaskAction>(
           {
             Put: {
               TableName: rt.tableName,
-              Item: { pk: `CASE#${link.reference}`, sk: `SUBMISSION#${submission.id}`, ...submission },
+              Item: {
+                pk: `CASE#${link.reference}`,
+                sk: `SUBMISSION#${submission.id}`,
+                ...submission,
+                // T-12: kept no longer than the case itself is.
+                expiresAt: Math.floor(
+                  new Date(
+                    deadlineAfter(rt.config, submission.at, {
+                      duration: rt.config.retention,
+                      days: "calendar",
+                    }),
+                  ).getTime() / 1000,
+                ),
+              },
               ConditionExpression: "attribute_not_exists(pk)",
             },
           },
@@ -207,16 +221,22 @@ export async function consumeWithSubmission<A extends TaskAction>(
 }
 
 /** Gives a consumed link back (SendTaskSuccess failed for a reason that is not final). */
-export async function releaseLink(rt: Runtime, link: TaskLink): Promise<void> {
-  await rt.doc.send(
-    new UpdateCommand({
-      TableName: rt.tableName,
-      Key: linkKey(link.idHash),
-      UpdateExpression: "SET #s = :active REMOVE submissionId, usedAt",
-      ExpressionAttributeNames: { "#s": "status" },
-      ExpressionAttributeValues: { ":active": "active" },
-    }),
-  );
+export async function releaseLink(rt: Runtime, link: TaskLink, submissionId: string): Promise<void> {
+  try {
+    await rt.doc.send(
+      new UpdateCommand({
+        TableName: rt.tableName,
+        Key: linkKey(link.idHash),
+        UpdateExpression: "SET #s = :active REMOVE submissionId, usedAt",
+        // Only the consumption being undone: never revive a link revoked meanwhile.
+        ConditionExpression: "#s = :used AND submissionId = :id",
+        ExpressionAttributeNames: { "#s": "status" },
+        ExpressionAttributeValues: { ":active": "active", ":used": "used", ":id": submissionId },
+      }),
+    );
+  } catch (error) {
+    if ((error as Error).name !== "ConditionalCheckFailedException") throw error;
+  }
 }
 
 export async function getSubmission(rt: Runtime, reference: string, id: string): Promise<Submission | null> {

@@ -105,6 +105,8 @@ export async function submitTask(
   const { nonce: _nonce, ...values } = parsed.value as FormValues[TaskAction] & { nonce: string };
   if (link.step === "progress")
     return recordProgress(rt, task, values as { note: string }, String(body.nonce));
+  // H-D1: for a sensitive case only the status is recorded; the measures stay with the responsible person.
+  if (link.step === "conclusion" && task.record.sensitive) delete (values as { measures?: string }).measures;
   let submissionId: string;
   try {
     submissionId = (await consumeWithSubmission(rt, link, values)).id;
@@ -120,7 +122,7 @@ export async function submitTask(
     const name = (error as Error).name;
     if (FINAL_TOKEN_ERRORS.has(name)) return { kind: "expired", link, record: task.record };
     // Not final (throttling, network): give the link back so the person can try again.
-    await releaseLink(rt, link);
+    await releaseLink(rt, link, submissionId);
     throw error;
   }
   return { kind: "done", link, record: task.record, submissionId };

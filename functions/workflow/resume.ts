@@ -7,6 +7,9 @@ export type ResumeAt =
   | "receive"
   | "acknowledge"
   | "triage"
+  | "notify"
+  | "referral"
+  | "inadmissible"
   | "assignment"
   | "contact"
   | "conclusion"
@@ -39,16 +42,26 @@ export function resumePlan(
     case "acknowledged":
       return at("triage");
     case "triage":
-      return at("assignment");
+      // Triaged: the route it took (H-C3 (e) referral, T-4 inadmissible) or notification then assignment
+      // (notify is idempotent: a notification already sent is not sent again).
+      return at(answeredWithout(config, record) ?? "notify");
     case "assigned":
       if (flags.contact && record.met.contact === undefined) return at("contact");
       return at(content.outcome ? "respond" : "conclusion");
     case "investigating":
       return at(content.outcome ? "respond" : "conclusion");
     case "responded":
+      if (answeredWithout(config, record)) return at(answeredWithout(config, record)!);
       // Respond is idempotent: re-entering it leads on to the appeal window or to closure.
       return at(flags.appealable && record.met.appealWindowEnds === undefined ? "appeal" : "respond");
     case "appeal":
       return at(record.appealOutcome ? "closure" : "appeal-decision");
   }
+}
+
+/** A case triaged out of the investigation: referred (H-C3 (e)) or inadmissible (T-4). */
+function answeredWithout(config: OrgConfig, record: CaseRecord): "referral" | "inadmissible" | null {
+  if (record.category && config.categories.find((c) => c.id === record.category)?.outcome === "referral")
+    return "referral";
+  return record.admissible === false ? "inadmissible" : null;
 }

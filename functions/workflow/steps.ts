@@ -37,8 +37,8 @@ import {
 } from "../domain/transitions.ts";
 import { emitMetric } from "../lib/metrics.ts";
 import type { Runtime } from "../lib/runtime.ts";
-import { sendOnce } from "../mail/mailer.ts";
-import type { CaseDetails, Step as TemplateStep } from "../mail/templates.ts";
+import { outboxStatus, sendOnce } from "../mail/mailer.ts";
+import type { CaseDetails, TaskData, Step as TemplateStep } from "../mail/templates.ts";
 import { getSubmission, issueLink, rebindLink, revokeStepLink } from "../tasks/link-store.ts";
 
 export class SubmissionNotFoundError extends Error {
@@ -243,12 +243,16 @@ export async function open(
 ): Promise<void> {
   const record = await rt.store.require(reference);
   const expiresAt = checkpoint(rt, record, step);
-  const key = tokenHash(taskToken);
   if (step === "appeal") return openAppeal(rt, record, taskToken, expiresAt);
   const actor = actorFor(rt, record, step);
   const language = languageOf(rt.config, actor);
-  const { url } = await issueLink(rt, { reference, step, actor, taskToken, expiresAt, language });
   const k = record.reminders[step] ?? 0;
+  const round = step === "appeal-decision" ? `${record.appealExtensions}:` : "";
+  const emailKey = `task:${step}:${round}${k}`;
+  // A retried or resumed open for a task already emailed keeps the emailed link: it now answers to this token.
+  const emailed = (await outboxStatus(rt, { pk: `CASE#${reference}`, sk: `OUTBOX#${emailKey}` })) === "sent";
+  if (emailed && (await rebindLink(rt, reference, step, taskToken, expiresAt))) return;
+  const { url } = await issueLink(rt, { reference, step, actor, taskToken, expiresAt, language });
   const data = {
     ...common(rt, record),
     ...details(rt, record, language),
@@ -257,45 +261,58 @@ export async function open(
     taskUrl: url,
     dueBy: record.deadlines[STEP_DEADLINE[step]] ?? expiresAt,
   };
+  // The emailed link was used or revoked meanwhile: the new one needs an email of its own.
+  const key = emailed ? `${emailKey}:${tokenHash(taskToken)}` : emailKey;
   if (k === 0) {
-    // H-C4: while investigating, the handler records progress in the system, as often as needed, from a
-    // standing link of its own (one link per email, so its own email, sent before the conclusion task so the
-    // task stays the newest); it lasts until the case is answered.
-    if (step === "conclusion") {
-      const progress = await issueLink(rt, {
-        reference,
-        step: "progress",
-        actor,
-        taskToken: "",
-        expiresAt: reminderDue(rt.config, expiresAt, rt.config.escalation.maxProgressUpdates + 1),
-        language,
-      });
-      await sendOnce(rt, {
-        reference,
-        key: `task:progress:${key}`,
-        to: actor,
-        template: "task",
-        language,
-        data: { ...data, step: "progress", taskUrl: progress.url },
-      });
-    }
-    await sendOnce(rt, {
-      reference,
-      key: `task:${step}:${key}`,
-      to: actor,
-      template: "task",
-      language,
-      data,
-    });
+    if (step === "conclusion") await openProgress(rt, record, actor, language, data);
+    await sendOnce(rt, { reference, key, to: actor, template: "task", language, data });
   } else
     await sendOnce(rt, {
       reference,
-      key: `task:${step}:${key}`,
+      key,
       to: actor,
       template: "reminder",
       language,
       data: { ...data, reminderNumber: k },
     });
+}
+
+/**
+ * H-C4: while investigating, the handler records progress in the system, as often as needed, from a
+ * standing link of its own (one link per email, so its own email, sent before the conclusion task so the task
+ * stays the newest). It lasts until the case is answered, or the conclusion step's last possible wait.
+ */
+async function openProgress(
+  rt: Runtime,
+  record: CaseRecord,
+  actor: string,
+  language: Language,
+  data: TaskData,
+): Promise<void> {
+  const key = { pk: `CASE#${record.reference}`, sk: "OUTBOX#task:progress" };
+  if ((await outboxStatus(rt, key)) === "sent") return;
+  const { escalation } = rt.config;
+  const respondBy = record.deadlines.respond ?? rt.now().toISOString();
+  const progress = await issueLink(rt, {
+    reference: record.reference,
+    step: "progress",
+    actor,
+    taskToken: "",
+    expiresAt: progressUpdateDue(
+      rt.config,
+      respondBy,
+      escalation.maxReminders + escalation.maxProgressUpdates + 1,
+    ),
+    language,
+  });
+  await sendOnce(rt, {
+    reference: record.reference,
+    key: "task:progress",
+    to: actor,
+    template: "task",
+    language,
+    data: { ...data, step: "progress", taskUrl: progress.url },
+  });
 }
 
 /** The complainant's appeal link travels in the response email (H-D3, H-D4, T-9, T-11). */
@@ -305,7 +322,11 @@ async function openAppeal(
   taskToken: string,
   expiresAt: string,
 ): Promise<void> {
-  if (await rebindLink(rt, record.reference, "appeal", taskToken, expiresAt)) return;
+  // The complainant keeps the link of a response already sent; a response not sent yet (a retried send)
+  // goes out with a new link.
+  const responseSent =
+    (await outboxStatus(rt, { pk: `CASE#${record.reference}`, sk: "OUTBOX#response" })) === "sent";
+  if (responseSent && (await rebindLink(rt, record.reference, "appeal", taskToken, expiresAt))) return;
   const content = await rt.store.getContent(record.reference);
   const to = complainantAddress(content);
   if (!to) return;
@@ -363,6 +384,16 @@ export async function apply(
     throw new SubmissionNotFoundError(`no ${step} submission ${submissionId} for ${reference}`);
   const at = submission.at;
   const values = submission.values as Record<string, string | undefined>;
+  const eventId = `${step}:${submissionId}`;
+  // A retry after the decision committed (e.g. its email was throttled) must not decide again on the
+  // changed case: it finds the decision's event, takes the route from it and only finishes the emails.
+  const done = await rt.store.event(reference, eventId);
+  if (done) {
+    const record = await rt.store.require(reference);
+    const route = routeOf(rt, step, record, done.type);
+    await afterDecision(rt, step, record, route);
+    return { route };
+  }
   let decision: Decision | undefined;
   const result = await rt.store.update(
     reference,
@@ -371,14 +402,24 @@ export async function apply(
       return {
         record: decision.record,
         content: decision.content,
-        event: { id: `${step}:${submissionId}`, at, ...decision.event },
+        event: { id: eventId, at, ...decision.event },
       };
     },
     { withContent: true },
   );
   if (!decision) throw new Error("unreachable: no decision");
-  if (result.applied) await afterDecision(rt, step, result.record, decision.route);
+  await afterDecision(rt, step, result.record, decision.route);
   return { route: decision.route };
+}
+
+/** The route a committed decision took, read back from the case (for a retried apply). */
+function routeOf(rt: Runtime, step: DecisionStep, record: CaseRecord, eventType: string): string {
+  if (step === "triage") {
+    if (record.category && categoryOf(rt.config, record.category).outcome === "referral") return "referral";
+    return record.admissible === false ? "inadmissible" : "investigate";
+  }
+  if (step === "appeal-decision") return eventType === "appeal-extended" ? "extend" : "decided";
+  return "next";
 }
 
 function decide(
@@ -452,34 +493,46 @@ async function afterDecision(
 /** overdue: a step's deadline passed. Remind (through the next task email), escalate, count it. */
 export async function overdue(rt: Runtime, reference: string, step: DecisionStep): Promise<void> {
   const before = await rt.store.require(reference);
-  const k = (before.reminders[step] ?? 0) + 1;
+  const current = before.reminders[step] ?? 0;
+  // A retry of an overdue that already committed finds the new count's wait still running: it only resends
+  // that reminder's emails (the outbox keeps them single). Otherwise this is the next reminder.
+  const retry = rt.now().toISOString() < checkpoint(rt, before, step);
+  const k = retry ? current : current + 1;
   const max =
     step === "conclusion"
       ? rt.config.escalation.maxReminders + rt.config.escalation.maxProgressUpdates
       : rt.config.escalation.maxReminders;
   if (k > max) throw new TooManyRemindersError(`${reference}: ${step} still open after ${max} reminders`);
+  // T-11: an extended appeal decision starts a new round of reminders with ids of its own.
+  const round = step === "appeal-decision" ? `${before.appealExtensions}:` : "";
   const deadlineStep = STEP_DEADLINE[step];
   const assignee = before.assignee;
   const target = escalationTarget(rt.config, assignee);
-  const { record, applied } = await rt.store.update(reference, (r) => {
-    if ((r.reminders[step] ?? 0) >= k) return null;
-    return {
-      record: {
-        reminders: { ...r.reminders, [step]: k },
-        overdue: r.overdue.includes(deadlineStep) ? r.overdue : [...r.overdue, deadlineStep],
-      },
-      event: { id: `reminder:${step}:${k}`, type: "reminder", actor: SYSTEM, detail: step },
-      also: [{ id: `escalated:${step}:${k}`, type: "escalated", actor: SYSTEM, detail: target }],
-    };
-  });
-  if (!applied) return;
-  emitMetric("StepOverdue", { Step: deadlineStep });
-  if (k === 1) emitMetric("DeadlineBreached", { Step: deadlineStep });
+  const { record, applied } = retry
+    ? { record: before, applied: false }
+    : await rt.store.update(reference, (r) => {
+        if ((r.reminders[step] ?? 0) >= k) return null;
+        return {
+          record: {
+            reminders: { ...r.reminders, [step]: k },
+            overdue: r.overdue.includes(deadlineStep) ? r.overdue : [...r.overdue, deadlineStep],
+          },
+          event: { id: `reminder:${step}:${round}${k}`, type: "reminder", actor: SYSTEM, detail: step },
+          also: [{ id: `escalated:${step}:${round}${k}`, type: "escalated", actor: SYSTEM, detail: target }],
+        };
+      });
+  if (!retry && !applied && (record.reminders[step] ?? 0) < k)
+    // The reminder's event exists but the count did not move: waiting again would loop without end.
+    throw new Error(`${reference}: reminder ${round}${k} of ${step} was already recorded`);
+  if (applied) {
+    emitMetric("StepOverdue", { Step: deadlineStep });
+    if (k === 1) emitMetric("DeadlineBreached", { Step: deadlineStep });
+  }
   const language = languageOf(rt.config, target);
   const deadline = record.deadlines[deadlineStep] ?? rt.now().toISOString();
   await sendOnce(rt, {
     reference,
-    key: `escalation:${step}:${k}`,
+    key: `escalation:${step}:${round}${k}`,
     to: target,
     template: "escalation",
     language,
@@ -700,7 +753,8 @@ export async function close(rt: Runtime, reference: string, cause: string): Prom
   const retainUntil = new Date(
     deadlineAfter(rt.config, at, { duration: rt.config.retention, days: "calendar" }),
   );
-  const { record, applied } = await rt.store.update(reference, (r) => {
+  // A retry after the closure committed still sends the closure email (the outbox keeps it single).
+  const { record } = await rt.store.update(reference, (r) => {
     if (r.status === "closed") return null;
     const met = cause === "window-passed" ? { ...r.met, appealWindowEnds: true } : r.met;
     return {
@@ -709,7 +763,8 @@ export async function close(rt: Runtime, reference: string, cause: string): Prom
       expiresAt: Math.floor(retainUntil.getTime() / 1000),
     };
   });
-  if (!applied || !record.reachable || closure === "referred" || closure === "inadmissible") return;
+  const closedAs = record.closure ?? closure;
+  if (!record.reachable || closedAs === "referred" || closedAs === "inadmissible") return;
   const content = await rt.store.getContent(reference);
   const to = complainantAddress(content);
   if (to)
@@ -723,7 +778,7 @@ export async function close(rt: Runtime, reference: string, cause: string): Prom
         ...common(rt, record),
         recipientName: complainantName(record, content),
         sensitive: record.sensitive,
-        closure,
+        closure: closedAs,
       },
     });
 }
@@ -746,10 +801,14 @@ export async function needsAttention(rt: Runtime, reference: string, error: stri
         },
   );
   emitMetric("NeedsAttention");
+  // Keyed on the flagging event, so a retry (which finds the flag already set) sends no second email.
+  const flagged = (await rt.store.timeline(reference))
+    .filter((e) => e.id.startsWith("needs-attention:"))
+    .at(-1);
   const language = languageOf(rt.config, coordinator);
   await sendOnce(rt, {
     reference,
-    key: `needs-attention:${record.version}`,
+    key: flagged?.id ?? `needs-attention:${record.version}`,
     to: coordinator,
     template: "needs-attention",
     language,
