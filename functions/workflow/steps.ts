@@ -77,6 +77,15 @@ function details(rt: Runtime, record: CaseRecord, language: Language): CaseDetai
   return label ? { sensitive: false, categoryLabel: label } : { sensitive: false };
 }
 
+/** What every email to the complainant carries (no name for a sensitive or anonymous case). */
+function toComplainant(rt: Runtime, record: CaseRecord, content: CaseContent) {
+  return {
+    ...common(rt, record),
+    recipientName: complainantName(record, content),
+    sensitive: record.sensitive,
+  };
+}
+
 function complainantAddress(content: CaseContent): string | null {
   return content.complainant?.email ?? content.representative?.email ?? null;
 }
@@ -114,11 +123,7 @@ export async function acknowledge(rt: Runtime, reference: string): Promise<void>
   const content = await rt.store.getContent(reference);
   const to = complainantAddress(content);
   if (record.reachable && to) {
-    const base = {
-      ...common(rt, record),
-      recipientName: complainantName(record, content),
-      sensitive: record.sensitive,
-    };
+    const base = toComplainant(rt, record, content);
     await sendOnce(rt, {
       reference,
       key: "acknowledgement",
@@ -461,11 +466,7 @@ async function afterDecision(
   const content = await rt.store.getContent(record.reference);
   const to = complainantAddress(content);
   if (!to || !record.reachable) return;
-  const base = {
-    ...common(rt, record),
-    recipientName: complainantName(record, content),
-    sensitive: record.sensitive,
-  };
+  const base = toComplainant(rt, record, content);
   if (step === "appeal")
     await sendOnce(rt, {
       reference: record.reference,
@@ -559,9 +560,7 @@ export async function overdue(rt: Runtime, reference: string, step: DecisionStep
         template: "progress-update",
         language: record.language,
         data: {
-          ...common(rt, record),
-          recipientName: complainantName(record, content),
-          sensitive: record.sensitive,
+          ...toComplainant(rt, record, content),
           receivedAt: record.receivedAt,
           nextUpdateBy: checkpoint(rt, record, step),
         },
@@ -668,11 +667,7 @@ export async function answerWithoutInvestigation(
   const content = await rt.store.getContent(reference);
   const to = complainantAddress(content);
   if (record.reachable && to) {
-    const base = {
-      ...common(rt, record),
-      recipientName: complainantName(record, content),
-      sensitive: record.sensitive,
-    };
+    const base = toComplainant(rt, record, content);
     if (kind === "referral")
       await sendOnce(rt, {
         reference,
@@ -712,9 +707,7 @@ export async function informParties(rt: Runtime, reference: string): Promise<voi
       template: "appeal-decision",
       language: record.language,
       data: {
-        ...common(rt, record),
-        recipientName: complainantName(record, content),
-        sensitive: record.sensitive,
+        ...toComplainant(rt, record, content),
         decision: record.appealOutcome,
         reasoning: content.appealReasoning ?? "",
       },
@@ -775,9 +768,7 @@ export async function close(rt: Runtime, reference: string, cause: string): Prom
       template: "closure",
       language: record.language,
       data: {
-        ...common(rt, record),
-        recipientName: complainantName(record, content),
-        sensitive: record.sensitive,
+        ...toComplainant(rt, record, content),
         closure: closedAs,
       },
     });
