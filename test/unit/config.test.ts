@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parseDocument } from "yaml";
@@ -152,4 +153,23 @@ describe("cfm config check", () => {
     expect(code).toBe(1);
     expect(err[0]).toContain("ENOENT");
   });
+});
+
+describe("npx cfm (the package's bin)", () => {
+  it("exits 0 on a valid config and 1 with path: message lines on a broken one", () => {
+    const ok = spawnSync(
+      process.execPath,
+      ["bin/cfm.js", "config", "check", "config/humanitarian.example.yaml"],
+      { encoding: "utf8" },
+    );
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toContain("config/humanitarian.example.yaml: valid");
+    const bad = spawnSync(
+      process.execPath,
+      ["bin/cfm.js", "config", "check", "test/events/config/broken.yaml"],
+      { encoding: "utf8" },
+    );
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain("organisation.holidays.3: is not a date (YYYY-MM-DD)");
+  }, 30_000);
 });
