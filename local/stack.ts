@@ -17,6 +17,7 @@ import { startWorkflow } from "../functions/intake/open-case.ts";
 import { makeSesEvent } from "../functions/intake/ses-event.ts";
 import { runtime } from "../functions/lib/runtime.ts";
 import { resumePlan } from "../functions/workflow/resume.ts";
+import { applyPending } from "../functions/workflow/steps.ts";
 import { ensureTable, freePort, startDynamoDbLocal } from "./dynamodb-local.ts";
 import { startSesLocal } from "./ses-local.ts";
 import { durationMs, startWorkflowRuntime, type WorkflowRuntime } from "./workflow-runtime.ts";
@@ -207,7 +208,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     // Restart safety: every open case continues at its current step, from the persisted case alone.
     const resumed: string[] = [];
-    for (const record of await rt.store.openByNextDeadline(undefined, Number.POSITIVE_INFINITY)) {
+    for (const open of await rt.store.openByNextDeadline(undefined, Number.POSITIVE_INFINITY)) {
+      await applyPending(rt, open.reference);
+      const record = await rt.store.require(open.reference);
       const content = await rt.store.getContent(record.reference);
       const plan = resumePlan(config, record, content);
       if (!plan) continue;

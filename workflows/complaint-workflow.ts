@@ -53,6 +53,7 @@ export const RESUMABLE_STEPS = [
   "appeal",
   "appeal-decision",
   "closure",
+  "close-after-appeal",
 ] as const;
 export type ResumableStep = (typeof RESUMABLE_STEPS)[number];
 
@@ -230,7 +231,8 @@ export function complaintWorkflow(
       .when(sfn.Condition.stringEquals("$.route.route", "extend"), appealDecision.start)
       .otherwise(appealDecided.next(closure.start)),
   );
-  closure.end.next(close("Close: appeal decided", "appeal-decided"));
+  const closeAfterAppeal = close("Close: appeal decided", "appeal-decided");
+  closure.end.next(closeAfterAppeal);
 
   const resumeTargets: Record<ResumableStep, sfn.IChainable> = {
     acknowledge,
@@ -245,6 +247,7 @@ export function complaintWorkflow(
     appeal: appeal.start,
     "appeal-decision": appealDecision.start,
     closure: closure.start,
+    "close-after-appeal": closeAfterAppeal,
   };
   let resume = new sfn.Choice(scope, "Resume at step");
   for (const step of RESUMABLE_STEPS)

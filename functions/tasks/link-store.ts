@@ -2,7 +2,13 @@
 // step, the intended actor and the expiry; a per-case pointer lets a re-issued step revoke its old link.
 // The task token never leaves this table: not in a URL, an email or a log.
 import { randomUUID } from "node:crypto";
-import { GetCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import {
+  DeleteCommand,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from "@aws-sdk/lib-dynamodb";
 import type { Language } from "../domain/config.ts";
 import { deadlineAfter } from "../domain/deadlines.ts";
 import type { Runtime } from "../lib/runtime.ts";
@@ -250,4 +256,25 @@ export async function getSubmission(rt: Runtime, reference: string, id: string):
   if (!out.Item) return null;
   const { pk: _pk, sk: _sk, ...submission } = out.Item;
   return submission as Submission;
+}
+
+export async function deleteSubmission(rt: Runtime, reference: string, id: string): Promise<void> {
+  await rt.doc.send(
+    new DeleteCommand({ TableName: rt.tableName, Key: { pk: `CASE#${reference}`, sk: `SUBMISSION#${id}` } }),
+  );
+}
+
+/** Every submission stored for a case (a handful at most), oldest first. */
+export async function submissionsOf(rt: Runtime, reference: string): Promise<Submission[]> {
+  const out = await rt.doc.send(
+    new QueryCommand({
+      TableName: rt.tableName,
+      KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+      ExpressionAttributeValues: { ":pk": `CASE#${reference}`, ":prefix": "SUBMISSION#" },
+      ConsistentRead: true,
+    }),
+  );
+  return (out.Items ?? [])
+    .map(({ pk: _pk, sk: _sk, expiresAt: _e, ...submission }) => submission as Submission)
+    .sort((a, b) => a.at.localeCompare(b.at));
 }

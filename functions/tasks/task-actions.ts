@@ -8,6 +8,7 @@ import type { Runtime } from "../lib/runtime.ts";
 import { type FormBody, type FormValues, parseForm, type TaskAction } from "./forms.ts";
 import {
   consumeWithSubmission,
+  deleteSubmission,
   getLink,
   LinkAlreadyUsedError,
   releaseLink,
@@ -120,6 +121,8 @@ export async function submitTask(
     );
   } catch (error) {
     const name = (error as Error).name;
+    // The workflow will never apply this submission: drop it, so no recovery applies it later either.
+    await deleteSubmission(rt, link.reference, submissionId);
     if (FINAL_TOKEN_ERRORS.has(name)) return { kind: "expired", link, record: task.record };
     // Not final (throttling, network): give the link back so the person can try again.
     await releaseLink(rt, link, submissionId);

@@ -16,7 +16,8 @@ export type ResumeAt =
   | "respond"
   | "appeal"
   | "appeal-decision"
-  | "closure";
+  | "closure"
+  | "close-after-appeal";
 
 export interface ResumePlan {
   resumeAt: ResumeAt;
@@ -55,7 +56,9 @@ export function resumePlan(
       // Respond is idempotent: re-entering it leads on to the appeal window or to closure.
       return at(flags.appealable && record.met.appealWindowEnds === undefined ? "appeal" : "respond");
     case "appeal":
-      return at(record.appealOutcome ? "closure" : "appeal-decision");
+      if (!record.appealOutcome) return at("appeal-decision");
+      // H-F2: the officer's check is recorded once it is done; then only the closure remains.
+      return at(record.met.closure === undefined ? "closure" : "close-after-appeal");
   }
 }
 

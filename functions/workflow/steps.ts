@@ -39,7 +39,7 @@ import { emitMetric } from "../lib/metrics.ts";
 import type { Runtime } from "../lib/runtime.ts";
 import { outboxStatus, sendOnce } from "../mail/mailer.ts";
 import type { CaseDetails, TaskData, Step as TemplateStep } from "../mail/templates.ts";
-import { getSubmission, issueLink, rebindLink, revokeStepLink } from "../tasks/link-store.ts";
+import { getSubmission, issueLink, rebindLink, revokeStepLink, submissionsOf } from "../tasks/link-store.ts";
 
 export class SubmissionNotFoundError extends Error {
   override name = "SubmissionNotFoundError";
@@ -415,6 +415,22 @@ export async function apply(
   if (!decision) throw new Error("unreachable: no decision");
   await afterDecision(rt, step, result.record, decision.route);
   return { route: decision.route };
+}
+
+/**
+ * Decisions taken while no execution waited for them (the local stack stopped between a task page's
+ * SendTaskSuccess and the apply): applied now, as the execution would have, before the case resumes.
+ */
+export async function applyPending(rt: Runtime, reference: string): Promise<number> {
+  let applied = 0;
+  for (const submission of await submissionsOf(rt, reference)) {
+    const step = submission.step as DecisionStep;
+    if (!(step in STEP_DEADLINE)) continue;
+    if (await rt.store.event(reference, `${step}:${submission.id}`)) continue;
+    await apply(rt, reference, step, submission.id);
+    applied++;
+  }
+  return applied;
 }
 
 /** The route a committed decision took, read back from the case (for a retried apply). */

@@ -12,8 +12,9 @@ import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { openCase } from "../../functions/intake/open-case.ts";
 import { MailRejectedError, sendOnce, TransientError } from "../../functions/mail/mailer.ts";
+import { consumeWithSubmission, submissionsOf } from "../../functions/tasks/link-store.ts";
 import { loadTask, submitTask } from "../../functions/tasks/task-actions.ts";
-import { acknowledge, notify, overdue } from "../../functions/workflow/steps.ts";
+import { acknowledge, applyPending, notify, overdue } from "../../functions/workflow/steps.ts";
 import { type Harness, startHarness } from "../helpers/workflow-harness.ts";
 
 let h: Harness;
@@ -118,6 +119,7 @@ describe("Step Functions error paths", () => {
     mocked.restore();
     expect(result.kind).toBe("expired");
     expect((await loadTask(h.rt, token)).kind).toBe("already-done");
+    expect(await submissionsOf(h.rt, ref)).toEqual([]); // never applied later by a recovery
     expect((await h.record(ref)).category).toBeNull(); // nothing applied
   });
 
@@ -154,5 +156,24 @@ describe("Step Functions error paths", () => {
       }),
     ).rejects.toMatchObject({ name: "ExecutionAlreadyExists" });
     mocked.restore();
+  });
+});
+
+describe("recovery after a stop", () => {
+  it("applies a decision whose SendTaskSuccess was lost (the local stack stopped), exactly once", async () => {
+    const ref = await h.file({});
+    const link = await h.taskLink(ref, "officer@example.org");
+    const loaded = await loadTask(h.rt, link.slice(link.lastIndexOf("/t/") + 3));
+    if (loaded.kind !== "open") throw new Error("the triage link should be open");
+    // The page consumed the link and stored the decision, then the process stopped before SendTaskSuccess.
+    await consumeWithSubmission(h.rt, loaded.link, { category: "fraud", severity: "high", admissible: true });
+    expect(await applyPending(h.rt, ref)).toBe(1);
+    expect(await h.record(ref)).toMatchObject({
+      status: "triage",
+      category: "fraud",
+      responsible: "finance@example.org",
+    });
+    expect(await applyPending(h.rt, ref)).toBe(0);
+    expect((await h.rt.store.timeline(ref)).filter((e) => e.type === "triaged")).toHaveLength(1);
   });
 });

@@ -35,6 +35,7 @@ describe("resumePlan", () => {
     [{ status: "responded", category: "programme", admissible: true }, "appeal"],
     [{ status: "appeal" }, "appeal-decision"],
     [{ status: "appeal", appealOutcome: "upheld" }, "closure"], // H-F2
+    [{ status: "appeal", appealOutcome: "upheld", met: { closure: true } }, "close-after-appeal"],
     [{ status: "closed" }, null],
   ] as Array<[Partial<CaseRecord>, string | null]>)("%o resumes at %s", (over, expected) => {
     expect(at(over)).toBe(expected);
