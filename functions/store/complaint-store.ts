@@ -82,7 +82,8 @@ export function nextDeadline(record: CaseRecord): string | null {
   return next;
 }
 
-function indexAttributes(record: CaseRecord) {
+/** The index attributes of a status record (also used by the report seeding of tests and benchmarks). */
+export function indexAttributes(record: CaseRecord) {
   const next = nextDeadline(record) ?? "9999";
   const attributes: Record<string, string> = {
     gsi1pk: `STATUS#${record.status}`,

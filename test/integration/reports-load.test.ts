@@ -21,7 +21,7 @@ import { computeReport, type Report } from "../../functions/reports/compute.ts";
 import { buildReport, loadReportInputs } from "../../functions/reports/load.ts";
 import { makePeriod } from "../../functions/reports/periods.ts";
 import { runScheduledReport, type ScheduledRuntime } from "../../functions/reports/scheduled.ts";
-import { ComplaintStore, type NewCase } from "../../functions/store/complaint-store.ts";
+import { ComplaintStore, indexAttributes, type NewCase } from "../../functions/store/complaint-store.ts";
 import { freePort, LOCAL_CREDENTIALS, LOCAL_REGION } from "../../local/dynamodb-local.ts";
 import {
   asStored,
@@ -30,7 +30,7 @@ import {
   HUMANITARIAN_NOW,
   PREVIOUS,
 } from "../events/reports/cases.ts";
-import { batchPut, indexAttributesOf, statusItem } from "../events/reports/seed.ts";
+import { batchPut, statusItem } from "../events/reports/seed.ts";
 import { freshTable } from "../helpers/dynamo.ts";
 
 // A CommonJS module: its default export is module.exports under Node's ESM loader, the function under vitest's.
@@ -109,7 +109,7 @@ describe("loading a report from DynamoDB Local", () => {
     );
     const record = await store.require(reference);
     const gsi = Object.fromEntries(Object.entries(stored.Item ?? {}).filter(([k]) => k.startsWith("gsi")));
-    expect(gsi).toEqual(indexAttributesOf(record));
+    expect(gsi).toEqual(indexAttributes(record));
   });
 
   it("reads the period, the previous period, the open overdue cases and the late justifications", async () => {

@@ -1,31 +1,11 @@
 // Writes status records straight into the table (for the report tests and bench/reports.ts), with the
-// index attributes ComplaintStore writes: test/integration/reports-load.test.ts checks they match what
-// store.create() writes, so a change to the store's indexes fails there instead of skewing the reports.
+// index attributes ComplaintStore writes (its own function; reports-load.test.ts also checks the result).
 import { BatchWriteCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { ReportCase } from "../../../functions/reports/compute.ts";
-import { nextDeadline } from "../../../functions/store/complaint-store.ts";
-
-export function indexAttributesOf(record: ReportCase): Record<string, string> {
-  const next = nextDeadline(record) ?? "9999";
-  const attributes: Record<string, string> = {
-    gsi1pk: `STATUS#${record.status}`,
-    gsi1sk: `${record.receivedAt}#${record.reference}`,
-    gsi4pk: `RECEIVED#${record.receivedAt.slice(0, 7)}`,
-    gsi4sk: `${record.receivedAt}#${record.reference}`,
-  };
-  if (record.assignee && record.status !== "closed") {
-    attributes.gsi2pk = `ASSIGNEE#${record.assignee}`;
-    attributes.gsi2sk = `${next}#${record.reference}`;
-  }
-  if (record.status !== "closed") {
-    attributes.gsi3pk = "OPEN";
-    attributes.gsi3sk = `${next}#${record.reference}`;
-  }
-  return attributes;
-}
+import { indexAttributes } from "../../../functions/store/complaint-store.ts";
 
 export function statusItem(record: ReportCase): Record<string, unknown> {
-  return { pk: `CASE#${record.reference}`, sk: "STATUS", ...record, ...indexAttributesOf(record) };
+  return { pk: `CASE#${record.reference}`, sk: "STATUS", ...record, ...indexAttributes(record) };
 }
 
 /** BatchWrite in batches of 25, `parallel` batches at a time, retrying unprocessed items. */
