@@ -8,6 +8,7 @@ import {
   StoreValidationError,
   VersionConflictError,
 } from "../../functions/store/complaint-store.ts";
+import { caseRecord } from "../events/case-record.ts";
 import { freshTable } from "../helpers/dynamo.ts";
 
 function newCase(sourceId: string, overrides: Partial<NewCase["record"]> = {}): NewCase {
@@ -15,34 +16,12 @@ function newCase(sourceId: string, overrides: Partial<NewCase["record"]> = {}): 
   return {
     sourceId,
     actor: "officer@example.org",
-    record: {
-      kind: "complaint",
-      status: "received",
-      closure: null,
-      channel: "email",
-      language: "fr",
-      anonymous: false,
-      reachable: true,
-      sensitive: false,
-      category: null,
-      severity: null,
-      admissible: null,
-      assignee: null,
-      responsible: null,
-      receivedAt: "2026-03-02T09:00:00.000Z",
-      deadlines: { acknowledge: "2026-03-09T09:00:00.000Z", respond: "2026-04-13T09:00:00.000Z" },
-      overdue: [],
-      met: {},
-      completedAt: {},
-      flags: [],
-      reminders: {},
-      appeals: 0,
-      appealExtensions: 0,
-      appealOutcome: null,
-      attachments: 0,
-      closedAt: null,
-      ...overrides,
-    },
+    record: (({ reference: _ref, sourceId: _src, version: _v, updatedAt: _u, ...record }) => record)(
+      caseRecord({
+        deadlines: { acknowledge: "2026-03-09T09:00:00.000Z", respond: "2026-04-13T09:00:00.000Z" },
+        ...overrides,
+      }),
+    ),
     content: {
       ...content,
       complainant: { name: "Aïssata Traoré", email: "aissata@example.net" },

@@ -13,44 +13,20 @@ import {
   applyTriage,
   closureFor,
 } from "../../functions/domain/transitions.ts";
+import { caseRecord } from "../events/case-record.ts";
 
 const H = loadConfigText(readFileSync("config/humanitarian.example.yaml", "utf8"), "H");
 const T = loadConfigText(readFileSync("config/training-provider.example.yaml", "utf8"), "T");
 const none = { concernedStaff: [], conflict: false };
 
 function record(overrides: Partial<CaseRecord> = {}): CaseRecord {
-  return {
-    reference: "CFM-2026-000001",
-    sourceId: "s",
-    kind: "complaint",
+  return caseRecord({
     status: "acknowledged",
-    closure: null,
-    channel: "email",
-    language: "fr",
-    anonymous: false,
-    reachable: true,
-    sensitive: false,
-    category: null,
-    severity: null,
-    admissible: null,
     assignee: "officer@example.org",
-    responsible: null,
-    receivedAt: "2026-03-02T09:00:00.000Z",
     deadlines: { triage: "2026-03-05T09:00:00.000Z", respond: "2026-04-13T09:00:00.000Z" },
-    overdue: [],
-    met: {},
-    completedAt: {},
-    flags: [],
-    reminders: {},
-    appeals: 0,
-    appealExtensions: 0,
-    appealOutcome: null,
-    attachments: 0,
-    closedAt: null,
     version: 2,
-    updatedAt: "2026-03-02T09:00:00.000Z",
     ...overrides,
-  };
+  });
 }
 
 describe("routing (H-B2, H-B3, T-7)", () => {

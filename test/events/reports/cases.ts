@@ -8,39 +8,12 @@
 // 1 and 8 May, Ascension 14 May), period April-May 2026, report made 2026-05-20 12:00 UTC.
 import type { DeadlineStep } from "../../../functions/domain/complaint.ts";
 import type { ReportCase } from "../../../functions/reports/compute.ts";
+import { caseRecord } from "../case-record.ts";
 
 type Overrides = Partial<ReportCase> & Pick<ReportCase, "reference" | "receivedAt">;
 
 function make(o: Overrides): ReportCase {
-  return {
-    sourceId: `fixture-${o.reference}`,
-    kind: "complaint",
-    status: "received",
-    closure: null,
-    channel: "email",
-    language: "fr",
-    anonymous: false,
-    reachable: true,
-    sensitive: false,
-    category: null,
-    severity: null,
-    admissible: null,
-    assignee: null,
-    responsible: null,
-    deadlines: {},
-    overdue: [],
-    met: {},
-    flags: [],
-    reminders: {},
-    appeals: 0,
-    appealExtensions: 0,
-    appealOutcome: null,
-    attachments: 0,
-    closedAt: null,
-    version: 1,
-    updatedAt: o.receivedAt,
-    ...o,
-  };
+  return caseRecord({ completedAt: undefined, ...o });
 }
 
 /** Deadlines of procedure H from the instant of receipt (UTC, calendar days). */
