@@ -250,7 +250,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         if (url.pathname === "/local/clock") {
           if (request.method === "GET") return send(response, 200, { now: wf.clock.now().toISOString() });
           if (request.method !== "POST") return send(response, 405, { error: "GET or POST" });
-          const parsed = clockBody.safeParse(JSON.parse(body.toString("utf8") || "{}"));
+          let json: unknown;
+          try {
+            json = JSON.parse(body.toString("utf8") || "{}");
+          } catch {
+            return send(response, 400, { error: 'body: not JSON; send {"advance": "P7D"}' });
+          }
+          const parsed = clockBody.safeParse(json);
           if (!parsed.success)
             return send(response, 400, { error: `advance: ${parsed.error.issues[0]?.message}` });
           try {

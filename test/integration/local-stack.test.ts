@@ -56,6 +56,8 @@ describe("npm start: the local stack", () => {
       body: JSON.stringify({ advance: "7 days" }),
     });
     expect(bad.status).toBe(400);
+    const notJson = await fetch(`${s.httpUrl}/local/clock`, { method: "POST", body: "advance=P7D" });
+    expect(notJson.status).toBe(400);
     const badVerdict = await fetch(`${s.httpUrl}/local/inbound-email?virus=MAYBE`, {
       method: "POST",
       body: "x",
