@@ -1,5 +1,5 @@
 // The organisation configuration: everything that differs between two complaint procedures
-// (H and T in PROCEDURES.md) is data here, so one workflow serves both without code changes.
+// (H and T in docs/procedures.md) is data here, so one workflow serves both without code changes.
 import { parseDocument } from "yaml";
 import { z } from "zod";
 import { isValidLocalDate, isValidTimeZone, type Weekday } from "./calendar.ts";

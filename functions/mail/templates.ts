@@ -1,4 +1,4 @@
-// Every email of the procedures (H and T in PROCEDURES.md), in French (the default) and English.
+// Every email of the procedures (H and T in docs/procedures.md), in French (the default) and English.
 // Pure: no AWS, no clock, no config lookup; the caller passes everything an email shows.
 //
 // Confidentiality is enforced twice (CONTRACT.md Emails, H-D1, H-D3, T-8, R-10): the data types make the
