@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import { SEVERITIES } from "../domain/complaint.ts";
 import type { Language, OrgConfig } from "../domain/config.ts";
 import { translate, type Values } from "../i18n/i18n.ts";
+import { label } from "../i18n/labels.ts";
 import {
   APPEAL_REASON_MIN,
   FORM_FIELDS,
@@ -197,7 +198,10 @@ function texts(language: Language): Texts {
     no: t("no"),
     submit: group("submit", TASK_ACTIONS),
     severity: group("severity", SEVERITIES),
-    outcome: group("outcome", OUTCOMES),
+    outcome: Object.fromEntries(OUTCOMES.map((o) => [o, label(language, "outcome", o)])) as Record<
+      (typeof OUTCOMES)[number],
+      string
+    >,
     fields: {
       triage: group("fields.triage", ["category", "severity", "admissible", "reason", "reasonHint"]),
       conflict: field("conflict"),
