@@ -260,6 +260,8 @@ export type MessageReceivedData = Common &
         categoryLabel?: string;
         description?: never;
         message?: string;
+        /** Issue 15: the address of a sender who is neither the complainant nor their representative. */
+        sender?: string;
       }
     | {
         sensitive: true;
@@ -267,8 +269,9 @@ export type MessageReceivedData = Common &
         categoryLabel?: never;
         description?: never;
         message?: never;
+        sender?: never;
       }
-  ) & { receivedAt: IsoInstant; step?: Step };
+  ) & { receivedAt: IsoInstant; step?: Step; unknownSender?: boolean };
 
 /** To the coordinator: the case could not proceed automatically. */
 export type NeedsAttentionData = ToStaff & {
@@ -1192,6 +1195,13 @@ const messageReceived: Template<MessageReceivedData> = {
     subject: `Nouveau message sur ${c.noun.the} ${c.ref}`,
     blocks: blocks(
       p(`Un nouveau message a été ajouté au dossier ${c.ref} le ${c.date(d.receivedAt)}.`),
+      d.unknownSender &&
+        p(
+          (d.sender
+            ? fr`Attention : ce message ne vient ni du plaignant ni de son représentant (expéditeur : ${d.sender}).`
+            : fr`Attention : ce message ne vient ni du plaignant ni de son représentant.`) +
+            fr` Il est classé dans le dossier pour information, signalé, et n’a aucun effet sur le dossier.`,
+        ),
       d.sensitive === false
         ? [
             detailBlocks(d, "fr", { description: false }),
@@ -1205,6 +1215,10 @@ const messageReceived: Template<MessageReceivedData> = {
     subject: `New message on ${c.noun.the} ${c.ref}`,
     blocks: blocks(
       p(`A new message was added to case ${c.ref} on ${c.date(d.receivedAt)}.`),
+      d.unknownSender &&
+        p(
+          `Warning: this message comes from neither the complainant nor their representative${d.sender ? ` (sender: ${d.sender})` : ""}. It is filed on the case for information, flagged, and has no effect on the case.`,
+        ),
       d.sensitive === false
         ? [
             detailBlocks(d, "en", { description: false }),
