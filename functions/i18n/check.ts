@@ -31,7 +31,9 @@ function messages(catalog: Catalog): Map<string, Message> {
     const base = form === undefined ? key : key.slice(0, -form.length - 1);
     const message = out.get(base) ?? { forms: new Set<string>(), variables: new Set<string>() };
     if (form !== undefined) message.forms.add(form);
-    for (const match of text.matchAll(VARIABLE)) if (match[1]) message.variables.add(match[1]);
+    // A group of values ({{noun.the}}, {{noun.ofThe}}) counts once: each language picks the form it needs.
+    for (const match of text.matchAll(VARIABLE))
+      if (match[1]) message.variables.add(match[1].split(".")[0] ?? "");
     out.set(base, message);
   }
   return out;

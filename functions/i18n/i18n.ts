@@ -17,7 +17,8 @@ export interface Catalog {
   [key: string]: string | Catalog;
 }
 
-export type Values = Record<string, string | number>;
+/** Interpolation values; a group ({{noun.the}}) lets each language pick the form it needs. */
+export type Values = Record<string, string | number | Readonly<Record<string, string>>>;
 
 export interface Messages {
   /** The lookup order for a message: the language asked for, the organisation's first one, then French. */
@@ -45,7 +46,8 @@ export function createMessages(catalogs: Readonly<Record<string, Catalog>>): Mes
     nsSeparator: false,
     // Synchronous: the resources are in memory, so t() works as soon as this module is loaded.
     initAsync: false,
-    interpolation: { escapeValue: false },
+    // Values are inserted verbatim, never read as {{…}} or $t(…) themselves (user text stays user text).
+    interpolation: { escapeValue: false, skipOnVariables: true },
     returnNull: false,
     // An empty message counts as missing, so it falls back rather than showing nothing.
     returnEmptyString: false,
