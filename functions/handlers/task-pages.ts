@@ -13,7 +13,6 @@ import { runtime } from "../lib/runtime.ts";
 import { formatDate } from "../mail/templates.ts";
 import { FormBodyTooLargeError, parseFormBody } from "../tasks/forms.ts";
 import {
-  type HtmlResponse,
   pageOptionsFromConfig,
   renderAlreadyDonePage,
   renderDonePage,
@@ -24,6 +23,7 @@ import {
   renderTaskPage,
 } from "../tasks/pages.ts";
 import { type LoadedTask, loadTask, type SubmitResult, submitTask } from "../tasks/task-actions.ts";
+import type { HtmlResponse } from "../web/layout.ts";
 
 const rt = runtime();
 

@@ -269,6 +269,8 @@ export type MessageReceivedData = Common &
         categoryLabel?: string;
         description?: never;
         message?: string;
+        /** Issue 15: the address of a sender who is neither the complainant nor their representative. */
+        sender?: string;
       }
     | {
         sensitive: true;
@@ -276,8 +278,9 @@ export type MessageReceivedData = Common &
         categoryLabel?: never;
         description?: never;
         message?: never;
+        sender?: never;
       }
-  ) & { receivedAt: IsoInstant; step?: Step };
+  ) & { receivedAt: IsoInstant; step?: Step; unknownSender?: boolean };
 
 /** To the coordinator: the case could not proceed automatically. */
 export type NeedsAttentionData = ToStaff & {
@@ -805,6 +808,13 @@ const messageReceived: Template<MessageReceivedData> = {
     subject: c.t("messageReceived.subject"),
     blocks: blocks(
       p(c.t("messageReceived.added", { receivedAt: c.date(d.receivedAt) })),
+      // Issue 15: a message from neither the complainant nor their representative is announced as such.
+      d.unknownSender &&
+        p(
+          d.sender
+            ? c.t("messageReceived.unknownSenderNamed", { sender: d.sender })
+            : c.t("messageReceived.unknownSender"),
+        ),
       d.sensitive === false
         ? [
             detailBlocks(d, c, { description: false }),
