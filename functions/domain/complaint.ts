@@ -3,9 +3,9 @@
 // and investigation details, and is read only for the full view.
 import { z } from "zod";
 import { LANGUAGES } from "./config.ts";
+import { REFERENCE_PATTERN } from "./reference.ts";
 
-export const REFERENCE_REGEX = /^CFM-\d{4}-\d{6}$/;
-export const reference = z.string().regex(REFERENCE_REGEX, "must be a reference CFM-YYYY-NNNNNN");
+export const reference = z.string().regex(REFERENCE_PATTERN, "must be a reference CFM-YYYY-NNNNNN");
 
 export const KINDS = ["complaint", "suggestion", "information-request", "positive"] as const;
 export const CHANNELS = [

@@ -21,7 +21,7 @@ import {
   type TimelineEvent,
   timelineEventSchema,
 } from "../domain/complaint.ts";
-import { formatReference } from "../intake/references.ts";
+import { formatReference } from "../domain/reference.ts";
 import type { IndexName } from "./table-design.ts";
 
 export class StoreValidationError extends Error {
