@@ -21,6 +21,7 @@ import {
 } from "../domain/complaint.ts";
 import { LANGUAGES, type Language } from "../domain/config.ts";
 import { type FullView, type StatusView, viewFor } from "../domain/views.ts";
+import { FilingReferencesExhaustedError } from "../errors.ts";
 import { openCase } from "../intake/open-case.ts";
 import { formatReference, REFERENCE_PATTERN } from "../intake/references.ts";
 import { log } from "../lib/logger.ts";
@@ -29,6 +30,8 @@ import { MailRejectedError, sendViaOutbox } from "../mail/mailer.ts";
 import { type FilingInstructionsData, renderEmail } from "../mail/templates.ts";
 import { handleReportsRequest } from "../reports/api.ts";
 import { type AuthEvent, authenticate, type Caller, header } from "./auth.ts";
+
+export { FilingReferencesExhaustedError };
 
 /** The parts of an HTTP API (payload v2) event the staff API reads; the local server builds the same. */
 export interface StaffApiEvent extends AuthEvent {
@@ -313,10 +316,6 @@ function localDate(at: Date, timeZone: string): string {
 const T1_REASON =
   "T-1: under this procedure a case opens only on a written complaint (letter, email) or a staff report (FSEI); " +
   "the complainant is given the filing instructions";
-
-export class FilingReferencesExhaustedError extends Error {
-  override name = "FilingReferencesExhaustedError";
-}
 
 async function answerWithFilingInstructions(
   rt: Runtime,

@@ -1,3 +1,7 @@
+import { InvalidDurationError } from "../errors.ts";
+
+export { InvalidDurationError };
+
 // ISO 8601 durations for deadlines and retention (H-A2 P1W, T-2 P5D, T-4 P2M, T-12 P5Y).
 // Only whole, non-negative components: a deadline is never negative, and fractions ("P1.5D") have
 // no clear meaning once days are counted as working days. Zero is valid here; the config layer
@@ -11,10 +15,6 @@ export interface IsoDuration {
   hours: number;
   minutes: number;
   seconds: number;
-}
-
-export class InvalidDurationError extends Error {
-  override name = "InvalidDurationError";
 }
 
 const UNITS = ["years", "months", "weeks", "days", "hours", "minutes", "seconds"] as const;

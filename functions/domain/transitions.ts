@@ -1,9 +1,13 @@
 // What each decision does to a case: pure functions from (config, case, submitted values, time) to the
 // change the store writes in one transaction. No AWS imports; unit-tested directly.
+
+import { InvalidDecisionError } from "../errors.ts";
 import type { CaseContent, CaseRecord, Closure, DeadlineStep } from "./complaint.ts";
 import type { OrgConfig } from "./config.ts";
 import { completeStep, deadlineAfter, respondRule } from "./deadlines.ts";
 import { categoryOf, holderOf, responsibleFor } from "./routing.ts";
+
+export { InvalidDecisionError };
 
 /** The deadline each human step answers to. */
 export const STEP_DEADLINE = {
@@ -16,10 +20,6 @@ export const STEP_DEADLINE = {
   closure: "closure",
 } as const satisfies Record<string, DeadlineStep>;
 export type DecisionStep = keyof typeof STEP_DEADLINE;
-
-export class InvalidDecisionError extends Error {
-  override name = "InvalidDecisionError";
-}
 
 type RecordPatch = Partial<Omit<CaseRecord, "reference" | "version" | "sourceId">>;
 type ContentPatch = Partial<Omit<CaseContent, "reference">>;

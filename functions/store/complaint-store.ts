@@ -21,25 +21,11 @@ import {
   type TimelineEvent,
   timelineEventSchema,
 } from "../domain/complaint.ts";
+import { CaseNotFoundError, StoreValidationError, VersionConflictError } from "../errors.ts";
 import { formatReference } from "../intake/references.ts";
 import type { IndexName } from "./table-design.ts";
 
-export class StoreValidationError extends Error {
-  override name = "StoreValidationError";
-  constructor(
-    readonly record: string,
-    readonly field: string,
-    detail: string,
-  ) {
-    super(`invalid ${record}: ${field}: ${detail}`);
-  }
-}
-export class VersionConflictError extends Error {
-  override name = "VersionConflictError";
-}
-export class CaseNotFoundError extends Error {
-  override name = "CaseNotFoundError";
-}
+export { CaseNotFoundError, StoreValidationError, VersionConflictError };
 
 const caseKey = (reference: string) => `CASE#${reference}`;
 const INTERNAL = new Set([

@@ -5,6 +5,9 @@
 import { z } from "zod";
 import { SEVERITIES } from "../domain/complaint.ts";
 import type { Language, OrgConfig } from "../domain/config.ts";
+import { FormBodyTooLargeError } from "../errors.ts";
+
+export { FormBodyTooLargeError };
 
 export const TASK_ACTIONS = [
   "triage",
@@ -52,10 +55,6 @@ const NONCE_MAX = 64;
 const ADDRESS_MAX = 320;
 /** A larger body is refused before parsing (a 20,000-character response percent-encodes to ~180 kB). */
 export const MAX_FORM_BODY_LENGTH = 512 * 1024;
-
-export class FormBodyTooLargeError extends Error {
-  override name = "FormBodyTooLargeError";
-}
 
 // Custom issue messages are codes, translated by `message()`.
 type Code =

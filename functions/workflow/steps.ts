@@ -35,18 +35,14 @@ import {
   type DecisionStep,
   STEP_DEADLINE,
 } from "../domain/transitions.ts";
+import { SubmissionNotFoundError, TooManyRemindersError } from "../errors.ts";
 import { emitMetric } from "../lib/metrics.ts";
 import type { Runtime } from "../lib/runtime.ts";
 import { outboxStatus, sendOnce } from "../mail/mailer.ts";
 import type { CaseDetails, TaskData, Step as TemplateStep } from "../mail/templates.ts";
 import { getSubmission, issueLink, rebindLink, revokeStepLink, submissionsOf } from "../tasks/link-store.ts";
 
-export class SubmissionNotFoundError extends Error {
-  override name = "SubmissionNotFoundError";
-}
-export class TooManyRemindersError extends Error {
-  override name = "TooManyRemindersError";
-}
+export { SubmissionNotFoundError, TooManyRemindersError };
 
 const SYSTEM = "cfm";
 const TEMPLATE_STEP: Record<DecisionStep, TemplateStep> = {
