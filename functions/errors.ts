@@ -153,6 +153,6 @@ export function isTransient(error: unknown): boolean {
   const name = (error as { name?: unknown } | null)?.name;
   return (
     (typeof name === "string" && TRANSIENT_ERRORS.includes(name)) ||
-    (error as { $retryable?: unknown } | null)?.$retryable !== undefined
+    !!(error as { $retryable?: unknown } | null)?.$retryable
   );
 }

@@ -21,7 +21,7 @@ import {
 } from "../domain/complaint.ts";
 import { LANGUAGES, type Language } from "../domain/config.ts";
 import { type FullView, type StatusView, viewFor } from "../domain/views.ts";
-import { FilingReferencesExhaustedError } from "../errors.ts";
+import { FilingReferencesExhaustedError, isTransient } from "../errors.ts";
 import { openCase } from "../intake/open-case.ts";
 import { formatReference, REFERENCE_PATTERN } from "../intake/references.ts";
 import { log } from "../lib/logger.ts";
@@ -57,13 +57,6 @@ export const STAFF_CHANNELS = CHANNELS.filter((c): c is Exclude<Channel, "email"
 const MAX_BODY_BYTES = 256 * 1024;
 const LIST_CONCURRENCY = 8;
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,200}$/;
-const THROTTLING = new Set([
-  "ThrottlingException",
-  "ProvisionedThroughputExceededException",
-  "RequestLimitExceeded",
-  "TooManyRequestsException",
-  "TransientError",
-]);
 
 // ---------------------------------------------------------------------------------------------------------
 // Request body of POST /api/complaints
@@ -184,7 +177,7 @@ export async function handleStaffApi(event: StaffApiEvent, rt: Runtime = runtime
     return json(404, { error: "not found" });
   } catch (error) {
     const name = (error as Error).name;
-    if (THROTTLING.has(name) || (error as { $retryable?: unknown }).$retryable) {
+    if (isTransient(error)) {
       log("WARN", "staff-api: transient failure", { error: name, requestId: event.requestContext.requestId });
       return json(
         503,

@@ -1,9 +1,11 @@
 // What a task link does, independent of HTTP: look a link up (GET: changes nothing) and act on it (POST:
 // validate, consume once, SendTaskSuccess). The task-pages handler renders these results as HTML.
+
 import { createHash } from "node:crypto";
 import { SendTaskSuccessCommand } from "@aws-sdk/client-sfn";
 import type { CaseRecord } from "../domain/complaint.ts";
 import type { Language } from "../domain/config.ts";
+import { appealExtensionAvailable } from "../domain/procedure.ts";
 import type { Runtime } from "../lib/runtime.ts";
 import { type FormBody, type FormValues, parseForm, type TaskAction } from "./forms.ts";
 import {
@@ -64,10 +66,7 @@ export async function loadTask(rt: Runtime, token: string): Promise<LoadedTask |
       link.step === "conclusion" &&
       !!record.deadlines.respond &&
       rt.now().toISOString() > record.deadlines.respond,
-    extensionAvailable:
-      link.step === "appeal-decision" &&
-      !!rt.config.deadlines.appealExtension &&
-      record.appealExtensions < rt.config.appeals.extensions,
+    extensionAvailable: link.step === "appeal-decision" && appealExtensionAvailable(rt.config, record),
   };
 }
 
