@@ -130,8 +130,8 @@ export const AWS_TRANSIENT_ERRORS = [
 
 /** Every error name worth retrying unchanged: ours, then AWS's. The staff API answers these with a 503. */
 export const TRANSIENT_ERRORS: readonly string[] = [
-  TransientError.name,
-  VersionConflictError.name,
+  new TransientError().name,
+  new VersionConflictError().name,
   ...AWS_TRANSIENT_ERRORS,
 ];
 

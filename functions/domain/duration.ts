@@ -1,11 +1,11 @@
-import { InvalidDurationError } from "../errors.ts";
-
-export { InvalidDurationError };
-
 // ISO 8601 durations for deadlines and retention (H-A2 P1W, T-2 P5D, T-4 P2M, T-12 P5Y).
 // Only whole, non-negative components: a deadline is never negative, and fractions ("P1.5D") have
 // no clear meaning once days are counted as working days. Zero is valid here; the config layer
 // rejects it with isZeroDuration where a zero deadline makes no sense.
+
+import { InvalidDurationError } from "../errors.ts";
+
+export { InvalidDurationError };
 
 export interface IsoDuration {
   years: number;

@@ -6,6 +6,7 @@
 // renderEmail strips them at runtime anyway, so a cast or a bad Step Functions payload cannot leak them.
 import type { Closure, Kind } from "../domain/complaint.ts";
 import type { Language } from "../domain/config.ts";
+import { REFERENCE_PATTERN } from "../domain/vocabulary.ts";
 import { type Block, colon, type EmailDocument, renderHtml, renderText, TemplateDataError } from "./html.ts";
 
 export { escapeHtml, TemplateDataError } from "./html.ts";
@@ -309,8 +310,6 @@ export interface RenderedEmail {
 
 // ---------------------------------------------------------------------------------------------------------
 // Helpers
-
-const REFERENCE = /^CFM-\d{4}-\d{6}$/;
 
 /** French typography on the template's own text (never on user strings): non-breaking spaces. */
 function fr(strings: TemplateStringsArray, ...values: unknown[]): string {
@@ -1384,7 +1383,7 @@ export function renderEmail<K extends TemplateId>(
   if (!template) throw new TemplateDataError(`unknown email template: ${String(id)}`);
   const lang: Language = language === "en" ? "en" : "fr";
   const safe = redact(id, data as unknown as Record<string, unknown>) as unknown as TemplateData[K] & Common;
-  if (typeof safe.reference !== "string" || !REFERENCE.test(safe.reference))
+  if (typeof safe.reference !== "string" || !REFERENCE_PATTERN.test(safe.reference))
     throw new TemplateDataError(`not a reference CFM-YYYY-NNNNNN: ${String(safe.reference)}`);
   // Fails fast on a missing or unknown zone, even for an email without dates (Intl would use the host's).
   if (typeof safe.timeZone !== "string" || safe.timeZone === "")
