@@ -192,6 +192,11 @@ export function stepCheckpoint(config: OrgConfig, record: CaseRecord, step: Huma
   return reminderDue(config, deadline, k);
 }
 
+/** T-13: a response given after its deadline is late (and must say why). */
+export function isLateResponse(record: Pick<CaseRecord, "deadlines">, at: string): boolean {
+  return record.deadlines.respond !== undefined && at > record.deadlines.respond;
+}
+
 /** H-C4: the investigator's standing progress link lasts as long as the conclusion step's last possible wait. */
 export function progressLinkExpiry(config: OrgConfig, respondBy: string): string {
   return progressUpdateDue(config, respondBy, reminderBudget(config, "conclusion") + 1);

@@ -5,7 +5,7 @@ import { InvalidDecisionError } from "../errors.ts";
 import type { CaseContent, CaseRecord } from "./complaint.ts";
 import type { OrgConfig } from "./config.ts";
 import { completeStep, deadlineAfter, respondRule } from "./deadlines.ts";
-import { appealExtensionAvailable, appealsLeft, triageRoute } from "./procedure.ts";
+import { appealExtensionAvailable, appealsLeft, isLateResponse, triageRoute } from "./procedure.ts";
 import { categoryOf, holderOf, responsibleFor } from "./routing.ts";
 import { type HumanStep, STEP_DEADLINE } from "./vocabulary.ts";
 
@@ -136,7 +136,7 @@ export function applyConclusion(
   at: string,
   actor: string,
 ): Decision {
-  const late = record.deadlines.respond !== undefined && at > record.deadlines.respond;
+  const late = isLateResponse(record, at);
   if (late && !values.justification)
     throw new InvalidDecisionError("a late response needs a justification (T-13)");
   return {

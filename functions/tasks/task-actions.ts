@@ -5,7 +5,7 @@ import { createHash } from "node:crypto";
 import { SendTaskSuccessCommand } from "@aws-sdk/client-sfn";
 import type { CaseRecord } from "../domain/complaint.ts";
 import type { Language } from "../domain/config.ts";
-import { appealExtensionAvailable } from "../domain/procedure.ts";
+import { appealExtensionAvailable, isLateResponse } from "../domain/procedure.ts";
 import type { Runtime } from "../lib/runtime.ts";
 import { type FormBody, type FormValues, parseForm, type TaskAction } from "./forms.ts";
 import {
@@ -62,10 +62,7 @@ export async function loadTask(rt: Runtime, token: string): Promise<LoadedTask |
     link,
     record,
     nonce: csrfNonce(secret, link.idHash, realNow()),
-    late:
-      link.step === "conclusion" &&
-      !!record.deadlines.respond &&
-      rt.now().toISOString() > record.deadlines.respond,
+    late: link.step === "conclusion" && isLateResponse(record, rt.now().toISOString()),
     extensionAvailable: link.step === "appeal-decision" && appealExtensionAvailable(rt.config, record),
   };
 }

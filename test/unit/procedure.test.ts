@@ -12,6 +12,7 @@ import {
   escalationRecipient,
   hasContactStep,
   isAppealable,
+  isLateResponse,
   neverTold,
   progressLinkExpiry,
   reminderBudget,
@@ -136,6 +137,13 @@ describe("deadlines and reminders (H-D3, H-D5, H-F2)", () => {
   it("bounds the history with the same budget the workflow spends", () => {
     for (const step of HUMAN_STEPS)
       expect(loopBound(H, step)).toBe((reminderBudget(H, step) + 1) * stepRounds(H, step));
+  });
+
+  it("T-13: a response after its deadline is late; at the deadline it is not", () => {
+    const r = record();
+    expect(isLateResponse(r, "2026-04-13T09:00:00.000Z")).toBe(false);
+    expect(isLateResponse(r, "2026-04-13T09:00:01.000Z")).toBe(true);
+    expect(isLateResponse(record({ deadlines: {} }), "2030-01-01T00:00:00.000Z")).toBe(false);
   });
 
   it("waits to the deadline, then to each reminder; the conclusion to each H-D3 update", () => {
