@@ -57,6 +57,13 @@ export class StoreValidationError extends NamedError {
     super(`invalid ${record}: ${field}: ${detail}`);
   }
 }
+/** A continuation token that is not one of this list's. */
+export class InvalidPageTokenError extends NamedError {
+  override name = "InvalidPageTokenError";
+  constructor() {
+    super("not a continuation token of this list");
+  }
+}
 export class LinkAlreadyUsedError extends NamedError {
   override name = "LinkAlreadyUsedError";
 }

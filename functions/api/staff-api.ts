@@ -20,6 +20,7 @@ import {
   WRITTEN_CHANNELS,
 } from "../domain/complaint.ts";
 import { LANGUAGES, type Language } from "../domain/config.ts";
+import { holdersOf } from "../domain/routing.ts";
 import { type FullView, type StatusView, viewFor } from "../domain/views.ts";
 import { FilingReferencesExhaustedError, isTransient } from "../errors.ts";
 import { openCase } from "../intake/open-case.ts";
@@ -29,6 +30,7 @@ import { type Runtime, runtime } from "../lib/runtime.ts";
 import { MailRejectedError, sendViaOutbox } from "../mail/mailer.ts";
 import { type FilingInstructionsData, renderEmail } from "../mail/templates.ts";
 import { handleReportsRequest } from "../reports/api.ts";
+import { InvalidPageTokenError, type PageToken } from "../store/complaint-store.ts";
 import { type AuthEvent, authenticate, type Caller, header } from "./auth.ts";
 
 export { FilingReferencesExhaustedError };
@@ -163,7 +165,7 @@ export async function handleStaffApi(event: StaffApiEvent, rt: Runtime = runtime
     const one = /^\/api\/complaints\/([^/]+)$/.exec(path);
     if (one) {
       if (method !== "GET") return methodNotAllowed("GET");
-      return await getComplaint(rt, caller, decodeURIComponent(one[1] ?? ""));
+      return await getComplaint(rt, caller, safeDecode(one[1] ?? ""));
     }
     if (path === "/api/reports") {
       if (method !== "GET") return methodNotAllowed("GET");
@@ -439,10 +441,36 @@ async function getComplaint(rt: Runtime, caller: Caller, rawReference: string): 
   return json(200, await view(rt, caller, record));
 }
 
+const PAGE_DEFAULT = 100;
+const PAGE_MAX = 500;
+
 const listQuerySchema = z.strictObject({
   status: z.enum(STATUSES, `must be one of ${STATUSES.join(", ")}`).optional(),
   overdue: z.enum(["true", "false"], "must be true or false").optional(),
+  limit: z.coerce
+    .number("must be a number")
+    .int("must be a whole number")
+    .min(1, "at least 1")
+    .max(PAGE_MAX, `at most ${PAGE_MAX}`)
+    .default(PAGE_DEFAULT),
+  next: z.string().max(2000, "not a continuation token").optional(),
 });
+
+const pageTokenSchema = z.record(z.string().max(600), z.string().max(600));
+
+/** The `next` of a list answer: the index position, base64url JSON (key attributes: references and dates). */
+function encodePageToken(token: PageToken): string {
+  return Buffer.from(JSON.stringify(token), "utf8").toString("base64url");
+}
+
+function decodePageToken(text: string): PageToken | null {
+  try {
+    const parsed = pageTokenSchema.safeParse(JSON.parse(Buffer.from(text, "base64url").toString("utf8")));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
 
 /**
  * By status through the byStatus index (oldest first); without a status, the open cases through the byDeadline
@@ -455,26 +483,58 @@ async function listComplaints(
 ): Promise<ApiResponse> {
   const parsed = listQuerySchema.safeParse(query);
   if (!parsed.success) return json(400, { errors: fieldErrors(parsed.error) });
-  const { status, overdue } = parsed.data;
-  const records = status ? await rt.store.byStatus(status) : await rt.store.openByNextDeadline();
-  const kept = overdue === "true" ? records.filter((r) => r.overdue.length > 0) : records;
-  const items = await mapLimit(kept, LIST_CONCURRENCY, (record) => view(rt, caller, record));
-  return json(200, { items });
+  const { status, overdue, limit, next } = parsed.data;
+  const after = next === undefined ? undefined : decodePageToken(next);
+  if (after === null) return json(400, { errors: { next: "not a continuation token of this list" } });
+  // Issue 15: one page at a time, with `next` while more remain (never a silent cap).
+  let page: Awaited<ReturnType<Runtime["store"]["page"]>>;
+  try {
+    page = await rt.store.page({
+      ...(status ? { status } : {}),
+      limit,
+      ...(after ? { after } : {}),
+      overdueOnly: overdue === "true",
+    });
+  } catch (error) {
+    if (error instanceof InvalidPageTokenError)
+      return json(400, { errors: { next: "not a continuation token of this list" } });
+    throw error;
+  }
+  const items = await mapLimit(page.records, LIST_CONCURRENCY, (record) => view(rt, caller, record));
+  return json(200, { items, ...(page.next ? { next: encodePageToken(page.next) } : {}) });
 }
 
 function view(rt: Runtime, caller: Caller, record: CaseRecord): Promise<StatusView | FullView> {
-  // H-D1: for a sensitive case general staff get the status view, built without reading the content.
-  return viewFor(caller.audience, record, async () => {
-    const [content, timeline] = await Promise.all([
-      rt.store.getContent(record.reference),
-      rt.store.timeline(record.reference),
-    ]);
-    return { content, timeline };
-  });
+  // H-D1: for a sensitive or untriaged case general staff get the status view, built without reading the
+  // content; the triage officer reads an untriaged case (H-B1).
+  return viewFor(
+    caller.audience,
+    record,
+    async () => {
+      const [content, timeline] = await Promise.all([
+        rt.store.getContent(record.reference),
+        rt.store.timeline(record.reference),
+      ]);
+      return { content, timeline };
+    },
+    {
+      actor: caller.actor,
+      triageOfficers: holdersOf(rt.config, rt.config.steps.triage).map((m) => m.address),
+    },
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------------
 // Helpers
+
+/** A path segment decoded; a malformed escape (`%`, `%zz`) is kept as is, so it fails validation (400), not 500. */
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
 
 function queryOf(event: StaffApiEvent): Record<string, string> {
   if (event.rawQueryString !== undefined && event.rawQueryString !== "")

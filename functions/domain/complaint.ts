@@ -125,7 +125,14 @@ export const caseContentSchema = z.strictObject({
   appealReason: z.string().max(10_000).nullable(),
   appealReasoning: z.string().max(10_000).nullable(),
   messages: z.array(
-    z.strictObject({ at: iso, from: z.string().nullable(), text: z.string(), rawMessageKey: z.string() }),
+    z.strictObject({
+      at: iso,
+      from: z.string().nullable(),
+      text: z.string(),
+      rawMessageKey: z.string(),
+      /** Issue 15: from neither the complainant nor their representative: shown with its sender, never acted on. */
+      unknownSender: z.boolean().optional(),
+    }),
   ),
 });
 export type CaseContent = z.infer<typeof caseContentSchema>;

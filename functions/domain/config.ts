@@ -3,13 +3,13 @@
 import { parseDocument } from "yaml";
 import { z } from "zod";
 import { InvalidConfigError } from "../errors.ts";
+import { LANGUAGES, type Language } from "../i18n/languages.ts";
 import { isValidLocalDate, isValidTimeZone, type Weekday } from "./calendar.ts";
 import { isZeroDuration, parseDuration } from "./duration.ts";
 
-export { InvalidConfigError };
+// Any language with a catalog (functions/i18n/locales/): adding a language needs no change here.
+export { InvalidConfigError, LANGUAGES, type Language };
 
-export const LANGUAGES = ["fr", "en"] as const;
-export type Language = (typeof LANGUAGES)[number];
 const WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const satisfies readonly Weekday[];
 
 const durationString = z.string().superRefine((value, ctx) => {

@@ -53,6 +53,13 @@ export const FLAGS = [
   "needs-attention",
   "conflict-of-interest",
   "late",
+  // Issue 15 (intake): the reply address came from a fallback (decoded From, Reply-To, Sender, Return-Path,
+  // envelope), none was usable, a header was replaced by a default, a message came from someone who is
+  // neither the complainant nor their representative.
+  "sender-recovered",
+  "no-reply-address",
+  "content-sanitised",
+  "unknown-sender",
 ] as const;
 /** The timeline's event types (CONTRACT.md). */
 export const EVENT_TYPES = [

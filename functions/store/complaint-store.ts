@@ -21,11 +21,18 @@ import {
   type TimelineEvent,
   timelineEventSchema,
 } from "../domain/complaint.ts";
-import { CaseNotFoundError, StoreValidationError, VersionConflictError } from "../errors.ts";
+import {
+  CaseNotFoundError,
+  InvalidPageTokenError,
+  StoreValidationError,
+  VersionConflictError,
+} from "../errors.ts";
 import { formatReference } from "../intake/references.ts";
 import type { IndexName } from "./table-design.ts";
 
-export { CaseNotFoundError, StoreValidationError, VersionConflictError };
+export { CaseNotFoundError, InvalidPageTokenError, StoreValidationError, VersionConflictError };
+/** A position in an index (DynamoDB's LastEvaluatedKey): key attributes only, strings. */
+export type PageToken = Record<string, string>;
 
 const caseKey = (reference: string) => `CASE#${reference}`;
 const INTERNAL = new Set([
@@ -429,6 +436,36 @@ export class ComplaintStore {
       }
     }
     return out;
+  }
+
+  /**
+   * One page of cases by status (byStatus index, oldest first) or, without a status, of the open cases by next
+   * deadline (byDeadline index). `after` is the `next` of the previous page (opaque to callers); `overdueOnly`
+   * filters on the server, so a page can hold fewer than `limit` cases while `next` is still set.
+   */
+  async page(options: {
+    status?: Status;
+    limit: number;
+    after?: PageToken;
+    overdueOnly?: boolean;
+  }): Promise<{ records: CaseRecord[]; next: PageToken | null }> {
+    const [index, keyAttribute, key] = options.status
+      ? (["byStatus", "gsi1pk", `STATUS#${options.status}`] as const)
+      : (["byDeadline", "gsi3pk", "OPEN"] as const);
+    if (options.after && options.after[keyAttribute] !== key) throw new InvalidPageTokenError();
+    const out = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: index,
+        KeyConditionExpression: `${keyAttribute} = :pk`,
+        ExpressionAttributeValues: { ":pk": key, ...(options.overdueOnly ? { ":none": 0 } : {}) },
+        ...(options.overdueOnly ? { FilterExpression: "size(overdue) > :none" } : {}),
+        Limit: options.limit,
+        ExclusiveStartKey: options.after,
+      }),
+    );
+    const next = (out.LastEvaluatedKey as PageToken | undefined) ?? null;
+    return { records: (out.Items ?? []).map((item) => caseRecordSchema.parse(strip(item))), next };
   }
 
   private async queryIndex(
