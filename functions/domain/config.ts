@@ -2,11 +2,13 @@
 // (H and T in docs/procedures.md) is data here, so one workflow serves both without code changes.
 import { parseDocument } from "yaml";
 import { z } from "zod";
+import { LANGUAGES, type Language } from "../i18n/languages.ts";
 import { isValidLocalDate, isValidTimeZone, type Weekday } from "./calendar.ts";
 import { isZeroDuration, parseDuration } from "./duration.ts";
 
-export const LANGUAGES = ["fr", "en"] as const;
-export type Language = (typeof LANGUAGES)[number];
+// Any language with a catalog (functions/i18n/locales/): adding a language needs no change here.
+export { LANGUAGES, type Language };
+
 const WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const satisfies readonly Weekday[];
 
 const durationString = z.string().superRefine((value, ctx) => {

@@ -11,7 +11,6 @@ import { runtime } from "../lib/runtime.ts";
 import { formatDate } from "../mail/templates.ts";
 import { FormBodyTooLargeError, parseFormBody, type TaskAction } from "../tasks/forms.ts";
 import {
-  type HtmlResponse,
   pageOptionsFromConfig,
   renderAlreadyDonePage,
   renderDonePage,
@@ -22,6 +21,7 @@ import {
   renderTaskPage,
 } from "../tasks/pages.ts";
 import { type LoadedTask, loadTask, type SubmitResult, submitTask } from "../tasks/task-actions.ts";
+import type { HtmlResponse } from "../web/layout.ts";
 
 const rt = runtime();
 

@@ -1,105 +1,15 @@
 // Server-rendered task pages (CONTRACT.md "Task pages"), in French and English. No JavaScript and no
-// third-party asset: a plain form works on a low-end phone. The only style is one inline <style> block,
-// allowed by its SHA-256 in the CSP, so `default-src 'none'` blocks everything else. Every interpolated
-// string goes through escapeHtml.
-import { createHash } from "node:crypto";
+// third-party asset: a plain form works on a low-end phone. Layout, CSP and escaping are the shared web layer's
+// (functions/web/).
 import { SEVERITIES } from "../domain/complaint.ts";
 import type { Language, OrgConfig } from "../domain/config.ts";
+import { escapeHtml, isSameOriginPath } from "../web/escape.ts";
+import { type Choice, FormRenderer } from "../web/form.ts";
+import { type HtmlResponse, htmlPage } from "../web/layout.ts";
 import { APPEAL_REASON_MIN, FORM_FIELDS, OUTCOMES, type TaskAction, TEXT_LIMITS } from "./forms.ts";
 
-const CSS = `
-*{box-sizing:border-box}
-body{margin:0;font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;font-size:1rem;line-height:1.5;color:#1b1b1b;background:#f4f4f4}
-main{max-width:40rem;margin:0 auto;padding:1rem;background:#fff;min-height:100vh}
-h1{font-size:1.4rem;margin:.5rem 0 1rem}
-h2{font-size:1.15rem;margin:1.5rem 0 .5rem}
-.ref{color:#505050;margin:0}
-dl{margin:0 0 1rem}
-dt{font-weight:600;margin-top:.5rem}
-dd{margin:0;white-space:pre-wrap;overflow-wrap:anywhere}
-.field{margin:1.25rem 0}
-fieldset{border:0;padding:0;margin:0}
-legend,label.main{display:block;font-weight:600;margin-bottom:.25rem;padding:0}
-input{accent-color:#00703c}
-.hint{color:#505050;margin:0 0 .25rem}
-.choice{display:flex;align-items:flex-start;gap:.5rem;margin:.35rem 0}
-.choice input{width:1.4rem;height:1.4rem;margin:.1rem 0 0;flex:none}
-select,textarea{display:block;width:100%;font:inherit;padding:.5rem;border:2px solid #505050;border-radius:0;background:#fff;color:inherit}
-textarea{min-height:6rem;resize:vertical}
-.invalid select,.invalid textarea{border-color:#b00020}
-.error{color:#b00020;font-weight:600;margin:0 0 .25rem}
-.summary{border:4px solid #b00020;padding:.75rem 1rem;margin:0 0 1rem}
-.summary h2{margin-top:0}
-.summary a{color:#b00020}
-button{font:inherit;font-weight:600;padding:.75rem 1.5rem;border:0;background:#00703c;color:#fff;cursor:pointer;width:100%;max-width:20rem}
-button:focus,a:focus,input:focus,select:focus,textarea:focus{outline:3px solid #fd0;outline-offset:0}
-.code{font-family:ui-monospace,monospace;overflow-wrap:anywhere}
-`.trim();
-
-/** The CSP source for the one inline style block, computed once at module load. */
-export const STYLE_HASH = `sha256-${createHash("sha256").update(CSS, "utf8").digest("base64")}`;
-
-const CSP = [
-  "default-src 'none'",
-  `style-src '${STYLE_HASH}'`,
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-  "base-uri 'none'",
-].join("; ");
-
-/** Headers for every task page response, success or error. */
-export function securityHeaders(): Record<string, string> {
-  return {
-    "Content-Type": "text/html; charset=utf-8",
-    // The token is in the URL and the page may show case details: never cache, never leak the URL.
-    "Cache-Control": "no-store",
-    "Referrer-Policy": "no-referrer",
-    "Content-Security-Policy": CSP,
-    "X-Frame-Options": "DENY",
-    "X-Content-Type-Options": "nosniff",
-    "Cross-Origin-Opener-Policy": "same-origin",
-    "Cross-Origin-Resource-Policy": "same-origin",
-    "X-Robots-Tag": "noindex, nofollow",
-  };
-}
-
-export interface HtmlResponse {
-  statusCode: number;
-  headers: Record<string, string>;
-  body: string;
-}
-
-const HTML_ESCAPES: Record<string, string> = {
-  "&": "&amp;",
-  "<": "&lt;",
-  ">": "&gt;",
-  '"': "&quot;",
-  "'": "&#39;",
-};
-
-export function escapeHtml(value: unknown): string {
-  return String(value ?? "").replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] as string);
-}
-
 function respond(statusCode: number, language: Language, title: string, main: string): HtmlResponse {
-  const body = `<!doctype html>
-<html lang="${language}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<meta name="robots" content="noindex, nofollow">
-<title>${escapeHtml(title)}</title>
-<style>${CSS}</style>
-</head>
-<body>
-<main>
-${main}
-</main>
-</body>
-</html>
-`;
-  return { statusCode, headers: { ...securityHeaders(), "Content-Language": language }, body };
+  return htmlPage({ statusCode, language, title, main });
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -361,11 +271,6 @@ const TEXTS: Record<Language, Texts> = {
 // ---------------------------------------------------------------------------------------------------
 // Form fields
 
-export interface Choice {
-  value: string;
-  label: string;
-}
-
 export interface TaskPageOptions {
   /** triage: the config's categories, labelled in the page language. */
   categories?: Array<{ id: string; label: string }>;
@@ -421,138 +326,6 @@ export function pageOptionsFromConfig(
     conflictOfInterest: config.conflictOfInterest !== undefined,
     ...extra,
   };
-}
-
-class FormRenderer {
-  /** Field name to the id its error-summary link targets, in page order. */
-  readonly anchors = new Map<string, string>();
-  constructor(
-    private readonly t: Texts,
-    private readonly values: Readonly<Record<string, unknown>>,
-    private readonly errors: Readonly<Record<string, string>>,
-  ) {}
-
-  private value(name: string): string {
-    const v = this.values[name];
-    return typeof v === "string" ? v : "";
-  }
-
-  /** The hint and error paragraphs, and the aria-describedby that ties them to the control. */
-  private describe(
-    name: string,
-    hint?: string,
-  ): { html: string; describedBy: string; aria: string; invalid: boolean } {
-    const error = this.errors[name];
-    const ids: string[] = [];
-    let html = "";
-    if (hint) {
-      ids.push(`h-${name}`);
-      html += `<p class="hint" id="h-${name}">${escapeHtml(hint)}</p>`;
-    }
-    if (error) {
-      ids.push(`e-${name}`);
-      html += `<p class="error" id="e-${name}"><span>${escapeHtml(this.t.errorPrefix)}</span>${escapeHtml(error)}</p>`;
-    }
-    const describedBy = ids.length ? ` aria-describedby="${ids.join(" ")}"` : "";
-    // `aria` is for form controls; a radio group's fieldset takes only the description.
-    return {
-      html,
-      describedBy,
-      aria: describedBy + (error ? ' aria-invalid="true"' : ""),
-      invalid: Boolean(error),
-    };
-  }
-
-  private wrap(invalid: boolean, inner: string): string {
-    return `<div class="field${invalid ? " invalid" : ""}">${inner}</div>`;
-  }
-
-  /** "(optional)" after the label, except on required fields and on conditional ones (their hint says when). */
-  private optionalMark(required: boolean | undefined): string {
-    return required ? "" : ` <span class="hint">${escapeHtml(this.t.optional)}</span>`;
-  }
-
-  textarea(
-    name: string,
-    label: string,
-    o: { max: number; required?: boolean; conditional?: boolean; hint?: string; rows?: number },
-  ): string {
-    const id = `f-${name}`;
-    this.anchors.set(name, id);
-    const d = this.describe(name, o.hint);
-    const required = o.required ? " required" : "";
-    return this.wrap(
-      d.invalid,
-      `<label class="main" for="${id}">${escapeHtml(label)}${this.optionalMark(o.required || o.conditional)}</label>${d.html}` +
-        `<textarea id="${id}" name="${name}" rows="${o.rows ?? 5}" maxlength="${o.max}"${required}${d.aria}>` +
-        `${escapeHtml(this.value(name))}</textarea>`,
-    );
-  }
-
-  radios(
-    name: string,
-    legend: string,
-    choices: Choice[],
-    o: { required?: boolean; hint?: string } = {},
-  ): string {
-    const d = this.describe(name, o.hint);
-    const current = this.value(name);
-    const required = o.required ? " required" : "";
-    const items = choices
-      .map((c, i) => {
-        const id = i === 0 ? `f-${name}` : `f-${name}-${i}`;
-        if (i === 0) this.anchors.set(name, id);
-        const checked = current === c.value ? " checked" : "";
-        return (
-          `<div class="choice"><input type="radio" id="${id}" name="${name}" value="${escapeHtml(c.value)}"${checked}${required}>` +
-          `<label for="${id}">${escapeHtml(c.label)}</label></div>`
-        );
-      })
-      .join("");
-    return this.wrap(
-      d.invalid,
-      `<fieldset${d.describedBy}><legend>${escapeHtml(legend)}${this.optionalMark(Boolean(o.required))}</legend>${d.html}${items}</fieldset>`,
-    );
-  }
-
-  select(
-    name: string,
-    label: string,
-    choices: Choice[],
-    o: { required?: boolean; conditional?: boolean; hint?: string } = {},
-  ): string {
-    const id = `f-${name}`;
-    this.anchors.set(name, id);
-    const d = this.describe(name, o.hint);
-    const current = this.value(name);
-    const required = o.required ? " required" : "";
-    const items = [`<option value="">${escapeHtml(this.t.choose)}</option>`]
-      .concat(
-        choices.map(
-          (c) =>
-            `<option value="${escapeHtml(c.value)}"${current === c.value ? " selected" : ""}>${escapeHtml(c.label)}</option>`,
-        ),
-      )
-      .join("");
-    return this.wrap(
-      d.invalid,
-      `<label class="main" for="${id}">${escapeHtml(label)}${this.optionalMark(o.required || o.conditional)}</label>${d.html}` +
-        `<select id="${id}" name="${name}"${required}${d.aria}>${items}</select>`,
-    );
-  }
-
-  checkbox(name: string, label: string, o: { required?: boolean } = {}): string {
-    const id = `f-${name}`;
-    this.anchors.set(name, id);
-    const d = this.describe(name);
-    const checked = this.value(name) === "yes" ? " checked" : "";
-    const required = o.required ? " required" : "";
-    return this.wrap(
-      d.invalid,
-      `${d.html}<div class="choice"><input type="checkbox" id="${id}" name="${name}" value="yes"${checked}${required}${d.aria}>` +
-        `<label for="${id}">${escapeHtml(label)}</label></div>`,
-    );
-  }
 }
 
 function staffChoices(options: TaskPageOptions): Choice[] {
@@ -721,7 +494,7 @@ function formatDue(iso: string, language: Language, timeZone: string): string {
 
 /** A same-origin absolute path only: never another origin, never a scheme-relative `//host`. */
 function checkPostUrl(postUrl: string): void {
-  if (!/^\/(?![/\\])[^\s"'<>\\]*$/.test(postUrl))
+  if (!isSameOriginPath(postUrl))
     throw new TypeError("postUrl must be a same-origin absolute path such as /t/{token}");
 }
 
@@ -732,22 +505,7 @@ export function renderTaskPage(input: TaskPageInput): HtmlResponse {
   const f = new FormRenderer(t, input.values ?? {}, errors);
   const fields = fieldsFor(input.action, f, t, input.options);
 
-  const errorEntries = Object.entries(errors).filter(([, message]) => Boolean(message));
-  const order = FORM_FIELDS[input.action] as readonly string[];
-  errorEntries.sort(([a], [b]) => rank(order, a) - rank(order, b));
-  const summary = errorEntries.length
-    ? `<div class="summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1">` +
-      `<h2 id="error-summary-title">${escapeHtml(t.errorTitle)}</h2><ul>` +
-      errorEntries
-        .map(([name, message]) => {
-          const anchor = f.anchors.get(name);
-          return anchor
-            ? `<li><a href="#${anchor}">${escapeHtml(message)}</a></li>`
-            : `<li>${escapeHtml(message)}</li>`;
-        })
-        .join("") +
-      `</ul></div>`
-    : "";
+  const summary = f.errorSummary(FORM_FIELDS[input.action] as readonly string[]);
 
   const details = input.details.length
     ? `<dl>${input.details.map((d) => `<dt>${escapeHtml(d.label)}</dt><dd>${escapeHtml(d.value)}</dd>`).join("")}</dl>`
@@ -777,13 +535,8 @@ export function renderTaskPage(input: TaskPageInput): HtmlResponse {
   ]
     .filter(Boolean)
     .join("\n");
-  const title = `${errorEntries.length ? t.errorPrefix : ""}${input.stepLabel} · ${input.reference}`;
-  return respond(errorEntries.length ? 422 : 200, input.language, title, main);
-}
-
-function rank(order: readonly string[], name: string): number {
-  const i = order.indexOf(name);
-  return i === -1 ? order.length : i;
+  const title = `${f.hasErrors ? t.errorPrefix : ""}${input.stepLabel} · ${input.reference}`;
+  return respond(f.hasErrors ? 422 : 200, input.language, title, main);
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -1,0 +1,23 @@
+// One set of user-visible labels for the vocabulary (kinds, channels, statuses, closures, deadline steps),
+// used alike by emails, task pages and reports, so a channel or a status has one name everywhere.
+import type { Channel, Closure, DeadlineStep, Kind, Status } from "../domain/complaint.ts";
+import { translate } from "./i18n.ts";
+
+interface LabelIds {
+  kind: Kind;
+  channel: Channel;
+  status: Status;
+  closure: Closure | "open";
+  deadline: DeadlineStep;
+}
+export type LabelGroup = keyof LabelIds;
+
+/** The label of one vocabulary id ("channel", "hotline") in `language`, with the catalogs' fallback. */
+export function label<G extends LabelGroup>(
+  language: string,
+  group: G,
+  id: LabelIds[G],
+  organisationLanguage?: string,
+): string {
+  return translate(language, `labels.${group}.${id}`, undefined, organisationLanguage);
+}
