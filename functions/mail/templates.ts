@@ -10,6 +10,7 @@ import {
   DEFAULT_LANGUAGE,
   isLanguage,
   type Language,
+  type Translator,
   translate,
   translator,
   type Values,
@@ -381,6 +382,8 @@ interface Ctx {
    * tag of CONTRACT.md Emails; {{noun.your|the|ofThe}}: how this language names what was filed) and `values`.
    */
   t: (key: string, values?: Values) => string;
+  /** A label of the shared vocabulary (catalog `labels`), in this language. */
+  label: Translator;
 }
 
 interface Content {
@@ -431,6 +434,10 @@ function appealBlocks(d: AppealOffer, c: Ctx): Block[] {
     p(c.t("appeal.otherwise")),
   ];
 }
+
+/** The shared label of a staff step, lower case as emails name it ("tri", "décision sur l'appel"). */
+const stepLabel = (c: Ctx, step: Step) =>
+  c.label(`step.${step === "appeal-decision" ? "appealDecision" : step}`).toLocaleLowerCase(c.language);
 
 /** Staff: the action of a step ("trier la plainte [CFM-…]"). */
 const action = (c: Ctx, step: Step) => c.t(`action.${step}`);
@@ -571,7 +578,7 @@ const response: Template<ResponseData> = {
     subject: c.t("response.subject"),
     blocks: blocks(
       p(c.t("response.finished")),
-      p(c.t("response.conclusion", { outcome: c.t(`outcome.${d.outcome}`) })),
+      p(c.t("response.conclusion", { outcome: c.label(`outcome.${d.outcome}`) })),
       d.sensitive
         ? // H-D3: a sensitive case learns only the outcome and the procedure that follows.
           [
@@ -742,7 +749,7 @@ const escalation: Template<EscalationData> = {
   audience: "staff",
   content: (d, c) => {
     const late = days(c, d.daysLate);
-    const step = c.t(`step.${d.step}`);
+    const step = stepLabel(c, d.step);
     return {
       subject: c.t("escalation.subject", { late }),
       blocks: blocks(
@@ -827,7 +834,7 @@ const needsAttention: Template<NeedsAttentionData> = {
       p(c.t("needsAttention.blocked")),
       p(c.t(`needsAttention.reason.${d.reason}`)),
       facts(
-        d.step && [c.t("fact.step"), c.t(`step.${d.step}`)],
+        d.step && [c.t("fact.step"), stepLabel(c, d.step)],
         present(d.detail) && [c.t("fact.detail"), d.detail],
       ),
       p(c.t("needsAttention.check")),
@@ -945,6 +952,7 @@ export function renderEmail<K extends TemplateId>(
     language: lang,
     date: (iso) => formatDate(iso, safe.timeZone, lang),
     t: (key, values) => t(`mail.${key}`, { ref: `[${safe.reference}]`, noun, ...values }),
+    label: (key, values) => t(`labels.${key}`, values),
   };
   const content = template.content(safe, ctx);
   const name = present(safe.recipientName) ? safe.recipientName.trim() : undefined;
