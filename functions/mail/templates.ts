@@ -6,7 +6,7 @@
 // complainant's name, the description and the category impossible to pass for a sensitive case, and
 // renderEmail strips them at runtime anyway, so a cast or a bad Step Functions payload cannot leak them.
 import { type Closure, KINDS, type Kind } from "../domain/complaint.ts";
-import { REFERENCE_PATTERN } from "../domain/reference.ts";
+import { REFERENCE_PATTERN } from "../domain/vocabulary.ts";
 import {
   DEFAULT_LANGUAGE,
   isLanguage,

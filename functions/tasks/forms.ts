@@ -5,23 +5,22 @@
 import { z } from "zod";
 import { SEVERITIES } from "../domain/complaint.ts";
 import type { Language, OrgConfig } from "../domain/config.ts";
+import {
+  APPEAL_DECISIONS,
+  ASSIGNMENT_DECISIONS,
+  OUTCOMES,
+  TASK_STEPS,
+  type TaskStep,
+} from "../domain/vocabulary.ts";
+import { FormBodyTooLargeError } from "../errors.ts";
 import { translate, type Values } from "../i18n/i18n.ts";
 
-export const TASK_ACTIONS = [
-  "triage",
-  "assignment",
-  "contact",
-  "progress",
-  "conclusion",
-  "appeal-decision",
-  "closure",
-  "appeal",
-] as const;
-export type TaskAction = (typeof TASK_ACTIONS)[number];
+export { FormBodyTooLargeError };
 
-export const OUTCOMES = ["founded", "unfounded", "partly-founded"] as const;
-export const APPEAL_DECISIONS = ["upheld", "revised", "extend"] as const;
-export const ASSIGNMENT_DECISIONS = ["accept", "delegate"] as const;
+/** The steps a task link serves (vocabulary.ts). */
+export const TASK_ACTIONS = TASK_STEPS;
+export type TaskAction = TaskStep;
+export { APPEAL_DECISIONS, ASSIGNMENT_DECISIONS, OUTCOMES };
 
 /** The field names each form posts (the hidden `nonce` included), as CONTRACT.md names them. */
 export const FORM_FIELDS = {
@@ -53,10 +52,6 @@ const NONCE_MAX = 64;
 const ADDRESS_MAX = 320;
 /** A larger body is refused before parsing (a 20,000-character response percent-encodes to ~180 kB). */
 export const MAX_FORM_BODY_LENGTH = 512 * 1024;
-
-export class FormBodyTooLargeError extends Error {
-  override name = "FormBodyTooLargeError";
-}
 
 // Custom issue messages are codes, translated by `message()`.
 type Code =
