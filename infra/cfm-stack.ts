@@ -55,6 +55,7 @@ export class CfmStack extends Stack {
     const all: CfmFunction[] = [
       ...Object.values(workflow.functions),
       intake.function,
+      intake.sweep,
       api.staffApi,
       api.taskPages,
       reports.function,
