@@ -23,6 +23,7 @@ import {
 import { LANGUAGES, type Language } from "../domain/config.ts";
 import { holdersOf } from "../domain/routing.ts";
 import { type FullView, type StatusView, viewFor } from "../domain/views.ts";
+import { FilingReferencesExhaustedError, isTransient } from "../errors.ts";
 import { openCase } from "../intake/open-case.ts";
 import { formatReference, REFERENCE_PATTERN } from "../intake/references.ts";
 import { log } from "../lib/logger.ts";
@@ -32,6 +33,8 @@ import { type FilingInstructionsData, renderEmail } from "../mail/templates.ts";
 import { handleReportsRequest } from "../reports/api.ts";
 import { InvalidPageTokenError, type PageToken } from "../store/complaint-store.ts";
 import { type AuthEvent, authenticate, type Caller, header } from "./auth.ts";
+
+export { FilingReferencesExhaustedError };
 
 /** The parts of an HTTP API (payload v2) event the staff API reads; the local server builds the same. */
 export interface StaffApiEvent extends AuthEvent {
@@ -57,13 +60,6 @@ export const STAFF_CHANNELS = CHANNELS.filter((c): c is Exclude<Channel, "email"
 const MAX_BODY_BYTES = 256 * 1024;
 const LIST_CONCURRENCY = 8;
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,200}$/;
-const THROTTLING = new Set([
-  "ThrottlingException",
-  "ProvisionedThroughputExceededException",
-  "RequestLimitExceeded",
-  "TooManyRequestsException",
-  "TransientError",
-]);
 
 // ---------------------------------------------------------------------------------------------------------
 // Request body of POST /api/complaints
@@ -184,7 +180,7 @@ export async function handleStaffApi(event: StaffApiEvent, rt: Runtime = runtime
     return json(404, { error: "not found" });
   } catch (error) {
     const name = (error as Error).name;
-    if (THROTTLING.has(name) || (error as { $retryable?: unknown }).$retryable) {
+    if (isTransient(error)) {
       log("WARN", "staff-api: transient failure", { error: name, requestId: event.requestContext.requestId });
       return json(
         503,
@@ -355,10 +351,6 @@ function localDate(at: Date, timeZone: string): string {
 const T1_REASON =
   "T-1: under this procedure a case opens only on a written complaint (letter, email) or a staff report (FSEI); " +
   "the complainant is given the filing instructions";
-
-export class FilingReferencesExhaustedError extends Error {
-  override name = "FilingReferencesExhaustedError";
-}
 
 async function answerWithFilingInstructions(
   rt: Runtime,

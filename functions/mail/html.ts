@@ -3,12 +3,11 @@
 // tables for layout (Outlook ignores max-width and most CSS), no external assets, no remote images,
 // 600px wide at most and fluid below that (phones).
 import type { Language } from "../domain/config.ts";
+import { TemplateDataError } from "../errors.ts";
+
+export { TemplateDataError };
 
 /** Bad template data (an unknown date, an unsafe link, a malformed reference): a programming error upstream. */
-export class TemplateDataError extends Error {
-  override name = "TemplateDataError";
-}
-
 export type Block =
   | { type: "paragraph"; text: string }
   | { type: "heading"; text: string }

@@ -6,10 +6,12 @@
 // complainant's name, the description and the category impossible to pass for a sensitive case, and
 // renderEmail strips them at runtime anyway, so a cast or a bad Step Functions payload cannot leak them.
 import { type Closure, KINDS, type Kind } from "../domain/complaint.ts";
+import { REFERENCE_PATTERN } from "../domain/vocabulary.ts";
 import {
   DEFAULT_LANGUAGE,
   isLanguage,
   type Language,
+  type Translator,
   translate,
   translator,
   type Values,
@@ -321,8 +323,6 @@ export interface RenderedEmail {
 // ---------------------------------------------------------------------------------------------------------
 // Helpers
 
-const REFERENCE = /^CFM-\d{4}-\d{6}$/;
-
 const formatters = new Map<string, Intl.DateTimeFormat>();
 function formatter(language: Language, timeZone: string): Intl.DateTimeFormat {
   const key = `${language}|${timeZone}`;
@@ -381,6 +381,8 @@ interface Ctx {
    * tag of CONTRACT.md Emails; {{noun.your|the|ofThe}}: how this language names what was filed) and `values`.
    */
   t: (key: string, values?: Values) => string;
+  /** A label of the shared vocabulary (catalog `labels`), in this language. */
+  label: Translator;
 }
 
 interface Content {
@@ -431,6 +433,10 @@ function appealBlocks(d: AppealOffer, c: Ctx): Block[] {
     p(c.t("appeal.otherwise")),
   ];
 }
+
+/** The shared label of a staff step, lower case as emails name it ("tri", "décision sur l'appel"). */
+const stepLabel = (c: Ctx, step: Step) =>
+  c.label(`step.${step === "appeal-decision" ? "appealDecision" : step}`).toLocaleLowerCase(c.language);
 
 /** Staff: the action of a step ("trier la plainte [CFM-…]"). */
 const action = (c: Ctx, step: Step) => c.t(`action.${step}`);
@@ -571,7 +577,7 @@ const response: Template<ResponseData> = {
     subject: c.t("response.subject"),
     blocks: blocks(
       p(c.t("response.finished")),
-      p(c.t("response.conclusion", { outcome: c.t(`outcome.${d.outcome}`) })),
+      p(c.t("response.conclusion", { outcome: c.label(`outcome.${d.outcome}`) })),
       d.sensitive
         ? // H-D3: a sensitive case learns only the outcome and the procedure that follows.
           [
@@ -742,7 +748,7 @@ const escalation: Template<EscalationData> = {
   audience: "staff",
   content: (d, c) => {
     const late = days(c, d.daysLate);
-    const step = c.t(`step.${d.step}`);
+    const step = stepLabel(c, d.step);
     return {
       subject: c.t("escalation.subject", { late }),
       blocks: blocks(
@@ -827,7 +833,7 @@ const needsAttention: Template<NeedsAttentionData> = {
       p(c.t("needsAttention.blocked")),
       p(c.t(`needsAttention.reason.${d.reason}`)),
       facts(
-        d.step && [c.t("fact.step"), c.t(`step.${d.step}`)],
+        d.step && [c.t("fact.step"), stepLabel(c, d.step)],
         present(d.detail) && [c.t("fact.detail"), d.detail],
       ),
       p(c.t("needsAttention.check")),
@@ -927,7 +933,7 @@ export function renderEmail<K extends TemplateId>(
   if (!template) throw new TemplateDataError(`unknown email template: ${String(id)}`);
   const lang: Language = isLanguage(language) ? language : DEFAULT_LANGUAGE;
   const safe = redact(id, data as unknown as Record<string, unknown>) as unknown as TemplateData[K] & Common;
-  if (typeof safe.reference !== "string" || !REFERENCE.test(safe.reference))
+  if (typeof safe.reference !== "string" || !REFERENCE_PATTERN.test(safe.reference))
     throw new TemplateDataError(`not a reference CFM-YYYY-NNNNNN: ${String(safe.reference)}`);
   // Fails fast on a missing or unknown zone, even for an email without dates (Intl would use the host's).
   if (typeof safe.timeZone !== "string" || safe.timeZone === "")
@@ -945,6 +951,7 @@ export function renderEmail<K extends TemplateId>(
     language: lang,
     date: (iso) => formatDate(iso, safe.timeZone, lang),
     t: (key, values) => t(`mail.${key}`, { ref: `[${safe.reference}]`, noun, ...values }),
+    label: (key, values) => t(`labels.${key}`, values),
   };
   const content = template.content(safe, ctx);
   const name = present(safe.recipientName) ? safe.recipientName.trim() : undefined;

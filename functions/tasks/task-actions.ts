@@ -1,9 +1,11 @@
 // What a task link does, independent of HTTP: look a link up (GET: changes nothing) and act on it (POST:
 // validate, consume once, SendTaskSuccess). The task-pages handler renders these results as HTML.
+
 import { createHash } from "node:crypto";
 import { SendTaskSuccessCommand } from "@aws-sdk/client-sfn";
 import type { CaseRecord } from "../domain/complaint.ts";
 import type { Language } from "../domain/config.ts";
+import { appealExtensionAvailable, isLateResponse } from "../domain/procedure.ts";
 import type { Runtime } from "../lib/runtime.ts";
 import { type FormBody, type FormValues, parseForm, type TaskAction } from "./forms.ts";
 import {
@@ -60,14 +62,8 @@ export async function loadTask(rt: Runtime, token: string): Promise<LoadedTask |
     link,
     record,
     nonce: csrfNonce(secret, link.idHash, realNow()),
-    late:
-      link.step === "conclusion" &&
-      !!record.deadlines.respond &&
-      rt.now().toISOString() > record.deadlines.respond,
-    extensionAvailable:
-      link.step === "appeal-decision" &&
-      !!rt.config.deadlines.appealExtension &&
-      record.appealExtensions < rt.config.appeals.extensions,
+    late: link.step === "conclusion" && isLateResponse(record, rt.now().toISOString()),
+    extensionAvailable: link.step === "appeal-decision" && appealExtensionAvailable(rt.config, record),
   };
 }
 
