@@ -100,9 +100,10 @@ export async function startDynamoDbLocal(
     } catch (error) {
       if (error instanceof ResourceNotFoundException) break;
     }
-    if (Date.now() - started > 30_000) {
+    // A JVM on a busy 2-core machine can take over 30 s to listen; 90 s still fails a broken start clearly.
+    if (Date.now() - started > 90_000) {
       child.kill("SIGKILL");
-      throw new Error(`DynamoDB Local did not start on port ${port} within 30 s: ${output.slice(-500)}`);
+      throw new Error(`DynamoDB Local did not start on port ${port} within 90 s: ${output.slice(-500)}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }
