@@ -56,6 +56,7 @@ export class CfmStack extends Stack {
     const all: CfmFunction[] = [
       ...Object.values(workflow.functions),
       intake.function,
+      intake.sweep,
       api.staffApi,
       api.taskPages,
       reports.function,

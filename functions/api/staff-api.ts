@@ -21,11 +21,11 @@ import {
   WRITTEN_CHANNELS,
 } from "../domain/complaint.ts";
 import { LANGUAGES, type Language } from "../domain/config.ts";
+import { formatReference, REFERENCE_PATTERN } from "../domain/reference.ts";
 import { holdersOf } from "../domain/routing.ts";
 import { type FullView, type StatusView, viewFor } from "../domain/views.ts";
 import { FilingReferencesExhaustedError, isTransient } from "../errors.ts";
 import { openCase } from "../intake/open-case.ts";
-import { formatReference, REFERENCE_PATTERN } from "../intake/references.ts";
 import { log } from "../lib/logger.ts";
 import { type Runtime, runtime } from "../lib/runtime.ts";
 import { MailRejectedError, sendViaOutbox } from "../mail/mailer.ts";

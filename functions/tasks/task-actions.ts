@@ -7,6 +7,7 @@ import type { CaseRecord } from "../domain/complaint.ts";
 import type { Language } from "../domain/config.ts";
 import { factsTooOld } from "../domain/deadlines.ts";
 import { appealExtensionAvailable, isLateResponse } from "../domain/procedure.ts";
+import { translate } from "../i18n/i18n.ts";
 import type { Runtime } from "../lib/runtime.ts";
 import { type FormBody, type FormValues, parseForm, type TaskAction } from "./forms.ts";
 import {
@@ -91,10 +92,7 @@ export async function submitTask(
   const secret = await rt.linkSecret();
   const nonce = verifyCsrfNonce(secret, link.idHash, body.nonce, { now: realNow() });
   if (!nonce.ok) {
-    const message =
-      lang === "fr"
-        ? "Le formulaire a expiré : vérifiez et envoyez à nouveau."
-        : "The form expired: check and send again.";
+    const message = translate(lang, "pages.form.field.expired");
     return { kind: "invalid", task, errors: { nonce: message }, values: body };
   }
   const parsed = parseForm(link.step as TaskAction, body, {

@@ -18,7 +18,14 @@ type Json = any;
 
 const HUMANITARIAN = "config/humanitarian.example.yaml";
 const TRAINING = "config/training-provider.example.yaml";
-const ALL_HANDLERS = [...WORKFLOW_HANDLERS, "intake-email", "staff-api", "task-pages", "reports"].sort();
+const ALL_HANDLERS = [
+  ...WORKFLOW_HANDLERS,
+  "intake-email",
+  "intake-sweep",
+  "staff-api",
+  "task-pages",
+  "reports",
+].sort();
 const ONE_YEAR_SECONDS = 31_536_000;
 /** Compile-time: true only if both unions have the same members (checked by tsc). */
 type SameMembers<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -840,3 +847,30 @@ function definitionOf(template: Template): { TimeoutSeconds?: number; [key: stri
       .join(""),
   );
 }
+
+describe("intake recovery sweep (issue 15)", () => {
+  it("runs the sweep Lambda every 15 minutes, retried by EventBridge", () => {
+    const sweepId = h.id(h.stack.functions["intake-sweep"]);
+    h.template.hasResourceProperties("AWS::Events::Rule", {
+      ScheduleExpression: "rate(15 minutes)",
+      State: "ENABLED",
+      Targets: [
+        Match.objectLike({
+          Arn: { "Fn::GetAtt": [sweepId, "Arn"] },
+          RetryPolicy: { MaximumRetryAttempts: 2 },
+        }),
+      ],
+    });
+  });
+
+  it("lets the sweep list only the raw/ prefix, read raw mail and not delete anything", () => {
+    const statements = statementsOfRole(
+      h.template,
+      roleOfFunction(h.template, h.id(h.stack.functions["intake-sweep"])),
+    );
+    const list = statements.find((s) => actionsOf([s]).includes("s3:ListBucket"));
+    expect(list?.Condition).toEqual({ StringLike: { "s3:prefix": ["raw/*"] } });
+    expect(actionsOf(statements)).toContain("s3:GetObject");
+    expect(actionsOf(statements).filter((a) => a.startsWith("s3:") && /Delete/.test(a))).toEqual([]);
+  });
+});
