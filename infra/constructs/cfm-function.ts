@@ -18,7 +18,13 @@ import type { WorkflowHandler } from "../../workflows/complaint-workflow.ts";
 import { acceptIamWildcards, REASONS, SQS_KMS_ALLOWANCES, suppress, XRAY_ALLOWANCE } from "../nag.ts";
 
 /** Every Lambda of the product; each is `functions/handlers/<name>.ts`. */
-export type HandlerName = WorkflowHandler | "intake-email" | "staff-api" | "task-pages" | "reports";
+export type HandlerName =
+  | WorkflowHandler
+  | "intake-email"
+  | "staff-api"
+  | "task-pages"
+  | "reports"
+  | "console";
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const handlerEntry = (name: HandlerName) => join(REPO_ROOT, "functions", "handlers", `${name}.ts`);
