@@ -89,13 +89,13 @@ export function createConsoleApp(deps: ConsoleDeps): Hono<ConsoleEnv> {
     return key;
   };
   const app = new Hono<ConsoleEnv>();
+  const headers = consoleHeaders(oidc.logoutUrl ? [new URL(oidc.logoutUrl).origin] : []);
 
   app.use("*", async (c, next) => {
     c.set("key", await getKey());
     await next();
     await deps.settle?.();
-    for (const [name, value] of Object.entries(consoleHeaders()))
-      if (!c.res.headers.has(name)) c.header(name, value);
+    for (const [name, value] of Object.entries(headers)) if (!c.res.headers.has(name)) c.header(name, value);
   });
 
   app.onError((error, c) => {

@@ -60,17 +60,19 @@ a:focus,button:focus,input:focus,select:focus,textarea:focus{outline:3px solid #
 
 export const CONSOLE_STYLE_HASH = `sha256-${createHash("sha256").update(CSS, "utf8").digest("base64")}`;
 
-const CSP = [
-  "default-src 'none'",
-  `style-src '${CONSOLE_STYLE_HASH}'`,
-  "img-src 'self'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-  "base-uri 'none'",
-].join("; ");
-
-/** Every console response: no caching of case data, no framing, no referrer, no script. */
-export function consoleHeaders(): Record<string, string> {
+/**
+ * Every console response: no caching of case data, no framing, no script. `formTargets`: origins a console
+ * form may redirect to (browsers apply form-action to the redirect too): the identity provider's sign-out.
+ */
+export function consoleHeaders(formTargets: string[] = []): Record<string, string> {
+  const CSP = [
+    "default-src 'none'",
+    `style-src '${CONSOLE_STYLE_HASH}'`,
+    "img-src 'self'",
+    ["form-action 'self'", ...formTargets].join(" "),
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+  ].join("; ");
   return {
     "Cache-Control": "no-store",
     "Referrer-Policy": "same-origin",
