@@ -157,7 +157,11 @@ function fieldErrors(error: z.ZodError): Record<string, string> {
 export async function handleStaffApi(event: StaffApiEvent, rt: Runtime = runtime()): Promise<ApiResponse> {
   const auth = authenticate(event, { coordinatorAddress: rt.config.organisation.coordinator });
   if (!auth.ok) return json(auth.statusCode, { error: auth.error });
-  const { caller } = auth;
+  return routeStaffApi(event, rt, auth.caller);
+}
+
+/** The staff API for an authenticated caller: a bearer token above, or the console's session (/console/api/). */
+export async function routeStaffApi(event: StaffApiEvent, rt: Runtime, caller: Caller): Promise<ApiResponse> {
   const method = event.requestContext.http.method.toUpperCase();
   const path = event.rawPath.length > 1 ? event.rawPath.replace(/\/+$/, "") : event.rawPath;
   try {

@@ -6,6 +6,7 @@
 import { type Context, Hono } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { html } from "hono/html";
+import { routeStaffApi } from "../api/staff-api.ts";
 import { log } from "../lib/logger.ts";
 import type { Runtime } from "../lib/runtime.ts";
 import { consoleHeaders, type Html, layout } from "./layout.ts";
@@ -231,7 +232,15 @@ export function createConsoleApp(deps: ConsoleDeps): Hono<ConsoleEnv> {
         seal(c.get("key"), "session", check.refreshed),
         cookieOptions(c, MAX_AGE_MS / 1000),
       );
-    if (method === "POST") {
+    const api = c.req.path.startsWith("/console/api/");
+    if (api && method !== "GET" && method !== "HEAD") {
+      // The staff API with the session: JSON bodies, so the CSRF token comes as a header.
+      if (!checkCsrf(c.get("key"), check.session, c.req.header("x-csrf-token")))
+        return c.json(
+          { error: "forbidden", message: "X-CSRF-Token header required (the console's token)" },
+          403,
+        );
+    } else if (method === "POST") {
       const origin = c.req.header("origin");
       if (origin && origin !== new URL(c.req.url).origin)
         return page(
@@ -262,6 +271,30 @@ export function createConsoleApp(deps: ConsoleDeps): Hono<ConsoleEnv> {
   app.post("/console/sign-out", (c) => {
     deleteCookie(c, SESSION_COOKIE, { path: COOKIE_PATH, secure: !isLoopback(new URL(c.req.url).hostname) });
     return c.redirect(oidc.logoutUrl ?? "/console/signed-out", 303);
+  });
+
+  // The staff API with the console session (CONTRACT.md "Staff API": same routes under /console/api/).
+  app.all("/console/api/*", async (c) => {
+    const session = c.get("session");
+    const url = new URL(c.req.url);
+    const headers: Record<string, string> = {};
+    c.req.raw.headers.forEach((value, name) => {
+      headers[name] = value;
+    });
+    const body = c.req.method === "GET" || c.req.method === "HEAD" ? undefined : await c.req.text();
+    const result = await routeStaffApi(
+      {
+        rawPath: url.pathname.slice("/console".length),
+        rawQueryString: url.search.slice(1),
+        headers,
+        body,
+        requestContext: { http: { method: c.req.method } },
+      },
+      rt,
+      { audience: session.audience, actor: session.email },
+    );
+    const payload = result.isBase64Encoded ? new Uint8Array(Buffer.from(result.body, "base64")) : result.body;
+    return c.body(payload, result.statusCode as 200, result.headers);
   });
 
   registerPages(app, rt);

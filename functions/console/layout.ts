@@ -31,7 +31,9 @@ dl{display:grid;grid-template-columns:minmax(8rem,14rem) 1fr;gap:.25rem 1rem;mar
 dt{font-weight:600}dd{margin:0;white-space:pre-wrap;overflow-wrap:anywhere}
 @media (max-width:40rem){dl{grid-template-columns:1fr}dd{margin-bottom:.5rem}}
 .filters{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:flex-end;background:#eef2f5;padding:.75rem;margin-bottom:1rem}
-.filters .field{margin:0}
+.filters .field{margin:0;min-width:0;max-width:100%}
+.filters select{width:100%}
+@media (max-width:40rem){.filters .field{flex:1 1 100%}.filters input[type=search],.filters input[type=date]{width:100%}}
 .field{margin:1rem 0}
 label,legend{display:block;font-weight:600;margin-bottom:.2rem}
 fieldset{border:1px solid #ccc;padding:.5rem 1rem;margin:1rem 0}

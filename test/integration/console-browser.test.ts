@@ -210,6 +210,17 @@ describe("staff console", () => {
     expect(text).toContain("seuls son statut et ses échéances vous sont montrés");
     for (const hidden of [DESCRIPTION, "Mariam Diallo", "+223", "Boubacar"])
       expect(text).not.toContain(hidden);
+    // The staff API with the same session: the general-staff view of this case is its status.
+    const api = await page.request.get(`${s.httpUrl}/console/api/complaints/${reference}`);
+    expect(api.status()).toBe(200);
+    const view = (await api.json()) as Record<string, unknown>;
+    expect(view.reference).toBe(reference);
+    expect(view.description).toBeUndefined();
+    const noToken = await page.request.post(`${s.httpUrl}/console/api/complaints`, {
+      data: { channel: "phone", description: "x", anonymous: true },
+      headers: { "Idempotency-Key": "console-api-1" },
+    });
+    expect(noToken.status()).toBe(403);
     await page.goto(`${s.httpUrl}/console/cases?q=hamdallaye`);
     expect(await page.locator("#f-q-error").textContent()).toContain("réservée au coordinateur");
     expect((await page.goto(`${s.httpUrl}/console/reports`))?.status()).toBe(403);

@@ -209,6 +209,18 @@ describe("the console app's session checks", () => {
     expect(await response.text()).toContain("Connexion à recommencer");
   });
 
+  it("refuses a staff API call with the session but without the X-CSRF-Token header", async () => {
+    clock = T0;
+    const session = newSession(staff, T0);
+    const response = await app.request(`${origin}/console/api/complaints`, {
+      method: "POST",
+      headers: { cookie: cookieOf(session), "content-type": "application/json" },
+      body: "{}",
+    });
+    expect(response.status).toBe(403);
+    expect(await response.json()).toMatchObject({ error: "forbidden" });
+  });
+
   it("re-issues a used session HttpOnly, SameSite=Lax, Secure (off loopback), scoped to /console", async () => {
     const session = newSession(staff, T0);
     clock = T0 + 2 * 60_000;
