@@ -99,7 +99,7 @@ ${
   rows.length === 0
     ? html`<p>Aucune tâche ouverte ne vous est attribuée.</p>`
     : html`<p>${rows.length} tâche${rows.length > 1 ? "s" : ""} ouverte${rows.length > 1 ? "s" : ""}, la plus urgente d'abord.</p>
-<div class="table"><table><caption class="hint">Ouvrir une tâche remplace le lien reçu par courriel par un nouveau lien.</caption>
+<div class="table" tabindex="0" role="region" aria-label="Tableau (défilement horizontal possible)"><table><caption class="hint">Ouvrir une tâche remplace le lien reçu par courriel par un nouveau lien.</caption>
 <thead><tr><th scope="col">Dossier</th><th scope="col">Tâche</th><th scope="col">À faire avant le</th><th scope="col">Statut</th><th scope="col">Action</th></tr></thead>
 <tbody>${rows.map(
         ({
@@ -267,7 +267,7 @@ ${select(
 ${
   shown.length === 0
     ? html`<p>Aucun dossier ne correspond.</p>`
-    : html`<div class="table"><table><thead><tr><th scope="col">Référence</th><th scope="col">Reçu le</th><th scope="col">Type</th><th scope="col">Canal</th><th scope="col">Catégorie</th><th scope="col">Statut</th><th scope="col">Attribué à</th><th scope="col">Prochaine échéance</th></tr></thead><tbody>
+    : html`<div class="table" tabindex="0" role="region" aria-label="Tableau (défilement horizontal possible)"><table><thead><tr><th scope="col">Référence</th><th scope="col">Reçu le</th><th scope="col">Type</th><th scope="col">Canal</th><th scope="col">Catégorie</th><th scope="col">Statut</th><th scope="col">Attribué à</th><th scope="col">Prochaine échéance</th></tr></thead><tbody>
 ${shown.map((r) => {
   const details = canSeeDetails(rt.config, viewer, r);
   return html`<tr><td>${caseLink(r.reference)}</td><td>${when(r.receivedAt, tz())}</td><td>${KIND_LABELS[r.kind].fr}</td><td>${CHANNEL_LABELS[r.channel].fr}</td><td>${details ? categoryLabel(rt.config, r.category) : html`<span class="tag">Sensible</span>`}</td><td>${STATUS_LABELS[r.status].fr}${r.closure ? ` (${CLOSURE_LABELS[r.closure].fr})` : ""}</td><td>${details ? staffName(rt.config, r.assignee) : "–"}</td><td>${deadlineCell(rt, r)}</td></tr>`;
@@ -368,12 +368,12 @@ ${
 }
 ${content.messages.length > 0 ? html`<h2>Messages du plaignant</h2><ul>${content.messages.map((m) => html`<li>${when(m.at, tz(), true)} : ${m.text}</li>`)}</ul>` : ""}
 <h2>Historique</h2>
-<div class="table"><table><thead><tr><th scope="col">Date</th><th scope="col">Événement</th><th scope="col">Par</th><th scope="col">Détail</th></tr></thead><tbody>
+<div class="table" tabindex="0" role="region" aria-label="Tableau (défilement horizontal possible)"><table><thead><tr><th scope="col">Date</th><th scope="col">Événement</th><th scope="col">Par</th><th scope="col">Détail</th></tr></thead><tbody>
 ${timeline.map((e) => html`<tr><td>${when(e.at, tz(), true)}</td><td>${EVENT_LABELS[e.type] ?? e.type}</td><td>${e.actor}</td><td>${e.detail ?? ""}</td></tr>`)}
 </tbody></table></div>
 ${
   viewer.audience === "coordinator" && sensitive
-    ? html`<h2>Consultations de ce dossier sensible</h2>${views.length === 0 ? html`<p>Aucune.</p>` : html`<div class="table"><table><thead><tr><th scope="col">Date</th><th scope="col">Par</th><th scope="col">Vu</th></tr></thead><tbody>${views.map((v) => html`<tr><td>${when(v.at, tz(), true)}</td><td>${v.who}</td><td>${v.what === "attachment" ? "une pièce jointe" : v.shown === "details" ? "le dossier complet" : "le statut"}</td></tr>`)}</tbody></table></div>`}`
+    ? html`<h2>Consultations de ce dossier sensible</h2>${views.length === 0 ? html`<p>Aucune.</p>` : html`<div class="table" tabindex="0" role="region" aria-label="Tableau (défilement horizontal possible)"><table><thead><tr><th scope="col">Date</th><th scope="col">Par</th><th scope="col">Vu</th></tr></thead><tbody>${views.map((v) => html`<tr><td>${when(v.at, tz(), true)}</td><td>${v.who}</td><td>${v.what === "attachment" ? "une pièce jointe" : v.shown === "details" ? "le dossier complet" : "le statut"}</td></tr>`)}</tbody></table></div>`}`
     : ""
 }`;
     return page(c, 200, `Dossier ${reference}`, "cases", body);
@@ -431,7 +431,7 @@ ${
     const table = (rows: CaseRecord[]) =>
       rows.length === 0
         ? html`<p>Aucun.</p>`
-        : html`<div class="table"><table><thead><tr><th scope="col">Référence</th><th scope="col">Statut</th><th scope="col">Catégorie</th><th scope="col">Action attendue de</th><th scope="col">Prochaine échéance</th></tr></thead><tbody>${rows.map(
+        : html`<div class="table" tabindex="0" role="region" aria-label="Tableau (défilement horizontal possible)"><table><thead><tr><th scope="col">Référence</th><th scope="col">Statut</th><th scope="col">Catégorie</th><th scope="col">Action attendue de</th><th scope="col">Prochaine échéance</th></tr></thead><tbody>${rows.map(
             (r) => {
               const details = canSeeDetails(rt.config, viewer, r);
               return html`<tr><td>${caseLink(r.reference)}</td><td>${STATUS_LABELS[r.status].fr}</td><td>${details ? categoryLabel(rt.config, r.category) : html`<span class="tag">Sensible</span>`}</td><td>${details ? staffName(rt.config, r.assignee) : "–"}</td><td>${deadlineCell(rt, r)}</td></tr>`;
@@ -468,7 +468,7 @@ function deadlinesTable(rt: Runtime, record: CaseRecord): Html {
   const tz = rt.config.organisation.timeZone;
   const steps = DEADLINE_STEPS.filter((s): s is DeadlineStep => Boolean(record.deadlines[s]));
   if (steps.length === 0) return html`<p>Aucune échéance.</p>`;
-  return html`<div class="table"><table><thead><tr><th scope="col">Étape</th><th scope="col">Échéance</th><th scope="col">Calcul</th><th scope="col">État</th></tr></thead><tbody>
+  return html`<div class="table" tabindex="0" role="region" aria-label="Tableau (défilement horizontal possible)"><table><thead><tr><th scope="col">Étape</th><th scope="col">Échéance</th><th scope="col">Calcul</th><th scope="col">État</th></tr></thead><tbody>
 ${steps.map((step) => {
   const due = record.deadlines[step] as string;
   const basis = deadlineBasis(rt.config, record, step);

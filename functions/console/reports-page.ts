@@ -81,7 +81,7 @@ export function registerReports(app: Hono<ConsoleEnv>, rt: Runtime): void {
     const body = html`<h1>Rapports</h1>${form}
 <h2>Indicateur R-11 : dossiers traités dans les délais</h2>
 <p><strong>${pct(r11.overall.share)}</strong> (${r11.overall.met} sur ${r11.overall.completed})${r11.overall.change !== null ? html` · ${r11.overall.change >= 0 ? "+" : ""}${r11.overall.change} points par rapport à la période précédente` : ""}</p>
-<div class="table"><table><thead><tr><th scope="col">Étape</th><th scope="col">Dans les délais</th><th scope="col">Terminées</th><th scope="col">Part</th></tr></thead><tbody>
+<div class="table" tabindex="0" role="region" aria-label="Tableau (défilement horizontal possible)"><table><thead><tr><th scope="col">Étape</th><th scope="col">Dans les délais</th><th scope="col">Terminées</th><th scope="col">Part</th></tr></thead><tbody>
 ${R11_STEPS.map((s) => html`<tr><td>${STEP_LABELS[s].fr}</td><td>${r11.steps[s].met}</td><td>${r11.steps[s].completed}</td><td>${pct(r11.steps[s].share)}</td></tr>`)}
 </tbody></table></div>
 ${
@@ -105,8 +105,8 @@ ${barChart(
     text: String(report.counts.kind[k]),
   })),
 )}
-<div class="table"><table><caption>Par canal</caption><thead><tr><th scope="col">Canal</th><th scope="col">Dossiers</th></tr></thead><tbody>${Object.entries(report.counts.channel).map(([ch, n]) => html`<tr><td>${CHANNEL_LABELS[ch as keyof typeof CHANNEL_LABELS]?.fr ?? ch}</td><td>${n}</td></tr>`)}</tbody></table></div>
-<div class="table"><table><caption>Par statut</caption><thead><tr><th scope="col">Statut</th><th scope="col">Dossiers</th></tr></thead><tbody>${Object.entries(report.counts.status).map(([s, n]) => html`<tr><td>${STATUS_LABELS[s as keyof typeof STATUS_LABELS]?.fr ?? s}</td><td>${n}</td></tr>`)}</tbody></table></div>
+<div class="table" tabindex="0" role="region" aria-label="Tableau (défilement horizontal possible)"><table><caption>Par canal</caption><thead><tr><th scope="col">Canal</th><th scope="col">Dossiers</th></tr></thead><tbody>${Object.entries(report.counts.channel).map(([ch, n]) => html`<tr><td>${CHANNEL_LABELS[ch as keyof typeof CHANNEL_LABELS]?.fr ?? ch}</td><td>${n}</td></tr>`)}</tbody></table></div>
+<div class="table" tabindex="0" role="region" aria-label="Tableau (défilement horizontal possible)"><table><caption>Par statut</caption><thead><tr><th scope="col">Statut</th><th scope="col">Dossiers</th></tr></thead><tbody>${Object.entries(report.counts.status).map(([s, n]) => html`<tr><td>${STATUS_LABELS[s as keyof typeof STATUS_LABELS]?.fr ?? s}</td><td>${n}</td></tr>`)}</tbody></table></div>
 <p>Recours : ${report.appeals.filed} déposés, ${report.appeals.decided} tranchés. Réponses en retard (T-13) : ${report.late.total}.</p>
 <h2>Téléchargements</h2>
 <ul>
