@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import Provider, { type OidcContext } from "oidc-provider";
 import { z } from "zod";
 import type { OrgConfig } from "../functions/domain/config.ts";
-import { escapeHtml } from "../functions/tasks/pages.ts";
+import { escapeHtml } from "../functions/web/escape.ts";
 
 export const LOCAL_CLIENT_ID = "cfm-console";
 /** A code is good for 10 minutes and 5 tries (the interaction itself lasts 15 minutes). */

@@ -98,12 +98,21 @@ function readBody(request: IncomingMessage, limit = 45 * 1024 * 1024): Promise<B
   });
 }
 
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
 /** The API Gateway HTTP API (payload 2.0) event for a request. */
 function toApiEvent(request: IncomingMessage, url: URL, body: Buffer): APIGatewayProxyEventV2 {
   const headers: Record<string, string> = {};
   for (const [key, value] of Object.entries(request.headers))
     if (typeof value === "string") headers[key] = value;
-  const token = url.pathname.startsWith("/t/") ? decodeURIComponent(url.pathname.slice(3)) : undefined;
+  // A malformed escape (`/t/%`) is passed on undecoded: the task page answers it as an unknown link (404).
+  const token = url.pathname.startsWith("/t/") ? safeDecode(url.pathname.slice(3)) : undefined;
   return {
     version: "2.0",
     routeKey: "$default",

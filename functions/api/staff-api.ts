@@ -7,6 +7,7 @@
 // Who may do what: functions/api/auth.ts. Responses are JSON; a bad request names each bad field:
 // 400 {"errors": {"field.path": "message"}}.
 
+import { createHash } from "node:crypto";
 import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import { z } from "zod";
@@ -20,15 +21,20 @@ import {
   WRITTEN_CHANNELS,
 } from "../domain/complaint.ts";
 import { LANGUAGES, type Language } from "../domain/config.ts";
+import { formatReference, REFERENCE_PATTERN } from "../domain/reference.ts";
+import { holdersOf } from "../domain/routing.ts";
 import { type FullView, type StatusView, viewFor } from "../domain/views.ts";
+import { FilingReferencesExhaustedError, isTransient } from "../errors.ts";
 import { openCase } from "../intake/open-case.ts";
-import { formatReference, REFERENCE_PATTERN } from "../intake/references.ts";
 import { log } from "../lib/logger.ts";
 import { type Runtime, runtime } from "../lib/runtime.ts";
 import { MailRejectedError, sendViaOutbox } from "../mail/mailer.ts";
 import { type FilingInstructionsData, renderEmail } from "../mail/templates.ts";
 import { handleReportsRequest } from "../reports/api.ts";
+import { InvalidPageTokenError, type PageToken } from "../store/complaint-store.ts";
 import { type AuthEvent, authenticate, type Caller, header } from "./auth.ts";
+
+export { FilingReferencesExhaustedError };
 
 /** The parts of an HTTP API (payload v2) event the staff API reads; the local server builds the same. */
 export interface StaffApiEvent extends AuthEvent {
@@ -54,13 +60,6 @@ export const STAFF_CHANNELS = CHANNELS.filter((c): c is Exclude<Channel, "email"
 const MAX_BODY_BYTES = 256 * 1024;
 const LIST_CONCURRENCY = 8;
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,200}$/;
-const THROTTLING = new Set([
-  "ThrottlingException",
-  "ProvisionedThroughputExceededException",
-  "RequestLimitExceeded",
-  "TooManyRequestsException",
-  "TransientError",
-]);
 
 // ---------------------------------------------------------------------------------------------------------
 // Request body of POST /api/complaints
@@ -173,7 +172,7 @@ export async function routeStaffApi(event: StaffApiEvent, rt: Runtime, caller: C
     const one = /^\/api\/complaints\/([^/]+)$/.exec(path);
     if (one) {
       if (method !== "GET") return methodNotAllowed("GET");
-      return await getComplaint(rt, caller, decodeURIComponent(one[1] ?? ""));
+      return await getComplaint(rt, caller, safeDecode(one[1] ?? ""));
     }
     if (path === "/api/reports") {
       if (method !== "GET") return methodNotAllowed("GET");
@@ -187,7 +186,7 @@ export async function routeStaffApi(event: StaffApiEvent, rt: Runtime, caller: C
     return json(404, { error: "not found" });
   } catch (error) {
     const name = (error as Error).name;
-    if (THROTTLING.has(name) || (error as { $retryable?: unknown }).$retryable) {
+    if (isTransient(error)) {
       log("WARN", "staff-api: transient failure", { error: name, requestId: event.requestContext.requestId });
       return json(
         503,
@@ -234,7 +233,7 @@ async function recordComplaint(rt: Runtime, caller: Caller, event: StaffApiEvent
   }
   if (Object.keys(errors).length > 0 || !body || !key) return json(400, { errors });
 
-  return openFromBody(rt, caller, key, body);
+  return openFromBody(rt, caller, key, body, input);
 }
 
 /**
@@ -265,26 +264,37 @@ export function validateComplaint(
   return Object.keys(errors).length > 0 ? { errors } : { body: body as ComplaintBody, errors };
 }
 
-/** Opens the case of a valid body (or answers T-1's filing instructions); replays answer the same case. */
+/**
+ * Opens the case of a valid body (or answers T-1's filing instructions); a replay answers the same case, a key
+ * reused with another body 409. `input` is the request as received (its fingerprint).
+ */
 export async function openFromBody(
   rt: Runtime,
   caller: Caller,
   key: string,
   body: ComplaintBody,
+  input: unknown,
 ): Promise<ApiResponse> {
-  const sourceId = `api:${key}`;
+  // Issue 15: keys are scoped per caller (two staff members' keys never collide), and a key reused with
+  // another body is refused (409) rather than answered with the first case (the second complaint would be lost).
+  const sourceId = idempotencySource(caller, key);
+  const fingerprint = requestFingerprint(input);
   // A replay of a request that opened a case answers that case, whatever the configuration now says.
-  const replayed = await rt.store.referenceForSource(sourceId);
-  if (replayed) return json(200, { reference: replayed });
+  const replayed = await rt.store.source(sourceId);
+  if (replayed) {
+    if (replayed.fingerprint !== null && replayed.fingerprint !== fingerprint) return keyReused();
+    return json(200, { reference: replayed.reference });
+  }
 
   const language = body.language ?? rt.config.organisation.languages[0] ?? "fr";
   // T-1: under a written-only procedure, an oral complaint (phone, in person, hotline, suggestion box) opens
   // no case: the complainant gets the filing instructions; the written complaint, when it comes, opens one.
   if (rt.config.intake.channels === "written-only" && !WRITTEN_CHANNELS.includes(body.channel))
-    return answerWithFilingInstructions(rt, caller, sourceId, body, language);
+    return answerWithFilingInstructions(rt, caller, sourceId, body, language, fingerprint);
 
   const { reference, created } = await openCase(rt, {
     sourceId,
+    sourceFingerprint: fingerprint,
     kind: body.kind,
     channel: body.channel,
     language,
@@ -298,7 +308,39 @@ export async function openFromBody(
     channel: body.channel,
     audience: caller.audience,
   });
+  if (!created) {
+    // A concurrent request with the same key won the race: same body, same case; another body, 409.
+    const winner = await rt.store.source(sourceId);
+    if (winner?.fingerprint && winner.fingerprint !== fingerprint) return keyReused();
+  }
   return json(created ? 201 : 200, { reference });
+}
+
+/** `api:<caller digest>:<key>`: the caller is hashed so that the source id holds no address. */
+export function idempotencySource(caller: Caller, key: string): string {
+  const scope = createHash("sha256").update(caller.actor.toLowerCase()).digest("hex").slice(0, 24);
+  return `api:${scope}:${key}`;
+}
+
+/** A digest of the request body, independent of key order and whitespace. */
+function requestFingerprint(input: unknown): string {
+  return createHash("sha256").update(stableJson(input)).digest("hex");
+}
+
+function stableJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(",")}]`;
+  if (value && typeof value === "object")
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${stableJson((value as Record<string, unknown>)[k])}`)
+      .join(",")}}`;
+  return JSON.stringify(value) ?? "null";
+}
+
+function keyReused(): ApiResponse {
+  return json(409, {
+    error: "Idempotency-Key already used with a different request body: use a new key for a new complaint",
+  });
 }
 
 function contentOf(body: ComplaintBody): Partial<Omit<CaseContent, "reference">> {
@@ -344,19 +386,17 @@ const T1_REASON =
   "T-1: under this procedure a case opens only on a written complaint (letter, email) or a staff report (FSEI); " +
   "the complainant is given the filing instructions";
 
-export class FilingReferencesExhaustedError extends Error {
-  override name = "FilingReferencesExhaustedError";
-}
-
 async function answerWithFilingInstructions(
   rt: Runtime,
   caller: Caller,
   sourceId: string,
   body: ComplaintBody,
   language: Language,
+  fingerprint: string,
 ): Promise<ApiResponse> {
   const to = body.complainant?.email ?? body.representative?.email;
-  const filing = await recordFiling(rt, sourceId, body.channel, Boolean(to));
+  const filing = await recordFiling(rt, sourceId, body.channel, Boolean(to), fingerprint);
+  if (filing.fingerprint && filing.fingerprint !== fingerprint) return keyReused();
   let instructionsSent = false;
   if (to && filing.reference) {
     const data: FilingInstructionsData = {
@@ -390,18 +430,23 @@ async function recordFiling(
   sourceId: string,
   channel: Channel,
   needsReference: boolean,
-): Promise<{ reference: string | null; at: string }> {
+  fingerprint: string,
+): Promise<{ reference: string | null; at: string; fingerprint?: string }> {
   const Key = { pk: `SOURCE#${sourceId}`, sk: "FILING" };
   const existing = await rt.doc.send(new GetCommand({ TableName: rt.tableName, Key, ConsistentRead: true }));
   if (existing.Item)
-    return { reference: (existing.Item.reference as string | null) ?? null, at: String(existing.Item.at) };
+    return {
+      reference: (existing.Item.reference as string | null) ?? null,
+      at: String(existing.Item.at),
+      ...(existing.Item.fingerprint ? { fingerprint: String(existing.Item.fingerprint) } : {}),
+    };
   const at = rt.now().toISOString();
   const reference = needsReference ? await reserveFilingReference(rt, Number(at.slice(0, 4))) : null;
   try {
     await rt.doc.send(
       new PutCommand({
         TableName: rt.tableName,
-        Item: { ...Key, sourceId, channel, at, reference },
+        Item: { ...Key, sourceId, channel, at, reference, fingerprint },
         ConditionExpression: "attribute_not_exists(pk)",
       }),
     );
@@ -413,6 +458,7 @@ async function recordFiling(
     return {
       reference: (winner.Item?.reference as string | null) ?? null,
       at: String(winner.Item?.at ?? at),
+      ...(winner.Item?.fingerprint ? { fingerprint: String(winner.Item.fingerprint) } : {}),
     };
   }
 }
@@ -477,10 +523,36 @@ async function getComplaint(rt: Runtime, caller: Caller, rawReference: string): 
   return json(200, await view(rt, caller, record));
 }
 
+const PAGE_DEFAULT = 100;
+const PAGE_MAX = 500;
+
 const listQuerySchema = z.strictObject({
   status: z.enum(STATUSES, `must be one of ${STATUSES.join(", ")}`).optional(),
   overdue: z.enum(["true", "false"], "must be true or false").optional(),
+  limit: z.coerce
+    .number("must be a number")
+    .int("must be a whole number")
+    .min(1, "at least 1")
+    .max(PAGE_MAX, `at most ${PAGE_MAX}`)
+    .default(PAGE_DEFAULT),
+  next: z.string().max(2000, "not a continuation token").optional(),
 });
+
+const pageTokenSchema = z.record(z.string().max(600), z.string().max(600));
+
+/** The `next` of a list answer: the index position, base64url JSON (key attributes: references and dates). */
+function encodePageToken(token: PageToken): string {
+  return Buffer.from(JSON.stringify(token), "utf8").toString("base64url");
+}
+
+function decodePageToken(text: string): PageToken | null {
+  try {
+    const parsed = pageTokenSchema.safeParse(JSON.parse(Buffer.from(text, "base64url").toString("utf8")));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
 
 /**
  * By status through the byStatus index (oldest first); without a status, the open cases through the byDeadline
@@ -493,26 +565,58 @@ async function listComplaints(
 ): Promise<ApiResponse> {
   const parsed = listQuerySchema.safeParse(query);
   if (!parsed.success) return json(400, { errors: fieldErrors(parsed.error) });
-  const { status, overdue } = parsed.data;
-  const records = status ? await rt.store.byStatus(status) : await rt.store.openByNextDeadline();
-  const kept = overdue === "true" ? records.filter((r) => r.overdue.length > 0) : records;
-  const items = await mapLimit(kept, LIST_CONCURRENCY, (record) => view(rt, caller, record));
-  return json(200, { items });
+  const { status, overdue, limit, next } = parsed.data;
+  const after = next === undefined ? undefined : decodePageToken(next);
+  if (after === null) return json(400, { errors: { next: "not a continuation token of this list" } });
+  // Issue 15: one page at a time, with `next` while more remain (never a silent cap).
+  let page: Awaited<ReturnType<Runtime["store"]["page"]>>;
+  try {
+    page = await rt.store.page({
+      ...(status ? { status } : {}),
+      limit,
+      ...(after ? { after } : {}),
+      overdueOnly: overdue === "true",
+    });
+  } catch (error) {
+    if (error instanceof InvalidPageTokenError)
+      return json(400, { errors: { next: "not a continuation token of this list" } });
+    throw error;
+  }
+  const items = await mapLimit(page.records, LIST_CONCURRENCY, (record) => view(rt, caller, record));
+  return json(200, { items, ...(page.next ? { next: encodePageToken(page.next) } : {}) });
 }
 
 function view(rt: Runtime, caller: Caller, record: CaseRecord): Promise<StatusView | FullView> {
-  // H-D1: for a sensitive case general staff get the status view, built without reading the content.
-  return viewFor(caller.audience, record, async () => {
-    const [content, timeline] = await Promise.all([
-      rt.store.getContent(record.reference),
-      rt.store.timeline(record.reference),
-    ]);
-    return { content, timeline };
-  });
+  // H-D1: for a sensitive or untriaged case general staff get the status view, built without reading the
+  // content; the triage officer reads an untriaged case (H-B1).
+  return viewFor(
+    caller.audience,
+    record,
+    async () => {
+      const [content, timeline] = await Promise.all([
+        rt.store.getContent(record.reference),
+        rt.store.timeline(record.reference),
+      ]);
+      return { content, timeline };
+    },
+    {
+      actor: caller.actor,
+      triageOfficers: holdersOf(rt.config, rt.config.steps.triage).map((m) => m.address),
+    },
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------------
 // Helpers
+
+/** A path segment decoded; a malformed escape (`%`, `%zz`) is kept as is, so it fails validation (400), not 500. */
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
 
 function queryOf(event: StaffApiEvent): Record<string, string> {
   if (event.rawQueryString !== undefined && event.rawQueryString !== "")

@@ -1,19 +1,32 @@
 // Words and formats of the console pages (French first). Category and severity names come from the config;
 // the labels shared with the reports come from functions/reports/labels.ts.
-import type { CaseRecord, DeadlineStep } from "../domain/complaint.ts";
+import {
+  type CaseRecord,
+  CHANNELS,
+  CLOSURES,
+  DEADLINE_STEPS,
+  type DeadlineStep,
+  KINDS,
+  STATUSES,
+} from "../domain/complaint.ts";
 import type { DeadlineRule, OrgConfig } from "../domain/config.ts";
 import { respondRule } from "../domain/deadlines.ts";
 import { parseDuration } from "../domain/duration.ts";
-import {
-  CHANNEL_LABELS,
-  CLOSURE_LABELS,
-  KIND_LABELS,
-  STATUS_LABELS,
-  STEP_LABELS,
-} from "../reports/labels.ts";
+import { type LabelGroup, label } from "../i18n/labels.ts";
 import type { TaskAction } from "../tasks/forms.ts";
 
-export { CHANNEL_LABELS, CLOSURE_LABELS, KIND_LABELS, STATUS_LABELS, STEP_LABELS };
+/** The shared labels (catalog group `labels`), French, by id. */
+function labels<T extends string>(group: LabelGroup, ids: readonly T[]): Record<T, { fr: string }> {
+  return Object.fromEntries(ids.map((id) => [id, { fr: label("fr", group, id as never) }])) as Record<
+    T,
+    { fr: string }
+  >;
+}
+export const CHANNEL_LABELS = labels("channel", CHANNELS);
+export const KIND_LABELS = labels("kind", KINDS);
+export const STATUS_LABELS = labels("status", STATUSES);
+export const CLOSURE_LABELS = labels("closure", [...CLOSURES, "open"] as const);
+export const STEP_LABELS = labels("step", DEADLINE_STEPS);
 
 export const TASK_LABELS: Record<TaskAction, string> = {
   triage: "Trier la plainte",
@@ -21,7 +34,7 @@ export const TASK_LABELS: Record<TaskAction, string> = {
   contact: "Contacter le plaignant",
   progress: "Noter l'avancement",
   conclusion: "Conclure et répondre",
-  "appeal-decision": "Décider du recours",
+  "appeal-decision": "Décider de l'appel",
   closure: "Vérifier et clôturer",
   appeal: "Faire appel de la décision",
 };
@@ -37,9 +50,9 @@ export const EVENT_LABELS: Record<string, string> = {
   progress: "Avancement noté",
   message: "Message du plaignant",
   responded: "Réponse envoyée",
-  "appeal-filed": "Recours déposé",
-  "appeal-extended": "Délai du recours prolongé",
-  "appeal-decided": "Recours tranché",
+  "appeal-filed": "Appel déposé",
+  "appeal-extended": "Délai de l'appel prolongé",
+  "appeal-decided": "Appel tranché",
   reminder: "Rappel",
   escalated: "Escalade",
   closed: "Clôturé",
@@ -56,9 +69,9 @@ export const FLAG_LABELS: Record<string, string> = {
 };
 
 export const OUTCOME_LABELS: Record<string, string> = {
-  founded: "Fondée",
-  unfounded: "Non fondée",
-  "partly-founded": "Partiellement fondée",
+  founded: label("fr", "outcome", "founded"),
+  unfounded: label("fr", "outcome", "unfounded"),
+  "partly-founded": label("fr", "outcome", "partly-founded"),
 };
 
 const dateTime = new Map<string, Intl.DateTimeFormat>();
@@ -123,7 +136,7 @@ export function deadlineBasis(
       record.severity ? "la réception (selon la gravité)" : "la réception",
     ],
     appealWindowEnds: [d.appealWindow, "la réponse"],
-    appealDecision: [d.appealDecision, "le recours"],
+    appealDecision: [d.appealDecision, "l'appel"],
     closure: [d.closure, "la réponse"],
   };
   const found = rules[step];

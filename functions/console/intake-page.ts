@@ -215,12 +215,31 @@ export function registerIntake(app: Hono<ConsoleEnv>, rt: Runtime): void {
         intakeForm(c, rt, { ...form, _key: key }, errors),
       );
     }
+    const input = formToInput(form);
     const result = await openFromBody(
       rt,
       { audience: session.audience, actor: session.email },
       `console:${key}`,
       checked.body,
+      input,
     );
+    if (result.statusCode === 409)
+      // The same form sent again with other values (back button, edit, resend): a new form key, nothing lost.
+      return page(
+        c,
+        409,
+        "Enregistrer une plainte : à vérifier",
+        "intake",
+        intakeForm(
+          c,
+          rt,
+          { ...form, _key: randomUUID() },
+          {
+            description:
+              "Ce formulaire a déjà été envoyé avec d'autres valeurs : vérifiez-les puis renvoyez-le.",
+          },
+        ),
+      );
     const answer = JSON.parse(result.body) as {
       reference?: string;
       filingReference?: string;

@@ -14,7 +14,7 @@ import {
   KINDS,
   STATUSES,
 } from "../domain/complaint.ts";
-import { REFERENCE_PATTERN } from "../intake/references.ts";
+import { REFERENCE_PATTERN } from "../domain/vocabulary.ts";
 import type { Runtime } from "../lib/runtime.ts";
 import { nextDeadline } from "../store/complaint-store.ts";
 import type { TaskAction } from "../tasks/forms.ts";
@@ -358,8 +358,8 @@ ${content.contactNote ? html`<dl>${optional("Compte rendu du contact", content.c
 ${content.progress.length > 0 ? html`<ul>${content.progress.map((p) => html`<li>${when(p.at, tz(), true)} : ${p.note}</li>`)}</ul>` : html`<p>Aucun avancement noté.</p>`}
 <h2>Conclusion et réponse</h2>
 ${!content.outcome && !content.response ? html`<p>Pas encore de conclusion.</p>` : html`<dl>${optional("Conclusion", content.outcome ? OUTCOME_LABELS[content.outcome] : null)}${optional("Mesures", content.measures)}${optional("Réponse", content.response)}${optional("Justification du retard (T-13)", content.lateJustification)}</dl>`}
-<h2>Recours</h2>
-${record.appeals === 0 ? html`<p>Aucun recours.</p>` : html`<dl><dt>Recours</dt><dd>${record.appeals}</dd>${optional("Motif", content.appealReason)}${optional("Décision", record.appealOutcome === "upheld" ? "Décision maintenue" : record.appealOutcome === "revised" ? "Décision révisée" : null)}${optional("Motivation", content.appealReasoning)}</dl>`}
+<h2>Appel</h2>
+${record.appeals === 0 ? html`<p>Aucun appel.</p>` : html`<dl><dt>Appels</dt><dd>${record.appeals}</dd>${optional("Motif", content.appealReason)}${optional("Décision", record.appealOutcome === "upheld" ? "Décision maintenue" : record.appealOutcome === "revised" ? "Décision révisée" : null)}${optional("Motivation", content.appealReasoning)}</dl>`}
 <h2>Pièces jointes</h2>
 ${
   content.attachments.length === 0

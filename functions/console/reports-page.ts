@@ -107,7 +107,7 @@ ${barChart(
 )}
 <div class="table" tabindex="0" role="region" aria-label="Tableau (défilement horizontal possible)"><table><caption>Par canal</caption><thead><tr><th scope="col">Canal</th><th scope="col">Dossiers</th></tr></thead><tbody>${Object.entries(report.counts.channel).map(([ch, n]) => html`<tr><td>${CHANNEL_LABELS[ch as keyof typeof CHANNEL_LABELS]?.fr ?? ch}</td><td>${n}</td></tr>`)}</tbody></table></div>
 <div class="table" tabindex="0" role="region" aria-label="Tableau (défilement horizontal possible)"><table><caption>Par statut</caption><thead><tr><th scope="col">Statut</th><th scope="col">Dossiers</th></tr></thead><tbody>${Object.entries(report.counts.status).map(([s, n]) => html`<tr><td>${STATUS_LABELS[s as keyof typeof STATUS_LABELS]?.fr ?? s}</td><td>${n}</td></tr>`)}</tbody></table></div>
-<p>Recours : ${report.appeals.filed} déposés, ${report.appeals.decided} tranchés. Réponses en retard (T-13) : ${report.late.total}.</p>
+<p>Appels : ${report.appeals.filed} déposés, ${report.appeals.decided} tranchés. Réponses en retard (T-13) : ${report.late.total}.</p>
 <h2>Téléchargements</h2>
 <ul>
 <li><a href="/console/register?${q}&format=xlsx">Registre des dossiers (XLSX)</a> · <a href="/console/register?${q}&format=csv">CSV</a> : une ligne par dossier reçu dans la période</li>

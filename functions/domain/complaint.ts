@@ -4,80 +4,37 @@
 import { z } from "zod";
 import { LANGUAGES } from "./config.ts";
 
-export const REFERENCE_REGEX = /^CFM-\d{4}-\d{6}$/;
-export const reference = z.string().regex(REFERENCE_REGEX, "must be a reference CFM-YYYY-NNNNNN");
+import {
+  APPEAL_OUTCOMES,
+  CHANNELS,
+  CLOSURES,
+  DEADLINE_STEPS,
+  EVENT_TYPES,
+  FLAGS,
+  KINDS,
+  OUTCOMES,
+  REFERENCE_FORMAT,
+  REFERENCE_PATTERN,
+  SEVERITIES,
+  STATUSES,
+} from "./vocabulary.ts";
 
-export const KINDS = ["complaint", "suggestion", "information-request", "positive"] as const; // R-6
-export const CHANNELS = [
-  "email",
-  "letter",
-  "phone",
-  "in-person",
-  "suggestion-box",
-  "hotline",
-  "staff-report",
-] as const;
-/** T-1: written channels open a case under a written-only procedure (a staff report is the FSEI). */
-export const WRITTEN_CHANNELS: readonly Channel[] = ["email", "letter", "staff-report"];
-export const STATUSES = [
-  "received",
-  "acknowledged",
-  "triage",
-  "assigned",
-  "investigating",
-  "responded",
-  "appeal",
-  "closed",
-] as const;
-export const CLOSURES = ["resolved", "referred", "inadmissible", "no-response", "appeal-decided"] as const;
-export const SEVERITIES = ["high", "medium", "low"] as const;
-export const EVENT_TYPES = [
-  "received",
-  "acknowledged",
-  "triaged",
-  "notified",
-  "assigned",
-  "delegated",
-  "contacted",
-  "progress",
-  "message",
-  "responded",
-  "appeal-filed",
-  "appeal-extended",
-  "appeal-decided",
-  "reminder",
-  "escalated",
-  "closed",
-] as const;
-/** Steps that carry a deadline; `overdue` lists those whose deadline passed while they were open. */
-export const DEADLINE_STEPS = [
-  "acknowledge",
-  "writtenNotice",
-  "triage",
-  "assign",
-  "contact",
-  "respond",
-  "appealWindowEnds",
-  "appealDecision",
-  "closure",
-] as const;
-export const FLAGS = [
-  "suspected-spam",
-  "sender-unverified",
-  "unreadable",
-  "attachment-oversized",
-  "needs-attention",
-  "conflict-of-interest",
-  "late",
-] as const;
+export type { Channel, Closure, DeadlineStep, EventType, Flag, Kind, Status } from "./vocabulary.ts";
+// The ids are defined once in vocabulary.ts; re-exported here for the modules that import them with the record.
+export {
+  CHANNELS,
+  CLOSURES,
+  DEADLINE_STEPS,
+  EVENT_TYPES,
+  FLAGS,
+  KINDS,
+  SEVERITIES,
+  STATUSES,
+  WRITTEN_CHANNELS,
+} from "./vocabulary.ts";
 
-export type Kind = (typeof KINDS)[number];
-export type Channel = (typeof CHANNELS)[number];
-export type Status = (typeof STATUSES)[number];
-export type Closure = (typeof CLOSURES)[number];
-export type EventType = (typeof EVENT_TYPES)[number];
-export type DeadlineStep = (typeof DEADLINE_STEPS)[number];
-export type Flag = (typeof FLAGS)[number];
+export const REFERENCE_REGEX = REFERENCE_PATTERN;
+export const reference = z.string().regex(REFERENCE_PATTERN, `must be a reference ${REFERENCE_FORMAT}`);
 
 const iso = z.iso.datetime({ offset: true });
 const address = z.email().transform((s) => s.toLowerCase());
@@ -116,7 +73,7 @@ export const caseRecordSchema = z.strictObject({
   reminders: z.partialRecord(z.string(), z.number().int().min(0)),
   appeals: z.number().int().min(0),
   appealExtensions: z.number().int().min(0),
-  appealOutcome: z.enum(["upheld", "revised"]).nullable(),
+  appealOutcome: z.enum(APPEAL_OUTCOMES).nullable(),
   attachments: z.number().int().min(0),
   closedAt: iso.nullable(),
   version: z.number().int().min(1),
@@ -163,7 +120,7 @@ export const caseContentSchema = z.strictObject({
   risks: z.string().max(5000).nullable(),
   contactNote: z.string().max(5000).nullable(),
   progress: z.array(z.strictObject({ at: iso, note: z.string().max(5000) })),
-  outcome: z.enum(["founded", "unfounded", "partly-founded"]).nullable(),
+  outcome: z.enum(OUTCOMES).nullable(),
   measures: z.string().max(10_000).nullable(),
   response: z.string().max(20_000).nullable(),
   /** T-13: a late response carries the justification of its delay. */
@@ -171,7 +128,14 @@ export const caseContentSchema = z.strictObject({
   appealReason: z.string().max(10_000).nullable(),
   appealReasoning: z.string().max(10_000).nullable(),
   messages: z.array(
-    z.strictObject({ at: iso, from: z.string().nullable(), text: z.string(), rawMessageKey: z.string() }),
+    z.strictObject({
+      at: iso,
+      from: z.string().nullable(),
+      text: z.string(),
+      rawMessageKey: z.string(),
+      /** Issue 15: from neither the complainant nor their representative: shown with its sender, never acted on. */
+      unknownSender: z.boolean().optional(),
+    }),
   ),
 });
 export type CaseContent = z.infer<typeof caseContentSchema>;

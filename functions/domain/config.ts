@@ -2,11 +2,14 @@
 // (H and T in docs/procedures.md) is data here, so one workflow serves both without code changes.
 import { parseDocument } from "yaml";
 import { z } from "zod";
+import { InvalidConfigError } from "../errors.ts";
+import { LANGUAGES, type Language } from "../i18n/languages.ts";
 import { isValidLocalDate, isValidTimeZone, type Weekday } from "./calendar.ts";
 import { isZeroDuration, parseDuration } from "./duration.ts";
 
-export const LANGUAGES = ["fr", "en"] as const;
-export type Language = (typeof LANGUAGES)[number];
+// Any language with a catalog (functions/i18n/locales/): adding a language needs no change here.
+export { InvalidConfigError, LANGUAGES, type Language };
+
 const WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const satisfies readonly Weekday[];
 
 const durationString = z.string().superRefine((value, ctx) => {
@@ -238,16 +241,6 @@ export function parseConfig(text: string): ConfigResult {
   }
   const problems = semanticProblems(result.data);
   return problems.length > 0 ? { ok: false, problems } : { ok: true, config: result.data };
-}
-
-export class InvalidConfigError extends Error {
-  override name = "InvalidConfigError";
-  constructor(
-    readonly source: string,
-    readonly problems: string[],
-  ) {
-    super(`invalid configuration ${source}:\n${problems.join("\n")}`);
-  }
 }
 
 /** Parses or throws InvalidConfigError (for code paths where a bad config must stop start-up). */

@@ -1,12 +1,9 @@
 // Who acts and who is told: routing rules of the procedures (H-B1..H-B3, H-C2, T-3, T-7), from the config.
+
+import { NoRoleHolderError, UnknownCategoryError } from "../errors.ts";
 import type { Category, OrgConfig, StaffMember } from "./config.ts";
 
-export class NoRoleHolderError extends Error {
-  override name = "NoRoleHolderError";
-}
-export class UnknownCategoryError extends Error {
-  override name = "UnknownCategoryError";
-}
+export { NoRoleHolderError, UnknownCategoryError };
 
 export function staffMember(config: OrgConfig, address: string): StaffMember | undefined {
   const wanted = address.toLowerCase();

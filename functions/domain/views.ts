@@ -79,13 +79,45 @@ export function fullView(record: CaseRecord, content: CaseContent, timeline: Tim
 
 export type Audience = "coordinator" | "staff";
 
-/** Which view an audience gets: general staff never see a sensitive case beyond its status (H-D1). */
+/**
+ * Whether a case's details are restricted (H-D1): a sensitive case, and a case not yet triaged, since nobody
+ * has yet decided it is not sensitive (a sexual-abuse report reads like any other complaint until triage).
+ * Triage always sets the category, so "no category" is "not triaged".
+ */
+export function restricted(record: Pick<CaseRecord, "sensitive" | "category">): boolean {
+  return record.sensitive || record.category === null;
+}
+
+export interface ViewerOptions {
+  /** The caller's address (staff API actor), lower-cased. */
+  actor?: string;
+  /** Who triages (holders of the config's triage role): they read an untriaged case to triage it (H-B1). */
+  triageOfficers?: readonly string[];
+}
+
+/**
+ * Which view an audience gets: general staff never see a sensitive case beyond its status (H-D1), nor an
+ * untriaged one unless they are its triage officer.
+ */
+export function mayReadDetails(
+  audience: Audience,
+  record: Pick<CaseRecord, "sensitive" | "category">,
+  options: ViewerOptions = {},
+): boolean {
+  if (audience === "coordinator") return true;
+  if (record.sensitive) return false;
+  if (record.category !== null) return true;
+  const actor = options.actor?.toLowerCase();
+  return !!actor && (options.triageOfficers ?? []).some((a) => a.toLowerCase() === actor);
+}
+
 export async function viewFor(
   audience: Audience,
   record: CaseRecord,
   load: () => Promise<{ content: CaseContent; timeline: TimelineEvent[] }>,
+  options: ViewerOptions = {},
 ): Promise<StatusView | FullView> {
-  if (audience === "staff" && record.sensitive) return statusView(record);
+  if (!mayReadDetails(audience, record, options)) return statusView(record);
   const { content, timeline } = await load();
   return fullView(record, content, timeline);
 }

@@ -1,12 +1,22 @@
-// Every email of the procedures (H and T in docs/procedures.md), in French (the default) and English.
-// Pure: no AWS, no clock, no config lookup; the caller passes everything an email shows.
+// Every email of the procedures (H and T in docs/procedures.md), in every language with a catalog (French
+// first). The words are in functions/i18n/locales/<language>.json under `mail`; this module picks the
+// messages, fills in the values and formats the dates. Pure: no AWS, no clock, no config lookup.
 //
 // Confidentiality is enforced twice (CONTRACT.md Emails, H-D1, H-D3, T-8, R-10): the data types make the
 // complainant's name, the description and the category impossible to pass for a sensitive case, and
 // renderEmail strips them at runtime anyway, so a cast or a bad Step Functions payload cannot leak them.
-import type { Closure, Kind } from "../domain/complaint.ts";
-import type { Language } from "../domain/config.ts";
-import { type Block, colon, type EmailDocument, renderHtml, renderText, TemplateDataError } from "./html.ts";
+import { type Closure, KINDS, type Kind } from "../domain/complaint.ts";
+import { REFERENCE_PATTERN } from "../domain/vocabulary.ts";
+import {
+  DEFAULT_LANGUAGE,
+  isLanguage,
+  type Language,
+  type Translator,
+  translate,
+  translator,
+  type Values,
+} from "../i18n/i18n.ts";
+import { type Block, type EmailDocument, renderHtml, renderText, TemplateDataError } from "./html.ts";
 
 export { escapeHtml, TemplateDataError } from "./html.ts";
 
@@ -260,6 +270,8 @@ export type MessageReceivedData = Common &
         categoryLabel?: string;
         description?: never;
         message?: string;
+        /** Issue 15: the address of a sender who is neither the complainant nor their representative. */
+        sender?: string;
       }
     | {
         sensitive: true;
@@ -267,8 +279,9 @@ export type MessageReceivedData = Common &
         categoryLabel?: never;
         description?: never;
         message?: never;
+        sender?: never;
       }
-  ) & { receivedAt: IsoInstant; step?: Step };
+  ) & { receivedAt: IsoInstant; step?: Step; unknownSender?: boolean };
 
 /** To the coordinator: the case could not proceed automatically. */
 export type NeedsAttentionData = ToStaff & {
@@ -310,25 +323,13 @@ export interface RenderedEmail {
 // ---------------------------------------------------------------------------------------------------------
 // Helpers
 
-const REFERENCE = /^CFM-\d{4}-\d{6}$/;
-
-/** French typography on the template's own text (never on user strings): non-breaking spaces. */
-function fr(strings: TemplateStringsArray, ...values: unknown[]): string {
-  let out = "";
-  strings.forEach((s, i) => {
-    out += s.replace(/ ([:;!?»])/g, "\u00a0$1").replace(/« /g, "«\u00a0");
-    if (i < values.length) out += String(values[i]);
-  });
-  return out;
-}
-
 const formatters = new Map<string, Intl.DateTimeFormat>();
 function formatter(language: Language, timeZone: string): Intl.DateTimeFormat {
   const key = `${language}|${timeZone}`;
   let f = formatters.get(key);
   if (!f) {
     try {
-      f = new Intl.DateTimeFormat(language === "fr" ? "fr-FR" : "en-GB", {
+      f = new Intl.DateTimeFormat(translate(language, "format.locale"), {
         timeZone,
         weekday: "long",
         day: "numeric",
@@ -351,7 +352,14 @@ export function formatDate(iso: IsoInstant, timeZone: string, language: Language
   const parts = formatter(language, timeZone).formatToParts(date);
   const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? "";
   const day = part("day");
-  return `${part("weekday")} ${language === "fr" && day === "1" ? "1er" : day} ${part("month")} ${part("year")}`;
+  // The catalog's ordinal of the first day ("1er" in French), else the number.
+  const dayText = day === "1" ? translate(language, "format.firstDay") : day;
+  return translate(language, "format.date", {
+    weekday: part("weekday"),
+    day: dayText,
+    month: part("month"),
+    year: part("year"),
+  });
 }
 
 /** Complainant-supplied text shown to staff: links are defanged so a complaint cannot smuggle one in. */
@@ -362,48 +370,19 @@ function excerpt(text: string, max = 1500): string {
   return chars.length > max ? `${chars.slice(0, max).join("").trimEnd()}…` : chars.join("");
 }
 const present = (s: string | undefined): s is string => typeof s === "string" && s.trim() !== "";
-const plural = (n: number, one: string, many: string) => `${n} ${Math.abs(n) === 1 ? one : many}`;
 
-interface Noun {
-  /** fr "votre plainte" / en "your complaint" */
-  your: string;
-  /** fr "la plainte" / en "the complaint" */
-  the: string;
-  /** fr "de la plainte" (du message) / en "of the complaint" */
-  ofThe: string;
-}
-
-const NOUNS: Record<Language, Record<Kind, Noun>> = {
-  fr: {
-    complaint: { your: "votre plainte", the: "la plainte", ofThe: "de la plainte" },
-    suggestion: { your: "votre suggestion", the: "la suggestion", ofThe: "de la suggestion" },
-    "information-request": {
-      your: "votre demande d’information",
-      the: "la demande d’information",
-      ofThe: "de la demande d’information",
-    },
-    positive: { your: "votre message", the: "le message", ofThe: "du message" },
-  },
-  en: {
-    complaint: { your: "your complaint", the: "the complaint", ofThe: "of the complaint" },
-    suggestion: { your: "your suggestion", the: "the suggestion", ofThe: "of the suggestion" },
-    "information-request": {
-      your: "your information request",
-      the: "the information request",
-      ofThe: "of the information request",
-    },
-    positive: { your: "your feedback", the: "the feedback", ofThe: "of the feedback" },
-  },
-};
-
+/** What a template needs to word its email: the messages of one language, with the case's values bound. */
 interface Ctx {
   language: Language;
   /** A date for humans in the organisation's zone and this language. */
   date: (iso: IsoInstant) => string;
-  /** "[CFM-2026-000001]": the subject tag (CONTRACT.md Emails). */
-  ref: string;
-  noun: Noun;
-  org: string;
+  /**
+   * The message `mail.<key>`, interpolated with the case's values ({{ref}}: "[CFM-2026-000001]", the subject
+   * tag of CONTRACT.md Emails; {{noun.your|the|ofThe}}: how this language names what was filed) and `values`.
+   */
+  t: (key: string, values?: Values) => string;
+  /** A label of the shared vocabulary (catalog `labels`), in this language. */
+  label: Translator;
 }
 
 interface Content {
@@ -414,8 +393,7 @@ interface Content {
 
 interface Template<D> {
   audience: "complainant" | "staff";
-  fr: (data: D, ctx: Ctx) => Content;
-  en: (data: D, ctx: Ctx) => Content;
+  content: (data: D, ctx: Ctx) => Content;
 }
 
 const p = (text: string): Block => ({ type: "paragraph", text });
@@ -442,219 +420,96 @@ const blocks = (...parts: Part[]): Block[] =>
     return Array.isArray(part) ? blocks(...part) : [part as Block];
   });
 
-const OUTCOME_FR: Record<Outcome, string> = {
-  founded: "fondée",
-  unfounded: "non fondée",
-  "partly-founded": "en partie fondée",
-};
-const OUTCOME_EN: Record<Outcome, string> = {
-  founded: "founded",
-  unfounded: "not founded",
-  "partly-founded": "partly founded",
-};
+/** "3 jours" / "3 days", by the language's plural rules (fr: 0 and 1 are singular). */
+const days = (c: Ctx, count: number) => c.t("days", { count });
 
 /** H-D4, T-10, T-11: the appeal paragraph of a response. */
 function appealBlocks(d: AppealOffer, c: Ctx): Block[] {
   if (!present(d.appealUrl) || !present(d.appealDeadline)) return [];
-  return c.language === "fr"
-    ? [
-        h("Si vous n’êtes pas d’accord"),
-        p(
-          fr`Vous pouvez faire appel de cette décision jusqu’au ${c.date(d.appealDeadline)}. Un seul appel est possible.`,
-        ),
-        button("Faire appel", d.appealUrl),
-        p("Sans appel de votre part d’ici là, le dossier sera clos."),
-      ]
-    : [
-        h("If you disagree"),
-        p(`You can appeal this decision until ${c.date(d.appealDeadline)}. Only one appeal is possible.`),
-        button("Appeal this decision", d.appealUrl),
-        p("If you do not appeal by then, the case will be closed."),
-      ];
+  return [
+    h(c.t("appeal.heading")),
+    p(c.t("appeal.until", { appealDeadline: c.date(d.appealDeadline) })),
+    button(c.t("appeal.button"), d.appealUrl),
+    p(c.t("appeal.otherwise")),
+  ];
 }
 
-// Staff: the action of each step, its label and what to do on the task page.
-const ACTION_FR: Record<Step, (c: Ctx) => string> = {
-  triage: (c) => `trier ${c.noun.the} ${c.ref}`,
-  assign: (c) => `prendre en charge ${c.noun.the} ${c.ref}`,
-  contact: (c) => `contacter le plaignant au sujet ${c.noun.ofThe} ${c.ref}`,
-  progress: (c) => `donner des nouvelles au plaignant sur ${c.noun.the} ${c.ref}`,
-  conclusion: (c) => `conclure l’enquête sur ${c.noun.the} ${c.ref}`,
-  "appeal-decision": (c) => `statuer sur l’appel concernant ${c.noun.the} ${c.ref}`,
-  closure: (c) => `vérifier et clôturer ${c.noun.the} ${c.ref}`,
-};
-const ACTION_EN: Record<Step, (c: Ctx) => string> = {
-  triage: (c) => `triage ${c.noun.the} ${c.ref}`,
-  assign: (c) => `take charge of ${c.noun.the} ${c.ref}`,
-  contact: (c) => `contact the complainant about ${c.noun.the} ${c.ref}`,
-  progress: (c) => `update the complainant on ${c.noun.the} ${c.ref}`,
-  conclusion: (c) => `conclude the investigation of ${c.noun.the} ${c.ref}`,
-  "appeal-decision": (c) => `decide the appeal on ${c.noun.the} ${c.ref}`,
-  closure: (c) => `check and close ${c.noun.the} ${c.ref}`,
-};
-const STEP_FR: Record<Step, string> = {
-  triage: "tri",
-  assign: "prise en charge",
-  contact: "contact avec le plaignant",
-  progress: "point d’avancement",
-  conclusion: "conclusion",
-  "appeal-decision": "décision d’appel",
-  closure: "clôture",
-};
-const STEP_EN: Record<Step, string> = {
-  triage: "triage",
-  assign: "assignment",
-  contact: "contact with the complainant",
-  progress: "progress update",
-  conclusion: "conclusion",
-  "appeal-decision": "appeal decision",
-  closure: "closure",
-};
+/** The shared label of a staff step, lower case as emails name it ("tri", "décision sur l'appel"). */
+const stepLabel = (c: Ctx, step: Step) =>
+  c.label(`step.${step === "appeal-decision" ? "appealDecision" : step}`).toLocaleLowerCase(c.language);
 
-function instructionsFr(step: Step, sensitive: boolean): string {
-  switch (step) {
-    case "triage": // H-B1, T-4, T-5
-      return "Choisissez la catégorie, la gravité et la recevabilité, puis indiquez la raison de votre choix.";
-    case "assign": // H-C1, H-C2
-      return "Acceptez le dossier ou déléguez l’enquête. Notez les risques, notamment de représailles contre le plaignant ou les témoins.";
-    case "contact": // H-C3
-      return "Contactez le plaignant, expliquez-lui la suite et donnez-lui une date pour de nouvelles informations. Puis notez ce contact.";
-    case "progress": // H-D3
-      return "Donnez au plaignant des nouvelles de l’avancement, puis notez-les.";
-    case "conclusion": // H-D1, T-9
-      return sensitive
-        ? fr`Indiquez seulement le résultat et la procédure qui suit. Les détails restent avec vous : ne les notez pas dans le système.`
-        : "Indiquez le résultat (fondée, non fondée, en partie fondée), les mesures prises et la réponse au plaignant.";
-    case "appeal-decision": // H-E2, T-11
-      return "Réexaminez chaque étape, chaque résultat et chaque mesure, puis maintenez ou modifiez la décision en expliquant pourquoi.";
-    case "closure": // H-F2
-      return "Vérifiez que le traitement (et l’appel éventuel) s’est bien déroulé, puis clôturez le dossier.";
-  }
-}
-function instructionsEn(step: Step, sensitive: boolean): string {
-  switch (step) {
-    case "triage":
-      return "Choose the category, the severity and whether it is admissible, then give the reason for your choice.";
-    case "assign":
-      return "Accept the case or delegate the investigation. Note the risks, especially of retaliation against the complainant or witnesses.";
-    case "contact":
-      return "Contact the complainant, explain what happens next and give them a date for further information. Then log the contact.";
-    case "progress":
-      return "Give the complainant an update on progress, then log it.";
-    case "conclusion":
-      return sensitive
-        ? "Record only the outcome and the procedure that follows. The details stay with you: do not record them in the system."
-        : "Record the outcome (founded, unfounded, partly founded), the measures taken and the response to the complainant.";
-    case "appeal-decision":
-      return "Review every step, result and measure, then uphold or revise the decision and explain why.";
-    case "closure":
-      return "Check that the handling (and any appeal) was completed correctly, then close the case.";
-  }
-}
+/** Staff: the action of a step ("trier la plainte [CFM-…]"). */
+const action = (c: Ctx, step: Step) => c.t(`action.${step}`);
+
+/** Staff: what to do on the task page. H-B1, T-4, T-5 (triage); H-C1, H-C2; H-C3; H-D3; H-D1, T-9; H-E2, T-11; H-F2. */
+const instructions = (c: Ctx, step: Step, sensitive: boolean) =>
+  c.t(step === "conclusion" && sensitive ? "instructions.conclusionSensitive" : `instructions.${step}`);
 
 /** The case details a staff email may show: non-sensitive cases only, user text defanged and cut. */
-function detailBlocks(d: CaseDetails, language: Language, show: { description: boolean }): Block[] {
-  if (d.sensitive !== false) {
-    return [
-      p(
-        language === "fr"
-          ? fr`Dossier confidentiel : cet e-mail ne contient volontairement aucun détail.`
-          : "Confidential case: this email deliberately contains no details.",
-      ),
-    ];
-  }
+function detailBlocks(d: CaseDetails, c: Ctx, show: { description: boolean }): Block[] {
+  if (d.sensitive !== false) return [p(c.t("details.confidential"))];
   const rows = facts(
-    present(d.categoryLabel) && [language === "fr" ? "Catégorie" : "Category", d.categoryLabel],
-    present(d.complainantName) && [
-      language === "fr" ? "Plaignant" : "Complainant",
-      defang(d.complainantName),
-    ],
+    present(d.categoryLabel) && [c.t("fact.category"), d.categoryLabel],
+    present(d.complainantName) && [c.t("fact.complainant"), defang(d.complainantName)],
   );
   return blocks(
     rows.type === "facts" && rows.rows.length > 0 && rows,
-    show.description && present(d.description) && [h("Description"), quote(excerpt(defang(d.description)))],
+    show.description &&
+      present(d.description) && [h(c.t("heading.description")), quote(excerpt(defang(d.description)))],
   );
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// The templates
+// The templates: which messages, in which order, under which conditions. The words are in the catalogs
+// (functions/i18n/locales/<language>.json, under `mail`).
 
 const acknowledgement: Template<AcknowledgementData> = {
   audience: "complainant",
-  fr: (d, c) => ({
-    subject: `Nous avons bien reçu ${c.noun.your} ${c.ref}`,
-    blocks: [
-      p(`Nous avons bien reçu ${c.noun.your} le ${c.date(d.receivedAt)}. Merci de nous avoir écrit.`),
-      facts(
-        ["Référence", d.reference],
-        ["Date de réception", c.date(d.receivedAt)],
-        ["Réponse au plus tard le", c.date(d.respondBy)],
-      ),
-      h(fr`Et maintenant ?`),
-      list(
-        `Nous allons examiner ${c.noun.your}.`,
-        present(d.contactBy) &&
-          `Une personne chargée de votre dossier vous contactera avant le ${c.date(d.contactBy)}.`,
-        `Nous vous répondrons au plus tard le ${c.date(d.respondBy)}.`,
-        "Votre dossier est traité de manière confidentielle.",
-      ),
-    ],
-  }),
-  en: (d, c) => ({
-    subject: `We have received ${c.noun.your} ${c.ref}`,
-    blocks: [
-      p(`We received ${c.noun.your} on ${c.date(d.receivedAt)}. Thank you for writing to us.`),
-      facts(
-        ["Reference", d.reference],
-        ["Date received", c.date(d.receivedAt)],
-        ["Answer by", c.date(d.respondBy)],
-      ),
-      h("What happens next"),
-      list(
-        `We will look into ${c.noun.your}.`,
-        present(d.contactBy) &&
-          `A person in charge of your case will contact you before ${c.date(d.contactBy)}.`,
-        `We will answer you by ${c.date(d.respondBy)} at the latest.`,
-        "Your case is handled confidentially.",
-      ),
-    ],
-  }),
-};
-
-const writtenNotice: Template<WrittenNoticeData> = {
-  audience: "complainant",
-  fr: (d, c) => {
-    const within =
-      d.respondWithinDays !== undefined
-        ? `dans un délai de ${plural(d.respondWithinDays, "jour", "jours")}${d.workingDays ? " ouvrés" : ""}, soit `
-        : "";
+  content: (d, c) => {
+    const receivedAt = c.date(d.receivedAt);
+    const respondBy = c.date(d.respondBy);
     return {
-      subject: `Avis de réception de ${c.noun.your} ${c.ref}`,
+      subject: c.t("acknowledgement.subject"),
       blocks: [
-        p(`Nous confirmons avoir reçu ${c.noun.your} le ${c.date(d.receivedAt)}.`),
-        p(`Nous nous engageons à traiter ${c.noun.your} ${within}au plus tard le ${c.date(d.respondBy)}.`),
+        p(c.t("acknowledgement.intro", { receivedAt })),
         facts(
-          ["Référence", d.reference],
-          ["Date de réception", c.date(d.receivedAt)],
-          ["Traitement au plus tard le", c.date(d.respondBy)],
+          [c.t("fact.reference"), d.reference],
+          [c.t("fact.received"), receivedAt],
+          [c.t("fact.answerBy"), respondBy],
+        ),
+        h(c.t("acknowledgement.next")),
+        list(
+          c.t("acknowledgement.examine"),
+          present(d.contactBy) && c.t("acknowledgement.contactBy", { contactBy: c.date(d.contactBy) }),
+          c.t("acknowledgement.answerBy", { respondBy }),
+          c.t("acknowledgement.confidential"),
         ),
       ],
     };
   },
-  en: (d, c) => {
-    const within =
-      d.respondWithinDays !== undefined
-        ? `within ${plural(d.respondWithinDays, d.workingDays ? "working day" : "day", d.workingDays ? "working days" : "days")}, that is `
-        : "";
+};
+
+const writtenNotice: Template<WrittenNoticeData> = {
+  audience: "complainant",
+  content: (d, c) => {
+    const receivedAt = c.date(d.receivedAt);
+    const respondBy = c.date(d.respondBy);
+    const commit =
+      d.respondWithinDays === undefined
+        ? c.t("writtenNotice.commit", { respondBy })
+        : c.t(d.workingDays ? "writtenNotice.commitWithinWorking" : "writtenNotice.commitWithin", {
+            count: d.respondWithinDays,
+            respondBy,
+          });
     return {
-      subject: `Notice of receipt of ${c.noun.your} ${c.ref}`,
+      subject: c.t("writtenNotice.subject"),
       blocks: [
-        p(`We confirm that we received ${c.noun.your} on ${c.date(d.receivedAt)}.`),
-        p(`We commit to handling ${c.noun.your} ${within}by ${c.date(d.respondBy)} at the latest.`),
+        p(c.t("writtenNotice.confirm", { receivedAt })),
+        p(commit),
         facts(
-          ["Reference", d.reference],
-          ["Date received", c.date(d.receivedAt)],
-          ["Handled by", c.date(d.respondBy)],
+          [c.t("fact.reference"), d.reference],
+          [c.t("fact.received"), receivedAt],
+          [c.t("fact.handledBy"), respondBy],
         ),
       ],
     };
@@ -663,55 +518,27 @@ const writtenNotice: Template<WrittenNoticeData> = {
 
 const filingInstructions: Template<FilingInstructionsData> = {
   audience: "complainant",
-  fr: (d, c) => ({
-    subject: `Comment déposer votre plainte par écrit ${c.ref}`,
+  content: (d, c) => ({
+    subject: c.t("filingInstructions.subject"),
     blocks: blocks(
       p(
         present(d.contactedAt)
-          ? `Merci de nous avoir fait part de votre plainte le ${c.date(d.contactedAt)}.`
-          : "Merci de nous avoir fait part de votre plainte.",
+          ? c.t("filingInstructions.thanksOn", { contactedAt: c.date(d.contactedAt) })
+          : c.t("filingInstructions.thanks"),
       ),
-      p(
-        "Pour que nous puissions l’examiner, votre plainte doit être écrite. Le dossier sera ouvert dès sa réception.",
-      ),
-      h(fr`Comment faire ?`),
+      p(c.t("filingInstructions.mustBeWritten")),
+      h(c.t("filingInstructions.how")),
       list(
-        fr`Par e-mail : répondez à ce message, ou écrivez à ${d.intakeAddress} avec la référence ${c.ref} dans l’objet.`,
-        present(d.postalAddress) && fr`Par courrier : ${d.postalAddress}`,
+        c.t("filingInstructions.byEmail", { intakeAddress: d.intakeAddress }),
+        present(d.postalAddress) && c.t("filingInstructions.byPost", { postalAddress: d.postalAddress }),
       ),
-      h(fr`Que mettre dans votre plainte ?`),
+      h(c.t("filingInstructions.what")),
       list(
-        fr`la date ;`,
-        fr`votre nom, votre adresse et votre téléphone (ou ceux de la personne qui vous représente) ;`,
-        fr`le service concerné ;`,
-        fr`les faits, leur date et les personnes concernées ;`,
-        "ce que vous attendez de nous.",
-      ),
-    ),
-  }),
-  en: (d, c) => ({
-    subject: `How to file your complaint in writing ${c.ref}`,
-    blocks: blocks(
-      p(
-        present(d.contactedAt)
-          ? `Thank you for telling us about your complaint on ${c.date(d.contactedAt)}.`
-          : "Thank you for telling us about your complaint.",
-      ),
-      p(
-        "So that we can look into it, your complaint must be in writing. We will open your case when we receive it.",
-      ),
-      h("How to do it"),
-      list(
-        `By email: reply to this message, or write to ${d.intakeAddress} with the reference ${c.ref} in the subject.`,
-        present(d.postalAddress) && `By post: ${d.postalAddress}`,
-      ),
-      h("What to put in your complaint"),
-      list(
-        "the date;",
-        "your name, address and phone number (or those of the person representing you);",
-        "the service concerned;",
-        "the facts, their date and the people involved;",
-        "what you expect from us.",
+        c.t("filingInstructions.date"),
+        c.t("filingInstructions.identity"),
+        c.t("filingInstructions.service"),
+        c.t("filingInstructions.facts"),
+        c.t("filingInstructions.expectation"),
       ),
     ),
   }),
@@ -719,110 +546,54 @@ const filingInstructions: Template<FilingInstructionsData> = {
 
 const contact: Template<ContactData> = {
   audience: "complainant",
-  fr: (d, c) => ({
-    subject: `Suivi de ${c.noun.your} ${c.ref}`,
+  content: (d, c) => ({
+    subject: c.t("contact.subject"),
     blocks: blocks(
-      present(d.handlerName) && p(`${d.handlerName} est la personne chargée de suivre ${c.noun.your}.`),
-      p(`Nous examinons maintenant ${c.noun.your}.`),
+      present(d.handlerName) && p(c.t("contact.handler", { handlerName: d.handlerName })),
+      p(c.t("contact.examining")),
       present(d.note) && quote(d.note),
-      p(`Nous vous donnerons de nouvelles informations au plus tard le ${c.date(d.nextUpdateBy)}.`),
-    ),
-  }),
-  en: (d, c) => ({
-    subject: `Follow-up on ${c.noun.your} ${c.ref}`,
-    blocks: blocks(
-      present(d.handlerName) && p(`${d.handlerName} is the person in charge of ${c.noun.your}.`),
-      p(`We are now looking into ${c.noun.your}.`),
-      present(d.note) && quote(d.note),
-      p(`We will give you more information by ${c.date(d.nextUpdateBy)} at the latest.`),
+      p(c.t("contact.nextUpdate", { nextUpdateBy: c.date(d.nextUpdateBy) })),
     ),
   }),
 };
 
 const progressUpdate: Template<ProgressUpdateData> = {
   audience: "complainant",
-  fr: (d, c) => ({
-    subject: `Des nouvelles de ${c.noun.your} ${c.ref}`,
+  content: (d, c) => ({
+    subject: c.t("progressUpdate.subject"),
     blocks: blocks(
-      p(
-        `Nous avons reçu ${c.noun.your} le ${c.date(d.receivedAt)}. Son traitement prend du temps, et nous continuons d’y travailler.`,
-      ),
+      p(c.t("progressUpdate.intro", { receivedAt: c.date(d.receivedAt) })),
       present(d.note) && quote(d.note),
       present(d.nextUpdateBy) &&
-        p(`Nous vous donnerons de nouvelles informations au plus tard le ${c.date(d.nextUpdateBy)}.`),
-      p("Merci de votre patience."),
-    ),
-  }),
-  en: (d, c) => ({
-    subject: `Update on ${c.noun.your} ${c.ref}`,
-    blocks: blocks(
-      p(
-        `We received ${c.noun.your} on ${c.date(d.receivedAt)}. Handling it is taking time, and we are still working on it.`,
-      ),
-      present(d.note) && quote(d.note),
-      present(d.nextUpdateBy) &&
-        p(`We will give you more information by ${c.date(d.nextUpdateBy)} at the latest.`),
-      p("Thank you for your patience."),
+        p(c.t("progressUpdate.nextUpdate", { nextUpdateBy: c.date(d.nextUpdateBy) })),
+      p(c.t("progressUpdate.patience")),
     ),
   }),
 };
 
 const response: Template<ResponseData> = {
   audience: "complainant",
-  fr: (d, c) => ({
-    subject: `Réponse à votre plainte ${c.ref}`,
+  content: (d, c) => ({
+    subject: c.t("response.subject"),
     blocks: blocks(
-      p("Nous avons terminé l’examen de votre plainte."),
-      p(fr`Notre conclusion : votre plainte est ${OUTCOME_FR[d.outcome]}.`),
+      p(c.t("response.finished")),
+      p(c.t("response.conclusion", { outcome: c.label(`outcome.${d.outcome}`) })),
       d.sensitive
         ? // H-D3: a sensitive case learns only the outcome and the procedure that follows.
           [
-            h("La suite"),
+            h(c.t("response.next")),
             present(d.procedure)
               ? quote(d.procedure)
-              : p(
-                  d.outcome === "unfounded"
-                    ? "Aucune suite ne sera donnée à cette plainte."
-                    : "Notre organisation applique maintenant les procédures prévues dans ce cas.",
-                ),
-            p("Pour protéger toutes les personnes concernées, nous ne pouvons pas donner plus de détails."),
+              : p(c.t(d.outcome === "unfounded" ? "response.noAction" : "response.procedures")),
+            p(c.t("response.noDetails")),
           ]
         : [
-            present(d.investigation) && [h("Ce que nous avons vérifié"), quote(d.investigation)],
-            h("Notre réponse"),
+            present(d.investigation) && [h(c.t("response.checked")), quote(d.investigation)],
+            h(c.t("response.ourResponse")),
             quote(d.responseText),
-            present(d.measures) && [h("Les mesures prises"), quote(d.measures)],
+            present(d.measures) && [h(c.t("response.measures")), quote(d.measures)],
             // H-D4: explanations first, for non-sensitive cases.
-            p(
-              fr`Si vous avez des questions sur cette réponse, répondez à cet e-mail : nous vous donnerons des explications.`,
-            ),
-          ],
-      appealBlocks(d, c),
-    ),
-  }),
-  en: (d, c) => ({
-    subject: `Response to your complaint ${c.ref}`,
-    blocks: blocks(
-      p("We have finished looking into your complaint."),
-      p(`Our conclusion: your complaint is ${OUTCOME_EN[d.outcome]}.`),
-      d.sensitive
-        ? [
-            h("What happens next"),
-            present(d.procedure)
-              ? quote(d.procedure)
-              : p(
-                  d.outcome === "unfounded"
-                    ? "No further action will be taken on this complaint."
-                    : "Our organisation is now applying the procedures provided for in such cases.",
-                ),
-            p("To protect everyone involved, we cannot give more details."),
-          ]
-        : [
-            present(d.investigation) && [h("What we checked"), quote(d.investigation)],
-            h("Our response"),
-            quote(d.responseText),
-            present(d.measures) && [h("Measures taken"), quote(d.measures)],
-            p("If you have questions about this response, reply to this email and we will explain."),
+            p(c.t("response.questions")),
           ],
       appealBlocks(d, c),
     ),
@@ -831,437 +602,243 @@ const response: Template<ResponseData> = {
 
 const referral: Template<ReferralData> = {
   audience: "complainant",
-  fr: (d, c) => ({
-    subject: `Où adresser ${c.noun.your} ${c.ref}`,
+  content: (d, c) => ({
+    subject: c.t("referral.subject"),
     blocks: blocks(
-      p(`Après examen, ${c.noun.your} ne concerne pas les activités ni le personnel de notre organisation.`),
-      present(d.referredTo) && p(fr`Nous vous orientons vers : ${d.referredTo}.`),
-      h("Où vous adresser"),
+      p(c.t("referral.notOurs")),
+      present(d.referredTo) && p(c.t("referral.referredTo", { referredTo: d.referredTo })),
+      h(c.t("referral.where")),
       quote(d.referralNote),
-      p(`Nous clôturons donc notre dossier ${c.ref}.`),
-    ),
-  }),
-  en: (d, c) => ({
-    subject: `Where to take ${c.noun.your} ${c.ref}`,
-    blocks: blocks(
-      p(
-        `Having looked into it, ${c.noun.your} is not about the activities or the staff of our organisation.`,
-      ),
-      present(d.referredTo) && p(`We refer you to: ${d.referredTo}.`),
-      h("Where to go"),
-      quote(d.referralNote),
-      p(`We are therefore closing our case ${c.ref}.`),
+      p(c.t("referral.closing")),
     ),
   }),
 };
 
 const inadmissible: Template<InadmissibleData> = {
   audience: "complainant",
-  fr: (d, c) => ({
-    subject: fr`Décision sur votre plainte ${c.ref} : non recevable`,
+  content: (d, c) => ({
+    subject: c.t("inadmissible.subject"),
     blocks: [
       p(
         present(d.receivedAt)
-          ? fr`Nous avons examiné votre plainte reçue le ${c.date(d.receivedAt)}. Notre décision : elle n’est pas recevable, nous ne pouvons donc pas la traiter.`
-          : fr`Nous avons examiné votre plainte. Notre décision : elle n’est pas recevable, nous ne pouvons donc pas la traiter.`,
+          ? c.t("inadmissible.decisionOn", { receivedAt: c.date(d.receivedAt) })
+          : c.t("inadmissible.decision"),
       ),
-      h(fr`Pourquoi ?`),
+      h(c.t("inadmissible.why")),
       quote(d.reason),
-      p("Si vous pensez que c’est une erreur, répondez à cet e-mail."),
-    ],
-  }),
-  en: (d, c) => ({
-    subject: `Decision on your complaint ${c.ref}: not admissible`,
-    blocks: [
-      p(
-        present(d.receivedAt)
-          ? `We have looked into your complaint received on ${c.date(d.receivedAt)}. Our decision: it is not admissible, so we cannot handle it.`
-          : "We have looked into your complaint. Our decision: it is not admissible, so we cannot handle it.",
-      ),
-      h("Why"),
-      quote(d.reason),
-      p("If you think this is a mistake, reply to this email."),
+      p(c.t("inadmissible.mistake")),
     ],
   }),
 };
 
 const appealAcknowledgement: Template<AppealAcknowledgementData> = {
   audience: "complainant",
-  fr: (d, c) => ({
-    subject: `Nous avons bien reçu votre appel ${c.ref}`,
-    blocks: [
-      p(`Nous avons bien reçu votre appel le ${c.date(d.receivedAt)}.`),
-      p(fr`Tout votre dossier va être réexaminé : chaque étape, chaque résultat et chaque mesure.`),
-      facts(
-        ["Référence", d.reference],
-        ["Appel reçu le", c.date(d.receivedAt)],
-        ["Décision au plus tard le", c.date(d.decisionBy)],
-      ),
-      p(`Nous vous donnerons la décision au plus tard le ${c.date(d.decisionBy)}.`),
-    ],
-  }),
-  en: (d, c) => ({
-    subject: `We have received your appeal ${c.ref}`,
-    blocks: [
-      p(`We received your appeal on ${c.date(d.receivedAt)}.`),
-      p("Your whole case will be reviewed again: every step, every result and every measure."),
-      facts(
-        ["Reference", d.reference],
-        ["Appeal received", c.date(d.receivedAt)],
-        ["Decision by", c.date(d.decisionBy)],
-      ),
-      p(`We will give you the decision by ${c.date(d.decisionBy)} at the latest.`),
-    ],
-  }),
+  content: (d, c) => {
+    const receivedAt = c.date(d.receivedAt);
+    const decisionBy = c.date(d.decisionBy);
+    return {
+      subject: c.t("appealAcknowledgement.subject"),
+      blocks: [
+        p(c.t("appealAcknowledgement.received", { receivedAt })),
+        p(c.t("appealAcknowledgement.review")),
+        facts(
+          [c.t("fact.reference"), d.reference],
+          [c.t("fact.appealReceived"), receivedAt],
+          [c.t("fact.decisionBy"), decisionBy],
+        ),
+        p(c.t("appealAcknowledgement.decisionBy", { decisionBy })),
+      ],
+    };
+  },
 };
 
 const appealExtension: Template<AppealExtensionData> = {
   audience: "complainant",
-  fr: (d, c) => ({
-    subject: fr`Votre appel ${c.ref} : nouvelle date de décision`,
+  content: (d, c) => ({
+    subject: c.t("appealExtension.subject"),
     blocks: blocks(
-      p("L’examen de votre appel demande plus de temps que prévu."),
+      p(c.t("appealExtension.longer")),
       present(d.reason) && quote(d.reason),
       p(
-        `Nous vous donnerons la décision au plus tard le ${c.date(d.decisionBy)}${
-          present(d.previousDecisionBy) ? `, au lieu du ${c.date(d.previousDecisionBy)}` : ""
-        }.`,
+        present(d.previousDecisionBy)
+          ? c.t("appealExtension.decisionByInstead", {
+              decisionBy: c.date(d.decisionBy),
+              previousDecisionBy: c.date(d.previousDecisionBy),
+            })
+          : c.t("appealExtension.decisionBy", { decisionBy: c.date(d.decisionBy) }),
       ),
-      p("Ce délai ne peut être prolongé qu’une seule fois."),
-    ),
-  }),
-  en: (d, c) => ({
-    subject: `Your appeal ${c.ref}: new decision date`,
-    blocks: blocks(
-      p("Reviewing your appeal is taking longer than planned."),
-      present(d.reason) && quote(d.reason),
-      p(
-        `We will give you the decision by ${c.date(d.decisionBy)} at the latest${
-          present(d.previousDecisionBy) ? `, instead of ${c.date(d.previousDecisionBy)}` : ""
-        }.`,
-      ),
-      p("This deadline can be extended only once."),
+      p(c.t("appealExtension.once")),
     ),
   }),
 };
 
 const appealDecision: Template<AppealDecisionData> = {
   audience: "complainant",
-  fr: (d, c) => ({
-    subject: `Décision sur votre appel ${c.ref}`,
+  content: (d, c) => ({
+    subject: c.t("appealDecision.subject"),
     blocks: [
-      p(
-        d.decision === "upheld"
-          ? "Nous avons réexaminé votre dossier. La décision est maintenue."
-          : "Nous avons réexaminé votre dossier. La décision est modifiée.",
-      ),
-      h("Les raisons"),
+      p(c.t(d.decision === "upheld" ? "appealDecision.upheld" : "appealDecision.revised")),
+      h(c.t("appealDecision.reasons")),
       quote(d.reasoning),
-      p(fr`Cette décision est définitive : il n’est pas possible de faire un nouvel appel.`),
-    ],
-  }),
-  en: (d, c) => ({
-    subject: `Decision on your appeal ${c.ref}`,
-    blocks: [
-      p(
-        d.decision === "upheld"
-          ? "We have reviewed your case again. The decision is upheld."
-          : "We have reviewed your case again. The decision has been revised.",
-      ),
-      h("The reasons"),
-      quote(d.reasoning),
-      p("This decision is final: no further appeal is possible."),
+      p(c.t("appealDecision.final")),
     ],
   }),
 };
 
 const appealRefused: Template<AppealRefusedData> = {
   audience: "complainant",
-  fr: (d, c) => ({
-    subject: fr`Nouvel appel sur votre plainte ${c.ref} : non accepté`,
+  content: (d, c) => ({
+    subject: c.t("appealRefused.subject"),
     blocks: [
-      p("Nous avons bien reçu votre nouvelle demande d’appel."),
+      p(c.t("appealRefused.received")),
       p(
         present(d.appealDecidedAt)
-          ? fr`Un seul appel est possible par plainte. La décision d’appel du ${c.date(d.appealDecidedAt)} est définitive : nous ne pouvons pas accepter un second appel.`
-          : fr`Un seul appel est possible par plainte. La décision d’appel est définitive : nous ne pouvons pas accepter un second appel.`,
+          ? c.t("appealRefused.onlyOneOn", { appealDecidedAt: c.date(d.appealDecidedAt) })
+          : c.t("appealRefused.onlyOne"),
       ),
     ],
   }),
-  en: (d, c) => ({
-    subject: `New appeal on your complaint ${c.ref}: not accepted`,
-    blocks: [
-      p("We have received your new request to appeal."),
-      p(
-        present(d.appealDecidedAt)
-          ? `Only one appeal is possible per complaint. The appeal decision of ${c.date(d.appealDecidedAt)} is final: we cannot accept a second appeal.`
-          : "Only one appeal is possible per complaint. The appeal decision is final: we cannot accept a second appeal.",
-      ),
-    ],
-  }),
-};
-
-const CLOSURE_FR: Record<Closure, (c: Ctx) => string> = {
-  resolved: (c) => `Le traitement de ${c.noun.your} est terminé.`,
-  referred: (c) => `Comme indiqué, ${c.noun.your} relève d’un autre organisme.`,
-  inadmissible: (c) => `Comme indiqué dans notre décision, ${c.noun.your} n’était pas recevable.`,
-  "no-response": () => "Nous n’avons pas reçu de réponse de votre part dans le délai prévu.",
-  "appeal-decided": () => "La décision sur votre appel a été rendue.",
-};
-const CLOSURE_EN: Record<Closure, (c: Ctx) => string> = {
-  resolved: (c) => `The handling of ${c.noun.your} is complete.`,
-  referred: (c) => `As we told you, ${c.noun.your} is a matter for another organisation.`,
-  inadmissible: (c) => `As stated in our decision, ${c.noun.your} was not admissible.`,
-  "no-response": () => "We did not receive a reply from you within the time allowed.",
-  "appeal-decided": () => "The decision on your appeal has been given.",
 };
 
 const closure: Template<ClosureData> = {
   audience: "complainant",
-  fr: (d, c) => ({
-    subject: `Clôture de votre dossier ${c.ref}`,
-    blocks: [
-      p(CLOSURE_FR[d.closure](c)),
-      p(`Votre dossier ${c.ref} est maintenant clos. Merci de nous avoir fait part de ${c.noun.your}.`),
-      p("Pour une nouvelle plainte, écrivez-nous dans un nouvel e-mail."),
-    ],
-  }),
-  en: (d, c) => ({
-    subject: `Your case ${c.ref} is closed`,
-    blocks: [
-      p(CLOSURE_EN[d.closure](c)),
-      p(`Your case ${c.ref} is now closed. Thank you for sharing ${c.noun.your} with us.`),
-      p("For a new complaint, please write to us in a new email."),
-    ],
+  content: (d, c) => ({
+    subject: c.t("closure.subject"),
+    blocks: [p(c.t(`closure.reason.${d.closure}`)), p(c.t("closure.closed")), p(c.t("closure.newComplaint"))],
   }),
 };
 
 const task: Template<TaskData> = {
   audience: "staff",
-  fr: (d, c) => ({
-    subject: fr`Action requise : ${ACTION_FR[d.step](c)} avant le ${c.date(d.dueBy)}`,
-    blocks: blocks(
-      p(fr`À faire avant le ${c.date(d.dueBy)} : ${ACTION_FR[d.step](c)}.`),
-      p(instructionsFr(d.step, d.sensitive)),
-      button("Ouvrir la tâche", d.taskUrl),
-      detailBlocks(d, "fr", { description: true }),
-    ),
-  }),
-  en: (d, c) => ({
-    subject: `Action required: ${ACTION_EN[d.step](c)} by ${c.date(d.dueBy)}`,
-    blocks: blocks(
-      p(`To do by ${c.date(d.dueBy)}: ${ACTION_EN[d.step](c)}.`),
-      p(instructionsEn(d.step, d.sensitive)),
-      button("Open the task", d.taskUrl),
-      detailBlocks(d, "en", { description: true }),
-    ),
-  }),
+  content: (d, c) => {
+    const values = { action: action(c, d.step), dueBy: c.date(d.dueBy) };
+    return {
+      subject: c.t("task.subject", values),
+      blocks: blocks(
+        p(c.t("task.todo", values)),
+        p(instructions(c, d.step, d.sensitive)),
+        button(c.t("task.button"), d.taskUrl),
+        detailBlocks(d, c, { description: true }),
+      ),
+    };
+  },
 };
 
 const reminder: Template<ReminderData> = {
   audience: "staff",
-  fr: (d, c) => ({
-    subject: fr`Rappel : ${ACTION_FR[d.step](c)} – en retard (échéance : ${c.date(d.dueBy)})`,
-    blocks: blocks(
-      p(
-        fr`Rappel${d.reminderNumber ? ` n° ${d.reminderNumber}` : ""} : l’échéance du ${c.date(d.dueBy)} est dépassée. Merci de ${ACTION_FR[d.step](c)} dès que possible.`,
+  content: (d, c) => {
+    const values = { action: action(c, d.step), dueBy: c.date(d.dueBy) };
+    return {
+      subject: c.t("reminder.subject", values),
+      blocks: blocks(
+        p(
+          d.reminderNumber
+            ? c.t("reminder.introNumbered", { ...values, reminderNumber: d.reminderNumber })
+            : c.t("reminder.intro", values),
+        ),
+        p(instructions(c, d.step, d.sensitive)),
+        button(c.t("task.button"), d.taskUrl),
+        detailBlocks(d, c, { description: true }),
       ),
-      p(instructionsFr(d.step, d.sensitive)),
-      button("Ouvrir la tâche", d.taskUrl),
-      detailBlocks(d, "fr", { description: true }),
-    ),
-  }),
-  en: (d, c) => ({
-    subject: `Reminder: ${ACTION_EN[d.step](c)} – overdue (due ${c.date(d.dueBy)})`,
-    blocks: blocks(
-      p(
-        `Reminder${d.reminderNumber ? ` no. ${d.reminderNumber}` : ""}: the deadline of ${c.date(d.dueBy)} has passed. Please ${ACTION_EN[d.step](c)} as soon as possible.`,
-      ),
-      p(instructionsEn(d.step, d.sensitive)),
-      button("Open the task", d.taskUrl),
-      detailBlocks(d, "en", { description: true }),
-    ),
-  }),
+    };
+  },
 };
 
 const escalation: Template<EscalationData> = {
   audience: "staff",
-  fr: (d, c) => ({
-    subject: fr`Action requise : relancer le traitement ${c.noun.ofThe} ${c.ref} – ${plural(d.daysLate, "jour", "jours")} de retard`,
-    blocks: blocks(
-      p(
-        fr`L’étape « ${STEP_FR[d.step]} » ${c.noun.ofThe} ${c.ref} est en retard de ${plural(d.daysLate, "jour", "jours")}.`,
+  content: (d, c) => {
+    const late = days(c, d.daysLate);
+    const step = stepLabel(c, d.step);
+    return {
+      subject: c.t("escalation.subject", { late }),
+      blocks: blocks(
+        p(c.t("escalation.late", { step, late })),
+        facts(
+          [c.t("fact.step"), step],
+          [c.t("fact.assignee"), d.assignee],
+          [c.t("fact.due"), c.date(d.dueBy)],
+          [c.t("fact.lateBy"), late],
+          d.remindersSent !== undefined && [c.t("fact.remindersSent"), String(d.remindersSent)],
+        ),
+        p(
+          d.recipientRole === "supervisor"
+            ? c.t("escalation.becauseSupervisor", { assignee: d.assignee })
+            : c.t("escalation.becauseCoordinator"),
+        ),
+        p(c.t("escalation.moveForward")),
+        d.sensitive === false && present(d.categoryLabel) && facts([c.t("fact.category"), d.categoryLabel]),
+        d.sensitive !== false && detailBlocks(d, c, { description: false }),
       ),
-      facts(
-        ["Étape", STEP_FR[d.step]],
-        ["Responsable", d.assignee],
-        ["Échéance", c.date(d.dueBy)],
-        ["Retard", plural(d.daysLate, "jour", "jours")],
-        d.remindersSent !== undefined && ["Rappels envoyés", String(d.remindersSent)],
-      ),
-      p(
-        d.recipientRole === "supervisor"
-          ? `Vous recevez ce message car ${d.assignee} travaille sous votre responsabilité.`
-          : "Vous recevez ce message car vous coordonnez le mécanisme de plaintes.",
-      ),
-      p("Merci de faire avancer le dossier avec cette personne."),
-      d.sensitive === false && present(d.categoryLabel) && facts(["Catégorie", d.categoryLabel]),
-      d.sensitive !== false && detailBlocks(d, "fr", { description: false }),
-    ),
-  }),
-  en: (d, c) => ({
-    subject: `Action required: follow up ${c.noun.the} ${c.ref} – ${plural(d.daysLate, "day", "days")} late`,
-    blocks: blocks(
-      p(
-        `The "${STEP_EN[d.step]}" step ${c.noun.ofThe} ${c.ref} is ${plural(d.daysLate, "day", "days")} late.`,
-      ),
-      facts(
-        ["Step", STEP_EN[d.step]],
-        ["Assignee", d.assignee],
-        ["Due", c.date(d.dueBy)],
-        ["Late by", plural(d.daysLate, "day", "days")],
-        d.remindersSent !== undefined && ["Reminders sent", String(d.remindersSent)],
-      ),
-      p(
-        d.recipientRole === "supervisor"
-          ? `You receive this message because ${d.assignee} works under your responsibility.`
-          : "You receive this message because you coordinate the complaints mechanism.",
-      ),
-      p("Please move the case forward with this person."),
-      d.sensitive === false && present(d.categoryLabel) && facts(["Category", d.categoryLabel]),
-      d.sensitive !== false && detailBlocks(d, "en", { description: false }),
-    ),
-  }),
+    };
+  },
 };
 
 const notification: Template<NotificationData> = {
   audience: "staff",
-  fr: (d, c) => ({
-    subject: fr`Pour information : signalement ${c.noun.ofThe} ${c.ref}`,
+  content: (d, c) => ({
+    subject: c.t("notification.subject"),
     blocks: blocks(
-      p(`Le mécanisme de plaintes vous signale ${c.noun.the} ${c.ref}, en tant que ${d.notifiedAs}.`),
+      p(c.t("notification.flagged", { notifiedAs: d.notifiedAs })),
       present(d.responsibleName) &&
-        p(`La personne responsable du dossier est ${d.responsibleName}. Contactez-la si nécessaire.`),
-      p("Prenez les mesures prévues pour votre rôle et ne partagez pas cette information."),
-      detailBlocks(d, "fr", { description: true }),
-    ),
-  }),
-  en: (d, c) => ({
-    subject: `For your information: ${c.noun.the} ${c.ref} is flagged to you`,
-    blocks: blocks(
-      p(`The complaints mechanism flags ${c.noun.the} ${c.ref} to you, as ${d.notifiedAs}.`),
-      present(d.responsibleName) &&
-        p(`The person responsible for the case is ${d.responsibleName}. Contact them if needed.`),
-      p("Take the steps your role requires, and do not share this information."),
-      detailBlocks(d, "en", { description: true }),
+        p(c.t("notification.responsible", { responsibleName: d.responsibleName })),
+      p(c.t("notification.act")),
+      detailBlocks(d, c, { description: true }),
     ),
   }),
 };
 
 const implicatedStaff: Template<ImplicatedStaffData> = {
   audience: "staff",
-  fr: (d, c) => ({
-    subject: fr`Information : une plainte vous concerne ${c.ref}`,
+  content: (d, c) => ({
+    subject: c.t("implicatedStaff.subject"),
     blocks: blocks(
-      p(`Nous vous informons par écrit qu’une plainte reçue le ${c.date(d.receivedAt)} vous concerne.`),
-      d.sensitive === false && present(d.categoryLabel) && facts(["Catégorie", d.categoryLabel]),
-      p("Elle sera traitée selon notre procédure, de manière impartiale et confidentielle."),
-      present(d.contactName) && p(`Pour toute question, adressez-vous à ${d.contactName}.`),
-      p(
-        "L’identité de la personne qui a déposé la plainte ne vous est pas communiquée. Ne cherchez pas à la connaître et ne contactez pas cette personne à ce sujet. Toute forme de représailles est interdite.",
-      ),
-    ),
-  }),
-  en: (d, c) => ({
-    subject: `Notice: a complaint concerns you ${c.ref}`,
-    blocks: blocks(
-      p(`We inform you in writing that a complaint received on ${c.date(d.receivedAt)} concerns you.`),
-      d.sensitive === false && present(d.categoryLabel) && facts(["Category", d.categoryLabel]),
-      p("It will be handled according to our procedure, impartially and confidentially."),
-      present(d.contactName) && p(`For any question, contact ${d.contactName}.`),
-      p(
-        "The identity of the person who made the complaint is not shared with you. Do not try to find it out, and do not contact that person about it. Any form of retaliation is forbidden.",
-      ),
+      p(c.t("implicatedStaff.inform", { receivedAt: c.date(d.receivedAt) })),
+      d.sensitive === false && present(d.categoryLabel) && facts([c.t("fact.category"), d.categoryLabel]),
+      p(c.t("implicatedStaff.handled")),
+      present(d.contactName) && p(c.t("implicatedStaff.contact", { contactName: d.contactName })),
+      p(c.t("implicatedStaff.identity")),
     ),
   }),
 };
 
 const messageReceived: Template<MessageReceivedData> = {
   audience: "staff",
-  fr: (d, c) => ({
-    subject: `Nouveau message sur ${c.noun.the} ${c.ref}`,
+  content: (d, c) => ({
+    subject: c.t("messageReceived.subject"),
     blocks: blocks(
-      p(`Un nouveau message a été ajouté au dossier ${c.ref} le ${c.date(d.receivedAt)}.`),
+      p(c.t("messageReceived.added", { receivedAt: c.date(d.receivedAt) })),
+      // Issue 15: a message from neither the complainant nor their representative is announced as such.
+      d.unknownSender &&
+        p(
+          d.sender
+            ? c.t("messageReceived.unknownSenderNamed", { sender: d.sender })
+            : c.t("messageReceived.unknownSender"),
+        ),
       d.sensitive === false
         ? [
-            detailBlocks(d, "fr", { description: false }),
-            present(d.message) && [h("Message"), quote(excerpt(defang(d.message)))],
+            detailBlocks(d, c, { description: false }),
+            present(d.message) && [h(c.t("heading.message")), quote(excerpt(defang(d.message)))],
           ]
-        : p(fr`Dossier confidentiel : le message n’est pas reproduit ici. Lisez-le dans le dossier.`),
-      p("Tenez-en compte dans le traitement du dossier."),
+        : p(c.t("messageReceived.confidential")),
+      p(c.t("messageReceived.consider")),
     ),
   }),
-  en: (d, c) => ({
-    subject: `New message on ${c.noun.the} ${c.ref}`,
-    blocks: blocks(
-      p(`A new message was added to case ${c.ref} on ${c.date(d.receivedAt)}.`),
-      d.sensitive === false
-        ? [
-            detailBlocks(d, "en", { description: false }),
-            present(d.message) && [h("Message"), quote(excerpt(defang(d.message)))],
-          ]
-        : p("Confidential case: the message is not copied here. Read it in the case file."),
-      p("Take it into account when handling the case."),
-    ),
-  }),
-};
-
-const NEEDS_ATTENTION_FR: Record<NeedsAttentionReason, string> = {
-  unreadable: "Le message reçu n’a pas pu être lu.",
-  "sender-unverified": "L’expéditeur du message n’a pas pu être vérifié.",
-  "suspected-spam": "Le message reçu ressemble à un spam.",
-  "attachment-oversized": "Une pièce jointe dépasse la taille autorisée.",
-  "conflict-of-interest": fr`La direction est mise en cause : confiez le dossier à la personne prévue pour ce cas.`,
-  "no-recipient": "Personne n’est désigné pour l’étape suivante (rôle sans titulaire ou adresse manquante).",
-  undeliverable: "Un e-mail du dossier n’a pas pu être remis à son destinataire.",
-  "reminders-exhausted": fr`Les rappels et les relances n’ont pas suffi : la tâche est toujours en attente.`,
-  error: "Une erreur technique a interrompu le traitement automatique.",
-};
-const NEEDS_ATTENTION_EN: Record<NeedsAttentionReason, string> = {
-  unreadable: "The message received could not be read.",
-  "sender-unverified": "The sender of the message could not be verified.",
-  "suspected-spam": "The message received looks like spam.",
-  "attachment-oversized": "An attachment is larger than allowed.",
-  "conflict-of-interest":
-    "The management is named in the complaint: give the case to the person designated for this.",
-  "no-recipient": "Nobody is designated for the next step (a role nobody holds, or a missing address).",
-  undeliverable: "An email about the case could not be delivered.",
-  "reminders-exhausted": "Reminders and escalations did not help: the task is still waiting.",
-  error: "A technical error stopped the automatic handling.",
 };
 
 const needsAttention: Template<NeedsAttentionData> = {
   audience: "staff",
-  fr: (d, c) => ({
-    subject: fr`Action requise : le dossier ${c.ref} demande votre attention`,
+  content: (d, c) => ({
+    subject: c.t("needsAttention.subject"),
     blocks: blocks(
-      p(`Le dossier ${c.ref} ne peut pas avancer automatiquement.`),
-      p(NEEDS_ATTENTION_FR[d.reason]),
-      facts(d.step && ["Étape", STEP_FR[d.step]], present(d.detail) && ["Détail", d.detail]),
-      p("Vérifiez le dossier et faites-le avancer."),
-      d.sensitive === false && present(d.categoryLabel) && facts(["Catégorie", d.categoryLabel]),
-      d.sensitive !== false && detailBlocks(d, "fr", { description: false }),
-    ),
-  }),
-  en: (d, c) => ({
-    subject: `Action required: case ${c.ref} needs your attention`,
-    blocks: blocks(
-      p(`Case ${c.ref} cannot move forward automatically.`),
-      p(NEEDS_ATTENTION_EN[d.reason]),
-      facts(d.step && ["Step", STEP_EN[d.step]], present(d.detail) && ["Detail", d.detail]),
-      p("Check the case and move it forward."),
-      d.sensitive === false && present(d.categoryLabel) && facts(["Category", d.categoryLabel]),
-      d.sensitive !== false && detailBlocks(d, "en", { description: false }),
+      p(c.t("needsAttention.blocked")),
+      p(c.t(`needsAttention.reason.${d.reason}`)),
+      facts(
+        d.step && [c.t("fact.step"), stepLabel(c, d.step)],
+        present(d.detail) && [c.t("fact.detail"), d.detail],
+      ),
+      p(c.t("needsAttention.check")),
+      d.sensitive === false && present(d.categoryLabel) && facts([c.t("fact.category"), d.categoryLabel]),
+      d.sensitive !== false && detailBlocks(d, c, { description: false }),
     ),
   }),
 };
@@ -1326,88 +903,62 @@ function redact(id: TemplateId, data: Record<string, unknown>): Record<string, u
   return copy;
 }
 
-function greeting(language: Language, name: string | undefined): string {
-  const who = present(name) ? ` ${name.trim()}` : "";
-  return language === "fr" ? `Bonjour${who},` : `Hello${who},`;
-}
-
 function footer(
   audience: "complainant" | "staff",
-  language: Language,
+  c: Ctx,
   data: { reference: string; organisation: string; sensitive?: boolean },
   hasLink: boolean,
 ): string[] {
-  const c = colon(language);
-  if (audience === "complainant") {
-    return language === "fr"
-      ? [
-          `${data.organisation} – mécanisme de plaintes et de retours`,
-          `Référence${c}${data.reference}. Pour nous écrire, répondez à cet e-mail sans changer l’objet.`,
-        ]
-      : [
-          `${data.organisation} – complaints and feedback mechanism`,
-          `Reference${c}${data.reference}. To write to us, reply to this email without changing the subject.`,
-        ];
-  }
-  const lines =
-    language === "fr"
-      ? [
-          `Référence${c}${data.reference}`,
-          `Message automatique – mécanisme de plaintes, ${data.organisation}.`,
-        ]
-      : [`Reference${c}${data.reference}`, `Automatic message – complaints mechanism, ${data.organisation}.`];
-  if (hasLink)
-    lines.push(
-      language === "fr"
-        ? fr`Ce lien est personnel : ne transférez pas cet e-mail.`
-        : "This link is personal: do not forward this email.",
-    );
-  else if (data.sensitive)
-    lines.push(
-      language === "fr"
-        ? fr`Dossier confidentiel : ne transférez pas cet e-mail.`
-        : "Confidential case: do not forward this email.",
-    );
+  const values = { reference: data.reference, organisation: data.organisation };
+  if (audience === "complainant")
+    return [c.t("footer.complainantOrganisation", values), c.t("footer.complainantReference", values)];
+  const lines = [c.t("footer.staffReference", values), c.t("footer.staffAutomatic", values)];
+  if (hasLink) lines.push(c.t("footer.personalLink"));
+  else if (data.sensitive) lines.push(c.t("footer.confidential"));
   return lines;
 }
 
 /**
- * Renders one email in plain text and HTML. French is the default for an unknown language.
+ * Renders one email in plain text and HTML, in `language` if it has a catalog, else French (a message
+ * missing from a catalog falls back to `organisationLanguage`, then French).
  * Throws TemplateDataError on a malformed reference, date, time zone or link.
  */
 export function renderEmail<K extends TemplateId>(
   id: K,
   language: Language,
   data: TemplateData[K],
+  organisationLanguage?: Language,
 ): RenderedEmail {
   const template: Template<TemplateData[K]> = TEMPLATES[id];
   if (!template) throw new TemplateDataError(`unknown email template: ${String(id)}`);
-  const lang: Language = language === "en" ? "en" : "fr";
+  const lang: Language = isLanguage(language) ? language : DEFAULT_LANGUAGE;
   const safe = redact(id, data as unknown as Record<string, unknown>) as unknown as TemplateData[K] & Common;
-  if (typeof safe.reference !== "string" || !REFERENCE.test(safe.reference))
+  if (typeof safe.reference !== "string" || !REFERENCE_PATTERN.test(safe.reference))
     throw new TemplateDataError(`not a reference CFM-YYYY-NNNNNN: ${String(safe.reference)}`);
   // Fails fast on a missing or unknown zone, even for an email without dates (Intl would use the host's).
   if (typeof safe.timeZone !== "string" || safe.timeZone === "")
     throw new TemplateDataError("timeZone is required (the organisation's IANA time zone)");
   formatter(lang, safe.timeZone);
 
+  const t = translator(lang, organisationLanguage);
+  const kind = KINDS.includes(safe.kind as Kind) ? (safe.kind as Kind) : "complaint";
+  const noun = {
+    your: t(`mail.noun.${kind}.your`),
+    the: t(`mail.noun.${kind}.the`),
+    ofThe: t(`mail.noun.${kind}.ofThe`),
+  };
   const ctx: Ctx = {
     language: lang,
     date: (iso) => formatDate(iso, safe.timeZone, lang),
-    ref: `[${safe.reference}]`,
-    noun: NOUNS[lang][safe.kind ?? "complaint"] ?? NOUNS[lang].complaint,
-    org: safe.organisation,
+    t: (key, values) => t(`mail.${key}`, { ref: `[${safe.reference}]`, noun, ...values }),
+    label: (key, values) => t(`labels.${key}`, values),
   };
-  const content = template[lang](safe, ctx);
-  const body: Block[] = [p(greeting(lang, safe.recipientName)), ...content.blocks];
+  const content = template.content(safe, ctx);
+  const name = present(safe.recipientName) ? safe.recipientName.trim() : undefined;
+  const greeting = name === undefined ? ctx.t("greeting") : ctx.t("greetingName", { name });
+  const body: Block[] = [p(greeting), ...content.blocks];
   if (template.audience === "complainant")
-    body.push(
-      p(
-        lang === "fr"
-          ? `Cordialement,\nLe service des plaintes\n${safe.organisation}`
-          : `Kind regards,\nThe complaints team, ${safe.organisation}`,
-      ),
-    );
+    body.push(p(ctx.t("signOff", { organisation: safe.organisation })));
   const doc: EmailDocument = {
     language: lang,
     title: content.subject,
@@ -1417,7 +968,7 @@ export function renderEmail<K extends TemplateId>(
     blocks: body,
     footer: footer(
       template.audience,
-      lang,
+      ctx,
       safe as Common & { sensitive?: boolean },
       body.some((b) => b.type === "button"),
     ),

@@ -4,7 +4,7 @@
 import ExcelJS from "exceljs";
 import type { CaseRecord, DeadlineStep } from "../domain/complaint.ts";
 import type { OrgConfig } from "../domain/config.ts";
-import { CHANNEL_LABELS, CLOSURE_LABELS, KIND_LABELS, STATUS_LABELS, STEP_LABELS } from "./labels.ts";
+import { label as word } from "../i18n/labels.ts";
 import { localDateTime } from "./periods.ts";
 import { csvText } from "./render.ts";
 
@@ -52,10 +52,13 @@ export function registerOf(config: OrgConfig, records: readonly CaseRecord[]): R
     "Clôturé le",
     "Attribué à",
     "Responsable",
-    ...REGISTER_STEPS.flatMap((s) => [`Échéance : ${STEP_LABELS[s].fr}`, `Respectée : ${STEP_LABELS[s].fr}`]),
+    ...REGISTER_STEPS.flatMap((s) => [
+      `Échéance : ${word("fr", "step", s)}`,
+      `Respectée : ${word("fr", "step", s)}`,
+    ]),
     "Jours jusqu'à l'accusé de réception",
     "Jours jusqu'à la réponse",
-    "Recours",
+    "Appels",
     "Pièces jointes",
   ];
   const rows = [...records]
@@ -63,13 +66,13 @@ export function registerOf(config: OrgConfig, records: readonly CaseRecord[]): R
     .map((r): RegisterValue[] => [
       r.reference,
       { instant: r.receivedAt },
-      KIND_LABELS[r.kind].fr,
-      CHANNEL_LABELS[r.channel].fr,
+      word("fr", "kind", r.kind),
+      word("fr", "channel", r.channel),
       label(r.category, config.categories),
       label(r.severity, config.severities),
       r.sensitive ? "Oui" : "Non",
-      STATUS_LABELS[r.status].fr,
-      CLOSURE_LABELS[r.closure ?? "open"].fr,
+      word("fr", "status", r.status),
+      word("fr", "closure", r.closure ?? "open"),
       r.closedAt ? { instant: r.closedAt } : null,
       r.assignee,
       r.responsible,

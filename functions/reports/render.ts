@@ -14,18 +14,12 @@
 import ExcelJS from "exceljs";
 import type { DeadlineStep } from "../domain/complaint.ts";
 import type { Language, OrgConfig } from "../domain/config.ts";
+import type { CATALOGS } from "../i18n/catalogs.ts";
+import { translate, type Values } from "../i18n/i18n.ts";
+import { label } from "../i18n/labels.ts";
 import { colon, escapeHtml } from "../mail/html.ts";
 import type { Cell, Indicator, R11Step, Report, Timing } from "./compute.ts";
 import { R11_STEPS } from "./compute.ts";
-import {
-  CHANNEL_LABELS,
-  CLOSURE_LABELS,
-  KIND_LABELS,
-  KIND_TITLES,
-  STATUS_LABELS,
-  STEP_LABELS,
-  W,
-} from "./labels.ts";
 import { localDateTime } from "./periods.ts";
 
 // ---------------------------------------------------------------------------------------------------------
@@ -52,7 +46,10 @@ export interface RenderOptions {
   config?: OrgConfig;
 }
 
-const t = (words: Record<Language, string>, language: Language) => words[language];
+type ReportWord = Exclude<keyof (typeof CATALOGS)["fr"]["reports"], "title"> | `title.${Report["kind"]}`;
+/** A word of the reports (catalog namespace `reports`). */
+const t = (word: ReportWord, language: Language, values?: Values) =>
+  translate(language, `reports.${word}`, values);
 const cell = (c: Cell | undefined): Value => (c === undefined ? null : c);
 
 function categoryLabel(report: Report, id: string | null | undefined, language: Language): string {
@@ -62,16 +59,16 @@ function categoryLabel(report: Report, id: string | null | undefined, language: 
 }
 
 function severityLabel(id: string, language: Language, config?: OrgConfig): string {
-  if (id === "none") return t(W.severityNone, language);
+  if (id === "none") return t("severityNone", language);
   return config?.severities.find((s) => s.id === id)?.label[language] ?? id;
 }
 
 const stepsLabel = (steps: readonly DeadlineStep[], language: Language) =>
-  steps.map((s) => STEP_LABELS[s][language]).join(", ");
+  steps.map((s) => label(language, "step", s)).join(", ");
 
 export function reportTables(report: Report, options: RenderOptions): ReportTable[] {
   const { language: l, config } = options;
-  const yesNo = (b: boolean) => t(b ? W.yes : W.no, l);
+  const yesNo = (b: boolean) => t(b ? "yes" : "no", l);
   const indicatorRow = (label: string, i: Indicator): Value[] => [
     label,
     i.met,
@@ -83,98 +80,82 @@ export function reportTables(report: Report, options: RenderOptions): ReportTabl
   const timingRow = (label: string, x: Timing): Value[] => [label, x.count, x.medianDays, x.p90Days];
   const c = report.counts;
   const counts: Value[][] = [
-    ...Object.entries(c.kind).map(([k, n]) => [
-      t(W.kind, l),
-      KIND_LABELS[k as keyof typeof KIND_LABELS][l],
-      n,
-    ]),
-    ...Object.entries(c.channel).map(([k, n]) => [
-      t(W.channel, l),
-      CHANNEL_LABELS[k as keyof typeof CHANNEL_LABELS][l],
-      n,
-    ]),
-    ...Object.entries(c.severity).map(([k, n]) => [t(W.severity, l), severityLabel(k, l, config), n]),
-    ...Object.entries(c.status).map(([k, n]) => [
-      t(W.status, l),
-      STATUS_LABELS[k as keyof typeof STATUS_LABELS][l],
-      n,
-    ]),
-    ...Object.entries(c.closure).map(([k, n]) => [
-      t(W.closure, l),
-      CLOSURE_LABELS[k as keyof typeof CLOSURE_LABELS][l],
-      n,
-    ]),
+    ...Object.entries(c.kind).map(([k, n]) => [t("kind", l), label(l, "kind", k as never), n]),
+    ...Object.entries(c.channel).map(([k, n]) => [t("channel", l), label(l, "channel", k as never), n]),
+    ...Object.entries(c.severity).map(([k, n]) => [t("severity", l), severityLabel(k, l, config), n]),
+    ...Object.entries(c.status).map(([k, n]) => [t("status", l), label(l, "status", k as never), n]),
+    ...Object.entries(c.closure).map(([k, n]) => [t("closure", l), label(l, "closure", k as never), n]),
   ];
   const includeText = report.late.rows.some((r) => r.justification !== undefined);
   return [
     {
       id: "meta",
-      title: `${t(KIND_TITLES[report.kind], l)}${colon(l)}${periodLabel(report, l)}`,
-      header: [t(W.item, l), t(W.value, l), ""],
+      title: `${t(`title.${report.kind}`, l)}${colon(l)}${periodLabel(report, l)}`,
+      header: [t("item", l), t("value", l), ""],
       rows: [
-        [t(W.organisation, l), report.organisation, null],
-        [t(W.period, l), { date: report.period.from }, { date: report.period.to }],
+        [t("organisation", l), report.organisation, null],
+        [t("period", l), { date: report.period.from }, { date: report.period.to }],
         ...(report.previousPeriod
           ? [
               [
-                t(W.previousPeriod, l),
+                t("previousPeriod", l),
                 { date: report.previousPeriod.from },
                 { date: report.previousPeriod.to },
               ],
             ]
           : []),
-        [t(W.timeZone, l), report.timeZone, null],
-        [t(W.generatedAt, l), { instant: report.generatedAt }, null],
-        [t(W.received, l), report.total, null],
+        [t("timeZone", l), report.timeZone, null],
+        [t("generatedAt", l), { instant: report.generatedAt }, null],
+        [t("received", l), report.total, null],
       ],
     },
     {
       id: "r11",
-      title: t(W.r11Title, l),
+      title: t("r11Title", l),
       header: [
-        t(W.step, l),
-        t(W.withinDeadline, l),
-        t(W.completed, l),
-        t(W.share, l),
-        t(W.previousShare, l),
-        t(W.change, l),
+        t("step", l),
+        t("withinDeadline", l),
+        t("completed", l),
+        t("share", l),
+        t("previousShare", l),
+        t("change", l),
       ],
       rows: [
-        indicatorRow(t(W.overall, l), report.r11.overall),
-        ...R11_STEPS.map((s) => indicatorRow(STEP_LABELS[s][l], report.r11.steps[s])),
+        indicatorRow(t("overall", l), report.r11.overall),
+        ...R11_STEPS.map((s) => indicatorRow(label(l, "step", s), report.r11.steps[s])),
       ],
     },
     {
       id: "timings",
-      title: t(W.timings, l),
-      header: [t(W.measure, l), t(W.cases, l), t(W.median, l), t(W.p90, l)],
+      title: t("timings", l),
+      header: [t("measure", l), t("cases", l), t("median", l), t("p90", l)],
       rows: report.timings.available
         ? [
-            timingRow(t(W.timeToAcknowledge, l), report.timings.acknowledge),
-            timingRow(t(W.timeToRespond, l), report.timings.respond),
+            timingRow(t("timeToAcknowledge", l), report.timings.acknowledge),
+            timingRow(t("timeToRespond", l), report.timings.respond),
           ]
-        : [[t(W.timingsUnavailable, l), null, null, null]],
+        : [[t("timingsUnavailable", l), null, null, null]],
     },
     {
       id: "counts",
-      title: t(W.breakdown, l),
-      header: [t(W.dimension, l), t(W.value, l), t(W.count, l)],
+      title: t("breakdown", l),
+      header: [t("dimension", l), t("value", l), t("count", l)],
       rows: counts,
     },
     {
       id: "categories",
-      title: t(W.byCategory, l),
+      title: t("byCategory", l),
       header: [
-        t(W.category, l),
-        t(W.sensitive, l),
-        t(W.total, l),
-        t(W.open, l),
-        t(W.closed, l),
+        t("category", l),
+        t("sensitive", l),
+        t("total", l),
+        t("open", l),
+        t("closed", l),
         ...["high", "medium", "low"].map((s) => severityLabel(s, l, config)),
-        t(W.overdue, l),
-        t(W.respondMet, l),
-        t(W.respondMissed, l),
-        t(W.respondShare, l),
+        t("overdue", l),
+        t("respondMet", l),
+        t("respondMissed", l),
+        t("respondShare", l),
       ],
       rows: report.categories.map((row) => {
         const b = row.breakdown;
@@ -196,30 +177,30 @@ export function reportTables(report: Report, options: RenderOptions): ReportTabl
     },
     {
       id: "appeals",
-      title: t(W.appealsReferrals, l),
-      header: [t(W.item, l), t(W.count, l)],
+      title: t("appealsReferrals", l),
+      header: [t("item", l), t("count", l)],
       rows: [
-        [t(W.appealsFiled, l), report.appeals.filed],
-        [t(W.appealsDecided, l), report.appeals.decided],
-        [t(W.appealsUpheld, l), report.appeals.upheld],
-        [t(W.appealsRevised, l), report.appeals.revised],
-        [t(W.appealsOpen, l), report.appeals.open],
-        [t(W.appealsExtended, l), report.appeals.extended],
-        [t(W.referrals, l), report.referrals.total],
-        [t(W.referralsClosed, l), report.referrals.closed],
+        [t("appealsFiled", l), report.appeals.filed],
+        [t("appealsDecided", l), report.appeals.decided],
+        [t("appealsUpheld", l), report.appeals.upheld],
+        [t("appealsRevised", l), report.appeals.revised],
+        [t("appealsOpen", l), report.appeals.open],
+        [t("appealsExtended", l), report.appeals.extended],
+        [t("referrals", l), report.referrals.total],
+        [t("referralsClosed", l), report.referrals.closed],
       ],
     },
     {
       id: "pending",
-      title: `${t(W.pendingAsOf, l)} ${localDateTime(report.generatedAt, report.timeZone)}`,
+      title: `${t("pendingAsOf", l)} ${localDateTime(report.generatedAt, report.timeZone)}`,
       header: [
-        t(W.reference, l),
-        t(W.steps, l),
-        t(W.deadline, l),
-        t(W.daysOverdue, l),
-        t(W.assignee, l),
-        t(W.category, l),
-        t(W.status, l),
+        t("reference", l),
+        t("steps", l),
+        t("deadline", l),
+        t("daysOverdue", l),
+        t("assignee", l),
+        t("category", l),
+        t("status", l),
       ],
       rows: report.pending.map((p) =>
         p.sensitive
@@ -231,26 +212,26 @@ export function reportTables(report: Report, options: RenderOptions): ReportTabl
               p.daysOverdue ?? null,
               p.assignee ?? "",
               categoryLabel(report, p.category, l),
-              p.status ? STATUS_LABELS[p.status][l] : "",
+              p.status ? label(l, "status", p.status) : "",
             ],
       ),
     },
     {
       id: "late",
-      title: t(W.late, l),
+      title: t("late", l),
       header: [
-        t(W.reference, l),
-        t(W.deadline, l),
-        t(W.respondedAt, l),
-        t(W.daysOverdue, l),
-        t(W.category, l),
-        t(W.justified, l),
-        ...(includeText ? [t(W.justification, l)] : []),
+        t("reference", l),
+        t("deadline", l),
+        t("respondedAt", l),
+        t("daysOverdue", l),
+        t("category", l),
+        t("justified", l),
+        ...(includeText ? [t("justification", l)] : []),
       ],
       rows: report.late.rows.map((r) => {
-        const respondedAt: Value = r.responded ? { instant: r.respondedAt ?? null } : t(W.notResponded, l);
+        const respondedAt: Value = r.responded ? { instant: r.respondedAt ?? null } : t("notResponded", l);
         const row: Value[] = r.sensitive
-          ? [r.reference, null, r.responded ? null : t(W.notResponded, l), null, null, yesNo(r.justified)]
+          ? [r.reference, null, r.responded ? null : t("notResponded", l), null, null, yesNo(r.justified)]
           : [
               r.reference,
               { instant: r.deadline || null },
@@ -259,19 +240,19 @@ export function reportTables(report: Report, options: RenderOptions): ReportTabl
               categoryLabel(report, r.category, l),
               yesNo(r.justified),
             ];
-        if (includeText) row.push(r.sensitive ? t(W.confidential, l) : (r.justification ?? ""));
+        if (includeText) row.push(r.sensitive ? t("confidential", l) : (r.justification ?? ""));
         return row;
       }),
     },
     {
       id: "legend",
-      title: t(W.legend, l),
+      title: t("legend", l),
       header: ["", ""],
       rows: [
-        ["<3", t(W.legendSmall, l)],
-        ["x", t(W.legendComplement, l)],
-        ["", t(W.legendSensitive, l)],
-        ["", `${t(W.cohort, l)} ${localDateTime(report.generatedAt, report.timeZone)}.`],
+        ["<3", t("legendSmall", l)],
+        ["x", t("legendComplement", l)],
+        ["", t("legendSensitive", l)],
+        ["", `${t("cohort", l)} ${localDateTime(report.generatedAt, report.timeZone)}.`],
       ],
     },
   ];
@@ -280,12 +261,12 @@ export function reportTables(report: Report, options: RenderOptions): ReportTabl
 // ---------------------------------------------------------------------------------------------------------
 // Dates and numbers for people
 
-/** British English: "1 March 2026" reads the same everywhere, unlike "March 1, 2026" or "3/1/2026". */
-const LOCALE: Record<Language, string> = { fr: "fr-FR", en: "en-GB" };
+/** The catalog's locale for dates and numbers (en-GB: "1 March 2026" reads the same everywhere). */
+const locale = (language: Language) => translate(language, "format.locale");
 
 function dateLabel(date: string, language: Language, timeZone = "UTC"): string {
   const d = new Date(`${date}T12:00:00Z`);
-  return new Intl.DateTimeFormat(LOCALE[language], {
+  return new Intl.DateTimeFormat(locale(language), {
     day: "numeric",
     month: "long",
     year: "numeric",
@@ -298,21 +279,21 @@ export function periodLabel(report: Report, language: Language): string {
   const { kind, from, to } = report.period;
   const start = new Date(`${from}T12:00:00Z`);
   if (kind === "monthly")
-    return new Intl.DateTimeFormat(LOCALE[language], {
+    return new Intl.DateTimeFormat(locale(language), {
       month: "long",
       year: "numeric",
       timeZone: "UTC",
     }).format(start);
   if (kind === "quarterly") {
     const q = Math.floor(start.getUTCMonth() / 3) + 1;
-    return `${language === "fr" ? "T" : "Q"}${q} ${start.getUTCFullYear()}`;
+    return t("quarter", language, { q, year: start.getUTCFullYear() });
   }
   if (kind === "annual") return String(start.getUTCFullYear());
-  return `${t(W.from, language)} ${dateLabel(from, language)} ${t(W.to, language)} ${dateLabel(to, language)}`;
+  return `${t("from", language)} ${dateLabel(from, language)} ${t("to", language)} ${dateLabel(to, language)}`;
 }
 
 function decimal(n: number, language: Language, digits = 1): string {
-  return new Intl.NumberFormat(LOCALE[language], {
+  return new Intl.NumberFormat(locale(language), {
     minimumFractionDigits: 0,
     maximumFractionDigits: digits,
   }).format(n);
@@ -322,7 +303,7 @@ function decimal(n: number, language: Language, digits = 1): string {
 export function percent(share: number | null, language: Language): string {
   if (share === null) return "—";
   const n = decimal(Math.round(share * 1000) / 10, language);
-  return language === "fr" ? `${n}\u00a0%` : `${n}%`;
+  return translate(language, "format.percent", { n });
 }
 
 function signed(points: number, language: Language): string {
@@ -367,7 +348,7 @@ function csvValue(value: Value, timeZone: string, decimalMark: "," | "."): strin
 
 /** The whole report as one CSV: its tables one under the other, each with a title row and a header row. */
 export function renderCsv(report: Report, options: CsvOptions): string {
-  const delimiter = options.delimiter ?? (options.language === "fr" ? ";" : ",");
+  const delimiter = options.delimiter ?? translate(options.language, "format.csvDelimiter");
   const decimalMark = delimiter === ";" ? "," : ".";
   const tables = reportTables(report, options);
   const rows: string[][] = [];
@@ -385,11 +366,11 @@ export function renderCsv(report: Report, options: CsvOptions): string {
 // ---------------------------------------------------------------------------------------------------------
 // XLSX
 
-const SHEET_TABLES: Array<{ name: Record<Language, string>; tables: ReportTable["id"][] }> = [
-  { name: W.summarySheet, tables: ["meta", "r11", "timings", "counts", "appeals", "legend"] },
-  { name: W.byCategory, tables: ["categories"] },
-  { name: W.pendingSheet, tables: ["pending"] },
-  { name: W.lateSheet, tables: ["late"] },
+const SHEET_TABLES: Array<{ name: ReportWord; tables: ReportTable["id"][] }> = [
+  { name: "summarySheet", tables: ["meta", "r11", "timings", "counts", "appeals", "legend"] },
+  { name: "byCategory", tables: ["categories"] },
+  { name: "pendingSheet", tables: ["pending"] },
+  { name: "lateSheet", tables: ["late"] },
 ];
 
 /** Excel has no time zones: a local date-time is written as the UTC instant with the same wall clock. */
@@ -413,10 +394,10 @@ export async function renderXlsx(report: Report, options: RenderOptions): Promis
   const tables = new Map(reportTables(report, options).map((table) => [table.id, table]));
   const workbook = new ExcelJS.Workbook();
   workbook.creator = "cfm";
-  workbook.title = `${t(KIND_TITLES[report.kind], l)}${colon(l)}${periodLabel(report, l)}`;
+  workbook.title = `${t(`title.${report.kind}`, l)}${colon(l)}${periodLabel(report, l)}`;
   workbook.created = new Date(report.generatedAt);
   for (const sheetDef of SHEET_TABLES) {
-    const sheet = workbook.addWorksheet(sheetDef.name[l]);
+    const sheet = workbook.addWorksheet(t(sheetDef.name, l));
     const widths: number[] = [];
     const single = sheetDef.tables.length === 1;
     for (const id of sheetDef.tables) {
@@ -515,13 +496,13 @@ function bar(
 
 function bucketLabel(label: string, unit: "day" | "week" | "month", language: Language): string {
   if (unit === "month")
-    return new Intl.DateTimeFormat(LOCALE[language], {
+    return new Intl.DateTimeFormat(locale(language), {
       month: "short",
       year: "numeric",
       timeZone: "UTC",
     }).format(new Date(`${label}-15T12:00:00Z`));
-  if (unit === "week") return `${language === "fr" ? "sem." : "wk"} ${Number(label.slice(-2))}`;
-  return new Intl.DateTimeFormat(LOCALE[language], {
+  if (unit === "week") return t("week", language, { n: Number(label.slice(-2)) });
+  return new Intl.DateTimeFormat(locale(language), {
     day: "numeric",
     month: "short",
     timeZone: "UTC",
@@ -533,14 +514,14 @@ function trendChart(report: Report, language: Language): string {
   const prev = report.r11.overall.previous;
   if (prev)
     rows.push(
-      bar(t(W.previousPeriod, language), prev.share, `(${prev.met}/${prev.completed})`, language, PREVIOUS),
+      bar(t("previousPeriod", language), prev.share, `(${prev.met}/${prev.completed})`, language, PREVIOUS),
     );
   for (const b of report.r11.series)
     rows.push(
       bar(
         bucketLabel(b.label, b.unit, language),
         b.share,
-        b.completed > 0 ? `(${b.met}/${b.completed})` : t(W.noData, language),
+        b.completed > 0 ? `(${b.met}/${b.completed})` : t("noData", language),
         language,
         ACCENT,
       ),
@@ -549,13 +530,13 @@ function trendChart(report: Report, language: Language): string {
 }
 
 export function emailSubject(report: Report, language: Language): string {
-  return `${t(KIND_TITLES[report.kind], language)}${colon(language)}${periodLabel(report, language)} (${report.organisation})`;
+  return `${t(`title.${report.kind}`, language)}${colon(language)}${periodLabel(report, language)} (${report.organisation})`;
 }
 
 export function renderHtmlSummary(report: Report, options: SummaryOptions): string {
   const l = options.language;
   const max = options.maxPendingRows ?? (report.kind === "weekly-pending" ? 50 : 15);
-  const title = `${t(KIND_TITLES[report.kind], l)}${colon(l)}${periodLabel(report, l)}`;
+  const title = `${t(`title.${report.kind}`, l)}${colon(l)}${periodLabel(report, l)}`;
   const o = report.r11.overall;
   const asOf = localDateTime(report.generatedAt, report.timeZone);
   const parts: string[] = [];
@@ -563,7 +544,7 @@ export function renderHtmlSummary(report: Report, options: SummaryOptions): stri
   parts.push(
     `<h1 style="margin:0 0 4px 0;${FONT}font-size:22px;line-height:28px;color:${TEXT_COLOUR};">${escapeHtml(title)}</h1>`,
     p(
-      `${escapeHtml(t(W.received, l))}${escapeHtml(colon(l))}<b>${report.total}</b> &middot; ${escapeHtml(t(W.generatedAt, l))} ${escapeHtml(asOf)} (${escapeHtml(report.timeZone)})`,
+      `${escapeHtml(t("received", l))}${escapeHtml(colon(l))}<b>${report.total}</b> &middot; ${escapeHtml(t("generatedAt", l))} ${escapeHtml(asOf)} (${escapeHtml(report.timeZone)})`,
       `color:${MUTED};font-size:14px;`,
     ),
   );
@@ -572,21 +553,21 @@ export function renderHtmlSummary(report: Report, options: SummaryOptions): stri
   const change =
     o.change === null
       ? ""
-      : `<div style="${FONT}font-size:14px;line-height:20px;color:${MUTED};">${o.change >= 0 ? "&#9650;" : "&#9660;"} ${escapeHtml(signed(o.change, l))} ${escapeHtml(t(W.points, l))} ${escapeHtml(t(W.vsPrevious, l))} (${escapeHtml(percent(o.previous?.share ?? null, l))})</div>`;
+      : `<div style="${FONT}font-size:14px;line-height:20px;color:${MUTED};">${o.change >= 0 ? "&#9650;" : "&#9660;"} ${escapeHtml(signed(o.change, l))} ${escapeHtml(t("points", l))} ${escapeHtml(t("vsPrevious", l))} (${escapeHtml(percent(o.previous?.share ?? null, l))})</div>`;
   parts.push(
     `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="margin:16px 0 8px 0;"><tr><td bgcolor="#eff6ff" style="background-color:#eff6ff;border-left:6px solid ${ACCENT};padding:16px;">` +
-      `<div style="${FONT}font-size:13px;line-height:18px;color:${MUTED};text-transform:uppercase;letter-spacing:0.5px;">${escapeHtml(t(W.r11Title, l))}</div>` +
+      `<div style="${FONT}font-size:13px;line-height:18px;color:${MUTED};text-transform:uppercase;letter-spacing:0.5px;">${escapeHtml(t("r11Title", l))}</div>` +
       `<div data-r11="${o.share === null ? "" : Math.round(o.share * 1000) / 10}" style="${FONT}font-size:36px;line-height:44px;font-weight:bold;color:${ACCENT};">${escapeHtml(percent(o.share, l))}</div>` +
-      `<div style="${FONT}font-size:14px;line-height:20px;color:${TEXT_COLOUR};">${o.met} ${escapeHtml(t(W.of, l))} ${o.completed} ${escapeHtml(t(W.r11Short, l))}</div>${change}` +
+      `<div style="${FONT}font-size:14px;line-height:20px;color:${TEXT_COLOUR};">${o.met} ${escapeHtml(t("of", l))} ${o.completed} ${escapeHtml(t("r11Short", l))}</div>${change}` +
       `</td></tr></table>`,
   );
   parts.push(
     htmlTable(
-      [t(W.step, l), t(W.withinDeadline, l), t(W.share, l), t(W.previousShare, l), t(W.change, l)],
+      [t("step", l), t("withinDeadline", l), t("share", l), t("previousShare", l), t("change", l)],
       R11_STEPS.map((s: R11Step) => {
         const i = report.r11.steps[s];
         return [
-          escapeHtml(STEP_LABELS[s][l]),
+          escapeHtml(label(l, "step", s)),
           `${i.met}/${i.completed}`,
           escapeHtml(percent(i.share, l)),
           escapeHtml(percent(i.previous?.share ?? null, l)),
@@ -596,34 +577,34 @@ export function renderHtmlSummary(report: Report, options: SummaryOptions): stri
       new Set([1, 2, 3, 4]),
     ),
   );
-  parts.push(h2(t(W.trend, l)), trendChart(report, l));
+  parts.push(h2(t("trend", l)), trendChart(report, l));
 
   // Times.
-  parts.push(h2(t(W.timings, l)));
+  parts.push(h2(t("timings", l)));
   if (report.timings.available) {
     const fmt = (n: number | null) => (n === null ? "—" : escapeHtml(decimal(n, l)));
     parts.push(
       htmlTable(
-        [t(W.measure, l), t(W.cases, l), t(W.median, l), t(W.p90, l)],
+        [t("measure", l), t("cases", l), t("median", l), t("p90", l)],
         (
           [
-            [W.timeToAcknowledge, report.timings.acknowledge],
-            [W.timeToRespond, report.timings.respond],
+            ["timeToAcknowledge", report.timings.acknowledge],
+            ["timeToRespond", report.timings.respond],
           ] as const
-        ).map(([label, x]) => [escapeHtml(t(label, l)), String(x.count), fmt(x.medianDays), fmt(x.p90Days)]),
+        ).map(([word, x]) => [escapeHtml(t(word, l)), String(x.count), fmt(x.medianDays), fmt(x.p90Days)]),
         new Set([1, 2, 3]),
       ),
     );
-  } else parts.push(p(escapeHtml(t(W.timingsUnavailable, l)), `color:${MUTED};`));
+  } else parts.push(p(escapeHtml(t("timingsUnavailable", l)), `color:${MUTED};`));
 
   // Pending (R-5).
-  parts.push(h2(`${t(W.pending, l)} (${report.pending.length})`));
-  parts.push(p(`${escapeHtml(t(W.pendingAsOf, l))} ${escapeHtml(asOf)}.`, `color:${MUTED};font-size:14px;`));
-  if (report.pending.length === 0) parts.push(p(escapeHtml(t(W.none, l))));
+  parts.push(h2(`${t("pending", l)} (${report.pending.length})`));
+  parts.push(p(`${escapeHtml(t("pendingAsOf", l))} ${escapeHtml(asOf)}.`, `color:${MUTED};font-size:14px;`));
+  if (report.pending.length === 0) parts.push(p(escapeHtml(t("none", l))));
   else {
     parts.push(
       htmlTable(
-        [t(W.reference, l), t(W.steps, l), t(W.daysOverdue, l), t(W.assignee, l)],
+        [t("reference", l), t("steps", l), t("daysOverdue", l), t("assignee", l)],
         report.pending
           .slice(0, max)
           .map((row) =>
@@ -632,7 +613,7 @@ export function renderHtmlSummary(report: Report, options: SummaryOptions): stri
                   `<b>${escapeHtml(row.reference)}</b>`,
                   escapeHtml(stepsLabel(row.steps, l)),
                   "",
-                  `<i style="color:${MUTED};">${escapeHtml(t(W.confidential, l))}</i>`,
+                  `<i style="color:${MUTED};">${escapeHtml(t("confidential", l))}</i>`,
                 ]
               : [
                   `<b>${escapeHtml(row.reference)}</b>`,
@@ -645,26 +626,26 @@ export function renderHtmlSummary(report: Report, options: SummaryOptions): stri
       ),
     );
     if (report.pending.length > max)
-      parts.push(p(`+ ${report.pending.length - max} ${escapeHtml(t(W.andMore, l))}`, `color:${MUTED};`));
+      parts.push(p(`+ ${report.pending.length - max} ${escapeHtml(t("andMore", l))}`, `color:${MUTED};`));
   }
 
   // Late (T-13).
   const late = report.late;
-  parts.push(h2(`${t(W.late, l)} (${late.total})`));
+  parts.push(h2(`${t("late", l)} (${late.total})`));
   parts.push(
     p(
-      `${late.justified} ${escapeHtml(t(W.lateJustified, l))} &middot; ${late.unjustified} ${escapeHtml(t(W.lateUnjustified, l))} &middot; ${late.awaiting} ${escapeHtml(t(W.lateAwaiting, l))}`,
+      `${late.justified} ${escapeHtml(t("lateJustified", l))} &middot; ${late.unjustified} ${escapeHtml(t("lateUnjustified", l))} &middot; ${late.awaiting} ${escapeHtml(t("lateAwaiting", l))}`,
       "font-size:14px;",
     ),
   );
 
   // Categories.
-  parts.push(h2(t(W.byCategory, l)));
+  parts.push(h2(t("byCategory", l)));
   parts.push(
     htmlTable(
-      [t(W.category, l), t(W.total, l), t(W.open, l), t(W.overdue, l), t(W.respondShare, l)],
+      [t("category", l), t("total", l), t("open", l), t("overdue", l), t("respondShare", l)],
       report.categories.map((row) => [
-        `${escapeHtml(row.label[l])}${row.sensitive ? ` <span style="color:${MUTED};font-size:12px;">(${escapeHtml(t(W.sensitive, l).toLowerCase())})</span>` : ""}`,
+        `${escapeHtml(row.label[l])}${row.sensitive ? ` <span style="color:${MUTED};font-size:12px;">(${escapeHtml(t("sensitive", l).toLowerCase())})</span>` : ""}`,
         cellText(row.total),
         cellText(row.breakdown?.open),
         cellText(row.breakdown?.overdue),
@@ -675,32 +656,23 @@ export function renderHtmlSummary(report: Report, options: SummaryOptions): stri
   );
 
   // Volumes.
-  parts.push(h2(t(W.breakdown, l)));
+  parts.push(h2(t("breakdown", l)));
   const dims: Array<[string, Array<[string, number]>]> = [
+    [t("kind", l), Object.entries(report.counts.kind).map(([k, n]) => [label(l, "kind", k as never), n])],
     [
-      t(W.kind, l),
-      Object.entries(report.counts.kind).map(([k, n]) => [KIND_LABELS[k as keyof typeof KIND_LABELS][l], n]),
+      t("channel", l),
+      Object.entries(report.counts.channel).map(([k, n]) => [label(l, "channel", k as never), n]),
     ],
     [
-      t(W.channel, l),
-      Object.entries(report.counts.channel).map(([k, n]) => [
-        CHANNEL_LABELS[k as keyof typeof CHANNEL_LABELS][l],
-        n,
-      ]),
-    ],
-    [
-      t(W.closure, l),
-      Object.entries(report.counts.closure).map(([k, n]) => [
-        CLOSURE_LABELS[k as keyof typeof CLOSURE_LABELS][l],
-        n,
-      ]),
+      t("closure", l),
+      Object.entries(report.counts.closure).map(([k, n]) => [label(l, "closure", k as never), n]),
     ],
   ];
   for (const [name, entries] of dims) {
     const shown = entries.filter(([, n]) => n > 0);
     parts.push(
       p(
-        `<b>${escapeHtml(name)}</b>${escapeHtml(colon(l))}${shown.length ? shown.map(([k, n]) => `${escapeHtml(k)} ${n}`).join(" &middot; ") : escapeHtml(t(W.none, l))}`,
+        `<b>${escapeHtml(name)}</b>${escapeHtml(colon(l))}${shown.length ? shown.map(([k, n]) => `${escapeHtml(k)} ${n}`).join(" &middot; ") : escapeHtml(t("none", l))}`,
         "font-size:14px;",
       ),
     );
@@ -708,19 +680,19 @@ export function renderHtmlSummary(report: Report, options: SummaryOptions): stri
 
   // Appeals and referrals.
   const a = report.appeals;
-  parts.push(h2(t(W.appealsReferrals, l)));
+  parts.push(h2(t("appealsReferrals", l)));
   parts.push(
     p(
-      `${escapeHtml(t(W.appealsFiled, l))}${escapeHtml(colon(l))}<b>${a.filed}</b> &middot; ${escapeHtml(t(W.appealsDecided, l))}${escapeHtml(colon(l))}<b>${a.decided}</b> (${escapeHtml(t(W.appealsUpheld, l))} ${a.upheld}, ${escapeHtml(t(W.appealsRevised, l))} ${a.revised}) &middot; ${escapeHtml(t(W.referrals, l))}${escapeHtml(colon(l))}<b>${report.referrals.total}</b>`,
+      `${escapeHtml(t("appealsFiled", l))}${escapeHtml(colon(l))}<b>${a.filed}</b> &middot; ${escapeHtml(t("appealsDecided", l))}${escapeHtml(colon(l))}<b>${a.decided}</b> (${escapeHtml(t("appealsUpheld", l))} ${a.upheld}, ${escapeHtml(t("appealsRevised", l))} ${a.revised}) &middot; ${escapeHtml(t("referrals", l))}${escapeHtml(colon(l))}<b>${report.referrals.total}</b>`,
       "font-size:14px;",
     ),
   );
 
   const footer = [
-    t(W.attachments, l),
-    `<3${colon(l)}${t(W.legendSmall, l)}. x${colon(l)}${t(W.legendComplement, l)}.`,
-    t(W.legendSensitive, l),
-    `${t(W.cohort, l)} ${asOf}.`,
+    t("attachments", l),
+    `<3${colon(l)}${t("legendSmall", l)}. x${colon(l)}${t("legendComplement", l)}.`,
+    t("legendSensitive", l),
+    `${t("cohort", l)} ${asOf}.`,
   ]
     .map((line) => `<p style="margin:0 0 4px 0;">${escapeHtml(line)}</p>`)
     .join("");
@@ -761,42 +733,42 @@ export function renderTextSummary(report: Report, options: SummaryOptions): stri
   const c = colon(l);
   const o = report.r11.overall;
   const lines = [
-    `${t(KIND_TITLES[report.kind], l)}${c}${periodLabel(report, l)}`,
+    `${t(`title.${report.kind}`, l)}${c}${periodLabel(report, l)}`,
     report.organisation,
-    `${t(W.received, l)}${c}${report.total}`,
+    `${t("received", l)}${c}${report.total}`,
     "",
-    `${t(W.r11Title, l)}${c}${percent(o.share, l)} (${o.met}/${o.completed})${o.change === null ? "" : `, ${signed(o.change, l)} ${t(W.points, l)} ${t(W.vsPrevious, l)}`}`,
+    `${t("r11Title", l)}${c}${percent(o.share, l)} (${o.met}/${o.completed})${o.change === null ? "" : `, ${signed(o.change, l)} ${t("points", l)} ${t("vsPrevious", l)}`}`,
     ...R11_STEPS.map((s) => {
       const i = report.r11.steps[s];
-      return `- ${STEP_LABELS[s][l]}${c}${percent(i.share, l)} (${i.met}/${i.completed})`;
+      return `- ${label(l, "step", s)}${c}${percent(i.share, l)} (${i.met}/${i.completed})`;
     }),
     ...report.r11.series.map(
       (b) => `  ${bucketLabel(b.label, b.unit, l)}${c}${percent(b.share, l)} (${b.met}/${b.completed})`,
     ),
     "",
-    `${t(W.pending, l)} (${report.pending.length})`,
+    `${t("pending", l)} (${report.pending.length})`,
     ...report.pending
       .slice(0, max)
       .map((row) =>
         row.sensitive
           ? `- ${row.reference}${c}${stepsLabel(row.steps, l)}`
-          : `- ${row.reference}${c}${stepsLabel(row.steps, l)}, ${row.daysOverdue} ${t(W.daysOverdue, l).toLowerCase()}, ${row.assignee ?? "—"}`,
+          : `- ${row.reference}${c}${stepsLabel(row.steps, l)}, ${row.daysOverdue} ${t("daysOverdue", l).toLowerCase()}, ${row.assignee ?? "—"}`,
       ),
-    ...(report.pending.length > max ? [`+ ${report.pending.length - max} ${t(W.andMore, l)}`] : []),
+    ...(report.pending.length > max ? [`+ ${report.pending.length - max} ${t("andMore", l)}`] : []),
     "",
-    `${t(W.late, l)}${c}${report.late.total} (${report.late.justified} ${t(W.lateJustified, l)}, ${report.late.unjustified} ${t(W.lateUnjustified, l)}, ${report.late.awaiting} ${t(W.lateAwaiting, l)})`,
-    `${t(W.appealsFiled, l)}${c}${report.appeals.filed}; ${t(W.appealsDecided, l)}${c}${report.appeals.decided}; ${t(W.referrals, l)}${c}${report.referrals.total}`,
+    `${t("late", l)}${c}${report.late.total} (${report.late.justified} ${t("lateJustified", l)}, ${report.late.unjustified} ${t("lateUnjustified", l)}, ${report.late.awaiting} ${t("lateAwaiting", l)})`,
+    `${t("appealsFiled", l)}${c}${report.appeals.filed}; ${t("appealsDecided", l)}${c}${report.appeals.decided}; ${t("referrals", l)}${c}${report.referrals.total}`,
     "",
-    t(W.byCategory, l),
+    t("byCategory", l),
     ...report.categories.map(
       (row) =>
-        `- ${row.label[l]}${row.sensitive ? ` (${t(W.sensitive, l).toLowerCase()})` : ""}${c}${row.total}`,
+        `- ${row.label[l]}${row.sensitive ? ` (${t("sensitive", l).toLowerCase()})` : ""}${c}${row.total}`,
     ),
     "",
     "--",
-    t(W.attachments, l),
-    `<3${c}${t(W.legendSmall, l)}. x${c}${t(W.legendComplement, l)}.`,
-    `${t(W.cohort, l)} ${localDateTime(report.generatedAt, report.timeZone)}.`,
+    t("attachments", l),
+    `<3${c}${t("legendSmall", l)}. x${c}${t("legendComplement", l)}.`,
+    `${t("cohort", l)} ${localDateTime(report.generatedAt, report.timeZone)}.`,
   ];
   return `${lines.join("\n")}\n`;
 }

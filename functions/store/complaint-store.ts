@@ -21,25 +21,18 @@ import {
   type TimelineEvent,
   timelineEventSchema,
 } from "../domain/complaint.ts";
-import { formatReference } from "../intake/references.ts";
+import { formatReference } from "../domain/reference.ts";
+import {
+  CaseNotFoundError,
+  InvalidPageTokenError,
+  StoreValidationError,
+  VersionConflictError,
+} from "../errors.ts";
 import type { IndexName } from "./table-design.ts";
 
-export class StoreValidationError extends Error {
-  override name = "StoreValidationError";
-  constructor(
-    readonly record: string,
-    readonly field: string,
-    detail: string,
-  ) {
-    super(`invalid ${record}: ${field}: ${detail}`);
-  }
-}
-export class VersionConflictError extends Error {
-  override name = "VersionConflictError";
-}
-export class CaseNotFoundError extends Error {
-  override name = "CaseNotFoundError";
-}
+export { CaseNotFoundError, InvalidPageTokenError, StoreValidationError, VersionConflictError };
+/** A position in an index (DynamoDB's LastEvaluatedKey): key attributes only, strings. */
+export type PageToken = Record<string, string>;
 
 const caseKey = (reference: string) => `CASE#${reference}`;
 const INTERNAL = new Set([
@@ -104,6 +97,8 @@ export function indexAttributes(record: CaseRecord) {
 
 export type NewCase = {
   sourceId: string;
+  /** A digest of the request that opened the case (staff API): a replay with another body is told apart. */
+  sourceFingerprint?: string;
   record: Omit<CaseRecord, "reference" | "sourceId" | "version" | "updatedAt">;
   content: Omit<CaseContent, "reference">;
   actor: string;
@@ -195,7 +190,13 @@ export class ComplaintStore {
               {
                 Put: {
                   TableName: this.tableName,
-                  Item: { pk: `SOURCE#${input.sourceId}`, sk: "SOURCE", reference, at },
+                  Item: {
+                    pk: `SOURCE#${input.sourceId}`,
+                    sk: "SOURCE",
+                    reference,
+                    at,
+                    ...(input.sourceFingerprint ? { fingerprint: input.sourceFingerprint } : {}),
+                  },
                   ConditionExpression: "attribute_not_exists(pk)",
                 },
               },
@@ -234,6 +235,22 @@ export class ComplaintStore {
       }
     }
     throw new Error(`could not allocate a reference after ${MAX_ALLOCATION_ATTEMPTS} attempts`);
+  }
+
+  /** The case a source opened, with the fingerprint of the request that opened it. */
+  async source(sourceId: string): Promise<{ reference: string; fingerprint: string | null } | null> {
+    const out = await this.doc.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: `SOURCE#${sourceId}`, sk: "SOURCE" },
+        ConsistentRead: true,
+      }),
+    );
+    if (!out.Item) return null;
+    return {
+      reference: String(out.Item.reference),
+      fingerprint: (out.Item.fingerprint as string | undefined) ?? null,
+    };
   }
 
   async referenceForSource(sourceId: string): Promise<string | null> {
@@ -443,6 +460,36 @@ export class ComplaintStore {
       }
     }
     return out;
+  }
+
+  /**
+   * One page of cases by status (byStatus index, oldest first) or, without a status, of the open cases by next
+   * deadline (byDeadline index). `after` is the `next` of the previous page (opaque to callers); `overdueOnly`
+   * filters on the server, so a page can hold fewer than `limit` cases while `next` is still set.
+   */
+  async page(options: {
+    status?: Status;
+    limit: number;
+    after?: PageToken;
+    overdueOnly?: boolean;
+  }): Promise<{ records: CaseRecord[]; next: PageToken | null }> {
+    const [index, keyAttribute, key] = options.status
+      ? (["byStatus", "gsi1pk", `STATUS#${options.status}`] as const)
+      : (["byDeadline", "gsi3pk", "OPEN"] as const);
+    if (options.after && options.after[keyAttribute] !== key) throw new InvalidPageTokenError();
+    const out = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: index,
+        KeyConditionExpression: `${keyAttribute} = :pk`,
+        ExpressionAttributeValues: { ":pk": key, ...(options.overdueOnly ? { ":none": 0 } : {}) },
+        ...(options.overdueOnly ? { FilterExpression: "size(overdue) > :none" } : {}),
+        Limit: options.limit,
+        ExclusiveStartKey: options.after,
+      }),
+    );
+    const next = (out.LastEvaluatedKey as PageToken | undefined) ?? null;
+    return { records: (out.Items ?? []).map((item) => caseRecordSchema.parse(strip(item))), next };
   }
 
   private async queryIndex(

@@ -11,9 +11,12 @@ import {
 } from "@aws-sdk/lib-dynamodb";
 import type { Language } from "../domain/config.ts";
 import { deadlineAfter } from "../domain/deadlines.ts";
+import { LinkAlreadyUsedError } from "../errors.ts";
 import type { Runtime } from "../lib/runtime.ts";
 import type { FormValues, TaskAction } from "./forms.ts";
 import { mintLink } from "./link-token.ts";
+
+export { LinkAlreadyUsedError };
 
 export type LinkStatus = "active" | "used" | "revoked";
 
@@ -152,10 +155,6 @@ export async function getLink(rt: Runtime, idHash: string): Promise<TaskLink | n
   if (!out.Item) return null;
   const { pk: _pk, sk: _sk, ...link } = out.Item;
   return link as TaskLink;
-}
-
-export class LinkAlreadyUsedError extends Error {
-  override name = "LinkAlreadyUsedError";
 }
 
 /**

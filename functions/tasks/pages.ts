@@ -1,105 +1,24 @@
-// Server-rendered task pages (CONTRACT.md "Task pages"), in French and English. No JavaScript and no
-// third-party asset: a plain form works on a low-end phone. The only style is one inline <style> block,
-// allowed by its SHA-256 in the CSP, so `default-src 'none'` blocks everything else. Every interpolated
-// string goes through escapeHtml.
-import { createHash } from "node:crypto";
+// Server-rendered task pages (CONTRACT.md "Task pages"), in every language with a catalog (words under
+// `pages` in functions/i18n/locales/<language>.json). No JavaScript and no third-party asset: a plain form
+// works on a low-end phone. Layout, CSP and escaping are the shared web layer's (functions/web/).
 import { SEVERITIES } from "../domain/complaint.ts";
 import type { Language, OrgConfig } from "../domain/config.ts";
-import { APPEAL_REASON_MIN, FORM_FIELDS, OUTCOMES, type TaskAction, TEXT_LIMITS } from "./forms.ts";
-
-const CSS = `
-*{box-sizing:border-box}
-body{margin:0;font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;font-size:1rem;line-height:1.5;color:#1b1b1b;background:#f4f4f4}
-main{max-width:40rem;margin:0 auto;padding:1rem;background:#fff;min-height:100vh}
-h1{font-size:1.4rem;margin:.5rem 0 1rem}
-h2{font-size:1.15rem;margin:1.5rem 0 .5rem}
-.ref{color:#505050;margin:0}
-dl{margin:0 0 1rem}
-dt{font-weight:600;margin-top:.5rem}
-dd{margin:0;white-space:pre-wrap;overflow-wrap:anywhere}
-.field{margin:1.25rem 0}
-fieldset{border:0;padding:0;margin:0}
-legend,label.main{display:block;font-weight:600;margin-bottom:.25rem;padding:0}
-input{accent-color:#00703c}
-.hint{color:#505050;margin:0 0 .25rem}
-.choice{display:flex;align-items:flex-start;gap:.5rem;margin:.35rem 0}
-.choice input{width:1.4rem;height:1.4rem;margin:.1rem 0 0;flex:none}
-select,textarea{display:block;width:100%;font:inherit;padding:.5rem;border:2px solid #505050;border-radius:0;background:#fff;color:inherit}
-textarea{min-height:6rem;resize:vertical}
-.invalid select,.invalid textarea{border-color:#b00020}
-.error{color:#b00020;font-weight:600;margin:0 0 .25rem}
-.summary{border:4px solid #b00020;padding:.75rem 1rem;margin:0 0 1rem}
-.summary h2{margin-top:0}
-.summary a{color:#b00020}
-button{font:inherit;font-weight:600;padding:.75rem 1.5rem;border:0;background:#00703c;color:#fff;cursor:pointer;width:100%;max-width:20rem}
-button:focus,a:focus,input:focus,select:focus,textarea:focus{outline:3px solid #fd0;outline-offset:0}
-.code{font-family:ui-monospace,monospace;overflow-wrap:anywhere}
-`.trim();
-
-/** The CSP source for the one inline style block, computed once at module load. */
-export const STYLE_HASH = `sha256-${createHash("sha256").update(CSS, "utf8").digest("base64")}`;
-
-const CSP = [
-  "default-src 'none'",
-  `style-src '${STYLE_HASH}'`,
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-  "base-uri 'none'",
-].join("; ");
-
-/** Headers for every task page response, success or error. */
-export function securityHeaders(): Record<string, string> {
-  return {
-    "Content-Type": "text/html; charset=utf-8",
-    // The token is in the URL and the page may show case details: never cache, never leak the URL.
-    "Cache-Control": "no-store",
-    "Referrer-Policy": "no-referrer",
-    "Content-Security-Policy": CSP,
-    "X-Frame-Options": "DENY",
-    "X-Content-Type-Options": "nosniff",
-    "Cross-Origin-Opener-Policy": "same-origin",
-    "Cross-Origin-Resource-Policy": "same-origin",
-    "X-Robots-Tag": "noindex, nofollow",
-  };
-}
-
-export interface HtmlResponse {
-  statusCode: number;
-  headers: Record<string, string>;
-  body: string;
-}
-
-const HTML_ESCAPES: Record<string, string> = {
-  "&": "&amp;",
-  "<": "&lt;",
-  ">": "&gt;",
-  '"': "&quot;",
-  "'": "&#39;",
-};
-
-export function escapeHtml(value: unknown): string {
-  return String(value ?? "").replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] as string);
-}
+import { translate, type Values } from "../i18n/i18n.ts";
+import { label } from "../i18n/labels.ts";
+import { escapeHtml, isSameOriginPath } from "../web/escape.ts";
+import { type Choice, FormRenderer } from "../web/form.ts";
+import { type HtmlResponse, htmlPage } from "../web/layout.ts";
+import {
+  APPEAL_REASON_MIN,
+  FORM_FIELDS,
+  OUTCOMES,
+  TASK_ACTIONS,
+  type TaskAction,
+  TEXT_LIMITS,
+} from "./forms.ts";
 
 function respond(statusCode: number, language: Language, title: string, main: string): HtmlResponse {
-  const body = `<!doctype html>
-<html lang="${language}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<meta name="robots" content="noindex, nofollow">
-<title>${escapeHtml(title)}</title>
-<style>${CSS}</style>
-</head>
-<body>
-<main>
-${main}
-</main>
-</body>
-</html>
-`;
-  return { statusCode, headers: { ...securityHeaders(), "Content-Language": language }, body };
+  return htmlPage({ statusCode, language, title, main });
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -171,200 +90,92 @@ interface Texts {
   };
 }
 
-const TEXTS: Record<Language, Texts> = {
-  fr: {
-    case: "Dossier",
-    dueBy: "À faire avant le",
-    errorTitle: "Le formulaire contient des erreurs",
-    errorPrefix: "Erreur : ",
-    choose: "Choisir…",
-    optional: "(facultatif)",
-    yes: "Oui",
-    no: "Non",
-    submit: {
-      triage: "Enregistrer le tri",
-      assignment: "Enregistrer ma décision",
-      contact: "Enregistrer le contact",
-      progress: "Enregistrer l'avancement",
-      conclusion: "Enregistrer la conclusion",
-      "appeal-decision": "Enregistrer la décision sur le recours",
-      closure: "Clore le dossier",
-      appeal: "Envoyer mon recours",
-    },
-    severity: { high: "Élevée", medium: "Moyenne", low: "Faible" },
-    outcome: { founded: "Fondée", unfounded: "Non fondée", "partly-founded": "Partiellement fondée" },
+/** The page texts in `language` (catalog `pages.task`; a missing message falls back to French). */
+function texts(language: Language): Texts {
+  const t = (key: string, values?: Values) => translate(language, `pages.task.${key}`, values);
+  const group = <K extends string>(prefix: string, keys: readonly K[]) =>
+    Object.fromEntries(keys.map((k) => [k, t(`${prefix}.${k}`)])) as Record<K, string>;
+  const field = (key: string) => t(`fields.${key}`);
+  return {
+    case: t("case"),
+    dueBy: t("dueBy"),
+    errorTitle: t("errorTitle"),
+    errorPrefix: t("errorPrefix"),
+    choose: t("choose"),
+    optional: t("optional"),
+    yes: t("yes"),
+    no: t("no"),
+    submit: group("submit", TASK_ACTIONS),
+    severity: group("severity", SEVERITIES),
+    outcome: Object.fromEntries(OUTCOMES.map((o) => [o, label(language, "outcome", o)])) as Record<
+      (typeof OUTCOMES)[number],
+      string
+    >,
     fields: {
-      triage: {
-        category: "Catégorie",
-        severity: "Gravité",
-        admissible: "La plainte est-elle recevable ?",
-        reason: "Motif de la décision",
-        reasonHint: "Obligatoire si la plainte est irrecevable : la décision est écrite.",
-      },
-      conflict: "La direction est mise en cause dans la plainte (conflit d'intérêts)",
-      concerned: "Membre du personnel concerné",
-      concernedHint:
-        "Pour une faute professionnelle, son ou sa supérieur(e) hiérarchique traitera le dossier.",
-      assignment: {
-        decision: "Qui mène l'enquête ?",
-        accept: "Je mène l'enquête moi-même",
-        delegate: "Je délègue l'enquête",
-        delegateTo: "Déléguer à",
-        delegateHint: "Obligatoire si vous déléguez (en général au gestionnaire des plaintes).",
-        risks: "Risques identifiés",
-        risksHint: "Notamment les risques de représailles contre le plaignant ou les témoins.",
-      },
-      contacted: "J'ai contacté le plaignant",
-      contactNote: "Note",
-      contactNoteHint: "Par exemple la date annoncée au plaignant pour la suite.",
-      progressNote: "Point d'avancement",
-      progressHint: "Où en est l'enquête, et quelle est la prochaine étape ?",
-      outcome: "Conclusion",
-      measures: "Mesures prises",
-      measuresHint:
-        "Pour un dossier sensible, seul le statut est enregistré : gardez les détails hors du système.",
-      response: "Réponse au plaignant",
-      responseHint:
-        "Ce texte est envoyé au plaignant : nature et résultat de l'enquête, mesures correctives.",
-      justification: "Justification du retard",
-      justificationHint: "La réponse est en retard : indiquez pourquoi, et les causes du retard.",
-      appealDecision: {
-        decision: "Décision sur le recours",
-        upheld: "La décision initiale est maintenue",
-        revised: "La décision initiale est révisée",
-        extend: "Prolonger le délai d'examen (une seule fois ; le plaignant en est informé)",
-        reasoning: "Motivation",
-      },
-      confirm:
-        "Je confirme que le traitement, recours compris, a été mené correctement : le dossier peut être clos",
-      closureNote: "Note",
-      appealReason: "Pourquoi contestez-vous la réponse ?",
-      appealReasonHint: `Expliquez ce qui ne vous satisfait pas (au moins ${APPEAL_REASON_MIN} caractères).`,
+      triage: group("fields.triage", ["category", "severity", "admissible", "reason", "reasonHint"]),
+      conflict: field("conflict"),
+      concerned: field("concerned"),
+      concernedHint: field("concernedHint"),
+      assignment: group("fields.assignment", [
+        "decision",
+        "accept",
+        "delegate",
+        "delegateTo",
+        "delegateHint",
+        "risks",
+        "risksHint",
+      ]),
+      contacted: field("contacted"),
+      contactNote: field("contactNote"),
+      contactNoteHint: field("contactNoteHint"),
+      progressNote: field("progressNote"),
+      progressHint: field("progressHint"),
+      outcome: field("outcome"),
+      measures: field("measures"),
+      measuresHint: field("measuresHint"),
+      response: field("response"),
+      responseHint: field("responseHint"),
+      justification: field("justification"),
+      justificationHint: field("justificationHint"),
+      appealDecision: group("fields.appealDecision", [
+        "decision",
+        "upheld",
+        "revised",
+        "extend",
+        "reasoning",
+      ]),
+      confirm: field("confirm"),
+      closureNote: field("closureNote"),
+      appealReason: field("appealReason"),
+      appealReasonHint: t("fields.appealReasonHint", { min: APPEAL_REASON_MIN }),
     },
     pages: {
-      doneTitle: "Merci, c'est enregistré",
-      done: "Votre réponse a bien été enregistrée. Vous pouvez fermer cette page.",
-      alreadyDoneTitle: "Cette tâche a déjà été faite",
-      alreadyDone: "Une réponse a déjà été enregistrée pour cette tâche.",
-      alreadyDoneNext:
-        "Que faire : rien de plus, la réponse enregistrée est prise en compte. Pour la corriger, écrivez au chargé ou à la chargée des plaintes.",
-      expiredTitle: "Ce lien a expiré ou la décision a déjà été prise",
-      expired:
-        "Ce lien n'est plus valable : le délai est passé, la tâche a été réattribuée, ou elle est déjà faite.",
-      expiredNext:
-        "Que faire : cherchez un message plus récent sur ce dossier, qui contient un nouveau lien.",
-      expiredContact: (contact) => `Sinon, contactez le ou la chargé(e) des plaintes : ${contact}.`,
-      expiredNoContact: "Sinon, contactez le ou la chargé(e) des plaintes.",
-      forbiddenTitle: "Ce lien n'est pas valide",
-      forbidden: "Vérifiez que vous avez ouvert le lien complet du message, sans modification.",
-      notFoundTitle: "Page introuvable",
-      notFound: "Cette adresse ne correspond à aucune page.",
-      errorTitle: "Une erreur est survenue",
-      error:
-        "Veuillez réessayer dans quelques minutes. Si le problème persiste, communiquez ce code au ou à la chargé(e) des plaintes :",
-      errorCode: "Code :",
-      nothingChanged: "Rien n'a été modifié.",
+      ...group("pages", [
+        "doneTitle",
+        "done",
+        "alreadyDoneTitle",
+        "alreadyDone",
+        "alreadyDoneNext",
+        "expiredTitle",
+        "expired",
+        "expiredNext",
+        "expiredNoContact",
+        "forbiddenTitle",
+        "forbidden",
+        "notFoundTitle",
+        "notFound",
+        "errorTitle",
+        "error",
+        "errorCode",
+        "nothingChanged",
+      ]),
+      expiredContact: (contact) => t("pages.expiredContact", { contact }),
     },
-  },
-  en: {
-    case: "Case",
-    dueBy: "Due by",
-    errorTitle: "There is a problem with the form",
-    errorPrefix: "Error: ",
-    choose: "Choose…",
-    optional: "(optional)",
-    yes: "Yes",
-    no: "No",
-    submit: {
-      triage: "Record the triage",
-      assignment: "Record my decision",
-      contact: "Record the contact",
-      progress: "Record the progress",
-      conclusion: "Record the conclusion",
-      "appeal-decision": "Record the appeal decision",
-      closure: "Close the case",
-      appeal: "Send my appeal",
-    },
-    severity: { high: "High", medium: "Medium", low: "Low" },
-    outcome: { founded: "Founded", unfounded: "Unfounded", "partly-founded": "Partly founded" },
-    fields: {
-      triage: {
-        category: "Category",
-        severity: "Severity",
-        admissible: "Is the complaint admissible?",
-        reason: "Reason for the decision",
-        reasonHint: "Required when the complaint is inadmissible: the decision is written.",
-      },
-      conflict: "Management is named in the complaint (conflict of interest)",
-      concerned: "Staff member concerned",
-      concernedHint: "For misconduct, their line manager will handle the case.",
-      assignment: {
-        decision: "Who investigates?",
-        accept: "I will investigate myself",
-        delegate: "I delegate the investigation",
-        delegateTo: "Delegate to",
-        delegateHint: "Required if you delegate (usually to the complaints handler).",
-        risks: "Risks identified",
-        risksHint: "Notably risks of retaliation against the complainant or witnesses.",
-      },
-      contacted: "I have contacted the complainant",
-      contactNote: "Note",
-      contactNoteHint: "For example the date given to the complainant for further information.",
-      progressNote: "Progress update",
-      progressHint: "Where does the investigation stand, and what is the next step?",
-      outcome: "Outcome",
-      measures: "Measures taken",
-      measuresHint: "For a sensitive case only the status is recorded: keep the details out of the system.",
-      response: "Response to the complainant",
-      responseHint:
-        "This text is sent to the complainant: the nature and result of the investigation, corrective actions.",
-      justification: "Justification of the delay",
-      justificationHint: "The response is late: say why, and what caused the delay.",
-      appealDecision: {
-        decision: "Decision on the appeal",
-        upheld: "The original decision is upheld",
-        revised: "The original decision is revised",
-        extend: "Extend the review period (once only; the complainant is told)",
-        reasoning: "Reasoning",
-      },
-      confirm: "I confirm the handling, appeal included, was completed correctly: the case can be closed",
-      closureNote: "Note",
-      appealReason: "Why do you contest the response?",
-      appealReasonHint: `Explain what does not satisfy you (at least ${APPEAL_REASON_MIN} characters).`,
-    },
-    pages: {
-      doneTitle: "Thank you, it is recorded",
-      done: "Your answer has been recorded. You can close this page.",
-      alreadyDoneTitle: "This task has already been done",
-      alreadyDone: "An answer has already been recorded for this task.",
-      alreadyDoneNext:
-        "What to do: nothing more, the recorded answer stands. To correct it, write to the complaints officer.",
-      expiredTitle: "This link has expired or the decision has already been taken",
-      expired:
-        "This link is no longer valid: its time ran out, the task was reassigned, or it is already done.",
-      expiredNext: "What to do: look for a newer email about this case, which holds a new link.",
-      expiredContact: (contact) => `Otherwise, contact the complaints officer: ${contact}.`,
-      expiredNoContact: "Otherwise, contact the complaints officer.",
-      forbiddenTitle: "This link is not valid",
-      forbidden: "Check that you opened the whole link from the email, unchanged.",
-      notFoundTitle: "Page not found",
-      notFound: "There is no page at this address.",
-      errorTitle: "Something went wrong",
-      error:
-        "Please try again in a few minutes. If the problem persists, give this code to the complaints officer:",
-      errorCode: "Code:",
-      nothingChanged: "Nothing was changed.",
-    },
-  },
-};
+  };
+}
 
 // ---------------------------------------------------------------------------------------------------
 // Form fields
-
-export interface Choice {
-  value: string;
-  label: string;
-}
 
 export interface TaskPageOptions {
   /** triage: the config's categories, labelled in the page language. */
@@ -421,138 +232,6 @@ export function pageOptionsFromConfig(
     conflictOfInterest: config.conflictOfInterest !== undefined,
     ...extra,
   };
-}
-
-class FormRenderer {
-  /** Field name to the id its error-summary link targets, in page order. */
-  readonly anchors = new Map<string, string>();
-  constructor(
-    private readonly t: Texts,
-    private readonly values: Readonly<Record<string, unknown>>,
-    private readonly errors: Readonly<Record<string, string>>,
-  ) {}
-
-  private value(name: string): string {
-    const v = this.values[name];
-    return typeof v === "string" ? v : "";
-  }
-
-  /** The hint and error paragraphs, and the aria-describedby that ties them to the control. */
-  private describe(
-    name: string,
-    hint?: string,
-  ): { html: string; describedBy: string; aria: string; invalid: boolean } {
-    const error = this.errors[name];
-    const ids: string[] = [];
-    let html = "";
-    if (hint) {
-      ids.push(`h-${name}`);
-      html += `<p class="hint" id="h-${name}">${escapeHtml(hint)}</p>`;
-    }
-    if (error) {
-      ids.push(`e-${name}`);
-      html += `<p class="error" id="e-${name}"><span>${escapeHtml(this.t.errorPrefix)}</span>${escapeHtml(error)}</p>`;
-    }
-    const describedBy = ids.length ? ` aria-describedby="${ids.join(" ")}"` : "";
-    // `aria` is for form controls; a radio group's fieldset takes only the description.
-    return {
-      html,
-      describedBy,
-      aria: describedBy + (error ? ' aria-invalid="true"' : ""),
-      invalid: Boolean(error),
-    };
-  }
-
-  private wrap(invalid: boolean, inner: string): string {
-    return `<div class="field${invalid ? " invalid" : ""}">${inner}</div>`;
-  }
-
-  /** "(optional)" after the label, except on required fields and on conditional ones (their hint says when). */
-  private optionalMark(required: boolean | undefined): string {
-    return required ? "" : ` <span class="hint">${escapeHtml(this.t.optional)}</span>`;
-  }
-
-  textarea(
-    name: string,
-    label: string,
-    o: { max: number; required?: boolean; conditional?: boolean; hint?: string; rows?: number },
-  ): string {
-    const id = `f-${name}`;
-    this.anchors.set(name, id);
-    const d = this.describe(name, o.hint);
-    const required = o.required ? " required" : "";
-    return this.wrap(
-      d.invalid,
-      `<label class="main" for="${id}">${escapeHtml(label)}${this.optionalMark(o.required || o.conditional)}</label>${d.html}` +
-        `<textarea id="${id}" name="${name}" rows="${o.rows ?? 5}" maxlength="${o.max}"${required}${d.aria}>` +
-        `${escapeHtml(this.value(name))}</textarea>`,
-    );
-  }
-
-  radios(
-    name: string,
-    legend: string,
-    choices: Choice[],
-    o: { required?: boolean; hint?: string } = {},
-  ): string {
-    const d = this.describe(name, o.hint);
-    const current = this.value(name);
-    const required = o.required ? " required" : "";
-    const items = choices
-      .map((c, i) => {
-        const id = i === 0 ? `f-${name}` : `f-${name}-${i}`;
-        if (i === 0) this.anchors.set(name, id);
-        const checked = current === c.value ? " checked" : "";
-        return (
-          `<div class="choice"><input type="radio" id="${id}" name="${name}" value="${escapeHtml(c.value)}"${checked}${required}>` +
-          `<label for="${id}">${escapeHtml(c.label)}</label></div>`
-        );
-      })
-      .join("");
-    return this.wrap(
-      d.invalid,
-      `<fieldset${d.describedBy}><legend>${escapeHtml(legend)}${this.optionalMark(Boolean(o.required))}</legend>${d.html}${items}</fieldset>`,
-    );
-  }
-
-  select(
-    name: string,
-    label: string,
-    choices: Choice[],
-    o: { required?: boolean; conditional?: boolean; hint?: string } = {},
-  ): string {
-    const id = `f-${name}`;
-    this.anchors.set(name, id);
-    const d = this.describe(name, o.hint);
-    const current = this.value(name);
-    const required = o.required ? " required" : "";
-    const items = [`<option value="">${escapeHtml(this.t.choose)}</option>`]
-      .concat(
-        choices.map(
-          (c) =>
-            `<option value="${escapeHtml(c.value)}"${current === c.value ? " selected" : ""}>${escapeHtml(c.label)}</option>`,
-        ),
-      )
-      .join("");
-    return this.wrap(
-      d.invalid,
-      `<label class="main" for="${id}">${escapeHtml(label)}${this.optionalMark(o.required || o.conditional)}</label>${d.html}` +
-        `<select id="${id}" name="${name}"${required}${d.aria}>${items}</select>`,
-    );
-  }
-
-  checkbox(name: string, label: string, o: { required?: boolean } = {}): string {
-    const id = `f-${name}`;
-    this.anchors.set(name, id);
-    const d = this.describe(name);
-    const checked = this.value(name) === "yes" ? " checked" : "";
-    const required = o.required ? " required" : "";
-    return this.wrap(
-      d.invalid,
-      `${d.html}<div class="choice"><input type="checkbox" id="${id}" name="${name}" value="yes"${checked}${required}${d.aria}>` +
-        `<label for="${id}">${escapeHtml(label)}</label></div>`,
-    );
-  }
 }
 
 function staffChoices(options: TaskPageOptions): Choice[] {
@@ -704,7 +383,7 @@ function formatDue(iso: string, language: Language, timeZone: string): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
   try {
-    return new Intl.DateTimeFormat(language === "fr" ? "fr-FR" : "en-GB", {
+    return new Intl.DateTimeFormat(translate(language, "format.locale"), {
       weekday: "long",
       day: "numeric",
       month: "long",
@@ -721,33 +400,18 @@ function formatDue(iso: string, language: Language, timeZone: string): string {
 
 /** A same-origin absolute path only: never another origin, never a scheme-relative `//host`. */
 function checkPostUrl(postUrl: string): void {
-  if (!/^\/(?![/\\])[^\s"'<>\\]*$/.test(postUrl))
+  if (!isSameOriginPath(postUrl))
     throw new TypeError("postUrl must be a same-origin absolute path such as /t/{token}");
 }
 
 /** 200 with the task's one form, or 422 when re-rendered with field errors. */
 export function renderTaskPage(input: TaskPageInput): HtmlResponse {
-  const t = TEXTS[input.language];
+  const t = texts(input.language);
   const errors = input.errors ?? {};
   const f = new FormRenderer(t, input.values ?? {}, errors);
   const fields = fieldsFor(input.action, f, t, input.options);
 
-  const errorEntries = Object.entries(errors).filter(([, message]) => Boolean(message));
-  const order = FORM_FIELDS[input.action] as readonly string[];
-  errorEntries.sort(([a], [b]) => rank(order, a) - rank(order, b));
-  const summary = errorEntries.length
-    ? `<div class="summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1">` +
-      `<h2 id="error-summary-title">${escapeHtml(t.errorTitle)}</h2><ul>` +
-      errorEntries
-        .map(([name, message]) => {
-          const anchor = f.anchors.get(name);
-          return anchor
-            ? `<li><a href="#${anchor}">${escapeHtml(message)}</a></li>`
-            : `<li>${escapeHtml(message)}</li>`;
-        })
-        .join("") +
-      `</ul></div>`
-    : "";
+  const summary = f.errorSummary(FORM_FIELDS[input.action] as readonly string[]);
 
   const details = input.details.length
     ? `<dl>${input.details.map((d) => `<dt>${escapeHtml(d.label)}</dt><dd>${escapeHtml(d.value)}</dd>`).join("")}</dl>`
@@ -777,13 +441,8 @@ export function renderTaskPage(input: TaskPageInput): HtmlResponse {
   ]
     .filter(Boolean)
     .join("\n");
-  const title = `${errorEntries.length ? t.errorPrefix : ""}${input.stepLabel} · ${input.reference}`;
-  return respond(errorEntries.length ? 422 : 200, input.language, title, main);
-}
-
-function rank(order: readonly string[], name: string): number {
-  const i = order.indexOf(name);
-  return i === -1 ? order.length : i;
+  const title = `${f.hasErrors ? t.errorPrefix : ""}${input.stepLabel} · ${input.reference}`;
+  return respond(f.hasErrors ? 422 : 200, input.language, title, main);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -802,7 +461,7 @@ function messagePage(
   paragraphs: string[],
   extraHtml = "",
 ): HtmlResponse {
-  const t = TEXTS[input.language];
+  const t = texts(input.language);
   const main = [
     input.reference ? `<p class="ref">${escapeHtml(t.case)} ${escapeHtml(input.reference)}</p>` : "",
     `<h1>${escapeHtml(title)}</h1>`,
@@ -816,13 +475,13 @@ function messagePage(
 
 /** 200: the POST was recorded. */
 export function renderDonePage(input: MessagePageInput): HtmlResponse {
-  const p = TEXTS[input.language].pages;
+  const p = texts(input.language).pages;
   return messagePage(200, input, p.doneTitle, [p.done]);
 }
 
 /** 409: the task was already done (a second submission of a used link). */
 export function renderAlreadyDonePage(input: MessagePageInput): HtmlResponse {
-  const p = TEXTS[input.language].pages;
+  const p = texts(input.language).pages;
   return messagePage(409, input, p.alreadyDoneTitle, [p.alreadyDone, p.nothingChanged, p.alreadyDoneNext]);
 }
 
@@ -831,7 +490,7 @@ export function renderAlreadyDonePage(input: MessagePageInput): HtmlResponse {
  * link). Says what to do next. `contact`: an address to write to (the complaints officer or the intake).
  */
 export function renderExpiredPage(input: MessagePageInput & { contact?: string }): HtmlResponse {
-  const p = TEXTS[input.language].pages;
+  const p = texts(input.language).pages;
   return messagePage(410, input, p.expiredTitle, [
     p.expired,
     p.nothingChanged,
@@ -842,13 +501,13 @@ export function renderExpiredPage(input: MessagePageInput & { contact?: string }
 
 /** 403: a tampered or forged link (bad signature). No case detail is shown. */
 export function renderForbiddenPage(input: { language: Language }): HtmlResponse {
-  const p = TEXTS[input.language].pages;
+  const p = texts(input.language).pages;
   return messagePage(403, input, p.forbiddenTitle, [p.forbidden, p.nothingChanged]);
 }
 
 /** 404. */
 export function renderNotFoundPage(input: { language: Language }): HtmlResponse {
-  const p = TEXTS[input.language].pages;
+  const p = texts(input.language).pages;
   return messagePage(404, input, p.notFoundTitle, [p.notFound]);
 }
 
@@ -857,7 +516,7 @@ const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** 500: no error detail, no stack trace; only a correlation id to quote. */
 export function renderErrorPage(input: { language: Language; correlationId: string }): HtmlResponse {
-  const t = TEXTS[input.language];
+  const t = texts(input.language);
   const id = CORRELATION_ID.test(input.correlationId) ? input.correlationId : "-";
   return messagePage(
     500,

@@ -21,6 +21,7 @@ const TRAINING = "config/training-provider.example.yaml";
 const ALL_HANDLERS = [
   ...WORKFLOW_HANDLERS,
   "intake-email",
+  "intake-sweep",
   "staff-api",
   "task-pages",
   "reports",
@@ -390,7 +391,7 @@ describe("workflow", () => {
     });
     h.template.hasResourceProperties("AWS::Logs::LogGroup", {
       KmsKeyId: Match.anyValue(),
-      RetentionInDays: 90,
+      RetentionInDays: 365,
     });
     expect(resources(h.template, "AWS::Logs::LogGroup")[logGroup]?.Properties.KmsKeyId).toBeDefined();
   });
@@ -476,7 +477,7 @@ describe("functions", () => {
       ];
       const key = h.id(h.stack.node.findChild("Storage").node.findChild("Key"));
       expect(logGroup?.Properties).toMatchObject({
-        RetentionInDays: 90,
+        RetentionInDays: 365,
         KmsKeyId: { "Fn::GetAtt": [key, "Arn"] },
       });
       const role = resources(h.template, "AWS::IAM::Role")[roleOfFunction(h.template, fnId)];
@@ -848,3 +849,30 @@ function definitionOf(template: Template): { TimeoutSeconds?: number; [key: stri
       .join(""),
   );
 }
+
+describe("intake recovery sweep (issue 15)", () => {
+  it("runs the sweep Lambda every 15 minutes, retried by EventBridge", () => {
+    const sweepId = h.id(h.stack.functions["intake-sweep"]);
+    h.template.hasResourceProperties("AWS::Events::Rule", {
+      ScheduleExpression: "rate(15 minutes)",
+      State: "ENABLED",
+      Targets: [
+        Match.objectLike({
+          Arn: { "Fn::GetAtt": [sweepId, "Arn"] },
+          RetryPolicy: { MaximumRetryAttempts: 2 },
+        }),
+      ],
+    });
+  });
+
+  it("lets the sweep list only the raw/ prefix, read raw mail and not delete anything", () => {
+    const statements = statementsOfRole(
+      h.template,
+      roleOfFunction(h.template, h.id(h.stack.functions["intake-sweep"])),
+    );
+    const list = statements.find((s) => actionsOf([s]).includes("s3:ListBucket"));
+    expect(list?.Condition).toEqual({ StringLike: { "s3:prefix": ["raw/*"] } });
+    expect(actionsOf(statements)).toContain("s3:GetObject");
+    expect(actionsOf(statements).filter((a) => a.startsWith("s3:") && /Delete/.test(a))).toEqual([]);
+  });
+});

@@ -251,7 +251,7 @@ describe("staff console", () => {
     const cell = (name: string) => row?.getCell(header.indexOf(name) + 1).value;
     expect(cell("Canal")).toBe("Téléphone");
     expect(cell("Reçu le")).toBeInstanceOf(Date);
-    expect(typeof cell("Recours")).toBe("number");
+    expect(typeof cell("Appels")).toBe("number");
     expect(typeof cell("Pièces jointes")).toBe("number");
     expect(typeof cell("Jours jusqu'à l'accusé de réception")).toBe("number");
 

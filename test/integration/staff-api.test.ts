@@ -6,7 +6,7 @@ import { SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import type { Context } from "aws-lambda";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { ApiResponse, StaffApiEvent } from "../../functions/api/staff-api.ts";
+import { type ApiResponse, idempotencySource, type StaffApiEvent } from "../../functions/api/staff-api.ts";
 import { type Runtime, resetRuntime, runtime } from "../../functions/lib/runtime.ts";
 import { freshTable } from "../helpers/dynamo.ts";
 
@@ -194,6 +194,37 @@ describe("POST /api/complaints: staff-recorded intake (H-A1)", () => {
     expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(1);
   });
 
+  it("refuses an Idempotency-Key reused with another body (409), opening nothing (issue 15)", async () => {
+    const key = randomUUID();
+    const first = await post(humanitarian, complaint(), key);
+    const other = await post(
+      humanitarian,
+      complaint({ description: "Une autre plainte, d'une autre personne." }),
+      key,
+    );
+    const reordered = await post(
+      humanitarian,
+      Object.fromEntries(Object.entries(complaint()).reverse()),
+      key,
+    );
+
+    expect(first.status).toBe(201);
+    expect(other.status).toBe(409);
+    expect(String(other.body.error)).toContain("Idempotency-Key");
+    expect(reordered.status).toBe(200); // the same body, keys in another order
+    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(1);
+  });
+
+  it("scopes Idempotency-Keys per caller: the same key from another caller is another complaint (issue 15)", async () => {
+    const key = randomUUID();
+    const staff = await post(humanitarian, complaint(), key, STAFF);
+    const coordinator = await post(humanitarian, complaint(), key, COORDINATOR);
+
+    expect(staff.status).toBe(201);
+    expect(coordinator.status).toBe(201);
+    expect(coordinator.body.reference).not.toBe(staff.body.reference);
+  });
+
   it("answers 400 naming each bad field", async () => {
     const { status, body } = await post(humanitarian, {
       kind: "rant",
@@ -268,6 +299,9 @@ describe("T-1: written complaints only (training-provider config)", () => {
     expect(body).toMatchObject({ caseOpened: false, instructionsSent: true });
     expect(String(body.reason)).toMatch(/^T-1/);
     expect(await training.store.referenceForSource(`api:${key}`)).toBeNull();
+    expect(
+      (await post(training, complaint({ channel: "phone", description: "Autre chose." }), key)).status,
+    ).toBe(409);
     expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
     const mails = sent();
     expect(mails).toHaveLength(1);
@@ -351,8 +385,9 @@ describe("GET /api/complaints/{reference}", () => {
     expect(staff.response.body).not.toContain("argent");
   });
 
-  it("gives general staff the full view of a case that is not sensitive", async () => {
+  it("gives general staff the full view of a case triaged as not sensitive", async () => {
     const reference = await opened(humanitarian);
+    await humanitarian.store.update(reference, () => ({ record: { category: "programme" } }));
 
     const { status, body } = await call(
       humanitarian,
@@ -363,6 +398,52 @@ describe("GET /api/complaints/{reference}", () => {
     expect(body).toMatchObject({ reference, sensitive: false, description: complaint().description });
   });
 
+  it("treats an untriaged case as sensitive: only the coordinator and the triage officer read it (H-D1, H-B1, issue 15)", async () => {
+    const reference = await opened(humanitarian, {
+      description: "Le chef de distribution m'a demandé des faveurs sexuelles en échange de la ration.",
+    });
+    const asClaims = (claims: Record<string, unknown>) => ({
+      ...request("GET", `/api/complaints/${reference}`),
+      requestContext: { http: { method: "GET" }, authorizer: { jwt: { claims } } },
+    });
+
+    const staff = await call(
+      humanitarian,
+      request("GET", `/api/complaints/${reference}`, { headers: STAFF }),
+    );
+    const list = await call(
+      humanitarian,
+      request("GET", "/api/complaints", { headers: STAFF, query: "status=received" }),
+    );
+    delete process.env.CFM_LOCAL_AUTH;
+    let officer: Awaited<ReturnType<typeof call>>;
+    let programme: Awaited<ReturnType<typeof call>>;
+    try {
+      officer = await call(
+        humanitarian,
+        asClaims({ "cognito:groups": "[staff]", email: "officer@example.org" }),
+      );
+      programme = await call(
+        humanitarian,
+        asClaims({ "cognito:groups": "[staff]", email: "programme@example.org" }),
+      );
+    } finally {
+      process.env.CFM_LOCAL_AUTH = "1";
+    }
+    const coordinator = await call(
+      humanitarian,
+      request("GET", `/api/complaints/${reference}`, { headers: COORDINATOR }),
+    );
+
+    expect(staff.status).toBe(200);
+    expect(staff.body).not.toHaveProperty("description");
+    expect(staff.response.body).not.toContain("faveurs");
+    expect(list.response.body).not.toContain("faveurs");
+    expect(programme.body).not.toHaveProperty("description");
+    expect(officer.body).toHaveProperty("description");
+    expect(coordinator.body).toHaveProperty("description");
+  });
+
   it("answers 404 for an unknown reference and 400 for something that is not one", async () => {
     const unknown = await call(
       humanitarian,
@@ -370,8 +451,18 @@ describe("GET /api/complaints/{reference}", () => {
     );
     const malformed = await call(humanitarian, request("GET", "/api/complaints/12", { headers: STAFF }));
 
+    const percent = await call(humanitarian, request("GET", "/api/complaints/%", { headers: STAFF }));
+    const badEscape = await call(
+      humanitarian,
+      request("GET", "/api/complaints/CFM-2026-%zz0001", { headers: STAFF }),
+    );
+
     expect(unknown.status).toBe(404);
     expect(malformed.status).toBe(400);
+    // Issue 15: a malformed escape is a bad reference, not a 500.
+    expect(percent.status).toBe(400);
+    expect(percent.response.headers["cache-control"]).toBe("no-store");
+    expect(badEscape.status).toBe(400);
     expect(malformed.body).toEqual({ errors: { reference: "must be a reference CFM-YYYY-NNNNNN" } });
   });
 });
@@ -382,7 +473,7 @@ describe("GET /api/complaints?status=&overdue=true", () => {
     const onTime = await opened(rt);
     const late = await opened(rt);
     const triaged = await opened(rt);
-    await rt.store.update(late, () => ({ record: { overdue: ["acknowledge"] } }));
+    await rt.store.update(late, () => ({ record: { overdue: ["acknowledge"], category: "programme" } }));
     await rt.store.update(triaged, () => ({
       record: { status: "triage", overdue: ["triage"] },
       event: { id: "test-triage", type: "triaged", actor: "officer@example.org" },
@@ -418,6 +509,7 @@ describe("GET /api/complaints?status=&overdue=true", () => {
     const rt = await runtimeFor(HUMANITARIAN);
     const open = await opened(rt);
     const sensitive = await opened(rt);
+    await rt.store.update(open, () => ({ record: { category: "programme" } }));
     await rt.store.update(sensitive, () => ({ record: { sensitive: true, category: "fraud" } }));
 
     const { body } = await call(
@@ -429,6 +521,66 @@ describe("GET /api/complaints?status=&overdue=true", () => {
     expect(items.find((i) => i.reference === open)).toHaveProperty("description");
     expect(items.find((i) => i.reference === sensitive)).not.toHaveProperty("description");
     expect(items.find((i) => i.reference === sensitive)).not.toHaveProperty("category");
+  });
+
+  it("pages a status list with a continuation token instead of stopping silently (issue 15)", async () => {
+    const rt = await runtimeFor(HUMANITARIAN);
+    const made: string[] = [];
+    for (let i = 0; i < 7; i++) made.push(await opened(rt));
+    await rt.store.update(made[5] as string, () => ({ record: { overdue: ["acknowledge"] } }));
+
+    const seen: string[] = [];
+    let next: string | undefined;
+    let pages = 0;
+    do {
+      const page = await call(
+        rt,
+        request("GET", "/api/complaints", {
+          headers: COORDINATOR,
+          query: `status=received&limit=3${next ? `&next=${encodeURIComponent(next)}` : ""}`,
+        }),
+      );
+      expect(page.status).toBe(200);
+      seen.push(...(page.body.items as Array<{ reference: string }>).map((i) => i.reference));
+      next = page.body.next as string | undefined;
+      pages++;
+    } while (next && pages < 10);
+    const overdue = await call(
+      rt,
+      request("GET", "/api/complaints", { headers: COORDINATOR, query: "overdue=true&limit=2" }),
+    );
+    const forged = await call(
+      rt,
+      request("GET", "/api/complaints", {
+        headers: COORDINATOR,
+        query: `status=closed&next=${Buffer.from('{"gsi1pk":"STATUS#received"}').toString("base64url")}`,
+      }),
+    );
+    const garbage = await call(
+      rt,
+      request("GET", "/api/complaints", { headers: COORDINATOR, query: "status=received&next=%%%" }),
+    );
+
+    expect(seen.sort()).toEqual([...made].sort());
+    expect(pages).toBe(3);
+    expect(new Set(seen).size).toBe(7);
+    const overdueItems = [...(overdue.body.items as Array<{ reference: string }>)];
+    let token = overdue.body.next as string | undefined;
+    while (token) {
+      const more = await call(
+        rt,
+        request("GET", "/api/complaints", {
+          headers: COORDINATOR,
+          query: `overdue=true&limit=2&next=${encodeURIComponent(token)}`,
+        }),
+      );
+      overdueItems.push(...(more.body.items as Array<{ reference: string }>));
+      token = more.body.next as string | undefined;
+    }
+    expect(overdueItems.map((i) => i.reference)).toEqual([made[5]]);
+    expect(forged.status).toBe(400);
+    expect(forged.body).toEqual({ errors: { next: "not a continuation token of this list" } });
+    expect(garbage.status).toBe(400);
   });
 
   it("answers 400 naming a bad status or overdue value", async () => {
@@ -537,9 +689,11 @@ describe("the Lambda handler", () => {
     const notFound = await handler(request("GET", "/api/nothing", { headers: STAFF }), {} as Context);
 
     expect(response.statusCode).toBe(201);
-    expect(await humanitarian.store.referenceForSource(`api:${key}`)).toBe(
-      JSON.parse(response.body).reference,
-    );
+    expect(
+      await humanitarian.store.referenceForSource(
+        idempotencySource({ audience: "coordinator", actor: "officer@example.org" }, key),
+      ),
+    ).toBe(JSON.parse(response.body).reference);
     expect(notFound.statusCode).toBe(404);
   });
 });

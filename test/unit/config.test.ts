@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parseDocument } from "yaml";
 import { main } from "../../bin/cli.ts";
-import { parseConfig } from "../../functions/domain/config.ts";
+import { LANGUAGES, parseConfig } from "../../functions/domain/config.ts";
 
 const humanitarian = readFileSync("config/humanitarian.example.yaml", "utf8");
 const training = readFileSync("config/training-provider.example.yaml", "utf8");
@@ -84,6 +84,13 @@ describe("organisation configuration", () => {
   it("rejects a holiday that is not a date", () => {
     const problems = problemsAfter((doc) => doc.setIn(["organisation", "holidays", 1], "2026-02-30"));
     expect(problems).toEqual(["organisation.holidays.1: is not a date (YYYY-MM-DD)"]);
+  });
+
+  it("accepts every language that has a catalog (R-12)", () => {
+    const problems = problemsAfter((doc) =>
+      doc.setIn(["organisation", "languages"], [...LANGUAGES].reverse()),
+    );
+    expect(problems).toEqual([]);
   });
 
   it("rejects an unknown language", () => {

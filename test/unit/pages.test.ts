@@ -4,8 +4,6 @@ import { describe, expect, it } from "vitest";
 import { loadConfigText } from "../../functions/domain/config.ts";
 import { FORM_FIELDS, parseForm, TASK_ACTIONS, type TaskAction } from "../../functions/tasks/forms.ts";
 import {
-  escapeHtml,
-  type HtmlResponse,
   pageOptionsFromConfig,
   renderAlreadyDonePage,
   renderDonePage,
@@ -14,9 +12,11 @@ import {
   renderForbiddenPage,
   renderNotFoundPage,
   renderTaskPage,
-  securityHeaders,
   type TaskPageInput,
 } from "../../functions/tasks/pages.ts";
+import { escapeHtml } from "../../functions/web/escape.ts";
+import { securityHeaders } from "../../functions/web/headers.ts";
+import { BASE_STYLESHEET, type HtmlResponse } from "../../functions/web/layout.ts";
 
 const config = loadConfigText(
   readFileSync(new URL("../../config/humanitarian.example.yaml", import.meta.url), "utf8"),
@@ -245,7 +245,7 @@ describe("renderTaskPage", () => {
 
 describe("securityHeaders", () => {
   it("sets no-store, no-referrer, a strict CSP, framing and sniffing protection, and the HTML type", () => {
-    const headers = securityHeaders();
+    const headers = page("triage").headers;
 
     expect(headers["Cache-Control"]).toBe("no-store");
     expect(headers["Referrer-Policy"]).toBe("no-referrer");
@@ -278,7 +278,7 @@ describe("securityHeaders", () => {
     ];
 
     for (const p of pages) {
-      expect(p.headers).toMatchObject(securityHeaders());
+      expect(p.headers).toMatchObject(securityHeaders({ styleHash: BASE_STYLESHEET.hash }));
       const hash = createHash("sha256").update(styleBlock(p.body), "utf8").digest("base64");
       expect(p.headers["Content-Security-Policy"]).toContain(`'sha256-${hash}'`);
     }

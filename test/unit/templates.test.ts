@@ -565,3 +565,28 @@ it("the types refuse the complainant's name, the description and the category fo
   expect(renderEmail("task", "en", data).text).not.toContain(DESCRIPTION);
   expect(renderEmail("response", "en", response).text).not.toContain(MEASURES);
 });
+
+describe("renderEmail: words from the catalogs (R-12)", () => {
+  it("counts days by French plural rules: 0 and 1 are singular, with a matching adjective", () => {
+    const notice = (respondWithinDays: number, workingDays: boolean) =>
+      renderEmail("written-notice", "fr", { ...FIXTURES["written-notice"], respondWithinDays, workingDays })
+        .text;
+    expect(notice(1, true)).toContain("dans un délai de 1 jour ouvré, soit");
+    expect(notice(45, true)).toContain("dans un délai de 45 jours ouvrés, soit");
+    expect(notice(0, false)).toContain("dans un délai de 0 jour, soit");
+    const late = (daysLate: number) =>
+      renderEmail("escalation", "fr", { ...FIXTURES.escalation, daysLate }).subject;
+    expect(late(0)).toMatch(/– 0 jour de retard$/);
+    expect(late(2)).toMatch(/– 2 jours de retard$/);
+    expect(renderEmail("escalation", "en", { ...FIXTURES.escalation, daysLate: 1 }).subject).toMatch(
+      /– 1 day late$/,
+    );
+  });
+
+  it("shows person-written text verbatim, never as a message placeholder", () => {
+    const note = "Voir {{ref}} et $t(mail.greeting)";
+    const email = renderEmail("contact", "fr", { ...FIXTURES.contact, handlerName: "{{noun.your}}", note });
+    expect(email.text).toContain(note);
+    expect(email.text).toContain("{{noun.your}} est la personne chargée de suivre votre plainte.");
+  });
+});
