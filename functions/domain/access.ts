@@ -7,7 +7,7 @@
 import type { CaseRecord } from "./complaint.ts";
 import type { OrgConfig } from "./config.ts";
 import { holdersOf } from "./routing.ts";
-import type { Audience } from "./views.ts";
+import { type Audience, restricted } from "./views.ts";
 
 export interface Viewer {
   email: string;
@@ -19,9 +19,9 @@ export function untriaged(record: CaseRecord): boolean {
   return record.category === null && record.status !== "closed";
 }
 
-/** Sensitive for the console's purpose: a sensitive category, or not yet triaged. */
+/** Sensitive for the console's purpose: a sensitive category, or not yet triaged (views.ts, H-D1). */
 export function treatedAsSensitive(record: CaseRecord): boolean {
-  return record.sensitive || untriaged(record);
+  return restricted(record);
 }
 
 function named(record: CaseRecord, email: string): boolean {
