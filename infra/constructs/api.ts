@@ -36,6 +36,13 @@ export const STAFF_GROUPS = {
   staff: "General-staff view: sensitive cases show only their status and deadlines (H-D1)",
 } as const;
 
+/** What the task pages call to complete a callback task (never SendTaskHeartbeat: no task has a heartbeat). */
+export const TASK_RESPONSE_ACTIONS = ["states:SendTaskSuccess", "states:SendTaskFailure"] as const;
+const TASK_RESPONSE_REASON =
+  "states:SendTaskSuccess and states:SendTaskFailure do not support resource-level permissions (the Service " +
+  "Authorization Reference lists no resource type): '*' is the documented resource; the task token is the " +
+  "capability, and only the task-pages role holds the two actions.";
+
 /** Stage throttling for every route: task pages are opened by people, the staff API by a handful of tools. */
 export const THROTTLE = { burstLimit: 50, rateLimit: 20 } as const;
 
@@ -387,8 +394,20 @@ export class Api extends Construct {
     acceptIamWildcards(this.staffApi.role, [
       { finding: EXECUTIONS_FINDING, reason: REASONS.describeExecution },
     ]);
-    // Not SendTaskHeartbeat: the callback tasks have no heartbeat.
-    stateMachine.grant(this.taskPages.fn, "states:SendTaskSuccess", "states:SendTaskFailure");
+    // Not SendTaskHeartbeat: the callback tasks have no heartbeat. SendTaskSuccess/SendTaskFailure support no
+    // resource-level permissions (the Service Authorization Reference lists no resource type for them, so a
+    // policy "must specify all resources"): a statement naming the state machine ARN is not what AWS documents
+    // and may not match. The task token is the capability; only the task-pages role holds these two actions.
+    this.taskPages.fn.addToRolePolicy(
+      new iam.PolicyStatement({ actions: [...TASK_RESPONSE_ACTIONS], resources: ["*"] }),
+    );
+    acceptIamWildcards(this.taskPages.role, [
+      {
+        finding: "Resource::*",
+        reason: `${REASONS.xray} ${TASK_RESPONSE_REASON}`,
+        onlyActions: ["xray:PutTraceSegments", "xray:PutTelemetryRecords", ...TASK_RESPONSE_ACTIONS],
+      },
+    ]);
     // The console's intake form opens cases as the staff API does.
     this.console.fn.addEnvironment("STATE_MACHINE_ARN", stateMachine.stateMachineArn);
     stateMachine.grantStartExecution(this.console.fn);
