@@ -352,6 +352,8 @@ export async function apply(
         record: decision.record,
         content: decision.content,
         event: { id: eventId, at, ...decision.event },
+        // Ids after the decision's own, so the timeline (ordered by time, then id) lists them after it.
+        also: decision.also?.map((e) => ({ id: `${eventId}:${e.type}`, at, ...e })),
       };
     },
     { withContent: true },
@@ -683,7 +685,13 @@ export async function informParties(rt: Runtime, reference: string): Promise<voi
       data: {
         ...common(rt, record),
         ...details(rt, record, language),
-        notifiedAs: "",
+        // H-F1: each party is told in the role it holds on the case (never an empty "en tant que .").
+        notifiedAs: roleLabel(
+          rt,
+          address,
+          language,
+          address === record.responsible ? undefined : rt.config.steps.closure,
+        ),
         step: "appeal-decision",
       },
     });
@@ -691,6 +699,12 @@ export async function informParties(rt: Runtime, reference: string): Promise<voi
   await rt.store.update(reference, () => ({
     event: { id: "parties-informed", type: "notified", actor: SYSTEM, detail: "appeal-decision" },
   }));
+}
+
+/** The label of the role a staff member is told in: the one given, else their first role. */
+function roleLabel(rt: Runtime, address: string, language: Language, role?: string): string {
+  const id = role ?? staffMember(rt.config, address)?.roles[0] ?? "";
+  return rt.config.roles[id]?.[language] ?? id;
 }
 
 /** Close (H-F2, T-10, T-12): closure reason, retention expiry, the complainant told. */
