@@ -37,6 +37,7 @@ new CfmStack(app, String(context("cfm:stackName") ?? "Cfm"), {
   description: `cfm: complaints and feedback mechanism for ${config.organisation.name}`,
   rawMailExpiryDays: rawDays === undefined ? undefined : Number(rawDays),
   manageEmailIdentity: String(context("cfm:manageEmailIdentity") ?? "true") !== "false",
+  dashboard: String(context("cfm:dashboard") ?? "true") !== "false",
 });
 // Every synth is checked against the AWS Solutions rules (cdk-nag v3 is a policy-validation plugin) and AWS
 // Control Tower's proactive controls (cfn-guard): an unacknowledged finding fails the synth. Each acknowledgment
