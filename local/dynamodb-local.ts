@@ -75,6 +75,8 @@ child.on("exit", (code) => { clearInterval(timer); process.exit(code ?? 1); });
 `;
 
 const PID_FILE = "dynamodb-local.pid";
+/** Java starts in a few seconds; on a machine loaded with other work it has taken over 30. */
+const STARTUP_LIMIT_MS = 90_000;
 
 /** Stops a DynamoDB Local left running on this data folder by a stack that was killed (issue 15). */
 export async function stopOrphan(dataDir: string): Promise<number | null> {
@@ -136,8 +138,16 @@ export async function startDynamoDbLocal(
   const child: ChildProcess = spawn(
     process.execPath,
     ["-e", WATCHDOG, JSON.stringify(["java", javaArgs, dir, pidFile])],
-    { cwd: dir, stdio: ["ignore", "pipe", "pipe"] },
+    // Its own process group (watchdog and java), so that a failed start kills both at once.
+    { cwd: dir, stdio: ["ignore", "pipe", "pipe"], detached: true },
   );
+  const killGroup = (signal: NodeJS.Signals) => {
+    try {
+      if (child.pid) process.kill(-child.pid, signal);
+    } catch {
+      // already gone
+    }
+  };
   let output = "";
   child.stdout?.on("data", (chunk) => {
     output += chunk;
@@ -157,9 +167,11 @@ export async function startDynamoDbLocal(
     } catch (error) {
       if (error instanceof ResourceNotFoundException) break;
     }
-    if (Date.now() - started > 30_000) {
-      child.kill("SIGKILL");
-      throw new Error(`DynamoDB Local did not start on port ${port} within 30 s: ${output.slice(-500)}`);
+    if (Date.now() - started > STARTUP_LIMIT_MS) {
+      killGroup("SIGKILL");
+      throw new Error(
+        `DynamoDB Local did not start on port ${port} within ${STARTUP_LIMIT_MS / 1000} s: ${output.slice(-500)}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 100));
   }
