@@ -21,13 +21,13 @@ import {
   type TimelineEvent,
   timelineEventSchema,
 } from "../domain/complaint.ts";
+import { formatReference } from "../domain/reference.ts";
 import {
   CaseNotFoundError,
   InvalidPageTokenError,
   StoreValidationError,
   VersionConflictError,
 } from "../errors.ts";
-import { formatReference } from "../intake/references.ts";
 import type { IndexName } from "./table-design.ts";
 
 export { CaseNotFoundError, InvalidPageTokenError, StoreValidationError, VersionConflictError };

@@ -5,7 +5,9 @@ import { createHash } from "node:crypto";
 import { SendTaskSuccessCommand } from "@aws-sdk/client-sfn";
 import type { CaseRecord } from "../domain/complaint.ts";
 import type { Language } from "../domain/config.ts";
+import { factsTooOld } from "../domain/deadlines.ts";
 import { appealExtensionAvailable, isLateResponse } from "../domain/procedure.ts";
+import { translate } from "../i18n/i18n.ts";
 import type { Runtime } from "../lib/runtime.ts";
 import { type FormBody, type FormValues, parseForm, type TaskAction } from "./forms.ts";
 import {
@@ -31,6 +33,8 @@ export type LoadedTask = {
   nonce: string;
   late: boolean;
   extensionAvailable: boolean;
+  /** Triage: the facts are too old to be admitted (T-4). */
+  factsTooOld: boolean;
 };
 
 /** Errors of SendTaskSuccess that mean the step is over (timed out, re-issued or finished). */
@@ -64,6 +68,9 @@ export async function loadTask(rt: Runtime, token: string): Promise<LoadedTask |
     nonce: csrfNonce(secret, link.idHash, realNow()),
     late: link.step === "conclusion" && isLateResponse(record, rt.now().toISOString()),
     extensionAvailable: link.step === "appeal-decision" && appealExtensionAvailable(rt.config, record),
+    factsTooOld:
+      link.step === "triage" &&
+      factsTooOld(rt.config, (await rt.store.getContent(record.reference)).factsDate, record.receivedAt),
   };
 }
 
@@ -85,10 +92,7 @@ export async function submitTask(
   const secret = await rt.linkSecret();
   const nonce = verifyCsrfNonce(secret, link.idHash, body.nonce, { now: realNow() });
   if (!nonce.ok) {
-    const message =
-      lang === "fr"
-        ? "Le formulaire a expiré : vérifiez et envoyez à nouveau."
-        : "The form expired: check and send again.";
+    const message = translate(lang, "pages.form.field.expired");
     return { kind: "invalid", task, errors: { nonce: message }, values: body };
   }
   const parsed = parseForm(link.step as TaskAction, body, {
@@ -96,6 +100,7 @@ export async function submitTask(
     config: rt.config,
     late: task.late,
     extensionAvailable: task.extensionAvailable,
+    factsTooOld: task.factsTooOld,
   });
   if (!parsed.ok)
     return { kind: "invalid", task, errors: parsed.errors as Record<string, string>, values: body };

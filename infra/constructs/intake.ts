@@ -235,13 +235,17 @@ export class Intake extends Construct {
       }),
     );
     // The raw-mail bucket encrypts with the storage key by default (SSE-KMS): SES, writing, needs a data key.
+    // As the SES Developer Guide ("Give SES permission to use your AWS KMS key") requires for a bucket with
+    // server-side encryption: kms:GenerateDataKey* and kms:Decrypt (multipart uploads of large messages), for
+    // this account and this receipt rule only. The S3 action sets no KmsKeyArn: that would make SES encrypt
+    // client-side with the S3 encryption client, which intake's plain GetObject could not read.
     storage.key.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: "AllowSesToEncryptRawMail",
         principals: [new iam.ServicePrincipal("ses.amazonaws.com")],
-        actions: ["kms:GenerateDataKey", "kms:Decrypt"],
+        actions: ["kms:GenerateDataKey*", "kms:Decrypt"],
         resources: ["*"],
-        conditions: { StringEquals: { "aws:SourceAccount": Aws.ACCOUNT_ID } },
+        conditions: { StringEquals: fromThisRule },
       }),
     );
     const permission = allowSesInvoke(fn, this.ruleArn);

@@ -1,9 +1,9 @@
-// Case references: CFM-YYYY-NNNNNN (year of receipt, then a 6-digit sequence number, zero-padded).
+// Case references: CFM-YYYY-NNNNNN, written here only (pure: used by intake, the store, the API and emails) (year of receipt, then a 6-digit sequence number, zero-padded).
 // The acknowledgement puts the reference in its subject as "[CFM-YYYY-NNNNNN]", so a reply
 // ("Re: RE: TR: [CFM-2026-000123] …") carries it back and is added to that case, not opened as a new one.
 
-import { REFERENCE_PATTERN, REFERENCE_SEARCH_SOURCE } from "../domain/vocabulary.ts";
 import { InvalidReferenceError } from "../errors.ts";
+import { REFERENCE_PATTERN, REFERENCE_SEARCH_SOURCE } from "./vocabulary.ts";
 
 /** The format is defined once, in the vocabulary (anchored, no flags: safe to share, e.g. in zod `.regex()`). */
 export { InvalidReferenceError, REFERENCE_PATTERN };
