@@ -25,7 +25,8 @@ export type HandlerName =
   | "intake-sweep"
   | "staff-api"
   | "task-pages"
-  | "reports";
+  | "reports"
+  | "console";
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const handlerEntry = (name: HandlerName) => join(REPO_ROOT, "functions", "handlers", `${name}.ts`);
