@@ -44,9 +44,16 @@ export const keys = {
     pk: casePk(reference),
     sk: `LINKPTR#${step}`,
   }),
+  linkPointerPrefix: "LINKPTR#",
   submissionPrefix: "SUBMISSION#",
   /** A decision posted on a task page, waiting for the workflow to apply it. */
   submission: (reference: string, id: string): ItemKey => ({ pk: casePk(reference), sk: `SUBMISSION#${id}` }),
+  viewPrefix: "VIEW#",
+  /** One opening of a case's details in the console (who saw what, when). */
+  view: (reference: string, at: string, who: string): ItemKey => ({
+    pk: casePk(reference),
+    sk: `VIEW#${at}#${who}`,
+  }),
   /** What became of one inbound message (RECEIPT, NOISE or QUARANTINE). */
   inboxPartition: (messageId: string) => `INBOX#${messageId}`,
   inbox: (messageId: string, kind: string): ItemKey => ({ pk: `INBOX#${messageId}`, sk: kind }),

@@ -7,6 +7,7 @@
 //   CASE#<ref>        / EVENT#<id>       one timeline event (id unique per case: idempotent writes)
 //   CASE#<ref>        / OUTBOX#<key>     one outgoing email about the case (sent once)
 //   CASE#<ref>        / LINKPTR#<step>   the current task link of a step (a re-issue revokes the old one)
+//   CASE#<ref>        / VIEW#<at>#<who>  one opening of the case in the console (who saw what)
 //   CASE#<ref>        / SUBMISSION#<id>  a decision posted on a task page, until the workflow applies it (TTL)
 //   SOURCE#<id>       / SOURCE           idempotency: source id (SES messageId, Idempotency-Key) -> reference
 //   SOURCE#<id>       / FILING           T-1: an oral complaint answered with filing instructions (no case)

@@ -282,7 +282,7 @@ export async function activeLinksOf(rt: Runtime, reference: string): Promise<Tas
     new QueryCommand({
       TableName: rt.tableName,
       KeyConditionExpression: "pk = :pk AND begins_with(sk, :sk)",
-      ExpressionAttributeValues: { ":pk": `CASE#${reference}`, ":sk": "LINKPTR#" },
+      ExpressionAttributeValues: { ":pk": keys.casePartition(reference), ":sk": keys.linkPointerPrefix },
       ConsistentRead: true,
     }),
   );
