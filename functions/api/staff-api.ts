@@ -32,6 +32,7 @@ import { MailRejectedError, sendViaOutbox } from "../mail/mailer.ts";
 import { type FilingInstructionsData, renderEmail } from "../mail/templates.ts";
 import { handleReportsRequest } from "../reports/api.ts";
 import { InvalidPageTokenError, type PageToken } from "../store/complaint-store.ts";
+import { keys } from "../store/keys.ts";
 import { type AuthEvent, authenticate, type Caller, header } from "./auth.ts";
 
 export { FilingReferencesExhaustedError };
@@ -432,7 +433,7 @@ async function recordFiling(
   needsReference: boolean,
   fingerprint: string,
 ): Promise<{ reference: string | null; at: string; fingerprint?: string }> {
-  const Key = { pk: `SOURCE#${sourceId}`, sk: "FILING" };
+  const Key = keys.filing(sourceId);
   const existing = await rt.doc.send(new GetCommand({ TableName: rt.tableName, Key, ConsistentRead: true }));
   if (existing.Item)
     return {
@@ -467,7 +468,7 @@ async function reserveFilingReference(rt: Runtime, year: number): Promise<string
   const out = await rt.doc.send(
     new UpdateCommand({
       TableName: rt.tableName,
-      Key: { pk: `FILING#${year}`, sk: "COUNTER" },
+      Key: keys.filingCounter(year),
       UpdateExpression: "ADD #v :one",
       ExpressionAttributeNames: { "#v": "value" },
       ExpressionAttributeValues: { ":one": 1 },
@@ -478,7 +479,7 @@ async function reserveFilingReference(rt: Runtime, year: number): Promise<string
   const cases = await rt.doc.send(
     new GetCommand({
       TableName: rt.tableName,
-      Key: { pk: `COUNTER#${year}`, sk: "COUNTER" },
+      Key: keys.counter(year),
       ConsistentRead: true,
     }),
   );
@@ -499,7 +500,7 @@ async function sendFilingInstructionsOnce(
   try {
     return await sendViaOutbox(
       rt,
-      { pk: `SOURCE#${sourceId}`, sk: "OUTBOX#filing-instructions" },
+      keys.filingOutbox(sourceId),
       `filing-instructions for ${sourceId}`,
       { template: "filing-instructions" },
       { to: [to], replyTo: rt.config.organisation.intakeAddress, ...rendered },

@@ -44,6 +44,7 @@ import { emitMetric } from "../lib/metrics.ts";
 import type { Runtime } from "../lib/runtime.ts";
 import { outboxStatus, sendOnce } from "../mail/mailer.ts";
 import type { CaseDetails, TaskData, Step as TemplateStep } from "../mail/templates.ts";
+import { keys } from "../store/keys.ts";
 import { getSubmission, issueLink, rebindLink, revokeStepLink, submissionsOf } from "../tasks/link-store.ts";
 
 export { SubmissionNotFoundError, TooManyRemindersError };
@@ -204,7 +205,7 @@ export async function open(
   const round = step === "appeal-decision" ? `${record.appealExtensions}:` : "";
   const emailKey = `task:${step}:${round}${k}`;
   // A retried or resumed open for a task already emailed keeps the emailed link: it now answers to this token.
-  const emailed = (await outboxStatus(rt, { pk: `CASE#${reference}`, sk: `OUTBOX#${emailKey}` })) === "sent";
+  const emailed = (await outboxStatus(rt, keys.outbox(reference, emailKey))) === "sent";
   if (emailed && (await rebindLink(rt, reference, step, taskToken, expiresAt))) return;
   const { url } = await issueLink(rt, { reference, step, actor, taskToken, expiresAt, language });
   const data = {
@@ -243,7 +244,7 @@ async function openProgress(
   language: Language,
   data: TaskData,
 ): Promise<void> {
-  const key = { pk: `CASE#${record.reference}`, sk: "OUTBOX#task:progress" };
+  const key = keys.outbox(record.reference, "task:progress");
   if ((await outboxStatus(rt, key)) === "sent") return;
   const respondBy = record.deadlines.respond ?? rt.now().toISOString();
   const progress = await issueLink(rt, {
@@ -273,8 +274,7 @@ async function openAppeal(
 ): Promise<void> {
   // The complainant keeps the link of a response already sent; a response not sent yet (a retried send)
   // goes out with a new link.
-  const responseSent =
-    (await outboxStatus(rt, { pk: `CASE#${record.reference}`, sk: "OUTBOX#response" })) === "sent";
+  const responseSent = (await outboxStatus(rt, keys.outbox(record.reference, "response"))) === "sent";
   if (responseSent && (await rebindLink(rt, record.reference, "appeal", taskToken, expiresAt))) return;
   const content = await rt.store.getContent(record.reference);
   const to = complainantAddress(content);
