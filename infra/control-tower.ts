@@ -48,6 +48,11 @@ export const REASONS = {
     "The task-link routes /t/{token} are public by design: the HMAC-signed, single-use, expiring link is the " +
     "credential, checked by the task-pages Lambda (staff and complainants open it from an email, without an " +
     "account). The staff API routes carry the Cognito JWT authoriser.",
+  consoleRoutes:
+    "The console routes /console and /console/{proxy+} authenticate in the console Lambda: OpenID Connect (code " +
+    "+ PKCE) with this stack's Cognito user pool, then a signed HttpOnly, SameSite=Lax session cookie checked on " +
+    "every request and a CSRF token on every POST. API Gateway's JWT authoriser reads a bearer header, never a " +
+    "cookie, so it cannot guard a browser session.",
   invokeFromApi:
     "API Gateway may invoke the function only from this HTTP API's route: SourceArn is the route's " +
     "execute-api ARN in this account (arn:...:execute-api:<region>:<account>:<api id>/*/*/<route>). The rule " +
@@ -88,10 +93,17 @@ export const CONTROL_TOWER_ACKNOWLEDGEMENTS: ControlTowerAcknowledgement[] = [
   { control: "CT.LAMBDA.PR.3", paths: ["**/Function"], reason: REASONS.noVpc },
   { control: "CT.APIGATEWAY.PR.5", paths: ["Api/HttpApi/*--t--{token}"], reason: REASONS.publicTaskRoutes },
   {
+    control: "CT.APIGATEWAY.PR.5",
+    paths: ["Api/HttpApi/*--console", "Api/HttpApi/*--console--{proxy+}"],
+    reason: REASONS.consoleRoutes,
+  },
+  {
     control: "CT.LAMBDA.PR.2",
     paths: [
       "Api/HttpApi/*--t--{token}/TaskPagesIntegration-Permission",
       "Api/HttpApi/ANY--api--{proxy+}/StaffApiIntegration-Permission",
+      "Api/HttpApi/*--console/ConsoleIntegration-Permission",
+      "Api/HttpApi/*--console--{proxy+}/ConsoleIntegration-Permission",
     ],
     reason: REASONS.invokeFromApi,
   },

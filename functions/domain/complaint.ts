@@ -111,6 +111,9 @@ export const caseContentSchema = z.strictObject({
   /** Staff addresses concerned (H-B3 (d) line manager, T-3 notice, T-7 conflict of interest). */
   concernedStaff: z.array(address),
   expectations: z.string().max(5000).nullable(),
+  /** T-8: whether the complainant agreed that their identity be shared beyond the people handling the case
+   * (null: not asked, e.g. a complaint by email). Absent on cases recorded before the field existed. */
+  consentToShare: z.boolean().nullable().default(null),
   attachments: z.array(attachmentSchema),
   rawMessageKey: z.string().nullable(),
   triageReason: z.string().max(5000).nullable(),
@@ -160,6 +163,7 @@ export function emptyContent(ref: string): CaseContent {
     personsConcerned: null,
     concernedStaff: [],
     expectations: null,
+    consentToShare: null,
     attachments: [],
     rawMessageKey: null,
     triageReason: null,

@@ -18,6 +18,7 @@ import { AccessLogFormat } from "aws-cdk-lib/aws-apigateway";
 import * as apigw from "aws-cdk-lib/aws-apigatewayv2";
 import { HttpUserPoolAuthorizer } from "aws-cdk-lib/aws-apigatewayv2-authorizers";
 import { HttpLambdaIntegration } from "aws-cdk-lib/aws-apigatewayv2-integrations";
+import * as acm from "aws-cdk-lib/aws-certificatemanager";
 import * as cognito from "aws-cdk-lib/aws-cognito";
 import * as iam from "aws-cdk-lib/aws-iam";
 import * as logs from "aws-cdk-lib/aws-logs";
@@ -45,10 +46,21 @@ const TASK_RESPONSE_REASON =
 /** Stage throttling for every route: task pages are opened by people, the staff API by a handful of tools. */
 export const THROTTLE = { burstLimit: 50, rateLimit: 20 } as const;
 
+/** The organisation's own host name for the console and the task links (an ACM certificate in the region). */
+export interface CustomDomain {
+  domainName: string;
+  certificateArn: string;
+}
+
 export interface ApiProps {
   config: OrgConfig;
   storage: Storage;
   email: EmailDomain;
+  /** Staff MFA: required (the default) or optional (the staff member chooses); TOTP either way. */
+  staffMfa?: "required" | "optional";
+  /** Prefix of the Cognito managed-login domain (<prefix>.auth.<region>.amazoncognito.com), unique per region. */
+  loginDomainPrefix?: string;
+  customDomain?: CustomDomain;
 }
 
 export class Api extends Construct {
@@ -60,6 +72,13 @@ export class Api extends Construct {
   readonly linkSecret: secretsmanager.Secret;
   readonly taskPages: CfmFunction;
   readonly staffApi: CfmFunction;
+  /** The staff console (functions/handlers/console.ts): signs in through the user pool's managed login. */
+  readonly console: CfmFunction;
+  /** The console's app client: authorization code with PKCE, no secret, callback /console/callback. */
+  readonly consoleClient: cognito.UserPoolClient;
+  readonly loginDomain: cognito.UserPoolDomain;
+  /** The console's URL (the custom domain when there is one). */
+  readonly consoleUrl: string;
   /** `https://<api id>.execute-api.<region>.amazonaws.com/t/`: built from the API id, so the workflow
    * Lambdas can hold it without depending on the routes (no circular dependency). */
   readonly taskBaseUrl: string;
@@ -90,7 +109,7 @@ export class Api extends Construct {
       signInAliases: { email: true },
       signInCaseSensitive: false,
       standardAttributes: { email: { required: true, mutable: true } },
-      mfa: cognito.Mfa.REQUIRED,
+      mfa: props.staffMfa === "optional" ? cognito.Mfa.OPTIONAL : cognito.Mfa.REQUIRED,
       mfaSecondFactor: { otp: true, sms: false },
       passwordPolicy: {
         minLength: 12,
@@ -166,8 +185,57 @@ export class Api extends Construct {
       },
     });
     const endpoint = this.httpApi.apiEndpoint;
-    this.taskBaseUrl = `${endpoint}/t/`;
+    // With a custom domain, emails carry it (task links) and the console lives there too.
+    const publicBase = props.customDomain ? `https://${props.customDomain.domainName}` : endpoint;
+    this.taskBaseUrl = `${publicBase}/t/`;
     this.staffApiUrl = `${endpoint}/api/`;
+    this.consoleUrl = `${publicBase}/console/`;
+    if (props.customDomain) {
+      const domain = new apigw.DomainName(this, "CustomDomain", {
+        domainName: props.customDomain.domainName,
+        certificate: acm.Certificate.fromCertificateArn(
+          this,
+          "Certificate",
+          props.customDomain.certificateArn,
+        ),
+      });
+      new apigw.ApiMapping(this, "CustomDomainMapping", {
+        api: this.httpApi,
+        domainName: domain,
+        stage: this.stage,
+      });
+      new CfnOutput(Stack.of(this), "CustomDomainTarget", {
+        description: `DNS: a CNAME (or alias) from ${props.customDomain.domainName} to this name`,
+        value: domain.regionalDomainName,
+      });
+    }
+
+    // The console signs in with the user pool's managed login: a Cognito domain and a public app client with
+    // the authorization code flow (the console always sends a PKCE S256 challenge), callbacks on both the
+    // API's own endpoint and the custom domain. `cognito:groups` is in the ID token.
+    const stackName = Stack.of(this)
+      .stackName.toLowerCase()
+      .replace(/[^a-z0-9-]/g, "-");
+    this.loginDomain = this.userPool.addDomain("ManagedLogin", {
+      cognitoDomain: { domainPrefix: props.loginDomainPrefix ?? `${stackName}-${Stack.of(this).account}` },
+    });
+    const origins = [endpoint, ...(props.customDomain ? [`https://${props.customDomain.domainName}`] : [])];
+    this.consoleClient = this.userPool.addClient("ConsoleClient", {
+      generateSecret: false,
+      preventUserExistenceErrors: true,
+      authFlows: {},
+      oAuth: {
+        flows: { authorizationCodeGrant: true, implicitCodeGrant: false, clientCredentials: false },
+        scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, cognito.OAuthScope.PROFILE],
+        callbackUrls: origins.map((o) => `${o}/console/callback`),
+        logoutUrls: origins.map((o) => `${o}/console/signed-out`),
+      },
+      supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
+      accessTokenValidity: Duration.hours(1),
+      idTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.hours(12),
+      enableTokenRevocation: true,
+    });
 
     this.taskPages = new CfmFunction(this, "TaskPages", {
       handler: "task-pages",
@@ -200,7 +268,43 @@ export class Api extends Construct {
     });
     storage.grantTableData(this.staffApi.fn, "read-write");
     email.grantSend(this.staffApi.fn);
-    for (const fn of [this.taskPages, this.staffApi]) {
+
+    const region = Stack.of(this).region;
+    this.console = new CfmFunction(this, "Console", {
+      handler: "console",
+      config,
+      key: storage.key,
+      description: "cfm: staff console (server-rendered pages; OpenID Connect sign-in with the user pool)",
+      memorySize: 1024,
+      timeout: Duration.seconds(25),
+      environment: {
+        TABLE_NAME: storage.table.tableName,
+        LINK_SECRET_ARN: this.linkSecret.secretArn,
+        TASK_BASE_URL: this.taskBaseUrl,
+        ATTACHMENTS_BUCKET: storage.attachmentsBucket.bucketName,
+        SES_FROM: email.fromAddress,
+        SES_CONFIGURATION_SET: email.configurationSet.configurationSetName,
+        OIDC_ISSUER: `https://cognito-idp.${region}.amazonaws.com/${this.userPool.userPoolId}`,
+        OIDC_CLIENT_ID: this.consoleClient.userPoolClientId,
+        // Sign-out ends the managed-login session too, then comes back to the console.
+        OIDC_LOGOUT_URL: `${this.loginDomain.baseUrl()}/logout?client_id=${this.consoleClient.userPoolClientId}&logout_uri=${encodeURIComponent(`${origins.at(-1)}/console/signed-out`)}`,
+      },
+    });
+    storage.grantTableData(this.console.fn, "read-write");
+    email.grantSend(this.console.fn);
+    this.linkSecret.grantRead(this.console.fn);
+    // Attachment downloads: the console signs short-lived GetObject URLs with its own role (the objects are
+    // SSE-KMS with the storage key, which the table grant above already covers).
+    this.console.fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ["s3:GetObject"],
+        resources: [storage.attachmentsBucket.arnForObjects("*")],
+      }),
+    );
+    acceptIamWildcards(this.console.role, [
+      { finding: `Resource::${nagArn(storage.attachmentsBucket)}/*`, reason: REASONS.objectKeys },
+    ]);
+    for (const fn of [this.taskPages, this.staffApi, this.console]) {
       acceptIamWildcards(fn.role, [
         { finding: `Resource::${nagArn(storage.table)}/index/*`, reason: REASONS.tableIndexes },
       ]);
@@ -219,8 +323,28 @@ export class Api extends Construct {
         userPoolClients: [this.userPoolClient],
       }),
     });
+    const consoleIntegration = new HttpLambdaIntegration("ConsoleIntegration", this.console.fn);
+    for (const path of ["/console", "/console/{proxy+}"])
+      this.httpApi.addRoutes({
+        path,
+        methods: [apigw.HttpMethod.GET, apigw.HttpMethod.HEAD, apigw.HttpMethod.POST],
+        integration: consoleIntegration,
+      });
     for (const route of this.httpApi.node.findAll()) {
-      if (!(route instanceof apigw.CfnRoute) || !String(route.routeKey).includes(" /t/")) continue;
+      if (!(route instanceof apigw.CfnRoute)) continue;
+      if (String(route.routeKey).includes(" /console")) {
+        suppress(route, [
+          {
+            id: "AwsSolutions-APIG4",
+            reason:
+              "The console authenticates itself: OpenID Connect (code + PKCE) with this user pool, then a signed, " +
+              "HttpOnly, SameSite=Lax session cookie checked on every request and a CSRF token on every POST; " +
+              "API Gateway's JWT authoriser cannot read a cookie session.",
+          },
+        ]);
+        continue;
+      }
+      if (!String(route.routeKey).includes(" /t/")) continue;
       suppress(route, [
         {
           id: "AwsSolutions-APIG4",
@@ -239,6 +363,14 @@ export class Api extends Construct {
     new CfnOutput(stack, "StaffApiUrl", {
       description: "Staff API (Authorization: Bearer <Cognito ID or access token>)",
       value: this.staffApiUrl,
+    });
+    new CfnOutput(stack, "ConsoleUrl", {
+      description: "Staff console (sign in with a user of the pool, in the coordinator or staff group)",
+      value: this.consoleUrl,
+    });
+    new CfnOutput(stack, "LoginUrl", {
+      description: "The user pool's managed login (Cognito domain)",
+      value: this.loginDomain.baseUrl(),
     });
     new CfnOutput(stack, "UserPoolId", {
       description: "Cognito user pool of staff: add users to the coordinator or staff group",
@@ -275,6 +407,13 @@ export class Api extends Construct {
         reason: `${REASONS.xray} ${TASK_RESPONSE_REASON}`,
         onlyActions: ["xray:PutTraceSegments", "xray:PutTelemetryRecords", ...TASK_RESPONSE_ACTIONS],
       },
+    ]);
+    // The console's intake form opens cases as the staff API does.
+    this.console.fn.addEnvironment("STATE_MACHINE_ARN", stateMachine.stateMachineArn);
+    stateMachine.grantStartExecution(this.console.fn);
+    stateMachine.grantExecution(this.console.fn, "states:DescribeExecution");
+    acceptIamWildcards(this.console.role, [
+      { finding: EXECUTIONS_FINDING, reason: REASONS.describeExecution },
     ]);
   }
 }

@@ -25,6 +25,7 @@ const ALL_HANDLERS = [
   "staff-api",
   "task-pages",
   "reports",
+  "console",
 ].sort();
 const ONE_YEAR_SECONDS = 31_536_000;
 /** Compile-time: true only if both unions have the same members (checked by tsc). */
@@ -578,7 +579,8 @@ describe("task links and staff API", () => {
       AuthorizationType: "JWT",
       AuthorizerId: { Ref: authorizerId },
     });
-    h.template.resourceCountIs("AWS::ApiGatewayV2::Route", 4);
+    // GET, HEAD, POST /t/{token}; ANY /api/{proxy+}; GET, HEAD, POST /console and /console/{proxy+}.
+    h.template.resourceCountIs("AWS::ApiGatewayV2::Route", 10);
   });
 
   it("has a staff user pool with coordinator and staff groups, required TOTP MFA and a strong password policy", () => {
@@ -609,7 +611,7 @@ describe("task links and staff API", () => {
     });
   });
 
-  it("generates a KMS-encrypted link secret readable only by the task pages and the workflow Lambdas", () => {
+  it("generates a KMS-encrypted link secret readable only by the task pages, the console and the workflow Lambdas", () => {
     const secret = h.id(h.stack.node.findChild("Api").node.findChild("LinkSecret"));
     h.template.hasResourceProperties("AWS::SecretsManager::Secret", {
       KmsKeyId: Match.anyValue(),
@@ -624,7 +626,7 @@ describe("task links and staff API", () => {
         ),
       )
       .flatMap(([, p]) => list(p.Properties.Roles).map((r: Json) => r.Ref as string));
-    const expected = ["task-pages", ...WORKFLOW_HANDLERS].map((name) =>
+    const expected = ["task-pages", "console", ...WORKFLOW_HANDLERS].map((name) =>
       roleOfFunction(h.template, h.id(h.stack.functions[name as keyof CfmStack["functions"]])),
     );
     expect(readers.sort()).toEqual(expected.sort());
@@ -783,6 +785,16 @@ describe("monitoring", () => {
       );
     }
   });
+
+  it("leaves the dashboard out with dashboard: false (-c cfm:dashboard=false, $3 a month), alarms kept", () => {
+    const lean = synth(HUMANITARIAN, { dashboard: false });
+
+    lean.template.resourceCountIs("AWS::CloudWatch::Dashboard", 0);
+    expect(Object.keys(lean.template.findOutputs("DashboardUrl"))).toEqual([]);
+    expect(Object.keys(resources(lean.template, "AWS::CloudWatch::Alarm")).sort()).toEqual(
+      Object.keys(resources(h.template, "AWS::CloudWatch::Alarm")).sort(),
+    );
+  }, 300_000);
 });
 
 describe("reports", () => {
