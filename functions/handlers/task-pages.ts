@@ -38,6 +38,7 @@ const STEP_LABELS: Record<TaskAction, { fr: string; en: string }> = {
 
 const CHANNEL_LABELS: Record<Channel, { fr: string; en: string }> = {
   email: { fr: "Courriel", en: "Email" },
+  web: { fr: "Formulaire web", en: "Web form" },
   letter: { fr: "Lettre", en: "Letter" },
   phone: { fr: "Téléphone", en: "Phone" },
   "in-person": { fr: "En personne", en: "In person" },
