@@ -7,6 +7,7 @@
 // Who may do what: functions/api/auth.ts. Responses are JSON; a bad request names each bad field:
 // 400 {"errors": {"field.path": "message"}}.
 
+import { createHash } from "node:crypto";
 import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import { z } from "zod";
@@ -248,19 +249,26 @@ async function recordComplaint(rt: Runtime, caller: Caller, event: StaffApiEvent
   }
   if (Object.keys(errors).length > 0 || !body || !key) return json(400, { errors });
 
-  const sourceId = `api:${key}`;
+  // Issue 15: keys are scoped per caller (two staff members' keys never collide), and a key reused with
+  // another body is refused (409) rather than answered with the first case (the second complaint would be lost).
+  const sourceId = idempotencySource(caller, key);
+  const fingerprint = requestFingerprint(input);
   // A replay of a request that opened a case answers that case, whatever the configuration now says.
-  const replayed = await rt.store.referenceForSource(sourceId);
-  if (replayed) return json(200, { reference: replayed });
+  const replayed = await rt.store.source(sourceId);
+  if (replayed) {
+    if (replayed.fingerprint !== null && replayed.fingerprint !== fingerprint) return keyReused();
+    return json(200, { reference: replayed.reference });
+  }
 
   const language = body.language ?? rt.config.organisation.languages[0] ?? "fr";
   // T-1: under a written-only procedure, an oral complaint (phone, in person, hotline, suggestion box) opens
   // no case: the complainant gets the filing instructions; the written complaint, when it comes, opens one.
   if (rt.config.intake.channels === "written-only" && !WRITTEN_CHANNELS.includes(body.channel))
-    return answerWithFilingInstructions(rt, caller, sourceId, body, language);
+    return answerWithFilingInstructions(rt, caller, sourceId, body, language, fingerprint);
 
   const { reference, created } = await openCase(rt, {
     sourceId,
+    sourceFingerprint: fingerprint,
     kind: body.kind,
     channel: body.channel,
     language,
@@ -274,7 +282,39 @@ async function recordComplaint(rt: Runtime, caller: Caller, event: StaffApiEvent
     channel: body.channel,
     audience: caller.audience,
   });
+  if (!created) {
+    // A concurrent request with the same key won the race: same body, same case; another body, 409.
+    const winner = await rt.store.source(sourceId);
+    if (winner?.fingerprint && winner.fingerprint !== fingerprint) return keyReused();
+  }
   return json(created ? 201 : 200, { reference });
+}
+
+/** `api:<caller digest>:<key>`: the caller is hashed so that the source id holds no address. */
+export function idempotencySource(caller: Caller, key: string): string {
+  const scope = createHash("sha256").update(caller.actor.toLowerCase()).digest("hex").slice(0, 24);
+  return `api:${scope}:${key}`;
+}
+
+/** A digest of the request body, independent of key order and whitespace. */
+function requestFingerprint(input: unknown): string {
+  return createHash("sha256").update(stableJson(input)).digest("hex");
+}
+
+function stableJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(",")}]`;
+  if (value && typeof value === "object")
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${stableJson((value as Record<string, unknown>)[k])}`)
+      .join(",")}}`;
+  return JSON.stringify(value) ?? "null";
+}
+
+function keyReused(): ApiResponse {
+  return json(409, {
+    error: "Idempotency-Key already used with a different request body: use a new key for a new complaint",
+  });
 }
 
 function contentOf(body: ComplaintBody): Partial<Omit<CaseContent, "reference">> {
@@ -329,9 +369,11 @@ async function answerWithFilingInstructions(
   sourceId: string,
   body: ComplaintBody,
   language: Language,
+  fingerprint: string,
 ): Promise<ApiResponse> {
   const to = body.complainant?.email ?? body.representative?.email;
-  const filing = await recordFiling(rt, sourceId, body.channel, Boolean(to));
+  const filing = await recordFiling(rt, sourceId, body.channel, Boolean(to), fingerprint);
+  if (filing.fingerprint && filing.fingerprint !== fingerprint) return keyReused();
   let instructionsSent = false;
   if (to && filing.reference) {
     const data: FilingInstructionsData = {
@@ -365,18 +407,23 @@ async function recordFiling(
   sourceId: string,
   channel: Channel,
   needsReference: boolean,
-): Promise<{ reference: string | null; at: string }> {
+  fingerprint: string,
+): Promise<{ reference: string | null; at: string; fingerprint?: string }> {
   const Key = { pk: `SOURCE#${sourceId}`, sk: "FILING" };
   const existing = await rt.doc.send(new GetCommand({ TableName: rt.tableName, Key, ConsistentRead: true }));
   if (existing.Item)
-    return { reference: (existing.Item.reference as string | null) ?? null, at: String(existing.Item.at) };
+    return {
+      reference: (existing.Item.reference as string | null) ?? null,
+      at: String(existing.Item.at),
+      ...(existing.Item.fingerprint ? { fingerprint: String(existing.Item.fingerprint) } : {}),
+    };
   const at = rt.now().toISOString();
   const reference = needsReference ? await reserveFilingReference(rt, Number(at.slice(0, 4))) : null;
   try {
     await rt.doc.send(
       new PutCommand({
         TableName: rt.tableName,
-        Item: { ...Key, sourceId, channel, at, reference },
+        Item: { ...Key, sourceId, channel, at, reference, fingerprint },
         ConditionExpression: "attribute_not_exists(pk)",
       }),
     );
@@ -388,6 +435,7 @@ async function recordFiling(
     return {
       reference: (winner.Item?.reference as string | null) ?? null,
       at: String(winner.Item?.at ?? at),
+      ...(winner.Item?.fingerprint ? { fingerprint: String(winner.Item.fingerprint) } : {}),
     };
   }
 }

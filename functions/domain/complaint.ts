@@ -70,6 +70,13 @@ export const FLAGS = [
   "needs-attention",
   "conflict-of-interest",
   "late",
+  // Issue 15 (intake): the reply address came from a fallback (decoded From, Reply-To, Sender, Return-Path,
+  // envelope), none was usable, a header was replaced by a default, a message came from someone who is
+  // neither the complainant nor their representative.
+  "sender-recovered",
+  "no-reply-address",
+  "content-sanitised",
+  "unknown-sender",
 ] as const;
 
 export type Kind = (typeof KINDS)[number];
@@ -181,7 +188,14 @@ export const caseContentSchema = z.strictObject({
   appealReason: z.string().max(10_000).nullable(),
   appealReasoning: z.string().max(10_000).nullable(),
   messages: z.array(
-    z.strictObject({ at: iso, from: z.string().nullable(), text: z.string(), rawMessageKey: z.string() }),
+    z.strictObject({
+      at: iso,
+      from: z.string().nullable(),
+      text: z.string(),
+      rawMessageKey: z.string(),
+      /** Issue 15: from neither the complainant nor their representative: shown with its sender, never acted on. */
+      unknownSender: z.boolean().optional(),
+    }),
   ),
 });
 export type CaseContent = z.infer<typeof caseContentSchema>;

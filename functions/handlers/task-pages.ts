@@ -4,12 +4,14 @@ import { randomUUID } from "node:crypto";
 import middy from "@middy/core";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import { z } from "zod";
-import type { Channel } from "../domain/complaint.ts";
+import type { Language } from "../domain/config.ts";
 import { categoryOf, staffMember } from "../domain/routing.ts";
+import { translate } from "../i18n/i18n.ts";
+import { label } from "../i18n/labels.ts";
 import { log } from "../lib/logger.ts";
 import { runtime } from "../lib/runtime.ts";
 import { formatDate } from "../mail/templates.ts";
-import { FormBodyTooLargeError, parseFormBody, type TaskAction } from "../tasks/forms.ts";
+import { FormBodyTooLargeError, parseFormBody } from "../tasks/forms.ts";
 import {
   pageOptionsFromConfig,
   renderAlreadyDonePage,
@@ -24,28 +26,6 @@ import { type LoadedTask, loadTask, type SubmitResult, submitTask } from "../tas
 import type { HtmlResponse } from "../web/layout.ts";
 
 const rt = runtime();
-
-const STEP_LABELS: Record<TaskAction, { fr: string; en: string }> = {
-  triage: { fr: "Trier la plainte", en: "Triage the complaint" },
-  assignment: { fr: "Examiner et attribuer", en: "Review and assign" },
-  contact: { fr: "Contacter le plaignant", en: "Contact the complainant" },
-  progress: { fr: "Noter l'avancement", en: "Record progress" },
-  conclusion: { fr: "Conclure et répondre", en: "Conclude and respond" },
-  "appeal-decision": { fr: "Décider du recours", en: "Decide the appeal" },
-  closure: { fr: "Vérifier et clôturer", en: "Check and close" },
-  appeal: { fr: "Faire appel de la décision", en: "Appeal the decision" },
-};
-
-const CHANNEL_LABELS: Record<Channel, { fr: string; en: string }> = {
-  email: { fr: "Courriel", en: "Email" },
-  web: { fr: "Formulaire web", en: "Web form" },
-  letter: { fr: "Lettre", en: "Letter" },
-  phone: { fr: "Téléphone", en: "Phone" },
-  "in-person": { fr: "En personne", en: "In person" },
-  "suggestion-box": { fr: "Boîte à suggestions", en: "Suggestion box" },
-  hotline: { fr: "Ligne d'écoute", en: "Hotline" },
-  "staff-report": { fr: "Signalement du personnel (FSEI)", en: "Staff report" },
-};
 
 const eventSchema = z.object({
   requestContext: z.object({ http: z.object({ method: z.string() }) }),
@@ -63,37 +43,29 @@ function toResult(page: HtmlResponse, head = false): APIGatewayProxyStructuredRe
 /** What the page shows. For a sensitive case only the intended actor reaches this page, and it is fetched now, never emailed. */
 async function details(
   task: LoadedTask,
-  language: "fr" | "en",
+  language: Language,
 ): Promise<Array<{ label: string; value: string }>> {
   const { record, link } = task;
-  const fr = language === "fr";
+  const t = (key: string) => translate(language, `pages.task.detail.${key}`);
   const rows: Array<{ label: string; value: string }> = [
-    {
-      label: fr ? "Reçue le" : "Received",
-      value: formatDate(record.receivedAt, rt.config.organisation.timeZone, language),
-    },
+    { label: t("received"), value: formatDate(record.receivedAt, rt.config.organisation.timeZone, language) },
   ];
   if (link.actor === "complainant") return rows;
   const content = await rt.store.getContent(record.reference);
-  rows.push({ label: fr ? "Canal" : "Channel", value: CHANNEL_LABELS[record.channel][language] });
+  rows.push({ label: t("channel"), value: label(language, "channel", record.channel) });
   if (record.category)
-    rows.push({
-      label: fr ? "Catégorie" : "Category",
-      value: categoryOf(rt.config, record.category).label[language],
-    });
-  if (record.flags.length > 0)
-    rows.push({ label: fr ? "Signalements" : "Flags", value: record.flags.join(", ") });
+    rows.push({ label: t("category"), value: categoryOf(rt.config, record.category).label[language] });
+  if (record.flags.length > 0) rows.push({ label: t("flags"), value: record.flags.join(", ") });
   if (!record.anonymous && content.complainant?.name)
-    rows.push({ label: fr ? "Plaignant" : "Complainant", value: content.complainant.name });
-  if (content.subject) rows.push({ label: fr ? "Objet" : "Subject", value: content.subject });
-  rows.push({ label: fr ? "Description" : "Description", value: content.description || "-" });
-  if (content.factsDate)
-    rows.push({ label: fr ? "Date des faits" : "Date of the facts", value: content.factsDate });
-  if (content.risks) rows.push({ label: fr ? "Risques" : "Risks", value: content.risks });
+    rows.push({ label: t("complainant"), value: content.complainant.name });
+  if (content.subject) rows.push({ label: t("subject"), value: content.subject });
+  rows.push({ label: t("description"), value: content.description || "-" });
+  if (content.factsDate) rows.push({ label: t("factsDate"), value: content.factsDate });
+  if (content.risks) rows.push({ label: t("risks"), value: content.risks });
   if (link.step === "appeal-decision" && content.appealReason)
-    rows.push({ label: fr ? "Motif du recours" : "Grounds of appeal", value: content.appealReason });
+    rows.push({ label: t("appealReason"), value: content.appealReason });
   if ((link.step === "appeal-decision" || link.step === "closure") && content.response)
-    rows.push({ label: fr ? "Réponse donnée" : "Response given", value: content.response });
+    rows.push({ label: t("response"), value: content.response });
   return rows;
 }
 
@@ -107,7 +79,7 @@ async function taskPage(
     action: task.link.step,
     language,
     reference: task.record.reference,
-    stepLabel: STEP_LABELS[task.link.step][language],
+    stepLabel: translate(language, `pages.task.title.${task.link.step}`),
     dueAt: task.link.expiresAt,
     timeZone: rt.config.organisation.timeZone,
     details: await details(task, language),
@@ -121,7 +93,7 @@ async function taskPage(
   });
 }
 
-function problemPage(result: Exclude<SubmitResult, { kind: "done" | "invalid" }>, fallback: "fr" | "en") {
+function problemPage(result: Exclude<SubmitResult, { kind: "done" | "invalid" }>, fallback: Language) {
   if (result.kind === "forbidden") return renderForbiddenPage({ language: fallback });
   if (result.kind === "not-found") return renderNotFoundPage({ language: fallback });
   const language = result.link.language;

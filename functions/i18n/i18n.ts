@@ -56,6 +56,9 @@ export function createMessages(catalogs: Readonly<Record<string, Catalog>>): Mes
     },
   });
 
+  // `{{label, lowercase}}`: a label ("Tri", "En partie fondée") inside a sentence.
+  i18n.services.formatter?.add("lowercase", (value, lng) => String(value).toLocaleLowerCase(lng));
+
   const fallbackChain = (language: string, organisationLanguage?: string): string[] => {
     const chain: string[] = [];
     for (const l of [language, organisationLanguage, DEFAULT_LANGUAGE])

@@ -1,6 +1,8 @@
-// One set of user-visible labels for the vocabulary (kinds, channels, statuses, closures, deadline steps),
-// used alike by emails, task pages and reports, so a channel or a status has one name everywhere.
+// One set of user-visible labels for the vocabulary (kinds, channels, statuses, closures, steps, outcomes),
+// used alike by emails, task pages and reports, so a channel or a status has one name everywhere
+// (catalog group `labels`). Emails lower-case them mid-sentence with the `lowercase` format.
 import type { Channel, Closure, DeadlineStep, Kind, Status } from "../domain/complaint.ts";
+import type { Outcome } from "../mail/templates.ts";
 import { translate } from "./i18n.ts";
 
 interface LabelIds {
@@ -8,7 +10,9 @@ interface LabelIds {
   channel: Channel;
   status: Status;
   closure: Closure | "open";
-  deadline: DeadlineStep;
+  /** The deadline steps, plus the two staff steps that have no deadline of their own. */
+  step: DeadlineStep | "progress" | "conclusion";
+  outcome: Outcome;
 }
 export type LabelGroup = keyof LabelIds;
 

@@ -10,6 +10,7 @@ import { type Runtime, requireEnv } from "../lib/runtime.ts";
 
 export interface CaseOpening {
   sourceId: string;
+  sourceFingerprint?: string;
   kind: Kind;
   channel: Channel;
   language: Language;
@@ -32,6 +33,7 @@ export async function openCase(
   const reachable = !opening.anonymous && !!(content.complainant?.email ?? content.representative?.email);
   const result = await rt.store.create({
     sourceId: opening.sourceId,
+    ...(opening.sourceFingerprint ? { sourceFingerprint: opening.sourceFingerprint } : {}),
     actor: opening.actor,
     record: {
       kind: opening.kind,

@@ -1,6 +1,9 @@
 // Inbound email → InboundMessage: the pure part of intake (no AWS here; the raw message stays with the caller,
 // in S3). parseInbound never throws: mail from the public is often malformed, and a message that cannot be
 // parsed still has to reach a human (flagged `unreadable`), never crash the workflow.
+
+import { createHash } from "node:crypto";
+import { domainToASCII } from "node:url";
 import {
   type AddressObject,
   type Attachment,
@@ -8,6 +11,7 @@ import {
   type ParsedMail,
   simpleParser,
 } from "mailparser";
+import addressparser from "nodemailer/lib/addressparser";
 import { z } from "zod";
 import { extractReferences, REFERENCE_PATTERN } from "./references.ts";
 
@@ -42,6 +46,8 @@ export const inboundAttachmentSchema = z.object({
   content: z.instanceof(Buffer),
   /** Content-ID without angle brackets, as referenced by `cid:` URLs. */
   contentId: z.string().optional(),
+  /** The declared type was not a valid MIME type (e.g. a control character in it): replaced by a default. */
+  sanitisedType: z.boolean().optional(),
 });
 
 export const inboundMessageSchema = z.object({
@@ -49,6 +55,17 @@ export const inboundMessageSchema = z.object({
   messageId: z.string().nullable(),
   from: addressSchema,
   replyTo: addressSchema.optional(),
+  /**
+   * Addresses to write back to when the From has none usable (issue 15), in order of preference: Reply-To,
+   * Sender, Return-Path. The envelope sender (SES `mail.source`) is the caller's last resort.
+   */
+  fallbackAddresses: z.array(
+    z.object({ source: z.enum(["reply-to", "sender", "return-path"]), address: z.string() }),
+  ),
+  /** The From address was recovered from an encoded-word or an internationalised domain (issue 15). */
+  fromRecovered: z.boolean(),
+  /** Something in a header (an attachment's type) was not valid and was replaced by a default (issue 15). */
+  sanitised: z.boolean(),
   subject: z.string(),
   /** Plain text (converted from HTML for an HTML-only message), forwarded .eml attachments appended. */
   text: z.string(),
@@ -108,6 +125,9 @@ function emptyMessage(language: Language): InboundMessage {
   return {
     messageId: null,
     from: { address: null, name: null },
+    fallbackAddresses: [],
+    fromRecovered: false,
+    sanitised: false,
     subject: "",
     text: "",
     date: null,
@@ -174,6 +194,7 @@ async function parseAt(raw: Buffer, options: ParseInboundOptions, depth: number)
   const attachments = mail.attachments.map((attachment, index) =>
     toInboundAttachment(attachment, index, options.attachmentCapBytes),
   );
+  if (attachments.some((a) => a.sanitisedType)) problems.push("invalid attachment content type replaced");
   if (structure.truncated && text.trim() === "" && attachments.length === 0) unreadable = true;
 
   const forwardedParts = await describeForwardedAttachments(mail.attachments, options, depth, problems);
@@ -200,8 +221,18 @@ function finish(mail: ParsedMail, input: FinishInput): InboundMessage {
   const from = firstAddress(mail.from);
   if (!mail.from) problems.push("no From");
   else if (from.address === null) problems.push("From has no valid address");
+  else if (from.recovered) problems.push("From address recovered");
 
   const replyToAddress = mail.replyTo ? firstAddress(mail.replyTo) : null;
+  const fallbackAddresses: InboundMessage["fallbackAddresses"] = [];
+  if (replyToAddress?.address)
+    fallbackAddresses.push({ source: "reply-to", address: replyToAddress.address });
+  const sender = mail.headers.get("sender") as AddressObject | undefined;
+  const senderAddress =
+    sender && typeof sender === "object" && "value" in sender ? firstAddress(sender) : null;
+  if (senderAddress?.address) fallbackAddresses.push({ source: "sender", address: senderAddress.address });
+  const returnPath = normaliseAddress(/<([^<>]*)>/.exec(rawHeader(mail, "return-path") ?? "")?.[1] ?? "");
+  if (returnPath) fallbackAddresses.push({ source: "return-path", address: returnPath });
   const date = parseDateHeader(mail, problems);
   const messageId = mail.messageId ? cleanLine(mail.messageId) : null;
   if (!messageId) problems.push("no Message-ID");
@@ -212,7 +243,10 @@ function finish(mail: ParsedMail, input: FinishInput): InboundMessage {
 
   const message: InboundMessage = {
     messageId: messageId || null,
-    from,
+    from: { address: from.address, name: from.name },
+    fallbackAddresses,
+    fromRecovered: from.recovered,
+    sanitised: input.attachments.some((a) => a.sanitisedType),
     subject,
     text,
     date,
@@ -228,7 +262,8 @@ function finish(mail: ParsedMail, input: FinishInput): InboundMessage {
     unreadable: input.unreadable,
     problems: [...new Set(problems)],
   };
-  if (replyToAddress && replyToAddress.address !== null) message.replyTo = replyToAddress;
+  if (replyToAddress && replyToAddress.address !== null)
+    message.replyTo = { address: replyToAddress.address, name: replyToAddress.name };
   return message;
 }
 
@@ -471,8 +506,14 @@ const EXTENSIONS: Record<string, string> = {
   "message/disposition-notification": "txt",
 };
 
+// type "/" subtype, RFC 6838 restricted names: what S3 and HTTP accept as a Content-Type header.
+const MIME_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$/;
+
 function toInboundAttachment(attachment: Attachment, index: number, capBytes: number): InboundAttachment {
-  const contentType = typeOf(attachment) || "application/octet-stream";
+  const declared = typeOf(attachment);
+  // Issue 15: `application/p\x18df` once made the S3 upload throw; a bad type is replaced, never fatal.
+  const sanitisedType = declared !== "" && !MIME_TYPE.test(declared);
+  const contentType = declared === "" || sanitisedType ? "application/octet-stream" : declared;
   const size = attachment.size ?? attachment.content.length;
   const oversized = size > capBytes;
   const result: InboundAttachment = {
@@ -485,7 +526,8 @@ function toInboundAttachment(attachment: Attachment, index: number, capBytes: nu
     oversized,
     content: oversized ? Buffer.alloc(0) : attachment.content,
   };
-  if (attachment.cid) result.contentId = attachment.cid;
+  if (attachment.cid) result.contentId = cleanLine(attachment.cid).slice(0, 500);
+  if (sanitisedType) result.sanitisedType = true;
   return result;
 }
 
@@ -562,16 +604,111 @@ function rawHeader(mail: ParsedMail, key: string): string | undefined {
     .trim();
 }
 
-const EMAIL = /^[^\s@]+@[^\s@]+$/;
+// What SES can send to: an ASCII local part (no SMTPUTF8) at an ASCII (punycode) domain with a dot.
+const ASCII_EMAIL =
+  /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{1,64}@(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/;
 
-function firstAddress(header: AddressObject | undefined): { address: string | null; name: string | null } {
-  const entries = (header?.value ?? []).flatMap((entry) => (entry.group ? entry.group : [entry]));
-  const entry =
-    entries.find((candidate) => candidate.address && EMAIL.test(candidate.address.trim())) ?? entries[0];
-  const address = entry?.address?.trim() ?? "";
-  const name = cleanLine(entry?.name ?? "");
-  return { address: EMAIL.test(address) ? address : null, name: name === "" ? null : name };
+/**
+ * An address we can write to, or null: trimmed, an internationalised domain converted to punycode
+ * (`exämple.org` → `xn--exmple-cua.org`), a local part that SES can send to (ASCII).
+ */
+export function normaliseAddress(value: string): string | null {
+  const text = value.trim().replace(/^<|>$/g, "");
+  const at = text.lastIndexOf("@");
+  if (at < 1 || at === text.length - 1) return null;
+  const local = text.slice(0, at);
+  const domain = domainToASCII(
+    text
+      .slice(at + 1)
+      .toLowerCase()
+      .replace(/\.$/, ""),
+  );
+  if (domain === "") return null;
+  const address = `${local}@${domain}`;
+  if (!ASCII_EMAIL.test(address) || local.startsWith(".") || local.endsWith(".") || local.includes(".."))
+    return null;
+  return address;
 }
+
+interface FoundAddress {
+  address: string | null;
+  name: string | null;
+  /** Found only after decoding (an encoded-word holding name and address) or converting an IDN domain. */
+  recovered: boolean;
+}
+
+function firstAddress(header: AddressObject | undefined): FoundAddress {
+  const entries = (header?.value ?? []).flatMap((entry) => (entry.group ? entry.group : [entry]));
+  const candidates: FoundAddress[] = [];
+  for (const entry of entries) {
+    const declared = entry.address?.trim() ?? "";
+    const name = cleanLine(entry.name ?? "");
+    if (declared !== "") {
+      const address = normaliseAddress(declared);
+      candidates.push({ address, name: name || null, recovered: address !== null && address !== declared });
+      continue;
+    }
+    // Issue 15: one RFC 2047 encoded-word wrapping both name and address (Python's compat32 writes this for a
+    // non-ASCII name) decodes into a "name" holding `Name <address>`: parse the decoded text again.
+    for (const inner of reparse(name)) {
+      const address = normaliseAddress(inner.address);
+      if (address) candidates.push({ address, name: cleanLine(inner.name) || null, recovered: true });
+    }
+    if (name !== "") candidates.push({ address: null, name, recovered: false });
+  }
+  const found = candidates.find((c) => c.address !== null) ?? candidates[0];
+  return found ?? { address: null, name: null, recovered: false };
+}
+
+function reparse(text: string): Array<{ address: string; name: string }> {
+  if (!text.includes("@")) return [];
+  try {
+    return addressparser(text.slice(0, 2000), { flatten: true }).filter(
+      (entry): entry is { address: string; name: string } => typeof entry.address === "string",
+    );
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * A fingerprint of what the sender wrote (issue 15): the originator headers and the body, not the trace
+ * headers each hop or SES adds (Received, Return-Path, X-SES-…, Authentication-Results), so that the same
+ * message delivered twice has the same fingerprint and a forged Message-ID on other content does not.
+ */
+export function contentFingerprint(raw: Buffer | Uint8Array): string {
+  const bytes = toBuffer(raw);
+  const latin1 = bytes.toString("latin1");
+  const separator = /\r?\n\r?\n/.exec(latin1);
+  const headerBlock = separator ? latin1.slice(0, separator.index) : latin1;
+  const body = separator ? bytes.subarray(separator.index + separator[0].length) : Buffer.alloc(0);
+  const kept = unfoldHeaderLines(headerBlock)
+    .map((line) => /^([!-9;-~]+):\s*(.*)$/.exec(line))
+    .filter((m): m is RegExpExecArray => m !== null && FINGERPRINT_HEADERS.has((m[1] ?? "").toLowerCase()))
+    .map((m) => `${(m[1] ?? "").toLowerCase()}:${(m[2] ?? "").replace(/\s+/g, " ").trim()}`);
+  const hash = createHash("sha256");
+  hash.update(kept.join("\n"));
+  hash.update("\n\n");
+  // Line endings differ between SMTP (CRLF) and an HTTP upload of the same file (often LF).
+  hash.update(body.toString("latin1").replace(/\r\n/g, "\n").replace(/\s+$/, ""), "latin1");
+  return hash.digest("hex");
+}
+
+const FINGERPRINT_HEADERS = new Set([
+  "from",
+  "sender",
+  "reply-to",
+  "to",
+  "cc",
+  "subject",
+  "date",
+  "message-id",
+  "in-reply-to",
+  "references",
+  "mime-version",
+  "content-type",
+  "content-transfer-encoding",
+]);
 
 // mailparser replaces an unparseable Date with the current time; the raw header is read instead.
 function parseDateHeader(mail: ParsedMail, problems: string[]): string | null {

@@ -24,7 +24,14 @@ import { type Runtime, requireEnv, runtime } from "../lib/runtime.ts";
 import { MailRejectedError, sendOnce } from "../mail/mailer.ts";
 import type { MessageReceivedData } from "../mail/templates.ts";
 import { openCase } from "./open-case.ts";
-import { type InboundAttachment, type InboundMessage, type Noise, parseInbound } from "./parse-inbound.ts";
+import {
+  contentFingerprint,
+  type InboundAttachment,
+  type InboundMessage,
+  type Noise,
+  normaliseAddress,
+  parseInbound,
+} from "./parse-inbound.ts";
 import { parseSesEvent, rawMessageLocation, type SesRecord, type Verdicts, verdictsOf } from "./ses-event.ts";
 
 /** Where the receipt rule's S3 action writes each message (infra/constructs/intake.ts RAW_MAIL_PREFIX). */
@@ -47,7 +54,7 @@ export type NoiseKind = Noise["kind"];
 /** What the intake did with one message; `POST /local/inbound-email` answers exactly this (CONTRACT.md). */
 export type IntakeResult =
   | { messageId: string; reference: string }
-  | { messageId: string; reference: string; attached: true }
+  | { messageId: string; reference: string; attached: true; unknownSender?: true }
   | { messageId: string; quarantined: true }
   | { messageId: string; duplicate: true; reference: string }
   | { messageId: string; noise: NoiseKind };
@@ -76,7 +83,7 @@ export async function receiveRecord(rt: Runtime, record: SesRecord): Promise<Int
   const messageId = mail.messageId;
   const receivedAt = new Date(mail.timestamp).toISOString();
   const raw = rawMessageLocation(record, { bucket: requireEnv("RAW_BUCKET"), prefix: RAW_PREFIX });
-  const inbox = new Inbox(rt, messageId, receivedAt, raw);
+  const inbox = new Inbox(rt, messageId, receivedAt, raw, mail.source);
 
   const previous = await inbox.previousOutcome();
   if (previous) {
@@ -100,6 +107,11 @@ export async function receiveRecord(rt: Runtime, record: SesRecord): Promise<Int
     intakeAddress: rt.config.organisation.intakeAddress,
   });
 
+  // Issue 15: the same message delivered twice (an SMTP or MTA retry: another SES messageId, same content)
+  // is one case. Keyed on the Message-ID with a fingerprint of the content, so that a forged Message-ID on
+  // other content cannot suppress somebody else's complaint; without a Message-ID, on the delivery only.
+  inbox.dedupeKey = emailSourceId(messageId, message.messageId, bytes);
+
   if (message.noise) return recordNoise(rt, inbox, message, message.noise);
 
   const existing = await knownCase(rt, message.references);
@@ -119,7 +131,7 @@ async function recordNoise(rt: Runtime, inbox: Inbox, message: InboundMessage, n
     // On the case's timeline so staff see e.g. that the acknowledgement bounced; nobody is notified.
     await rt.store.update(existing.reference, () => ({
       event: {
-        id: messageEventId(messageId),
+        id: messageEventId(inbox.dedupeKey),
         at: inbox.receivedAt,
         type: "message",
         actor: INTAKE_ACTOR,
@@ -148,48 +160,74 @@ async function attachToCase(
   const { messageId, receivedAt } = inbox;
   const reference = existing.reference;
   const stored = await storeAttachments(rt, inbox, message.attachments);
-  const messageFlags = flagsOf(message, verdicts);
+  const sender = senderOf(rt, message, inbox.envelopeSender);
+  const messageFlags = flagsOf(message, verdicts, sender);
   // Flags that ask for manual work on the case; the verdicts about this one message go on its event only.
-  const caseFlags = messageFlags.filter((f) => f === "unreadable" || f === "attachment-oversized");
+  const caseFlags = messageFlags.filter(
+    (f) => f === "unreadable" || f === "attachment-oversized" || f === "content-sanitised",
+  );
+  // Issue 15: references are sequential, so anybody can write "[CFM-2026-000123]" in a subject. Only mail
+  // whose (authenticated) From is the complainant or their representative joins the case as theirs; any
+  // other is kept on the case with its sender, flagged `unknown-sender`, and never acts on it.
+  const from = validEmail(message.from.address);
+  let unknownSender = false;
 
   const { record, applied } = await rt.store.update(
     reference,
     (current, content) => {
-      if (!content || content.messages.some((m) => m.rawMessageKey === inbox.raw.key)) return null;
+      if (!content) return null;
+      const parties = [content.complainant?.email, content.representative?.email]
+        .filter((a): a is string => !!a)
+        .map((a) => a.toLowerCase());
+      unknownSender = verdicts.senderUnverified || !from || !parties.includes(from);
       const text = fitText(message.text, Math.min(MESSAGE_MAX_BYTES, spareBytes(content)));
       const attachments = [...content.attachments, ...stored];
+      const flags = unknownSender ? [...caseFlags, "unknown-sender" as const] : caseFlags;
+      const detail = [...messageFlags, ...(unknownSender ? ["unknown-sender"] : [])];
       return {
-        record: { attachments: attachments.length, flags: [...new Set([...current.flags, ...caseFlags])] },
+        record: { attachments: attachments.length, flags: [...new Set([...current.flags, ...flags])] },
         content: {
           messages: [
             ...content.messages,
-            { at: receivedAt, from: message.from.address, text, rawMessageKey: inbox.raw.key },
+            {
+              at: receivedAt,
+              from: from ?? sender.email ?? null,
+              text,
+              rawMessageKey: inbox.raw.key,
+              ...(unknownSender ? { unknownSender: true } : {}),
+            },
           ],
           attachments,
         },
         event: {
-          id: messageEventId(messageId),
+          id: messageEventId(inbox.dedupeKey),
           at: receivedAt,
           type: "message",
           actor: INTAKE_ACTOR,
-          ...(messageFlags.length > 0 ? { detail: messageFlags.join(", ") } : {}),
+          ...(detail.length > 0 ? { detail: [...new Set(detail)].join(", ") } : {}),
         },
       };
     },
     { withContent: true },
   );
+  if (!applied) {
+    // A redelivery: how the first delivery was filed decides how it is answered and notified.
+    const content = await rt.store.getContent(reference);
+    const filed = content.messages.find((m) => m.rawMessageKey === inbox.raw.key) ?? null;
+    unknownSender = filed?.unknownSender === true;
+  }
 
   // Also on a retry (applied false): sendOnce sends at most once per key.
-  await notifyAssignee(
-    rt,
-    record,
-    messageId,
-    receivedAt,
-    quotable(message, verdicts) ? message.text : undefined,
-  );
-  await inbox.record("RECEIPT", { reference, outcome: "attached" });
-  log("INFO", "intake: message added to a case", { messageId, reference, retried: !applied });
-  return applied ? { messageId, reference, attached: true } : { messageId, duplicate: true, reference };
+  await notifyAssignee(rt, record, inbox.dedupeKey, receivedAt, {
+    text: !unknownSender && quotable(message, verdicts) ? message.text : undefined,
+    unknownSender: unknownSender ? (from ?? sender.email ?? null) : undefined,
+  });
+  await inbox.record("RECEIPT", { reference, outcome: applied ? "attached" : "duplicate" });
+  log("INFO", "intake: message added to a case", { messageId, reference, retried: !applied, unknownSender });
+  if (!applied) return { messageId, duplicate: true, reference };
+  return unknownSender
+    ? { messageId, reference, attached: true, unknownSender: true }
+    : { messageId, reference, attached: true };
 }
 
 async function openNewCase(
@@ -200,8 +238,9 @@ async function openNewCase(
 ): Promise<IntakeResult> {
   const { messageId, receivedAt } = inbox;
   const attachments = await storeAttachments(rt, inbox, message.attachments);
-  const flags = flagsOf(message, verdicts);
-  const email = validEmail(message.from.address);
+  const sender = senderOf(rt, message, inbox.envelopeSender);
+  const flags = flagsOf(message, verdicts, sender);
+  const email = sender.email;
   const name = message.from.name?.slice(0, 200) ?? undefined;
   // No From at all: anonymous and unreachable. A name without a usable address: named but unreachable.
   const anonymous = !email && !name;
@@ -210,7 +249,7 @@ async function openNewCase(
     : { ...(name ? { name } : {}), ...(email ? { email } : {}) };
 
   const { reference, created } = await openCase(rt, {
-    sourceId: messageId,
+    sourceId: inbox.dedupeKey,
     kind: "complaint",
     channel: "email",
     language: supportedLanguage(rt, message.language),
@@ -226,7 +265,7 @@ async function openNewCase(
       rawMessageKey: inbox.raw.key,
     },
   });
-  await inbox.record("RECEIPT", { reference, outcome: "case" });
+  await inbox.record("RECEIPT", { reference, outcome: created ? "case" : "duplicate" });
   log("INFO", created ? "intake: case opened" : "intake: case already opened (redelivery)", {
     messageId,
     reference,
@@ -239,15 +278,59 @@ async function openNewCase(
 // ---------------------------------------------------------------------------------------------------------
 // Pieces
 
+/**
+ * The source id of a message (SOURCE# item, event ids): `email:<sha256(Message-ID, content fingerprint)>`, or
+ * the SES messageId when the message has no Message-ID (then only a redelivered event is recognised).
+ */
+export function emailSourceId(sesMessageId: string, headerMessageId: string | null, raw: Uint8Array): string {
+  if (!headerMessageId) return sesMessageId;
+  const digest = createHash("sha256")
+    .update(`${headerMessageId}\n${contentFingerprint(raw)}`)
+    .digest("hex");
+  return `email:${digest}`;
+}
+
 /** Flags for the officer (CaseRecord.flags). */
-function flagsOf(message: InboundMessage, verdicts: Verdicts): Flag[] {
+function flagsOf(message: InboundMessage, verdicts: Verdicts, sender: Sender): Flag[] {
   const flags: Flag[] = [];
   if (verdicts.suspectedSpam) flags.push("suspected-spam");
-  // SPF/DKIM/DMARC FAIL, or no usable From: the sender cannot be verified (or written to).
+  // SPF/DKIM/DMARC FAIL, or no usable From: the sender cannot be verified.
   if (verdicts.senderUnverified || !validEmail(message.from.address)) flags.push("sender-unverified");
+  if (sender.recovered) flags.push("sender-recovered");
+  if (!sender.email) flags.push("no-reply-address");
   if (message.unreadable) flags.push("unreadable");
   if (message.attachments.some((a) => a.oversized)) flags.push("attachment-oversized");
+  if (message.sanitised) flags.push("content-sanitised");
   return flags;
+}
+
+interface Sender {
+  /** Where acknowledgements and answers go; none when nothing usable was found. */
+  email: string | undefined;
+  /** Not the From as written: decoded, converted (IDN) or taken from a fallback. */
+  recovered: boolean;
+}
+
+/**
+ * Issue 15: the address to write back to. The From (decoded again when one encoded-word wrapped name and
+ * address; an internationalised domain in punycode), else Reply-To, Sender, Return-Path, then the envelope
+ * sender SES received (MAIL FROM). Never the intake address itself (a loop).
+ */
+function senderOf(rt: Runtime, message: InboundMessage, envelope: string | undefined): Sender {
+  const intake = rt.config.organisation.intakeAddress.toLowerCase();
+  const usable = (address: string | null | undefined) => {
+    const email = validEmail(address ? normaliseAddress(address) : null);
+    return email && email !== intake ? email : undefined;
+  };
+  const from = usable(message.from.address);
+  if (from) return { email: from, recovered: message.fromRecovered };
+  for (const fallback of message.fallbackAddresses) {
+    const email = usable(fallback.address);
+    if (email) return { email, recovered: true };
+  }
+  const bounce = !envelope || envelope === "<>" || /^mailer-daemon@/i.test(envelope);
+  const email = bounce ? undefined : usable(envelope);
+  return { email, recovered: email !== undefined };
 }
 
 /** The text may be quoted to staff only when nothing says it could be forged or junk. */
@@ -339,8 +422,9 @@ async function notifyAssignee(
   record: CaseRecord,
   messageId: string,
   receivedAt: string,
-  text: string | undefined,
+  message: { text: string | undefined; unknownSender: string | null | undefined },
 ): Promise<void> {
+  const { text } = message;
   const to = record.assignee ?? rt.config.organisation.coordinator;
   const language = languageOf(rt.config, to);
   const common = {
@@ -352,13 +436,19 @@ async function notifyAssignee(
     recipientName: staffMember(rt.config, to)?.name,
   };
   // Never the text (nor the category) of a sensitive case (H-D1, CONTRACT "Emails").
+  // Issue 15: a message from somebody else is announced as such; its sender is named unless the case is
+  // sensitive (a third party's address is then as confidential as the rest).
+  const unknown = message.unknownSender !== undefined;
   const data: MessageReceivedData = record.sensitive
-    ? { ...common, sensitive: true }
+    ? { ...common, sensitive: true, ...(unknown ? { unknownSender: true } : {}) }
     : {
         ...common,
         sensitive: false,
         ...(record.category ? { categoryLabel: categoryOf(rt.config, record.category).label[language] } : {}),
         ...(text ? { message: text } : {}),
+        ...(unknown
+          ? { unknownSender: true, ...(message.unknownSender ? { sender: message.unknownSender } : {}) }
+          : {}),
       };
   try {
     await sendOnce(rt, {
@@ -438,12 +528,19 @@ function outcomeName(result: IntakeResult): string {
 type InboxKind = "QUARANTINE" | "NOISE" | "RECEIPT";
 
 class Inbox {
+  /** What makes two deliveries the same message (issue 15): set once the message is read. */
+  dedupeKey: string;
+
   constructor(
     private readonly rt: Runtime,
     readonly messageId: string,
     readonly receivedAt: string,
     readonly raw: { bucket: string; key: string },
-  ) {}
+    /** The envelope sender (MAIL FROM) SES received: never stored, only a last resort to write back. */
+    readonly envelopeSender?: string,
+  ) {
+    this.dedupeKey = messageId;
+  }
 
   private get pk() {
     return `INBOX#${this.messageId}`;

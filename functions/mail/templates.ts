@@ -10,6 +10,7 @@ import {
   DEFAULT_LANGUAGE,
   isLanguage,
   type Language,
+  type Translator,
   translate,
   translator,
   type Values,
@@ -268,6 +269,8 @@ export type MessageReceivedData = Common &
         categoryLabel?: string;
         description?: never;
         message?: string;
+        /** Issue 15: the address of a sender who is neither the complainant nor their representative. */
+        sender?: string;
       }
     | {
         sensitive: true;
@@ -275,8 +278,9 @@ export type MessageReceivedData = Common &
         categoryLabel?: never;
         description?: never;
         message?: never;
+        sender?: never;
       }
-  ) & { receivedAt: IsoInstant; step?: Step };
+  ) & { receivedAt: IsoInstant; step?: Step; unknownSender?: boolean };
 
 /** To the coordinator: the case could not proceed automatically. */
 export type NeedsAttentionData = ToStaff & {
@@ -378,6 +382,8 @@ interface Ctx {
    * tag of CONTRACT.md Emails; {{noun.your|the|ofThe}}: how this language names what was filed) and `values`.
    */
   t: (key: string, values?: Values) => string;
+  /** A label of the shared vocabulary (catalog `labels`), in this language. */
+  label: Translator;
 }
 
 interface Content {
@@ -428,6 +434,10 @@ function appealBlocks(d: AppealOffer, c: Ctx): Block[] {
     p(c.t("appeal.otherwise")),
   ];
 }
+
+/** The shared label of a staff step, lower case as emails name it ("tri", "décision sur l'appel"). */
+const stepLabel = (c: Ctx, step: Step) =>
+  c.label(`step.${step === "appeal-decision" ? "appealDecision" : step}`).toLocaleLowerCase(c.language);
 
 /** Staff: the action of a step ("trier la plainte [CFM-…]"). */
 const action = (c: Ctx, step: Step) => c.t(`action.${step}`);
@@ -568,7 +578,7 @@ const response: Template<ResponseData> = {
     subject: c.t("response.subject"),
     blocks: blocks(
       p(c.t("response.finished")),
-      p(c.t("response.conclusion", { outcome: c.t(`outcome.${d.outcome}`) })),
+      p(c.t("response.conclusion", { outcome: c.label(`outcome.${d.outcome}`) })),
       d.sensitive
         ? // H-D3: a sensitive case learns only the outcome and the procedure that follows.
           [
@@ -739,7 +749,7 @@ const escalation: Template<EscalationData> = {
   audience: "staff",
   content: (d, c) => {
     const late = days(c, d.daysLate);
-    const step = c.t(`step.${d.step}`);
+    const step = stepLabel(c, d.step);
     return {
       subject: c.t("escalation.subject", { late }),
       blocks: blocks(
@@ -798,6 +808,13 @@ const messageReceived: Template<MessageReceivedData> = {
     subject: c.t("messageReceived.subject"),
     blocks: blocks(
       p(c.t("messageReceived.added", { receivedAt: c.date(d.receivedAt) })),
+      // Issue 15: a message from neither the complainant nor their representative is announced as such.
+      d.unknownSender &&
+        p(
+          d.sender
+            ? c.t("messageReceived.unknownSenderNamed", { sender: d.sender })
+            : c.t("messageReceived.unknownSender"),
+        ),
       d.sensitive === false
         ? [
             detailBlocks(d, c, { description: false }),
@@ -817,7 +834,7 @@ const needsAttention: Template<NeedsAttentionData> = {
       p(c.t("needsAttention.blocked")),
       p(c.t(`needsAttention.reason.${d.reason}`)),
       facts(
-        d.step && [c.t("fact.step"), c.t(`step.${d.step}`)],
+        d.step && [c.t("fact.step"), stepLabel(c, d.step)],
         present(d.detail) && [c.t("fact.detail"), d.detail],
       ),
       p(c.t("needsAttention.check")),
@@ -935,6 +952,7 @@ export function renderEmail<K extends TemplateId>(
     language: lang,
     date: (iso) => formatDate(iso, safe.timeZone, lang),
     t: (key, values) => t(`mail.${key}`, { ref: `[${safe.reference}]`, noun, ...values }),
+    label: (key, values) => t(`labels.${key}`, values),
   };
   const content = template.content(safe, ctx);
   const name = present(safe.recipientName) ? safe.recipientName.trim() : undefined;

@@ -63,7 +63,7 @@ function severityLabel(id: string, language: Language, config?: OrgConfig): stri
 }
 
 const stepsLabel = (steps: readonly DeadlineStep[], language: Language) =>
-  steps.map((s) => label(language, "deadline", s)).join(", ");
+  steps.map((s) => label(language, "step", s)).join(", ");
 
 export function reportTables(report: Report, options: RenderOptions): ReportTable[] {
   const { language: l, config } = options;
@@ -121,7 +121,7 @@ export function reportTables(report: Report, options: RenderOptions): ReportTabl
       ],
       rows: [
         indicatorRow(t("overall", l), report.r11.overall),
-        ...R11_STEPS.map((s) => indicatorRow(label(l, "deadline", s), report.r11.steps[s])),
+        ...R11_STEPS.map((s) => indicatorRow(label(l, "step", s), report.r11.steps[s])),
       ],
     },
     {
@@ -566,7 +566,7 @@ export function renderHtmlSummary(report: Report, options: SummaryOptions): stri
       R11_STEPS.map((s: R11Step) => {
         const i = report.r11.steps[s];
         return [
-          escapeHtml(label(l, "deadline", s)),
+          escapeHtml(label(l, "step", s)),
           `${i.met}/${i.completed}`,
           escapeHtml(percent(i.share, l)),
           escapeHtml(percent(i.previous?.share ?? null, l)),
@@ -739,7 +739,7 @@ export function renderTextSummary(report: Report, options: SummaryOptions): stri
     `${t("r11Title", l)}${c}${percent(o.share, l)} (${o.met}/${o.completed})${o.change === null ? "" : `, ${signed(o.change, l)} ${t("points", l)} ${t("vsPrevious", l)}`}`,
     ...R11_STEPS.map((s) => {
       const i = report.r11.steps[s];
-      return `- ${label(l, "deadline", s)}${c}${percent(i.share, l)} (${i.met}/${i.completed})`;
+      return `- ${label(l, "step", s)}${c}${percent(i.share, l)} (${i.met}/${i.completed})`;
     }),
     ...report.r11.series.map(
       (b) => `  ${bucketLabel(b.label, b.unit, l)}${c}${percent(b.share, l)} (${b.met}/${b.completed})`,

@@ -114,6 +114,8 @@ export function indexAttributes(record: CaseRecord) {
 
 export type NewCase = {
   sourceId: string;
+  /** A digest of the request that opened the case (staff API): a replay with another body is told apart. */
+  sourceFingerprint?: string;
   record: Omit<CaseRecord, "reference" | "sourceId" | "version" | "updatedAt">;
   content: Omit<CaseContent, "reference">;
   actor: string;
@@ -205,7 +207,13 @@ export class ComplaintStore {
               {
                 Put: {
                   TableName: this.tableName,
-                  Item: { pk: `SOURCE#${input.sourceId}`, sk: "SOURCE", reference, at },
+                  Item: {
+                    pk: `SOURCE#${input.sourceId}`,
+                    sk: "SOURCE",
+                    reference,
+                    at,
+                    ...(input.sourceFingerprint ? { fingerprint: input.sourceFingerprint } : {}),
+                  },
                   ConditionExpression: "attribute_not_exists(pk)",
                 },
               },
@@ -244,6 +252,22 @@ export class ComplaintStore {
       }
     }
     throw new Error(`could not allocate a reference after ${MAX_ALLOCATION_ATTEMPTS} attempts`);
+  }
+
+  /** The case a source opened, with the fingerprint of the request that opened it. */
+  async source(sourceId: string): Promise<{ reference: string; fingerprint: string | null } | null> {
+    const out = await this.doc.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: `SOURCE#${sourceId}`, sk: "SOURCE" },
+        ConsistentRead: true,
+      }),
+    );
+    if (!out.Item) return null;
+    return {
+      reference: String(out.Item.reference),
+      fingerprint: (out.Item.fingerprint as string | undefined) ?? null,
+    };
   }
 
   async referenceForSource(sourceId: string): Promise<string | null> {

@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { SEVERITIES } from "../domain/complaint.ts";
 import type { Language, OrgConfig } from "../domain/config.ts";
+import { translate, type Values } from "../i18n/i18n.ts";
 
 export const TASK_ACTIONS = [
   "triage",
@@ -266,66 +267,43 @@ function clean(action: TaskAction, body: FormBody): { fields: Record<string, str
   return { fields, invalid };
 }
 
-const MESSAGES: Record<
-  Language,
-  Record<Code, string> & { tooLong(n: number): string; tooShort(n: number): string }
-> = {
-  fr: {
-    required: "Ce champ est obligatoire.",
-    choice: "Choisissez une des options proposées.",
-    invalid: "Cette valeur n'est pas valide.",
-    staff: "Choisissez une personne de la liste du personnel.",
-    "reason-inadmissible": "Motivez par écrit la décision d'irrecevabilité.",
-    "delegate-required": "Choisissez la personne à qui déléguer le dossier.",
-    "justification-late": "La réponse est en retard : justifiez ce retard et ses causes.",
-    "extension-unavailable": "La prolongation n'est plus possible pour ce recours.",
-    tooLong: (n) => `${n.toLocaleString("fr-FR")} caractères au maximum.`,
-    tooShort: (n) => `${n.toLocaleString("fr-FR")} caractères au minimum.`,
-  },
-  en: {
-    required: "This field is required.",
-    choice: "Choose one of the options offered.",
-    invalid: "This value is not valid.",
-    staff: "Choose a person from the staff list.",
-    "reason-inadmissible": "Give the written reason for the inadmissibility decision.",
-    "delegate-required": "Choose the person to delegate the case to.",
-    "justification-late": "The response is late: justify the delay and its causes.",
-    "extension-unavailable": "No extension remains for this appeal.",
-    tooLong: (n) => `At most ${n.toLocaleString("en-GB")} characters.`,
-    tooShort: (n) => `At least ${n.toLocaleString("en-GB")} characters.`,
-  },
-};
+const CODES = [
+  "required",
+  "choice",
+  "invalid",
+  "staff",
+  "reason-inadmissible",
+  "delegate-required",
+  "justification-late",
+  "extension-unavailable",
+] as const satisfies readonly Code[];
+
+/** A field error in the page language (catalog `pages.form`). */
+const errorText = (language: Language, code: Code, values?: Values) =>
+  translate(language, `pages.form.error.${code}`, values);
 
 /** Field-specific wording where the generic one would be unclear (checkboxes, the hidden nonce). */
-const FIELD_MESSAGES: Record<Language, Record<string, string>> = {
-  fr: {
-    nonce: "Ce formulaire a expiré. Rechargez la page et recommencez.",
-    contacted: "Cochez la case pour confirmer que le plaignant a été contacté.",
-    confirm: "Cochez la case pour confirmer que le recours a été mené correctement.",
-  },
-  en: {
-    nonce: "This form has expired. Reload the page and try again.",
-    contacted: "Tick the box to confirm the complainant was contacted.",
-    confirm: "Tick the box to confirm the appeal was completed correctly.",
-  },
-};
+const FIELD_SPECIFIC = new Set(["nonce", "contacted", "confirm"]);
+const fieldText = (language: Language, field: string) =>
+  FIELD_SPECIFIC.has(field) ? translate(language, `pages.form.field.${field}`) : undefined;
 
 function message(issue: z.core.$ZodIssue, field: string, language: Language): string {
-  const m = MESSAGES[language];
-  const specific = FIELD_MESSAGES[language][field];
+  const specific = fieldText(language, field);
   switch (issue.code) {
     case "invalid_type":
-      return specific ?? m.required; // only strings reach zod, so a wrong type means a missing field
+      return specific ?? errorText(language, "required"); // only strings reach zod: a wrong type is a missing field
     case "invalid_value":
-      return specific ?? m.choice;
+      return specific ?? errorText(language, "choice");
     case "too_big":
-      return m.tooLong(Number(issue.maximum));
+      return translate(language, "pages.form.error.tooLong", { max: Number(issue.maximum) });
     case "too_small":
-      return m.tooShort(Number(issue.minimum));
+      return translate(language, "pages.form.error.tooShort", { min: Number(issue.minimum) });
     case "custom":
-      return issue.message in m ? (m[issue.message as Code] as string) : m.invalid;
+      return (CODES as readonly string[]).includes(issue.message)
+        ? errorText(language, issue.message as Code)
+        : errorText(language, "invalid");
     default:
-      return m.invalid;
+      return errorText(language, "invalid");
   }
 }
 
@@ -339,7 +317,7 @@ export function parseForm<A extends TaskAction>(
   const result = schemaFor(action, options).safeParse(fields);
   const errors: Record<string, string> = {};
   for (const name of invalid)
-    errors[name] = FIELD_MESSAGES[options.language][name] ?? MESSAGES[options.language].invalid;
+    errors[name] = fieldText(options.language, name) ?? errorText(options.language, "invalid");
   if (!result.success) {
     for (const issue of result.error.issues) {
       const field = String(issue.path[0] ?? "");

@@ -1,12 +1,21 @@
-// Server-rendered task pages (CONTRACT.md "Task pages"), in French and English. No JavaScript and no
-// third-party asset: a plain form works on a low-end phone. Layout, CSP and escaping are the shared web layer's
-// (functions/web/).
+// Server-rendered task pages (CONTRACT.md "Task pages"), in every language with a catalog (words under
+// `pages` in functions/i18n/locales/<language>.json). No JavaScript and no third-party asset: a plain form
+// works on a low-end phone. Layout, CSP and escaping are the shared web layer's (functions/web/).
 import { SEVERITIES } from "../domain/complaint.ts";
 import type { Language, OrgConfig } from "../domain/config.ts";
+import { translate, type Values } from "../i18n/i18n.ts";
+import { label } from "../i18n/labels.ts";
 import { escapeHtml, isSameOriginPath } from "../web/escape.ts";
 import { type Choice, FormRenderer } from "../web/form.ts";
 import { type HtmlResponse, htmlPage } from "../web/layout.ts";
-import { APPEAL_REASON_MIN, FORM_FIELDS, OUTCOMES, type TaskAction, TEXT_LIMITS } from "./forms.ts";
+import {
+  APPEAL_REASON_MIN,
+  FORM_FIELDS,
+  OUTCOMES,
+  TASK_ACTIONS,
+  type TaskAction,
+  TEXT_LIMITS,
+} from "./forms.ts";
 
 function respond(statusCode: number, language: Language, title: string, main: string): HtmlResponse {
   return htmlPage({ statusCode, language, title, main });
@@ -81,192 +90,89 @@ interface Texts {
   };
 }
 
-const TEXTS: Record<Language, Texts> = {
-  fr: {
-    case: "Dossier",
-    dueBy: "À faire avant le",
-    errorTitle: "Le formulaire contient des erreurs",
-    errorPrefix: "Erreur : ",
-    choose: "Choisir…",
-    optional: "(facultatif)",
-    yes: "Oui",
-    no: "Non",
-    submit: {
-      triage: "Enregistrer le tri",
-      assignment: "Enregistrer ma décision",
-      contact: "Enregistrer le contact",
-      progress: "Enregistrer l'avancement",
-      conclusion: "Enregistrer la conclusion",
-      "appeal-decision": "Enregistrer la décision sur le recours",
-      closure: "Clore le dossier",
-      appeal: "Envoyer mon recours",
-    },
-    severity: { high: "Élevée", medium: "Moyenne", low: "Faible" },
-    outcome: { founded: "Fondée", unfounded: "Non fondée", "partly-founded": "Partiellement fondée" },
+/** The page texts in `language` (catalog `pages.task`; a missing message falls back to French). */
+function texts(language: Language): Texts {
+  const t = (key: string, values?: Values) => translate(language, `pages.task.${key}`, values);
+  const group = <K extends string>(prefix: string, keys: readonly K[]) =>
+    Object.fromEntries(keys.map((k) => [k, t(`${prefix}.${k}`)])) as Record<K, string>;
+  const field = (key: string) => t(`fields.${key}`);
+  return {
+    case: t("case"),
+    dueBy: t("dueBy"),
+    errorTitle: t("errorTitle"),
+    errorPrefix: t("errorPrefix"),
+    choose: t("choose"),
+    optional: t("optional"),
+    yes: t("yes"),
+    no: t("no"),
+    submit: group("submit", TASK_ACTIONS),
+    severity: group("severity", SEVERITIES),
+    outcome: Object.fromEntries(OUTCOMES.map((o) => [o, label(language, "outcome", o)])) as Record<
+      (typeof OUTCOMES)[number],
+      string
+    >,
     fields: {
-      triage: {
-        category: "Catégorie",
-        severity: "Gravité",
-        admissible: "La plainte est-elle recevable ?",
-        reason: "Motif de la décision",
-        reasonHint: "Obligatoire si la plainte est irrecevable : la décision est écrite.",
-      },
-      conflict: "La direction est mise en cause dans la plainte (conflit d'intérêts)",
-      concerned: "Membre du personnel concerné",
-      concernedHint:
-        "Pour une faute professionnelle, son ou sa supérieur(e) hiérarchique traitera le dossier.",
-      assignment: {
-        decision: "Qui mène l'enquête ?",
-        accept: "Je mène l'enquête moi-même",
-        delegate: "Je délègue l'enquête",
-        delegateTo: "Déléguer à",
-        delegateHint: "Obligatoire si vous déléguez (en général au gestionnaire des plaintes).",
-        risks: "Risques identifiés",
-        risksHint: "Notamment les risques de représailles contre le plaignant ou les témoins.",
-      },
-      contacted: "J'ai contacté le plaignant",
-      contactNote: "Note",
-      contactNoteHint: "Par exemple la date annoncée au plaignant pour la suite.",
-      progressNote: "Point d'avancement",
-      progressHint: "Où en est l'enquête, et quelle est la prochaine étape ?",
-      outcome: "Conclusion",
-      measures: "Mesures prises",
-      measuresHint:
-        "Pour un dossier sensible, seul le statut est enregistré : gardez les détails hors du système.",
-      response: "Réponse au plaignant",
-      responseHint:
-        "Ce texte est envoyé au plaignant : nature et résultat de l'enquête, mesures correctives.",
-      justification: "Justification du retard",
-      justificationHint: "La réponse est en retard : indiquez pourquoi, et les causes du retard.",
-      appealDecision: {
-        decision: "Décision sur le recours",
-        upheld: "La décision initiale est maintenue",
-        revised: "La décision initiale est révisée",
-        extend: "Prolonger le délai d'examen (une seule fois ; le plaignant en est informé)",
-        reasoning: "Motivation",
-      },
-      confirm:
-        "Je confirme que le traitement, recours compris, a été mené correctement : le dossier peut être clos",
-      closureNote: "Note",
-      appealReason: "Pourquoi contestez-vous la réponse ?",
-      appealReasonHint: `Expliquez ce qui ne vous satisfait pas (au moins ${APPEAL_REASON_MIN} caractères).`,
+      triage: group("fields.triage", ["category", "severity", "admissible", "reason", "reasonHint"]),
+      conflict: field("conflict"),
+      concerned: field("concerned"),
+      concernedHint: field("concernedHint"),
+      assignment: group("fields.assignment", [
+        "decision",
+        "accept",
+        "delegate",
+        "delegateTo",
+        "delegateHint",
+        "risks",
+        "risksHint",
+      ]),
+      contacted: field("contacted"),
+      contactNote: field("contactNote"),
+      contactNoteHint: field("contactNoteHint"),
+      progressNote: field("progressNote"),
+      progressHint: field("progressHint"),
+      outcome: field("outcome"),
+      measures: field("measures"),
+      measuresHint: field("measuresHint"),
+      response: field("response"),
+      responseHint: field("responseHint"),
+      justification: field("justification"),
+      justificationHint: field("justificationHint"),
+      appealDecision: group("fields.appealDecision", [
+        "decision",
+        "upheld",
+        "revised",
+        "extend",
+        "reasoning",
+      ]),
+      confirm: field("confirm"),
+      closureNote: field("closureNote"),
+      appealReason: field("appealReason"),
+      appealReasonHint: t("fields.appealReasonHint", { min: APPEAL_REASON_MIN }),
     },
     pages: {
-      doneTitle: "Merci, c'est enregistré",
-      done: "Votre réponse a bien été enregistrée. Vous pouvez fermer cette page.",
-      alreadyDoneTitle: "Cette tâche a déjà été faite",
-      alreadyDone: "Une réponse a déjà été enregistrée pour cette tâche.",
-      alreadyDoneNext:
-        "Que faire : rien de plus, la réponse enregistrée est prise en compte. Pour la corriger, écrivez au chargé ou à la chargée des plaintes.",
-      expiredTitle: "Ce lien a expiré ou la décision a déjà été prise",
-      expired:
-        "Ce lien n'est plus valable : le délai est passé, la tâche a été réattribuée, ou elle est déjà faite.",
-      expiredNext:
-        "Que faire : cherchez un message plus récent sur ce dossier, qui contient un nouveau lien.",
-      expiredContact: (contact) => `Sinon, contactez le ou la chargé(e) des plaintes : ${contact}.`,
-      expiredNoContact: "Sinon, contactez le ou la chargé(e) des plaintes.",
-      forbiddenTitle: "Ce lien n'est pas valide",
-      forbidden: "Vérifiez que vous avez ouvert le lien complet du message, sans modification.",
-      notFoundTitle: "Page introuvable",
-      notFound: "Cette adresse ne correspond à aucune page.",
-      errorTitle: "Une erreur est survenue",
-      error:
-        "Veuillez réessayer dans quelques minutes. Si le problème persiste, communiquez ce code au ou à la chargé(e) des plaintes :",
-      errorCode: "Code :",
-      nothingChanged: "Rien n'a été modifié.",
+      ...group("pages", [
+        "doneTitle",
+        "done",
+        "alreadyDoneTitle",
+        "alreadyDone",
+        "alreadyDoneNext",
+        "expiredTitle",
+        "expired",
+        "expiredNext",
+        "expiredNoContact",
+        "forbiddenTitle",
+        "forbidden",
+        "notFoundTitle",
+        "notFound",
+        "errorTitle",
+        "error",
+        "errorCode",
+        "nothingChanged",
+      ]),
+      expiredContact: (contact) => t("pages.expiredContact", { contact }),
     },
-  },
-  en: {
-    case: "Case",
-    dueBy: "Due by",
-    errorTitle: "There is a problem with the form",
-    errorPrefix: "Error: ",
-    choose: "Choose…",
-    optional: "(optional)",
-    yes: "Yes",
-    no: "No",
-    submit: {
-      triage: "Record the triage",
-      assignment: "Record my decision",
-      contact: "Record the contact",
-      progress: "Record the progress",
-      conclusion: "Record the conclusion",
-      "appeal-decision": "Record the appeal decision",
-      closure: "Close the case",
-      appeal: "Send my appeal",
-    },
-    severity: { high: "High", medium: "Medium", low: "Low" },
-    outcome: { founded: "Founded", unfounded: "Unfounded", "partly-founded": "Partly founded" },
-    fields: {
-      triage: {
-        category: "Category",
-        severity: "Severity",
-        admissible: "Is the complaint admissible?",
-        reason: "Reason for the decision",
-        reasonHint: "Required when the complaint is inadmissible: the decision is written.",
-      },
-      conflict: "Management is named in the complaint (conflict of interest)",
-      concerned: "Staff member concerned",
-      concernedHint: "For misconduct, their line manager will handle the case.",
-      assignment: {
-        decision: "Who investigates?",
-        accept: "I will investigate myself",
-        delegate: "I delegate the investigation",
-        delegateTo: "Delegate to",
-        delegateHint: "Required if you delegate (usually to the complaints handler).",
-        risks: "Risks identified",
-        risksHint: "Notably risks of retaliation against the complainant or witnesses.",
-      },
-      contacted: "I have contacted the complainant",
-      contactNote: "Note",
-      contactNoteHint: "For example the date given to the complainant for further information.",
-      progressNote: "Progress update",
-      progressHint: "Where does the investigation stand, and what is the next step?",
-      outcome: "Outcome",
-      measures: "Measures taken",
-      measuresHint: "For a sensitive case only the status is recorded: keep the details out of the system.",
-      response: "Response to the complainant",
-      responseHint:
-        "This text is sent to the complainant: the nature and result of the investigation, corrective actions.",
-      justification: "Justification of the delay",
-      justificationHint: "The response is late: say why, and what caused the delay.",
-      appealDecision: {
-        decision: "Decision on the appeal",
-        upheld: "The original decision is upheld",
-        revised: "The original decision is revised",
-        extend: "Extend the review period (once only; the complainant is told)",
-        reasoning: "Reasoning",
-      },
-      confirm: "I confirm the handling, appeal included, was completed correctly: the case can be closed",
-      closureNote: "Note",
-      appealReason: "Why do you contest the response?",
-      appealReasonHint: `Explain what does not satisfy you (at least ${APPEAL_REASON_MIN} characters).`,
-    },
-    pages: {
-      doneTitle: "Thank you, it is recorded",
-      done: "Your answer has been recorded. You can close this page.",
-      alreadyDoneTitle: "This task has already been done",
-      alreadyDone: "An answer has already been recorded for this task.",
-      alreadyDoneNext:
-        "What to do: nothing more, the recorded answer stands. To correct it, write to the complaints officer.",
-      expiredTitle: "This link has expired or the decision has already been taken",
-      expired:
-        "This link is no longer valid: its time ran out, the task was reassigned, or it is already done.",
-      expiredNext: "What to do: look for a newer email about this case, which holds a new link.",
-      expiredContact: (contact) => `Otherwise, contact the complaints officer: ${contact}.`,
-      expiredNoContact: "Otherwise, contact the complaints officer.",
-      forbiddenTitle: "This link is not valid",
-      forbidden: "Check that you opened the whole link from the email, unchanged.",
-      notFoundTitle: "Page not found",
-      notFound: "There is no page at this address.",
-      errorTitle: "Something went wrong",
-      error:
-        "Please try again in a few minutes. If the problem persists, give this code to the complaints officer:",
-      errorCode: "Code:",
-      nothingChanged: "Nothing was changed.",
-    },
-  },
-};
+  };
+}
 
 // ---------------------------------------------------------------------------------------------------
 // Form fields
@@ -500,7 +406,7 @@ function checkPostUrl(postUrl: string): void {
 
 /** 200 with the task's one form, or 422 when re-rendered with field errors. */
 export function renderTaskPage(input: TaskPageInput): HtmlResponse {
-  const t = TEXTS[input.language];
+  const t = texts(input.language);
   const errors = input.errors ?? {};
   const f = new FormRenderer(t, input.values ?? {}, errors);
   const fields = fieldsFor(input.action, f, t, input.options);
@@ -555,7 +461,7 @@ function messagePage(
   paragraphs: string[],
   extraHtml = "",
 ): HtmlResponse {
-  const t = TEXTS[input.language];
+  const t = texts(input.language);
   const main = [
     input.reference ? `<p class="ref">${escapeHtml(t.case)} ${escapeHtml(input.reference)}</p>` : "",
     `<h1>${escapeHtml(title)}</h1>`,
@@ -569,13 +475,13 @@ function messagePage(
 
 /** 200: the POST was recorded. */
 export function renderDonePage(input: MessagePageInput): HtmlResponse {
-  const p = TEXTS[input.language].pages;
+  const p = texts(input.language).pages;
   return messagePage(200, input, p.doneTitle, [p.done]);
 }
 
 /** 409: the task was already done (a second submission of a used link). */
 export function renderAlreadyDonePage(input: MessagePageInput): HtmlResponse {
-  const p = TEXTS[input.language].pages;
+  const p = texts(input.language).pages;
   return messagePage(409, input, p.alreadyDoneTitle, [p.alreadyDone, p.nothingChanged, p.alreadyDoneNext]);
 }
 
@@ -584,7 +490,7 @@ export function renderAlreadyDonePage(input: MessagePageInput): HtmlResponse {
  * link). Says what to do next. `contact`: an address to write to (the complaints officer or the intake).
  */
 export function renderExpiredPage(input: MessagePageInput & { contact?: string }): HtmlResponse {
-  const p = TEXTS[input.language].pages;
+  const p = texts(input.language).pages;
   return messagePage(410, input, p.expiredTitle, [
     p.expired,
     p.nothingChanged,
@@ -595,13 +501,13 @@ export function renderExpiredPage(input: MessagePageInput & { contact?: string }
 
 /** 403: a tampered or forged link (bad signature). No case detail is shown. */
 export function renderForbiddenPage(input: { language: Language }): HtmlResponse {
-  const p = TEXTS[input.language].pages;
+  const p = texts(input.language).pages;
   return messagePage(403, input, p.forbiddenTitle, [p.forbidden, p.nothingChanged]);
 }
 
 /** 404. */
 export function renderNotFoundPage(input: { language: Language }): HtmlResponse {
-  const p = TEXTS[input.language].pages;
+  const p = texts(input.language).pages;
   return messagePage(404, input, p.notFoundTitle, [p.notFound]);
 }
 
@@ -610,7 +516,7 @@ const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** 500: no error detail, no stack trace; only a correlation id to quote. */
 export function renderErrorPage(input: { language: Language; correlationId: string }): HtmlResponse {
-  const t = TEXTS[input.language];
+  const t = texts(input.language);
   const id = CORRELATION_ID.test(input.correlationId) ? input.correlationId : "-";
   return messagePage(
     500,

@@ -26,7 +26,8 @@ import type { Context } from "aws-lambda";
 import { mockClient } from "aws-sdk-client-mock";
 import MailComposer from "nodemailer/lib/mail-composer";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import type { IntakeResult } from "../../functions/intake/receive-email.ts";
+import { parseInbound } from "../../functions/intake/parse-inbound.ts";
+import { emailSourceId, type IntakeResult } from "../../functions/intake/receive-email.ts";
 import { makeSesEvent, type SesEvent, type VerdictName } from "../../functions/intake/ses-event.ts";
 import { recordedMetrics } from "../../functions/lib/metrics.ts";
 import { type Runtime, resetRuntime, runtime } from "../../functions/lib/runtime.ts";
@@ -102,22 +103,57 @@ interface Delivery {
   messageId: string;
   key: string;
   event: SesEvent;
+  bytes: Buffer;
+  sourceId: string;
   result: IntakeResult;
 }
 
-async function store(bytes: Buffer, verdicts: Partial<Record<VerdictName, "PASS" | "FAIL">> = {}) {
+/**
+ * The corpus files have fixed Message-IDs, and the same message delivered twice is one case (issue 15): each
+ * delivery gets its own Message-ID unless a test delivers the very same message again (`same: true`).
+ */
+function freshMessageId(bytes: Buffer): Buffer {
+  const text = bytes.toString("latin1");
+  const id = `<${randomUUID()}@test.cfm.example>`;
+  const replaced = text.replace(/^Message-ID:[^\n]*(?:\r?\n[ \t][^\n]*)*$/im, `Message-ID: ${id}\r`);
+  return Buffer.from(replaced, "latin1");
+}
+
+/** The SOURCE# id the intake gives a message (emailSourceId). */
+async function sourceIdOf(messageId: string, bytes: Buffer): Promise<string> {
+  const parsed = await parseInbound(bytes, {
+    attachmentCapBytes: 10 * 1024 * 1024,
+    defaultLanguage: "fr",
+    intakeAddress: "plaintes@example.org",
+  });
+  return emailSourceId(messageId, parsed.messageId, bytes);
+}
+
+async function store(
+  original: Buffer,
+  verdicts: Partial<Record<VerdictName, "PASS" | "FAIL">> = {},
+  options: { same?: boolean; source?: string } = {},
+) {
+  const bytes = options.same ? original : freshMessageId(original);
   const messageId = `m${randomUUID().replaceAll("-", "")}`;
   const key = `raw/${messageId}`;
   await s3.send(new PutObjectCommand({ Bucket: RAW_BUCKET, Key: key, Body: bytes }));
-  const event = makeSesEvent({ messageId, bucket: RAW_BUCKET, key, verdicts });
-  return { messageId, key, event };
+  const event = makeSesEvent({
+    messageId,
+    bucket: RAW_BUCKET,
+    key,
+    verdicts,
+    ...(options.source ? { source: options.source } : {}),
+  });
+  return { messageId, key, event, bytes, sourceId: await sourceIdOf(messageId, bytes) };
 }
 
 async function deliver(
   bytes: Buffer,
   verdicts: Partial<Record<VerdictName, "PASS" | "FAIL">> = {},
+  options: { same?: boolean; source?: string } = {},
 ): Promise<Delivery> {
-  const stored = await store(bytes, verdicts);
+  const stored = await store(bytes, verdicts, options);
   return { ...stored, result: await handler(stored.event, {} as Context) };
 }
 
@@ -183,13 +219,14 @@ beforeEach(() => {
 
 describe("a new complaint by email", () => {
   it("opens a case from a plain French complaint, accents intact, and starts its workflow (H-A1)", async () => {
-    const { messageId, key, result } = await deliver(eml("plain-text-fr.eml"));
+    const { messageId, key, result, sourceId } = await deliver(eml("plain-text-fr.eml"));
 
     const reference = referenceOf(result);
     expect(result).toEqual({ messageId, reference });
     const record = await rt.store.require(reference);
+    expect(sourceId).toMatch(/^email:[0-9a-f]{64}$/);
     expect(record).toMatchObject({
-      sourceId: messageId,
+      sourceId,
       kind: "complaint",
       channel: "email",
       status: "received",
@@ -229,7 +266,7 @@ describe("a new complaint by email", () => {
   });
 
   it("opens one case and one execution when SES delivers the same event twice", async () => {
-    const { messageId, event } = await store(eml("english-complaint.eml"));
+    const { messageId, event, sourceId } = await store(eml("english-complaint.eml"));
 
     const first = await handler(event, {} as Context);
     const second = await handler(event, {} as Context);
@@ -237,7 +274,7 @@ describe("a new complaint by email", () => {
     const reference = referenceOf(first);
     expect(first).toEqual({ messageId, reference });
     expect(second).toEqual({ messageId, duplicate: true, reference });
-    expect(await rt.store.referenceForSource(messageId)).toBe(reference);
+    expect(await rt.store.referenceForSource(sourceId)).toBe(reference);
     expect(startsFor(reference)).toHaveLength(1);
     expect((await rt.store.require(reference)).language).toBe("en");
   });
@@ -301,7 +338,7 @@ describe("a new complaint by email", () => {
       attachments: [{ filename: "distribution.mp4", content: video, contentType: "video/mp4" }],
     });
 
-    const { key, result } = await deliver(bytes);
+    const { key, result } = await deliver(bytes, {}, { same: true });
 
     const reference = referenceOf(result);
     expect((await rt.store.require(reference)).flags).toContain("attachment-oversized");
@@ -372,10 +409,12 @@ describe("receipt verdicts (only SES's own)", () => {
   it("quarantines a message whose virus verdict is FAIL: no case, recorded for the officer", async () => {
     const before = recordedMetrics().filter((m) => m.name === "MailQuarantined").length;
 
-    const { messageId, key, result } = await deliver(eml("attachments-pdf-jpeg.eml"), { virus: "FAIL" });
+    const { messageId, key, result, sourceId } = await deliver(eml("attachments-pdf-jpeg.eml"), {
+      virus: "FAIL",
+    });
 
     expect(result).toEqual({ messageId, quarantined: true });
-    expect(await rt.store.referenceForSource(messageId)).toBeNull();
+    expect(await rt.store.referenceForSource(sourceId)).toBeNull();
     expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
     expect(await inboxItem(messageId, "QUARANTINE")).toMatchObject({
       messageId,
@@ -418,12 +457,12 @@ describe("noise: auto-replies, bounces, delivery reports", () => {
   it.each(corpus.filter((f) => NOISE_FILES.test(f)))("%s opens no case and is recorded", async (file) => {
     const before = recordedMetrics().filter((m) => m.name === "MailNoise").length;
 
-    const { messageId, key, result } = await deliver(eml(file));
+    const { messageId, key, result, sourceId } = await deliver(eml(file));
 
     expect(result).toMatchObject({ messageId });
     const kind = (result as { noise?: string }).noise;
     expect(["auto-reply", "bounce", "delivery-report"]).toContain(kind);
-    expect(await rt.store.referenceForSource(messageId)).toBeNull();
+    expect(await rt.store.referenceForSource(sourceId)).toBeNull();
     expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
     expect(sentMail()).toHaveLength(0);
     const item = await inboxItem(messageId, "NOISE");
@@ -442,11 +481,11 @@ describe("noise: auto-replies, bounces, delivery reports", () => {
       headers: { "Auto-Submitted": "auto-replied" },
     });
 
-    const { messageId, result } = await deliver(autoReply);
+    const { messageId, result, sourceId } = await deliver(autoReply);
 
     expect(result).toEqual({ messageId, noise: "auto-reply" });
     const events = await rt.store.timeline(reference);
-    expect(events.find((e) => e.id === `message:${messageId}`)).toMatchObject({
+    expect(events.find((e) => e.id === `message:${sourceId}`)).toMatchObject({
       type: "message",
       detail: "noise: auto-reply",
     });
@@ -478,14 +517,14 @@ describe("a reply to a known case", () => {
       attachments: [{ filename: "reçu.pdf", content: Buffer.from("%PDF-1.4\n%%EOF\n") }],
     });
 
-    const { messageId, key, result } = await deliver(bytes);
+    const { messageId, key, result, sourceId } = await deliver(bytes);
 
     expect(result).toEqual({ messageId, reference, attached: true });
-    expect(await rt.store.referenceForSource(messageId)).toBeNull();
+    expect(await rt.store.referenceForSource(sourceId)).toBeNull();
     expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
     const events = await rt.store.timeline(reference);
     expect(events.filter((e) => e.type === "message")).toEqual([
-      expect.objectContaining({ id: `message:${messageId}`, type: "message", actor: "email" }),
+      expect.objectContaining({ id: `message:${sourceId}`, type: "message", actor: "email" }),
     ]);
     const content = await rt.store.getContent(reference);
     expect(content.messages).toEqual([
@@ -567,7 +606,7 @@ describe("failures: SES retries, nothing is lost or half-written", () => {
     });
 
   it("handles ExecutionAlreadyExists after a crash between starting the workflow and answering", async () => {
-    const { messageId, event } = await store(eml("plain-text-fr.eml"));
+    const { messageId, event, sourceId } = await store(eml("plain-text-fr.eml"));
     // The execution starts but the answer is lost (timeout): the invocation fails and SES retries.
     failNextStart = (input) => {
       executions.set(input.name, input.input);
@@ -575,7 +614,7 @@ describe("failures: SES retries, nothing is lost or half-written", () => {
     };
 
     await expect(handler(event, {} as Context)).rejects.toThrow("socket hang up");
-    const reference = await rt.store.referenceForSource(messageId);
+    const reference = await rt.store.referenceForSource(sourceId);
     expect(reference).not.toBeNull();
 
     const retry = await handler(event, {} as Context);
@@ -587,13 +626,13 @@ describe("failures: SES retries, nothing is lost or half-written", () => {
   });
 
   it("starts the workflow on the retry when the Lambda died after creating the case", async () => {
-    const { messageId, event } = await store(eml("english-complaint.eml"));
+    const { event, sourceId } = await store(eml("english-complaint.eml"));
     failNextStart = () => {
       throw throttled();
     };
 
     await expect(handler(event, {} as Context)).rejects.toThrow("Rate exceeded");
-    const reference = await rt.store.referenceForSource(messageId);
+    const reference = await rt.store.referenceForSource(sourceId);
     expect(reference).not.toBeNull();
     expect(executions.has(reference!)).toBe(false);
 
@@ -603,14 +642,14 @@ describe("failures: SES retries, nothing is lost or half-written", () => {
   });
 
   it("throws on S3 throttling when reading the raw message, writing nothing; the retry opens the case", async () => {
-    const { messageId, event } = await store(eml("attachments-pdf-jpeg.eml"));
+    const { messageId, event, sourceId } = await store(eml("attachments-pdf-jpeg.eml"));
     const mock = mockClient(rt.s3);
     s3Mock = mock;
     mock.send.callThrough();
     mock.on(GetObjectCommand).rejects(throttled());
 
     await expect(handler(event, {} as Context)).rejects.toThrow("Rate exceeded");
-    expect(await rt.store.referenceForSource(messageId)).toBeNull();
+    expect(await rt.store.referenceForSource(sourceId)).toBeNull();
     expect(await inboxItem(messageId, "RECEIPT")).toBeUndefined();
     expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
 
@@ -621,19 +660,19 @@ describe("failures: SES retries, nothing is lost or half-written", () => {
   });
 
   it("throws on S3 throttling when storing an attachment, before any case is written", async () => {
-    const { messageId, event } = await store(eml("attachments-pdf-jpeg.eml"));
+    const { event, sourceId } = await store(eml("attachments-pdf-jpeg.eml"));
     const mock = mockClient(rt.s3);
     s3Mock = mock;
     mock.send.callThrough();
     mock.on(PutObjectCommand).rejects(throttled());
 
     await expect(handler(event, {} as Context)).rejects.toThrow("Rate exceeded");
-    expect(await rt.store.referenceForSource(messageId)).toBeNull();
+    expect(await rt.store.referenceForSource(sourceId)).toBeNull();
     expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
   });
 
   it("throws on DynamoDB throttling when creating the case, writing nothing; the retry opens one case", async () => {
-    const { messageId, event } = await store(eml("attachments-pdf-jpeg.eml"));
+    const { messageId, event, sourceId } = await store(eml("attachments-pdf-jpeg.eml"));
     const mock = mockClient(rt.doc);
     docMock = mock;
     mock.send.callThrough();
@@ -642,7 +681,7 @@ describe("failures: SES retries, nothing is lost or half-written", () => {
     await expect(handler(event, {} as Context)).rejects.toThrow("Rate exceeded");
     mock.restore();
     docMock = undefined;
-    expect(await rt.store.referenceForSource(messageId)).toBeNull();
+    expect(await rt.store.referenceForSource(sourceId)).toBeNull();
     expect(await inboxItem(messageId, "RECEIPT")).toBeUndefined();
     expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
 
@@ -707,5 +746,246 @@ describe("logs", () => {
       "liste des familles",
     ])
       expect(all).not.toContain(personal);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// Issue 15: intake hardening (each defect found by the hostile-mail campaign, with its regression test).
+
+const b64 = (text: string) => Buffer.from(text, "utf8").toString("base64");
+const rawMail = (headers: string[], body = "Bonjour, les vivres n'ont pas été distribués à Kati.") =>
+  Buffer.from(
+    [
+      ...headers,
+      "To: plaintes@example.org",
+      "Subject: Plainte distribution",
+      "Date: Mon, 02 Mar 2026 09:15:00 +0000",
+      "MIME-Version: 1.0",
+      "Content-Type: text/plain; charset=utf-8",
+      "Content-Transfer-Encoding: 8bit",
+      "",
+      body,
+      "",
+    ].join("\r\n"),
+    "utf8",
+  );
+
+describe("issue 15: the reply address is recovered (From, Reply-To, Sender, Return-Path, envelope)", () => {
+  it("decodes a From that is one encoded-word wrapping both name and address (Python compat32)", async () => {
+    const { result } = await deliver(
+      rawMail([
+        `From: =?utf-8?b?${b64("Aïssata Traoré <aissata.traore@example.net>")}?=`,
+        `Message-ID: <${randomUUID()}@example.net>`,
+      ]),
+    );
+
+    const reference = referenceOf(result);
+    const record = await rt.store.require(reference);
+    expect(record).toMatchObject({ anonymous: false, reachable: true });
+    expect(record.flags).toContain("sender-recovered");
+    expect(record.flags).not.toContain("no-reply-address");
+    expect((await rt.store.getContent(reference)).complainant).toEqual({
+      name: "Aïssata Traoré",
+      email: "aissata.traore@example.net",
+    });
+  });
+
+  it("writes an internationalised domain in punycode so the acknowledgement can go", async () => {
+    const { result } = await deliver(
+      rawMail([`From: Aïssata <aissata@exämple.org>`, `Message-ID: <${randomUUID()}@example.net>`]),
+    );
+
+    const reference = referenceOf(result);
+    expect((await rt.store.require(reference)).reachable).toBe(true);
+    expect((await rt.store.getContent(reference)).complainant?.email).toBe("aissata@xn--exmple-cua.org");
+  });
+
+  it.each([
+    ["Reply-To", ["Reply-To: Moussa <moussa@example.net>"], undefined],
+    ["Sender", ["Sender: moussa@example.net"], undefined],
+    ["Return-Path", ["Return-Path: <moussa@example.net>"], undefined],
+    ["the envelope sender", [], "moussa@example.net"],
+  ])("falls back to %s when the From has no usable address", async (_, extra, source) => {
+    const { result } = await deliver(
+      rawMail(["From: Moussa Keita", ...extra, `Message-ID: <${randomUUID()}@example.net>`]),
+      {},
+      source ? { source } : {},
+    );
+
+    const reference = referenceOf(result);
+    const record = await rt.store.require(reference);
+    expect(record.reachable).toBe(true);
+    expect(record.flags).toEqual(expect.arrayContaining(["sender-recovered", "sender-unverified"]));
+    expect((await rt.store.getContent(reference)).complainant).toEqual({
+      name: "Moussa Keita",
+      email: "moussa@example.net",
+    });
+  });
+
+  it("flags the case no-reply-address when nothing usable is found", async () => {
+    const { result } = await deliver(
+      rawMail(["From: Moussa Keita", "Return-Path: <>", `Message-ID: <${randomUUID()}@example.net>`]),
+      {},
+      { source: "<>" },
+    );
+
+    const record = await rt.store.require(referenceOf(result));
+    expect(record.reachable).toBe(false);
+    expect(record.flags).toContain("no-reply-address");
+  });
+});
+
+describe("issue 15: the same message delivered twice is one case", () => {
+  it("answers an identical resend (another SES messageId, trace headers added) as a duplicate", async () => {
+    const original = rawMail(["From: Awa <awa@example.net>", `Message-ID: <${randomUUID()}@example.net>`]);
+    const resent = Buffer.concat([
+      Buffer.from("Received: from relay2.example.net by inbound-smtp; Mon, 02 Mar 2026 09:20:00 +0000\r\n"),
+      Buffer.from("X-SES-Spam-Verdict: PASS\r\n"),
+      original,
+    ]);
+
+    const first = await deliver(original, {}, { same: true });
+    const second = await deliver(resent, {}, { same: true });
+
+    const reference = referenceOf(first.result);
+    expect(second.result).toEqual({ messageId: second.messageId, duplicate: true, reference });
+    // No second case: the next number is still free, and every start names this one case.
+    const [, year, n] = reference.split("-");
+    expect(await rt.store.get(`CFM-${year}-${String(Number(n) + 1).padStart(6, "0")}`)).toBeNull();
+    expect(new Set(startsFor(reference).map((c) => c.args[0].input.input))).toEqual(
+      new Set([JSON.stringify({ reference })]),
+    );
+    expect(await inboxItem(second.messageId, "RECEIPT")).toMatchObject({ reference, outcome: "duplicate" });
+  });
+
+  it("opens a second case for other content under a forged Message-ID", async () => {
+    const messageId = `<${randomUUID()}@example.net>`;
+    const first = await deliver(
+      rawMail(["From: Awa <awa@example.net>", `Message-ID: ${messageId}`]),
+      {},
+      { same: true },
+    );
+    const forged = await deliver(
+      rawMail(
+        ["From: Intrus <intrus@example.com>", `Message-ID: ${messageId}`],
+        "Autre plainte, autre personne.",
+      ),
+      {},
+      { same: true },
+    );
+
+    expect(referenceOf(forged.result)).not.toBe(referenceOf(first.result));
+    expect(forged.result).not.toHaveProperty("duplicate");
+  });
+});
+
+describe("issue 15: only the complainant or their representative writes to a case", () => {
+  async function caseOf(from: string): Promise<string> {
+    const { result } = await deliver(rawMail([`From: ${from}`, `Message-ID: <${randomUUID()}@example.net>`]));
+    ses.resetHistory();
+    return referenceOf(result);
+  }
+  const replyFrom = (from: string, reference: string, text: string) =>
+    compose({ from, subject: `Re: [${reference}] Accusé de réception`, text });
+
+  it("keeps a stranger's message on the case with its sender, flagged, announced as such, never quoted", async () => {
+    const reference = await caseOf("Awa Diarra <awa.diarra@example.net>");
+
+    const { messageId, result } = await deliver(
+      await replyFrom(
+        "Quelqu'un <intrus@example.com>",
+        reference,
+        "Je retire ma plainte, classez le dossier.",
+      ),
+    );
+
+    expect(result).toEqual({ messageId, reference, attached: true, unknownSender: true });
+    const record = await rt.store.require(reference);
+    expect(record.flags).toContain("unknown-sender");
+    expect(record.status).toBe("received");
+    const content = await rt.store.getContent(reference);
+    expect(content.messages).toEqual([
+      expect.objectContaining({ from: "intrus@example.com", unknownSender: true }),
+    ]);
+    const events = await rt.store.timeline(reference);
+    expect(events.find((e) => e.type === "message")?.detail).toContain("unknown-sender");
+    const mails = sentMail();
+    expect(mails).toHaveLength(1);
+    const body = mailText(mails[0]!);
+    expect(body).toContain("ne vient ni du plaignant ni de son représentant");
+    expect(body).toContain("intrus@example.com");
+    expect(body).not.toContain("Je retire ma plainte");
+  });
+
+  it("treats the complainant's address with a DMARC FAIL as unknown (a forged From)", async () => {
+    const reference = await caseOf("Awa Diarra <awa.diarra@example.net>");
+
+    const { result } = await deliver(
+      await replyFrom("Awa Diarra <awa.diarra@example.net>", reference, "Je retire ma plainte."),
+      { dmarc: "FAIL" },
+    );
+
+    expect(result).toMatchObject({ attached: true, unknownSender: true });
+  });
+
+  it("attaches the complainant's and the representative's messages as theirs", async () => {
+    const reference = await caseOf("Awa Diarra <awa.diarra@example.net>");
+    await rt.store.update(
+      reference,
+      () => ({
+        content: {
+          representative: { name: "Ousmane Sidibé", email: "ousmane@example.org", relation: "frère" },
+        },
+      }),
+      { withContent: true },
+    );
+
+    const own = await deliver(
+      await replyFrom("awa.diarra@example.net", reference, "Précisions : le 25 février."),
+    );
+    const representative = await deliver(
+      await replyFrom("Ousmane <OUSMANE@example.org>", reference, "Ma sœur confirme."),
+    );
+
+    expect(own.result).toEqual({ messageId: own.messageId, reference, attached: true });
+    expect(representative.result).toEqual({ messageId: representative.messageId, reference, attached: true });
+    expect((await rt.store.require(reference)).flags).not.toContain("unknown-sender");
+  });
+});
+
+describe("issue 15: intake never fails on the content of a message", () => {
+  it("replaces an attachment type holding a control character, opens the case and flags it", async () => {
+    const bytes = Buffer.from(
+      [
+        "From: Awa <awa@example.net>",
+        `Message-ID: <${randomUUID()}@example.net>`,
+        "Subject: Pièce jointe",
+        "MIME-Version: 1.0",
+        'Content-Type: multipart/mixed; boundary="b1"',
+        "",
+        "--b1",
+        "Content-Type: text/plain; charset=utf-8",
+        "",
+        "Voici le reçu.",
+        "--b1",
+        "Content-Type: application/p\x18df",
+        'Content-Disposition: attachment; filename="re\x01cu.pdf"',
+        "Content-Transfer-Encoding: base64",
+        "",
+        Buffer.from("%PDF-1.4\n%%EOF\n").toString("base64"),
+        "--b1--",
+        "",
+      ].join("\r\n"),
+      "latin1",
+    );
+
+    const { result } = await deliver(bytes, {}, { same: true });
+
+    const reference = referenceOf(result);
+    expect((await rt.store.require(reference)).flags).toContain("content-sanitised");
+    const [attachment] = (await rt.store.getContent(reference)).attachments;
+    expect(attachment).toMatchObject({ contentType: "application/octet-stream", filename: "recu.pdf" });
+    const head = await s3.send(new HeadObjectCommand({ Bucket: ATTACHMENTS_BUCKET, Key: attachment!.key }));
+    expect(head.ContentType).toBe("application/octet-stream");
   });
 });

@@ -6,7 +6,7 @@ import { SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import type { Context } from "aws-lambda";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { ApiResponse, StaffApiEvent } from "../../functions/api/staff-api.ts";
+import { type ApiResponse, idempotencySource, type StaffApiEvent } from "../../functions/api/staff-api.ts";
 import { type Runtime, resetRuntime, runtime } from "../../functions/lib/runtime.ts";
 import { freshTable } from "../helpers/dynamo.ts";
 
@@ -194,6 +194,37 @@ describe("POST /api/complaints: staff-recorded intake (H-A1)", () => {
     expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(1);
   });
 
+  it("refuses an Idempotency-Key reused with another body (409), opening nothing (issue 15)", async () => {
+    const key = randomUUID();
+    const first = await post(humanitarian, complaint(), key);
+    const other = await post(
+      humanitarian,
+      complaint({ description: "Une autre plainte, d'une autre personne." }),
+      key,
+    );
+    const reordered = await post(
+      humanitarian,
+      Object.fromEntries(Object.entries(complaint()).reverse()),
+      key,
+    );
+
+    expect(first.status).toBe(201);
+    expect(other.status).toBe(409);
+    expect(String(other.body.error)).toContain("Idempotency-Key");
+    expect(reordered.status).toBe(200); // the same body, keys in another order
+    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(1);
+  });
+
+  it("scopes Idempotency-Keys per caller: the same key from another caller is another complaint (issue 15)", async () => {
+    const key = randomUUID();
+    const staff = await post(humanitarian, complaint(), key, STAFF);
+    const coordinator = await post(humanitarian, complaint(), key, COORDINATOR);
+
+    expect(staff.status).toBe(201);
+    expect(coordinator.status).toBe(201);
+    expect(coordinator.body.reference).not.toBe(staff.body.reference);
+  });
+
   it("answers 400 naming each bad field", async () => {
     const { status, body } = await post(humanitarian, {
       kind: "rant",
@@ -268,6 +299,9 @@ describe("T-1: written complaints only (training-provider config)", () => {
     expect(body).toMatchObject({ caseOpened: false, instructionsSent: true });
     expect(String(body.reason)).toMatch(/^T-1/);
     expect(await training.store.referenceForSource(`api:${key}`)).toBeNull();
+    expect(
+      (await post(training, complaint({ channel: "phone", description: "Autre chose." }), key)).status,
+    ).toBe(409);
     expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
     const mails = sent();
     expect(mails).toHaveLength(1);
@@ -655,9 +689,11 @@ describe("the Lambda handler", () => {
     const notFound = await handler(request("GET", "/api/nothing", { headers: STAFF }), {} as Context);
 
     expect(response.statusCode).toBe(201);
-    expect(await humanitarian.store.referenceForSource(`api:${key}`)).toBe(
-      JSON.parse(response.body).reference,
-    );
+    expect(
+      await humanitarian.store.referenceForSource(
+        idempotencySource({ audience: "coordinator", actor: "officer@example.org" }, key),
+      ),
+    ).toBe(JSON.parse(response.body).reference);
     expect(notFound.statusCode).toBe(404);
   });
 });
