@@ -211,6 +211,14 @@ export const timelineEventSchema = z.strictObject({
 });
 export type TimelineEvent = z.infer<typeof timelineEventSchema>;
 
+/**
+ * The complainant can be told the answer and can appeal: by email, or on the follow-up page with their
+ * receipt code (web intake, anonymous included).
+ */
+export function canAnswerComplainant(record: Pick<CaseRecord, "reachable" | "followUp">): boolean {
+  return record.reachable || record.followUp === true;
+}
+
 export function emptyContent(ref: string): CaseContent {
   return {
     reference: ref,

@@ -76,3 +76,8 @@ export function humanCheckPassed(secret: Buffer, token: unknown, answer: unknown
   const check = readHumanCheck(secret, token, now);
   return !!check && typeof answer === "string" && Number(answer.trim()) === check.a + check.b;
 }
+
+/** The closing email's link: the public pages live beside the task links (`…/t/` → `…/satisfaction/…`). */
+export function satisfactionUrl(taskBaseUrl: string, secret: Buffer, reference: string): string {
+  return `${taskBaseUrl.replace(/t\/$/, "")}satisfaction/${signSatisfaction(secret, reference)}`;
+}

@@ -1,6 +1,6 @@
 // Where a stopped case picks up again (the local stack after a restart; an operator after needs-attention):
 // derived from the persisted case alone, so nothing is stranded when executions are lost.
-import type { CaseContent, CaseRecord } from "../domain/complaint.ts";
+import { type CaseContent, type CaseRecord, canAnswerComplainant } from "../domain/complaint.ts";
 import type { OrgConfig } from "../domain/config.ts";
 
 export type ResumeAt =
@@ -32,7 +32,7 @@ export function resumePlan(
   const flags = {
     reachable: record.reachable,
     contact: config.deadlines.contact !== undefined,
-    appealable: record.reachable && config.appeals.max > 0,
+    appealable: canAnswerComplainant(record) && config.appeals.max > 0,
   };
   const at = (resumeAt: ResumeAt): ResumePlan => ({ resumeAt, case: flags });
   switch (record.status) {

@@ -3,7 +3,12 @@
 // the same input it writes no second event (event ids are deterministic) and sends no second email (outbox).
 // Inputs and outputs carry ids and flags only: no personal data enters Step Functions.
 import { createHash } from "node:crypto";
-import type { CaseContent, CaseRecord, DeadlineStep } from "../domain/complaint.ts";
+import {
+  type CaseContent,
+  type CaseRecord,
+  canAnswerComplainant,
+  type DeadlineStep,
+} from "../domain/complaint.ts";
 import type { Language } from "../domain/config.ts";
 import {
   completeStep,
@@ -39,6 +44,7 @@ import { emitMetric } from "../lib/metrics.ts";
 import type { Runtime } from "../lib/runtime.ts";
 import { outboxStatus, sendOnce } from "../mail/mailer.ts";
 import type { CaseDetails, TaskData, Step as TemplateStep } from "../mail/templates.ts";
+import { satisfactionUrl } from "../public/tokens.ts";
 import { getSubmission, issueLink, rebindLink, revokeStepLink, submissionsOf } from "../tasks/link-store.ts";
 
 export class SubmissionNotFoundError extends Error {
@@ -113,7 +119,7 @@ export async function receive(rt: Runtime, reference: string): Promise<CaseFlags
   return {
     reachable: record.reachable,
     contact: rt.config.deadlines.contact !== undefined,
-    appealable: record.reachable && rt.config.appeals.max > 0,
+    appealable: canAnswerComplainant(record) && rt.config.appeals.max > 0,
   };
 }
 
@@ -334,7 +340,7 @@ async function openAppeal(
   if (responseSent && (await rebindLink(rt, record.reference, "appeal", taskToken, expiresAt))) return;
   const content = await rt.store.getContent(record.reference);
   const to = complainantAddress(content);
-  if (!to) return;
+  if (!to && !record.followUp) return;
   const { url } = await issueLink(rt, {
     reference: record.reference,
     step: "appeal",
@@ -343,6 +349,8 @@ async function openAppeal(
     expiresAt,
     language: record.language,
   });
+  // No address (an anonymous web complainant): the follow-up page offers the appeal through this link.
+  if (!to) return;
   await sendResponse(rt, record, content, to, {
     appealUrl: url,
     appealDeadline: record.deadlines.appealWindowEnds ?? expiresAt,
@@ -786,6 +794,8 @@ export async function close(rt: Runtime, reference: string, cause: string): Prom
       data: {
         ...toComplainant(rt, record, content),
         closure: closedAs,
+        // Closing the loop (CHS commitment 5): one question, on a link that answers for this case only.
+        satisfactionUrl: satisfactionUrl(rt.taskBaseUrl, await rt.linkSecret(), reference),
       },
     });
 }
