@@ -5,6 +5,7 @@ import { App, Validations } from "aws-cdk-lib";
 import { AwsSolutionsChecks } from "cdk-nag";
 import { InvalidConfigError, loadConfigText, type OrgConfig } from "../functions/domain/config.ts";
 import { CfmStack } from "./cfm-stack.ts";
+import { ControlTowerChecks } from "./control-tower.ts";
 
 export const DEFAULT_CONFIG = "config/humanitarian.example.yaml";
 
@@ -37,7 +38,8 @@ new CfmStack(app, String(context("cfm:stackName") ?? "Cfm"), {
   rawMailExpiryDays: rawDays === undefined ? undefined : Number(rawDays),
   manageEmailIdentity: String(context("cfm:manageEmailIdentity") ?? "true") !== "false",
 });
-// Every synth is checked against the AWS Solutions rules (cdk-nag v3 is a policy-validation plugin): an
-// unacknowledged finding fails the synth. The stack carries a reason for each acknowledgment (infra/nag.ts).
-Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+// Every synth is checked against the AWS Solutions rules (cdk-nag v3 is a policy-validation plugin) and AWS
+// Control Tower's proactive controls (cfn-guard): an unacknowledged finding fails the synth. Each acknowledgment
+// carries its reason: infra/nag.ts and the constructs for cdk-nag, infra/control-tower.ts for Control Tower.
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ControlTowerChecks());
 app.synth();

@@ -14,6 +14,7 @@ import { Monitoring } from "./constructs/monitoring.ts";
 import { Reports } from "./constructs/reports.ts";
 import { Storage } from "./constructs/storage.ts";
 import { Workflow } from "./constructs/workflow.ts";
+import { acknowledgeControlTowerFindings } from "./control-tower.ts";
 
 export interface CfmStackProps extends StackProps {
   config: OrgConfig;
@@ -85,5 +86,8 @@ export class CfmStack extends Stack {
         "all mail of that domain to SES: use a subdomain if the domain already receives mail elsewhere.",
       value: `10 inbound-smtp.${this.region}.amazonaws.com`,
     });
+
+    // Last, once every construct exists: the Control Tower findings cfm keeps, each with its reason.
+    acknowledgeControlTowerFindings(this);
   }
 }

@@ -27,7 +27,7 @@ import type { OrgConfig } from "../../functions/domain/config.ts";
 import { acceptIamWildcards, EXECUTIONS_FINDING, nagArn, REASONS, suppress } from "../nag.ts";
 import { CfmFunction } from "./cfm-function.ts";
 import type { EmailDomain } from "./intake.ts";
-import type { Storage } from "./storage.ts";
+import { LOG_RETENTION, type Storage } from "./storage.ts";
 
 export const STAFF_GROUPS = {
   coordinator: "Full view of every case, sensitive ones included (H-D1)",
@@ -129,7 +129,7 @@ export class Api extends Construct {
       createDefaultStage: false,
     });
     const accessLogs = new logs.LogGroup(this, "AccessLogs", {
-      retention: logs.RetentionDays.THREE_MONTHS,
+      retention: LOG_RETENTION,
       encryptionKey: storage.key,
       removalPolicy: RemovalPolicy.RETAIN,
     });

@@ -16,6 +16,7 @@ import { Construct } from "constructs";
 import type { OrgConfig } from "../../functions/domain/config.ts";
 import type { WorkflowHandler } from "../../workflows/complaint-workflow.ts";
 import { acceptIamWildcards, REASONS, SQS_KMS_ALLOWANCES, suppress, XRAY_ALLOWANCE } from "../nag.ts";
+import { LOG_RETENTION } from "./storage.ts";
 
 /** Every Lambda of the product; each is `functions/handlers/<name>.ts`. */
 export type HandlerName = WorkflowHandler | "intake-email" | "staff-api" | "task-pages" | "reports";
@@ -57,7 +58,7 @@ export class CfmFunction extends Construct {
     this.handlerName = props.handler;
 
     this.logGroup = new logs.LogGroup(this, "Logs", {
-      retention: logs.RetentionDays.THREE_MONTHS,
+      retention: LOG_RETENTION,
       encryptionKey: props.key,
       removalPolicy: RemovalPolicy.RETAIN,
     });

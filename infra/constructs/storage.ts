@@ -5,6 +5,7 @@ import { Aws, Duration, RemovalPolicy } from "aws-cdk-lib";
 import * as dynamodb from "aws-cdk-lib/aws-dynamodb";
 import * as iam from "aws-cdk-lib/aws-iam";
 import * as kms from "aws-cdk-lib/aws-kms";
+import * as logs from "aws-cdk-lib/aws-logs";
 import * as s3 from "aws-cdk-lib/aws-s3";
 import { Construct } from "constructs";
 import type { OrgConfig } from "../../functions/domain/config.ts";
@@ -13,6 +14,12 @@ import { INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from "../../functions/store/table-
 
 /** Raw MIME copies are only needed until intake has parsed them (and for a re-run): 30 days by default. */
 export const DEFAULT_RAW_MAIL_EXPIRY_DAYS = 30;
+/**
+ * Every cfm log group (functions, state machine, API access) is kept a year (Control Tower CT.CLOUDWATCH.PR.2):
+ * they are the operational audit trail of who acted when (the timeline of each case, kept for the T-12
+ * retention, is in the table). They hold no personal data, and at cfm's volumes a year costs cents.
+ */
+export const LOG_RETENTION = logs.RetentionDays.ONE_YEAR;
 /** Server access logs kept for a year (security investigations), then deleted. */
 export const ACCESS_LOG_EXPIRY_DAYS = 365;
 
@@ -71,6 +78,21 @@ export class Storage extends Construct {
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    // Control Tower CT.KMS.PR.3: grants on the key only for AWS resources or by AWS services. DynamoDB and Secrets
+    // Manager create their grants on the caller's behalf (kms:GrantIsForAWSResource is true); no cfm code or
+    // operator needs a grant of its own, so a stolen credential cannot hand the key to another principal.
+    this.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: "DenyGrantsExceptForAwsResources",
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ["kms:CreateGrant"],
+        resources: ["*"],
+        conditions: {
+          BoolIfExists: { "kms:GrantIsForAWSResource": "false", "aws:PrincipalIsAWSService": "false" },
+        },
+      }),
+    );
     // CloudWatch Logs encrypts the function, state machine and API access log groups with this key.
     this.key.addToResourcePolicy(
       new iam.PolicyStatement({

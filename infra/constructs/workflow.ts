@@ -15,7 +15,7 @@ import {
 import { acceptIamWildcards, nagArn, REASONS } from "../nag.ts";
 import { CfmFunction } from "./cfm-function.ts";
 import type { EmailDomain } from "./intake.ts";
-import type { Storage } from "./storage.ts";
+import { LOG_RETENTION, type Storage } from "./storage.ts";
 
 export interface WorkflowProps {
   config: OrgConfig;
@@ -75,7 +75,7 @@ export class Workflow extends Construct {
     this.functions = functions;
 
     this.logGroup = new logs.LogGroup(this, "ExecutionLogs", {
-      retention: logs.RetentionDays.THREE_MONTHS,
+      retention: LOG_RETENTION,
       encryptionKey: storage.key,
       removalPolicy: RemovalPolicy.RETAIN,
     });

@@ -383,7 +383,7 @@ describe("workflow", () => {
     });
     h.template.hasResourceProperties("AWS::Logs::LogGroup", {
       KmsKeyId: Match.anyValue(),
-      RetentionInDays: 90,
+      RetentionInDays: 365,
     });
     expect(resources(h.template, "AWS::Logs::LogGroup")[logGroup]?.Properties.KmsKeyId).toBeDefined();
   });
@@ -469,7 +469,7 @@ describe("functions", () => {
       ];
       const key = h.id(h.stack.node.findChild("Storage").node.findChild("Key"));
       expect(logGroup?.Properties).toMatchObject({
-        RetentionInDays: 90,
+        RetentionInDays: 365,
         KmsKeyId: { "Fn::GetAtt": [key, "Arn"] },
       });
       const role = resources(h.template, "AWS::IAM::Role")[roleOfFunction(h.template, fnId)];
