@@ -58,6 +58,7 @@ export class CfmStack extends Stack {
       intake.function,
       api.staffApi,
       api.taskPages,
+      api.publicPages,
       reports.function,
     ];
     new Monitoring(this, "Monitoring", {

@@ -51,6 +51,8 @@ export class Api extends Construct {
   /** HMAC key of the task links; readable by the task-pages and workflow Lambdas only. */
   readonly linkSecret: secretsmanager.Secret;
   readonly taskPages: CfmFunction;
+  /** The complainant's web form, follow-up and satisfaction pages (functions/public/). */
+  readonly publicPages: CfmFunction;
   readonly staffApi: CfmFunction;
   /** `https://<api id>.execute-api.<region>.amazonaws.com/t/`: built from the API id, so the workflow
    * Lambdas can hold it without depending on the routes (no circular dependency). */
@@ -173,6 +175,28 @@ export class Api extends Construct {
     storage.grantTableData(this.taskPages.fn, "read-write");
     this.linkSecret.grantRead(this.taskPages.fn);
 
+    // The complainant's side: no account, so no authoriser. Abuse is held by the app's own per-address
+    // limits (hashed, short-lived), the stage throttle, and optionally AWS WAF rate-based rules (README).
+    this.publicPages = new CfmFunction(this, "PublicPages", {
+      handler: "public-pages",
+      config,
+      key: storage.key,
+      description: "cfm: public web form, follow-up with a receipt code, satisfaction question",
+      // scrypt (receipt codes) wants 32 MiB and the CPU that comes with more memory.
+      memorySize: 1024,
+      timeout: Duration.seconds(15),
+      environment: {
+        TABLE_NAME: storage.table.tableName,
+        LINK_SECRET_ARN: this.linkSecret.secretArn,
+        // A message from the follow-up page is announced to the person handling the case.
+        SES_FROM: email.fromAddress,
+        SES_CONFIGURATION_SET: email.configurationSet.configurationSetName,
+      },
+    });
+    storage.grantTableData(this.publicPages.fn, "read-write");
+    this.linkSecret.grantRead(this.publicPages.fn);
+    email.grantSend(this.publicPages.fn);
+
     this.staffApi = new CfmFunction(this, "StaffApi", {
       handler: "staff-api",
       config,
@@ -192,7 +216,7 @@ export class Api extends Construct {
     });
     storage.grantTableData(this.staffApi.fn, "read-write");
     email.grantSend(this.staffApi.fn);
-    for (const fn of [this.taskPages, this.staffApi]) {
+    for (const fn of [this.taskPages, this.staffApi, this.publicPages]) {
       acceptIamWildcards(fn.role, [
         { finding: `Resource::${nagArn(storage.table)}/index/*`, reason: REASONS.tableIndexes },
       ]);
@@ -203,6 +227,13 @@ export class Api extends Construct {
       methods: [apigw.HttpMethod.GET, apigw.HttpMethod.HEAD, apigw.HttpMethod.POST],
       integration: new HttpLambdaIntegration("TaskPagesIntegration", this.taskPages.fn),
     });
+    const publicIntegration = new HttpLambdaIntegration("PublicPagesIntegration", this.publicPages.fn);
+    for (const path of ["/submit", "/follow-up", "/follow-up/{action}", "/satisfaction/{token}"])
+      this.httpApi.addRoutes({
+        path,
+        methods: [apigw.HttpMethod.GET, apigw.HttpMethod.POST],
+        integration: publicIntegration,
+      });
     this.httpApi.addRoutes({
       path: "/api/{proxy+}",
       methods: [apigw.HttpMethod.ANY],
@@ -212,7 +243,19 @@ export class Api extends Construct {
       }),
     });
     for (const route of this.httpApi.node.findAll()) {
-      if (!(route instanceof apigw.CfnRoute) || !String(route.routeKey).includes(" /t/")) continue;
+      if (!(route instanceof apigw.CfnRoute)) continue;
+      const key = String(route.routeKey);
+      if (/ \/(submit|follow-up|satisfaction)/.test(key))
+        suppress(route, [
+          {
+            id: "AwsSolutions-APIG4",
+            reason:
+              "The complainant's web form and follow-up page are public by design (no account: people file " +
+              "anonymously); the follow-up page's credential is the receipt code, checked by the app against a " +
+              "scrypt hash, with per-address limits on wrong codes.",
+          },
+        ]);
+      if (!key.includes(" /t/")) continue;
       suppress(route, [
         {
           id: "AwsSolutions-APIG4",
@@ -256,5 +299,14 @@ export class Api extends Construct {
     ]);
     // Not SendTaskHeartbeat: the callback tasks have no heartbeat.
     stateMachine.grant(this.taskPages.fn, "states:SendTaskSuccess", "states:SendTaskFailure");
+    // The web form opens cases (StartExecution, as the staff API); the follow-up page's appeal completes
+    // the appeal step's callback task, as the appeal link does.
+    this.publicPages.fn.addEnvironment("STATE_MACHINE_ARN", stateMachine.stateMachineArn);
+    stateMachine.grantStartExecution(this.publicPages.fn);
+    stateMachine.grantExecution(this.publicPages.fn, "states:DescribeExecution");
+    acceptIamWildcards(this.publicPages.role, [
+      { finding: EXECUTIONS_FINDING, reason: REASONS.describeExecution },
+    ]);
+    stateMachine.grant(this.publicPages.fn, "states:SendTaskSuccess", "states:SendTaskFailure");
   }
 }

@@ -19,7 +19,13 @@ import { acceptIamWildcards, REASONS, SQS_KMS_ALLOWANCES, suppress, XRAY_ALLOWAN
 import { LOG_RETENTION } from "./storage.ts";
 
 /** Every Lambda of the product; each is `functions/handlers/<name>.ts`. */
-export type HandlerName = WorkflowHandler | "intake-email" | "staff-api" | "task-pages" | "reports";
+export type HandlerName =
+  | WorkflowHandler
+  | "intake-email"
+  | "staff-api"
+  | "task-pages"
+  | "public-pages"
+  | "reports";
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const handlerEntry = (name: HandlerName) => join(REPO_ROOT, "functions", "handlers", `${name}.ts`);

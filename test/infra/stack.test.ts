@@ -18,7 +18,14 @@ type Json = any;
 
 const HUMANITARIAN = "config/humanitarian.example.yaml";
 const TRAINING = "config/training-provider.example.yaml";
-const ALL_HANDLERS = [...WORKFLOW_HANDLERS, "intake-email", "staff-api", "task-pages", "reports"].sort();
+const ALL_HANDLERS = [
+  ...WORKFLOW_HANDLERS,
+  "intake-email",
+  "staff-api",
+  "task-pages",
+  "public-pages",
+  "reports",
+].sort();
 const ONE_YEAR_SECONDS = 31_536_000;
 /** Compile-time: true only if both unions have the same members (checked by tsc). */
 type SameMembers<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -571,7 +578,22 @@ describe("task links and staff API", () => {
       AuthorizationType: "JWT",
       AuthorizerId: { Ref: authorizerId },
     });
-    h.template.resourceCountIs("AWS::ApiGatewayV2::Route", 4);
+    // 3 task-link routes, the staff API, and GET/POST on the 4 public paths.
+    h.template.resourceCountIs("AWS::ApiGatewayV2::Route", 12);
+  });
+
+  it("routes the complainant's pages (form, follow-up, satisfaction) to the public Lambda, without authoriser", () => {
+    const publicFn = h.id(h.stack.functions["public-pages"]);
+    for (const path of ["/submit", "/follow-up", "/follow-up/{action}", "/satisfaction/{token}"])
+      for (const method of ["GET", "POST"])
+        h.template.hasResourceProperties("AWS::ApiGatewayV2::Route", {
+          RouteKey: `${method} ${path}`,
+          AuthorizationType: "NONE",
+        });
+    const integrations = Object.values(resources(h.template, "AWS::ApiGatewayV2::Integration")).filter((i) =>
+      JSON.stringify(i.Properties.IntegrationUri).includes(publicFn),
+    );
+    expect(integrations).toHaveLength(1);
   });
 
   it("has a staff user pool with coordinator and staff groups, required TOTP MFA and a strong password policy", () => {
@@ -602,7 +624,7 @@ describe("task links and staff API", () => {
     });
   });
 
-  it("generates a KMS-encrypted link secret readable only by the task pages and the workflow Lambdas", () => {
+  it("generates a KMS-encrypted link secret readable only by the task pages, the public pages and the workflow Lambdas", () => {
     const secret = h.id(h.stack.node.findChild("Api").node.findChild("LinkSecret"));
     h.template.hasResourceProperties("AWS::SecretsManager::Secret", {
       KmsKeyId: Match.anyValue(),
@@ -617,26 +639,28 @@ describe("task links and staff API", () => {
         ),
       )
       .flatMap(([, p]) => list(p.Properties.Roles).map((r: Json) => r.Ref as string));
-    const expected = ["task-pages", ...WORKFLOW_HANDLERS].map((name) =>
+    const expected = ["task-pages", "public-pages", ...WORKFLOW_HANDLERS].map((name) =>
       roleOfFunction(h.template, h.id(h.stack.functions[name as keyof CfmStack["functions"]])),
     );
     expect(readers.sort()).toEqual(expected.sort());
   });
 
-  it("lets only the task pages complete callback tasks (SendTaskSuccess/Failure on this state machine)", () => {
+  it("lets only the task pages and the follow-up page (the appeal) complete callback tasks", () => {
     const taskPagesRole = roleOfFunction(h.template, h.id(h.stack.functions["task-pages"]));
+    const publicRole = roleOfFunction(h.template, h.id(h.stack.functions["public-pages"]));
     const holders = Object.values(resources(h.template, "AWS::IAM::Policy"))
       .filter((p) =>
         actionsOf(p.Properties.PolicyDocument.Statement).some((a) => a.startsWith("states:SendTask")),
       )
       .flatMap((p) => list(p.Properties.Roles).map((r: Json) => r.Ref as string));
-    expect(holders).toEqual([taskPagesRole]);
-    expect(statementsOfRole(h.template, taskPagesRole)).toContainEqual(
-      expect.objectContaining({
-        Action: ["states:SendTaskSuccess", "states:SendTaskFailure"],
-        Resource: { Ref: h.id(h.stack.stateMachine) },
-      }),
-    );
+    expect(holders.sort()).toEqual([taskPagesRole, publicRole].sort());
+    for (const role of [taskPagesRole, publicRole])
+      expect(statementsOfRole(h.template, role)).toContainEqual(
+        expect.objectContaining({
+          Action: ["states:SendTaskSuccess", "states:SendTaskFailure"],
+          Resource: { Ref: h.id(h.stack.stateMachine) },
+        }),
+      );
   });
 
   it("lets the staff API start executions and send mail (T-1 filing instructions), not read the link secret", () => {
