@@ -228,12 +228,14 @@ export class Api extends Construct {
       integration: new HttpLambdaIntegration("TaskPagesIntegration", this.taskPages.fn),
     });
     const publicIntegration = new HttpLambdaIntegration("PublicPagesIntegration", this.publicPages.fn);
-    for (const path of ["/submit", "/follow-up", "/follow-up/{action}", "/satisfaction/{token}"])
-      this.httpApi.addRoutes({
-        path,
-        methods: [apigw.HttpMethod.GET, apigw.HttpMethod.POST],
-        integration: publicIntegration,
-      });
+    const { GET, POST } = apigw.HttpMethod;
+    for (const [path, methods] of [
+      ["/submit", [GET, POST]],
+      ["/follow-up", [GET, POST]],
+      ["/follow-up/{action}", [POST]],
+      ["/satisfaction/{token}", [GET, POST]],
+    ] as const)
+      this.httpApi.addRoutes({ path, methods: [...methods], integration: publicIntegration });
     this.httpApi.addRoutes({
       path: "/api/{proxy+}",
       methods: [apigw.HttpMethod.ANY],
