@@ -25,6 +25,8 @@ export default defineConfig({
           name: "infra",
           include: ["test/infra/**/*.test.ts"],
           testTimeout: 120_000,
+          // CDK synthesis in beforeAll takes seconds, more on a loaded machine.
+          hookTimeout: 120_000,
         },
       },
     ],

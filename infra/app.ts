@@ -32,11 +32,31 @@ if (rawDays !== undefined && !(Number.isInteger(Number(rawDays)) && Number(rawDa
   console.error(`cfm: context cfm:rawMailExpiryDays must be a whole number of days, got ${String(rawDays)}`);
   process.exit(1);
 }
+const staffMfa = String(context("cfm:staffMfa") ?? "required");
+if (staffMfa !== "required" && staffMfa !== "optional") {
+  console.error(`cfm: context cfm:staffMfa must be required or optional, got ${staffMfa}`);
+  process.exit(1);
+}
+const domainName = context("cfm:domainName");
+const certificateArn = context("cfm:certificateArn");
+if ((domainName === undefined) !== (certificateArn === undefined)) {
+  console.error(
+    "cfm: a custom domain needs both cfm:domainName and cfm:certificateArn (an ACM certificate ARN)",
+  );
+  process.exit(1);
+}
+const loginDomainPrefix = context("cfm:loginDomainPrefix");
 new CfmStack(app, String(context("cfm:stackName") ?? "Cfm"), {
   config,
   description: `cfm: complaints and feedback mechanism for ${config.organisation.name}`,
   rawMailExpiryDays: rawDays === undefined ? undefined : Number(rawDays),
   manageEmailIdentity: String(context("cfm:manageEmailIdentity") ?? "true") !== "false",
+  staffMfa,
+  loginDomainPrefix: loginDomainPrefix === undefined ? undefined : String(loginDomainPrefix),
+  customDomain:
+    domainName === undefined
+      ? undefined
+      : { domainName: String(domainName), certificateArn: String(certificateArn) },
 });
 // Every synth is checked against the AWS Solutions rules (cdk-nag v3 is a policy-validation plugin) and AWS
 // Control Tower's proactive controls (cfn-guard): an unacknowledged finding fails the synth. Each acknowledgment

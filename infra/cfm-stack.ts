@@ -7,7 +7,7 @@ import type * as lambda from "aws-cdk-lib/aws-lambda";
 import type * as sfn from "aws-cdk-lib/aws-stepfunctions";
 import type { Construct } from "constructs";
 import type { OrgConfig } from "../functions/domain/config.ts";
-import { Api } from "./constructs/api.ts";
+import { Api, type CustomDomain } from "./constructs/api.ts";
 import type { CfmFunction, HandlerName } from "./constructs/cfm-function.ts";
 import { EmailDomain, Intake } from "./constructs/intake.ts";
 import { Monitoring } from "./constructs/monitoring.ts";
@@ -22,6 +22,12 @@ export interface CfmStackProps extends StackProps {
   rawMailExpiryDays?: number;
   /** Create the SES domain identity of the intake address (default true). */
   manageEmailIdentity?: boolean;
+  /** Staff MFA (Cognito TOTP): required by default. */
+  staffMfa?: "required" | "optional";
+  /** Prefix of the Cognito managed-login domain; default `<stack name>-<account id>`. */
+  loginDomainPrefix?: string;
+  /** The organisation's host name for the console and task links, with its ACM certificate. */
+  customDomain?: CustomDomain;
 }
 
 export class CfmStack extends Stack {
@@ -36,7 +42,14 @@ export class CfmStack extends Stack {
 
     const storage = new Storage(this, "Storage", { config, rawMailExpiryDays: props.rawMailExpiryDays });
     const email = new EmailDomain(this, "EmailDomain", { config, manageIdentity: props.manageEmailIdentity });
-    const api = new Api(this, "Api", { config, storage, email });
+    const api = new Api(this, "Api", {
+      config,
+      storage,
+      email,
+      staffMfa: props.staffMfa,
+      loginDomainPrefix: props.loginDomainPrefix,
+      customDomain: props.customDomain,
+    });
     const workflow = new Workflow(this, "Workflow", {
       config,
       storage,
@@ -56,8 +69,10 @@ export class CfmStack extends Stack {
     const all: CfmFunction[] = [
       ...Object.values(workflow.functions),
       intake.function,
+      intake.sweep,
       api.staffApi,
       api.taskPages,
+      api.console,
       api.publicPages,
       reports.function,
     ];

@@ -53,6 +53,11 @@ export const REASONS = {
     "an account, anonymously if they wish. The follow-up page's credential is the receipt code (checked by " +
     "the public-pages Lambda against a scrypt hash, wrong codes throttled per hashed address); the " +
     "satisfaction link is HMAC-signed; the form is throttled per hashed address (functions/public/).",
+  consoleRoutes:
+    "The console routes /console and /console/{proxy+} authenticate in the console Lambda: OpenID Connect (code " +
+    "+ PKCE) with this stack's Cognito user pool, then a signed HttpOnly, SameSite=Lax session cookie checked on " +
+    "every request and a CSRF token on every POST. API Gateway's JWT authoriser reads a bearer header, never a " +
+    "cookie, so it cannot guard a browser session.",
   invokeFromApi:
     "API Gateway may invoke the function only from this HTTP API's route: SourceArn is the route's " +
     "execute-api ARN in this account (arn:...:execute-api:<region>:<account>:<api id>/*/*/<route>). The rule " +
@@ -102,6 +107,11 @@ export const CONTROL_TOWER_ACKNOWLEDGEMENTS: ControlTowerAcknowledgement[] = [
   { control: "CT.APIGATEWAY.PR.5", paths: ["Api/HttpApi/*--t--{token}"], reason: REASONS.publicTaskRoutes },
   {
     control: "CT.APIGATEWAY.PR.5",
+    paths: ["Api/HttpApi/*--console", "Api/HttpApi/*--console--{proxy+}"],
+    reason: REASONS.consoleRoutes,
+  },
+  {
+    control: "CT.APIGATEWAY.PR.5",
     paths: PUBLIC_ROUTES,
     reason: REASONS.publicComplainantRoutes,
   },
@@ -110,6 +120,8 @@ export const CONTROL_TOWER_ACKNOWLEDGEMENTS: ControlTowerAcknowledgement[] = [
     paths: [
       "Api/HttpApi/*--t--{token}/TaskPagesIntegration-Permission",
       "Api/HttpApi/ANY--api--{proxy+}/StaffApiIntegration-Permission",
+      "Api/HttpApi/*--console/ConsoleIntegration-Permission",
+      "Api/HttpApi/*--console--{proxy+}/ConsoleIntegration-Permission",
       ...PUBLIC_ROUTES.map((route) => `${route}/PublicPagesIntegration-Permission`),
     ],
     reason: REASONS.invokeFromApi,

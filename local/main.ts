@@ -43,12 +43,15 @@ async function main(): Promise<number> {
       httpPort: port("CFM_HTTP_PORT", 3000),
       smtpPort: port("CFM_SMTP_PORT", 2525),
       sesPort: port("CFM_SES_PORT", 8005),
+      oidcPort: port("CFM_OIDC_PORT", 3001),
       log: (line) => console.log(`cfm: ${line}`),
     });
     console.log(
       [
         `cfm: ${stack.config.organisation.name} (${configPath})`,
+        `  staff console             ${stack.httpUrl}/console/  (sign in with a staff address: the code is emailed)`,
         `  task pages and staff API  ${stack.httpUrl}  (Authorization: Bearer local-coordinator | local-staff)`,
+        `  console sign-in (OIDC)    ${stack.oidcUrl}`,
         `  send complaints by SMTP   127.0.0.1:${stack.smtpPort}, to ${stack.config.organisation.intakeAddress}`,
         `  outgoing mail             ${stack.sesUrl}  (the mailbox: ${stack.sesUrl}/store)`,
         `  virtual clock             ${stack.httpUrl}/local/clock  (POST {"advance":"P7D"})`,

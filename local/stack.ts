@@ -9,6 +9,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { CreateBucketCommand, PutObjectCommand } from "@aws-sdk/client-s3";
+import { SendEmailCommand } from "@aws-sdk/client-sesv2";
+import { getRequestListener } from "@hono/node-server";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { SMTPServer } from "smtp-server";
 import { z } from "zod";
@@ -19,6 +21,7 @@ import { runtime } from "../functions/lib/runtime.ts";
 import { resumePlan } from "../functions/workflow/resume.ts";
 import { applyPending } from "../functions/workflow/steps.ts";
 import { ensureTable, freePort, startDynamoDbLocal } from "./dynamodb-local.ts";
+import { startLocalOidc } from "./oidc-provider.ts";
 import { startSesLocal } from "./ses-local.ts";
 import { durationMs, startWorkflowRuntime, type WorkflowRuntime } from "./workflow-runtime.ts";
 
@@ -32,12 +35,16 @@ export interface LocalStackOptions {
   httpPort: number;
   smtpPort: number;
   sesPort: number;
+  /** The local OpenID provider of the console's sign-in (CFM_OIDC_PORT); a free port when absent. */
+  oidcPort?: number;
   log?: (line: string) => void;
 }
 
 export interface LocalStack {
   httpUrl: string;
   sesUrl: string;
+  /** The local OpenID provider (the console signs in there). */
+  oidcUrl: string;
   smtpPort: number;
   wf: WorkflowRuntime;
   config: OrgConfig;
@@ -156,6 +163,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   await assertPortFree(options.httpPort, "HTTP, CFM_HTTP_PORT");
   await assertPortFree(options.smtpPort, "SMTP, CFM_SMTP_PORT");
   await assertPortFree(options.sesPort, "outgoing mail store, CFM_SES_PORT");
+  const oidcPort = options.oidcPort ?? (await freePort());
+  await assertPortFree(oidcPort, "console sign-in (OpenID provider), CFM_OIDC_PORT");
   mkdirSync(options.dataDir, { recursive: true });
 
   const stops: Array<() => Promise<void>> = [];
@@ -211,6 +220,41 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const { handleTaskRequest } = await import("../functions/handlers/task-pages.ts");
     const { handlePublicRequest } = await import("../functions/handlers/public-pages.ts");
     const { receiveEmail } = await import("../functions/intake/receive-email.ts");
+    const { createConsoleApp } = await import("../functions/console/app.ts");
+
+    // The console signs in on a real OpenID provider; its one-time codes go out through the local SES.
+    const oidc = await startLocalOidc({
+      port: oidcPort,
+      consoleOrigin: httpUrl,
+      config,
+      log,
+      sendCode: async (to, code) => {
+        await rt.ses.send(
+          new SendEmailCommand({
+            FromEmailAddress: rt.fromAddress,
+            Destination: { ToAddresses: [to] },
+            Content: {
+              Simple: {
+                Subject: { Data: `Code de connexion à la console cfm : ${code}`, Charset: "UTF-8" },
+                Body: {
+                  Text: {
+                    Data: `Votre code de connexion à la console cfm est ${code}. Il est valable 10 minutes.\n\nSi vous n'avez pas demandé ce code, ignorez ce message.`,
+                    Charset: "UTF-8",
+                  },
+                },
+              },
+            },
+          }),
+        );
+      },
+    });
+    stops.push(() => oidc.close());
+    const consoleApp = createConsoleApp({
+      rt,
+      oidc: { issuer: oidc.issuer, clientId: oidc.clientId, logoutUrl: oidc.logoutUrl },
+      settle: () => wf.settled(),
+    });
+    const consoleListener = getRequestListener(consoleApp.fetch);
     for (const bucket of [RAW_BUCKET, ATTACHMENTS_BUCKET])
       await rt.s3.send(new CreateBucketCommand({ Bucket: bucket })).catch((error: Error) => {
         if (!/BucketAlready/.test(error.name)) throw error;
@@ -255,6 +299,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const server: Server = createServer(async (request, response) => {
       const url = new URL(request.url ?? "/", httpUrl);
       try {
+        if (url.pathname === "/console" || url.pathname.startsWith("/console/"))
+          return await consoleListener(request, response);
         const body = await readBody(request);
         if (url.pathname === "/health") return send(response, 200, { status: "ok" });
         if (url.pathname === "/local/clock") {
@@ -351,7 +397,16 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
     stops.push(() => new Promise<void>((resolve) => smtp.close(() => resolve())));
 
-    return { httpUrl, sesUrl, smtpPort: options.smtpPort, wf, config, resumed, stop: stopAll };
+    return {
+      httpUrl,
+      sesUrl,
+      oidcUrl: oidc.issuer,
+      smtpPort: options.smtpPort,
+      wf,
+      config,
+      resumed,
+      stop: stopAll,
+    };
   } catch (error) {
     await stopAll();
     throw error;

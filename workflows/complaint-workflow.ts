@@ -13,6 +13,8 @@ import * as sfn from "aws-cdk-lib/aws-stepfunctions";
 import * as tasks from "aws-cdk-lib/aws-stepfunctions-tasks";
 import type { Construct } from "constructs";
 import type { OrgConfig } from "../functions/domain/config.ts";
+import { type HumanStep, RESUMABLE_STEPS, type ResumableStep } from "../functions/domain/vocabulary.ts";
+import { WORKFLOW_RETRY_ERRORS } from "../functions/errors.ts";
 
 export const WORKFLOW_HANDLERS = [
   "receive",
@@ -36,47 +38,16 @@ export const HUMAN_STEPS = {
   appeal: { handler: "appeal", label: "Appeal window" },
   "appeal-decision": { handler: "appeal", label: "Appeal decision" },
   closure: { handler: "close", label: "Confirm closure" },
-} as const satisfies Record<string, { handler: WorkflowHandler; label: string }>;
-export type HumanStep = keyof typeof HUMAN_STEPS;
-
-/** Steps a stopped execution can be restarted at (local restart, or an operator after needs-attention). */
-export const RESUMABLE_STEPS = [
-  "acknowledge",
-  "triage",
-  "notify",
-  "referral",
-  "inadmissible",
-  "assignment",
-  "contact",
-  "conclusion",
-  "respond",
-  "appeal",
-  "appeal-decision",
-  "closure",
-  "close-after-appeal",
-] as const;
-export type ResumableStep = (typeof RESUMABLE_STEPS)[number];
+} as const satisfies Record<HumanStep, { handler: WorkflowHandler; label: string }>;
+export type { HumanStep, ResumableStep };
+/** Steps a stopped execution can be restarted at (vocabulary.ts). */
+export { RESUMABLE_STEPS };
 
 /** Under one year (the Standard maximum), so a stuck execution ends and alarms. */
 export const STATE_MACHINE_TIMEOUT = Duration.days(360);
 
-/** Lambda errors that are transient: retried with exponential backoff and full jitter. */
-export const TRANSIENT_ERRORS = [
-  "Lambda.ServiceException",
-  "Lambda.AWSLambdaException",
-  "Lambda.SdkClientException",
-  "Lambda.TooManyRequestsException",
-  "Lambda.ClientExecutionTimeoutException",
-  "Lambda.Unknown",
-  "TransientError",
-  "VersionConflictError",
-  "ThrottlingException",
-  "TooManyRequestsException",
-  "ProvisionedThroughputExceededException",
-  "TransactionConflictException",
-  "InternalServerError",
-  "ServiceUnavailable",
-];
+/** Lambda errors that are transient: retried with exponential backoff and full jitter (functions/errors.ts). */
+export const TRANSIENT_ERRORS: readonly string[] = WORKFLOW_RETRY_ERRORS;
 export const RETRY = { interval: 2, backoffRate: 2, maxAttempts: 6 } as const;
 
 export function complaintWorkflow(
@@ -262,7 +233,7 @@ export function complaintWorkflow(
 
 function retryProps(): sfn.RetryProps {
   return {
-    errors: TRANSIENT_ERRORS,
+    errors: [...TRANSIENT_ERRORS],
     interval: Duration.seconds(RETRY.interval),
     backoffRate: RETRY.backoffRate,
     maxAttempts: RETRY.maxAttempts,

@@ -3,6 +3,7 @@
 // (reminders + 1) times, and the appeal decision, repeated once per allowed extension (T-11). Summing over all
 // states, including mutually exclusive branches, makes this a safe over-estimate.
 import type { OrgConfig } from "../functions/domain/config.ts";
+import { reminderBudget, stepRounds } from "../functions/domain/procedure.ts";
 import { HUMAN_STEPS, type HumanStep } from "./complaint-workflow.ts";
 
 type State = { Type: string; Retry?: Array<{ MaxAttempts?: number }>; Resource?: string };
@@ -27,11 +28,8 @@ export function stateEventCost(state: State): number {
 }
 
 export function loopBound(config: OrgConfig, step: HumanStep): number {
-  const { maxReminders, maxProgressUpdates } = config.escalation;
-  if (step === "appeal") return 1; // no reminders: the window passes
-  const reminders = step === "conclusion" ? maxReminders + maxProgressUpdates : maxReminders;
-  const extensions = step === "appeal-decision" ? config.appeals.extensions + 1 : 1;
-  return (reminders + 1) * extensions;
+  // The procedure's own budget: the appeal window has none (it passes), the conclusion adds H-D3's updates.
+  return (reminderBudget(config, step) + 1) * stepRounds(config, step);
 }
 
 export function worstCaseHistoryEvents(

@@ -21,10 +21,11 @@ import {
   WRITTEN_CHANNELS,
 } from "../domain/complaint.ts";
 import { LANGUAGES, type Language } from "../domain/config.ts";
+import { formatReference, REFERENCE_PATTERN } from "../domain/reference.ts";
 import { holdersOf } from "../domain/routing.ts";
 import { type FullView, type StatusView, viewFor } from "../domain/views.ts";
+import { FilingReferencesExhaustedError, isTransient } from "../errors.ts";
 import { openCase } from "../intake/open-case.ts";
-import { formatReference, REFERENCE_PATTERN } from "../intake/references.ts";
 import { log } from "../lib/logger.ts";
 import { type Runtime, runtime } from "../lib/runtime.ts";
 import { MailRejectedError, sendViaOutbox } from "../mail/mailer.ts";
@@ -32,6 +33,8 @@ import { type FilingInstructionsData, renderEmail } from "../mail/templates.ts";
 import { handleReportsRequest } from "../reports/api.ts";
 import { InvalidPageTokenError, type PageToken } from "../store/complaint-store.ts";
 import { type AuthEvent, authenticate, type Caller, header } from "./auth.ts";
+
+export { FilingReferencesExhaustedError };
 
 /** The parts of an HTTP API (payload v2) event the staff API reads; the local server builds the same. */
 export interface StaffApiEvent extends AuthEvent {
@@ -60,13 +63,6 @@ export const STAFF_CHANNELS = CHANNELS.filter(
 const MAX_BODY_BYTES = 256 * 1024;
 const LIST_CONCURRENCY = 8;
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,200}$/;
-const THROTTLING = new Set([
-  "ThrottlingException",
-  "ProvisionedThroughputExceededException",
-  "RequestLimitExceeded",
-  "TooManyRequestsException",
-  "TransientError",
-]);
 
 // ---------------------------------------------------------------------------------------------------------
 // Request body of POST /api/complaints
@@ -108,6 +104,8 @@ export const complaintBodySchema = z
     service: text(500).optional(),
     personsConcerned: text(2000).optional(),
     expectations: text(5000).optional(),
+    // T-8: the complainant agrees that their identity be shared beyond the people handling the case.
+    consentToShare: z.boolean("must be true or false").optional(),
     language: z.enum(LANGUAGES, `must be one of ${LANGUAGES.join(", ")}`).optional(),
     // H-B3 (d), T-3, T-7: staff addresses concerned by the complaint.
     concernedStaff: z.array(emailField).max(20, "at most 20 addresses").optional(),
@@ -161,7 +159,11 @@ function fieldErrors(error: z.ZodError): Record<string, string> {
 export async function handleStaffApi(event: StaffApiEvent, rt: Runtime = runtime()): Promise<ApiResponse> {
   const auth = authenticate(event, { coordinatorAddress: rt.config.organisation.coordinator });
   if (!auth.ok) return json(auth.statusCode, { error: auth.error });
-  const { caller } = auth;
+  return routeStaffApi(event, rt, auth.caller);
+}
+
+/** The staff API for an authenticated caller: a bearer token above, or the console's session (/console/api/). */
+export async function routeStaffApi(event: StaffApiEvent, rt: Runtime, caller: Caller): Promise<ApiResponse> {
   const method = event.requestContext.http.method.toUpperCase();
   const path = event.rawPath.length > 1 ? event.rawPath.replace(/\/+$/, "") : event.rawPath;
   try {
@@ -187,7 +189,7 @@ export async function handleStaffApi(event: StaffApiEvent, rt: Runtime = runtime
     return json(404, { error: "not found" });
   } catch (error) {
     const name = (error as Error).name;
-    if (THROTTLING.has(name) || (error as { $retryable?: unknown }).$retryable) {
+    if (isTransient(error)) {
       log("WARN", "staff-api: transient failure", { error: name, requestId: event.requestContext.requestId });
       return json(
         503,
@@ -228,27 +230,54 @@ async function recordComplaint(rt: Runtime, caller: Caller, event: StaffApiEvent
   }
   let body: ComplaintBody | undefined;
   if (!("body" in errors)) {
-    if (typeof input !== "object" || input === null || Array.isArray(input))
-      errors.body = "must be a JSON object";
-    else {
-      const parsed = complaintBodySchema.safeParse(input, { error: errorMap });
-      if (parsed.success) body = parsed.data;
-      else Object.assign(errors, fieldErrors(parsed.error));
-      // Checks that depend on the organisation, on the raw fields, so that one answer names every bad field.
-      const { language, factsDate } = input as { language?: unknown; factsDate?: unknown };
-      const languages: readonly string[] = rt.config.organisation.languages;
-      if (!errors.language && typeof language === "string" && !languages.includes(language))
-        errors.language = `must be one of ${languages.join(", ")}`;
-      if (
-        !errors.factsDate &&
-        typeof factsDate === "string" &&
-        factsDate > localDate(rt.now(), rt.config.organisation.timeZone)
-      )
-        errors.factsDate = "must not be in the future";
-    }
+    const checked = validateComplaint(rt, input);
+    body = checked.body;
+    Object.assign(errors, checked.errors);
   }
   if (Object.keys(errors).length > 0 || !body || !key) return json(400, { errors });
 
+  return openFromBody(rt, caller, key, body, input);
+}
+
+/**
+ * The same validation for the API's JSON and the console's intake form: the schema, then the checks that
+ * depend on the organisation, on the raw fields, so that one answer names every bad field.
+ */
+export function validateComplaint(
+  rt: Runtime,
+  input: unknown,
+): { body?: ComplaintBody; errors: Record<string, string> } {
+  const errors: Record<string, string> = {};
+  if (typeof input !== "object" || input === null || Array.isArray(input))
+    return { errors: { body: "must be a JSON object" } };
+  let body: ComplaintBody | undefined;
+  const parsed = complaintBodySchema.safeParse(input, { error: errorMap });
+  if (parsed.success) body = parsed.data;
+  else Object.assign(errors, fieldErrors(parsed.error));
+  const { language, factsDate } = input as { language?: unknown; factsDate?: unknown };
+  const languages: readonly string[] = rt.config.organisation.languages;
+  if (!errors.language && typeof language === "string" && !languages.includes(language))
+    errors.language = `must be one of ${languages.join(", ")}`;
+  if (
+    !errors.factsDate &&
+    typeof factsDate === "string" &&
+    factsDate > localDate(rt.now(), rt.config.organisation.timeZone)
+  )
+    errors.factsDate = "must not be in the future";
+  return Object.keys(errors).length > 0 ? { errors } : { body: body as ComplaintBody, errors };
+}
+
+/**
+ * Opens the case of a valid body (or answers T-1's filing instructions); a replay answers the same case, a key
+ * reused with another body 409. `input` is the request as received (its fingerprint).
+ */
+export async function openFromBody(
+  rt: Runtime,
+  caller: Caller,
+  key: string,
+  body: ComplaintBody,
+  input: unknown,
+): Promise<ApiResponse> {
   // Issue 15: keys are scoped per caller (two staff members' keys never collide), and a key reused with
   // another body is refused (409) rather than answered with the first case (the second complaint would be lost).
   const sourceId = idempotencySource(caller, key);
@@ -327,6 +356,7 @@ function contentOf(body: ComplaintBody): Partial<Omit<CaseContent, "reference">>
     service: body.service ?? null,
     personsConcerned: body.personsConcerned ?? null,
     expectations: body.expectations ?? null,
+    consentToShare: body.consentToShare ?? null,
     concernedStaff: [...new Set((body.concernedStaff ?? []).map((a) => a.toLowerCase()))],
   };
 }
@@ -358,10 +388,6 @@ function localDate(at: Date, timeZone: string): string {
 const T1_REASON =
   "T-1: under this procedure a case opens only on a written complaint (letter, email) or a staff report (FSEI); " +
   "the complainant is given the filing instructions";
-
-export class FilingReferencesExhaustedError extends Error {
-  override name = "FilingReferencesExhaustedError";
-}
 
 async function answerWithFilingInstructions(
   rt: Runtime,

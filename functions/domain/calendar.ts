@@ -23,7 +23,10 @@
 // 23:00, after Sun 08:00 + P1D = Mon 08:00) and starts within an hour of a DST change. For durations
 // without hours, minutes or seconds, the local dates of the results are always monotonic in the start.
 import { DateTime, IANAZone } from "luxon";
+import { InvalidCalendarError } from "../errors.ts";
 import { assertValidDuration, type IsoDuration, isZeroDuration, parseDuration } from "./duration.ts";
+
+export { InvalidCalendarError };
 
 export type Weekday = "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun";
 
@@ -35,10 +38,6 @@ export interface WorkCalendar {
 }
 
 export type DayCount = "calendar" | "working";
-
-export class InvalidCalendarError extends Error {
-  override name = "InvalidCalendarError";
-}
 
 /** Index + 1 is the ISO weekday (1 = Monday), as luxon's DateTime.weekday. */
 const WEEKDAYS: readonly Weekday[] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];

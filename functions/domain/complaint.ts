@@ -4,88 +4,37 @@
 import { z } from "zod";
 import { LANGUAGES } from "./config.ts";
 
-export const REFERENCE_REGEX = /^CFM-\d{4}-\d{6}$/;
-export const reference = z.string().regex(REFERENCE_REGEX, "must be a reference CFM-YYYY-NNNNNN");
+import {
+  APPEAL_OUTCOMES,
+  CHANNELS,
+  CLOSURES,
+  DEADLINE_STEPS,
+  EVENT_TYPES,
+  FLAGS,
+  KINDS,
+  OUTCOMES,
+  REFERENCE_FORMAT,
+  REFERENCE_PATTERN,
+  SEVERITIES,
+  STATUSES,
+} from "./vocabulary.ts";
 
-export const KINDS = ["complaint", "suggestion", "information-request", "positive"] as const; // R-6
-export const CHANNELS = [
-  "email",
-  "web",
-  "letter",
-  "phone",
-  "in-person",
-  "suggestion-box",
-  "hotline",
-  "staff-report",
-] as const;
-/** T-1: written channels open a case under a written-only procedure (a staff report is the FSEI). */
-export const WRITTEN_CHANNELS: readonly Channel[] = ["email", "web", "letter", "staff-report"];
-export const STATUSES = [
-  "received",
-  "acknowledged",
-  "triage",
-  "assigned",
-  "investigating",
-  "responded",
-  "appeal",
-  "closed",
-] as const;
-export const CLOSURES = ["resolved", "referred", "inadmissible", "no-response", "appeal-decided"] as const;
-export const SEVERITIES = ["high", "medium", "low"] as const;
-export const EVENT_TYPES = [
-  "received",
-  "acknowledged",
-  "triaged",
-  "notified",
-  "assigned",
-  "delegated",
-  "contacted",
-  "progress",
-  "message",
-  "responded",
-  "appeal-filed",
-  "appeal-extended",
-  "appeal-decided",
-  "reminder",
-  "escalated",
-  "closed",
-] as const;
-/** Steps that carry a deadline; `overdue` lists those whose deadline passed while they were open. */
-export const DEADLINE_STEPS = [
-  "acknowledge",
-  "writtenNotice",
-  "triage",
-  "assign",
-  "contact",
-  "respond",
-  "appealWindowEnds",
-  "appealDecision",
-  "closure",
-] as const;
-export const FLAGS = [
-  "suspected-spam",
-  "sender-unverified",
-  "unreadable",
-  "attachment-oversized",
-  "needs-attention",
-  "conflict-of-interest",
-  "late",
-  // Issue 15 (intake): the reply address came from a fallback (decoded From, Reply-To, Sender, Return-Path,
-  // envelope), none was usable, a header was replaced by a default, a message came from someone who is
-  // neither the complainant nor their representative.
-  "sender-recovered",
-  "no-reply-address",
-  "content-sanitised",
-  "unknown-sender",
-] as const;
+export type { Channel, Closure, DeadlineStep, EventType, Flag, Kind, Status } from "./vocabulary.ts";
+// The ids are defined once in vocabulary.ts; re-exported here for the modules that import them with the record.
+export {
+  CHANNELS,
+  CLOSURES,
+  DEADLINE_STEPS,
+  EVENT_TYPES,
+  FLAGS,
+  KINDS,
+  SEVERITIES,
+  STATUSES,
+  WRITTEN_CHANNELS,
+} from "./vocabulary.ts";
 
-export type Kind = (typeof KINDS)[number];
-export type Channel = (typeof CHANNELS)[number];
-export type Status = (typeof STATUSES)[number];
-export type Closure = (typeof CLOSURES)[number];
-export type EventType = (typeof EVENT_TYPES)[number];
-export type DeadlineStep = (typeof DEADLINE_STEPS)[number];
-export type Flag = (typeof FLAGS)[number];
+export const REFERENCE_REGEX = REFERENCE_PATTERN;
+export const reference = z.string().regex(REFERENCE_PATTERN, `must be a reference ${REFERENCE_FORMAT}`);
 
 const iso = z.iso.datetime({ offset: true });
 const address = z.email().transform((s) => s.toLowerCase());
@@ -124,7 +73,7 @@ export const caseRecordSchema = z.strictObject({
   reminders: z.partialRecord(z.string(), z.number().int().min(0)),
   appeals: z.number().int().min(0),
   appealExtensions: z.number().int().min(0),
-  appealOutcome: z.enum(["upheld", "revised"]).nullable(),
+  appealOutcome: z.enum(APPEAL_OUTCOMES).nullable(),
   attachments: z.number().int().min(0),
   closedAt: iso.nullable(),
   /** The complainant follows the case with a receipt code on the follow-up page (web intake). */
@@ -165,8 +114,6 @@ export const caseContentSchema = z.strictObject({
   factsDate: z.iso.date().nullable(),
   /** Where the facts happened (web form). */
   place: z.string().max(500).nullable().optional(),
-  /** T-8: the complainant agrees their details may be shared with the people handling the case. */
-  consentToShare: z.boolean().optional(),
   /** Closing the loop: the comment that came with the satisfaction score. */
   satisfactionComment: z.string().max(2000).nullable().optional(),
   service: z.string().max(500).nullable(),
@@ -174,13 +121,16 @@ export const caseContentSchema = z.strictObject({
   /** Staff addresses concerned (H-B3 (d) line manager, T-3 notice, T-7 conflict of interest). */
   concernedStaff: z.array(address),
   expectations: z.string().max(5000).nullable(),
+  /** T-8: whether the complainant agreed that their identity be shared beyond the people handling the case
+   * (null: not asked, e.g. a complaint by email). Absent on cases recorded before the field existed. */
+  consentToShare: z.boolean().nullable().default(null),
   attachments: z.array(attachmentSchema),
   rawMessageKey: z.string().nullable(),
   triageReason: z.string().max(5000).nullable(),
   risks: z.string().max(5000).nullable(),
   contactNote: z.string().max(5000).nullable(),
   progress: z.array(z.strictObject({ at: iso, note: z.string().max(5000) })),
-  outcome: z.enum(["founded", "unfounded", "partly-founded"]).nullable(),
+  outcome: z.enum(OUTCOMES).nullable(),
   measures: z.string().max(10_000).nullable(),
   response: z.string().max(20_000).nullable(),
   /** T-13: a late response carries the justification of its delay. */
@@ -211,14 +161,6 @@ export const timelineEventSchema = z.strictObject({
 });
 export type TimelineEvent = z.infer<typeof timelineEventSchema>;
 
-/**
- * The complainant can be told the answer and can appeal: by email, or on the follow-up page with their
- * receipt code (web intake, anonymous included).
- */
-export function canAnswerComplainant(record: Pick<CaseRecord, "reachable" | "followUp">): boolean {
-  return record.reachable || record.followUp === true;
-}
-
 export function emptyContent(ref: string): CaseContent {
   return {
     reference: ref,
@@ -231,6 +173,7 @@ export function emptyContent(ref: string): CaseContent {
     personsConcerned: null,
     concernedStaff: [],
     expectations: null,
+    consentToShare: null,
     attachments: [],
     rawMessageKey: null,
     triageReason: null,

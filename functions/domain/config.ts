@@ -2,12 +2,13 @@
 // (H and T in docs/procedures.md) is data here, so one workflow serves both without code changes.
 import { parseDocument } from "yaml";
 import { z } from "zod";
+import { InvalidConfigError } from "../errors.ts";
 import { LANGUAGES, type Language } from "../i18n/languages.ts";
 import { isValidLocalDate, isValidTimeZone, type Weekday } from "./calendar.ts";
 import { isZeroDuration, parseDuration } from "./duration.ts";
 
 // Any language with a catalog (functions/i18n/locales/): adding a language needs no change here.
-export { LANGUAGES, type Language };
+export { InvalidConfigError, LANGUAGES, type Language };
 
 const WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const satisfies readonly Weekday[];
 
@@ -29,7 +30,12 @@ const deadlineRule = z
   .transform((rule) => (typeof rule === "string" ? { duration: rule, days: "calendar" as const } : rule));
 export type DeadlineRule = z.output<typeof deadlineRule>;
 
-const labels = z.strictObject({ fr: z.string().min(1), en: z.string().min(1) });
+// Labels the organisation writes (categories, severities, roles): French and English always, and one per
+// other language it uses (any language with a catalog; checked against organisation.languages below).
+const otherLanguageLabels = Object.fromEntries(
+  LANGUAGES.filter((l) => l !== "fr" && l !== "en").map((l) => [l, z.string().min(1).optional()]),
+);
+const labels = z.strictObject({ fr: z.string().min(1), en: z.string().min(1), ...otherLanguageLabels });
 const id = z.string().regex(/^[a-z][a-z0-9-]*$/, "must be a lower-case id (letters, digits, dashes)");
 const email = z.email("must be an email address").transform((s) => s.toLowerCase());
 const localDate = z.string().refine(isValidLocalDate, { message: "is not a date (YYYY-MM-DD)" });
@@ -214,6 +220,19 @@ function semanticProblems(config: OrgConfig): string[] {
   duplicates(config.categories, (c) => c.id, "categories", "category id");
   duplicates(config.severities, (s) => s.id, "severities", "severity id");
   duplicates(config.organisation.languages, (l) => l, "organisation.languages", "language");
+  // R-12: every label the organisation writes exists in each of its languages.
+  const labelled = (label: Readonly<Record<string, string | undefined>>, path: string) => {
+    for (const language of config.organisation.languages)
+      if (!label[language])
+        problems.push(`${path}.${language}: required (organisation.languages has ${language})`);
+  };
+  config.categories.forEach((c, i) => {
+    labelled(c.label, `categories.${i}.label`);
+  });
+  config.severities.forEach((s, i) => {
+    labelled(s.label, `severities.${i}.label`);
+  });
+  for (const [role, label] of Object.entries(config.roles)) labelled(label, `roles.${role}`);
 
   config.staff.forEach((member, i) => {
     member.roles.forEach((r, j) => {
@@ -279,16 +298,6 @@ export function parseConfig(text: string): ConfigResult {
   }
   const problems = semanticProblems(result.data);
   return problems.length > 0 ? { ok: false, problems } : { ok: true, config: result.data };
-}
-
-export class InvalidConfigError extends Error {
-  override name = "InvalidConfigError";
-  constructor(
-    readonly source: string,
-    readonly problems: string[],
-  ) {
-    super(`invalid configuration ${source}:\n${problems.join("\n")}`);
-  }
 }
 
 /** Parses or throws InvalidConfigError (for code paths where a bad config must stop start-up). */

@@ -3,6 +3,10 @@
 // no clear meaning once days are counted as working days. Zero is valid here; the config layer
 // rejects it with isZeroDuration where a zero deadline makes no sense.
 
+import { InvalidDurationError } from "../errors.ts";
+
+export { InvalidDurationError };
+
 export interface IsoDuration {
   years: number;
   months: number;
@@ -11,10 +15,6 @@ export interface IsoDuration {
   hours: number;
   minutes: number;
   seconds: number;
-}
-
-export class InvalidDurationError extends Error {
-  override name = "InvalidDurationError";
 }
 
 const UNITS = ["years", "months", "weeks", "days", "hours", "minutes", "seconds"] as const;

@@ -1,25 +1,19 @@
 // What each decision does to a case: pure functions from (config, case, submitted values, time) to the
 // change the store writes in one transaction. No AWS imports; unit-tested directly.
-import type { CaseContent, CaseRecord, Closure, DeadlineStep } from "./complaint.ts";
+
+import { InvalidDecisionError } from "../errors.ts";
+import type { CaseContent, CaseRecord } from "./complaint.ts";
 import type { OrgConfig } from "./config.ts";
-import { completeStep, deadlineAfter, respondRule } from "./deadlines.ts";
+import { completeStep, deadlineAfter, factsTooOld, respondRule } from "./deadlines.ts";
+import { appealExtensionAvailable, appealsLeft, isLateResponse, triageRoute } from "./procedure.ts";
 import { categoryOf, holderOf, responsibleFor } from "./routing.ts";
+import { type HumanStep, STEP_DEADLINE } from "./vocabulary.ts";
 
-/** The deadline each human step answers to. */
-export const STEP_DEADLINE = {
-  triage: "triage",
-  assignment: "assign",
-  contact: "contact",
-  conclusion: "respond",
-  appeal: "appealWindowEnds",
-  "appeal-decision": "appealDecision",
-  closure: "closure",
-} as const satisfies Record<string, DeadlineStep>;
-export type DecisionStep = keyof typeof STEP_DEADLINE;
+export { InvalidDecisionError };
 
-export class InvalidDecisionError extends Error {
-  override name = "InvalidDecisionError";
-}
+/** A human step's decision (the vocabulary's human steps). */
+export type DecisionStep = HumanStep;
+export { STEP_DEADLINE };
 
 type RecordPatch = Partial<Omit<CaseRecord, "reference" | "version" | "sourceId">>;
 type ContentPatch = Partial<Omit<CaseContent, "reference">>;
@@ -50,12 +44,19 @@ export function applyTriage(
   actor: string,
 ): Decision {
   const category = categoryOf(config, values.category);
+  // T-4: the facts must date from less than the maximum age at receipt (the form says so before this).
+  if (values.admissible && factsTooOld(config, content.factsDate, record.receivedAt))
+    throw new InvalidDecisionError("T-4: facts too old to be admissible");
+  // H-C3 (e): a referral tells the complainant where to turn.
+  if (category.outcome === "referral" && !values.reason?.trim())
+    throw new InvalidDecisionError(
+      "H-C3 (e): a referral needs the text telling the complainant where to turn",
+    );
   const concernedStaff = values.concerned
     ? [...new Set([...content.concernedStaff, values.concerned.toLowerCase()])]
     : content.concernedStaff;
   const conflict = values.conflict === true;
-  const route =
-    category.outcome === "referral" ? "referral" : !values.admissible ? "inadmissible" : "investigate";
+  const route = triageRoute(config, category.id, values.admissible);
   const base: RecordPatch = {
     category: category.id,
     severity: values.severity,
@@ -143,7 +144,7 @@ export function applyConclusion(
   at: string,
   actor: string,
 ): Decision {
-  const late = record.deadlines.respond !== undefined && at > record.deadlines.respond;
+  const late = isLateResponse(record, at);
   if (late && !values.justification)
     throw new InvalidDecisionError("a late response needs a justification (T-13)");
   return {
@@ -169,7 +170,7 @@ export function applyAppeal(
   values: { reason: string },
   at: string,
 ): Decision {
-  if (record.appeals >= config.appeals.max) throw new InvalidDecisionError("only one appeal (T-11)");
+  if (!appealsLeft(config, record)) throw new InvalidDecisionError("only one appeal (T-11)");
   return {
     record: {
       status: "appeal",
@@ -197,7 +198,7 @@ export function applyAppealDecision(
 ): Decision {
   if (values.decision === "extend") {
     const extension = config.deadlines.appealExtension;
-    if (!extension || record.appealExtensions >= config.appeals.extensions)
+    if (!extension || !appealExtensionAvailable(config, record))
       throw new InvalidDecisionError("no appeal extension remains (T-11)");
     const current = record.deadlines.appealDecision ?? at;
     return {
@@ -228,20 +229,4 @@ export function applyClosureCheck(record: CaseRecord, at: string, actor: string)
   };
 }
 
-/** How the case closes, by what ended it (T-10: no reply within the window closes it as configured). */
-export function closureFor(config: OrgConfig, cause: string): Closure {
-  switch (cause) {
-    case "referred":
-      return "referred";
-    case "inadmissible":
-      return "inadmissible";
-    case "appeal-decided":
-      return "appeal-decided";
-    case "window-passed":
-      return config.appeals.closeWithoutReply;
-    case "responded":
-      return "resolved";
-    default:
-      throw new InvalidDecisionError(`unknown closure cause ${cause}`);
-  }
-}
+export { closureFor } from "./procedure.ts";

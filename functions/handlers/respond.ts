@@ -1,5 +1,6 @@
 // Workflow states "Respond" (H-D3, T-9), "Refer" (H-C3 (e)) and "Decide inadmissible" (T-4).
 import middy from "@middy/core";
+import { isAppealable } from "../domain/procedure.ts";
 import { logged, parseEvent } from "../lib/middleware.ts";
 import { runtime } from "../lib/runtime.ts";
 import { inputs } from "../workflow/inputs.ts";
@@ -13,7 +14,7 @@ export const handler = middy()
   .handler(async (event) => {
     if (event.action === "respond") {
       const record = await rt.store.require(event.reference);
-      await respond(rt, event.reference, event.appealable ?? (record.reachable && rt.config.appeals.max > 0));
+      await respond(rt, event.reference, event.appealable ?? isAppealable(rt.config, record));
     } else await answerWithoutInvestigation(rt, event.reference, event.action);
     return {};
   });

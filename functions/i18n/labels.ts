@@ -1,8 +1,7 @@
 // One set of user-visible labels for the vocabulary (kinds, channels, statuses, closures, steps, outcomes),
 // used alike by emails, task pages and reports, so a channel or a status has one name everywhere
 // (catalog group `labels`). Emails lower-case them mid-sentence with the `lowercase` format.
-import type { Channel, Closure, DeadlineStep, Kind, Status } from "../domain/complaint.ts";
-import type { Outcome } from "../mail/templates.ts";
+import type { Channel, Closure, DeadlineStep, Kind, Outcome, Status } from "../domain/vocabulary.ts";
 import { translate } from "./i18n.ts";
 
 interface LabelIds {

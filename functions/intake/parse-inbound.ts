@@ -13,7 +13,7 @@ import {
 } from "mailparser";
 import addressparser from "nodemailer/lib/addressparser";
 import { z } from "zod";
-import { extractReferences, REFERENCE_PATTERN } from "./references.ts";
+import { extractReferences, REFERENCE_PATTERN } from "../domain/reference.ts";
 
 export type Language = "fr" | "en";
 

@@ -18,6 +18,7 @@ import { z } from "zod";
 import type { CaseContent, CaseRecord, Flag } from "../domain/complaint.ts";
 import type { Language } from "../domain/config.ts";
 import { categoryOf, languageOf, staffMember } from "../domain/routing.ts";
+import { RawMessageMissingError } from "../errors.ts";
 import { log } from "../lib/logger.ts";
 import { emitMetric } from "../lib/metrics.ts";
 import { type Runtime, requireEnv, runtime } from "../lib/runtime.ts";
@@ -33,6 +34,8 @@ import {
   parseInbound,
 } from "./parse-inbound.ts";
 import { parseSesEvent, rawMessageLocation, type SesRecord, type Verdicts, verdictsOf } from "./ses-event.ts";
+
+export { RawMessageMissingError };
 
 /** Where the receipt rule's S3 action writes each message (infra/constructs/intake.ts RAW_MAIL_PREFIX). */
 export const RAW_PREFIX = "raw/";
@@ -58,10 +61,6 @@ export type IntakeResult =
   | { messageId: string; quarantined: true }
   | { messageId: string; duplicate: true; reference: string }
   | { messageId: string; noise: NoiseKind };
-
-export class RawMessageMissingError extends Error {
-  override name = "RawMessageMissingError";
-}
 
 const emailAddress = z.email();
 

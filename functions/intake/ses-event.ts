@@ -2,6 +2,9 @@
 // of an S3 action, whose `mail`/`receipt` shape is the same). Pure: no AWS SDK here.
 // https://docs.aws.amazon.com/ses/latest/dg/receiving-email-action-lambda-event.html
 import { z } from "zod";
+import { InvalidSesEventError } from "../errors.ts";
+
+export { InvalidSesEventError };
 
 export const VERDICT_STATUSES = ["PASS", "FAIL", "GRAY", "PROCESSING_FAILED", "DISABLED"] as const;
 export type VerdictStatus = (typeof VERDICT_STATUSES)[number];
@@ -74,10 +77,6 @@ export type SesRecord = z.infer<typeof sesRecordSchema>;
 export type SesMail = z.infer<typeof sesMailSchema>;
 export type SesReceipt = z.infer<typeof sesReceiptSchema>;
 export type SesAction = z.infer<typeof sesActionSchema>;
-
-export class InvalidSesEventError extends Error {
-  override name = "InvalidSesEventError";
-}
 
 /** Validates an SES receipt event; throws InvalidSesEventError naming every bad field (`path: message`). */
 export function parseSesEvent(input: unknown): SesEvent {

@@ -9,7 +9,8 @@ export type MetricName =
   | "DeadlineBreached"
   | "MailQuarantined"
   | "NeedsAttention"
-  | "MailNoise";
+  | "MailNoise"
+  | "MailRecovered";
 
 export interface RecordedMetric {
   name: MetricName;

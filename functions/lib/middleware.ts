@@ -1,11 +1,10 @@
 // Middy middleware shared by the handlers.
 import type middy from "@middy/core";
 import type { z } from "zod";
+import { InvalidInputError } from "../errors.ts";
 import { log } from "./logger.ts";
 
-export class InvalidInputError extends Error {
-  override name = "InvalidInputError";
-}
+export { InvalidInputError };
 
 /** Validates the event with zod before the handler runs; a bad event throws InvalidInputError (no retry). */
 export function parseEvent<S extends z.ZodType>(schema: S): middy.MiddlewareObj<z.input<S>> {

@@ -9,11 +9,10 @@ import { SFNClient } from "@aws-sdk/client-sfn";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { FinalizeRequestMiddleware } from "@smithy/types";
 import { configSchema, loadConfigText, type OrgConfig } from "../domain/config.ts";
+import { MissingEnvironmentError } from "../errors.ts";
 import { ComplaintStore } from "../store/complaint-store.ts";
 
-export class MissingEnvironmentError extends Error {
-  override name = "MissingEnvironmentError";
-}
+export { MissingEnvironmentError };
 
 export function requireEnv(name: string): string {
   const value = process.env[name];

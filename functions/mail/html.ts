@@ -3,11 +3,12 @@
 // tables for layout (Outlook ignores max-width and most CSS), no external assets, no remote images,
 // 600px wide at most and fluid below that (phones).
 import type { Language } from "../domain/config.ts";
+import { TemplateDataError } from "../errors.ts";
+import { translate } from "../i18n/i18n.ts";
+import { escapeHtml } from "../web/escape.ts";
 
 /** Bad template data (an unknown date, an unsafe link, a malformed reference): a programming error upstream. */
-export class TemplateDataError extends Error {
-  override name = "TemplateDataError";
-}
+export { TemplateDataError };
 
 export type Block =
   | { type: "paragraph"; text: string }
@@ -33,18 +34,7 @@ export interface EmailDocument {
   footer: string[];
 }
 
-const HTML_ESCAPES: Record<string, string> = {
-  "&": "&amp;",
-  "<": "&lt;",
-  ">": "&gt;",
-  '"': "&quot;",
-  "'": "&#39;",
-};
-
-/** Escapes text for an HTML text node or a double- or single-quoted attribute value. */
-export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
-}
+export { escapeHtml };
 
 /** Only absolute http(s) links go into an email: never javascript:, data: or relative links. */
 export function assertSafeUrl(url: string): string {
@@ -61,7 +51,7 @@ export function assertSafeUrl(url: string): string {
 
 /** The label separator: French puts a non-breaking space before the colon. */
 export function colon(language: Language): string {
-  return language === "fr" ? "\u00a0: " : ": ";
+  return translate(language, "format.colon");
 }
 
 const normaliseNewlines = (text: string) => text.replace(/\r\n?/g, "\n").trim();

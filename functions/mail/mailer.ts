@@ -4,15 +4,11 @@
 import { type SESv2Client, SendEmailCommand } from "@aws-sdk/client-sesv2";
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { Language } from "../domain/config.ts";
+import { MailRejectedError, TransientError } from "../errors.ts";
 import type { Runtime } from "../lib/runtime.ts";
 import { renderEmail, type TemplateData, type TemplateId } from "./templates.ts";
 
-export class TransientError extends Error {
-  override name = "TransientError";
-}
-export class MailRejectedError extends Error {
-  override name = "MailRejectedError";
-}
+export { MailRejectedError, TransientError };
 
 /**
  * A claim older than this with no "sent" mark is taken to be a crashed send and is sent again. It is shorter

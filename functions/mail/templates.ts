@@ -6,6 +6,7 @@
 // complainant's name, the description and the category impossible to pass for a sensitive case, and
 // renderEmail strips them at runtime anyway, so a cast or a bad Step Functions payload cannot leak them.
 import { type Closure, KINDS, type Kind } from "../domain/complaint.ts";
+import { REFERENCE_PATTERN } from "../domain/vocabulary.ts";
 import {
   DEFAULT_LANGUAGE,
   isLanguage,
@@ -323,8 +324,6 @@ export interface RenderedEmail {
 
 // ---------------------------------------------------------------------------------------------------------
 // Helpers
-
-const REFERENCE = /^CFM-\d{4}-\d{6}$/;
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 function formatter(language: Language, timeZone: string): Intl.DateTimeFormat {
@@ -943,7 +942,7 @@ export function renderEmail<K extends TemplateId>(
   if (!template) throw new TemplateDataError(`unknown email template: ${String(id)}`);
   const lang: Language = isLanguage(language) ? language : DEFAULT_LANGUAGE;
   const safe = redact(id, data as unknown as Record<string, unknown>) as unknown as TemplateData[K] & Common;
-  if (typeof safe.reference !== "string" || !REFERENCE.test(safe.reference))
+  if (typeof safe.reference !== "string" || !REFERENCE_PATTERN.test(safe.reference))
     throw new TemplateDataError(`not a reference CFM-YYYY-NNNNNN: ${String(safe.reference)}`);
   // Fails fast on a missing or unknown zone, even for an email without dates (Intl would use the host's).
   if (typeof safe.timeZone !== "string" || safe.timeZone === "")

@@ -3,14 +3,13 @@
 // start of `from` and of the day after `to`, so a case received at 23:30 local on 31 March belongs to Q1
 // whatever the offset.
 import { DateTime } from "luxon";
+import { InvalidPeriodError } from "../errors.ts";
+
+export { InvalidPeriodError };
 
 export const REPORT_KINDS = ["weekly-pending", "monthly", "quarterly", "annual", "custom"] as const;
 export type ReportKind = (typeof REPORT_KINDS)[number];
 export type ScheduledKind = Exclude<ReportKind, "custom">;
-
-export class InvalidPeriodError extends Error {
-  override name = "InvalidPeriodError";
-}
 
 export interface Period {
   kind: ReportKind;

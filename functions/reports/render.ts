@@ -15,7 +15,7 @@ import ExcelJS from "exceljs";
 import type { DeadlineStep } from "../domain/complaint.ts";
 import type { Language, OrgConfig } from "../domain/config.ts";
 import type { CATALOGS } from "../i18n/catalogs.ts";
-import { translate } from "../i18n/i18n.ts";
+import { translate, type Values } from "../i18n/i18n.ts";
 import { label } from "../i18n/labels.ts";
 import { colon, escapeHtml } from "../mail/html.ts";
 import type { Cell, Indicator, R11Step, Report, Timing } from "./compute.ts";
@@ -58,7 +58,8 @@ export interface RenderOptions {
 
 type ReportWord = Exclude<keyof (typeof CATALOGS)["fr"]["reports"], "title"> | `title.${Report["kind"]}`;
 /** A word of the reports (catalog namespace `reports`). */
-const t = (word: ReportWord, language: Language) => translate(language, `reports.${word}`);
+const t = (word: ReportWord, language: Language, values?: Values) =>
+  translate(language, `reports.${word}`, values);
 const cell = (c: Cell | undefined): Value => (c === undefined ? null : c);
 
 function categoryLabel(report: Report, id: string | null | undefined, language: Language): string {
@@ -286,12 +287,12 @@ export function reportTables(report: Report, options: RenderOptions): ReportTabl
 // ---------------------------------------------------------------------------------------------------------
 // Dates and numbers for people
 
-/** British English: "1 March 2026" reads the same everywhere, unlike "March 1, 2026" or "3/1/2026". */
-const LOCALE: Record<Language, string> = { fr: "fr-FR", en: "en-GB" };
+/** The catalog's locale for dates and numbers (en-GB: "1 March 2026" reads the same everywhere). */
+const locale = (language: Language) => translate(language, "format.locale");
 
 function dateLabel(date: string, language: Language, timeZone = "UTC"): string {
   const d = new Date(`${date}T12:00:00Z`);
-  return new Intl.DateTimeFormat(LOCALE[language], {
+  return new Intl.DateTimeFormat(locale(language), {
     day: "numeric",
     month: "long",
     year: "numeric",
@@ -304,21 +305,21 @@ export function periodLabel(report: Report, language: Language): string {
   const { kind, from, to } = report.period;
   const start = new Date(`${from}T12:00:00Z`);
   if (kind === "monthly")
-    return new Intl.DateTimeFormat(LOCALE[language], {
+    return new Intl.DateTimeFormat(locale(language), {
       month: "long",
       year: "numeric",
       timeZone: "UTC",
     }).format(start);
   if (kind === "quarterly") {
     const q = Math.floor(start.getUTCMonth() / 3) + 1;
-    return `${language === "fr" ? "T" : "Q"}${q} ${start.getUTCFullYear()}`;
+    return t("quarter", language, { q, year: start.getUTCFullYear() });
   }
   if (kind === "annual") return String(start.getUTCFullYear());
   return `${t("from", language)} ${dateLabel(from, language)} ${t("to", language)} ${dateLabel(to, language)}`;
 }
 
 function decimal(n: number, language: Language, digits = 1): string {
-  return new Intl.NumberFormat(LOCALE[language], {
+  return new Intl.NumberFormat(locale(language), {
     minimumFractionDigits: 0,
     maximumFractionDigits: digits,
   }).format(n);
@@ -328,7 +329,7 @@ function decimal(n: number, language: Language, digits = 1): string {
 export function percent(share: number | null, language: Language): string {
   if (share === null) return "—";
   const n = decimal(Math.round(share * 1000) / 10, language);
-  return language === "fr" ? `${n}\u00a0%` : `${n}%`;
+  return translate(language, "format.percent", { n });
 }
 
 function signed(points: number, language: Language): string {
@@ -373,7 +374,7 @@ function csvValue(value: Value, timeZone: string, decimalMark: "," | "."): strin
 
 /** The whole report as one CSV: its tables one under the other, each with a title row and a header row. */
 export function renderCsv(report: Report, options: CsvOptions): string {
-  const delimiter = options.delimiter ?? (options.language === "fr" ? ";" : ",");
+  const delimiter = options.delimiter ?? translate(options.language, "format.csvDelimiter");
   const decimalMark = delimiter === ";" ? "," : ".";
   const tables = reportTables(report, options);
   const rows: string[][] = [];
@@ -521,13 +522,13 @@ function bar(
 
 function bucketLabel(label: string, unit: "day" | "week" | "month", language: Language): string {
   if (unit === "month")
-    return new Intl.DateTimeFormat(LOCALE[language], {
+    return new Intl.DateTimeFormat(locale(language), {
       month: "short",
       year: "numeric",
       timeZone: "UTC",
     }).format(new Date(`${label}-15T12:00:00Z`));
-  if (unit === "week") return `${language === "fr" ? "sem." : "wk"} ${Number(label.slice(-2))}`;
-  return new Intl.DateTimeFormat(LOCALE[language], {
+  if (unit === "week") return t("week", language, { n: Number(label.slice(-2)) });
+  return new Intl.DateTimeFormat(locale(language), {
     day: "numeric",
     month: "short",
     timeZone: "UTC",

@@ -21,35 +21,18 @@ import {
   type TimelineEvent,
   timelineEventSchema,
 } from "../domain/complaint.ts";
-import { formatReference } from "../intake/references.ts";
+import { formatReference } from "../domain/reference.ts";
+import {
+  CaseNotFoundError,
+  InvalidPageTokenError,
+  StoreValidationError,
+  VersionConflictError,
+} from "../errors.ts";
 import type { IndexName } from "./table-design.ts";
 
-export class StoreValidationError extends Error {
-  override name = "StoreValidationError";
-  constructor(
-    readonly record: string,
-    readonly field: string,
-    detail: string,
-  ) {
-    super(`invalid ${record}: ${field}: ${detail}`);
-  }
-}
-export class VersionConflictError extends Error {
-  override name = "VersionConflictError";
-}
+export { CaseNotFoundError, InvalidPageTokenError, StoreValidationError, VersionConflictError };
 /** A position in an index (DynamoDB's LastEvaluatedKey): key attributes only, strings. */
 export type PageToken = Record<string, string>;
-
-export class InvalidPageTokenError extends Error {
-  override name = "InvalidPageTokenError";
-  constructor() {
-    super("not a continuation token of this list");
-  }
-}
-
-export class CaseNotFoundError extends Error {
-  override name = "CaseNotFoundError";
-}
 
 const caseKey = (reference: string) => `CASE#${reference}`;
 const INTERNAL = new Set([

@@ -11,9 +11,12 @@ import {
 } from "@aws-sdk/lib-dynamodb";
 import type { Language } from "../domain/config.ts";
 import { deadlineAfter } from "../domain/deadlines.ts";
+import { LinkAlreadyUsedError } from "../errors.ts";
 import type { Runtime } from "../lib/runtime.ts";
 import type { FormValues, TaskAction } from "./forms.ts";
 import { mintLink } from "./link-token.ts";
+
+export { LinkAlreadyUsedError };
 
 export type LinkStatus = "active" | "used" | "revoked";
 
@@ -167,10 +170,6 @@ export async function getLink(rt: Runtime, idHash: string): Promise<TaskLink | n
   return link as TaskLink;
 }
 
-export class LinkAlreadyUsedError extends Error {
-  override name = "LinkAlreadyUsedError";
-}
-
 /**
  * Stores the submission and consumes the link in one transaction: of two concurrent POSTs, exactly one
  * wins; the other gets LinkAlreadyUsedError.
@@ -290,4 +289,42 @@ export async function submissionsOf(rt: Runtime, reference: string): Promise<Sub
   return (out.Items ?? [])
     .map(({ pk: _pk, sk: _sk, expiresAt: _e, ...submission }) => submission as Submission)
     .sort((a, b) => a.at.localeCompare(b.at));
+}
+
+/** The active links of a case's steps (the console's "My tasks": each step has at most one). */
+export async function activeLinksOf(rt: Runtime, reference: string): Promise<TaskLink[]> {
+  const pointers = await rt.doc.send(
+    new QueryCommand({
+      TableName: rt.tableName,
+      KeyConditionExpression: "pk = :pk AND begins_with(sk, :sk)",
+      ExpressionAttributeValues: { ":pk": `CASE#${reference}`, ":sk": "LINKPTR#" },
+      ConsistentRead: true,
+    }),
+  );
+  const links = await Promise.all((pointers.Items ?? []).map((item) => getLink(rt, String(item.idHash))));
+  const now = rt.now().toISOString();
+  return links.filter((l): l is TaskLink => l !== null && l.status === "active" && l.expiresAt > now);
+}
+
+/**
+ * The console opens a task for its actor with a fresh link to the same step (the emailed one is revoked, as
+ * on any re-issue): the store keeps only hashes, so the emailed URL cannot be rebuilt.
+ */
+export async function reissueForActor(
+  rt: Runtime,
+  reference: string,
+  step: TaskAction,
+  actor: string,
+): Promise<string | null> {
+  const link = (await activeLinksOf(rt, reference)).find((l) => l.step === step);
+  if (!link || link.actor !== actor) return null;
+  const { url } = await issueLink(rt, {
+    reference,
+    step,
+    actor,
+    taskToken: link.taskToken,
+    expiresAt: link.expiresAt,
+    language: link.language,
+  });
+  return url;
 }

@@ -2,6 +2,9 @@
 // of the id, so a forged or altered link is refused before any database read. The store keeps only
 // SHA-256(id): a leaked table holds no usable link. Pure module: no AWS SDK, no clock of its own.
 import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { LinkSecretError } from "../errors.ts";
+
+export { LinkSecretError };
 
 const ID_BYTES = 32;
 /** 32 bytes in unpadded base64url: 43 characters, the last one carrying 2 zero padding bits. */
@@ -15,10 +18,6 @@ const TOKEN_REGEX = new RegExp(`^${B64URL_32}\\.${B64URL_32}$`);
 const TOKEN_LENGTH = 2 * B64URL_32_LENGTH + 1;
 /** Shortest accepted secret: the HMAC-SHA256 output size. */
 export const MIN_SECRET_BYTES = 32;
-
-export class LinkSecretError extends Error {
-  override name = "LinkSecretError";
-}
 
 export interface MintedLink {
   /** 32 random bytes, base64url. Never stored; only inside the emailed URL. */

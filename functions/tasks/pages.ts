@@ -383,7 +383,7 @@ function formatDue(iso: string, language: Language, timeZone: string): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
   try {
-    return new Intl.DateTimeFormat(language === "fr" ? "fr-FR" : "en-GB", {
+    return new Intl.DateTimeFormat(translate(language, "format.locale"), {
       weekday: "long",
       day: "numeric",
       month: "long",

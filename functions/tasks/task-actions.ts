@@ -1,9 +1,13 @@
 // What a task link does, independent of HTTP: look a link up (GET: changes nothing) and act on it (POST:
 // validate, consume once, SendTaskSuccess). The task-pages handler renders these results as HTML.
+
 import { createHash } from "node:crypto";
 import { SendTaskSuccessCommand } from "@aws-sdk/client-sfn";
 import type { CaseRecord } from "../domain/complaint.ts";
 import type { Language } from "../domain/config.ts";
+import { factsTooOld } from "../domain/deadlines.ts";
+import { appealExtensionAvailable, isLateResponse } from "../domain/procedure.ts";
+import { translate } from "../i18n/i18n.ts";
 import type { Runtime } from "../lib/runtime.ts";
 import { type FormBody, type FormValues, parseForm, type TaskAction } from "./forms.ts";
 import {
@@ -29,6 +33,8 @@ export type LoadedTask = {
   nonce: string;
   late: boolean;
   extensionAvailable: boolean;
+  /** Triage: the facts are too old to be admitted (T-4). */
+  factsTooOld: boolean;
 };
 
 /** Errors of SendTaskSuccess that mean the step is over (timed out, re-issued or finished). */
@@ -60,14 +66,11 @@ export async function loadTask(rt: Runtime, token: string): Promise<LoadedTask |
     link,
     record,
     nonce: csrfNonce(secret, link.idHash, realNow()),
-    late:
-      link.step === "conclusion" &&
-      !!record.deadlines.respond &&
-      rt.now().toISOString() > record.deadlines.respond,
-    extensionAvailable:
-      link.step === "appeal-decision" &&
-      !!rt.config.deadlines.appealExtension &&
-      record.appealExtensions < rt.config.appeals.extensions,
+    late: link.step === "conclusion" && isLateResponse(record, rt.now().toISOString()),
+    extensionAvailable: link.step === "appeal-decision" && appealExtensionAvailable(rt.config, record),
+    factsTooOld:
+      link.step === "triage" &&
+      factsTooOld(rt.config, (await rt.store.getContent(record.reference)).factsDate, record.receivedAt),
   };
 }
 
@@ -89,10 +92,7 @@ export async function submitTask(
   const secret = await rt.linkSecret();
   const nonce = verifyCsrfNonce(secret, link.idHash, body.nonce, { now: realNow() });
   if (!nonce.ok) {
-    const message =
-      lang === "fr"
-        ? "Le formulaire a expiré : vérifiez et envoyez à nouveau."
-        : "The form expired: check and send again.";
+    const message = translate(lang, "pages.form.field.expired");
     return { kind: "invalid", task, errors: { nonce: message }, values: body };
   }
   const parsed = parseForm(link.step as TaskAction, body, {
@@ -100,6 +100,7 @@ export async function submitTask(
     config: rt.config,
     late: task.late,
     extensionAvailable: task.extensionAvailable,
+    factsTooOld: task.factsTooOld,
   });
   if (!parsed.ok)
     return { kind: "invalid", task, errors: parsed.errors as Record<string, string>, values: body };

@@ -1,16 +1,9 @@
 // The inputs Step Functions passes to the workflow Lambdas (ids and flags only).
 import { z } from "zod";
 import { reference } from "../domain/complaint.ts";
+import { CLOSE_CAUSES, HUMAN_STEPS } from "../domain/vocabulary.ts";
 
-export const decisionStep = z.enum([
-  "triage",
-  "assignment",
-  "contact",
-  "conclusion",
-  "appeal",
-  "appeal-decision",
-  "closure",
-]);
+export const decisionStep = z.enum(HUMAN_STEPS);
 
 const humanStepActions = z.discriminatedUnion("action", [
   z.strictObject({ action: z.literal("prepare"), reference, step: decisionStep }),
@@ -41,7 +34,7 @@ export const inputs = {
     z.strictObject({
       action: z.literal("close"),
       reference,
-      cause: z.enum(["referred", "inadmissible", "window-passed", "responded", "appeal-decided"]),
+      cause: z.enum(CLOSE_CAUSES),
     }),
   ]),
   needsAttention: z.strictObject({ reference, error: z.string().max(256) }),

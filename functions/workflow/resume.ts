@@ -1,27 +1,16 @@
 // Where a stopped case picks up again (the local stack after a restart; an operator after needs-attention):
 // derived from the persisted case alone, so nothing is stranded when executions are lost.
-import { type CaseContent, type CaseRecord, canAnswerComplainant } from "../domain/complaint.ts";
+import type { CaseContent, CaseRecord } from "../domain/complaint.ts";
 import type { OrgConfig } from "../domain/config.ts";
+import { type CaseFlags, caseFlags, hasContactStep, triagedRoute } from "../domain/procedure.ts";
+import type { ResumableStep } from "../domain/vocabulary.ts";
 
-export type ResumeAt =
-  | "receive"
-  | "acknowledge"
-  | "triage"
-  | "notify"
-  | "referral"
-  | "inadmissible"
-  | "assignment"
-  | "contact"
-  | "conclusion"
-  | "respond"
-  | "appeal"
-  | "appeal-decision"
-  | "closure"
-  | "close-after-appeal";
+/** Where a stopped case restarts: a resumable step of the state machine, or its first state. */
+export type ResumeAt = "receive" | ResumableStep;
 
 export interface ResumePlan {
   resumeAt: ResumeAt;
-  case: { reachable: boolean; contact: boolean; appealable: boolean };
+  case: CaseFlags;
 }
 
 export function resumePlan(
@@ -29,11 +18,7 @@ export function resumePlan(
   record: CaseRecord,
   content: Pick<CaseContent, "outcome">,
 ): ResumePlan | null {
-  const flags = {
-    reachable: record.reachable,
-    contact: config.deadlines.contact !== undefined,
-    appealable: canAnswerComplainant(record) && config.appeals.max > 0,
-  };
+  const flags = caseFlags(config, record);
   const at = (resumeAt: ResumeAt): ResumePlan => ({ resumeAt, case: flags });
   switch (record.status) {
     case "closed":
@@ -47,7 +32,7 @@ export function resumePlan(
       // (notify is idempotent: a notification already sent is not sent again).
       return at(answeredWithout(config, record) ?? "notify");
     case "assigned":
-      if (flags.contact && record.met.contact === undefined) return at("contact");
+      if (hasContactStep(config) && record.met.contact === undefined) return at("contact");
       return at(content.outcome ? "respond" : "conclusion");
     case "investigating":
       return at(content.outcome ? "respond" : "conclusion");
@@ -64,7 +49,6 @@ export function resumePlan(
 
 /** A case triaged out of the investigation: referred (H-C3 (e)) or inadmissible (T-4). */
 function answeredWithout(config: OrgConfig, record: CaseRecord): "referral" | "inadmissible" | null {
-  if (record.category && config.categories.find((c) => c.id === record.category)?.outcome === "referral")
-    return "referral";
-  return record.admissible === false ? "inadmissible" : null;
+  const route = triagedRoute(config, record);
+  return route === "investigate" ? null : route;
 }

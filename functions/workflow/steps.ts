@@ -3,24 +3,25 @@
 // the same input it writes no second event (event ids are deterministic) and sends no second email (outbox).
 // Inputs and outputs carry ids and flags only: no personal data enters Step Functions.
 import { createHash } from "node:crypto";
-import {
-  type CaseContent,
-  type CaseRecord,
-  canAnswerComplainant,
-  type DeadlineStep,
-} from "../domain/complaint.ts";
+import type { CaseContent, CaseRecord } from "../domain/complaint.ts";
 import type { Language } from "../domain/config.ts";
+import { completeStep, deadlineAfter, metDeadline, secondsUntil } from "../domain/deadlines.ts";
 import {
-  completeStep,
-  deadlineAfter,
-  metDeadline,
-  progressUpdateDue,
-  reminderDue,
-  secondsUntil,
-} from "../domain/deadlines.ts";
+  type CaseFlags,
+  COMPLAINANT,
+  caseFlags,
+  closureFor,
+  deadlinesStartingWith,
+  escalationRecipient,
+  firstAssignee,
+  progressLinkExpiry,
+  reminderBudget,
+  stepActor,
+  stepCheckpoint,
+  triagedRoute,
+} from "../domain/procedure.ts";
 import {
   categoryOf,
-  escalationTarget,
   holderOf,
   implicatedToInform,
   languageOf,
@@ -35,11 +36,10 @@ import {
   applyConclusion,
   applyContact,
   applyTriage,
-  closureFor,
   type Decision,
-  type DecisionStep,
-  STEP_DEADLINE,
 } from "../domain/transitions.ts";
+import { type HumanStep as DecisionStep, STEP_DEADLINE } from "../domain/vocabulary.ts";
+import { SubmissionNotFoundError, TooManyRemindersError } from "../errors.ts";
 import { emitMetric } from "../lib/metrics.ts";
 import type { Runtime } from "../lib/runtime.ts";
 import { outboxStatus, sendOnce } from "../mail/mailer.ts";
@@ -47,12 +47,7 @@ import type { CaseDetails, TaskData, Step as TemplateStep } from "../mail/templa
 import { satisfactionUrl } from "../public/tokens.ts";
 import { getSubmission, issueLink, rebindLink, revokeStepLink, submissionsOf } from "../tasks/link-store.ts";
 
-export class SubmissionNotFoundError extends Error {
-  override name = "SubmissionNotFoundError";
-}
-export class TooManyRemindersError extends Error {
-  override name = "TooManyRemindersError";
-}
+export { SubmissionNotFoundError, TooManyRemindersError };
 
 const SYSTEM = "cfm";
 const TEMPLATE_STEP: Record<DecisionStep, TemplateStep> = {
@@ -103,24 +98,16 @@ function complainantName(record: CaseRecord, content: CaseContent): string | und
 
 // ---------------------------------------------------------------- receive / acknowledge
 
-export interface CaseFlags {
-  reachable: boolean;
-  contact: boolean;
-  appealable: boolean;
-}
+export type { CaseFlags };
 
 /** Receive: the case exists (intake wrote it); the triage officer is its first assignee (H-B1). */
 export async function receive(rt: Runtime, reference: string): Promise<CaseFlags> {
-  const triageOfficer = holderOf(rt.config, rt.config.steps.triage);
+  const triageOfficer = firstAssignee(rt.config);
   const { record } = await rt.store.update(reference, (r) =>
     r.assignee ? null : { record: { assignee: triageOfficer } },
   );
   emitMetric("ComplaintsReceived", { Channel: record.channel });
-  return {
-    reachable: record.reachable,
-    contact: rt.config.deadlines.contact !== undefined,
-    appealable: canAnswerComplainant(record) && rt.config.appeals.max > 0,
-  };
+  return caseFlags(rt.config, record);
 }
 
 /** H-A2, T-2: acknowledge (and send the written notice) unless the complainant cannot be written to. */
@@ -181,52 +168,9 @@ export async function acknowledge(rt: Runtime, reference: string): Promise<void>
 
 // ---------------------------------------------------------------- human steps
 
-/** Who acts at a step. */
-function actorFor(rt: Runtime, record: CaseRecord, step: DecisionStep): string {
-  switch (step) {
-    case "triage":
-      return holderOf(rt.config, rt.config.steps.triage);
-    case "assignment":
-      return record.responsible ?? holderOf(rt.config, rt.config.steps.triage);
-    case "contact":
-    case "conclusion":
-      return record.assignee ?? record.responsible ?? holderOf(rt.config, rt.config.steps.investigation);
-    case "appeal":
-      return "complainant";
-    case "appeal-decision":
-      return holderOf(rt.config, rt.config.steps.appeal);
-    case "closure":
-      return holderOf(rt.config, rt.config.steps.closure);
-  }
-}
-
-/** When the step's current wait ends: its deadline, then each reminder (H-D3 progress updates for the conclusion). */
-function checkpoint(rt: Runtime, record: CaseRecord, step: DecisionStep): string {
-  const deadline = record.deadlines[STEP_DEADLINE[step]];
-  if (!deadline) throw new Error(`step ${step} of ${record.reference} has no deadline`);
-  const k = record.reminders[step] ?? 0;
-  if (step === "conclusion" && rt.config.deadlines.progressUpdateInterval)
-    return progressUpdateDue(rt.config, deadline, k);
-  return reminderDue(rt.config, deadline, k);
-}
-
-/** Deadlines that start with their step (the others are known earlier). */
-function stepDeadline(
-  rt: Runtime,
-  record: CaseRecord,
-  step: DecisionStep,
-  now: Date,
-): Partial<Record<DeadlineStep, string>> {
-  const key = STEP_DEADLINE[step];
-  if (record.deadlines[key]) return {};
-  const d = rt.config.deadlines;
-  if (step === "assignment") return { assign: deadlineAfter(rt.config, now, d.assign) };
-  if (step === "closure") return { closure: deadlineAfter(rt.config, now, d.closure) };
-  if (step === "appeal") return { appealWindowEnds: deadlineAfter(rt.config, now, d.appealWindow) };
-  if (step === "contact" && !d.contact)
-    return { contact: deadlineAfter(rt.config, record.receivedAt, d.respond) };
-  return {};
-}
+const actorFor = (rt: Runtime, record: CaseRecord, step: DecisionStep) => stepActor(rt.config, record, step);
+const checkpoint = (rt: Runtime, record: CaseRecord, step: DecisionStep) =>
+  stepCheckpoint(rt.config, record, step);
 
 /** prepare: set the step's deadline and actor; answer the seconds until the wait ends (the task timeout). */
 export async function prepare(
@@ -236,9 +180,9 @@ export async function prepare(
 ): Promise<{ seconds: number }> {
   const now = rt.now();
   const { record } = await rt.store.update(reference, (r) => {
-    const deadlines = stepDeadline(rt, r, step, now);
+    const deadlines = deadlinesStartingWith(rt.config, r, step, now);
     const actor = actorFor(rt, r, step);
-    const assignee = actor === "complainant" ? r.assignee : actor;
+    const assignee = actor === COMPLAINANT ? r.assignee : actor;
     if (Object.keys(deadlines).length === 0 && assignee === r.assignee) return null;
     return { record: { deadlines: { ...r.deadlines, ...deadlines }, assignee } };
   });
@@ -302,18 +246,13 @@ async function openProgress(
 ): Promise<void> {
   const key = { pk: `CASE#${record.reference}`, sk: "OUTBOX#task:progress" };
   if ((await outboxStatus(rt, key)) === "sent") return;
-  const { escalation } = rt.config;
   const respondBy = record.deadlines.respond ?? rt.now().toISOString();
   const progress = await issueLink(rt, {
     reference: record.reference,
     step: "progress",
     actor,
     taskToken: "",
-    expiresAt: progressUpdateDue(
-      rt.config,
-      respondBy,
-      escalation.maxReminders + escalation.maxProgressUpdates + 1,
-    ),
+    expiresAt: progressLinkExpiry(rt.config, respondBy),
     language,
   });
   await sendOnce(rt, {
@@ -344,7 +283,7 @@ async function openAppeal(
   const { url } = await issueLink(rt, {
     reference: record.reference,
     step: "appeal",
-    actor: "complainant",
+    actor: COMPLAINANT,
     taskToken,
     expiresAt,
     language: record.language,
@@ -443,10 +382,7 @@ export async function applyPending(rt: Runtime, reference: string): Promise<numb
 
 /** The route a committed decision took, read back from the case (for a retried apply). */
 function routeOf(rt: Runtime, step: DecisionStep, record: CaseRecord, eventType: string): string {
-  if (step === "triage") {
-    if (record.category && categoryOf(rt.config, record.category).outcome === "referral") return "referral";
-    return record.admissible === false ? "inadmissible" : "investigate";
-  }
+  if (step === "triage") return triagedRoute(rt.config, record) ?? "investigate";
   if (step === "appeal-decision") return eventType === "appeal-extended" ? "extend" : "decided";
   return "next";
 }
@@ -523,16 +459,15 @@ export async function overdue(rt: Runtime, reference: string, step: DecisionStep
   // that reminder's emails (the outbox keeps them single). Otherwise this is the next reminder.
   const retry = rt.now().toISOString() < checkpoint(rt, before, step);
   const k = retry ? current : current + 1;
-  const max =
-    step === "conclusion"
-      ? rt.config.escalation.maxReminders + rt.config.escalation.maxProgressUpdates
-      : rt.config.escalation.maxReminders;
+  const max = reminderBudget(rt.config, step);
   if (k > max) throw new TooManyRemindersError(`${reference}: ${step} still open after ${max} reminders`);
   // T-11: an extended appeal decision starts a new round of reminders with ids of its own.
   const round = step === "appeal-decision" ? `${before.appealExtensions}:` : "";
   const deadlineStep = STEP_DEADLINE[step];
   const assignee = before.assignee;
-  const target = escalationTarget(rt.config, assignee);
+  // T-7: the escalation never goes to a person named in the complaint.
+  const content = await rt.store.getContent(reference);
+  const target = escalationRecipient(rt.config, assignee, content);
   const { record, applied } = retry
     ? { record: before, applied: false }
     : await rt.store.update(reference, (r) => {
@@ -574,7 +509,6 @@ export async function overdue(rt: Runtime, reference: string, step: DecisionStep
   });
   // H-D3: past the response deadline, the complainant gets regular updated information.
   if (step === "conclusion" && record.reachable) {
-    const content = await rt.store.getContent(reference);
     const to = complainantAddress(content);
     if (to) {
       await sendOnce(rt, {

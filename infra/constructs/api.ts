@@ -18,7 +18,9 @@ import { AccessLogFormat } from "aws-cdk-lib/aws-apigateway";
 import * as apigw from "aws-cdk-lib/aws-apigatewayv2";
 import { HttpUserPoolAuthorizer } from "aws-cdk-lib/aws-apigatewayv2-authorizers";
 import { HttpLambdaIntegration } from "aws-cdk-lib/aws-apigatewayv2-integrations";
+import * as acm from "aws-cdk-lib/aws-certificatemanager";
 import * as cognito from "aws-cdk-lib/aws-cognito";
+import * as iam from "aws-cdk-lib/aws-iam";
 import * as logs from "aws-cdk-lib/aws-logs";
 import * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
 import type * as sfn from "aws-cdk-lib/aws-stepfunctions";
@@ -34,13 +36,31 @@ export const STAFF_GROUPS = {
   staff: "General-staff view: sensitive cases show only their status and deadlines (H-D1)",
 } as const;
 
+/** What the task pages call to complete a callback task (never SendTaskHeartbeat: no task has a heartbeat). */
+export const TASK_RESPONSE_ACTIONS = ["states:SendTaskSuccess", "states:SendTaskFailure"] as const;
+const TASK_RESPONSE_REASON =
+  "states:SendTaskSuccess and states:SendTaskFailure do not support resource-level permissions (the Service " +
+  "Authorization Reference lists no resource type): '*' is the documented resource; the task token is the " +
+  "capability, and only the task-pages role holds the two actions.";
+
 /** Stage throttling for every route: task pages are opened by people, the staff API by a handful of tools. */
 export const THROTTLE = { burstLimit: 50, rateLimit: 20 } as const;
+
+/** The organisation's own host name for the console and the task links (an ACM certificate in the region). */
+export interface CustomDomain {
+  domainName: string;
+  certificateArn: string;
+}
 
 export interface ApiProps {
   config: OrgConfig;
   storage: Storage;
   email: EmailDomain;
+  /** Staff MFA: required (the default) or optional (the staff member chooses); TOTP either way. */
+  staffMfa?: "required" | "optional";
+  /** Prefix of the Cognito managed-login domain (<prefix>.auth.<region>.amazoncognito.com), unique per region. */
+  loginDomainPrefix?: string;
+  customDomain?: CustomDomain;
 }
 
 export class Api extends Construct {
@@ -54,6 +74,13 @@ export class Api extends Construct {
   /** The complainant's web form, follow-up and satisfaction pages (functions/public/). */
   readonly publicPages: CfmFunction;
   readonly staffApi: CfmFunction;
+  /** The staff console (functions/handlers/console.ts): signs in through the user pool's managed login. */
+  readonly console: CfmFunction;
+  /** The console's app client: authorization code with PKCE, no secret, callback /console/callback. */
+  readonly consoleClient: cognito.UserPoolClient;
+  readonly loginDomain: cognito.UserPoolDomain;
+  /** The console's URL (the custom domain when there is one). */
+  readonly consoleUrl: string;
   /** `https://<api id>.execute-api.<region>.amazonaws.com/t/`: built from the API id, so the workflow
    * Lambdas can hold it without depending on the routes (no circular dependency). */
   readonly taskBaseUrl: string;
@@ -84,7 +111,7 @@ export class Api extends Construct {
       signInAliases: { email: true },
       signInCaseSensitive: false,
       standardAttributes: { email: { required: true, mutable: true } },
-      mfa: cognito.Mfa.REQUIRED,
+      mfa: props.staffMfa === "optional" ? cognito.Mfa.OPTIONAL : cognito.Mfa.REQUIRED,
       mfaSecondFactor: { otp: true, sms: false },
       passwordPolicy: {
         minLength: 12,
@@ -160,8 +187,57 @@ export class Api extends Construct {
       },
     });
     const endpoint = this.httpApi.apiEndpoint;
-    this.taskBaseUrl = `${endpoint}/t/`;
+    // With a custom domain, emails carry it (task links) and the console lives there too.
+    const publicBase = props.customDomain ? `https://${props.customDomain.domainName}` : endpoint;
+    this.taskBaseUrl = `${publicBase}/t/`;
     this.staffApiUrl = `${endpoint}/api/`;
+    this.consoleUrl = `${publicBase}/console/`;
+    if (props.customDomain) {
+      const domain = new apigw.DomainName(this, "CustomDomain", {
+        domainName: props.customDomain.domainName,
+        certificate: acm.Certificate.fromCertificateArn(
+          this,
+          "Certificate",
+          props.customDomain.certificateArn,
+        ),
+      });
+      new apigw.ApiMapping(this, "CustomDomainMapping", {
+        api: this.httpApi,
+        domainName: domain,
+        stage: this.stage,
+      });
+      new CfnOutput(Stack.of(this), "CustomDomainTarget", {
+        description: `DNS: a CNAME (or alias) from ${props.customDomain.domainName} to this name`,
+        value: domain.regionalDomainName,
+      });
+    }
+
+    // The console signs in with the user pool's managed login: a Cognito domain and a public app client with
+    // the authorization code flow (the console always sends a PKCE S256 challenge), callbacks on both the
+    // API's own endpoint and the custom domain. `cognito:groups` is in the ID token.
+    const stackName = Stack.of(this)
+      .stackName.toLowerCase()
+      .replace(/[^a-z0-9-]/g, "-");
+    this.loginDomain = this.userPool.addDomain("ManagedLogin", {
+      cognitoDomain: { domainPrefix: props.loginDomainPrefix ?? `${stackName}-${Stack.of(this).account}` },
+    });
+    const origins = [endpoint, ...(props.customDomain ? [`https://${props.customDomain.domainName}`] : [])];
+    this.consoleClient = this.userPool.addClient("ConsoleClient", {
+      generateSecret: false,
+      preventUserExistenceErrors: true,
+      authFlows: {},
+      oAuth: {
+        flows: { authorizationCodeGrant: true, implicitCodeGrant: false, clientCredentials: false },
+        scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, cognito.OAuthScope.PROFILE],
+        callbackUrls: origins.map((o) => `${o}/console/callback`),
+        logoutUrls: origins.map((o) => `${o}/console/signed-out`),
+      },
+      supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
+      accessTokenValidity: Duration.hours(1),
+      idTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.hours(12),
+      enableTokenRevocation: true,
+    });
 
     this.taskPages = new CfmFunction(this, "TaskPages", {
       handler: "task-pages",
@@ -216,7 +292,43 @@ export class Api extends Construct {
     });
     storage.grantTableData(this.staffApi.fn, "read-write");
     email.grantSend(this.staffApi.fn);
-    for (const fn of [this.taskPages, this.staffApi, this.publicPages]) {
+
+    const region = Stack.of(this).region;
+    this.console = new CfmFunction(this, "Console", {
+      handler: "console",
+      config,
+      key: storage.key,
+      description: "cfm: staff console (server-rendered pages; OpenID Connect sign-in with the user pool)",
+      memorySize: 1024,
+      timeout: Duration.seconds(25),
+      environment: {
+        TABLE_NAME: storage.table.tableName,
+        LINK_SECRET_ARN: this.linkSecret.secretArn,
+        TASK_BASE_URL: this.taskBaseUrl,
+        ATTACHMENTS_BUCKET: storage.attachmentsBucket.bucketName,
+        SES_FROM: email.fromAddress,
+        SES_CONFIGURATION_SET: email.configurationSet.configurationSetName,
+        OIDC_ISSUER: `https://cognito-idp.${region}.amazonaws.com/${this.userPool.userPoolId}`,
+        OIDC_CLIENT_ID: this.consoleClient.userPoolClientId,
+        // Sign-out ends the managed-login session too, then comes back to the console.
+        OIDC_LOGOUT_URL: `${this.loginDomain.baseUrl()}/logout?client_id=${this.consoleClient.userPoolClientId}&logout_uri=${encodeURIComponent(`${origins.at(-1)}/console/signed-out`)}`,
+      },
+    });
+    storage.grantTableData(this.console.fn, "read-write");
+    email.grantSend(this.console.fn);
+    this.linkSecret.grantRead(this.console.fn);
+    // Attachment downloads: the console signs short-lived GetObject URLs with its own role (the objects are
+    // SSE-KMS with the storage key, which the table grant above already covers).
+    this.console.fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ["s3:GetObject"],
+        resources: [storage.attachmentsBucket.arnForObjects("*")],
+      }),
+    );
+    acceptIamWildcards(this.console.role, [
+      { finding: `Resource::${nagArn(storage.attachmentsBucket)}/*`, reason: REASONS.objectKeys },
+    ]);
+    for (const fn of [this.taskPages, this.staffApi, this.console, this.publicPages]) {
       acceptIamWildcards(fn.role, [
         { finding: `Resource::${nagArn(storage.table)}/index/*`, reason: REASONS.tableIndexes },
       ]);
@@ -244,10 +356,17 @@ export class Api extends Construct {
         userPoolClients: [this.userPoolClient],
       }),
     });
+    const consoleIntegration = new HttpLambdaIntegration("ConsoleIntegration", this.console.fn);
+    for (const path of ["/console", "/console/{proxy+}"])
+      this.httpApi.addRoutes({
+        path,
+        methods: [apigw.HttpMethod.GET, apigw.HttpMethod.HEAD, apigw.HttpMethod.POST],
+        integration: consoleIntegration,
+      });
     for (const route of this.httpApi.node.findAll()) {
       if (!(route instanceof apigw.CfnRoute)) continue;
       const key = String(route.routeKey);
-      if (/ \/(submit|follow-up|satisfaction)/.test(key))
+      if (/ \/(submit|follow-up|satisfaction)/.test(key)) {
         suppress(route, [
           {
             id: "AwsSolutions-APIG4",
@@ -257,6 +376,20 @@ export class Api extends Construct {
               "scrypt hash, with per-address limits on wrong codes.",
           },
         ]);
+        continue;
+      }
+      if (key.includes(" /console")) {
+        suppress(route, [
+          {
+            id: "AwsSolutions-APIG4",
+            reason:
+              "The console authenticates itself: OpenID Connect (code + PKCE) with this user pool, then a signed, " +
+              "HttpOnly, SameSite=Lax session cookie checked on every request and a CSRF token on every POST; " +
+              "API Gateway's JWT authoriser cannot read a cookie session.",
+          },
+        ]);
+        continue;
+      }
       if (!key.includes(" /t/")) continue;
       suppress(route, [
         {
@@ -276,6 +409,14 @@ export class Api extends Construct {
     new CfnOutput(stack, "StaffApiUrl", {
       description: "Staff API (Authorization: Bearer <Cognito ID or access token>)",
       value: this.staffApiUrl,
+    });
+    new CfnOutput(stack, "ConsoleUrl", {
+      description: "Staff console (sign in with a user of the pool, in the coordinator or staff group)",
+      value: this.consoleUrl,
+    });
+    new CfnOutput(stack, "LoginUrl", {
+      description: "The user pool's managed login (Cognito domain)",
+      value: this.loginDomain.baseUrl(),
     });
     new CfnOutput(stack, "UserPoolId", {
       description: "Cognito user pool of staff: add users to the coordinator or staff group",
@@ -299,16 +440,42 @@ export class Api extends Construct {
     acceptIamWildcards(this.staffApi.role, [
       { finding: EXECUTIONS_FINDING, reason: REASONS.describeExecution },
     ]);
-    // Not SendTaskHeartbeat: the callback tasks have no heartbeat.
-    stateMachine.grant(this.taskPages.fn, "states:SendTaskSuccess", "states:SendTaskFailure");
-    // The web form opens cases (StartExecution, as the staff API); the follow-up page's appeal completes
-    // the appeal step's callback task, as the appeal link does.
+    // Not SendTaskHeartbeat: the callback tasks have no heartbeat. SendTaskSuccess/SendTaskFailure support no
+    // resource-level permissions (the Service Authorization Reference lists no resource type for them, so a
+    // policy "must specify all resources"): a statement naming the state machine ARN is not what AWS documents
+    // and may not match. The task token is the capability; only the task-pages role holds these two actions.
+    this.taskPages.fn.addToRolePolicy(
+      new iam.PolicyStatement({ actions: [...TASK_RESPONSE_ACTIONS], resources: ["*"] }),
+    );
+    acceptIamWildcards(this.taskPages.role, [
+      {
+        finding: "Resource::*",
+        reason: `${REASONS.xray} ${TASK_RESPONSE_REASON}`,
+        onlyActions: ["xray:PutTraceSegments", "xray:PutTelemetryRecords", ...TASK_RESPONSE_ACTIONS],
+      },
+    ]);
+    // The console's intake form opens cases as the staff API does.
+    this.console.fn.addEnvironment("STATE_MACHINE_ARN", stateMachine.stateMachineArn);
+    stateMachine.grantStartExecution(this.console.fn);
+    stateMachine.grantExecution(this.console.fn, "states:DescribeExecution");
+    acceptIamWildcards(this.console.role, [
+      { finding: EXECUTIONS_FINDING, reason: REASONS.describeExecution },
+    ]);
+    // The web form opens cases (StartExecution, as the staff API); the follow-up page's appeal completes the
+    // appeal step's callback task, as the appeal link does (same actions, same reason as the task pages).
     this.publicPages.fn.addEnvironment("STATE_MACHINE_ARN", stateMachine.stateMachineArn);
     stateMachine.grantStartExecution(this.publicPages.fn);
     stateMachine.grantExecution(this.publicPages.fn, "states:DescribeExecution");
+    this.publicPages.fn.addToRolePolicy(
+      new iam.PolicyStatement({ actions: [...TASK_RESPONSE_ACTIONS], resources: ["*"] }),
+    );
     acceptIamWildcards(this.publicPages.role, [
       { finding: EXECUTIONS_FINDING, reason: REASONS.describeExecution },
+      {
+        finding: "Resource::*",
+        reason: `${REASONS.xray} ${TASK_RESPONSE_REASON}`,
+        onlyActions: ["xray:PutTraceSegments", "xray:PutTelemetryRecords", ...TASK_RESPONSE_ACTIONS],
+      },
     ]);
-    stateMachine.grant(this.publicPages.fn, "states:SendTaskSuccess", "states:SendTaskFailure");
   }
 }

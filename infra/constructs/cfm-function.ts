@@ -22,10 +22,12 @@ import { LOG_RETENTION } from "./storage.ts";
 export type HandlerName =
   | WorkflowHandler
   | "intake-email"
+  | "intake-sweep"
   | "staff-api"
   | "task-pages"
   | "public-pages"
-  | "reports";
+  | "reports"
+  | "console";
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const handlerEntry = (name: HandlerName) => join(REPO_ROOT, "functions", "handlers", `${name}.ts`);

@@ -3,6 +3,8 @@
 // intake address (virus/spam scan, TLS required) that stores the raw message under raw/ and then invokes the
 // intake Lambda asynchronously.
 import { ArnFormat, Aws, CfnOutput, Duration, Stack } from "aws-cdk-lib";
+import * as events from "aws-cdk-lib/aws-events";
+import * as eventTargets from "aws-cdk-lib/aws-events-targets";
 import * as iam from "aws-cdk-lib/aws-iam";
 import * as ses from "aws-cdk-lib/aws-ses";
 import type * as sfn from "aws-cdk-lib/aws-stepfunctions";
@@ -92,6 +94,9 @@ export interface IntakeProps {
 
 export class Intake extends Construct {
   readonly function: CfmFunction;
+  /** Issue 15: processes raw messages that never got an outcome (functions/handlers/intake-sweep.ts). */
+  readonly sweep: CfmFunction;
+  readonly sweepRule: events.Rule;
   readonly ruleSet: ses.ReceiptRuleSet;
   readonly rule: ses.ReceiptRule;
   readonly ruleSetName: string;
@@ -153,6 +158,63 @@ export class Intake extends Construct {
 
     // The rule's ARN goes into the bucket policy and the Lambda permission, and SES checks both when the rule is
     // created; Ref on the rule would make a cycle, so the rule set and rule get names and the ARN is formatted.
+    // Recovery sweep (issue 15): every 15 minutes, raw messages without a recorded outcome are processed
+    // again, idempotently. Same rights as the intake, plus listing the raw prefix.
+    this.sweep = new CfmFunction(this, "IntakeSweep", {
+      handler: "intake-sweep",
+      config: props.config,
+      key: storage.key,
+      description: "cfm: processes raw messages whose intake recorded no outcome (crash recovery)",
+      memorySize: 1024,
+      timeout: Duration.minutes(5),
+      environment: {
+        TABLE_NAME: storage.table.tableName,
+        RAW_BUCKET: storage.rawMailBucket.bucketName,
+        ATTACHMENTS_BUCKET: storage.attachmentsBucket.bucketName,
+        STATE_MACHINE_ARN: props.stateMachine.stateMachineArn,
+        SES_FROM: email.fromAddress,
+        SES_CONFIGURATION_SET: email.configurationSet.configurationSetName,
+      },
+    });
+    const sweepFn = this.sweep.fn;
+    storage.grantTableData(sweepFn, "read-write");
+    email.grantSend(sweepFn);
+    props.stateMachine.grantStartExecution(sweepFn);
+    props.stateMachine.grantExecution(sweepFn, "states:DescribeExecution");
+    sweepFn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ["s3:GetObject"],
+        resources: [storage.rawMailBucket.arnForObjects(`${RAW_MAIL_PREFIX}*`)],
+      }),
+    );
+    sweepFn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ["s3:ListBucket"],
+        resources: [storage.rawMailBucket.bucketArn],
+        conditions: { StringLike: { "s3:prefix": [`${RAW_MAIL_PREFIX}*`] } },
+      }),
+    );
+    sweepFn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ["s3:PutObject"],
+        resources: [storage.attachmentsBucket.arnForObjects("*")],
+      }),
+    );
+    acceptIamWildcards(this.sweep.role, [
+      { finding: `Resource::${nagArn(storage.table)}/index/*`, reason: REASONS.tableIndexes },
+      {
+        finding: `Resource::${nagArn(storage.rawMailBucket)}/${RAW_MAIL_PREFIX}*`,
+        reason: REASONS.objectKeys,
+      },
+      { finding: `Resource::${nagArn(storage.attachmentsBucket)}/*`, reason: REASONS.objectKeys },
+      { finding: EXECUTIONS_FINDING, reason: REASONS.describeExecution },
+    ]);
+    this.sweepRule = new events.Rule(this, "IntakeSweepSchedule", {
+      description: "cfm: intake recovery sweep (issue 15)",
+      schedule: events.Schedule.rate(Duration.minutes(15)),
+      targets: [new eventTargets.LambdaFunction(sweepFn, { retryAttempts: 2 })],
+    });
+
     this.ruleSetName = `${stack.stackName}-intake`;
     const ruleName = `${stack.stackName}-intake-address`;
     this.ruleArn = stack.formatArn({
@@ -173,13 +235,17 @@ export class Intake extends Construct {
       }),
     );
     // The raw-mail bucket encrypts with the storage key by default (SSE-KMS): SES, writing, needs a data key.
+    // As the SES Developer Guide ("Give SES permission to use your AWS KMS key") requires for a bucket with
+    // server-side encryption: kms:GenerateDataKey* and kms:Decrypt (multipart uploads of large messages), for
+    // this account and this receipt rule only. The S3 action sets no KmsKeyArn: that would make SES encrypt
+    // client-side with the S3 encryption client, which intake's plain GetObject could not read.
     storage.key.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: "AllowSesToEncryptRawMail",
         principals: [new iam.ServicePrincipal("ses.amazonaws.com")],
-        actions: ["kms:GenerateDataKey", "kms:Decrypt"],
+        actions: ["kms:GenerateDataKey*", "kms:Decrypt"],
         resources: ["*"],
-        conditions: { StringEquals: { "aws:SourceAccount": Aws.ACCOUNT_ID } },
+        conditions: { StringEquals: fromThisRule },
       }),
     );
     const permission = allowSesInvoke(fn, this.ruleArn);

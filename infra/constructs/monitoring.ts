@@ -29,6 +29,7 @@ export const CFM_METRICS = [
   "MailQuarantined",
   "NeedsAttention",
   "MailNoise",
+  "MailRecovered",
 ] as const;
 export type CfmMetricName = (typeof CFM_METRICS)[number];
 
@@ -131,10 +132,11 @@ export class Monitoring extends Construct {
         cfmSeries("DeadlineBreached"),
         cfmSeries("AcknowledgedLate"),
       ]),
-      graph("Needs attention / mail quarantined / mail noise", [
+      graph("Needs attention / mail quarantined / noise / recovered by the sweep", [
         cfmSeries("NeedsAttention"),
         cfmSeries("MailQuarantined"),
         cfmSeries("MailNoise"),
+        cfmSeries("MailRecovered"),
       ]),
     );
     this.dashboard.addWidgets(

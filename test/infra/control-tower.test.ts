@@ -186,7 +186,7 @@ describe.each(["config/humanitarian.example.yaml", "config/training-provider.exa
     expect(findings.filter((f) => f.control === "CT.KMS.PR.3")).toEqual([]);
   });
 
-  it("limits every Lambda permission to this account's API or receipt rule (why CT.LAMBDA.PR.2 is kept)", () => {
+  it("limits every Lambda permission to this account's API, receipt rule or rule (why CT.LAMBDA.PR.2 is kept)", () => {
     const permissions = Object.entries(template.Resources as Record<string, Json>).filter(
       ([, r]) => r.Type === "AWS::Lambda::Permission",
     );
@@ -198,14 +198,19 @@ describe.each(["config/humanitarian.example.yaml", "config/training-provider.exa
     for (const [id, permission] of permissions) {
       const p = permission.Properties;
       const sourceArn = JSON.stringify(p.SourceArn ?? null);
-      expect(sourceArn, id).toContain('{"Ref":"AWS::AccountId"}');
       if (p.Principal === "apigateway.amazonaws.com") {
+        expect(sourceArn, id).toContain('{"Ref":"AWS::AccountId"}');
         expect(sourceArn, id).toContain(`":execute-api:"`);
         expect(sourceArn, id).toContain(`{"Ref":"${api}"}`);
-      } else {
-        expect(p.Principal, id).toBe("ses.amazonaws.com");
+      } else if (p.Principal === "ses.amazonaws.com") {
+        expect(sourceArn, id).toContain('{"Ref":"AWS::AccountId"}');
         expect(sourceArn, id).toContain(":receipt-rule-set/");
         expect(p.SourceAccount, id).toEqual({ Ref: "AWS::AccountId" });
+      } else {
+        // Any other service (e.g. an EventBridge rule): SourceArn is a resource of this stack, which the rule
+        // itself accepts.
+        const target = p.SourceArn?.["Fn::GetAtt"]?.[0] ?? p.SourceArn?.Ref;
+        expect(template.Resources[target], `${id}: SourceArn ${sourceArn}`).toBeDefined();
       }
     }
   });

@@ -21,10 +21,12 @@ const TRAINING = "config/training-provider.example.yaml";
 const ALL_HANDLERS = [
   ...WORKFLOW_HANDLERS,
   "intake-email",
+  "intake-sweep",
   "staff-api",
   "task-pages",
   "public-pages",
   "reports",
+  "console",
 ].sort();
 const ONE_YEAR_SECONDS = 31_536_000;
 /** Compile-time: true only if both unions have the same members (checked by tsc). */
@@ -578,8 +580,9 @@ describe("task links and staff API", () => {
       AuthorizationType: "JWT",
       AuthorizerId: { Ref: authorizerId },
     });
-    // 3 task-link routes, the staff API, and the 7 public routes.
-    h.template.resourceCountIs("AWS::ApiGatewayV2::Route", 11);
+    // GET, HEAD, POST /t/{token}; ANY /api/{proxy+}; GET, HEAD, POST /console and /console/{proxy+};
+    // the 7 routes of the complainant's pages.
+    h.template.resourceCountIs("AWS::ApiGatewayV2::Route", 17);
   });
 
   it("routes the complainant's pages (form, follow-up, satisfaction) to the public Lambda, without authoriser", () => {
@@ -631,7 +634,7 @@ describe("task links and staff API", () => {
     });
   });
 
-  it("generates a KMS-encrypted link secret readable only by the task pages, the public pages and the workflow Lambdas", () => {
+  it("generates a KMS-encrypted link secret readable only by the task pages, the console, the public pages and the workflow Lambdas", () => {
     const secret = h.id(h.stack.node.findChild("Api").node.findChild("LinkSecret"));
     h.template.hasResourceProperties("AWS::SecretsManager::Secret", {
       KmsKeyId: Match.anyValue(),
@@ -646,13 +649,13 @@ describe("task links and staff API", () => {
         ),
       )
       .flatMap(([, p]) => list(p.Properties.Roles).map((r: Json) => r.Ref as string));
-    const expected = ["task-pages", "public-pages", ...WORKFLOW_HANDLERS].map((name) =>
+    const expected = ["task-pages", "console", "public-pages", ...WORKFLOW_HANDLERS].map((name) =>
       roleOfFunction(h.template, h.id(h.stack.functions[name as keyof CfmStack["functions"]])),
     );
     expect(readers.sort()).toEqual(expected.sort());
   });
 
-  it("lets only the task pages and the follow-up page (the appeal) complete callback tasks", () => {
+  it("lets only the task pages and the follow-up page (the appeal) complete callback tasks (SendTaskSuccess/Failure)", () => {
     const taskPagesRole = roleOfFunction(h.template, h.id(h.stack.functions["task-pages"]));
     const publicRole = roleOfFunction(h.template, h.id(h.stack.functions["public-pages"]));
     const holders = Object.values(resources(h.template, "AWS::IAM::Policy"))
@@ -665,7 +668,7 @@ describe("task links and staff API", () => {
       expect(statementsOfRole(h.template, role)).toContainEqual(
         expect.objectContaining({
           Action: ["states:SendTaskSuccess", "states:SendTaskFailure"],
-          Resource: { Ref: h.id(h.stack.stateMachine) },
+          Resource: "*", // no resource-level permissions: see test/infra/documented-risks.test.ts
         }),
       );
   });
@@ -871,3 +874,30 @@ function definitionOf(template: Template): { TimeoutSeconds?: number; [key: stri
       .join(""),
   );
 }
+
+describe("intake recovery sweep (issue 15)", () => {
+  it("runs the sweep Lambda every 15 minutes, retried by EventBridge", () => {
+    const sweepId = h.id(h.stack.functions["intake-sweep"]);
+    h.template.hasResourceProperties("AWS::Events::Rule", {
+      ScheduleExpression: "rate(15 minutes)",
+      State: "ENABLED",
+      Targets: [
+        Match.objectLike({
+          Arn: { "Fn::GetAtt": [sweepId, "Arn"] },
+          RetryPolicy: { MaximumRetryAttempts: 2 },
+        }),
+      ],
+    });
+  });
+
+  it("lets the sweep list only the raw/ prefix, read raw mail and not delete anything", () => {
+    const statements = statementsOfRole(
+      h.template,
+      roleOfFunction(h.template, h.id(h.stack.functions["intake-sweep"])),
+    );
+    const list = statements.find((s) => actionsOf([s]).includes("s3:ListBucket"));
+    expect(list?.Condition).toEqual({ StringLike: { "s3:prefix": ["raw/*"] } });
+    expect(actionsOf(statements)).toContain("s3:GetObject");
+    expect(actionsOf(statements).filter((a) => a.startsWith("s3:") && /Delete/.test(a))).toEqual([]);
+  });
+});

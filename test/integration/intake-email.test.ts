@@ -28,6 +28,7 @@ import MailComposer from "nodemailer/lib/mail-composer";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { parseInbound } from "../../functions/intake/parse-inbound.ts";
 import { emailSourceId, type IntakeResult } from "../../functions/intake/receive-email.ts";
+import { sweepRawMessages } from "../../functions/intake/recover.ts";
 import { makeSesEvent, type SesEvent, type VerdictName } from "../../functions/intake/ses-event.ts";
 import { recordedMetrics } from "../../functions/lib/metrics.ts";
 import { type Runtime, resetRuntime, runtime } from "../../functions/lib/runtime.ts";
@@ -987,5 +988,61 @@ describe("issue 15: intake never fails on the content of a message", () => {
     expect(attachment).toMatchObject({ contentType: "application/octet-stream", filename: "recu.pdf" });
     const head = await s3.send(new HeadObjectCommand({ Bucket: ATTACHMENTS_BUCKET, Key: attachment!.key }));
     expect(head.ContentType).toBe("application/octet-stream");
+  });
+});
+
+describe("issue 15: the recovery sweep processes raw messages without an outcome", () => {
+  it("opens the case of a message stored before a crash, once, whatever the number of sweeps", async () => {
+    const lost = await store(
+      rawMail(["From: Kadia <kadia@example.net>", `Message-ID: <${randomUUID()}@example.net>`]),
+    );
+    const handled = await deliver(rawMail(["From: Bakary <bakary@example.net>"]));
+    const virus = await store(
+      Buffer.concat([
+        Buffer.from("X-SES-Spam-Verdict: PASS\r\nX-SES-Virus-Verdict: FAIL\r\n"),
+        rawMail(["From: x@example.net"]),
+      ]),
+    );
+    const sweep = () =>
+      sweepRawMessages(rt, {
+        bucket: RAW_BUCKET,
+        olderThanMs: 0,
+        lookbackMs: Number.POSITIVE_INFINITY,
+        now: new Date(Date.now() + 1000),
+      });
+
+    const first = await sweep();
+    const second = await sweep();
+
+    const recoveredKeys = first.recovered.map((r) => r.key);
+    expect(recoveredKeys).toContain(lost.key);
+    expect(recoveredKeys).toContain(virus.key);
+    expect(recoveredKeys).not.toContain(handled.key);
+    const lostResult = first.recovered.find((r) => r.key === lost.key)?.result;
+    const reference = referenceOf(lostResult!);
+    expect((await rt.store.getContent(reference)).complainant?.email).toBe("kadia@example.net");
+    expect(first.recovered.find((r) => r.key === virus.key)?.result).toEqual({
+      messageId: virus.messageId,
+      quarantined: true,
+    });
+    expect(first.failed).toEqual([]);
+    expect(second.recovered).toEqual([]);
+    expect(await rt.store.referenceForSource(lost.sourceId)).toBe(reference);
+  });
+
+  it("leaves young messages to the intake in flight", async () => {
+    const young = await store(
+      rawMail(["From: Kadia <kadia@example.net>", `Message-ID: <${randomUUID()}@example.net>`]),
+    );
+
+    const result = await sweepRawMessages(rt, {
+      bucket: RAW_BUCKET,
+      olderThanMs: 60 * 60_000,
+      lookbackMs: Number.POSITIVE_INFINITY,
+      now: new Date(),
+    });
+
+    expect(result.recovered.map((r) => r.key)).not.toContain(young.key);
+    expect(await rt.store.referenceForSource(young.sourceId)).toBeNull();
   });
 });

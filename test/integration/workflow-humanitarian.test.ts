@@ -1,6 +1,6 @@
 // Procedure H end to end, on the state machine CDK synthesizes, in virtual time.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { statusView } from "../../functions/domain/views.ts";
+import { statusView, viewFor } from "../../functions/domain/views.ts";
 import { recordedMetrics } from "../../functions/lib/metrics.ts";
 import { loadTask, submitTask } from "../../functions/tasks/task-actions.ts";
 import { type Harness, startHarness } from "../helpers/workflow-harness.ts";
@@ -116,7 +116,19 @@ describe("procedure H", () => {
       expect(mail.text).not.toContain("faveurs");
       expect(mail.text.toLowerCase()).not.toContain("exploitation");
     }
-    expect(Object.keys(statusView(record)).sort()).toEqual([
+    // H-D1: general staff get the status view, built without reading the content; the coordinator the full one.
+    let loaded = 0;
+    const load = async () => {
+      loaded++;
+      return { content: await h.rt.store.getContent(ref), timeline: await h.rt.store.timeline(ref) };
+    };
+    const staffView = await viewFor("staff", record, load);
+    expect(loaded).toBe(0);
+    expect(staffView).toEqual(statusView(record));
+    expect(JSON.stringify(staffView)).not.toContain("faveurs");
+    expect(JSON.stringify(await viewFor("coordinator", record, load))).toContain("faveurs");
+    expect(loaded).toBe(1);
+    expect(Object.keys(staffView).sort()).toEqual([
       "closure",
       "deadlines",
       "kind",
@@ -249,6 +261,11 @@ describe("procedure H", () => {
     let record = await h.record(ref);
     expect(record.overdue).toContain("triage");
     expect(await escalations()).toBe(1);
+    // H-D5: the escalation email reaches the officer's supervisor, naming the step and the reference.
+    const escalation = (await h.mails(ref)).filter((m) => m.to.includes("supervisor@example.org"));
+    expect(escalation).toHaveLength(1);
+    expect(escalation[0]?.subject).toContain(ref);
+    expect(escalation[0]?.text).toContain("tri");
     const reminder = (await h.mails(ref)).filter((m) => m.to.includes(OFFICER)).at(-1);
     expect(reminder?.subject).toMatch(/rappel|relance/i);
     expect(recordedMetrics().some((m) => m.name === "StepOverdue" && m.dimensions.Step === "triage")).toBe(
@@ -271,6 +288,30 @@ describe("procedure H", () => {
     expect((await h.act(first, { decision: "accept" })).kind).toBe("expired");
     await h.act(await h.taskLink(ref, "programme@example.org"), { decision: "accept" });
     expect((await h.record(ref)).met.assign).toBe(false);
+  });
+
+  it("T-7: an overdue closure check is escalated to the coordinator, never to the supervisor named in the complaint", async () => {
+    const ref = await h.file({ content: { concernedStaff: ["supervisor@example.org"] } });
+    await h.act(await h.taskLink(ref, OFFICER), {
+      category: "programme",
+      severity: "low",
+      admissible: "yes",
+    });
+    await h.act(await h.taskLink(ref, "programme@example.org"), { decision: "accept" });
+    await h.act(await h.taskLink(ref, "programme@example.org"), { contacted: "yes" });
+    await h.act(await h.taskLink(ref, "programme@example.org"), { outcome: "unfounded", response: "Non." });
+    await h.act(await h.taskLink(ref, COMPLAINANT), {
+      reason: "Je ne suis pas d'accord avec cette réponse.",
+    });
+    await h.act(await h.taskLink(ref, "appeals@example.org"), {
+      decision: "upheld",
+      reasoning: "Confirmée.",
+    });
+    await h.advance("P8D"); // the closure check's week (H-F2) passes
+    expect((await h.record(ref)).overdue).toContain("closure");
+    const escalated = (await h.rt.store.timeline(ref)).filter((e) => e.type === "escalated");
+    expect(escalated.map((e) => e.detail)).toEqual([OFFICER]); // the coordinator
+    expect((await h.mails(ref)).filter((m) => m.to.includes("supervisor@example.org"))).toEqual([]);
   });
 
   it("path 11: an anonymous complaint gets no acknowledgement or response email; everything else proceeds", async () => {

@@ -141,8 +141,40 @@ describe("decisions", () => {
     expect(d.event.detail).toBeUndefined(); // a sensitive category is not written on the timeline
   });
 
+  it("T-4: facts older than two months at receipt cannot be admitted at triage", () => {
+    const old = { ...content, factsDate: "2025-12-01" };
+    const r = record({ receivedAt: "2026-03-02T09:00:00.000Z" });
+    const values = { category: "service", severity: "low" as const, admissible: true };
+    expect(() => applyTriage(T, r, old, values, "2026-03-03T09:00:00.000Z", "o")).toThrow(/T-4/);
+    expect(
+      applyTriage(
+        T,
+        r,
+        old,
+        { ...values, admissible: false, reason: "Faits de décembre." },
+        "2026-03-03T09:00:00.000Z",
+        "o",
+      ).route,
+    ).toBe("inadmissible");
+    expect(
+      applyTriage(T, r, { ...content, factsDate: "2026-02-01" }, values, "2026-03-03T09:00:00.000Z", "o")
+        .route,
+    ).toBe("investigate");
+  });
+
   it("H-C3 (e): out of scope is referred; T-4: inadmissible is decided in writing", () => {
     expect(
+      applyTriage(
+        H,
+        record(),
+        content,
+        { category: "out-of-scope", severity: "low", admissible: true, reason: "Mairie de Kati." },
+        "2026-03-03T09:00:00.000Z",
+        "o",
+      ).route,
+    ).toBe("referral");
+    // H-C3 (e): never a referral that does not say where to turn.
+    expect(() =>
       applyTriage(
         H,
         record(),
@@ -150,8 +182,8 @@ describe("decisions", () => {
         { category: "out-of-scope", severity: "low", admissible: true },
         "2026-03-03T09:00:00.000Z",
         "o",
-      ).route,
-    ).toBe("referral");
+      ),
+    ).toThrow(/H-C3 \(e\)/);
     const inadmissible = applyTriage(
       T,
       record(),

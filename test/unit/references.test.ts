@@ -6,7 +6,7 @@ import {
   InvalidReferenceError,
   parseReference,
   REFERENCE_PATTERN,
-} from "../../functions/intake/references.ts";
+} from "../../functions/domain/reference.ts";
 
 describe("formatReference", () => {
   it("zero-pads the number to 6 digits", () => {

@@ -1,17 +1,16 @@
-// Case references: CFM-YYYY-NNNNNN (year of receipt, then a 6-digit sequence number, zero-padded).
+// Case references: CFM-YYYY-NNNNNN, written here only (pure: used by intake, the store, the API and emails) (year of receipt, then a 6-digit sequence number, zero-padded).
 // The acknowledgement puts the reference in its subject as "[CFM-YYYY-NNNNNN]", so a reply
 // ("Re: RE: TR: [CFM-2026-000123] …") carries it back and is added to that case, not opened as a new one.
 
-/** A whole string that is exactly one reference (anchored, no flags: safe to share, e.g. in zod `.regex()`). */
-export const REFERENCE_PATTERN = /^CFM-\d{4}-\d{6}$/;
+import { InvalidReferenceError } from "../errors.ts";
+import { REFERENCE_PATTERN, REFERENCE_SEARCH_SOURCE } from "./vocabulary.ts";
+
+/** The format is defined once, in the vocabulary (anchored, no flags: safe to share, e.g. in zod `.regex()`). */
+export { InvalidReferenceError, REFERENCE_PATTERN };
 
 // Search form: mail clients and people sometimes change the case ("cfm-2026-000123") or drop the brackets.
 // Word boundaries so that "CFM-2026-0001234" (7 digits) or "XCFM-…" are not read as a reference.
-const SEARCH_SOURCE = String.raw`\bCFM-(\d{4})-(\d{6})\b`;
-
-export class InvalidReferenceError extends Error {
-  override name = "InvalidReferenceError";
-}
+const SEARCH_SOURCE = REFERENCE_SEARCH_SOURCE;
 
 /** Builds "CFM-2026-000123" from (2026, 123). Throws InvalidReferenceError outside 1000-9999 / 1-999999. */
 export function formatReference(year: number, n: number): string {

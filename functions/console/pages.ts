@@ -1,0 +1,488 @@
+// The console's pages: My tasks, Cases, the case page, Pending this week (R-5). Intake and reports are in
+// intake-page.ts and reports-page.ts. Who sees what: functions/domain/access.ts.
+import { GetObjectCommand } from "@aws-sdk/client-s3";
+import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
+import type { Hono } from "hono";
+import { html, raw } from "hono/html";
+import { canSeeContact, canSeeDetails, treatedAsSensitive, type Viewer } from "../domain/access.ts";
+import {
+  type CaseContent,
+  type CaseRecord,
+  CHANNELS,
+  DEADLINE_STEPS,
+  type DeadlineStep,
+  KINDS,
+  STATUSES,
+} from "../domain/complaint.ts";
+import { REFERENCE_PATTERN } from "../domain/vocabulary.ts";
+import type { Runtime } from "../lib/runtime.ts";
+import { nextDeadline } from "../store/complaint-store.ts";
+import type { TaskAction } from "../tasks/forms.ts";
+import { activeLinksOf, reissueForActor } from "../tasks/link-store.ts";
+import type { ConsoleContext, ConsoleEnv } from "./app.ts";
+import { page } from "./app.ts";
+import {
+  CHANNEL_LABELS,
+  CLOSURE_LABELS,
+  categoryLabel,
+  deadlineBasis,
+  EVENT_LABELS,
+  FLAG_LABELS,
+  holidaysBetween,
+  KIND_LABELS,
+  OUTCOME_LABELS,
+  STATUS_LABELS,
+  STEP_LABELS,
+  severityLabel,
+  staffName,
+  TASK_LABELS,
+  when,
+} from "./format.ts";
+import { registerIntake } from "./intake-page.ts";
+import type { Html } from "./layout.ts";
+import { registerReports } from "./reports-page.ts";
+import { recordView, viewsOf } from "./view-log.ts";
+
+export const PAGE_SIZE = 25;
+const CONCURRENCY = 8;
+/** Attachment links last 5 minutes: long enough to click, short enough not to be worth forwarding. */
+export const ATTACHMENT_URL_SECONDS = 300;
+
+export function viewerOf(c: ConsoleContext): Viewer {
+  const session = c.get("session");
+  return { email: session.email, audience: session.audience };
+}
+
+export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      out[index] = await fn(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+export const csrfField = (c: ConsoleContext) =>
+  html`<input type="hidden" name="_csrf" value="${c.get("csrf")}">`;
+
+const caseLink = (reference: string) => html`<a href="/console/cases/${reference}">${reference}</a>`;
+
+function deadlineCell(rt: Runtime, record: CaseRecord): Html {
+  const next = nextDeadline(record);
+  const late = record.overdue.length > 0;
+  return html`${when(next, rt.config.organisation.timeZone)}${late ? html` <span class="late">en retard (${record.overdue.map((s) => STEP_LABELS[s].fr).join(", ")})</span>` : ""}`;
+}
+
+export function registerPages(app: Hono<ConsoleEnv>, rt: Runtime): void {
+  const tz = () => rt.config.organisation.timeZone;
+
+  // ---------------------------------------------------------------------------------------------------
+  // My tasks: the open human steps assigned to me, with their deadline and a button to open the task page.
+  app.get("/console/", async (c) => {
+    const viewer = viewerOf(c);
+    const mine = (await rt.store.byAssignee(viewer.email, Number.POSITIVE_INFINITY)).filter(
+      (r) => r.status !== "closed",
+    );
+    const withLinks = await mapLimit(mine, CONCURRENCY, async (record) => ({
+      record,
+      links: (await activeLinksOf(rt, record.reference)).filter((l) => l.actor === viewer.email),
+    }));
+    const rows = withLinks
+      .flatMap(({ record, links }) => links.map((link) => ({ record, link })))
+      .sort((a, b) => a.link.expiresAt.localeCompare(b.link.expiresAt));
+    const body = html`<h1>Mes tâches</h1>
+${
+  rows.length === 0
+    ? html`<p>Aucune tâche ouverte ne vous est attribuée.</p>`
+    : html`<p>${rows.length} tâche${rows.length > 1 ? "s" : ""} ouverte${rows.length > 1 ? "s" : ""}, la plus urgente d'abord.</p>
+<div class="table" tabindex="0" role="region" aria-label="Tableau (défilement horizontal possible)"><table><caption class="hint">Ouvrir une tâche remplace le lien reçu par courriel par un nouveau lien.</caption>
+<thead><tr><th scope="col">Dossier</th><th scope="col">Tâche</th><th scope="col">À faire avant le</th><th scope="col">Statut</th><th scope="col">Action</th></tr></thead>
+<tbody>${rows.map(
+        ({
+          record,
+          link,
+        }) => html`<tr><td>${caseLink(record.reference)}</td><td>${TASK_LABELS[link.step]}</td><td>${when(link.expiresAt, tz(), true)}${record.overdue.length > 0 ? html` <span class="late">en retard</span>` : ""}</td><td>${STATUS_LABELS[record.status].fr}</td>
+<td><form method="post" action="/console/tasks/${record.reference}/${link.step}">${csrfField(c)}<button type="submit" aria-label="Ouvrir la tâche « ${TASK_LABELS[link.step]} » du dossier ${record.reference}">Ouvrir la tâche</button></form></td></tr>`,
+      )}</tbody></table></div>`
+}
+<h2>Raccourcis</h2>
+<ul><li><a href="/console/cases">Tous les dossiers</a></li><li><a href="/console/intake">Enregistrer une plainte reçue par téléphone, au guichet ou par courrier</a></li><li><a href="/console/pending">Dossiers en attente cette semaine</a></li></ul>`;
+    return page(c, 200, "Mes tâches", "tasks", body);
+  });
+
+  // Opens a task: a fresh link to the step for its actor (the store keeps only link hashes).
+  app.post("/console/tasks/:reference/:step", async (c) => {
+    const viewer = viewerOf(c);
+    const reference = c.req.param("reference");
+    const step = c.req.param("step") as TaskAction;
+    if (!REFERENCE_PATTERN.test(reference) || !(step in TASK_LABELS))
+      return page(c, 404, "Tâche introuvable", "tasks", html`<h1>Tâche introuvable</h1>`);
+    const url = await reissueForActor(rt, reference, step, viewer.email);
+    if (!url)
+      return page(
+        c,
+        404,
+        "Tâche introuvable",
+        "tasks",
+        html`<h1>Cette tâche n'est plus ouverte pour vous</h1><p>Elle a peut-être déjà été faite ou confiée à quelqu'un d'autre. <a href="/console/">Retour à mes tâches</a></p>`,
+      );
+    // Same origin as the console (a custom domain serves both): keep the path only.
+    return c.redirect(new URL(url).pathname, 303);
+  });
+
+  // ---------------------------------------------------------------------------------------------------
+  // Cases: filters, search, pagination over the whole result (no cap).
+  app.get("/console/cases", async (c) => {
+    const viewer = viewerOf(c);
+    const q = Object.fromEntries(new URL(c.req.url).searchParams);
+    const errors: Record<string, string> = {};
+    const pick = <T extends string>(name: string, allowed: readonly T[]): T | undefined => {
+      const value = q[name]?.trim();
+      if (!value) return undefined;
+      if ((allowed as readonly string[]).includes(value)) return value as T;
+      errors[name] = "Valeur inconnue";
+      return undefined;
+    };
+    const status = pick("status", STATUSES);
+    const kind = pick("kind", KINDS);
+    const channel = pick("channel", CHANNELS);
+    const category = pick(
+      "category",
+      rt.config.categories.map((cat) => cat.id),
+    );
+    const assignee = q.assignee?.trim().toLowerCase() || undefined;
+    const overdue = q.overdue === "true";
+    const date = (name: string) => {
+      const value = q[name]?.trim();
+      if (!value) return undefined;
+      if (/^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(value))) return value;
+      errors[name] = "Date attendue (AAAA-MM-JJ)";
+      return undefined;
+    };
+    const from = date("from");
+    const to = date("to");
+    const text = q.q?.trim() ?? "";
+    const pageNumber = Math.max(1, Number.parseInt(q.page ?? "1", 10) || 1);
+
+    const reference = text.toUpperCase();
+    if (text && REFERENCE_PATTERN.test(reference)) {
+      const found = await rt.store.get(reference);
+      if (found) return c.redirect(`/console/cases/${reference}`, 302);
+    }
+    if (text && !REFERENCE_PATTERN.test(reference) && viewer.audience !== "coordinator")
+      errors.q =
+        "La recherche par texte est réservée au coordinateur ; cherchez par référence (CFM-AAAA-NNNNNN).";
+
+    let records: CaseRecord[];
+    if (from || to) {
+      const start = from ? `${from}T00:00:00.000Z` : "2000-01-01T00:00:00.000Z";
+      const end = to
+        ? new Date(Date.parse(`${to}T00:00:00.000Z`) + 86_400_000).toISOString()
+        : rt.now().toISOString();
+      records = start < end ? await rt.store.receivedBetween(start, end) : [];
+      if (status) records = records.filter((r) => r.status === status);
+    } else if (status) records = await rt.store.byStatus(status, Number.POSITIVE_INFINITY);
+    else records = await rt.store.openByNextDeadline(undefined, Number.POSITIVE_INFINITY);
+
+    records = records.filter(
+      (r) =>
+        (!kind || r.kind === kind) &&
+        (!channel || r.channel === channel) &&
+        (!overdue || r.overdue.length > 0) &&
+        // Filters on what a viewer may not see do not reveal it: category and assignee match visible cases only.
+        (!category || (r.category === category && canSeeDetails(rt.config, viewer, r))) &&
+        (!assignee || (r.assignee === assignee && canSeeDetails(rt.config, viewer, r))),
+    );
+    if (text && !REFERENCE_PATTERN.test(reference) && viewer.audience === "coordinator") {
+      const needle = text.toLowerCase();
+      const hits = await mapLimit(records, CONCURRENCY, async (r) =>
+        matches(await rt.store.getContent(r.reference), needle),
+      );
+      records = records.filter((_, i) => hits[i]);
+    } else if (text && REFERENCE_PATTERN.test(reference))
+      records = records.filter((r) => r.reference === reference);
+    if (!from && !to && !status)
+      records.sort((a, b) => (nextDeadline(a) ?? "~").localeCompare(nextDeadline(b) ?? "~"));
+    else records.sort((a, b) => b.receivedAt.localeCompare(a.receivedAt));
+
+    const total = records.length;
+    const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+    const current = Math.min(pageNumber, pages);
+    const shown = records.slice((current - 1) * PAGE_SIZE, current * PAGE_SIZE);
+    const link = (n: number) => {
+      const params = new URLSearchParams(Object.entries(q).filter(([k, v]) => k !== "page" && v !== ""));
+      params.set("page", String(n));
+      return `/console/cases?${params}`;
+    };
+    const select = (
+      name: string,
+      label: string,
+      options: Array<[string, string]>,
+      value: string | undefined,
+    ) =>
+      html`<div class="field${errors[name] ? " invalid" : ""}"><label for="f-${name}">${label}</label>${errors[name] ? html`<p class="error" id="f-${name}-error">${errors[name]}</p>` : ""}<select id="f-${name}" name="${name}"><option value="">Tous</option>${options.map(([v, l]) => html`<option value="${v}"${raw(v === value ? " selected" : "")}>${l}</option>`)}</select></div>`;
+    const body = html`<h1>Dossiers</h1>
+<form class="filters" method="get" action="/console/cases" role="search" aria-label="Filtrer les dossiers">
+<div class="field${errors.q ? " invalid" : ""}"><label for="f-q">${viewer.audience === "coordinator" ? "Référence ou texte" : "Référence"}</label>${errors.q ? html`<p class="error" id="f-q-error">${errors.q}</p>` : ""}<input type="search" id="f-q" name="q" value="${text}"${raw(errors.q ? ' aria-invalid="true" aria-describedby="f-q-error"' : "")}></div>
+${select(
+  "status",
+  "Statut",
+  STATUSES.map((s) => [s, STATUS_LABELS[s].fr]),
+  status,
+)}
+${select(
+  "kind",
+  "Type",
+  KINDS.map((k) => [k, KIND_LABELS[k].fr]),
+  kind,
+)}
+${select(
+  "category",
+  "Catégorie",
+  rt.config.categories.map((cat) => [cat.id, cat.label.fr]),
+  category,
+)}
+${select(
+  "channel",
+  "Canal",
+  CHANNELS.map((ch) => [ch, CHANNEL_LABELS[ch].fr]),
+  channel,
+)}
+${select(
+  "assignee",
+  "Attribué à",
+  rt.config.staff.map((s) => [s.address, s.name]),
+  assignee,
+)}
+<div class="field${errors.from ? " invalid" : ""}"><label for="f-from">Reçu du</label>${errors.from ? html`<p class="error">${errors.from}</p>` : ""}<input type="date" id="f-from" name="from" value="${from ?? ""}"></div>
+<div class="field${errors.to ? " invalid" : ""}"><label for="f-to">au</label>${errors.to ? html`<p class="error">${errors.to}</p>` : ""}<input type="date" id="f-to" name="to" value="${to ?? ""}"></div>
+<div class="field choice"><input type="checkbox" id="f-overdue" name="overdue" value="true"${raw(overdue ? " checked" : "")}><label for="f-overdue">En retard seulement</label></div>
+<div class="field"><button type="submit">Filtrer</button> <a href="/console/cases">Effacer</a></div>
+</form>
+<p role="status">${total} dossier${total > 1 ? "s" : ""}${!status && !from && !to ? " ouverts" : ""}${total > PAGE_SIZE ? html` · page ${current} sur ${pages}` : ""}.</p>
+${
+  shown.length === 0
+    ? html`<p>Aucun dossier ne correspond.</p>`
+    : html`<div class="table" tabindex="0" role="region" aria-label="Tableau (défilement horizontal possible)"><table><thead><tr><th scope="col">Référence</th><th scope="col">Reçu le</th><th scope="col">Type</th><th scope="col">Canal</th><th scope="col">Catégorie</th><th scope="col">Statut</th><th scope="col">Attribué à</th><th scope="col">Prochaine échéance</th></tr></thead><tbody>
+${shown.map((r) => {
+  const details = canSeeDetails(rt.config, viewer, r);
+  return html`<tr><td>${caseLink(r.reference)}</td><td>${when(r.receivedAt, tz())}</td><td>${KIND_LABELS[r.kind].fr}</td><td>${CHANNEL_LABELS[r.channel].fr}</td><td>${details ? categoryLabel(rt.config, r.category) : html`<span class="tag">Sensible</span>`}</td><td>${STATUS_LABELS[r.status].fr}${r.closure ? ` (${CLOSURE_LABELS[r.closure].fr})` : ""}</td><td>${details ? staffName(rt.config, r.assignee) : "–"}</td><td>${deadlineCell(rt, r)}</td></tr>`;
+})}</tbody></table></div>`
+}
+${pages > 1 ? html`<nav class="pages" aria-label="Pages">${current > 1 ? html`<a href="${link(current - 1)}" rel="prev">Page précédente</a>` : ""}<span>Page ${current} sur ${pages}</span>${current < pages ? html`<a href="${link(current + 1)}" rel="next">Page suivante</a>` : ""}</nav>` : ""}`;
+    return page(c, Object.keys(errors).length > 0 ? 400 : 200, "Dossiers", "cases", body);
+  });
+
+  // ---------------------------------------------------------------------------------------------------
+  // The case page.
+  app.get("/console/cases/:reference", async (c) => {
+    const viewer = viewerOf(c);
+    const reference = c.req.param("reference").toUpperCase();
+    if (!REFERENCE_PATTERN.test(reference)) return c.notFound();
+    const record = await rt.store.get(reference);
+    if (!record) return c.notFound();
+    const details = canSeeDetails(rt.config, viewer, record);
+    const sensitive = treatedAsSensitive(record);
+    if (sensitive)
+      await recordView(rt, reference, {
+        at: rt.now().toISOString(),
+        who: viewer.email,
+        shown: details ? "details" : "status",
+        what: "page",
+      });
+    const summary = html`<dl>
+<dt>Statut</dt><dd>${STATUS_LABELS[record.status].fr}${record.closure ? ` · ${CLOSURE_LABELS[record.closure].fr}` : ""}${record.closedAt ? ` le ${when(record.closedAt, tz())}` : ""}</dd>
+<dt>Type</dt><dd>${KIND_LABELS[record.kind].fr}</dd>
+<dt>Reçu le</dt><dd>${when(record.receivedAt, tz(), true)}</dd>
+${record.flags.includes("needs-attention") ? html`<dt>Attention</dt><dd class="late">${FLAG_LABELS["needs-attention"]}</dd>` : ""}
+</dl>`;
+    const deadlines = deadlinesTable(rt, record);
+    if (!details) {
+      const body = html`<h1>Dossier ${reference}</h1>
+<p class="notice warn">${record.sensitive ? "Dossier sensible" : "Dossier pas encore trié (traité comme sensible)"} : seuls son statut et ses échéances vous sont montrés (H-D1). Votre consultation est enregistrée.</p>
+${summary}<h2>Échéances</h2>${deadlines}`;
+      return page(c, 200, `Dossier ${reference}`, "cases", body);
+    }
+    const [content, timeline, views] = await Promise.all([
+      rt.store.getContent(reference),
+      rt.store.timeline(reference),
+      viewer.audience === "coordinator" && sensitive ? viewsOf(rt, reference) : Promise.resolve([]),
+    ]);
+    const contact = canSeeContact(viewer, record);
+    const optional = (label: string, value: string | null | undefined) =>
+      value ? html`<dt>${label}</dt><dd>${value}</dd>` : "";
+    const person = (p: CaseContent["complainant"] | CaseContent["representative"], withContact: boolean) =>
+      p
+        ? html`${optional("Nom", p.name)}${withContact ? html`${optional("Courriel", p.email)}${optional("Téléphone", p.phone)}${optional("Adresse", p.address)}` : ""}`
+        : "";
+    const recorded = c.req.query("recorded") === "1";
+    const body = html`<h1>Dossier ${reference}</h1>
+${recorded ? html`<p class="notice" role="status">La plainte a été enregistrée sous la référence <strong>${reference}</strong>. Communiquez-la au plaignant.</p>` : ""}
+${sensitive ? html`<p class="notice warn">${record.sensitive ? "Dossier sensible" : "Dossier pas encore trié"} : ne partagez rien sans l'accord du plaignant (T-8). Votre consultation est enregistrée.</p>` : ""}
+${summary}
+<h2>Plainte</h2>
+<dl>
+<dt>Canal</dt><dd>${CHANNEL_LABELS[record.channel].fr}</dd>
+<dt>Langue</dt><dd>${record.language === "fr" ? "Français" : "Anglais"}</dd>
+${optional("Objet", content.subject)}
+<dt>Description</dt><dd>${content.description || "–"}</dd>
+${optional("Date des faits", content.factsDate)}
+${optional("Service concerné", content.service)}
+${optional("Personnes concernées", content.personsConcerned)}
+${optional("Attentes du plaignant", content.expectations)}
+${content.concernedStaff.length > 0 ? html`<dt>Personnel concerné</dt><dd>${content.concernedStaff.join(", ")}</dd>` : ""}
+</dl>
+<h2>Plaignant</h2>
+${record.anonymous ? html`<p>Plainte anonyme.</p>` : html`<dl>${person(content.complainant, contact)}</dl>`}
+${record.anonymous ? "" : html`<p>Accord pour partager son identité (T-8) : ${content.consentToShare === true ? "oui" : content.consentToShare === false ? "non" : "pas demandé"}.</p>`}
+${!contact && !record.anonymous ? html`<p class="hint">Les coordonnées ne sont montrées qu'aux personnes chargées de contacter le plaignant.</p>` : ""}
+${content.representative ? html`<h3>Représentant (H-A1)</h3><dl>${person(content.representative, contact)}${optional("Lien avec le plaignant", content.representative.relation)}</dl>` : ""}
+<h2>Échéances</h2>${deadlines}
+<h2>Tri</h2>
+<dl>
+<dt>Catégorie</dt><dd>${categoryLabel(rt.config, record.category)}${record.sensitive ? " (sensible)" : ""}</dd>
+<dt>Gravité</dt><dd>${severityLabel(rt.config, record.severity)}</dd>
+<dt>Recevable</dt><dd>${record.admissible === null ? "–" : record.admissible ? "Oui" : "Non"}</dd>
+${optional("Motif du tri", content.triageReason)}
+${optional("Risques", content.risks)}
+${record.flags.length > 0 ? html`<dt>Signalements</dt><dd>${record.flags.map((f) => html`<span class="tag">${FLAG_LABELS[f] ?? f}</span>`)}</dd>` : ""}
+</dl>
+<h2>Attribution</h2>
+<dl><dt>Action attendue de</dt><dd>${staffName(rt.config, record.assignee)}</dd><dt>Responsable du dossier</dt><dd>${staffName(rt.config, record.responsible)}</dd></dl>
+<h2>Contact et avancement</h2>
+${content.contactNote ? html`<dl>${optional("Compte rendu du contact", content.contactNote)}</dl>` : ""}
+${content.progress.length > 0 ? html`<ul>${content.progress.map((p) => html`<li>${when(p.at, tz(), true)} : ${p.note}</li>`)}</ul>` : html`<p>Aucun avancement noté.</p>`}
+<h2>Conclusion et réponse</h2>
+${!content.outcome && !content.response ? html`<p>Pas encore de conclusion.</p>` : html`<dl>${optional("Conclusion", content.outcome ? OUTCOME_LABELS[content.outcome] : null)}${optional("Mesures", content.measures)}${optional("Réponse", content.response)}${optional("Justification du retard (T-13)", content.lateJustification)}</dl>`}
+<h2>Appel</h2>
+${record.appeals === 0 ? html`<p>Aucun appel.</p>` : html`<dl><dt>Appels</dt><dd>${record.appeals}</dd>${optional("Motif", content.appealReason)}${optional("Décision", record.appealOutcome === "upheld" ? "Décision maintenue" : record.appealOutcome === "revised" ? "Décision révisée" : null)}${optional("Motivation", content.appealReasoning)}</dl>`}
+<h2>Pièces jointes</h2>
+${
+  content.attachments.length === 0
+    ? html`<p>Aucune pièce jointe.</p>`
+    : html`<ul>${content.attachments.map((a, i) => html`<li>${a.oversized ? html`${a.filename} (trop volumineuse, non conservée)` : html`<a href="/console/cases/${reference}/attachments/${i}">${a.filename}</a> (${Math.ceil(a.size / 1024)} Ko)`}</li>`)}</ul><p class="hint">Les liens de téléchargement sont valables 5 minutes.</p>`
+}
+${content.messages.length > 0 ? html`<h2>Messages du plaignant</h2><ul>${content.messages.map((m) => html`<li>${when(m.at, tz(), true)} : ${m.text}</li>`)}</ul>` : ""}
+<h2>Historique</h2>
+<div class="table" tabindex="0" role="region" aria-label="Tableau (défilement horizontal possible)"><table><thead><tr><th scope="col">Date</th><th scope="col">Événement</th><th scope="col">Par</th><th scope="col">Détail</th></tr></thead><tbody>
+${timeline.map((e) => html`<tr><td>${when(e.at, tz(), true)}</td><td>${EVENT_LABELS[e.type] ?? e.type}</td><td>${e.actor}</td><td>${e.detail ?? ""}</td></tr>`)}
+</tbody></table></div>
+${
+  viewer.audience === "coordinator" && sensitive
+    ? html`<h2>Consultations de ce dossier sensible</h2>${views.length === 0 ? html`<p>Aucune.</p>` : html`<div class="table" tabindex="0" role="region" aria-label="Tableau (défilement horizontal possible)"><table><thead><tr><th scope="col">Date</th><th scope="col">Par</th><th scope="col">Vu</th></tr></thead><tbody>${views.map((v) => html`<tr><td>${when(v.at, tz(), true)}</td><td>${v.who}</td><td>${v.what === "attachment" ? "une pièce jointe" : v.shown === "details" ? "le dossier complet" : "le statut"}</td></tr>`)}</tbody></table></div>`}`
+    : ""
+}`;
+    return page(c, 200, `Dossier ${reference}`, "cases", body);
+  });
+
+  // Attachments: a short-lived signed URL, for those who may see the case's details.
+  app.get("/console/cases/:reference/attachments/:index", async (c) => {
+    const viewer = viewerOf(c);
+    const reference = c.req.param("reference").toUpperCase();
+    const index = Number(c.req.param("index"));
+    if (!REFERENCE_PATTERN.test(reference) || !Number.isInteger(index) || index < 0) return c.notFound();
+    const record = await rt.store.get(reference);
+    if (!record) return c.notFound();
+    if (!canSeeDetails(rt.config, viewer, record))
+      return page(
+        c,
+        403,
+        "Accès refusé",
+        "cases",
+        html`<h1>Accès refusé</h1><p>Ce dossier est sensible.</p>`,
+      );
+    const attachment = (await rt.store.getContent(reference)).attachments[index];
+    const bucket = process.env.ATTACHMENTS_BUCKET;
+    if (!attachment || attachment.oversized || !bucket) return c.notFound();
+    if (treatedAsSensitive(record))
+      await recordView(rt, reference, {
+        at: rt.now().toISOString(),
+        who: viewer.email,
+        shown: "details",
+        what: "attachment",
+      });
+    const url = await getSignedUrl(
+      rt.s3,
+      new GetObjectCommand({
+        Bucket: bucket,
+        Key: attachment.key,
+        ResponseContentDisposition: `attachment; filename*=UTF-8''${encodeURIComponent(attachment.filename)}`,
+        ResponseContentType: attachment.contentType,
+      }),
+      { expiresIn: ATTACHMENT_URL_SECONDS },
+    );
+    return c.redirect(url, 302);
+  });
+
+  // ---------------------------------------------------------------------------------------------------
+  // R-5: every open case with its next deadline, overdue first.
+  app.get("/console/pending", async (c) => {
+    const viewer = viewerOf(c);
+    const open = await rt.store.openByNextDeadline(undefined, Number.POSITIVE_INFINITY);
+    const now = rt.now().toISOString();
+    const weekEnd = new Date(rt.now().getTime() + 7 * 86_400_000).toISOString();
+    const overdue = open.filter((r) => r.overdue.length > 0 || (nextDeadline(r) ?? "~") < now);
+    const dueThisWeek = open.filter((r) => !overdue.includes(r) && (nextDeadline(r) ?? "~") < weekEnd);
+    const later = open.filter((r) => !overdue.includes(r) && !dueThisWeek.includes(r));
+    const table = (rows: CaseRecord[]) =>
+      rows.length === 0
+        ? html`<p>Aucun.</p>`
+        : html`<div class="table" tabindex="0" role="region" aria-label="Tableau (défilement horizontal possible)"><table><thead><tr><th scope="col">Référence</th><th scope="col">Statut</th><th scope="col">Catégorie</th><th scope="col">Action attendue de</th><th scope="col">Prochaine échéance</th></tr></thead><tbody>${rows.map(
+            (r) => {
+              const details = canSeeDetails(rt.config, viewer, r);
+              return html`<tr><td>${caseLink(r.reference)}</td><td>${STATUS_LABELS[r.status].fr}</td><td>${details ? categoryLabel(rt.config, r.category) : html`<span class="tag">Sensible</span>`}</td><td>${details ? staffName(rt.config, r.assignee) : "–"}</td><td>${deadlineCell(rt, r)}</td></tr>`;
+            },
+          )}</tbody></table></div>`;
+    const body = html`<h1>En attente cette semaine</h1>
+<p>${open.length} dossier${open.length > 1 ? "s" : ""} ouvert${open.length > 1 ? "s" : ""} (R-5).</p>
+<h2>En retard (${overdue.length})</h2>${table(overdue)}
+<h2>Échéance dans les 7 jours (${dueThisWeek.length})</h2>${table(dueThisWeek)}
+<h2>Plus tard (${later.length})</h2>${table(later)}`;
+    return page(c, 200, "En attente cette semaine", "pending", body);
+  });
+
+  registerIntake(app, rt);
+  registerReports(app, rt);
+}
+
+function matches(content: CaseContent, needle: string): boolean {
+  const fields = [
+    content.subject,
+    content.description,
+    content.service,
+    content.personsConcerned,
+    content.expectations,
+    content.complainant?.name,
+    content.complainant?.email,
+    content.complainant?.phone,
+    content.representative?.name,
+  ];
+  return fields.some((f) => typeof f === "string" && f.toLowerCase().includes(needle));
+}
+
+function deadlinesTable(rt: Runtime, record: CaseRecord): Html {
+  const tz = rt.config.organisation.timeZone;
+  const steps = DEADLINE_STEPS.filter((s): s is DeadlineStep => Boolean(record.deadlines[s]));
+  if (steps.length === 0) return html`<p>Aucune échéance.</p>`;
+  return html`<div class="table" tabindex="0" role="region" aria-label="Tableau (défilement horizontal possible)"><table><thead><tr><th scope="col">Étape</th><th scope="col">Échéance</th><th scope="col">Calcul</th><th scope="col">État</th></tr></thead><tbody>
+${steps.map((step) => {
+  const due = record.deadlines[step] as string;
+  const basis = deadlineBasis(rt.config, record, step);
+  const skipped = basis?.working ? holidaysBetween(rt.config, record.receivedAt, due) : [];
+  const met = record.met[step];
+  const state = record.overdue.includes(step)
+    ? html`<span class="late">En retard</span>`
+    : met === true
+      ? "Respectée"
+      : met === false
+        ? html`<span class="late">Dépassée</span>`
+        : "En cours";
+  return html`<tr><td>${STEP_LABELS[step].fr}</td><td>${when(due, tz, true)}</td><td>${basis?.text ?? "–"}${skipped.length > 0 ? html`<br><span class="hint">Jours fériés sautés : ${skipped.join(", ")}</span>` : ""}</td><td>${state}</td></tr>`;
+})}
+</tbody></table></div>
+<p class="hint">Fuseau horaire : ${tz}. Jours ouvrés : ${rt.config.organisation.workingDays.join(", ")} ; les jours fériés sont sautés par les délais en jours ouvrés.</p>`;
+}

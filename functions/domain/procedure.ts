@@ -1,0 +1,227 @@
+// The rules of the procedure that decide how a case moves: who acts at each step, when each step's wait
+// ends, how many reminders a step gets, whether a case can be appealed, whether there is a contact step,
+// where triage routes a case, how it closes, and who must never be told about it. Pure functions of the
+// organisation config and the case, used alike by the workflow (functions/workflow/steps.ts), the task pages,
+// resume (functions/workflow/resume.ts) and the history bound (workflows/history-bound.ts). No AWS imports.
+
+import { InvalidDecisionError } from "../errors.ts";
+import type { CaseContent, CaseRecord, DeadlineStep, Deadlines } from "./complaint.ts";
+import type { OrgConfig } from "./config.ts";
+import { deadlineAfter, progressUpdateDue, reminderDue } from "./deadlines.ts";
+import { categoryOf, escalationTarget, holderOf } from "./routing.ts";
+import {
+  type CloseCause,
+  type Closure,
+  type HumanStep,
+  STEP_DEADLINE,
+  type TriageRoute,
+} from "./vocabulary.ts";
+
+/** The actor id of a step the complainant takes (the appeal, H-E1), not a staff address. */
+export const COMPLAINANT = "complainant";
+
+// ------------------------------------------------------------------------------------------- case shape
+
+/** H-C3: the contact step exists when the organisation sets its deadline (procedure T has none). */
+export function hasContactStep(config: OrgConfig): boolean {
+  return config.deadlines.contact !== undefined;
+}
+
+/**
+ * H-D4, H-E1, T-11: a case can be appealed when the organisation allows appeals and the complainant can be
+ * told the answer: by email (the appeal link travels in the response email) or on the follow-up page with
+ * their receipt code (web intake, anonymous included).
+ */
+export function isAppealable(config: OrgConfig, record: Pick<CaseRecord, "reachable" | "followUp">): boolean {
+  return (record.reachable || record.followUp === true) && config.appeals.max > 0;
+}
+
+/** T-11: whether the complainant may still appeal this case. */
+export function appealsLeft(config: OrgConfig, record: Pick<CaseRecord, "appeals">): boolean {
+  return record.appeals < config.appeals.max;
+}
+
+/** T-11: whether the appeal officer may still extend the decision deadline. */
+export function appealExtensionAvailable(
+  config: OrgConfig,
+  record: Pick<CaseRecord, "appealExtensions">,
+): boolean {
+  return !!config.deadlines.appealExtension && record.appealExtensions < config.appeals.extensions;
+}
+
+/** The flags the state machine branches on (execution state carries flags, never personal data). */
+export interface CaseFlags {
+  reachable: boolean;
+  contact: boolean;
+  appealable: boolean;
+}
+
+export function caseFlags(config: OrgConfig, record: Pick<CaseRecord, "reachable" | "followUp">): CaseFlags {
+  return {
+    reachable: record.reachable,
+    contact: hasContactStep(config),
+    appealable: isAppealable(config, record),
+  };
+}
+
+// ------------------------------------------------------------------------------------------- routes
+
+/** H-C3 (e) referral, T-4 inadmissibility, else investigation: where a triage decision sends a case. */
+export function triageRoute(config: OrgConfig, category: string, admissible: boolean | null): TriageRoute {
+  if (categoryOf(config, category).outcome === "referral") return "referral";
+  return admissible === false ? "inadmissible" : "investigate";
+}
+
+/** The triage route of a case already triaged (resume, a retried apply); null before triage. */
+export function triagedRoute(
+  config: OrgConfig,
+  record: Pick<CaseRecord, "category" | "admissible">,
+): TriageRoute | null {
+  return record.category ? triageRoute(config, record.category, record.admissible) : null;
+}
+
+/** How the case closes, by what ended it (T-10: no reply within the window closes it as configured). */
+export function closureFor(config: OrgConfig, cause: CloseCause | string): Closure {
+  switch (cause) {
+    case "referred":
+      return "referred";
+    case "inadmissible":
+      return "inadmissible";
+    case "appeal-decided":
+      return "appeal-decided";
+    case "window-passed":
+      return config.appeals.closeWithoutReply;
+    case "responded":
+      return "resolved";
+    default:
+      throw new InvalidDecisionError(`unknown closure cause ${cause}`);
+  }
+}
+
+// ------------------------------------------------------------------------------------------- actors
+
+/**
+ * Who acts at a step: H-B1 triage (the triage role), H-B3/H-C1 assignment (the responsible person), H-C2-H-C4
+ * contact and conclusion (whoever holds the case), H-E1 the appeal (the complainant), H-E2 the appeal
+ * decision, H-F2 the closure check.
+ */
+export function stepActor(config: OrgConfig, record: CaseRecord, step: HumanStep): string {
+  switch (step) {
+    case "triage":
+      return holderOf(config, config.steps.triage);
+    case "assignment":
+      return record.responsible ?? holderOf(config, config.steps.triage);
+    case "contact":
+    case "conclusion":
+      return record.assignee ?? record.responsible ?? holderOf(config, config.steps.investigation);
+    case "appeal":
+      return COMPLAINANT;
+    case "appeal-decision":
+      return holderOf(config, config.steps.appeal);
+    case "closure":
+      return holderOf(config, config.steps.closure);
+  }
+}
+
+/** H-B1: the triage officer is a new case's first assignee. */
+export function firstAssignee(config: OrgConfig): string {
+  return holderOf(config, config.steps.triage);
+}
+
+/**
+ * T-7: the people named in a complaint receive nothing about it (no task, notification or escalation);
+ * the only message about a case that reaches them is T-3's written notice to implicated staff.
+ */
+export function neverTold(content: Pick<CaseContent, "concernedStaff">): readonly string[] {
+  return content.concernedStaff;
+}
+
+/** H-D5: who is told when a step is overdue: the assignee's supervisor, else the coordinator; never T-7's named. */
+export function escalationRecipient(
+  config: OrgConfig,
+  assignee: string | null,
+  content: Pick<CaseContent, "concernedStaff">,
+): string {
+  return escalationTarget(config, assignee, neverTold(content));
+}
+
+// ------------------------------------------------------------------------------------------- deadlines
+
+/** Deadlines that start with their step (the others are set at receipt or by an earlier decision). */
+export function deadlinesStartingWith(
+  config: OrgConfig,
+  record: CaseRecord,
+  step: HumanStep,
+  now: Date,
+): Deadlines {
+  if (record.deadlines[STEP_DEADLINE[step]]) return {};
+  const d = config.deadlines;
+  if (step === "assignment") return { assign: deadlineAfter(config, now, d.assign) };
+  if (step === "closure") return { closure: deadlineAfter(config, now, d.closure) }; // H-F2
+  if (step === "appeal") return { appealWindowEnds: deadlineAfter(config, now, d.appealWindow) }; // H-D4
+  // No contact deadline configured: the contact answers to the response deadline.
+  if (step === "contact" && !d.contact)
+    return { contact: deadlineAfter(config, record.receivedAt, d.respond) };
+  return {};
+}
+
+/**
+ * How many times a missed step is reminded and escalated before the case needs attention. The conclusion
+ * adds H-D3's progress updates to the complainant; the appeal window has none (T-10: it just passes).
+ */
+export function reminderBudget(config: OrgConfig, step: HumanStep): number {
+  const { maxReminders, maxProgressUpdates } = config.escalation;
+  if (step === "appeal") return 0;
+  return step === "conclusion" ? maxReminders + maxProgressUpdates : maxReminders;
+}
+
+/** T-11: how many decision rounds a step can run (the appeal decision restarts once per extension). */
+export function stepRounds(config: OrgConfig, step: HumanStep): number {
+  return step === "appeal-decision" ? config.appeals.extensions + 1 : 1;
+}
+
+/**
+ * When the step's current wait ends: its deadline, then each reminder (for the conclusion, H-D3's progress
+ * updates once progressUpdateInterval is set).
+ */
+export function stepCheckpoint(config: OrgConfig, record: CaseRecord, step: HumanStep): string {
+  const deadline = record.deadlines[STEP_DEADLINE[step]];
+  if (!deadline) throw new Error(`step ${step} of ${record.reference} has no deadline`);
+  const k = record.reminders[step] ?? 0;
+  if (step === "conclusion" && config.deadlines.progressUpdateInterval)
+    return progressUpdateDue(config, deadline, k);
+  return reminderDue(config, deadline, k);
+}
+
+/** T-13: a response given after its deadline is late (and must say why). */
+export function isLateResponse(record: Pick<CaseRecord, "deadlines">, at: string): boolean {
+  return record.deadlines.respond !== undefined && at > record.deadlines.respond;
+}
+
+/** Where a deadline stands for R-11's indicator: met, missed, still running, or not applicable. */
+export type DeadlineOutcome = "met" | "missed" | "running" | "not-applicable";
+
+/**
+ * R-11: the share of complaints handled within the set deadlines. A step still open past its deadline counts
+ * as missed (not as "not yet completed"), and an acknowledgement that was never sent, because the complainant
+ * cannot be written to (phone, anonymous), is not counted as met: it is left out.
+ */
+export function deadlineOutcome(
+  record: Pick<CaseRecord, "reachable" | "met" | "deadlines" | "overdue" | "status">,
+  step: DeadlineStep,
+  now: string,
+): DeadlineOutcome {
+  if (step === "acknowledge" && !record.reachable) return "not-applicable";
+  const met = record.met[step];
+  if (met !== undefined) return met ? "met" : "missed";
+  if (record.overdue.includes(step)) return "missed";
+  const deadline = record.deadlines[step];
+  // A closed case never reached this step (a referral has no contact): nothing to count.
+  if (!deadline || record.status === "closed") return "not-applicable";
+  return Date.parse(deadline) < Date.parse(now) ? "missed" : "running";
+}
+
+/** H-C4: the investigator's standing progress link lasts as long as the conclusion step's last possible wait. */
+export function progressLinkExpiry(config: OrgConfig, respondBy: string): string {
+  return progressUpdateDue(config, respondBy, reminderBudget(config, "conclusion") + 1);
+}

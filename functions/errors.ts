@@ -1,0 +1,165 @@
+// Every error the functions throw on purpose, by name. Step Functions matches `ErrorEquals` on `error.name`
+// and the staff API maps names to HTTP answers, so each name is a class here and each list of names that
+// decides a retry is built from these classes: the state machine (workflows/complaint-workflow.ts) and the
+// staff API (functions/api/staff-api.ts) read the same lists. No AWS imports.
+
+/** A named error: `name` is the class name, which `ErrorEquals` and callers match. */
+abstract class NamedError extends Error {
+  override name: string = this.constructor.name;
+}
+
+// ------------------------------------------------------------------------------------------- transient
+// Worth trying again as they are: the same call may succeed a moment later.
+
+/** A dependency was briefly unavailable (SES throttling, a network fault); retried with backoff. */
+export class TransientError extends NamedError {
+  override name = "TransientError";
+}
+/** Another writer changed the case between read and write (optimistic locking); the retry re-reads it. */
+export class VersionConflictError extends NamedError {
+  override name = "VersionConflictError";
+}
+
+// ------------------------------------------------------------------------------------------- procedure
+
+/** A submitted decision breaks a rule of the procedure (e.g. a second appeal, T-11). */
+export class InvalidDecisionError extends NamedError {
+  override name = "InvalidDecisionError";
+}
+/** Nobody in the directory holds a role a step needs (the config is checked at load; a defence). */
+export class NoRoleHolderError extends NamedError {
+  override name = "NoRoleHolderError";
+}
+export class UnknownCategoryError extends NamedError {
+  override name = "UnknownCategoryError";
+}
+/** A step's reminder budget is spent: the case needs attention (H-D5). */
+export class TooManyRemindersError extends NamedError {
+  override name = "TooManyRemindersError";
+}
+/** The workflow was handed a submission id the link store does not hold for that step. */
+export class SubmissionNotFoundError extends NamedError {
+  override name = "SubmissionNotFoundError";
+}
+
+// ------------------------------------------------------------------------------------------- data
+
+export class CaseNotFoundError extends NamedError {
+  override name = "CaseNotFoundError";
+}
+export class StoreValidationError extends NamedError {
+  override name = "StoreValidationError";
+  constructor(
+    readonly record: string,
+    readonly field: string,
+    detail: string,
+  ) {
+    super(`invalid ${record}: ${field}: ${detail}`);
+  }
+}
+/** A continuation token that is not one of this list's. */
+export class InvalidPageTokenError extends NamedError {
+  override name = "InvalidPageTokenError";
+  constructor() {
+    super("not a continuation token of this list");
+  }
+}
+export class LinkAlreadyUsedError extends NamedError {
+  override name = "LinkAlreadyUsedError";
+}
+export class RawMessageMissingError extends NamedError {
+  override name = "RawMessageMissingError";
+}
+export class FilingReferencesExhaustedError extends NamedError {
+  override name = "FilingReferencesExhaustedError";
+}
+
+// ------------------------------------------------------------------------------------------- input
+
+export class InvalidInputError extends NamedError {
+  override name = "InvalidInputError";
+}
+export class InvalidSesEventError extends NamedError {
+  override name = "InvalidSesEventError";
+}
+export class InvalidReferenceError extends NamedError {
+  override name = "InvalidReferenceError";
+}
+export class InvalidPeriodError extends NamedError {
+  override name = "InvalidPeriodError";
+}
+export class InvalidDurationError extends NamedError {
+  override name = "InvalidDurationError";
+}
+export class InvalidCalendarError extends NamedError {
+  override name = "InvalidCalendarError";
+}
+export class FormBodyTooLargeError extends NamedError {
+  override name = "FormBodyTooLargeError";
+}
+export class TemplateDataError extends NamedError {
+  override name = "TemplateDataError";
+}
+export class MailRejectedError extends NamedError {
+  override name = "MailRejectedError";
+}
+
+// ------------------------------------------------------------------------------------------- setup
+
+export class InvalidConfigError extends NamedError {
+  override name = "InvalidConfigError";
+  constructor(
+    readonly source: string,
+    readonly problems: string[],
+  ) {
+    super(`invalid configuration ${source}:\n${problems.join("\n")}`);
+  }
+}
+export class MissingEnvironmentError extends NamedError {
+  override name = "MissingEnvironmentError";
+}
+export class LinkSecretError extends NamedError {
+  override name = "LinkSecretError";
+}
+
+// ------------------------------------------------------------------------------------------- retry lists
+
+/** AWS service errors that say "slow down" or "try again" (DynamoDB, SES, Lambda's own SDK calls). */
+export const AWS_TRANSIENT_ERRORS = [
+  "ThrottlingException",
+  "TooManyRequestsException",
+  "ProvisionedThroughputExceededException",
+  "RequestLimitExceeded",
+  "TransactionConflictException",
+  "InternalServerError",
+  "ServiceUnavailable",
+] as const;
+
+/** Every error name worth retrying unchanged: ours, then AWS's. The staff API answers these with a 503. */
+export const TRANSIENT_ERRORS: readonly string[] = [
+  new TransientError().name,
+  new VersionConflictError().name,
+  ...AWS_TRANSIENT_ERRORS,
+];
+
+/** Failures of the Lambda service itself (not of the function's code), as Step Functions names them. */
+export const LAMBDA_SERVICE_ERRORS = [
+  "Lambda.ServiceException",
+  "Lambda.AWSLambdaException",
+  "Lambda.SdkClientException",
+  "Lambda.TooManyRequestsException",
+  "Lambda.ClientExecutionTimeoutException",
+  "Lambda.Unknown",
+] as const;
+
+/** What every Lambda task of the state machine retries with backoff and jitter; the rest goes to its Catch. */
+export const WORKFLOW_RETRY_ERRORS: readonly string[] = [...LAMBDA_SERVICE_ERRORS, ...TRANSIENT_ERRORS];
+
+/** Whether an error is transient (by name, or the AWS SDK's own retryable mark). */
+export function isTransient(error: unknown): boolean {
+  const name = (error as { name?: unknown } | null)?.name;
+  return (
+    (typeof name === "string" && TRANSIENT_ERRORS.includes(name)) ||
+    !!(error as { $retryable?: unknown } | null)?.$retryable
+  );
+}

@@ -1,0 +1,13 @@
+// The staff console Lambda: the Hono app of functions/console/app.ts behind the HTTP API (routes /console and
+// /console/{proxy+}, no API Gateway authoriser: the console signs staff in itself, OpenID Connect with the
+// Cognito user pool's managed login, and checks its session cookie on every request).
+import { handle } from "hono/aws-lambda";
+import { createConsoleApp } from "../console/app.ts";
+import { oidcSettingsFromEnv } from "../console/oidc.ts";
+import { runtime } from "../lib/runtime.ts";
+
+// At init: a misconfigured function fails at start, clearly.
+const rt = runtime();
+const app = createConsoleApp({ rt, oidc: oidcSettingsFromEnv() });
+
+export const handler = handle(app);

@@ -1,0 +1,317 @@
+// Issue 11: the staff console in a real browser (Chromium) on the whole local stack (CONTRACT.md "Staff console
+// (web)"): sign-in through the local OpenID provider and the emailed one-time code, my tasks, opening a task,
+// recording a phone complaint and finding it, search, a sensitive case seen by general staff, the register read
+// back with exceljs, sign-out; every page checked with axe-core (no serious or critical violation) on a desktop
+// and a 390×844 phone viewport, and under 60 KB on the wire. Saves the README screenshots (docs/images/console-*).
+import { mkdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { AxeBuilder } from "@axe-core/playwright";
+import ExcelJS from "exceljs";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { DESKTOP, launchChromium, type PageWatch, watchedPage } from "../helpers/browser.ts";
+import { startTestStack, type TestStack } from "../helpers/local-stack.ts";
+
+const IMAGES = join(
+  import.meta.dirname,
+  process.env.CFM_UPDATE_SCREENSHOTS === "1" ? "../../docs/images" : "../../test-results/screenshots",
+);
+const COORDINATOR = "officer@example.org"; // also the triage officer (complaints-officer) in this config
+const STAFF = "handler@example.org";
+const PHONE = { width: 390, height: 844 } as const;
+const MAX_PAGE_BYTES = 60 * 1024;
+
+let browser: Browser;
+let missingBrowser: Error | undefined;
+let s: TestStack;
+const watches: PageWatch[] = [];
+
+beforeAll(async () => {
+  try {
+    browser = await launchChromium();
+  } catch (error) {
+    missingBrowser = error as Error;
+    return;
+  }
+  s = await startTestStack();
+  mkdirSync(IMAGES, { recursive: true });
+}, 180_000);
+
+beforeEach(() => {
+  if (missingBrowser) throw missingBrowser;
+});
+
+afterAll(async () => {
+  for (const watch of watches) await watch.close().catch(() => {});
+  await browser?.close();
+  await s?.stop();
+}, 60_000);
+
+async function open(viewport: { width: number; height: number } = DESKTOP): Promise<PageWatch> {
+  const watch = await watchedPage(browser, { viewport, mobile: viewport.width < 500 });
+  watches.push(watch);
+  return watch;
+}
+
+/** The newest sign-in code emailed to `to` (it is in the subject). */
+async function codeFor(to: string): Promise<string> {
+  const mail = (await s.mails()).filter((m) => m.to === to && m.subject.includes("Code de connexion")).at(-1);
+  const code = /(\d{6})/.exec(mail?.subject ?? "")?.[1];
+  if (!code) throw new Error(`no sign-in code emailed to ${to}`);
+  return code;
+}
+
+/** Signs in as a browser does: the console sends to the provider, which emails a code. */
+async function signIn(
+  email: string,
+  viewport: { width: number; height: number } = DESKTOP,
+): Promise<PageWatch> {
+  const watch = await open(viewport);
+  const { page } = watch;
+  await page.goto(`${s.httpUrl}/console/`);
+  expect(page.url()).toContain(s.stack.oidcUrl);
+  await page.getByLabel("Adresse électronique professionnelle").fill(email);
+  await page.getByRole("button", { name: "Recevoir un code" }).click();
+  await page.getByLabel("Code reçu par courriel").fill(await codeFor(email));
+  await page.getByRole("button", { name: "Se connecter" }).click();
+  await page.waitForURL(`${s.httpUrl}/console/`);
+  return watch;
+}
+
+async function expectAccessible(page: Page, what: string): Promise<void> {
+  const result = await new AxeBuilder({ page })
+    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
+    .analyze();
+  const serious = result.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${what}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+  expect(serious).toEqual([]);
+}
+
+/** Bytes of the page's document as sent (no compression here: an upper bound of the wire size). */
+async function documentBytes(page: Page, url: string): Promise<number> {
+  const response = await page.goto(url);
+  return (await response?.body())?.length ?? Number.POSITIVE_INFINITY;
+}
+
+const DESCRIPTION = "Le forage du quartier Hamdallaye ne donne plus d'eau depuis dix jours.";
+let reference = "";
+
+describe("staff console", () => {
+  it("signs in through the emailed one-time code and keeps the session in an HttpOnly, SameSite=Lax cookie", async () => {
+    const { page, context } = await signIn(COORDINATOR);
+    expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("Mes tâches");
+    expect(await page.getByText("Awa Coulibaly").count()).toBe(1);
+    const cookie = (await context.cookies()).find((c) => c.name === "cfm_session");
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: "Lax", path: "/console", secure: false });
+    // The code is single-use: the email's code does not sign in twice.
+    const mail = (await s.mails()).filter(
+      (m) => m.to === COORDINATOR && m.subject.includes("Code de connexion"),
+    );
+    expect(mail).toHaveLength(1);
+  });
+
+  it("refuses an address outside the staff directory and a wrong code", async () => {
+    const { page } = await open();
+    await page.goto(`${s.httpUrl}/console/`);
+    await page.getByLabel("Adresse électronique professionnelle").fill("stranger@example.com");
+    await page.getByRole("button", { name: "Recevoir un code" }).click();
+    expect(await page.locator("#email-error").textContent()).toContain("n'est pas dans l'annuaire");
+    await page.getByLabel("Adresse électronique professionnelle").fill(STAFF);
+    await page.getByRole("button", { name: "Recevoir un code" }).click();
+    const right = await codeFor(STAFF);
+    await page.getByLabel("Code reçu par courriel").fill(right === "000000" ? "111111" : "000000");
+    await page.getByRole("button", { name: "Se connecter" }).click();
+    expect(await page.locator("#code-error").textContent()).toContain("n'est pas le bon");
+    expect(page.url()).toContain(s.stack.oidcUrl);
+  });
+
+  it("shows every field error next to its field and keeps what was typed", async () => {
+    const { page } = await signIn(COORDINATOR);
+    await page.goto(`${s.httpUrl}/console/intake`);
+    await page.getByLabel("Courriel", { exact: true }).fill("pas-une-adresse");
+    await page.getByLabel("Date des faits").fill("2099-01-01");
+    await page.getByRole("button", { name: "Enregistrer la plainte" }).click();
+    expect(await page.locator("#description-error").textContent()).toBe("Obligatoire");
+    expect(await page.locator("#complainant-email-error").textContent()).toContain(
+      "Adresse électronique invalide",
+    );
+    expect(await page.locator("#factsDate-error").textContent()).toContain("futur");
+    expect(await page.getByLabel("Courriel", { exact: true }).inputValue()).toBe("pas-une-adresse");
+    expect(await page.getByRole("alert").textContent()).toContain("n'a pas été enregistrée");
+    await expectAccessible(page, "intake with errors");
+  });
+
+  it("records a phone complaint (T-6 fields, representative H-A1, consent T-8) and finds it in the list", async () => {
+    const { page } = await signIn(COORDINATOR);
+    await page.goto(`${s.httpUrl}/console/intake`);
+    await page.getByLabel("Canal de réception *").selectOption("phone");
+    await page.getByLabel("Description *").fill(DESCRIPTION);
+    await page.getByLabel("Date des faits").fill("2026-11-20");
+    await page.getByLabel("Service concerné").fill("Eau et assainissement");
+    await page.getByLabel("Attentes du plaignant").fill("Que le forage soit réparé.");
+    await page.getByLabel("Nom *").fill("Mariam Diallo");
+    await page.getByLabel("Téléphone", { exact: true }).fill("+223 70 00 00 00");
+    await page.getByLabel("Oui, elle accepte").check();
+    await page.getByLabel("Nom du représentant").fill("Boubacar Diallo");
+    await page.getByLabel("Lien avec le plaignant").fill("Son frère");
+    await page.getByRole("button", { name: "Enregistrer la plainte" }).click();
+    await page.waitForURL(/\/console\/cases\/CFM-\d{4}-\d{6}\?recorded=1$/);
+    reference = /CFM-\d{4}-\d{6}/.exec(page.url())?.[0] ?? "";
+    expect(await page.getByRole("status").textContent()).toContain(reference);
+    const text = (await page.locator("main").textContent()) ?? "";
+    for (const expected of [
+      DESCRIPTION,
+      "Eau et assainissement",
+      "+223 70 00 00 00",
+      "Boubacar Diallo",
+      "Son frère",
+      "Téléphone",
+    ])
+      expect(text).toContain(expected);
+    expect(text).toContain("Accord pour partager son identité (T-8) : oui");
+    // The same case through the staff API: one case, the fields stored.
+    const view = await s.view(reference);
+    expect(view).toMatchObject({ channel: "phone", description: DESCRIPTION });
+
+    await page.goto(`${s.httpUrl}/console/cases`);
+    expect(await page.getByRole("link", { name: reference }).count()).toBe(1);
+    await page.getByLabel("Canal").selectOption("letter");
+    await page.getByRole("button", { name: "Filtrer" }).click();
+    expect(await page.getByRole("link", { name: reference }).count()).toBe(0);
+  });
+
+  it("lists my tasks with their deadline and opens the task page from the console", async () => {
+    const { page } = await signIn(COORDINATOR);
+    const row = page.getByRole("row").filter({ hasText: reference });
+    expect(await row.textContent()).toContain("Trier la plainte");
+    await row.getByRole("button", { name: /Ouvrir la tâche/ }).click();
+    await page.waitForURL(/\/t\/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
+    expect(await page.getByRole("heading", { level: 1 }).textContent()).toContain("Trier la plainte");
+    expect(await page.locator("main").textContent()).toContain(reference);
+  });
+
+  it("searches by reference (straight to the case) and, for the coordinator, by text", async () => {
+    const { page } = await signIn(COORDINATOR);
+    await page.goto(`${s.httpUrl}/console/cases`);
+    await page.getByLabel("Référence ou texte").fill(reference.toLowerCase());
+    await page.getByRole("button", { name: "Filtrer" }).click();
+    await page.waitForURL(`${s.httpUrl}/console/cases/${reference}`);
+    await page.goto(`${s.httpUrl}/console/cases?q=${encodeURIComponent("hamdallaye")}`);
+    expect(await page.getByRole("link", { name: reference }).count()).toBe(1);
+    await page.goto(`${s.httpUrl}/console/cases?q=${encodeURIComponent("introuvable-xyz")}`);
+    expect(await page.getByText("Aucun dossier ne correspond.").count()).toBe(1);
+  });
+
+  it("shows general staff only the status of a case not yet triaged, and records the view for the coordinator", async () => {
+    const { page } = await signIn(STAFF);
+    await page.goto(`${s.httpUrl}/console/cases/${reference}`);
+    const text = (await page.locator("main").textContent()) ?? "";
+    expect(text).toContain("seuls son statut et ses échéances vous sont montrés");
+    for (const hidden of [DESCRIPTION, "Mariam Diallo", "+223", "Boubacar"])
+      expect(text).not.toContain(hidden);
+    // The staff API with the same session: the general-staff view of this case is its status.
+    const api = await page.request.get(`${s.httpUrl}/console/api/complaints/${reference}`);
+    expect(api.status()).toBe(200);
+    const view = (await api.json()) as Record<string, unknown>;
+    expect(view.reference).toBe(reference);
+    expect(view.description).toBeUndefined();
+    const noToken = await page.request.post(`${s.httpUrl}/console/api/complaints`, {
+      data: { channel: "phone", description: "x", anonymous: true },
+      headers: { "Idempotency-Key": "console-api-1" },
+    });
+    expect(noToken.status()).toBe(403);
+    await page.goto(`${s.httpUrl}/console/cases?q=hamdallaye`);
+    expect(await page.locator("#f-q-error").textContent()).toContain("réservée au coordinateur");
+    expect((await page.goto(`${s.httpUrl}/console/reports`))?.status()).toBe(403);
+
+    const coordinator = await signIn(COORDINATOR);
+    await coordinator.page.goto(`${s.httpUrl}/console/cases/${reference}`);
+    const views = coordinator.page.getByRole("table").filter({ hasText: STAFF });
+    expect(await views.textContent()).toContain("le statut");
+  });
+
+  it("downloads the register as XLSX (numbers as numbers, dates as dates) and CSV", async () => {
+    const { page } = await signIn(COORDINATOR);
+    await page.goto(`${s.httpUrl}/console/reports`);
+    expect(await page.getByRole("img").first().getAttribute("aria-label")).toBeTruthy();
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("link", { name: "Registre des dossiers (XLSX)" }).click(),
+    ]);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(readFileSync((await download.path()) as string) as never);
+    const sheet = workbook.getWorksheet("Registre");
+    if (!sheet) throw new Error("no Registre sheet");
+    const header = (sheet.getRow(1).values as unknown[]).slice(1);
+    expect(header.slice(0, 3)).toEqual(["Référence", "Reçu le", "Type"]);
+    const rows = sheet.getRows(2, sheet.rowCount - 1) ?? [];
+    const row = rows.find((r) => r.getCell(1).value === reference);
+    expect(row).toBeDefined();
+    const cell = (name: string) => row?.getCell(header.indexOf(name) + 1).value;
+    expect(cell("Canal")).toBe("Téléphone");
+    expect(cell("Reçu le")).toBeInstanceOf(Date);
+    expect(typeof cell("Appels")).toBe("number");
+    expect(typeof cell("Pièces jointes")).toBe("number");
+    expect(typeof cell("Jours jusqu'à l'accusé de réception")).toBe("number");
+
+    const csv = await page.request.get(`${s.httpUrl}/console/register?format=csv`);
+    expect(csv.headers()["content-type"]).toContain("text/csv");
+    expect(await csv.text()).toContain(`"${reference}";`);
+  });
+
+  const PAGES = () => [
+    "/console/",
+    "/console/cases",
+    "/console/cases?status=closed&overdue=true",
+    `/console/cases/${reference}`,
+    "/console/intake",
+    "/console/pending",
+    "/console/reports",
+  ];
+
+  for (const [name, viewport] of [
+    ["a desktop", DESKTOP],
+    ["a 390×844 phone", PHONE],
+  ] as const)
+    it(`passes axe (no serious or critical violation), fits and stays under 60 KB on ${name}`, async () => {
+      const { page } = await signIn(COORDINATOR, viewport);
+      for (const path of PAGES()) {
+        const bytes = await documentBytes(page, `${s.httpUrl}${path}`);
+        expect(bytes, path).toBeLessThan(MAX_PAGE_BYTES);
+        await expectAccessible(page, `${path} at ${viewport.width}px`);
+        const overflow = await page.evaluate<boolean>(
+          "document.documentElement.scrollWidth > document.documentElement.clientWidth + 1",
+        );
+        expect(overflow, `${path} scrolls sideways at ${viewport.width}px`).toBe(false);
+      }
+      if (viewport === PHONE) {
+        await page.goto(`${s.httpUrl}/console/intake`);
+        await page.screenshot({ path: join(IMAGES, "console-intake-phone.png") });
+      } else {
+        await page.goto(`${s.httpUrl}/console/cases`);
+        await page.screenshot({ path: join(IMAGES, "console-cases.png") });
+        await page.goto(`${s.httpUrl}/console/cases/${reference}`);
+        await page.screenshot({ path: join(IMAGES, "console-case.png") });
+      }
+    }, 240_000);
+
+  it("passes axe on the local provider's sign-in pages", async () => {
+    const { page } = await open(PHONE);
+    await page.goto(`${s.httpUrl}/console/`);
+    await expectAccessible(page, "sign-in (email)");
+    await page.getByLabel("Adresse électronique professionnelle").fill(STAFF);
+    await page.getByRole("button", { name: "Recevoir un code" }).click();
+    await expectAccessible(page, "sign-in (code)");
+  });
+
+  it("signs out: the session ends here and at the provider, and the console asks to sign in again", async () => {
+    const { page, context } = await signIn(STAFF);
+    await page.getByRole("button", { name: "Se déconnecter" }).click();
+    await page.getByRole("button", { name: "Oui, me déconnecter" }).click();
+    await page.waitForURL(`${s.httpUrl}/console/signed-out`);
+    expect((await context.cookies()).some((c) => c.name === "cfm_session")).toBe(false);
+    await page.goto(`${s.httpUrl}/console/`);
+    expect(page.url()).toContain(`${s.stack.oidcUrl}/interaction/`);
+  });
+});

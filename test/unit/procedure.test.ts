@@ -1,0 +1,187 @@
+// The procedure module's rules (functions/domain/procedure.ts), on the two example configurations.
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import type { CaseRecord } from "../../functions/domain/complaint.ts";
+import { loadConfigText } from "../../functions/domain/config.ts";
+import { deadlineAfter } from "../../functions/domain/deadlines.ts";
+import {
+  appealExtensionAvailable,
+  caseFlags,
+  closureFor,
+  deadlinesStartingWith,
+  escalationRecipient,
+  hasContactStep,
+  isAppealable,
+  isLateResponse,
+  neverTold,
+  progressLinkExpiry,
+  reminderBudget,
+  stepActor,
+  stepCheckpoint,
+  stepRounds,
+  triagedRoute,
+  triageRoute,
+} from "../../functions/domain/procedure.ts";
+import { escalationTarget, responsibleFor, unnamedHolderOf } from "../../functions/domain/routing.ts";
+import { HUMAN_STEPS } from "../../functions/domain/vocabulary.ts";
+import { InvalidDecisionError, NoRoleHolderError } from "../../functions/errors.ts";
+import { loopBound } from "../../workflows/history-bound.ts";
+import { caseRecord } from "../events/case-record.ts";
+
+const H = loadConfigText(readFileSync("config/humanitarian.example.yaml", "utf8"), "H");
+const T = loadConfigText(readFileSync("config/training-provider.example.yaml", "utf8"), "T");
+
+function record(overrides: Partial<CaseRecord> = {}): CaseRecord {
+  return caseRecord({
+    status: "acknowledged",
+    assignee: "officer@example.org",
+    receivedAt: "2026-03-02T09:00:00.000Z",
+    deadlines: { triage: "2026-03-05T09:00:00.000Z", respond: "2026-04-13T09:00:00.000Z" },
+    version: 2,
+    ...overrides,
+  });
+}
+
+describe("who acts (H-B1, H-B3, H-C1, H-C2, H-E1, H-E2, H-F2)", () => {
+  it("routes each step to the person the procedure names", () => {
+    const r = record({ responsible: "programme@example.org", assignee: "handler@example.org" });
+    expect(stepActor(H, r, "triage")).toBe("officer@example.org"); // H-B1
+    expect(stepActor(H, r, "assignment")).toBe("programme@example.org"); // H-C1
+    expect(stepActor(H, r, "contact")).toBe("handler@example.org"); // H-C2
+    expect(stepActor(H, r, "conclusion")).toBe("handler@example.org");
+    expect(stepActor(H, r, "appeal")).toBe("complainant"); // H-E1
+    expect(stepActor(H, r, "appeal-decision")).toBe("appeals@example.org"); // H-E2
+    expect(stepActor(H, r, "closure")).toBe("officer@example.org"); // H-F2
+  });
+
+  it("falls back to the investigation role when nobody holds the case yet", () => {
+    expect(stepActor(H, record({ assignee: null, responsible: null }), "conclusion")).toBe(
+      "handler@example.org",
+    );
+  });
+});
+
+describe("T-7: the person named in the complaint is never told", () => {
+  const named = { concernedStaff: ["supervisor@example.org"] };
+
+  it("names the concerned staff as the people never told", () => {
+    expect(neverTold(named)).toEqual(["supervisor@example.org"]);
+  });
+
+  it("escalates an overdue step past a supervisor named in the complaint, to the coordinator", () => {
+    // The closure check's actor is the officer, whose supervisor is named in the complaint.
+    expect(escalationRecipient(H, "officer@example.org", { concernedStaff: [] })).toBe(
+      "supervisor@example.org",
+    );
+    expect(escalationRecipient(H, "officer@example.org", named)).toBe(H.organisation.coordinator);
+  });
+});
+
+describe("T-3, T-7: a case never stops because the person who would handle it is named in it", () => {
+  const facts = (concernedStaff: string[], conflict = false) => ({ concernedStaff, conflict });
+
+  it("T-3: the trainer named is the only complaints handler: their supervisor takes the case", () => {
+    expect(responsibleFor(T, "service", facts([]))).toBe("handler@example.org");
+    expect(responsibleFor(T, "service", facts(["handler@example.org"]))).toBe("officer@example.org");
+  });
+
+  it("T-7: management named: the president; the president named too: the coordinator", () => {
+    expect(responsibleFor(T, "service", facts(["director@example.org"], true))).toBe("president@example.org");
+    expect(responsibleFor(T, "service", facts(["director@example.org", "president@example.org"], true))).toBe(
+      "officer@example.org",
+    );
+  });
+
+  it("T-7: an escalation past a named coordinator goes to the president", () => {
+    expect(escalationTarget(T, "handler@example.org", ["officer@example.org"])).toBe("president@example.org");
+  });
+
+  it("refuses only when everyone in line is named", () => {
+    expect(() =>
+      unnamedHolderOf(T, "complaints-handler", [
+        "handler@example.org",
+        "officer@example.org",
+        "president@example.org",
+      ]),
+    ).toThrow(NoRoleHolderError);
+  });
+});
+
+describe("case shape (H-C3, H-D4, T-11)", () => {
+  it("H-C3: procedure H has a contact step, procedure T none", () => {
+    expect(hasContactStep(H)).toBe(true);
+    expect(hasContactStep(T)).toBe(false);
+  });
+
+  it("H-D4: a case is appealable when appeals are allowed and the complainant can be written to", () => {
+    expect(isAppealable(H, { reachable: true })).toBe(true);
+    expect(isAppealable(H, { reachable: false })).toBe(false);
+    expect(isAppealable({ ...H, appeals: { ...H.appeals, max: 0 } }, { reachable: true })).toBe(false);
+    expect(caseFlags(T, { reachable: true })).toEqual({ reachable: true, contact: false, appealable: true });
+  });
+
+  it("T-11: one extension of the appeal decision where the organisation allows it", () => {
+    expect(appealExtensionAvailable(T, { appealExtensions: 0 })).toBe(true);
+    expect(appealExtensionAvailable(T, { appealExtensions: 1 })).toBe(false);
+    expect(appealExtensionAvailable(H, { appealExtensions: 0 })).toBe(false);
+  });
+});
+
+describe("routes and closures (H-C3 (e), T-4, T-10)", () => {
+  it("routes triage: referral by category, inadmissible by decision, else investigation", () => {
+    expect(triageRoute(H, "out-of-scope", true)).toBe("referral");
+    expect(triageRoute(H, "programme", false)).toBe("inadmissible");
+    expect(triageRoute(H, "programme", true)).toBe("investigate");
+    expect(triagedRoute(H, { category: null, admissible: null })).toBeNull();
+  });
+
+  it("closes by cause; an unknown cause is refused", () => {
+    expect(closureFor(T, "window-passed")).toBe("no-response");
+    expect(closureFor(H, "window-passed")).toBe("resolved");
+    expect(() => closureFor(H, "whatever")).toThrow(InvalidDecisionError);
+  });
+});
+
+describe("deadlines and reminders (H-D3, H-D5, H-F2)", () => {
+  it("starts the closure check's deadline with the step (H-F2: one week)", () => {
+    const now = new Date("2026-05-04T09:00:00.000Z");
+    expect(deadlinesStartingWith(H, record(), "closure", now)).toEqual({
+      closure: "2026-05-11T09:00:00.000Z",
+    });
+    expect(deadlinesStartingWith(H, record(), "triage", now)).toEqual({}); // set at receipt
+  });
+
+  it("T: the contact answers to the response deadline when no contact deadline is set", () => {
+    const r = record({ receivedAt: "2026-03-02T09:00:00.000Z" });
+    expect(deadlinesStartingWith(T, r, "contact", new Date())).toEqual({
+      contact: deadlineAfter(T, r.receivedAt, T.deadlines.respond),
+    });
+  });
+
+  it("gives the conclusion the reminders plus H-D3's progress updates, and the appeal window none", () => {
+    expect(reminderBudget(H, "triage")).toBe(H.escalation.maxReminders);
+    expect(reminderBudget(H, "conclusion")).toBe(H.escalation.maxReminders + H.escalation.maxProgressUpdates);
+    expect(reminderBudget(H, "appeal")).toBe(0);
+    expect(stepRounds(T, "appeal-decision")).toBe(2);
+  });
+
+  it("bounds the history with the same budget the workflow spends", () => {
+    for (const step of HUMAN_STEPS)
+      expect(loopBound(H, step)).toBe((reminderBudget(H, step) + 1) * stepRounds(H, step));
+  });
+
+  it("T-13: a response after its deadline is late; at the deadline it is not", () => {
+    const r = record();
+    expect(isLateResponse(r, "2026-04-13T09:00:00.000Z")).toBe(false);
+    expect(isLateResponse(r, "2026-04-13T09:00:01.000Z")).toBe(true);
+    expect(isLateResponse(record({ deadlines: {} }), "2030-01-01T00:00:00.000Z")).toBe(false);
+  });
+
+  it("waits to the deadline, then to each reminder; the conclusion to each H-D3 update", () => {
+    const r = record({ reminders: { triage: 1, conclusion: 1 } });
+    expect(stepCheckpoint(H, record(), "triage")).toBe("2026-03-05T09:00:00.000Z");
+    expect(stepCheckpoint(H, r, "triage")).toBe("2026-03-09T09:00:00.000Z"); // 2 working days
+    expect(stepCheckpoint(H, r, "conclusion")).toBe("2026-04-27T09:00:00.000Z"); // H-D3: 2 weeks
+    expect(progressLinkExpiry(H, "2026-04-13T09:00:00.000Z") > "2027-01-01").toBe(true);
+  });
+});
