@@ -14,6 +14,7 @@ import {
   parseSubmission,
 } from "../../functions/public/forms.ts";
 import { renderFollowUpLogin, renderReceiptPage, renderSubmitPage } from "../../functions/public/pages.ts";
+import { renderPoster } from "../../functions/public/poster.ts";
 import { looksLikeReceipt, newReceiptCode, normaliseReceipt } from "../../functions/public/receipt.ts";
 import {
   humanCheckPassed,
@@ -282,5 +283,23 @@ describe("pages", () => {
     expect(page.statusCode).toBe(422);
     expect(page.body).toContain('value="CFM-2026-000001"');
     expect(page.body).not.toContain("7KQ2");
+  });
+});
+
+describe("cfm poster", () => {
+  it("an A4 page with the QR code as inline SVG, the form's address, the follow-up address, French first", async () => {
+    const html = await renderPoster(humanitarian, "https://cfm.example.org/submit", "fr");
+
+    expect(html).toMatch(/^<!doctype html>\n<html lang="fr">/);
+    expect(html).toMatch(/<svg[^>]*viewBox="0 0 \d+ \d+"[\s\S]*<path/);
+    expect(html).toContain("https://cfm.example.org/submit");
+    expect(html).toContain("https://cfm.example.org/follow-up");
+    expect(html).toContain("Vous pouvez rester anonyme.");
+    expect(html).toContain("plaintes@example.org");
+  });
+
+  it("refuses an address that is not http(s)", async () => {
+    await expect(renderPoster(humanitarian, "javascript:alert(1)", "fr")).rejects.toThrow(/http\(s\)/);
+    await expect(renderPoster(humanitarian, "submit", "fr")).rejects.toThrow(/not an absolute URL/);
   });
 });
