@@ -1,7 +1,7 @@
 // Starts AWS's DynamoDB Local (the jar shipped in the npm package amplify-dynamodb-simulator) on loopback.
 // Used by the integration tests (one instance per run) and by `npm start` (data in .cfm-local/).
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { dirname, join, resolve } from "node:path";
@@ -57,6 +57,60 @@ function emulatorDir(): string {
   return join(dirname(require.resolve("amplify-dynamodb-simulator/package.json")), "emulator");
 }
 
+// Issue 15: DynamoDB Local must not outlive the stack. A SIGKILL of the stack runs no handler, so java is
+// started by a small watchdog (a second node process) that kills it as soon as its own parent is gone; and
+// the java pid is written next to the data, so that the next start finds and stops an orphan left anyway
+// (a watchdog killed too, a machine that slept).
+const WATCHDOG = `
+const { spawn } = require("node:child_process");
+const { writeFileSync } = require("node:fs");
+const [cmd, args, cwd, pidFile] = JSON.parse(process.argv[1]);
+const child = spawn(cmd, args, { cwd, stdio: "inherit" });
+if (pidFile) writeFileSync(pidFile, String(child.pid));
+const parent = process.ppid;
+const gone = () => { try { process.kill(parent, 0); return process.ppid !== parent; } catch { return true; } };
+const timer = setInterval(() => { if (gone()) { child.kill("SIGKILL"); process.exit(1); } }, 300);
+for (const signal of ["SIGTERM", "SIGINT"]) process.on(signal, () => child.kill("SIGTERM"));
+child.on("exit", (code) => { clearInterval(timer); process.exit(code ?? 1); });
+`;
+
+const PID_FILE = "dynamodb-local.pid";
+/** Java starts in a few seconds; on a machine loaded with other work it has taken over 30. */
+const STARTUP_LIMIT_MS = 90_000;
+
+/** Stops a DynamoDB Local left running on this data folder by a stack that was killed (issue 15). */
+export async function stopOrphan(dataDir: string): Promise<number | null> {
+  const pidFile = join(dataDir, PID_FILE);
+  if (!existsSync(pidFile)) return null;
+  const pid = Number(readFileSync(pidFile, "utf8").trim());
+  rmSync(pidFile, { force: true });
+  if (!Number.isInteger(pid) || pid <= 1 || !isDynamoDbLocal(pid)) return null;
+  process.kill(pid, "SIGTERM");
+  for (let i = 0; i < 50 && alive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+  if (alive(pid)) process.kill(pid, "SIGKILL");
+  return pid;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Only a process that is DynamoDB Local is ever stopped (a recycled pid may be anything). */
+function isDynamoDbLocal(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("DynamoDBLocal.jar");
+  } catch {
+    // No /proc (macOS): ask ps.
+    const ps = spawnSync("ps", ["-p", String(pid), "-o", "command="], { encoding: "utf8" });
+    return ps.status === 0 && ps.stdout.includes("DynamoDBLocal.jar");
+  }
+}
+
 /** Starts DynamoDB Local; `dataDir` persists data, otherwise it runs in memory. */
 export async function startDynamoDbLocal(
   options: { port?: number; dataDir?: string } = {},
@@ -67,20 +121,33 @@ export async function startDynamoDbLocal(
   // DynamoDB Local runs in its own folder: the data path must be absolute.
   const dataDir = options.dataDir ? resolve(options.dataDir) : undefined;
   const storage = dataDir ? ["-dbPath", dataDir, "-sharedDb"] : ["-inMemory", "-sharedDb"];
-  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  if (dataDir) {
+    mkdirSync(dataDir, { recursive: true });
+    await stopOrphan(dataDir);
+  }
+  const javaArgs = [
+    "-Xmx512m",
+    `-Djava.library.path=${join(dir, "DynamoDBLocal_lib")}`,
+    "-jar",
+    join(dir, "DynamoDBLocal.jar"),
+    "-port",
+    String(port),
+    ...storage,
+  ];
+  const pidFile = dataDir ? join(dataDir, PID_FILE) : "";
   const child: ChildProcess = spawn(
-    "java",
-    [
-      "-Xmx512m",
-      `-Djava.library.path=${join(dir, "DynamoDBLocal_lib")}`,
-      "-jar",
-      join(dir, "DynamoDBLocal.jar"),
-      "-port",
-      String(port),
-      ...storage,
-    ],
-    { cwd: dir, stdio: ["ignore", "pipe", "pipe"] },
+    process.execPath,
+    ["-e", WATCHDOG, JSON.stringify(["java", javaArgs, dir, pidFile])],
+    // Its own process group (watchdog and java), so that a failed start kills both at once.
+    { cwd: dir, stdio: ["ignore", "pipe", "pipe"], detached: true },
   );
+  const killGroup = (signal: NodeJS.Signals) => {
+    try {
+      if (child.pid) process.kill(-child.pid, signal);
+    } catch {
+      // already gone
+    }
+  };
   let output = "";
   child.stdout?.on("data", (chunk) => {
     output += chunk;
@@ -100,9 +167,11 @@ export async function startDynamoDbLocal(
     } catch (error) {
       if (error instanceof ResourceNotFoundException) break;
     }
-    if (Date.now() - started > 30_000) {
-      child.kill("SIGKILL");
-      throw new Error(`DynamoDB Local did not start on port ${port} within 30 s: ${output.slice(-500)}`);
+    if (Date.now() - started > STARTUP_LIMIT_MS) {
+      killGroup("SIGKILL");
+      throw new Error(
+        `DynamoDB Local did not start on port ${port} within ${STARTUP_LIMIT_MS / 1000} s: ${output.slice(-500)}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -112,8 +181,12 @@ export async function startDynamoDbLocal(
     port,
     stop: () =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once("exit", () => resolve());
+        const done = () => {
+          if (pidFile) rmSync(pidFile, { force: true });
+          resolve();
+        };
+        if (child.exitCode !== null) return done();
+        child.once("exit", done);
         child.kill("SIGTERM");
       }),
   };

@@ -1,5 +1,7 @@
 // npm start: the local stack (CONTRACT.md). `npm start -- --reset` wipes .cfm-local/ after asking (or --yes).
-import { existsSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
 import { createInterface } from "node:readline/promises";
 import { MissingJavaError } from "./dynamodb-local.ts";
 import { LocalStackError, startLocalStack } from "./stack.ts";
@@ -28,19 +30,59 @@ async function confirmReset(): Promise<boolean> {
   return /^y(es)?$/i.test(answer.trim());
 }
 
+// Issue 15: .cfm-local/stack.lock names the process using the data folder. --reset refuses to wipe the data of
+// a running stack (its lock, or its HTTP port answering), and a second stack refuses to share the folder.
+const LOCK_FILE = join(DATA_DIR, "stack.lock");
+
+function lockHolder(): number | null {
+  if (!existsSync(LOCK_FILE)) return null;
+  try {
+    const { pid } = JSON.parse(readFileSync(LOCK_FILE, "utf8")) as { pid?: unknown };
+    if (typeof pid !== "number" || pid === process.pid) return null;
+    process.kill(pid, 0);
+    return pid;
+  } catch {
+    return null; // unreadable, or its process is gone: a stale lock
+  }
+}
+
+async function answersOn(port: number): Promise<boolean> {
+  try {
+    const response = await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(1000) });
+    return response.ok;
+  } catch {
+    return false;
+  }
+}
+
 async function main(): Promise<number> {
+  const httpPort = port("CFM_HTTP_PORT", 3000);
+  const holder = lockHolder();
   if (args.has("--reset")) {
+    if (holder !== null || (await answersOn(httpPort))) {
+      console.error(
+        `cfm: a local stack is running on ${DATA_DIR}/ (${holder !== null ? `process ${holder}` : `port ${httpPort}`}): stop it before --reset`,
+      );
+      return 1;
+    }
     if (!(await confirmReset())) return 1;
     if (existsSync(DATA_DIR)) rmSync(DATA_DIR, { recursive: true, force: true });
     console.log(`cfm: ${DATA_DIR}/ wiped`);
   }
+  if (holder !== null) {
+    console.error(`cfm: another local stack (process ${holder}) is using ${DATA_DIR}/: stop it first`);
+    return 1;
+  }
+  mkdirSync(DATA_DIR, { recursive: true });
+  writeFileSync(LOCK_FILE, JSON.stringify({ pid: process.pid, httpPort }));
   const configPath = process.env.CFM_CONFIG ?? "config/humanitarian.example.yaml";
-  const started = Date.now();
+  // Real elapsed time: the stack installs a virtual clock (Date is faked once it runs).
+  const started = performance.now();
   try {
     const stack = await startLocalStack({
       configPath,
       dataDir: DATA_DIR,
-      httpPort: port("CFM_HTTP_PORT", 3000),
+      httpPort,
       smtpPort: port("CFM_SMTP_PORT", 2525),
       sesPort: port("CFM_SES_PORT", 8005),
       oidcPort: port("CFM_OIDC_PORT", 3001),
@@ -56,18 +98,20 @@ async function main(): Promise<number> {
         `  outgoing mail             ${stack.sesUrl}  (the mailbox: ${stack.sesUrl}/store)`,
         `  virtual clock             ${stack.httpUrl}/local/clock  (POST {"advance":"P7D"})`,
         `  data                      ${DATA_DIR}/  (${stack.resumed.length} open cases resumed)`,
-        `cfm local stack ready in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+        `cfm local stack ready in ${((performance.now() - started) / 1000).toFixed(1)} s`,
       ].join("\n"),
     );
     const stop = async () => {
       console.log("cfm: stopping");
       await stack.stop();
+      rmSync(LOCK_FILE, { force: true });
       process.exit(0);
     };
     process.once("SIGINT", stop);
     process.once("SIGTERM", stop);
     return 0;
   } catch (error) {
+    rmSync(LOCK_FILE, { force: true });
     if (error instanceof MissingJavaError || error instanceof LocalStackError) {
       console.error(`cfm: ${error.message}`);
       return 1;

@@ -187,7 +187,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     await s3.run();
     stops.push(() => s3.close());
 
-    const ses = await startSesLocal(options.sesPort);
+    const ses = await startSesLocal(options.sesPort, { persistFile: join(options.dataDir, "outbox.jsonl") });
     stops.push(() => ses.close());
     const sesUrl = ses.url;
 
@@ -219,6 +219,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const { handleStaffApi } = await import("../functions/api/staff-api.ts");
     const { handleTaskRequest } = await import("../functions/handlers/task-pages.ts");
     const { receiveEmail } = await import("../functions/intake/receive-email.ts");
+    const { sweepRawMessages, VERDICTS_METADATA } = await import("../functions/intake/recover.ts");
     const { createConsoleApp } = await import("../functions/console/app.ts");
 
     // The console signs in on a real OpenID provider; its one-time codes go out through the local SES.
@@ -276,11 +277,45 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     }
     await wf.settled();
 
+    // Issue 15: raw messages stored before a crash, without an outcome, are processed now (nothing is in
+    // flight at start) and then every 30 s (those older than a minute), as the scheduled sweep does in AWS.
+    let sweeping = false;
+    const sweep = async (olderThanMs: number) => {
+      if (sweeping) return;
+      sweeping = true;
+      try {
+        const swept = await sweepRawMessages(rt, {
+          bucket: RAW_BUCKET,
+          olderThanMs,
+          lookbackMs: Number.POSITIVE_INFINITY,
+          now: wf.clock.now(),
+        });
+        for (const { result } of swept.recovered) log(`recovered: ${JSON.stringify(result)}`);
+        if (swept.failed.length > 0) log(`recovery: ${swept.failed.length} message(s) failed, retried later`);
+        await wf.settled();
+      } finally {
+        sweeping = false;
+      }
+    };
+    await sweep(0);
+    const sweepTimer = setInterval(() => {
+      sweep(60_000).catch((error: Error) => log(`recovery sweep failed: ${error.name}`));
+    }, 30_000);
+    stops.push(async () => clearInterval(sweepTimer));
+
     /** Same path as SES: the raw message in S3, then the intake Lambda with the receipt event. */
-    const inbound = async (raw: Buffer, verdicts: z.infer<typeof inboundQuery>) => {
+    const inbound = async (raw: Buffer, verdicts: z.infer<typeof inboundQuery>, envelopeSender?: string) => {
       const messageId = `local-${wf.clock.now().getTime().toString(36)}-${randomBytes(6).toString("hex")}`;
       const key = `raw/${messageId}`;
-      await rt.s3.send(new PutObjectCommand({ Bucket: RAW_BUCKET, Key: key, Body: raw }));
+      // The verdicts go with the raw copy, so that the recovery sweep can process it after a crash (issue 15).
+      await rt.s3.send(
+        new PutObjectCommand({
+          Bucket: RAW_BUCKET,
+          Key: key,
+          Body: raw,
+          Metadata: { [VERDICTS_METADATA]: JSON.stringify(verdicts) },
+        }),
+      );
       const event = makeSesEvent({
         messageId,
         bucket: RAW_BUCKET,
@@ -288,6 +323,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         verdicts,
         recipients: [config.organisation.intakeAddress],
         timestamp: wf.clock.now().toISOString(),
+        ...(envelopeSender ? { source: envelopeSender } : {}),
       });
       const result = await receiveEmail(event, rt);
       await wf.settled();
@@ -370,11 +406,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           return callback(new Error(`550 only ${config.organisation.intakeAddress} receives mail here`));
         callback();
       },
-      onData(stream, _session, callback) {
+      onData(stream, session, callback) {
         const chunks: Buffer[] = [];
         stream.on("data", (chunk: Buffer) => chunks.push(chunk));
         stream.on("end", () => {
-          inbound(Buffer.concat(chunks), inboundQuery.parse({})).then(
+          const mailFrom = session.envelope.mailFrom;
+          const envelopeSender = mailFrom ? mailFrom.address || "<>" : undefined;
+          inbound(Buffer.concat(chunks), inboundQuery.parse({}), envelopeSender).then(
             (result) => {
               log(`smtp: ${JSON.stringify(result)}`);
               callback();

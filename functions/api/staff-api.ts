@@ -32,6 +32,7 @@ import { MailRejectedError, sendViaOutbox } from "../mail/mailer.ts";
 import { type FilingInstructionsData, renderEmail } from "../mail/templates.ts";
 import { handleReportsRequest } from "../reports/api.ts";
 import { InvalidPageTokenError, type PageToken } from "../store/complaint-store.ts";
+import { keys } from "../store/keys.ts";
 import { type AuthEvent, authenticate, type Caller, header } from "./auth.ts";
 import { parseAction, takeAction } from "./case-actions.ts";
 
@@ -476,7 +477,7 @@ async function recordFiling(
   needsReference: boolean,
   fingerprint: string,
 ): Promise<{ reference: string | null; at: string; fingerprint?: string }> {
-  const Key = { pk: `SOURCE#${sourceId}`, sk: "FILING" };
+  const Key = keys.filing(sourceId);
   const existing = await rt.doc.send(new GetCommand({ TableName: rt.tableName, Key, ConsistentRead: true }));
   if (existing.Item)
     return {
@@ -511,7 +512,7 @@ async function reserveFilingReference(rt: Runtime, year: number): Promise<string
   const out = await rt.doc.send(
     new UpdateCommand({
       TableName: rt.tableName,
-      Key: { pk: `FILING#${year}`, sk: "COUNTER" },
+      Key: keys.filingCounter(year),
       UpdateExpression: "ADD #v :one",
       ExpressionAttributeNames: { "#v": "value" },
       ExpressionAttributeValues: { ":one": 1 },
@@ -522,7 +523,7 @@ async function reserveFilingReference(rt: Runtime, year: number): Promise<string
   const cases = await rt.doc.send(
     new GetCommand({
       TableName: rt.tableName,
-      Key: { pk: `COUNTER#${year}`, sk: "COUNTER" },
+      Key: keys.counter(year),
       ConsistentRead: true,
     }),
   );
@@ -543,7 +544,7 @@ async function sendFilingInstructionsOnce(
   try {
     return await sendViaOutbox(
       rt,
-      { pk: `SOURCE#${sourceId}`, sk: "OUTBOX#filing-instructions" },
+      keys.filingOutbox(sourceId),
       `filing-instructions for ${sourceId}`,
       { template: "filing-instructions" },
       { to: [to], replyTo: rt.config.organisation.intakeAddress, ...rendered },

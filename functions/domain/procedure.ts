@@ -5,7 +5,7 @@
 // resume (functions/workflow/resume.ts) and the history bound (workflows/history-bound.ts). No AWS imports.
 
 import { InvalidDecisionError } from "../errors.ts";
-import type { CaseContent, CaseRecord, Deadlines } from "./complaint.ts";
+import type { CaseContent, CaseRecord, DeadlineStep, Deadlines } from "./complaint.ts";
 import type { OrgConfig } from "./config.ts";
 import { deadlineAfter, progressUpdateDue, reminderDue } from "./deadlines.ts";
 import { categoryOf, escalationTarget, holderOf } from "./routing.ts";
@@ -195,6 +195,29 @@ export function stepCheckpoint(config: OrgConfig, record: CaseRecord, step: Huma
 /** T-13: a response given after its deadline is late (and must say why). */
 export function isLateResponse(record: Pick<CaseRecord, "deadlines">, at: string): boolean {
   return record.deadlines.respond !== undefined && at > record.deadlines.respond;
+}
+
+/** Where a deadline stands for R-11's indicator: met, missed, still running, or not applicable. */
+export type DeadlineOutcome = "met" | "missed" | "running" | "not-applicable";
+
+/**
+ * R-11: the share of complaints handled within the set deadlines. A step still open past its deadline counts
+ * as missed (not as "not yet completed"), and an acknowledgement that was never sent, because the complainant
+ * cannot be written to (phone, anonymous), is not counted as met: it is left out.
+ */
+export function deadlineOutcome(
+  record: Pick<CaseRecord, "reachable" | "met" | "deadlines" | "overdue" | "status">,
+  step: DeadlineStep,
+  now: string,
+): DeadlineOutcome {
+  if (step === "acknowledge" && !record.reachable) return "not-applicable";
+  const met = record.met[step];
+  if (met !== undefined) return met ? "met" : "missed";
+  if (record.overdue.includes(step)) return "missed";
+  const deadline = record.deadlines[step];
+  // A closed case never reached this step (a referral has no contact): nothing to count.
+  if (!deadline || record.status === "closed") return "not-applicable";
+  return Date.parse(deadline) < Date.parse(now) ? "missed" : "running";
 }
 
 /** H-C4: the investigator's standing progress link lasts as long as the conclusion step's last possible wait. */

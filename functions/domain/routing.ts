@@ -21,6 +21,29 @@ export function holderOf(config: OrgConfig, role: string, exclude: readonly stri
   return holder.address;
 }
 
+/**
+ * T-3, T-7: someone not named in the complaint always handles it. The role's first holder not named; when
+ * every holder is named, the supervisor of one of them, then the holder of the conflict-of-interest role
+ * (the president), then the coordinator. A case never stops because its only role holder is named.
+ */
+export function unnamedHolderOf(config: OrgConfig, role: string, named: readonly string[]): string {
+  const holders = holdersOf(config, role);
+  const holder = holders.find((s) => !named.includes(s.address));
+  if (holder) return holder.address;
+  for (const s of holders) if (s.supervisor && !named.includes(s.supervisor)) return s.supervisor;
+  return fallbackOf(config, named);
+}
+
+/** The last resorts when everyone in line is named: the president (T-7), then the coordinator. */
+function fallbackOf(config: OrgConfig, named: readonly string[]): string {
+  const president = config.conflictOfInterest
+    ? holdersOf(config, config.conflictOfInterest.managementNamed).find((s) => !named.includes(s.address))
+    : undefined;
+  if (president) return president.address;
+  if (!named.includes(config.organisation.coordinator)) return config.organisation.coordinator;
+  throw new NoRoleHolderError("everyone who could handle this case is named in it");
+}
+
 export function categoryOf(config: OrgConfig, id: string): Category {
   const category = config.categories.find((c) => c.id === id);
   if (!category) throw new UnknownCategoryError(`unknown category ${id}`);
@@ -42,7 +65,7 @@ function managementConcerned(config: OrgConfig, facts: RoutingFacts): boolean {
 export function responsibleFor(config: OrgConfig, categoryId: string, facts: RoutingFacts): string {
   const category = categoryOf(config, categoryId);
   if (config.conflictOfInterest && managementConcerned(config, facts))
-    return holderOf(config, config.conflictOfInterest.managementNamed, facts.concernedStaff);
+    return unnamedHolderOf(config, config.conflictOfInterest.managementNamed, facts.concernedStaff);
   if (category.responsibleIsLineManagerOfConcerned) {
     // H-B3 (d): the line manager of the employee concerned, when the directory knows them.
     for (const address of facts.concernedStaff) {
@@ -51,7 +74,7 @@ export function responsibleFor(config: OrgConfig, categoryId: string, facts: Rou
     }
   }
   if (!category.responsible) throw new NoRoleHolderError(`category ${category.id} has no responsible role`);
-  return holderOf(config, category.responsible, facts.concernedStaff);
+  return unnamedHolderOf(config, category.responsible, facts.concernedStaff);
 }
 
 /** H-B2: who must be notified for a category; never a person concerned by the complaint (T-7, T-8). */
@@ -85,7 +108,10 @@ export function escalationTarget(
 ): string {
   const supervisor = assignee ? staffMember(config, assignee)?.supervisor : undefined;
   if (supervisor && !exclude.includes(supervisor) && supervisor !== assignee) return supervisor;
-  return config.organisation.coordinator;
+  // T-7: when the coordinator is named too, the president (the conflict-of-interest role) is told.
+  return exclude.includes(config.organisation.coordinator)
+    ? fallbackOf(config, exclude)
+    : config.organisation.coordinator;
 }
 
 export function languageOf(config: OrgConfig, address: string): "fr" | "en" {

@@ -4,7 +4,7 @@
 import { InvalidDecisionError } from "../errors.ts";
 import type { CaseContent, CaseRecord } from "./complaint.ts";
 import type { OrgConfig } from "./config.ts";
-import { completeStep, deadlineAfter, respondRule } from "./deadlines.ts";
+import { completeStep, deadlineAfter, factsTooOld, respondRule } from "./deadlines.ts";
 import { appealExtensionAvailable, appealsLeft, isLateResponse, triageRoute } from "./procedure.ts";
 import { categoryOf, holderOf, responsibleFor } from "./routing.ts";
 import { type HumanStep, STEP_DEADLINE } from "./vocabulary.ts";
@@ -21,6 +21,8 @@ export interface Decision {
   record: RecordPatch;
   content?: ContentPatch;
   event: { type: CaseRecordEventType; actor: string; detail?: string };
+  /** Further events the same decision records (written in the same transaction, listed after `event`). */
+  also?: Array<{ type: CaseRecordEventType; actor: string; detail?: string }>;
   route: string;
 }
 type CaseRecordEventType = import("./complaint.ts").EventType;
@@ -44,6 +46,14 @@ export function applyTriage(
   actor: string,
 ): Decision {
   const category = categoryOf(config, values.category);
+  // T-4: the facts must date from less than the maximum age at receipt (the form says so before this).
+  if (values.admissible && factsTooOld(config, content.factsDate, record.receivedAt))
+    throw new InvalidDecisionError("T-4: facts too old to be admissible");
+  // H-C3 (e): a referral tells the complainant where to turn.
+  if (category.outcome === "referral" && !values.reason?.trim())
+    throw new InvalidDecisionError(
+      "H-C3 (e): a referral needs the text telling the complainant where to turn",
+    );
   const concernedStaff = values.concerned
     ? [...new Set([...content.concernedStaff, values.concerned.toLowerCase()])]
     : content.concernedStaff;
@@ -66,15 +76,19 @@ export function applyTriage(
         ? [...record.flags, "conflict-of-interest"]
         : record.flags,
   };
+  let also: Decision["also"];
   if (route === "investigate") {
     const responsible = responsibleFor(config, category.id, { concernedStaff, conflict });
     base.responsible = responsible;
     base.assignee = responsible;
+    // H-B3: the assignment to the responsible person is an event of its own on the timeline.
+    also = [{ type: "assigned", actor, detail: responsible }];
   }
   return {
     record: base,
     content: { triageReason: values.reason ?? null, concernedStaff },
     event: { type: "triaged", actor, detail: category.sensitive ? undefined : category.id },
+    ...(also ? { also } : {}),
     route,
   };
 }

@@ -112,6 +112,9 @@ export async function handleTaskRequest(
   if (!parsed.success) return toResult(renderNotFoundPage({ language: fallback }));
   const method = parsed.data.requestContext.http.method.toUpperCase();
   const token = parsed.data.pathParameters?.token ?? parsed.data.rawPath.replace(/^\/t\//, "");
+  // Issue 15: what cannot be a link (`/t/%`, a path) is an unknown link, not a tampered one.
+  if (!/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(token))
+    return toResult(renderNotFoundPage({ language: fallback }));
   try {
     if (method === "GET" || method === "HEAD") {
       const task = await loadTask(rt, token);

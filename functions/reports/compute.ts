@@ -16,6 +16,7 @@ import {
   STATUSES,
 } from "../domain/complaint.ts";
 import type { OrgConfig } from "../domain/config.ts";
+import { deadlineOutcome } from "../domain/procedure.ts";
 import { buckets, makePeriod, type Period, previousPeriod, type ReportKind } from "./periods.ts";
 
 /** The deadlines of the R-11 indicator. */
@@ -197,27 +198,30 @@ function indicator(current: Share, previous: Share | null): Indicator {
   return { ...current, previous, change };
 }
 
-function stepShare(cases: readonly CaseRecord[], step: R11Step): Share {
+/** R-11 per deadline: met among the decided ones (met, or missed: completed late or still open past it). */
+function stepShare(cases: readonly CaseRecord[], step: R11Step, now: string): Share {
   let met = 0;
   let completed = 0;
   for (const c of cases) {
-    const value = c.met[step];
-    if (value === undefined) continue;
+    const outcome = deadlineOutcome(c, step, now);
+    if (outcome !== "met" && outcome !== "missed") continue;
     completed += 1;
-    if (value) met += 1;
+    if (outcome === "met") met += 1;
   }
   return shareOf(met, completed);
 }
 
-/** A case counts for the overall indicator once one R-11 step completed; it is "within" if all were met. */
-function overallShare(cases: readonly CaseRecord[]): Share {
+/** A case counts for the overall indicator once one R-11 deadline is decided; it is "within" if all were met. */
+function overallShare(cases: readonly CaseRecord[], now: string): Share {
   let met = 0;
   let completed = 0;
   for (const c of cases) {
-    const done = R11_STEPS.map((s) => c.met[s]).filter((v) => v !== undefined);
+    const done = R11_STEPS.map((s) => deadlineOutcome(c, s, now)).filter(
+      (o) => o === "met" || o === "missed",
+    );
     if (done.length === 0) continue;
     completed += 1;
-    if (done.every(Boolean)) met += 1;
+    if (done.every((o) => o === "met")) met += 1;
   }
   return shareOf(met, completed);
 }
@@ -343,7 +347,7 @@ function categoryRows(config: OrgConfig, cases: readonly CaseRecord[], now: numb
             );
             return { high: cells[0]!, medium: cells[1]!, low: cells[2]! };
           })();
-    const respond = stepShare(list, "respond");
+    const respond = stepShare(list, "respond", new Date(now).toISOString());
     const [metCell, missedCell] = suppressGroup([respond.met, respond.completed - respond.met], true);
     const respondShare =
       respond.completed >= 3 && typeof metCell === "number" && typeof missedCell === "number"
@@ -468,14 +472,20 @@ export function computeReport(cases: ReportCase[], options: ComputeOptions): Rep
   }
 
   const steps = Object.fromEntries(
-    R11_STEPS.map((s) => [s, indicator(stepShare(inScope, s), previous ? stepShare(previous, s) : null)]),
+    R11_STEPS.map((s) => [
+      s,
+      indicator(stepShare(inScope, s, options.now), previous ? stepShare(previous, s, options.now) : null),
+    ]),
   ) as Record<R11Step, Indicator>;
   const series = buckets(period, timeZone).map((b) => ({
     label: b.label,
     unit: b.unit,
     from: b.from,
     to: b.to,
-    ...overallShare(inScope.filter((c) => ms(c.receivedAt) >= ms(b.start) && ms(c.receivedAt) < ms(b.end))),
+    ...overallShare(
+      inScope.filter((c) => ms(c.receivedAt) >= ms(b.start) && ms(c.receivedAt) < ms(b.end)),
+      options.now,
+    ),
   }));
 
   const referralCategories = new Set(
@@ -501,7 +511,10 @@ export function computeReport(cases: ReportCase[], options: ComputeOptions): Rep
     counts,
     categories: categoryRows(config, inScope, now),
     r11: {
-      overall: indicator(overallShare(inScope), previous ? overallShare(previous) : null),
+      overall: indicator(
+        overallShare(inScope, options.now),
+        previous ? overallShare(previous, options.now) : null,
+      ),
       steps,
       series,
     },

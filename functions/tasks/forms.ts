@@ -62,7 +62,9 @@ type Code =
   | "reason-inadmissible"
   | "delegate-required"
   | "justification-late"
-  | "extension-unavailable";
+  | "extension-unavailable"
+  | "facts-too-old"
+  | "referral-text";
 
 const text = (max: number) => z.string().max(max);
 const nonce = z.string().max(NONCE_MAX);
@@ -84,26 +86,48 @@ function staffAddress(config: OrgConfig) {
 // The factories expect the cleaned record parseForm builds (trimmed, blanks removed, strings only):
 // handlers call parseForm, not the schemas directly.
 
-/** H-B1 triage, T-4 admissibility (written reason when inadmissible), T-7 conflict, H-B3 (d) employee concerned. */
-export function triageForm(config: OrgConfig) {
+/**
+ * H-B1 triage, T-4 admissibility (written reason when inadmissible; facts too old cannot be admitted), H-C3 (e)
+ * the referral says where to turn, T-7 conflict, H-B3 (d) employee concerned.
+ */
+export function triageForm(config: OrgConfig, context: { factsTooOld?: boolean } = {}) {
   const ids = config.categories.map((c) => c.id) as [string, ...string[]];
+  const referral = new Set(config.categories.filter((c) => c.outcome === "referral").map((c) => c.id));
   const limits = TEXT_LIMITS.triage;
-  return z
-    .object({
-      category: z.enum(ids),
-      severity: z.enum(SEVERITIES),
-      admissible: z.enum(["yes", "no"]),
-      reason: text(limits.reason).optional(),
-      conflict: optionalYes,
-      concerned: staffAddress(config).optional(),
-      nonce,
-    })
-    .refine((v) => !(isRaw(v, "admissible", "no") && absent(v, "reason")), {
-      path: ["reason"],
-      message: "reason-inadmissible" satisfies Code,
-      when: () => true,
-    })
-    .transform((v) => ({ ...v, admissible: v.admissible === "yes" }));
+  return (
+    z
+      .object({
+        category: z.enum(ids),
+        severity: z.enum(SEVERITIES),
+        admissible: z.enum(["yes", "no"]),
+        reason: text(limits.reason).optional(),
+        conflict: optionalYes,
+        concerned: staffAddress(config).optional(),
+        nonce,
+      })
+      .refine((v) => !(isRaw(v, "admissible", "no") && absent(v, "reason")), {
+        path: ["reason"],
+        message: "reason-inadmissible" satisfies Code,
+        when: () => true,
+      })
+      // T-4: facts older than the maximum age at receipt make the complaint inadmissible.
+      .refine((v) => !(context.factsTooOld && isRaw(v, "admissible", "yes")), {
+        path: ["admissible"],
+        message: "facts-too-old" satisfies Code,
+        when: () => true,
+      })
+      // H-C3 (e): a referral tells the complainant where to turn (the organisation, a mediator, the authorities).
+      .refine(
+        (v) =>
+          !(
+            typeof (v as { category?: unknown }).category === "string" &&
+            referral.has((v as { category: string }).category) &&
+            absent(v, "reason")
+          ),
+        { path: ["reason"], message: "referral-text" satisfies Code, when: () => true },
+      )
+      .transform((v) => ({ ...v, admissible: v.admissible === "yes" }))
+  );
 }
 
 /** H-C1 review and risks (retaliation), H-C2 delegation to the handler. */
@@ -203,6 +227,8 @@ export interface FormOptions {
   config: OrgConfig;
   /** conclusion: the response deadline has passed (T-13). */
   late?: boolean;
+  /** triage: the facts are older than the organisation's maximum age at receipt (T-4). */
+  factsTooOld?: boolean;
   /** appeal decision: an extension remains (T-11). */
   extensionAvailable?: boolean;
 }
@@ -222,7 +248,7 @@ function absent(v: unknown, field: string): boolean {
 function schemaFor(action: TaskAction, options: FormOptions): z.ZodType {
   switch (action) {
     case "triage":
-      return triageForm(options.config);
+      return triageForm(options.config, { factsTooOld: options.factsTooOld ?? false });
     case "assignment":
       return assignmentForm(options.config);
     case "contact":
@@ -271,6 +297,8 @@ const CODES = [
   "delegate-required",
   "justification-late",
   "extension-unavailable",
+  "facts-too-old",
+  "referral-text",
 ] as const satisfies readonly Code[];
 
 /** A field error in the page language (catalog `pages.form`). */

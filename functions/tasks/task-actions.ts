@@ -5,6 +5,7 @@ import { createHash } from "node:crypto";
 import { SendTaskSuccessCommand } from "@aws-sdk/client-sfn";
 import type { CaseRecord } from "../domain/complaint.ts";
 import type { Language } from "../domain/config.ts";
+import { factsTooOld } from "../domain/deadlines.ts";
 import { appealExtensionAvailable, isLateResponse } from "../domain/procedure.ts";
 import { translate } from "../i18n/i18n.ts";
 import type { Runtime } from "../lib/runtime.ts";
@@ -32,6 +33,8 @@ export type LoadedTask = {
   nonce: string;
   late: boolean;
   extensionAvailable: boolean;
+  /** Triage: the facts are too old to be admitted (T-4). */
+  factsTooOld: boolean;
 };
 
 /** Errors of SendTaskSuccess that mean the step is over (timed out, re-issued or finished). */
@@ -65,6 +68,9 @@ export async function loadTask(rt: Runtime, token: string): Promise<LoadedTask |
     nonce: csrfNonce(secret, link.idHash, realNow()),
     late: link.step === "conclusion" && isLateResponse(record, rt.now().toISOString()),
     extensionAvailable: link.step === "appeal-decision" && appealExtensionAvailable(rt.config, record),
+    factsTooOld:
+      link.step === "triage" &&
+      factsTooOld(rt.config, (await rt.store.getContent(record.reference)).factsDate, record.receivedAt),
   };
 }
 
@@ -94,6 +100,7 @@ export async function submitTask(
     config: rt.config,
     late: task.late,
     extensionAvailable: task.extensionAvailable,
+    factsTooOld: task.factsTooOld,
   });
   if (!parsed.ok)
     return { kind: "invalid", task, errors: parsed.errors as Record<string, string>, values: body };

@@ -7,14 +7,20 @@ export interface StackProcess {
   httpUrl: string;
   sesUrl: string;
   smtpPort: number;
+  /** The `npm start` process id. */
+  pid: number;
   output(): string;
   stop(): Promise<void>;
+  /** SIGKILL, as a crash or `kill -9` would: no handler runs. */
+  kill(): Promise<void>;
 }
 
 export async function spawnStack(options: {
   dataDir: string;
   configPath?: string;
   ports?: { http: number; smtp: number; ses: number };
+  /** How long to wait for "ready" (60 s, the contract's figure, unless a test on a loaded machine says more). */
+  readyWithinMs?: number;
 }): Promise<StackProcess> {
   const ports = options.ports ?? { http: await freePort(), smtp: await freePort(), ses: await freePort() };
   const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "local/main.ts"], {
@@ -38,7 +44,7 @@ export async function spawnStack(options: {
   const started = Date.now();
   while (!output.includes("cfm local stack ready")) {
     if (child.exitCode !== null) throw new Error(`npm start exited (${child.exitCode}):\n${output}`);
-    if (Date.now() - started > 60_000) {
+    if (Date.now() - started > (options.readyWithinMs ?? 60_000)) {
       child.kill("SIGKILL");
       throw new Error(`the local stack was not ready within 60 s:\n${output}`);
     }
@@ -48,10 +54,17 @@ export async function spawnStack(options: {
     httpUrl: `http://127.0.0.1:${ports.http}`,
     sesUrl: `http://127.0.0.1:${ports.ses}`,
     smtpPort: ports.smtp,
+    pid: child.pid ?? 0,
     output: () => output,
+    kill: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGKILL");
+      }),
     stop: () =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once("exit", () => resolve());
         child.kill("SIGTERM");
       }),

@@ -152,7 +152,7 @@ describe("loading a report from DynamoDB Local", () => {
     const { pending, ...rest } = report;
     const { pending: _p, ...expectedRest } = expected;
     expect(rest).toEqual(expectedRest);
-    expect(report.r11.overall).toMatchObject({ met: 6, completed: 12, change: -10 });
+    expect(report.r11.overall).toMatchObject({ met: 5, completed: 12, change: 1.7 });
     expect(pending.map((p) => p.reference)).toEqual([
       "CFM-2025-000105",
       "CFM-2026-000006",
@@ -338,8 +338,8 @@ describe("scheduled report email", () => {
     const email = sent[0]!;
     expect(email.subject).toBe("Rapport trimestriel\u00a0: T1 2026 (ONG Exemple Mali)");
     expect(email.destination.to).toEqual(["director@example.org"]);
-    expect(email.body.html).toContain('data-r11="50"');
-    expect(email.body.text).toContain("50\u00a0% (6/12)");
+    expect(email.body.html).toContain('data-r11="41.7"');
+    expect(email.body.text).toContain("41,7\u00a0% (5/12)");
     expect(email.attachments.map((a) => [a.filename, a.contentType])).toEqual([
       ["cfm-quarterly-2026-Q1.csv", "text/csv; charset=utf-8"],
       ["cfm-quarterly-2026-Q1.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"],

@@ -57,20 +57,20 @@ describe("report email summary in Chromium", () => {
     await page.setContent(renderHtmlSummary(report, { language: "fr", config }), { waitUntil: "load" });
 
     // biome-ignore lint/performance/useDomNodeTextContent: what is rendered is what is checked (Playwright's innerText)
-    await expect.poll(() => page.locator("[data-r11]").innerText()).toBe("50\u00a0%");
-    await expect.poll(() => page.getByText("6 sur 12 traités dans les délais").count()).toBe(1);
+    await expect.poll(() => page.locator("[data-r11]").innerText()).toBe("41,7\u00a0%");
+    await expect.poll(() => page.getByText("5 sur 12 traités dans les délais").count()).toBe(1);
 
-    // Previous period 60 %, then January 33 %, February 50 %, March 100 %.
+    // Previous period 40 %, then January 33 %, February 50 %, March 50 % (R-11: H6's contact is past).
     const bars = page.locator("[data-chart-bar]");
     expect(await bars.count()).toBe(4);
     const widths: number[] = [];
     for (let i = 0; i < 4; i++) widths.push((await bars.nth(i).boundingBox())?.width ?? 0);
     const [previous, january, february, march] = widths as [number, number, number, number];
     expect(january).toBeGreaterThan(0);
-    expect(january).toBeLessThan(february);
-    expect(february).toBeLessThan(previous);
-    expect(previous).toBeLessThan(march);
-    expect(march / february).toBeCloseTo(2, 1);
+    expect(january).toBeLessThan(previous);
+    expect(previous).toBeLessThan(february);
+    expect(march / february).toBeCloseTo(1, 1);
+    expect(february / january).toBeCloseTo(1.5, 1);
 
     // The message fits the 600 px mail layout: no horizontal scrolling.
     const scrollWidth = await page.evaluate<number>("document.documentElement.scrollWidth");

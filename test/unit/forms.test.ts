@@ -100,7 +100,9 @@ describe("parseForm: valid input", () => {
 
   it("triage: every category id of the config is accepted", () => {
     for (const category of config.categories) {
-      expect(parseForm("triage", { ...VALID.triage, category: category.id }, en).ok).toBe(true);
+      // H-C3 (e): a referral category needs the text telling the complainant where to turn.
+      const reason = category.outcome === "referral" ? { reason: "Mairie de Kati, service social." } : {};
+      expect(parseForm("triage", { ...VALID.triage, ...reason, category: category.id }, en).ok).toBe(true);
     }
   });
 
@@ -325,6 +327,32 @@ describe("parseForm: conditional requirements", () => {
     const result = parseForm("appeal-decision", { decision: "extend", nonce }, en);
 
     expect(result.ok ? [] : Object.keys(result.errors).sort()).toEqual(["decision", "reasoning"]);
+  });
+});
+
+describe("parseForm: procedure checks at triage", () => {
+  it("H-C3 (e): a referral without the text telling the complainant where to turn is refused", () => {
+    expect(parseForm("triage", { ...VALID.triage, category: "out-of-scope" }, fr)).toEqual({
+      ok: false,
+      errors: {
+        reason:
+          "Indiquez au plaignant vers qui se tourner (organisation concernée, médiateur, autorités locales).",
+      },
+    });
+  });
+
+  it("T-4: facts too old cannot be admitted; declaring them inadmissible with a reason is accepted", () => {
+    const old = { ...fr, factsTooOld: true };
+    const admitted = parseForm("triage", VALID.triage, old);
+    expect(admitted.ok).toBe(false);
+    expect(!admitted.ok && admitted.errors).toMatchObject({
+      admissible: expect.stringContaining("irrecevable"),
+    });
+    expect(
+      parseForm("triage", { ...VALID.triage, admissible: "no", reason: "Faits de plus de deux mois." }, old)
+        .ok,
+    ).toBe(true);
+    expect(parseForm("triage", VALID.triage, fr).ok).toBe(true);
   });
 });
 

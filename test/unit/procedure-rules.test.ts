@@ -139,6 +139,31 @@ describe("decisions", () => {
     });
     expect(d.record.met).toEqual({ triage: true });
     expect(d.event.detail).toBeUndefined(); // a sensitive category is not written on the timeline
+    // H-B3 (issue 14): the assignment is on the timeline, as its own `assigned` event.
+    expect(d.also).toEqual([
+      { type: "assigned", actor: "officer@example.org", detail: "finance@example.org" },
+    ]);
+  });
+
+  it("T-4: facts older than two months at receipt cannot be admitted at triage", () => {
+    const old = { ...content, factsDate: "2025-12-01" };
+    const r = record({ receivedAt: "2026-03-02T09:00:00.000Z" });
+    const values = { category: "service", severity: "low" as const, admissible: true };
+    expect(() => applyTriage(T, r, old, values, "2026-03-03T09:00:00.000Z", "o")).toThrow(/T-4/);
+    expect(
+      applyTriage(
+        T,
+        r,
+        old,
+        { ...values, admissible: false, reason: "Faits de décembre." },
+        "2026-03-03T09:00:00.000Z",
+        "o",
+      ).route,
+    ).toBe("inadmissible");
+    expect(
+      applyTriage(T, r, { ...content, factsDate: "2026-02-01" }, values, "2026-03-03T09:00:00.000Z", "o")
+        .route,
+    ).toBe("investigate");
   });
 
   it("H-C3 (e): out of scope is referred; T-4: inadmissible is decided in writing", () => {
@@ -147,11 +172,22 @@ describe("decisions", () => {
         H,
         record(),
         content,
-        { category: "out-of-scope", severity: "low", admissible: true },
+        { category: "out-of-scope", severity: "low", admissible: true, reason: "Mairie de Kati." },
         "2026-03-03T09:00:00.000Z",
         "o",
       ).route,
     ).toBe("referral");
+    // H-C3 (e): never a referral that does not say where to turn.
+    expect(() =>
+      applyTriage(
+        H,
+        record(),
+        content,
+        { category: "out-of-scope", severity: "low", admissible: true },
+        "2026-03-03T09:00:00.000Z",
+        "o",
+      ),
+    ).toThrow(/H-C3 \(e\)/);
     const inadmissible = applyTriage(
       T,
       record(),

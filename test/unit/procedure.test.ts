@@ -22,8 +22,9 @@ import {
   triagedRoute,
   triageRoute,
 } from "../../functions/domain/procedure.ts";
+import { escalationTarget, responsibleFor, unnamedHolderOf } from "../../functions/domain/routing.ts";
 import { HUMAN_STEPS } from "../../functions/domain/vocabulary.ts";
-import { InvalidDecisionError } from "../../functions/errors.ts";
+import { InvalidDecisionError, NoRoleHolderError } from "../../functions/errors.ts";
 import { loopBound } from "../../workflows/history-bound.ts";
 import { caseRecord } from "../events/case-record.ts";
 
@@ -73,6 +74,36 @@ describe("T-7: the person named in the complaint is never told", () => {
       "supervisor@example.org",
     );
     expect(escalationRecipient(H, "officer@example.org", named)).toBe(H.organisation.coordinator);
+  });
+});
+
+describe("T-3, T-7: a case never stops because the person who would handle it is named in it", () => {
+  const facts = (concernedStaff: string[], conflict = false) => ({ concernedStaff, conflict });
+
+  it("T-3: the trainer named is the only complaints handler: their supervisor takes the case", () => {
+    expect(responsibleFor(T, "service", facts([]))).toBe("handler@example.org");
+    expect(responsibleFor(T, "service", facts(["handler@example.org"]))).toBe("officer@example.org");
+  });
+
+  it("T-7: management named: the president; the president named too: the coordinator", () => {
+    expect(responsibleFor(T, "service", facts(["director@example.org"], true))).toBe("president@example.org");
+    expect(responsibleFor(T, "service", facts(["director@example.org", "president@example.org"], true))).toBe(
+      "officer@example.org",
+    );
+  });
+
+  it("T-7: an escalation past a named coordinator goes to the president", () => {
+    expect(escalationTarget(T, "handler@example.org", ["officer@example.org"])).toBe("president@example.org");
+  });
+
+  it("refuses only when everyone in line is named", () => {
+    expect(() =>
+      unnamedHolderOf(T, "complaints-handler", [
+        "handler@example.org",
+        "officer@example.org",
+        "president@example.org",
+      ]),
+    ).toThrow(NoRoleHolderError);
   });
 });
 

@@ -104,7 +104,7 @@ describe("computeReport: procedure H, Q1 2026", () => {
     });
   });
 
-  it("R-11: the share met per deadline among completed steps, and its change since Q4 2025", () => {
+  it("R-11: the share met per deadline among decided ones (an open step past its deadline is missed), and its change since Q4 2025", () => {
     const { r11 } = q1();
     expect(r11.steps.acknowledge).toMatchObject({
       met: 11,
@@ -113,22 +113,62 @@ describe("computeReport: procedure H, Q1 2026", () => {
     });
     expect(r11.steps.acknowledge.share).toBeCloseTo(11 / 12, 10);
     expect(r11.steps.acknowledge.change).toBe(11.7); // 91.67 % - 80 %
-    expect(r11.steps.contact).toMatchObject({ met: 7, completed: 9, change: 2.8 }); // 77.78 % - 75 %
-    expect(r11.steps.respond).toMatchObject({ met: 5, completed: 8, share: 0.625, change: -12.5 });
+    // Contact: H6 (assigned, contact deadline 16 March passed, not contacted) counts as missed: 7 of 10.
+    expect(r11.steps.contact).toMatchObject({ met: 7, completed: 10, change: -5 }); // 70 % - 75 %
+    // Respond: H5 and H12, still investigating past their 6 weeks, are missed: 5 of 10; Q4 2025's P5 too: 3 of 5.
+    expect(r11.steps.respond).toMatchObject({ met: 5, completed: 10, share: 0.5, change: -10 });
+    expect(r11.steps.respond.previous).toEqual({ met: 3, completed: 5, share: 0.6 });
     expect(r11.steps.appealDecision).toMatchObject({ met: 1, completed: 2, share: 0.5, change: null });
     expect(r11.steps.appealDecision.previous).toEqual({ met: 0, completed: 0, share: null });
   });
 
-  it("R-11 overall: a case is within the deadlines when every completed step was met", () => {
+  it("R-11 overall: a case is within the deadlines when every decided deadline was met", () => {
     const { r11 } = q1();
-    // H1, H3, H4, H6, H7, H9 of the 12 with a completed step (H8 has none); Q4 2025: P1, P4, P5 of 5.
-    expect(r11.overall).toMatchObject({ met: 6, completed: 12, share: 0.5, change: -10 });
-    expect(r11.overall.previous).toEqual({ met: 3, completed: 5, share: 0.6 });
+    // H1, H3, H4, H7, H9 of the 12 with a decided deadline (H8's are all still running; H6's contact is
+    // past); Q4 2025: P1, P4 of 5 (P5 is past its response deadline).
+    expect(r11.overall).toMatchObject({ met: 5, completed: 12, change: 1.7 });
+    expect(r11.overall.share).toBeCloseTo(5 / 12, 10);
+    expect(r11.overall.previous).toEqual({ met: 2, completed: 5, share: 0.4 });
     expect(r11.series.map((b) => [b.label, b.met, b.completed])).toEqual([
       ["2026-01", 2, 6],
       ["2026-02", 2, 4],
-      ["2026-03", 2, 2],
+      ["2026-03", 1, 2],
     ]);
+  });
+
+  it("R-11 (issue 14): an open case 29 and 68 days past its deadlines is not reported as within them", () => {
+    const open = HUMANITARIAN.find((c) => c.reference === "CFM-2026-000012")!;
+    const report = q1({ previous: undefined });
+    const without = computeReport(
+      HUMANITARIAN.filter((c) => c !== open),
+      {
+        from: "2026-01-01",
+        to: "2026-03-31",
+        kind: "quarterly",
+        key: "2026-Q1",
+        config: humanitarian,
+        now: HUMANITARIAN_NOW,
+      },
+    );
+    // Adding a case that is late everywhere lowers the share; it never raises it or leaves it out.
+    expect(report.r11.overall.completed).toBe(without.r11.overall.completed + 1);
+    expect(report.r11.overall.met).toBe(without.r11.overall.met);
+    expect(report.r11.steps.respond.completed).toBe(without.r11.steps.respond.completed + 1);
+  });
+
+  it("R-11 (issue 14): an acknowledgement never sent (the complainant cannot be written to) is not counted as met", () => {
+    const unreachable = HUMANITARIAN.map((c) =>
+      c.reference === "CFM-2026-000001" ? { ...c, reachable: false } : c,
+    );
+    const report = computeReport(unreachable, {
+      from: "2026-01-01",
+      to: "2026-03-31",
+      kind: "quarterly",
+      key: "2026-Q1",
+      config: humanitarian,
+      now: HUMANITARIAN_NOW,
+    });
+    expect(report.r11.steps.acknowledge).toMatchObject({ met: 10, completed: 11 });
   });
 
   it("gives no trend without the previous period", () => {
@@ -345,7 +385,8 @@ describe("computeReport: procedure T, April-May 2026 (Europe/Paris, working days
   });
 
   it("R-11: the acknowledgement 8 calendar days after receipt met its 5-working-day deadline", () => {
-    expect(report.r11.steps.acknowledge).toMatchObject({ met: 2, completed: 2, share: 1 });
+    // T102's acknowledgement, still not sent past its 5 working days (18 May, after Ascension), is missed.
+    expect(report.r11.steps.acknowledge).toMatchObject({ met: 2, completed: 3 });
     expect(report.r11.steps.respond).toMatchObject({ met: 2, completed: 2, share: 1 });
     // 61 days: one bar per ISO week, the first and last clipped to the period.
     expect(report.r11.series).toHaveLength(9);

@@ -121,11 +121,11 @@ describe("renderCsv", () => {
       "% période précédente",
       "Évolution (points)",
     ]);
-    expect(frR11[1]?.slice(0, 6)).toEqual(["Ensemble (toutes étapes)", "6", "12", "50", "60", "-10"]);
+    expect(frR11[1]?.slice(0, 6)).toEqual(["Ensemble (toutes étapes)", "5", "12", "41,7", "40", "1,7"]);
     expect(frR11[2]?.slice(0, 6)).toEqual(["Accusé de réception", "11", "12", "91,7", "80", "11,7"]);
     const enR11 = section(parseCsv(en.slice(1), ","), "R-11 indicator");
     expect(enR11[2]?.slice(0, 6)).toEqual(["Acknowledgement", "11", "12", "91.7", "80", "11.7"]);
-    expect(enR11[4]?.slice(0, 6)).toEqual(["Response", "5", "8", "62.5", "75", "-12.5"]);
+    expect(enR11[4]?.slice(0, 6)).toEqual(["Response", "5", "10", "50", "60", "-10"]);
   });
 
   it("a chosen delimiter overrides the language's, and the decimal mark follows it", () => {
@@ -198,7 +198,7 @@ describe("renderXlsx", () => {
       rows.push((row.values as unknown[]).slice(1));
     });
     const overall = rows.find((r) => r[0] === "Ensemble (toutes étapes)");
-    expect(overall?.slice(0, 6)).toEqual(["Ensemble (toutes étapes)", 6, 12, 0.5, 0.6, -10]);
+    expect(overall?.slice(0, 6)).toEqual(["Ensemble (toutes étapes)", 5, 12, 5 / 12, 0.4, 1.7]);
     let percentFormat = "";
     summary.eachRow((row) => {
       if (row.getCell(1).value === "Ensemble (toutes étapes)") percentFormat = row.getCell(4).numFmt;
@@ -242,10 +242,10 @@ describe("email summary", () => {
   it("shows the R-11 figure, one chart bar per month plus the previous period, and escapes text", () => {
     const named = { ...report, organisation: 'ONG <Exemple> & "Mali"' };
     const html = renderHtmlSummary(named, { language: "fr", config });
-    expect(html).toContain("50\u00a0%");
-    expect(html).toContain('data-r11="50"');
+    expect(html).toContain("41,7\u00a0%");
+    expect(html).toContain('data-r11="41.7"');
     expect(html.match(/data-chart-bar="/g)).toHaveLength(4);
-    expect(html).toContain('data-chart-bar="60"');
+    expect(html).toContain('data-chart-bar="40"'); // the previous period's 40 %
     expect(html).toContain("ONG &lt;Exemple&gt; &amp; &quot;Mali&quot;");
     expect(html).not.toContain("<Exemple>");
     expect(html).not.toContain("<svg");
