@@ -34,6 +34,7 @@ import { handleReportsRequest } from "../reports/api.ts";
 import { InvalidPageTokenError, type PageToken } from "../store/complaint-store.ts";
 import { keys } from "../store/keys.ts";
 import { type AuthEvent, authenticate, type Caller, header } from "./auth.ts";
+import { parseAction, takeAction } from "./case-actions.ts";
 
 export { FilingReferencesExhaustedError };
 
@@ -56,7 +57,10 @@ export interface ApiResponse {
 }
 
 /** Channels staff record; email arrives through the intake address (functions/intake/receive-email.ts). */
-export const STAFF_CHANNELS = CHANNELS.filter((c): c is Exclude<Channel, "email"> => c !== "email");
+/** Email and the web form reach cfm directly; staff record the others. */
+export const STAFF_CHANNELS = CHANNELS.filter(
+  (c): c is Exclude<Channel, "email" | "web"> => c !== "email" && c !== "web",
+);
 
 const MAX_BODY_BYTES = 256 * 1024;
 const LIST_CONCURRENCY = 8;
@@ -170,6 +174,11 @@ export async function routeStaffApi(event: StaffApiEvent, rt: Runtime, caller: C
       if (method === "GET") return await listComplaints(rt, caller, queryOf(event));
       return methodNotAllowed("GET, POST");
     }
+    const actions = /^\/api\/complaints\/([^/]+)\/actions$/.exec(path);
+    if (actions) {
+      if (method !== "POST") return methodNotAllowed("POST");
+      return await caseAction(rt, caller, event, safeDecode(actions[1] ?? ""));
+    }
     const one = /^\/api\/complaints\/([^/]+)$/.exec(path);
     if (one) {
       if (method !== "GET") return methodNotAllowed("GET");
@@ -203,6 +212,44 @@ export async function routeStaffApi(event: StaffApiEvent, rt: Runtime, caller: C
     });
     return json(500, { error: "internal error" });
   }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// POST /api/complaints/{reference}/actions (functions/api/case-actions.ts)
+
+async function caseAction(
+  rt: Runtime,
+  caller: Caller,
+  event: StaffApiEvent,
+  rawReference: string,
+): Promise<ApiResponse> {
+  const reference = rawReference.trim().toUpperCase();
+  const errors: Record<string, string> = {};
+  if (!REFERENCE_PATTERN.test(reference)) errors.reference = "must be a reference CFM-YYYY-NNNNNN";
+  const key = header(event.headers, "idempotency-key")?.trim();
+  if (!key) errors["Idempotency-Key"] = "required header (a unique id per action, reused on retries)";
+  else if (!IDEMPOTENCY_KEY.test(key))
+    errors["Idempotency-Key"] = "must be 1 to 200 characters: letters, digits, '.', '_', ':' or '-'";
+  const raw = event.body ?? "";
+  const text = event.isBase64Encoded ? Buffer.from(raw, "base64").toString("utf8") : raw;
+  let input: unknown;
+  try {
+    input = JSON.parse(text);
+  } catch {
+    errors.body = "must be a JSON object";
+  }
+  const parsed = errors.body ? { errors: {} } : parseAction(input);
+  Object.assign(errors, parsed.errors);
+  if (Object.keys(errors).length > 0 || !parsed.action || !key) return json(400, { errors });
+  const result = await takeAction(rt, caller, reference, key, parsed.action);
+  if (!result.ok) return json(result.status, { errors: result.errors });
+  return json(200, {
+    reference,
+    action: parsed.action.action,
+    applied: result.applied,
+    status: result.record.status,
+    assignee: result.record.assignee,
+  });
 }
 
 // ---------------------------------------------------------------------------------------------------------
