@@ -7,6 +7,7 @@ import fc from "fast-check";
 import { addDuration } from "../functions/domain/calendar.ts";
 import { inboundMessageSchema, parseInbound } from "../functions/intake/parse-inbound.ts";
 import { hostileMessage } from "../test/helpers/mail-arbitrary.ts";
+import { benchBundles } from "./bundles.ts";
 import { benchReports } from "./reports.ts";
 
 interface Row {
@@ -17,6 +18,10 @@ interface Row {
   rssMb: number;
   target?: string;
   ok?: boolean;
+  /** The figure itself when it is not a time (a size, a ratio). */
+  value?: string;
+  /** The figure before issue 18, from the issue's measurements. */
+  before?: string;
 }
 
 const rss = () => Math.round(process.memoryUsage().rss / 1_048_576);
@@ -124,7 +129,47 @@ async function reports(): Promise<Row[]> {
   });
 }
 
-const suites: Record<string, () => Promise<Row[]> | Row[]> = { intake, calendar, reports, fuzz };
+async function bundles(): Promise<Row[]> {
+  const { bare, rows } = await benchBundles();
+  const kb = (bytes: number) => `${Math.round(bytes / 1024)} KB`;
+  return [
+    {
+      suite: "bundles",
+      name: "bare handler (DynamoDB client only)",
+      n: 1,
+      ms: Math.round(bare.coldMs * 10) / 10,
+      rssMb: rss(),
+      value: kb(bare.bytes),
+      before: "0.6 ms (empty module)",
+    },
+    ...rows.flatMap((r): Row[] => [
+      {
+        suite: "bundles",
+        name: `${r.handler}: bundle size (map beside: ${kb(r.mapBytes)})`,
+        n: 1,
+        ms: 0,
+        rssMb: rss(),
+        value: kb(r.bytes),
+        target: `≤ ${r.sizeGoal >= 1024 * 1024 ? "1 MB" : kb(r.sizeGoal)}`,
+        ok: r.bytes <= r.sizeGoal,
+        before: r.sizeBefore,
+      },
+      {
+        suite: "bundles",
+        name: `${r.handler}: cold import (median of 5)`,
+        n: 5,
+        ms: Math.round(r.coldMs),
+        rssMb: rss(),
+        value: `${r.ratio.toFixed(1)}× bare`,
+        target: "≤ 2× bare",
+        ok: r.ratio <= 2,
+        before: r.coldBefore,
+      },
+    ]),
+  ];
+}
+
+const suites: Record<string, () => Promise<Row[]> | Row[]> = { intake, calendar, reports, bundles, fuzz };
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith("-"));
 const unknown = wanted.filter((w) => !(w in suites));
 if (unknown.length > 0) {
@@ -142,13 +187,24 @@ console.table(
     n: r.n,
     ms: r.ms,
     "rss MB": r.rssMb,
+    value: r.value ?? "",
     target: r.target ?? "",
+    before: r.before ?? "",
     ok: r.ok === undefined ? "" : r.ok ? "yes" : "NO",
   })),
 );
+// A partial run (npm run bench -- bundles) keeps the other suites' last figures.
+const ran = new Set(rows.map((r) => r.suite));
+let kept: Row[] = [];
+try {
+  const previous = JSON.parse(readFileSync("bench/results.json", "utf8")) as { rows?: Row[] };
+  kept = (previous.rows ?? []).filter((r) => !ran.has(r.suite));
+} catch {
+  // no previous results
+}
 writeFileSync(
   "bench/results.json",
-  `${JSON.stringify({ at: new Date().toISOString(), node: process.version, rows }, null, 2)}\n`,
+  `${JSON.stringify({ at: new Date().toISOString(), node: process.version, rows: [...kept, ...rows] }, null, 2)}\n`,
 );
 console.log("bench/results.json written");
 if (rows.some((r) => r.ok === false)) process.exitCode = 1;

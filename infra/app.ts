@@ -51,6 +51,7 @@ new CfmStack(app, String(context("cfm:stackName") ?? "Cfm"), {
   description: `cfm: complaints and feedback mechanism for ${config.organisation.name}`,
   rawMailExpiryDays: rawDays === undefined ? undefined : Number(rawDays),
   manageEmailIdentity: String(context("cfm:manageEmailIdentity") ?? "true") !== "false",
+  dashboard: String(context("cfm:dashboard") ?? "true") !== "false",
   staffMfa,
   loginDomainPrefix: loginDomainPrefix === undefined ? undefined : String(loginDomainPrefix),
   customDomain:

@@ -22,6 +22,11 @@ export interface CfmStackProps extends StackProps {
   rawMailExpiryDays?: number;
   /** Create the SES domain identity of the intake address (default true). */
   manageEmailIdentity?: boolean;
+  /**
+   * Create the CloudWatch dashboard (default true). A dashboard costs $3 a month beyond the account's first
+   * three, the largest fixed cost at a few hundred complaints a month: `-c cfm:dashboard=false`.
+   */
+  dashboard?: boolean;
   /** Staff MFA (Cognito TOTP): required by default. */
   staffMfa?: "required" | "optional";
   /** Prefix of the Cognito managed-login domain; default `<stack name>-<account id>`. */
@@ -80,6 +85,7 @@ export class CfmStack extends Stack {
       key: storage.key,
       stateMachine: workflow.stateMachine,
       functions: all,
+      dashboard: props.dashboard ?? true,
       deadLetterQueues: {
         ...Object.fromEntries(
           all.flatMap((fn) => (fn.failureQueue ? [[fn.handlerName, fn.failureQueue]] : [])),

@@ -1,6 +1,9 @@
 // The ASL that CDK synthesizes for the deployed stack, turned back into plain JSON so aws-local-stepfunctions
 // can run it: the one definition, not a copy. Lambda ARNs (CloudFormation tokens) become local ARNs named
 // after each function's CFM_HANDLER, which is how the local stack binds a task to its handler module.
+import { createHash } from "node:crypto";
+import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { App } from "aws-cdk-lib";
 import { Template } from "aws-cdk-lib/assertions";
 import type { OrgConfig } from "../functions/domain/config.ts";
@@ -33,7 +36,59 @@ interface CfnIntrinsic {
 }
 type CfnValue = string | CfnIntrinsic;
 
+/**
+ * Everything the synthesized definition depends on: the CDK app and constructs, the workflow, the domain modules
+ * and table design they read, the locked package versions. A change to any of them is a new cache key.
+ */
+const DEFINITION_INPUTS = ["infra", "workflows", "functions/domain", "functions/store", "package-lock.json"];
+const REPO_ROOT = join(import.meta.dirname, "..");
+export const SYNTH_CACHE_DIR = join(REPO_ROOT, "node_modules", ".cache", "cfm-workflow");
+
+function inputFiles(path: string): string[] {
+  const full = join(REPO_ROOT, path);
+  try {
+    return readdirSync(full, { recursive: true, encoding: "utf8" })
+      .filter((f) => /\.(ts|json)$/.test(f))
+      .map((f) => join(path, f))
+      .sort();
+  } catch {
+    return [path]; // a file
+  }
+}
+
+/** The cache key of the definition synthesized for `config`: a hash of the config and of every input file. */
+export function definitionCacheKey(config: OrgConfig): string {
+  const hash = createHash("sha256").update(JSON.stringify(config));
+  for (const file of DEFINITION_INPUTS.flatMap(inputFiles)) {
+    hash.update(file).update(readFileSync(join(REPO_ROOT, file)));
+  }
+  return hash.digest("hex").slice(0, 32);
+}
+
+/**
+ * The definition CDK synthesizes for `config`, from a cache keyed by definitionCacheKey (a full synth takes
+ * seconds; `npm start` and every workflow test need it). CFM_SYNTH_CACHE=off always synthesizes.
+ */
 export function synthesizeWorkflow(config: OrgConfig): SynthesizedWorkflow {
+  if (process.env.CFM_SYNTH_CACHE === "off") return synthesizeUncached(config);
+  const file = join(SYNTH_CACHE_DIR, `${definitionCacheKey(config)}.json`);
+  try {
+    return JSON.parse(readFileSync(file, "utf8")) as SynthesizedWorkflow;
+  } catch {
+    const synthesized = synthesizeUncached(config);
+    try {
+      mkdirSync(SYNTH_CACHE_DIR, { recursive: true });
+      const partial = `${file}.${process.pid}.tmp`;
+      writeFileSync(partial, JSON.stringify(synthesized));
+      renameSync(partial, file); // atomic: a concurrent reader sees the whole file or none
+    } catch {
+      // A read-only tree only loses the cache.
+    }
+    return synthesized;
+  }
+}
+
+export function synthesizeUncached(config: OrgConfig): SynthesizedWorkflow {
   // Bundling is skipped: only the definition is needed here, not the Lambda assets.
   const app = new App({ context: { "aws:cdk:bundling-stacks": [] } });
   const stack = new CfmStack(app, "CfmLocal", {

@@ -32,7 +32,9 @@ import { MailRejectedError, sendViaOutbox } from "../mail/mailer.ts";
 import { type FilingInstructionsData, renderEmail } from "../mail/templates.ts";
 import { handleReportsRequest } from "../reports/api.ts";
 import { InvalidPageTokenError, type PageToken } from "../store/complaint-store.ts";
+import { keys } from "../store/keys.ts";
 import { type AuthEvent, authenticate, type Caller, header } from "./auth.ts";
+import { parseAction, takeAction } from "./case-actions.ts";
 
 export { FilingReferencesExhaustedError };
 
@@ -169,6 +171,11 @@ export async function routeStaffApi(event: StaffApiEvent, rt: Runtime, caller: C
       if (method === "GET") return await listComplaints(rt, caller, queryOf(event));
       return methodNotAllowed("GET, POST");
     }
+    const actions = /^\/api\/complaints\/([^/]+)\/actions$/.exec(path);
+    if (actions) {
+      if (method !== "POST") return methodNotAllowed("POST");
+      return await caseAction(rt, caller, event, safeDecode(actions[1] ?? ""));
+    }
     const one = /^\/api\/complaints\/([^/]+)$/.exec(path);
     if (one) {
       if (method !== "GET") return methodNotAllowed("GET");
@@ -202,6 +209,44 @@ export async function routeStaffApi(event: StaffApiEvent, rt: Runtime, caller: C
     });
     return json(500, { error: "internal error" });
   }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// POST /api/complaints/{reference}/actions (functions/api/case-actions.ts)
+
+async function caseAction(
+  rt: Runtime,
+  caller: Caller,
+  event: StaffApiEvent,
+  rawReference: string,
+): Promise<ApiResponse> {
+  const reference = rawReference.trim().toUpperCase();
+  const errors: Record<string, string> = {};
+  if (!REFERENCE_PATTERN.test(reference)) errors.reference = "must be a reference CFM-YYYY-NNNNNN";
+  const key = header(event.headers, "idempotency-key")?.trim();
+  if (!key) errors["Idempotency-Key"] = "required header (a unique id per action, reused on retries)";
+  else if (!IDEMPOTENCY_KEY.test(key))
+    errors["Idempotency-Key"] = "must be 1 to 200 characters: letters, digits, '.', '_', ':' or '-'";
+  const raw = event.body ?? "";
+  const text = event.isBase64Encoded ? Buffer.from(raw, "base64").toString("utf8") : raw;
+  let input: unknown;
+  try {
+    input = JSON.parse(text);
+  } catch {
+    errors.body = "must be a JSON object";
+  }
+  const parsed = errors.body ? { errors: {} } : parseAction(input);
+  Object.assign(errors, parsed.errors);
+  if (Object.keys(errors).length > 0 || !parsed.action || !key) return json(400, { errors });
+  const result = await takeAction(rt, caller, reference, key, parsed.action);
+  if (!result.ok) return json(result.status, { errors: result.errors });
+  return json(200, {
+    reference,
+    action: parsed.action.action,
+    applied: result.applied,
+    status: result.record.status,
+    assignee: result.record.assignee,
+  });
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -432,7 +477,7 @@ async function recordFiling(
   needsReference: boolean,
   fingerprint: string,
 ): Promise<{ reference: string | null; at: string; fingerprint?: string }> {
-  const Key = { pk: `SOURCE#${sourceId}`, sk: "FILING" };
+  const Key = keys.filing(sourceId);
   const existing = await rt.doc.send(new GetCommand({ TableName: rt.tableName, Key, ConsistentRead: true }));
   if (existing.Item)
     return {
@@ -467,7 +512,7 @@ async function reserveFilingReference(rt: Runtime, year: number): Promise<string
   const out = await rt.doc.send(
     new UpdateCommand({
       TableName: rt.tableName,
-      Key: { pk: `FILING#${year}`, sk: "COUNTER" },
+      Key: keys.filingCounter(year),
       UpdateExpression: "ADD #v :one",
       ExpressionAttributeNames: { "#v": "value" },
       ExpressionAttributeValues: { ":one": 1 },
@@ -478,7 +523,7 @@ async function reserveFilingReference(rt: Runtime, year: number): Promise<string
   const cases = await rt.doc.send(
     new GetCommand({
       TableName: rt.tableName,
-      Key: { pk: `COUNTER#${year}`, sk: "COUNTER" },
+      Key: keys.counter(year),
       ConsistentRead: true,
     }),
   );
@@ -499,7 +544,7 @@ async function sendFilingInstructionsOnce(
   try {
     return await sendViaOutbox(
       rt,
-      { pk: `SOURCE#${sourceId}`, sk: "OUTBOX#filing-instructions" },
+      keys.filingOutbox(sourceId),
       `filing-instructions for ${sourceId}`,
       { template: "filing-instructions" },
       { to: [to], replyTo: rt.config.organisation.intakeAddress, ...rendered },

@@ -56,6 +56,8 @@ export const EVENT_LABELS: Record<string, string> = {
   reminder: "Rappel",
   escalated: "Escalade",
   closed: "Clôturé",
+  note: "Note du coordinateur",
+  reassigned: "Étape confiée à une autre personne",
 };
 
 export const FLAG_LABELS: Record<string, string> = {

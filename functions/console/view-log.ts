@@ -2,6 +2,7 @@
 // partition (CONTRACT.md "Staff console": the coordinator can read that record on the case page).
 import { PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import type { Runtime } from "../lib/runtime.ts";
+import { keys } from "../store/keys.ts";
 
 export interface CaseView {
   at: string;
@@ -16,7 +17,7 @@ export async function recordView(rt: Runtime, reference: string, view: CaseView)
   await rt.doc.send(
     new PutCommand({
       TableName: rt.tableName,
-      Item: { pk: `CASE#${reference}`, sk: `VIEW#${view.at}#${view.who}`, ...view },
+      Item: { ...keys.view(reference, view.at, view.who), ...view },
     }),
   );
 }
@@ -27,7 +28,7 @@ export async function viewsOf(rt: Runtime, reference: string, limit = 200): Prom
     new QueryCommand({
       TableName: rt.tableName,
       KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
-      ExpressionAttributeValues: { ":pk": `CASE#${reference}`, ":prefix": "VIEW#" },
+      ExpressionAttributeValues: { ":pk": keys.casePartition(reference), ":prefix": keys.viewPrefix },
       ScanIndexForward: false,
       Limit: limit,
     }),

@@ -21,6 +21,8 @@ export interface Decision {
   record: RecordPatch;
   content?: ContentPatch;
   event: { type: CaseRecordEventType; actor: string; detail?: string };
+  /** Further events the same decision records (written in the same transaction, listed after `event`). */
+  also?: Array<{ type: CaseRecordEventType; actor: string; detail?: string }>;
   route: string;
 }
 type CaseRecordEventType = import("./complaint.ts").EventType;
@@ -74,15 +76,19 @@ export function applyTriage(
         ? [...record.flags, "conflict-of-interest"]
         : record.flags,
   };
+  let also: Decision["also"];
   if (route === "investigate") {
     const responsible = responsibleFor(config, category.id, { concernedStaff, conflict });
     base.responsible = responsible;
     base.assignee = responsible;
+    // H-B3: the assignment to the responsible person is an event of its own on the timeline.
+    also = [{ type: "assigned", actor, detail: responsible }];
   }
   return {
     record: base,
     content: { triageReason: values.reason ?? null, concernedStaff },
     event: { type: "triaged", actor, detail: category.sensitive ? undefined : category.id },
+    ...(also ? { also } : {}),
     route,
   };
 }

@@ -79,6 +79,9 @@ export const EVENT_TYPES = [
   "reminder",
   "escalated",
   "closed",
+  // Coordinator actions (issue 12): an internal note, a step given to another person.
+  "note",
+  "reassigned",
 ] as const;
 
 // ------------------------------------------------------------------------------------------- steps

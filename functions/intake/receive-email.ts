@@ -24,6 +24,7 @@ import { emitMetric } from "../lib/metrics.ts";
 import { type Runtime, requireEnv, runtime } from "../lib/runtime.ts";
 import { MailRejectedError, sendOnce } from "../mail/mailer.ts";
 import type { MessageReceivedData } from "../mail/templates.ts";
+import { indexKeys, keys } from "../store/keys.ts";
 import { openCase } from "./open-case.ts";
 import {
   contentFingerprint,
@@ -542,7 +543,7 @@ class Inbox {
   }
 
   private get pk() {
-    return `INBOX#${this.messageId}`;
+    return keys.inboxPartition(this.messageId);
   }
 
   /** The outcome of an earlier delivery of this message, as it is answered again. */
@@ -569,7 +570,9 @@ class Inbox {
   /** Writes the item once; false when it was already there (a retry). */
   async record(kind: InboxKind, fields: Record<string, unknown>): Promise<boolean> {
     const listed =
-      kind === "RECEIPT" ? {} : { gsi1pk: `INBOX#${kind}`, gsi1sk: `${this.receivedAt}#${this.messageId}` };
+      kind === "RECEIPT"
+        ? {}
+        : { gsi1pk: indexKeys.inboxList(kind), gsi1sk: `${this.receivedAt}#${this.messageId}` };
     try {
       await this.rt.doc.send(
         new PutCommand({

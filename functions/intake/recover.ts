@@ -8,6 +8,7 @@ import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { log } from "../lib/logger.ts";
 import { emitMetric } from "../lib/metrics.ts";
 import type { Runtime } from "../lib/runtime.ts";
+import { keys } from "../store/keys.ts";
 import { type IntakeResult, RAW_PREFIX, receiveEmail } from "./receive-email.ts";
 import { makeSesEvent, type VerdictName, type VerdictStatus } from "./ses-event.ts";
 
@@ -83,7 +84,7 @@ export async function hasOutcome(rt: Runtime, messageId: string): Promise<boolea
     new QueryCommand({
       TableName: rt.tableName,
       KeyConditionExpression: "pk = :pk",
-      ExpressionAttributeValues: { ":pk": `INBOX#${messageId}` },
+      ExpressionAttributeValues: { ":pk": keys.inboxPartition(messageId) },
       ConsistentRead: true,
       Limit: 1,
     }),

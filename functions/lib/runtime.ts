@@ -63,14 +63,28 @@ function createRuntime(): Runtime {
   const doc = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
   const now = () => new Date();
   let secret: Promise<Buffer> | undefined;
+  // SES, Step Functions and S3 clients are built on first use: most handlers need one of them or none, and
+  // building a client costs cold-start time (issue 18).
+  let ses: SESv2Client | undefined;
+  let sfn: SFNClient | undefined;
+  let s3: S3Client | undefined;
   return {
     config,
     tableName,
     doc,
     store: new ComplaintStore(doc, tableName, now),
-    ses: new SESv2Client({}),
-    sfn: new SFNClient({}),
-    s3: s3Client(),
+    get ses() {
+      ses ??= new SESv2Client({});
+      return ses;
+    },
+    get sfn() {
+      sfn ??= new SFNClient({});
+      return sfn;
+    },
+    get s3() {
+      s3 ??= s3Client();
+      return s3;
+    },
     taskBaseUrl: process.env.TASK_BASE_URL ?? "http://127.0.0.1:3000/t/",
     fromAddress: process.env.SES_FROM ?? config.organisation.intakeAddress,
     configurationSet: process.env.SES_CONFIGURATION_SET || undefined,

@@ -6,6 +6,7 @@ import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } fr
 import type { Language } from "../domain/config.ts";
 import { MailRejectedError, TransientError } from "../errors.ts";
 import type { Runtime } from "../lib/runtime.ts";
+import { keys } from "../store/keys.ts";
 import { renderEmail, type TemplateData, type TemplateId } from "./templates.ts";
 
 export { MailRejectedError, TransientError };
@@ -173,7 +174,7 @@ export async function sendOnce<T extends TemplateId>(
   const rendered = renderEmail(email.template, email.language, email.data);
   return sendViaOutbox(
     rt,
-    { pk: `CASE#${email.reference}`, sk: `OUTBOX#${email.key}` },
+    keys.outbox(email.reference, email.key),
     `${email.template} for ${email.reference}`,
     { template: email.template },
     { to: [email.to], replyTo: rt.config.organisation.intakeAddress, ...rendered },

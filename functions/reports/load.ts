@@ -5,6 +5,7 @@
 import { BatchGetCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { OrgConfig } from "../domain/config.ts";
 import type { ComplaintStore } from "../store/complaint-store.ts";
+import { keys as tableKeys } from "../store/keys.ts";
 import { type ComputeOptions, computeReport, type Report, type ReportCase } from "./compute.ts";
 import { type Period, previousPeriod } from "./periods.ts";
 
@@ -36,7 +37,7 @@ export async function loadJustifications(
   for (let i = 0; i < unique.length; i += BATCH_GET_MAX) {
     let keys: Array<Record<string, unknown>> = unique
       .slice(i, i + BATCH_GET_MAX)
-      .map((reference) => ({ pk: `CASE#${reference}`, sk: "CONTENT" }));
+      .map((reference) => ({ ...tableKeys.content(reference) }));
     for (let attempt = 0; keys.length > 0; attempt++) {
       if (attempt > 8) throw new Error("reports: content records still unprocessed after 8 BatchGet retries");
       const response = await rt.doc.send(

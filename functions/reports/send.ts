@@ -1,6 +1,7 @@
 // Sends a report email at most once per kind and period, through the mailer's outbox: the item
 // REPORT#<kind>#<period> / OUTBOX is claimed first, so a retried or duplicated invocation does not send again.
 import { type MailRuntime as BaseMailRuntime, sendViaOutbox } from "../mail/mailer.ts";
+import { keys } from "../store/keys.ts";
 import type { ReportRuntime } from "./load.ts";
 
 export interface ReportEmail {
@@ -16,10 +17,7 @@ export interface ReportEmail {
 
 export type MailRuntime = BaseMailRuntime & Pick<ReportRuntime, "config">;
 
-export const reportOutboxKey = (kind: string, period: string) => ({
-  pk: `REPORT#${kind}#${period}`,
-  sk: "OUTBOX",
-});
+export const reportOutboxKey = keys.reportOutbox;
 
 export async function sendReportOnce(rt: MailRuntime, email: ReportEmail): Promise<"sent" | "already-sent"> {
   return sendViaOutbox(

@@ -28,13 +28,14 @@ import {
   StoreValidationError,
   VersionConflictError,
 } from "../errors.ts";
+import { indexKeys, keys } from "./keys.ts";
 import type { IndexName } from "./table-design.ts";
 
 export { CaseNotFoundError, InvalidPageTokenError, StoreValidationError, VersionConflictError };
 /** A position in an index (DynamoDB's LastEvaluatedKey): key attributes only, strings. */
 export type PageToken = Record<string, string>;
 
-const caseKey = (reference: string) => `CASE#${reference}`;
+const caseKey = keys.casePartition;
 const INTERNAL = new Set([
   "pk",
   "sk",
@@ -79,17 +80,17 @@ export function nextDeadline(record: CaseRecord): string | null {
 export function indexAttributes(record: CaseRecord) {
   const next = nextDeadline(record) ?? "9999";
   const attributes: Record<string, string> = {
-    gsi1pk: `STATUS#${record.status}`,
+    gsi1pk: indexKeys.byStatus(record.status),
     gsi1sk: `${record.receivedAt}#${record.reference}`,
-    gsi4pk: `RECEIVED#${record.receivedAt.slice(0, 7)}`,
+    gsi4pk: indexKeys.byPeriod(record.receivedAt.slice(0, 7)),
     gsi4sk: `${record.receivedAt}#${record.reference}`,
   };
   if (record.assignee && record.status !== "closed") {
-    attributes.gsi2pk = `ASSIGNEE#${record.assignee}`;
+    attributes.gsi2pk = indexKeys.byAssignee(record.assignee);
     attributes.gsi2sk = `${next}#${record.reference}`;
   }
   if (record.status !== "closed") {
-    attributes.gsi3pk = "OPEN";
+    attributes.gsi3pk = indexKeys.open;
     attributes.gsi3sk = `${next}#${record.reference}`;
   }
   return attributes;
@@ -152,7 +153,7 @@ export class ComplaintStore {
       const counter = await this.doc.send(
         new GetCommand({
           TableName: this.tableName,
-          Key: { pk: `COUNTER#${year}`, sk: "COUNTER" },
+          Key: keys.counter(year),
           ConsistentRead: true,
         }),
       );
@@ -179,7 +180,7 @@ export class ComplaintStore {
               {
                 Update: {
                   TableName: this.tableName,
-                  Key: { pk: `COUNTER#${year}`, sk: "COUNTER" },
+                  Key: keys.counter(year),
                   UpdateExpression: "SET #v = :next",
                   ConditionExpression: last === 0 ? "attribute_not_exists(#v)" : "#v = :last",
                   ExpressionAttributeNames: { "#v": "value" },
@@ -191,8 +192,7 @@ export class ComplaintStore {
                 Put: {
                   TableName: this.tableName,
                   Item: {
-                    pk: `SOURCE#${input.sourceId}`,
-                    sk: "SOURCE",
+                    ...keys.source(input.sourceId),
                     reference,
                     at,
                     ...(input.sourceFingerprint ? { fingerprint: input.sourceFingerprint } : {}),
@@ -203,20 +203,20 @@ export class ComplaintStore {
               {
                 Put: {
                   TableName: this.tableName,
-                  Item: { pk: caseKey(reference), sk: "STATUS", ...record, ...indexAttributes(record) },
+                  Item: { ...keys.status(reference), ...record, ...indexAttributes(record) },
                   ConditionExpression: "attribute_not_exists(pk)",
                 },
               },
               {
                 Put: {
                   TableName: this.tableName,
-                  Item: { pk: caseKey(reference), sk: "CONTENT", ...content },
+                  Item: { ...keys.content(reference), ...content },
                 },
               },
               {
                 Put: {
                   TableName: this.tableName,
-                  Item: { pk: caseKey(reference), sk: `EVENT#${event.id}`, ...event },
+                  Item: { ...keys.event(reference, event.id), ...event },
                 },
               },
             ],
@@ -242,7 +242,7 @@ export class ComplaintStore {
     const out = await this.doc.send(
       new GetCommand({
         TableName: this.tableName,
-        Key: { pk: `SOURCE#${sourceId}`, sk: "SOURCE" },
+        Key: keys.source(sourceId),
         ConsistentRead: true,
       }),
     );
@@ -257,7 +257,7 @@ export class ComplaintStore {
     const out = await this.doc.send(
       new GetCommand({
         TableName: this.tableName,
-        Key: { pk: `SOURCE#${sourceId}`, sk: "SOURCE" },
+        Key: keys.source(sourceId),
         ConsistentRead: true,
       }),
     );
@@ -268,7 +268,7 @@ export class ComplaintStore {
     const out = await this.doc.send(
       new GetCommand({
         TableName: this.tableName,
-        Key: { pk: caseKey(reference), sk: "STATUS" },
+        Key: keys.status(reference),
         ConsistentRead: true,
       }),
     );
@@ -286,7 +286,7 @@ export class ComplaintStore {
     const out = await this.doc.send(
       new GetCommand({
         TableName: this.tableName,
-        Key: { pk: caseKey(reference), sk: "CONTENT" },
+        Key: keys.content(reference),
         ConsistentRead: true,
       }),
     );
@@ -299,7 +299,7 @@ export class ComplaintStore {
     const out = await this.doc.send(
       new GetCommand({
         TableName: this.tableName,
-        Key: { pk: caseKey(reference), sk: `EVENT#${id}` },
+        Key: keys.event(reference, id),
         ConsistentRead: true,
       }),
     );
@@ -310,7 +310,7 @@ export class ComplaintStore {
     const items = await this.queryAll({
       TableName: this.tableName,
       KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
-      ExpressionAttributeValues: { ":pk": caseKey(reference), ":prefix": "EVENT#" },
+      ExpressionAttributeValues: { ":pk": caseKey(reference), ":prefix": keys.eventPrefix },
       ConsistentRead: true,
     });
     return items
@@ -346,8 +346,7 @@ export class ComplaintStore {
         Put: {
           TableName: this.tableName,
           Item: {
-            pk: caseKey(ref),
-            sk: "STATUS",
+            ...keys.status(ref),
             ...record,
             ...indexAttributes(record),
             ...(change.expiresAt ? { expiresAt: change.expiresAt } : {}),
@@ -361,7 +360,7 @@ export class ComplaintStore {
       items.push({
         Put: {
           TableName: this.tableName,
-          Item: { pk: caseKey(ref), sk: `EVENT#${event.id}`, ...event },
+          Item: { ...keys.event(ref, event.id), ...event },
           ConditionExpression: "attribute_not_exists(pk)",
         },
       });
@@ -370,7 +369,7 @@ export class ComplaintStore {
       items.push({
         Put: {
           TableName: this.tableName,
-          Item: { pk: caseKey(ref), sk: `EVENT#${also.id}`, ...also },
+          Item: { ...keys.event(ref, also.id), ...also },
           ConditionExpression: "attribute_not_exists(pk)",
         },
       });
@@ -380,8 +379,7 @@ export class ComplaintStore {
         Put: {
           TableName: this.tableName,
           Item: {
-            pk: caseKey(ref),
-            sk: "CONTENT",
+            ...keys.content(ref),
             ...nextContent,
             ...(change.expiresAt ? { expiresAt: change.expiresAt } : {}),
           },
@@ -426,16 +424,22 @@ export class ComplaintStore {
   }
 
   async byStatus(status: Status, limit = 500): Promise<CaseRecord[]> {
-    return this.queryIndex("byStatus", "gsi1pk", `STATUS#${status}`, limit);
+    return this.queryIndex("byStatus", "gsi1pk", indexKeys.byStatus(status), limit);
   }
 
   async byAssignee(address: string, limit = 500): Promise<CaseRecord[]> {
-    return this.queryIndex("byAssignee", "gsi2pk", `ASSIGNEE#${address.toLowerCase()}`, limit);
+    return this.queryIndex("byAssignee", "gsi2pk", indexKeys.byAssignee(address.toLowerCase()), limit);
   }
 
   /** Open cases, earliest next deadline first; `before` keeps those due before an instant. */
   async openByNextDeadline(before?: string, limit = 1000): Promise<CaseRecord[]> {
-    return this.queryIndex("byDeadline", "gsi3pk", "OPEN", limit, before ? { lt: `${before}` } : undefined);
+    return this.queryIndex(
+      "byDeadline",
+      "gsi3pk",
+      indexKeys.open,
+      limit,
+      before ? { lt: `${before}` } : undefined,
+    );
   }
 
   /** Cases received in [from, to), by month partition of the byPeriod index. */
@@ -452,7 +456,7 @@ export class ComplaintStore {
         TableName: this.tableName,
         IndexName: "byPeriod",
         KeyConditionExpression: "gsi4pk = :pk AND gsi4sk BETWEEN :from AND :to",
-        ExpressionAttributeValues: { ":pk": `RECEIVED#${month}`, ":from": from, ":to": `${to}` },
+        ExpressionAttributeValues: { ":pk": indexKeys.byPeriod(month), ":from": from, ":to": `${to}` },
       });
       for (const item of items) {
         const record = caseRecordSchema.parse(strip(item));
@@ -474,8 +478,8 @@ export class ComplaintStore {
     overdueOnly?: boolean;
   }): Promise<{ records: CaseRecord[]; next: PageToken | null }> {
     const [index, keyAttribute, key] = options.status
-      ? (["byStatus", "gsi1pk", `STATUS#${options.status}`] as const)
-      : (["byDeadline", "gsi3pk", "OPEN"] as const);
+      ? (["byStatus", "gsi1pk", indexKeys.byStatus(options.status)] as const)
+      : (["byDeadline", "gsi3pk", indexKeys.open] as const);
     if (options.after && options.after[keyAttribute] !== key) throw new InvalidPageTokenError();
     const out = await this.doc.send(
       new QueryCommand({

@@ -1,20 +1,27 @@
 // One table, shared by the CDK stack (infra/constructs/storage.ts) and the local stack / tests
 // (CreateTable on DynamoDB Local), so both run the same keys and indexes.
 //
-// Items (pk / sk):
-//   CASE#<ref>      / STATUS        the status record (no personal data)               H-D1
-//   CASE#<ref>      / CONTENT       complainant, description, investigation details   H-D1, T-8
-//   CASE#<ref>      / EVENT#<id>    one timeline event (id unique per case: idempotent writes)
-//   CASE#<ref>      / OUTBOX#<key>  one outgoing email (sent once)
-//   SOURCE#<id>     / SOURCE        idempotency: source id (SES messageId, request id) -> reference
-//   COUNTER#<year>  / COUNTER       last reference number allocated in that year
-//   LINK#<idHash>   / LINK          a task link (hash of its id only)
-//   INBOX#<msgId>   / NOISE         auto-replies, bounces and quarantined mail recorded for the officer
-//   AGG#<period>    / AGG           report aggregates
+// Items (pk / sk), every key built by keys.ts:
+//   CASE#<ref>        / STATUS           the status record (no personal data)               H-D1
+//   CASE#<ref>        / CONTENT          complainant, description, investigation details   H-D1, T-8
+//   CASE#<ref>        / EVENT#<id>       one timeline event (id unique per case: idempotent writes)
+//   CASE#<ref>        / OUTBOX#<key>     one outgoing email about the case (sent once)
+//   CASE#<ref>        / LINKPTR#<step>   the current task link of a step (a re-issue revokes the old one)
+//   CASE#<ref>        / VIEW#<at>#<who>  one opening of the case in the console (who saw what)
+//   CASE#<ref>        / SUBMISSION#<id>  a decision posted on a task page, until the workflow applies it (TTL)
+//   SOURCE#<id>       / SOURCE           idempotency: source id (SES messageId, Idempotency-Key) -> reference
+//   SOURCE#<id>       / FILING           T-1: an oral complaint answered with filing instructions (no case)
+//   SOURCE#<id>       / OUTBOX#filing-instructions   that answer's email (sent once)
+//   COUNTER#<year>    / COUNTER          last case reference number allocated in that year
+//   FILING#<year>     / COUNTER          last T-1 filing number of that year
+//   LINK#<idHash>     / LINK             a task link (hash of its id only; TTL)
+//   INBOX#<msgId>     / RECEIPT|NOISE|QUARANTINE   what became of one inbound message
+//   REPORT#<kind>#<period> / OUTBOX      a scheduled report, sent once per kind and period
 //
 // Access patterns, all by GetItem or Query, never Scan:
 //   by reference                    GetItem CASE#<ref>/STATUS (+ CONTENT for the full view, + Query EVENT#)
 //   by status                       Query byStatus:   gsi1pk = STATUS#<status>,  gsi1sk = <receivedAt>#<ref>
+//   inbound mail with no case       Query byStatus:   gsi1pk = INBOX#NOISE|INBOX#QUARANTINE, gsi1sk = <receivedAt>#<msgId>
 //   by assignee                     Query byAssignee: gsi2pk = ASSIGNEE#<addr>,  gsi2sk = <nextDeadline>#<ref>
 //   open cases by next deadline     Query byDeadline: gsi3pk = OPEN (sparse: removed on closure), gsi3sk = <nextDeadline>#<ref>
 //   cases by period (reports)       Query byPeriod:   gsi4pk = RECEIVED#<YYYY-MM>, gsi4sk = <receivedAt>#<ref>

@@ -13,6 +13,7 @@ import type { Language } from "../domain/config.ts";
 import { deadlineAfter } from "../domain/deadlines.ts";
 import { LinkAlreadyUsedError } from "../errors.ts";
 import type { Runtime } from "../lib/runtime.ts";
+import { keys } from "../store/keys.ts";
 import type { FormValues, TaskAction } from "./forms.ts";
 import { mintLink } from "./link-token.ts";
 
@@ -43,8 +44,8 @@ export interface Submission<A extends TaskAction = TaskAction> {
   values: Omit<FormValues[A], "nonce">;
 }
 
-const linkKey = (idHash: string) => ({ pk: `LINK#${idHash}`, sk: "LINK" });
-const pointerKey = (reference: string, step: string) => ({ pk: `CASE#${reference}`, sk: `LINKPTR#${step}` });
+const linkKey = keys.link;
+const pointerKey = keys.linkPointer;
 
 /** Mints a link for a step and revokes the step's previous link (re-issue after a timeout or reassignment). */
 export async function issueLink(
@@ -198,8 +199,7 @@ export async function consumeWithSubmission<A extends TaskAction>(
             Put: {
               TableName: rt.tableName,
               Item: {
-                pk: `CASE#${link.reference}`,
-                sk: `SUBMISSION#${submission.id}`,
+                ...keys.submission(link.reference, submission.id),
                 ...submission,
                 // T-12: kept no longer than the case itself is.
                 expiresAt: Math.floor(
@@ -248,7 +248,7 @@ export async function getSubmission(rt: Runtime, reference: string, id: string):
   const out = await rt.doc.send(
     new GetCommand({
       TableName: rt.tableName,
-      Key: { pk: `CASE#${reference}`, sk: `SUBMISSION#${id}` },
+      Key: keys.submission(reference, id),
       ConsistentRead: true,
     }),
   );
@@ -258,9 +258,7 @@ export async function getSubmission(rt: Runtime, reference: string, id: string):
 }
 
 export async function deleteSubmission(rt: Runtime, reference: string, id: string): Promise<void> {
-  await rt.doc.send(
-    new DeleteCommand({ TableName: rt.tableName, Key: { pk: `CASE#${reference}`, sk: `SUBMISSION#${id}` } }),
-  );
+  await rt.doc.send(new DeleteCommand({ TableName: rt.tableName, Key: keys.submission(reference, id) }));
 }
 
 /** Every submission stored for a case (a handful at most), oldest first. */
@@ -269,7 +267,7 @@ export async function submissionsOf(rt: Runtime, reference: string): Promise<Sub
     new QueryCommand({
       TableName: rt.tableName,
       KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
-      ExpressionAttributeValues: { ":pk": `CASE#${reference}`, ":prefix": "SUBMISSION#" },
+      ExpressionAttributeValues: { ":pk": keys.casePartition(reference), ":prefix": keys.submissionPrefix },
       ConsistentRead: true,
     }),
   );
@@ -284,7 +282,7 @@ export async function activeLinksOf(rt: Runtime, reference: string): Promise<Tas
     new QueryCommand({
       TableName: rt.tableName,
       KeyConditionExpression: "pk = :pk AND begins_with(sk, :sk)",
-      ExpressionAttributeValues: { ":pk": `CASE#${reference}`, ":sk": "LINKPTR#" },
+      ExpressionAttributeValues: { ":pk": keys.casePartition(reference), ":sk": keys.linkPointerPrefix },
       ConsistentRead: true,
     }),
   );

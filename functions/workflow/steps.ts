@@ -44,6 +44,7 @@ import { emitMetric } from "../lib/metrics.ts";
 import type { Runtime } from "../lib/runtime.ts";
 import { outboxStatus, sendOnce } from "../mail/mailer.ts";
 import type { CaseDetails, TaskData, Step as TemplateStep } from "../mail/templates.ts";
+import { keys } from "../store/keys.ts";
 import { getSubmission, issueLink, rebindLink, revokeStepLink, submissionsOf } from "../tasks/link-store.ts";
 
 export { SubmissionNotFoundError, TooManyRemindersError };
@@ -204,7 +205,7 @@ export async function open(
   const round = step === "appeal-decision" ? `${record.appealExtensions}:` : "";
   const emailKey = `task:${step}:${round}${k}`;
   // A retried or resumed open for a task already emailed keeps the emailed link: it now answers to this token.
-  const emailed = (await outboxStatus(rt, { pk: `CASE#${reference}`, sk: `OUTBOX#${emailKey}` })) === "sent";
+  const emailed = (await outboxStatus(rt, keys.outbox(reference, emailKey))) === "sent";
   if (emailed && (await rebindLink(rt, reference, step, taskToken, expiresAt))) return;
   const { url } = await issueLink(rt, { reference, step, actor, taskToken, expiresAt, language });
   const data = {
@@ -243,7 +244,7 @@ async function openProgress(
   language: Language,
   data: TaskData,
 ): Promise<void> {
-  const key = { pk: `CASE#${record.reference}`, sk: "OUTBOX#task:progress" };
+  const key = keys.outbox(record.reference, "task:progress");
   if ((await outboxStatus(rt, key)) === "sent") return;
   const respondBy = record.deadlines.respond ?? rt.now().toISOString();
   const progress = await issueLink(rt, {
@@ -273,8 +274,7 @@ async function openAppeal(
 ): Promise<void> {
   // The complainant keeps the link of a response already sent; a response not sent yet (a retried send)
   // goes out with a new link.
-  const responseSent =
-    (await outboxStatus(rt, { pk: `CASE#${record.reference}`, sk: "OUTBOX#response" })) === "sent";
+  const responseSent = (await outboxStatus(rt, keys.outbox(record.reference, "response"))) === "sent";
   if (responseSent && (await rebindLink(rt, record.reference, "appeal", taskToken, expiresAt))) return;
   const content = await rt.store.getContent(record.reference);
   const to = complainantAddress(content);
@@ -352,6 +352,8 @@ export async function apply(
         record: decision.record,
         content: decision.content,
         event: { id: eventId, at, ...decision.event },
+        // Ids after the decision's own, so the timeline (ordered by time, then id) lists them after it.
+        also: decision.also?.map((e) => ({ id: `${eventId}:${e.type}`, at, ...e })),
       };
     },
     { withContent: true },
@@ -683,7 +685,13 @@ export async function informParties(rt: Runtime, reference: string): Promise<voi
       data: {
         ...common(rt, record),
         ...details(rt, record, language),
-        notifiedAs: "",
+        // H-F1: each party is told in the role it holds on the case (never an empty "en tant que .").
+        notifiedAs: roleLabel(
+          rt,
+          address,
+          language,
+          address === record.responsible ? undefined : rt.config.steps.closure,
+        ),
         step: "appeal-decision",
       },
     });
@@ -691,6 +699,12 @@ export async function informParties(rt: Runtime, reference: string): Promise<voi
   await rt.store.update(reference, () => ({
     event: { id: "parties-informed", type: "notified", actor: SYSTEM, detail: "appeal-decision" },
   }));
+}
+
+/** The label of the role a staff member is told in: the one given, else their first role. */
+function roleLabel(rt: Runtime, address: string, language: Language, role?: string): string {
+  const id = role ?? staffMember(rt.config, address)?.roles[0] ?? "";
+  return rt.config.roles[id]?.[language] ?? id;
 }
 
 /** Close (H-F2, T-10, T-12): closure reason, retention expiry, the complainant told. */

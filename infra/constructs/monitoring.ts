@@ -42,11 +42,13 @@ export interface MonitoringProps {
   functions: CfmFunction[];
   /** Dead-letter queues by name: each gets an alarm at the first message. */
   deadLetterQueues: Record<string, sqs.IQueue>;
+  /** Create the dashboard (default true; $3 a month beyond an account's first three). */
+  dashboard?: boolean;
 }
 
 export class Monitoring extends Construct {
   readonly topic: sns.Topic;
-  readonly dashboard: cw.Dashboard;
+  readonly dashboard?: cw.Dashboard;
   readonly alarms: cw.Alarm[] = [];
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
@@ -120,14 +122,30 @@ export class Monitoring extends Construct {
       );
     }
 
-    this.dashboard = new cw.Dashboard(this, "Dashboard", { defaultInterval: Duration.days(7) });
+    if (props.dashboard ?? true) this.dashboard = this.createDashboard(props);
+
+    const stack = Stack.of(this);
+    if (this.dashboard) {
+      new CfnOutput(stack, "DashboardUrl", {
+        description: "CloudWatch dashboard of the complaint mechanism",
+        value: `https://${Aws.REGION}.console.aws.amazon.com/cloudwatch/home?region=${Aws.REGION}#dashboards:name=${this.dashboard.dashboardName}`,
+      });
+    }
+    new CfnOutput(stack, "AlarmTopicArn", {
+      description: "SNS topic of the alarms (the coordinator must confirm the email subscription)",
+      value: this.topic.topicArn,
+    });
+  }
+
+  private createDashboard(props: MonitoringProps): cw.Dashboard {
+    const dashboard = new cw.Dashboard(this, "Dashboard", { defaultInterval: Duration.days(7) });
     const graph = (title: string, metrics: cw.IMetric[]) =>
       new cw.GraphWidget({ title, left: metrics, width: 12, height: 6, period: PERIOD });
-    this.dashboard.addWidgets(
+    dashboard.addWidgets(
       graph("Complaints received (by channel)", [cfmSeries("ComplaintsReceived")]),
       graph("Steps overdue (by step)", [cfmSeries("StepOverdue")]),
     );
-    this.dashboard.addWidgets(
+    dashboard.addWidgets(
       graph("Deadlines breached (by step) / acknowledged late", [
         cfmSeries("DeadlineBreached"),
         cfmSeries("AcknowledgedLate"),
@@ -139,7 +157,7 @@ export class Monitoring extends Construct {
         cfmSeries("MailRecovered"),
       ]),
     );
-    this.dashboard.addWidgets(
+    dashboard.addWidgets(
       graph("Workflow executions", [
         props.stateMachine.metricStarted({ period: PERIOD, statistic: "Sum" }),
         props.stateMachine.metricSucceeded({ period: PERIOD, statistic: "Sum" }),
@@ -153,19 +171,11 @@ export class Monitoring extends Construct {
         ),
       ),
     );
-    this.dashboard.addWidgets(
+    dashboard.addWidgets(
       new cw.AlarmStatusWidget({ title: "Alarms", alarms: this.alarms, width: 24, height: 6 }),
     );
 
-    const stack = Stack.of(this);
-    new CfnOutput(stack, "DashboardUrl", {
-      description: "CloudWatch dashboard of the complaint mechanism",
-      value: `https://${Aws.REGION}.console.aws.amazon.com/cloudwatch/home?region=${Aws.REGION}#dashboards:name=${this.dashboard.dashboardName}`,
-    });
-    new CfnOutput(stack, "AlarmTopicArn", {
-      description: "SNS topic of the alarms (the coordinator must confirm the email subscription)",
-      value: this.topic.topicArn,
-    });
+    return dashboard;
   }
 }
 

@@ -1,5 +1,5 @@
 // The Lambda wrapper, bundled for real with esbuild (the other infra tests skip bundling): an ESM bundle with
-// the require() banner, the AWS SDK inside, the validated organisation config compiled in, and a source map.
+// the require() banner, the AWS SDK inside, the validated organisation config compiled in, and an external source map.
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -62,9 +62,11 @@ describe("CfmFunction bundle", () => {
     expect(bundle).toContain(config.organisation.intakeAddress);
   });
 
-  it("is minified with a source map", () => {
+  it("is minified, with its source map beside it and never parsed at run time (issue 18)", () => {
     expect(existsSync(join(assetDir, "index.mjs.map"))).toBe(true);
-    expect(bundle.trimEnd().endsWith("//# sourceMappingURL=index.mjs.map")).toBe(true);
+    expect(bundle).not.toContain("sourceMappingURL");
+    const map = JSON.parse(readFileSync(join(assetDir, "index.mjs.map"), "utf8"));
+    expect(map.sourcesContent).toBeUndefined();
     const averageLineLength = bundle.length / bundle.split("\n").length;
     expect(averageLineLength).toBeGreaterThan(500); // unminified code averages well under 100
   });

@@ -785,6 +785,16 @@ describe("monitoring", () => {
       );
     }
   });
+
+  it("leaves the dashboard out with dashboard: false (-c cfm:dashboard=false, $3 a month), alarms kept", () => {
+    const lean = synth(HUMANITARIAN, { dashboard: false });
+
+    lean.template.resourceCountIs("AWS::CloudWatch::Dashboard", 0);
+    expect(Object.keys(lean.template.findOutputs("DashboardUrl"))).toEqual([]);
+    expect(Object.keys(resources(lean.template, "AWS::CloudWatch::Alarm")).sort()).toEqual(
+      Object.keys(resources(h.template, "AWS::CloudWatch::Alarm")).sort(),
+    );
+  }, 300_000);
 });
 
 describe("reports", () => {

@@ -80,6 +80,7 @@ describe("npm start: the local stack", () => {
       "received",
       "acknowledged",
       "triaged",
+      "assigned", // H-B3
       "delegated",
       "contacted",
       "progress",

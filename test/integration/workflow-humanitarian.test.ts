@@ -90,6 +90,7 @@ describe("procedure H", () => {
       "received",
       "acknowledged",
       "triaged",
+      "assigned", // H-B3
       "delegated",
       "contacted",
       "progress",
@@ -251,6 +252,14 @@ describe("procedure H", () => {
     });
     const toComplainant = (await h.mails(ref)).filter((m) => m.to.includes(COMPLAINANT)).map((m) => m.text);
     expect(toComplainant.some((t) => t.includes("La distribution sera refaite."))).toBe(true);
+    // H-F1: the parties are told in their role on the case, never "en tant que ." (issue 14).
+    const decided = (await h.mails(ref)).filter((m) => /en tant que/.test(m.text));
+    const toResponsible = decided.filter((m) => m.to.includes("programme@example.org")).at(-1);
+    expect(toResponsible?.text).toContain("en tant que Chargé(e) de programme");
+    expect(decided.filter((m) => m.to.includes(OFFICER)).at(-1)?.text).toContain(
+      "en tant que Chargé(e) des plaintes",
+    );
+    for (const mail of decided) expect(mail.text).not.toMatch(/en tant que\s*\./);
   });
 
   it("path 10: a deadline missed at every human step is reminded, escalated and shown overdue", async () => {

@@ -139,6 +139,10 @@ describe("decisions", () => {
     });
     expect(d.record.met).toEqual({ triage: true });
     expect(d.event.detail).toBeUndefined(); // a sensitive category is not written on the timeline
+    // H-B3 (issue 14): the assignment is on the timeline, as its own `assigned` event.
+    expect(d.also).toEqual([
+      { type: "assigned", actor: "officer@example.org", detail: "finance@example.org" },
+    ]);
   });
 
   it("T-4: facts older than two months at receipt cannot be admitted at triage", () => {

@@ -1,0 +1,71 @@
+// Every key of the one table, built here and nowhere else (table-design.ts lists the item kinds). Pure: no
+// AWS import, so the store, the mailer, the intake, the task links and the reports share the spelling.
+
+export interface ItemKey {
+  pk: string;
+  sk: string;
+}
+
+const casePk = (reference: string) => `CASE#${reference}`;
+
+export const keys = {
+  /** The partition holding a case's records, events, outbox, link pointers and submissions. */
+  casePartition: casePk,
+  /** The status record: no personal data (H-D1). */
+  status: (reference: string): ItemKey => ({ pk: casePk(reference), sk: "STATUS" }),
+  /** The content record: complainant, description, investigation details (H-D1, T-8). */
+  content: (reference: string): ItemKey => ({ pk: casePk(reference), sk: "CONTENT" }),
+  eventPrefix: "EVENT#",
+  event: (reference: string, id: string): ItemKey => ({ pk: casePk(reference), sk: `EVENT#${id}` }),
+  /** One outgoing email about a case, sent once. */
+  outbox: (reference: string, emailKey: string): ItemKey => ({
+    pk: casePk(reference),
+    sk: `OUTBOX#${emailKey}`,
+  }),
+  /** The T-1 filing instructions sent for an oral complaint (no case: keyed by its source). */
+  filingOutbox: (sourceId: string): ItemKey => ({
+    pk: `SOURCE#${sourceId}`,
+    sk: "OUTBOX#filing-instructions",
+  }),
+  /** A scheduled report, sent once per kind and period. */
+  reportOutbox: (kind: string, period: string): ItemKey => ({ pk: `REPORT#${kind}#${period}`, sk: "OUTBOX" }),
+  /** Creation idempotency: a source id (SES message, Idempotency-Key) to the case it opened. */
+  source: (sourceId: string): ItemKey => ({ pk: `SOURCE#${sourceId}`, sk: "SOURCE" }),
+  /** T-1: an oral complaint answered with filing instructions (no case opened). */
+  filing: (sourceId: string): ItemKey => ({ pk: `SOURCE#${sourceId}`, sk: "FILING" }),
+  /** The last case reference number of a year. */
+  counter: (year: number | string): ItemKey => ({ pk: `COUNTER#${year}`, sk: "COUNTER" }),
+  /** The number of T-1 filings of a year (their own sequence, never a case reference). */
+  filingCounter: (year: number | string): ItemKey => ({ pk: `FILING#${year}`, sk: "COUNTER" }),
+  /** A task link, by the hash of its id only. */
+  link: (idHash: string): ItemKey => ({ pk: `LINK#${idHash}`, sk: "LINK" }),
+  /** The current link of a case's step, so a re-issue revokes the old one. */
+  linkPointer: (reference: string, step: string): ItemKey => ({
+    pk: casePk(reference),
+    sk: `LINKPTR#${step}`,
+  }),
+  linkPointerPrefix: "LINKPTR#",
+  submissionPrefix: "SUBMISSION#",
+  /** A decision posted on a task page, waiting for the workflow to apply it. */
+  submission: (reference: string, id: string): ItemKey => ({ pk: casePk(reference), sk: `SUBMISSION#${id}` }),
+  viewPrefix: "VIEW#",
+  /** One opening of a case's details in the console (who saw what, when). */
+  view: (reference: string, at: string, who: string): ItemKey => ({
+    pk: casePk(reference),
+    sk: `VIEW#${at}#${who}`,
+  }),
+  /** What became of one inbound message (RECEIPT, NOISE or QUARANTINE). */
+  inboxPartition: (messageId: string) => `INBOX#${messageId}`,
+  inbox: (messageId: string, kind: string): ItemKey => ({ pk: `INBOX#${messageId}`, sk: kind }),
+} as const;
+
+/** Index partition values (table-design.ts INDEXES). */
+export const indexKeys = {
+  byStatus: (status: string) => `STATUS#${status}`,
+  /** Inbound mail that opened no case, listed for the officer on the byStatus index. */
+  inboxList: (kind: string) => `INBOX#${kind}`,
+  byAssignee: (address: string) => `ASSIGNEE#${address}`,
+  /** Sparse: only open cases carry it. */
+  open: "OPEN",
+  byPeriod: (month: string) => `RECEIVED#${month}`,
+} as const;
