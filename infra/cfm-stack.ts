@@ -78,6 +78,7 @@ export class CfmStack extends Stack {
       api.staffApi,
       api.taskPages,
       api.console,
+      api.publicPages,
       reports.function,
     ];
     new Monitoring(this, "Monitoring", {

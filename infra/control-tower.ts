@@ -48,6 +48,11 @@ export const REASONS = {
     "The task-link routes /t/{token} are public by design: the HMAC-signed, single-use, expiring link is the " +
     "credential, checked by the task-pages Lambda (staff and complainants open it from an email, without an " +
     "account). The staff API routes carry the Cognito JWT authoriser.",
+  publicComplainantRoutes:
+    "The complainant's web form, follow-up and satisfaction routes are public by design: people file without " +
+    "an account, anonymously if they wish. The follow-up page's credential is the receipt code (checked by " +
+    "the public-pages Lambda against a scrypt hash, wrong codes throttled per hashed address); the " +
+    "satisfaction link is HMAC-signed; the form is throttled per hashed address (functions/public/).",
   consoleRoutes:
     "The console routes /console and /console/{proxy+} authenticate in the console Lambda: OpenID Connect (code " +
     "+ PKCE) with this stack's Cognito user pool, then a signed HttpOnly, SameSite=Lax session cookie checked on " +
@@ -89,6 +94,14 @@ export const REASONS = {
  * (Fixed rather than kept: CT.CLOUDWATCH.PR.2, every log group keeps a year; CT.KMS.PR.3, the key policy
  * denies CreateGrant unless it is for an AWS resource.)
  */
+/** The complainant's routes (infra/constructs/api.ts). */
+const PUBLIC_ROUTES = [
+  "Api/HttpApi/*--submit",
+  "Api/HttpApi/*--follow-up",
+  "Api/HttpApi/POST--follow-up--{action}",
+  "Api/HttpApi/*--satisfaction--{token}",
+];
+
 export const CONTROL_TOWER_ACKNOWLEDGEMENTS: ControlTowerAcknowledgement[] = [
   { control: "CT.LAMBDA.PR.3", paths: ["**/Function"], reason: REASONS.noVpc },
   { control: "CT.APIGATEWAY.PR.5", paths: ["Api/HttpApi/*--t--{token}"], reason: REASONS.publicTaskRoutes },
@@ -98,12 +111,18 @@ export const CONTROL_TOWER_ACKNOWLEDGEMENTS: ControlTowerAcknowledgement[] = [
     reason: REASONS.consoleRoutes,
   },
   {
+    control: "CT.APIGATEWAY.PR.5",
+    paths: PUBLIC_ROUTES,
+    reason: REASONS.publicComplainantRoutes,
+  },
+  {
     control: "CT.LAMBDA.PR.2",
     paths: [
       "Api/HttpApi/*--t--{token}/TaskPagesIntegration-Permission",
       "Api/HttpApi/ANY--api--{proxy+}/StaffApiIntegration-Permission",
       "Api/HttpApi/*--console/ConsoleIntegration-Permission",
       "Api/HttpApi/*--console--{proxy+}/ConsoleIntegration-Permission",
+      ...PUBLIC_ROUTES.map((route) => `${route}/PublicPagesIntegration-Permission`),
     ],
     reason: REASONS.invokeFromApi,
   },

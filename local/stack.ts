@@ -218,6 +218,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     // The Lambda modules read their environment at import, as in a Lambda container: import them now.
     const { handleStaffApi } = await import("../functions/api/staff-api.ts");
     const { handleTaskRequest } = await import("../functions/handlers/task-pages.ts");
+    const { handlePublicRequest } = await import("../functions/handlers/public-pages.ts");
     const { receiveEmail } = await import("../functions/intake/receive-email.ts");
     const { sweepRawMessages, VERDICTS_METADATA } = await import("../functions/intake/recover.ts");
     const { createConsoleApp } = await import("../functions/console/app.ts");
@@ -380,6 +381,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           await wf.settled();
           response.writeHead(result.statusCode ?? 200, result.headers as Record<string, string>);
           return response.end(request.method === "HEAD" ? undefined : (result.body ?? ""));
+        }
+        if (/^\/(submit|follow-up|satisfaction)(\/|$)/.test(url.pathname)) {
+          const result = await handlePublicRequest(toApiEvent(request, url, body));
+          await wf.settled();
+          response.writeHead(result.statusCode ?? 200, result.headers);
+          return response.end(request.method === "HEAD" ? undefined : result.body);
         }
         if (url.pathname.startsWith("/api/")) {
           const result = await handleStaffApi(toApiEvent(request, url, body) as never, rt);

@@ -57,7 +57,10 @@ export interface ApiResponse {
 }
 
 /** Channels staff record; email arrives through the intake address (functions/intake/receive-email.ts). */
-export const STAFF_CHANNELS = CHANNELS.filter((c): c is Exclude<Channel, "email"> => c !== "email");
+/** Email and the web form reach cfm directly; staff record the others. */
+export const STAFF_CHANNELS = CHANNELS.filter(
+  (c): c is Exclude<Channel, "email" | "web"> => c !== "email" && c !== "web",
+);
 
 const MAX_BODY_BYTES = 256 * 1024;
 const LIST_CONCURRENCY = 8;

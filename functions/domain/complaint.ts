@@ -76,6 +76,12 @@ export const caseRecordSchema = z.strictObject({
   appealOutcome: z.enum(APPEAL_OUTCOMES).nullable(),
   attachments: z.number().int().min(0),
   closedAt: iso.nullable(),
+  /** The complainant follows the case with a receipt code on the follow-up page (web intake). */
+  followUp: z.boolean().optional(),
+  /** Closing the loop: the complainant's answer to "are you satisfied?" (1 to 5), once. */
+  satisfaction: z.strictObject({ score: z.number().int().min(1).max(5), at: iso }).optional(),
+  /** When the complainant first read the answer on the follow-up page (the outcome was communicated). */
+  outcomeSeenAt: iso.optional(),
   version: z.number().int().min(1),
   updatedAt: iso,
 });
@@ -106,6 +112,10 @@ export const caseContentSchema = z.strictObject({
   description: z.string().max(200_000),
   /** T-6: the date of the facts, the service and persons concerned, the complainant's expectations. */
   factsDate: z.iso.date().nullable(),
+  /** Where the facts happened (web form). */
+  place: z.string().max(500).nullable().optional(),
+  /** Closing the loop: the comment that came with the satisfaction score. */
+  satisfactionComment: z.string().max(2000).nullable().optional(),
   service: z.string().max(500).nullable(),
   personsConcerned: z.string().max(2000).nullable(),
   /** Staff addresses concerned (H-B3 (d) line manager, T-3 notice, T-7 conflict of interest). */

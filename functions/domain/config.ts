@@ -74,6 +74,44 @@ const reportSchedule = z.strictObject({
   to: z.array(email).min(1),
 });
 
+/** Fields the public web form may ask for beyond kind, description, name and contact (T-6, H-A1). */
+export const WEB_FIELDS = [
+  "representative",
+  "factsDate",
+  "place",
+  "service",
+  "personsConcerned",
+  "expectations",
+] as const;
+export type WebField = (typeof WEB_FIELDS)[number];
+
+const WEB_DEFAULTS = {
+  fields: ["representative", "factsDate", "place"] as WebField[],
+  humanCheck: false,
+  rateLimit: { submissions: 20, window: "PT10M", followUpAttempts: 10 },
+};
+
+/** The complainant's web form and follow-up page (CONTRACT.md "The complainant's web form and follow-up"). */
+const webSchema = z
+  .strictObject({
+    fields: z.array(z.enum(WEB_FIELDS)).default(WEB_DEFAULTS.fields),
+    /** A question answered on the page, checked by the server: no third-party service, no script. */
+    humanCheck: z.boolean().default(false),
+    /**
+     * Per network address (kept only as a keyed hash, for one window): at most `submissions` forms and
+     * `followUpAttempts` wrong receipt codes. Generous: many people share one address behind a mobile
+     * operator's NAT.
+     */
+    rateLimit: z
+      .strictObject({
+        submissions: z.number().int().min(1).max(10_000).default(20),
+        window: durationString.default("PT10M"),
+        followUpAttempts: z.number().int().min(1).max(1000).default(10),
+      })
+      .default(WEB_DEFAULTS.rateLimit),
+  })
+  .default(WEB_DEFAULTS);
+
 export const configSchema = z.strictObject({
   organisation: z.strictObject({
     name: z.string().min(1),
@@ -142,6 +180,7 @@ export const configSchema = z.strictObject({
   }),
   retention: durationString,
   reports: z.array(reportSchedule).default([]),
+  web: webSchema,
 });
 
 export type OrgConfig = z.output<typeof configSchema>;

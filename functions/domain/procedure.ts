@@ -29,10 +29,11 @@ export function hasContactStep(config: OrgConfig): boolean {
 
 /**
  * H-D4, H-E1, T-11: a case can be appealed when the organisation allows appeals and the complainant can be
- * written to (the appeal link travels in the response email).
+ * told the answer: by email (the appeal link travels in the response email) or on the follow-up page with
+ * their receipt code (web intake, anonymous included).
  */
-export function isAppealable(config: OrgConfig, record: Pick<CaseRecord, "reachable">): boolean {
-  return record.reachable && config.appeals.max > 0;
+export function isAppealable(config: OrgConfig, record: Pick<CaseRecord, "reachable" | "followUp">): boolean {
+  return (record.reachable || record.followUp === true) && config.appeals.max > 0;
 }
 
 /** T-11: whether the complainant may still appeal this case. */
@@ -55,7 +56,7 @@ export interface CaseFlags {
   appealable: boolean;
 }
 
-export function caseFlags(config: OrgConfig, record: Pick<CaseRecord, "reachable">): CaseFlags {
+export function caseFlags(config: OrgConfig, record: Pick<CaseRecord, "reachable" | "followUp">): CaseFlags {
   return {
     reachable: record.reachable,
     contact: hasContactStep(config),

@@ -16,6 +16,7 @@ export const REFERENCE_FORMAT = "CFM-YYYY-NNNNNN";
 export const KINDS = ["complaint", "suggestion", "information-request", "positive"] as const;
 export const CHANNELS = [
   "email",
+  "web",
   "letter",
   "phone",
   "in-person",
@@ -24,7 +25,7 @@ export const CHANNELS = [
   "staff-report",
 ] as const;
 /** T-1: written channels open a case under a written-only procedure (a staff report is the FSEI). */
-export const WRITTEN_CHANNELS: readonly Channel[] = ["email", "letter", "staff-report"];
+export const WRITTEN_CHANNELS: readonly Channel[] = ["email", "web", "letter", "staff-report"];
 export const STATUSES = [
   "received",
   "acknowledged",

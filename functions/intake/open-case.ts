@@ -19,6 +19,8 @@ export interface CaseOpening {
   /** Who recorded it: a staff address, or "email" for the intake. */
   actor: string;
   flags?: Flag[];
+  /** The complainant follows the case with a receipt code (web intake): reachable on the follow-up page. */
+  followUp?: boolean;
   content: Partial<Omit<CaseContent, "reference">>;
 }
 
@@ -59,6 +61,7 @@ export async function openCase(
       appealOutcome: null,
       attachments: content.attachments.length,
       closedAt: null,
+      ...(opening.followUp ? { followUp: true } : {}),
     },
     content: opening.anonymous ? { ...content, complainant: null } : content,
   });

@@ -223,6 +223,8 @@ export interface AppealRefusedData extends ToComplainant {
 
 export interface ClosureData extends ToComplainant {
   closure: Closure;
+  /** Closing the loop: the one satisfaction question (functions/public). */
+  satisfactionUrl?: string;
 }
 
 /** One task link, what to do, by when. */
@@ -704,7 +706,14 @@ const closure: Template<ClosureData> = {
   audience: "complainant",
   content: (d, c) => ({
     subject: c.t("closure.subject"),
-    blocks: [p(c.t(`closure.reason.${d.closure}`)), p(c.t("closure.closed")), p(c.t("closure.newComplaint"))],
+    blocks: [
+      p(c.t(`closure.reason.${d.closure}`)),
+      p(c.t("closure.closed")),
+      ...(d.satisfactionUrl
+        ? [p(c.t("closure.satisfaction")), button(c.t("closure.satisfactionButton"), d.satisfactionUrl)]
+        : []),
+      p(c.t("closure.newComplaint")),
+    ],
   }),
 };
 

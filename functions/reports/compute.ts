@@ -136,6 +136,11 @@ export interface Report {
   };
   /** H-C3 (e): cases referred elsewhere. */
   referrals: { total: number; closed: number };
+  /**
+   * Closing the loop (IFRC feedback kit; CHS commitment 5), over the closed cases received in the period:
+   * the satisfaction question's response rate and result, and how many outcomes reached the complainant.
+   */
+  loop: LoopIndicators;
   /** T-13: cases answered after the response deadline, or still open past it. */
   late: {
     total: number;
@@ -145,6 +150,49 @@ export interface Report {
     /** Still open past the response deadline, no justification yet. */
     awaiting: number;
     rows: LateRow[];
+  };
+}
+
+export interface LoopIndicators {
+  /** Closed cases whose complainant was asked the question (closing email or follow-up page). */
+  asked: number;
+  answered: number;
+  /** answered / asked. */
+  responseRate: number | null;
+  /** Answers of 4 or 5 out of 5. */
+  satisfied: number;
+  /** satisfied / answered. */
+  satisfactionRate: number | null;
+  averageScore: number | null;
+  closed: number;
+  /** Closed cases whose outcome reached the complainant: by email, or read on the follow-up page. */
+  communicated: number;
+  communicatedShare: number | null;
+}
+
+const ratio = (n: number, d: number) => (d > 0 ? n / d : null);
+
+/** Closing the loop, from the status records alone (no personal data, no comment). */
+export function loopIndicators(cases: readonly CaseRecord[]): LoopIndicators {
+  const closed = cases.filter((c) => c.status === "closed");
+  // The closing email carries the question unless the case went elsewhere (referred, inadmissible: their
+  // own email); the follow-up page asks every closed case.
+  const askedByEmail = (c: CaseRecord) =>
+    c.reachable && c.closure !== "referred" && c.closure !== "inadmissible";
+  const asked = closed.filter((c) => askedByEmail(c) || c.followUp === true || c.satisfaction !== undefined);
+  const scores = closed.flatMap((c) => (c.satisfaction ? [c.satisfaction.score] : []));
+  const satisfied = scores.filter((score) => score >= 4).length;
+  const communicated = closed.filter((c) => c.reachable || c.outcomeSeenAt !== undefined).length;
+  return {
+    asked: asked.length,
+    answered: scores.length,
+    responseRate: ratio(scores.length, asked.length),
+    satisfied,
+    satisfactionRate: ratio(satisfied, scores.length),
+    averageScore: scores.length ? scores.reduce((a, b) => a + b, 0) / scores.length : null,
+    closed: closed.length,
+    communicated,
+    communicatedShare: ratio(communicated, closed.length),
   };
 }
 
@@ -533,6 +581,7 @@ export function computeReport(cases: ReportCase[], options: ComputeOptions): Rep
       extended: inScope.filter((c) => c.appealExtensions > 0).length,
     },
     referrals: { total: referred.length, closed: referred.filter((c) => c.status === "closed").length },
+    loop: loopIndicators(inScope),
     late: {
       total: late.length,
       justified: late.filter((r) => r.justified).length,

@@ -34,7 +34,17 @@ type Value =
   | { date: string | null };
 
 export interface ReportTable {
-  id: "meta" | "r11" | "timings" | "counts" | "categories" | "appeals" | "pending" | "late" | "legend";
+  id:
+    | "meta"
+    | "r11"
+    | "timings"
+    | "counts"
+    | "categories"
+    | "appeals"
+    | "loop"
+    | "pending"
+    | "late"
+    | "legend";
   title: string;
   header: string[];
   rows: Value[][];
@@ -188,6 +198,22 @@ export function reportTables(report: Report, options: RenderOptions): ReportTabl
         [t("appealsExtended", l), report.appeals.extended],
         [t("referrals", l), report.referrals.total],
         [t("referralsClosed", l), report.referrals.closed],
+      ],
+    },
+    {
+      id: "loop",
+      title: t("loopTitle", l),
+      header: [t("item", l), t("count", l), "%"],
+      rows: [
+        [t("loopAsked", l), report.loop.asked, null],
+        [t("loopAnswered", l), report.loop.answered, { percent: report.loop.responseRate }],
+        [t("loopSatisfied", l), report.loop.satisfied, { percent: report.loop.satisfactionRate }],
+        [
+          t("loopAverage", l),
+          report.loop.averageScore === null ? null : Math.round(report.loop.averageScore * 10) / 10,
+          null,
+        ],
+        [t("loopCommunicated", l), report.loop.communicated, { percent: report.loop.communicatedShare }],
       ],
     },
     {
@@ -367,7 +393,7 @@ export function renderCsv(report: Report, options: CsvOptions): string {
 // XLSX
 
 const SHEET_TABLES: Array<{ name: ReportWord; tables: ReportTable["id"][] }> = [
-  { name: "summarySheet", tables: ["meta", "r11", "timings", "counts", "appeals", "legend"] },
+  { name: "summarySheet", tables: ["meta", "r11", "timings", "counts", "appeals", "loop", "legend"] },
   { name: "byCategory", tables: ["categories"] },
   { name: "pendingSheet", tables: ["pending"] },
   { name: "lateSheet", tables: ["late"] },
@@ -688,6 +714,18 @@ export function renderHtmlSummary(report: Report, options: SummaryOptions): stri
     ),
   );
 
+  // Closing the loop (IFRC, CHS commitment 5).
+  const loop = report.loop;
+  parts.push(h2(t("loopTitle", l)));
+  parts.push(
+    p(
+      `<span data-loop="satisfaction">${escapeHtml(t("loopSatisfied", l))}${escapeHtml(colon(l))}<b>${escapeHtml(percent(loop.satisfactionRate, l))}</b> (${loop.satisfied}/${loop.answered})</span> &middot; ` +
+        `<span data-loop="response">${escapeHtml(t("loopAnswered", l))}${escapeHtml(colon(l))}<b>${escapeHtml(percent(loop.responseRate, l))}</b> (${loop.answered}/${loop.asked})</span> &middot; ` +
+        `<span data-loop="communicated">${escapeHtml(t("loopCommunicated", l))}${escapeHtml(colon(l))}<b>${escapeHtml(percent(loop.communicatedShare, l))}</b> (${loop.communicated}/${loop.closed})</span>`,
+      "font-size:14px;",
+    ),
+  );
+
   const footer = [
     t("attachments", l),
     `<3${colon(l)}${t("legendSmall", l)}. x${colon(l)}${t("legendComplement", l)}.`,
@@ -758,6 +796,7 @@ export function renderTextSummary(report: Report, options: SummaryOptions): stri
     "",
     `${t("late", l)}${c}${report.late.total} (${report.late.justified} ${t("lateJustified", l)}, ${report.late.unjustified} ${t("lateUnjustified", l)}, ${report.late.awaiting} ${t("lateAwaiting", l)})`,
     `${t("appealsFiled", l)}${c}${report.appeals.filed}; ${t("appealsDecided", l)}${c}${report.appeals.decided}; ${t("referrals", l)}${c}${report.referrals.total}`,
+    `${t("loopSatisfied", l)}${c}${percent(report.loop.satisfactionRate, l)} (${report.loop.satisfied}/${report.loop.answered}); ${t("loopAnswered", l)}${c}${percent(report.loop.responseRate, l)} (${report.loop.answered}/${report.loop.asked}); ${t("loopCommunicated", l)}${c}${percent(report.loop.communicatedShare, l)} (${report.loop.communicated}/${report.loop.closed})`,
     "",
     t("byCategory", l),
     ...report.categories.map(

@@ -149,6 +149,19 @@ export async function revokeStepLink(rt: Runtime, reference: string, step: TaskA
   if (idHash) await revokeLink(rt, idHash);
 }
 
+/** The current link of a step (the one its pointer names), if any: the follow-up page acts through it. */
+export async function currentStepLink(
+  rt: Runtime,
+  reference: string,
+  step: TaskAction,
+): Promise<TaskLink | null> {
+  const pointer = await rt.doc.send(
+    new GetCommand({ TableName: rt.tableName, Key: pointerKey(reference, step), ConsistentRead: true }),
+  );
+  const idHash = pointer.Item?.idHash as string | undefined;
+  return idHash ? getLink(rt, idHash) : null;
+}
+
 export async function getLink(rt: Runtime, idHash: string): Promise<TaskLink | null> {
   const out = await rt.doc.send(
     new GetCommand({ TableName: rt.tableName, Key: linkKey(idHash), ConsistentRead: true }),

@@ -109,11 +109,25 @@ export async function submitTask(
     return recordProgress(rt, task, values as { note: string }, String(body.nonce));
   // H-D1: for a sensitive case only the status is recorded; the measures stay with the responsible person.
   if (link.step === "conclusion" && task.record.sensitive) delete (values as { measures?: string }).measures;
+  const completed = await completeLink(rt, link, values);
+  if (completed.kind !== "done") return { kind: completed.kind, link, record: task.record };
+  return { kind: "done", link, record: task.record, submissionId: completed.submissionId };
+}
+
+/**
+ * Consumes an active link with validated values and hands them to the waiting workflow step, exactly once.
+ * Shared by the task pages and the complainant's follow-up page (which acts through the appeal link).
+ */
+export async function completeLink(
+  rt: Runtime,
+  link: TaskLink,
+  values: Omit<FormValues[TaskAction], "nonce">,
+): Promise<{ kind: "done"; submissionId: string } | { kind: "already-done" | "expired" }> {
   let submissionId: string;
   try {
     submissionId = (await consumeWithSubmission(rt, link, values)).id;
   } catch (error) {
-    if (error instanceof LinkAlreadyUsedError) return { kind: "already-done", link, record: task.record };
+    if (error instanceof LinkAlreadyUsedError) return { kind: "already-done" };
     throw error;
   }
   try {
@@ -124,12 +138,12 @@ export async function submitTask(
     const name = (error as Error).name;
     // The workflow will never apply this submission: drop it, so no recovery applies it later either.
     await deleteSubmission(rt, link.reference, submissionId);
-    if (FINAL_TOKEN_ERRORS.has(name)) return { kind: "expired", link, record: task.record };
+    if (FINAL_TOKEN_ERRORS.has(name)) return { kind: "expired" };
     // Not final (throttling, network): give the link back so the person can try again.
     await releaseLink(rt, link, submissionId);
     throw error;
   }
-  return { kind: "done", link, record: task.record, submissionId };
+  return { kind: "done", submissionId };
 }
 
 /**

@@ -44,6 +44,7 @@ import { emitMetric } from "../lib/metrics.ts";
 import type { Runtime } from "../lib/runtime.ts";
 import { outboxStatus, sendOnce } from "../mail/mailer.ts";
 import type { CaseDetails, TaskData, Step as TemplateStep } from "../mail/templates.ts";
+import { satisfactionUrl } from "../public/tokens.ts";
 import { keys } from "../store/keys.ts";
 import { getSubmission, issueLink, rebindLink, revokeStepLink, submissionsOf } from "../tasks/link-store.ts";
 
@@ -278,7 +279,7 @@ async function openAppeal(
   if (responseSent && (await rebindLink(rt, record.reference, "appeal", taskToken, expiresAt))) return;
   const content = await rt.store.getContent(record.reference);
   const to = complainantAddress(content);
-  if (!to) return;
+  if (!to && !record.followUp) return;
   const { url } = await issueLink(rt, {
     reference: record.reference,
     step: "appeal",
@@ -287,6 +288,8 @@ async function openAppeal(
     expiresAt,
     language: record.language,
   });
+  // No address (an anonymous web complainant): the follow-up page offers the appeal through this link.
+  if (!to) return;
   await sendResponse(rt, record, content, to, {
     appealUrl: url,
     appealDeadline: record.deadlines.appealWindowEnds ?? expiresAt,
@@ -739,6 +742,8 @@ export async function close(rt: Runtime, reference: string, cause: string): Prom
       data: {
         ...toComplainant(rt, record, content),
         closure: closedAs,
+        // Closing the loop (CHS commitment 5): one question, on a link that answers for this case only.
+        satisfactionUrl: satisfactionUrl(rt.taskBaseUrl, await rt.linkSecret(), reference),
       },
     });
 }

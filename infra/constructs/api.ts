@@ -71,6 +71,8 @@ export class Api extends Construct {
   /** HMAC key of the task links; readable by the task-pages and workflow Lambdas only. */
   readonly linkSecret: secretsmanager.Secret;
   readonly taskPages: CfmFunction;
+  /** The complainant's web form, follow-up and satisfaction pages (functions/public/). */
+  readonly publicPages: CfmFunction;
   readonly staffApi: CfmFunction;
   /** The staff console (functions/handlers/console.ts): signs in through the user pool's managed login. */
   readonly console: CfmFunction;
@@ -249,6 +251,28 @@ export class Api extends Construct {
     storage.grantTableData(this.taskPages.fn, "read-write");
     this.linkSecret.grantRead(this.taskPages.fn);
 
+    // The complainant's side: no account, so no authoriser. Abuse is held by the app's own per-address
+    // limits (hashed, short-lived), the stage throttle, and optionally AWS WAF rate-based rules (README).
+    this.publicPages = new CfmFunction(this, "PublicPages", {
+      handler: "public-pages",
+      config,
+      key: storage.key,
+      description: "cfm: public web form, follow-up with a receipt code, satisfaction question",
+      // scrypt (receipt codes) wants 32 MiB and the CPU that comes with more memory.
+      memorySize: 1024,
+      timeout: Duration.seconds(15),
+      environment: {
+        TABLE_NAME: storage.table.tableName,
+        LINK_SECRET_ARN: this.linkSecret.secretArn,
+        // A message from the follow-up page is announced to the person handling the case.
+        SES_FROM: email.fromAddress,
+        SES_CONFIGURATION_SET: email.configurationSet.configurationSetName,
+      },
+    });
+    storage.grantTableData(this.publicPages.fn, "read-write");
+    this.linkSecret.grantRead(this.publicPages.fn);
+    email.grantSend(this.publicPages.fn);
+
     this.staffApi = new CfmFunction(this, "StaffApi", {
       handler: "staff-api",
       config,
@@ -304,7 +328,7 @@ export class Api extends Construct {
     acceptIamWildcards(this.console.role, [
       { finding: `Resource::${nagArn(storage.attachmentsBucket)}/*`, reason: REASONS.objectKeys },
     ]);
-    for (const fn of [this.taskPages, this.staffApi, this.console]) {
+    for (const fn of [this.taskPages, this.staffApi, this.console, this.publicPages]) {
       acceptIamWildcards(fn.role, [
         { finding: `Resource::${nagArn(storage.table)}/index/*`, reason: REASONS.tableIndexes },
       ]);
@@ -315,6 +339,15 @@ export class Api extends Construct {
       methods: [apigw.HttpMethod.GET, apigw.HttpMethod.HEAD, apigw.HttpMethod.POST],
       integration: new HttpLambdaIntegration("TaskPagesIntegration", this.taskPages.fn),
     });
+    const publicIntegration = new HttpLambdaIntegration("PublicPagesIntegration", this.publicPages.fn);
+    const { GET, POST } = apigw.HttpMethod;
+    for (const [path, methods] of [
+      ["/submit", [GET, POST]],
+      ["/follow-up", [GET, POST]],
+      ["/follow-up/{action}", [POST]],
+      ["/satisfaction/{token}", [GET, POST]],
+    ] as const)
+      this.httpApi.addRoutes({ path, methods: [...methods], integration: publicIntegration });
     this.httpApi.addRoutes({
       path: "/api/{proxy+}",
       methods: [apigw.HttpMethod.ANY],
@@ -332,7 +365,20 @@ export class Api extends Construct {
       });
     for (const route of this.httpApi.node.findAll()) {
       if (!(route instanceof apigw.CfnRoute)) continue;
-      if (String(route.routeKey).includes(" /console")) {
+      const key = String(route.routeKey);
+      if (/ \/(submit|follow-up|satisfaction)/.test(key)) {
+        suppress(route, [
+          {
+            id: "AwsSolutions-APIG4",
+            reason:
+              "The complainant's web form and follow-up page are public by design (no account: people file " +
+              "anonymously); the follow-up page's credential is the receipt code, checked by the app against a " +
+              "scrypt hash, with per-address limits on wrong codes.",
+          },
+        ]);
+        continue;
+      }
+      if (key.includes(" /console")) {
         suppress(route, [
           {
             id: "AwsSolutions-APIG4",
@@ -344,7 +390,7 @@ export class Api extends Construct {
         ]);
         continue;
       }
-      if (!String(route.routeKey).includes(" /t/")) continue;
+      if (!key.includes(" /t/")) continue;
       suppress(route, [
         {
           id: "AwsSolutions-APIG4",
@@ -414,6 +460,22 @@ export class Api extends Construct {
     stateMachine.grantExecution(this.console.fn, "states:DescribeExecution");
     acceptIamWildcards(this.console.role, [
       { finding: EXECUTIONS_FINDING, reason: REASONS.describeExecution },
+    ]);
+    // The web form opens cases (StartExecution, as the staff API); the follow-up page's appeal completes the
+    // appeal step's callback task, as the appeal link does (same actions, same reason as the task pages).
+    this.publicPages.fn.addEnvironment("STATE_MACHINE_ARN", stateMachine.stateMachineArn);
+    stateMachine.grantStartExecution(this.publicPages.fn);
+    stateMachine.grantExecution(this.publicPages.fn, "states:DescribeExecution");
+    this.publicPages.fn.addToRolePolicy(
+      new iam.PolicyStatement({ actions: [...TASK_RESPONSE_ACTIONS], resources: ["*"] }),
+    );
+    acceptIamWildcards(this.publicPages.role, [
+      { finding: EXECUTIONS_FINDING, reason: REASONS.describeExecution },
+      {
+        finding: "Resource::*",
+        reason: `${REASONS.xray} ${TASK_RESPONSE_REASON}`,
+        onlyActions: ["xray:PutTraceSegments", "xray:PutTelemetryRecords", ...TASK_RESPONSE_ACTIONS],
+      },
     ]);
   }
 }

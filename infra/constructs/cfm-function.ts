@@ -25,6 +25,7 @@ export type HandlerName =
   | "intake-sweep"
   | "staff-api"
   | "task-pages"
+  | "public-pages"
   | "reports"
   | "console";
 

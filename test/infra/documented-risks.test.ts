@@ -164,21 +164,28 @@ describe("the Metrics Insights alarms", () => {
 });
 
 describe("SendTaskSuccess and SendTaskFailure", () => {
-  it("are granted on '*' (no resource-level permissions), to the task-pages role only", () => {
-    const taskPages =
-      template.Resources[stack.getLogicalId(stack.functions["task-pages"].node.defaultChild as never)];
-    const role = taskPages.Properties.Role["Fn::GetAtt"][0];
+  it("are granted on '*' (no resource-level permissions), to the task pages and the follow-up page only", () => {
+    // The follow-up page's appeal completes the appeal step as the complainant's appeal link does.
+    const roleOf = (name: "task-pages" | "public-pages") =>
+      template.Resources[stack.getLogicalId(stack.functions[name].node.defaultChild as never)].Properties
+        .Role["Fn::GetAtt"][0];
     const holders = ofType("AWS::IAM::Policy").filter(([, p]) =>
       (p.Properties.PolicyDocument.Statement as Json[]).some((s) =>
         list<string>(s.Action).some((a) => a.startsWith("states:SendTask")),
       ),
     );
 
-    expect(holders.flatMap(([, p]) => p.Properties.Roles)).toEqual([{ Ref: role }]);
-    const [[, policy]] = holders as [[string, Json]];
-    const grant = (policy.Properties.PolicyDocument.Statement as Json[]).filter((s) =>
-      list<string>(s.Action).some((a) => a.startsWith("states:SendTask")),
-    );
-    expect(grant).toEqual([{ Effect: "Allow", Action: [...TASK_RESPONSE_ACTIONS], Resource: "*" }]);
+    expect(
+      holders
+        .flatMap(([, p]) => p.Properties.Roles)
+        .map((r: Json) => r.Ref)
+        .sort(),
+    ).toEqual([roleOf("task-pages"), roleOf("public-pages")].sort());
+    for (const [, policy] of holders) {
+      const grant = (policy.Properties.PolicyDocument.Statement as Json[]).filter((s) =>
+        list<string>(s.Action).some((a) => a.startsWith("states:SendTask")),
+      );
+      expect(grant).toEqual([{ Effect: "Allow", Action: [...TASK_RESPONSE_ACTIONS], Resource: "*" }]);
+    }
   });
 });

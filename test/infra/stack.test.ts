@@ -24,6 +24,7 @@ const ALL_HANDLERS = [
   "intake-sweep",
   "staff-api",
   "task-pages",
+  "public-pages",
   "reports",
   "console",
 ].sort();
@@ -579,8 +580,30 @@ describe("task links and staff API", () => {
       AuthorizationType: "JWT",
       AuthorizerId: { Ref: authorizerId },
     });
-    // GET, HEAD, POST /t/{token}; ANY /api/{proxy+}; GET, HEAD, POST /console and /console/{proxy+}.
-    h.template.resourceCountIs("AWS::ApiGatewayV2::Route", 10);
+    // GET, HEAD, POST /t/{token}; ANY /api/{proxy+}; GET, HEAD, POST /console and /console/{proxy+};
+    // the 7 routes of the complainant's pages.
+    h.template.resourceCountIs("AWS::ApiGatewayV2::Route", 17);
+  });
+
+  it("routes the complainant's pages (form, follow-up, satisfaction) to the public Lambda, without authoriser", () => {
+    const publicFn = h.id(h.stack.functions["public-pages"]);
+    for (const key of [
+      "GET /submit",
+      "POST /submit",
+      "GET /follow-up",
+      "POST /follow-up",
+      "POST /follow-up/{action}",
+      "GET /satisfaction/{token}",
+      "POST /satisfaction/{token}",
+    ])
+      h.template.hasResourceProperties("AWS::ApiGatewayV2::Route", {
+        RouteKey: key,
+        AuthorizationType: "NONE",
+      });
+    const integrations = Object.values(resources(h.template, "AWS::ApiGatewayV2::Integration")).filter((i) =>
+      JSON.stringify(i.Properties.IntegrationUri).includes(publicFn),
+    );
+    expect(integrations).toHaveLength(1);
   });
 
   it("has a staff user pool with coordinator and staff groups, required TOTP MFA and a strong password policy", () => {
@@ -611,7 +634,7 @@ describe("task links and staff API", () => {
     });
   });
 
-  it("generates a KMS-encrypted link secret readable only by the task pages, the console and the workflow Lambdas", () => {
+  it("generates a KMS-encrypted link secret readable only by the task pages, the console, the public pages and the workflow Lambdas", () => {
     const secret = h.id(h.stack.node.findChild("Api").node.findChild("LinkSecret"));
     h.template.hasResourceProperties("AWS::SecretsManager::Secret", {
       KmsKeyId: Match.anyValue(),
@@ -626,26 +649,28 @@ describe("task links and staff API", () => {
         ),
       )
       .flatMap(([, p]) => list(p.Properties.Roles).map((r: Json) => r.Ref as string));
-    const expected = ["task-pages", "console", ...WORKFLOW_HANDLERS].map((name) =>
+    const expected = ["task-pages", "console", "public-pages", ...WORKFLOW_HANDLERS].map((name) =>
       roleOfFunction(h.template, h.id(h.stack.functions[name as keyof CfmStack["functions"]])),
     );
     expect(readers.sort()).toEqual(expected.sort());
   });
 
-  it("lets only the task pages complete callback tasks (SendTaskSuccess/Failure)", () => {
+  it("lets only the task pages and the follow-up page (the appeal) complete callback tasks (SendTaskSuccess/Failure)", () => {
     const taskPagesRole = roleOfFunction(h.template, h.id(h.stack.functions["task-pages"]));
+    const publicRole = roleOfFunction(h.template, h.id(h.stack.functions["public-pages"]));
     const holders = Object.values(resources(h.template, "AWS::IAM::Policy"))
       .filter((p) =>
         actionsOf(p.Properties.PolicyDocument.Statement).some((a) => a.startsWith("states:SendTask")),
       )
       .flatMap((p) => list(p.Properties.Roles).map((r: Json) => r.Ref as string));
-    expect(holders).toEqual([taskPagesRole]);
-    expect(statementsOfRole(h.template, taskPagesRole)).toContainEqual(
-      expect.objectContaining({
-        Action: ["states:SendTaskSuccess", "states:SendTaskFailure"],
-        Resource: "*", // no resource-level permissions: see test/infra/documented-risks.test.ts
-      }),
-    );
+    expect(holders.sort()).toEqual([taskPagesRole, publicRole].sort());
+    for (const role of [taskPagesRole, publicRole])
+      expect(statementsOfRole(h.template, role)).toContainEqual(
+        expect.objectContaining({
+          Action: ["states:SendTaskSuccess", "states:SendTaskFailure"],
+          Resource: "*", // no resource-level permissions: see test/infra/documented-risks.test.ts
+        }),
+      );
   });
 
   it("lets the staff API start executions and send mail (T-1 filing instructions), not read the link secret", () => {

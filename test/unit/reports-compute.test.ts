@@ -3,9 +3,16 @@
 // comments, not by running the code.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import type { CaseRecord } from "../../functions/domain/complaint.ts";
 import { loadConfigText } from "../../functions/domain/config.ts";
 import { deadlineAfter, respondRule } from "../../functions/domain/deadlines.ts";
-import { computeReport, medianAndP90, suppressGroup } from "../../functions/reports/compute.ts";
+import {
+  computeReport,
+  loopIndicators,
+  medianAndP90,
+  suppressGroup,
+} from "../../functions/reports/compute.ts";
+import { caseRecord } from "../events/case-record.ts";
 import {
   HUMANITARIAN,
   HUMANITARIAN_JUSTIFICATIONS,
@@ -76,6 +83,7 @@ describe("computeReport: procedure H, Q1 2026", () => {
     expect(counts.kind).toEqual({ complaint: 10, suggestion: 1, "information-request": 1, positive: 1 });
     expect(counts.channel).toEqual({
       email: 6,
+      web: 0,
       letter: 1,
       phone: 2,
       "in-person": 2,
@@ -401,5 +409,53 @@ describe("medianAndP90", () => {
     expect(medianAndP90([4])).toEqual({ median: 4, p90: 4 });
     expect(medianAndP90([5, 1, 3])).toEqual({ median: 3, p90: 5 });
     expect(medianAndP90([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])).toEqual({ median: 5.5, p90: 9 });
+  });
+});
+
+describe("closing the loop (IFRC feedback kit, CHS commitment 5)", () => {
+  const closed = (overrides: Partial<CaseRecord>): CaseRecord =>
+    caseRecord({ status: "closed", closure: "resolved", closedAt: "2026-02-01T10:00:00.000Z", ...overrides });
+
+  it("the satisfaction rate, its response rate and the share of outcomes communicated, over closed cases", () => {
+    const cases = [
+      closed({
+        reference: "CFM-2026-000001",
+        reachable: true,
+        satisfaction: { score: 5, at: "2026-02-02T10:00:00.000Z" },
+      }),
+      closed({ reference: "CFM-2026-000002", reachable: true }),
+      closed({
+        reference: "CFM-2026-000003",
+        reachable: false,
+        followUp: true,
+        outcomeSeenAt: "2026-01-20T10:00:00.000Z",
+        satisfaction: { score: 2, at: "2026-02-02T10:00:00.000Z" },
+      }),
+      // Anonymous by email, never told: neither asked nor communicated.
+      closed({ reference: "CFM-2026-000004", reachable: false }),
+      // Referred elsewhere: its own email, not the satisfaction question.
+      closed({ reference: "CFM-2026-000005", reachable: true, closure: "referred" }),
+      caseRecord({ reference: "CFM-2026-000006", status: "investigating", reachable: true }),
+    ];
+
+    expect(loopIndicators(cases)).toEqual({
+      asked: 3,
+      answered: 2,
+      responseRate: 2 / 3,
+      satisfied: 1,
+      satisfactionRate: 0.5,
+      averageScore: 3.5,
+      closed: 5,
+      communicated: 4,
+      communicatedShare: 0.8,
+    });
+  });
+
+  it("gives no rate without answers", () => {
+    expect(loopIndicators([])).toMatchObject({
+      responseRate: null,
+      satisfactionRate: null,
+      averageScore: null,
+    });
   });
 });
