@@ -3,8 +3,10 @@
 // deadlines under 2 s (0.2 ms each); a monthly report over 10,000 cases under 2 s and an annual one over 100,000 under 60 s.
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import fc from "fast-check";
 import { addDuration } from "../functions/domain/calendar.ts";
-import { parseInbound } from "../functions/intake/parse-inbound.ts";
+import { inboundMessageSchema, parseInbound } from "../functions/intake/parse-inbound.ts";
+import { hostileMessage } from "../test/helpers/mail-arbitrary.ts";
 import { benchBundles } from "./bundles.ts";
 import { benchReports } from "./reports.ts";
 
@@ -49,6 +51,40 @@ async function intake(): Promise<Row[]> {
       rssMb: rss(),
       target: "< 5 ms per message",
       ok: per < 5,
+    },
+  ];
+}
+
+/** Issue 15: the parse-path fuzz of test/unit/intake-fuzz.test.ts, longer (CFM_FUZZ_RUNS, default 20,000). */
+async function fuzz(): Promise<Row[]> {
+  const runs = Number(process.env.CFM_FUZZ_RUNS ?? 20_000);
+  const options = {
+    attachmentCapBytes: 1024,
+    defaultLanguage: "fr" as const,
+    intakeAddress: "plaintes@example.org",
+  };
+  const mimeType = /^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/;
+  const started = performance.now();
+  const result = await fc.check(
+    fc.asyncProperty(hostileMessage(), async (raw) => {
+      const message = await parseInbound(raw, options);
+      if (!inboundMessageSchema.safeParse(message).success) return false;
+      if (message.problems.some((p) => p.startsWith("internal"))) return false;
+      return message.attachments.every((a) => mimeType.test(a.contentType));
+    }),
+    { numRuns: runs },
+  );
+  const ms = performance.now() - started;
+  if (result.failed) console.error(`fuzz counterexample: ${fc.stringify(result.counterexample)}`);
+  return [
+    {
+      suite: "fuzz",
+      name: `hostile messages through the parse path (${result.numRuns} tried, ${result.failed ? 1 : 0} failed)`,
+      n: result.numRuns,
+      ms: Math.round(ms),
+      rssMb: rss(),
+      target: "0 failed",
+      ok: !result.failed,
     },
   ];
 }
@@ -133,7 +169,7 @@ async function bundles(): Promise<Row[]> {
   ];
 }
 
-const suites: Record<string, () => Promise<Row[]> | Row[]> = { intake, calendar, reports, bundles };
+const suites: Record<string, () => Promise<Row[]> | Row[]> = { intake, calendar, reports, bundles, fuzz };
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith("-"));
 const unknown = wanted.filter((w) => !(w in suites));
 if (unknown.length > 0) {
@@ -141,7 +177,9 @@ if (unknown.length > 0) {
   process.exit(2);
 }
 const rows: Row[] = [];
-for (const name of wanted.length > 0 ? wanted : Object.keys(suites)) rows.push(...(await suites[name]!()));
+// The long fuzz runs only when named (`npm run bench -- fuzz`).
+const defaults = Object.keys(suites).filter((name) => name !== "fuzz");
+for (const name of wanted.length > 0 ? wanted : defaults) rows.push(...(await suites[name]!()));
 console.table(
   rows.map((r) => ({
     suite: r.suite,

@@ -31,6 +31,8 @@ export async function spawnStack(options: {
       CFM_HTTP_PORT: String(ports.http),
       CFM_SMTP_PORT: String(ports.smtp),
       CFM_SES_PORT: String(ports.ses),
+      // The console's OpenID provider: its own free port, so that several stacks can run side by side.
+      CFM_OIDC_PORT: process.env.CFM_OIDC_PORT ?? String(await freePort()),
     },
     stdio: ["ignore", "pipe", "pipe"],
   });

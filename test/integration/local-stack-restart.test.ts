@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { freePort } from "../../local/dynamodb-local.ts";
 import { type StackProcess, spawnStack } from "../helpers/stack-process.ts";
 
@@ -38,9 +38,11 @@ const mailbox = async (stack: StackProcess) =>
   ((await (await fetch(`${stack.sesUrl}/store`)).json()) as { emails: Array<{ subject: string }> }).emails;
 
 const running: StackProcess[] = [];
-afterAll(async () => {
-  for (const stack of running) await stack.stop();
-});
+const stopAll = async () => {
+  for (const stack of running.splice(0)) await stack.stop();
+};
+afterEach(stopAll);
+afterAll(stopAll);
 
 // Each test starts one or two stacks: on a loaded 2-core machine a start can take minutes.
 describe("the local stack across a crash (issue 15)", { timeout: 600_000 }, () => {
