@@ -5,7 +5,8 @@
 // staff member in `staff` (in AWS, the Cognito groups).
 import { createHash, generateKeyPairSync, randomBytes, randomInt, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import Provider, { type OidcContext } from "oidc-provider";
+import type Provider from "oidc-provider";
+import type { OidcContext } from "oidc-provider";
 import { z } from "zod";
 import type { OrgConfig } from "../functions/domain/config.ts";
 import { escapeHtml } from "../functions/web/escape.ts";
@@ -128,7 +129,10 @@ export async function startLocalOidc(options: LocalOidcOptions): Promise<LocalOi
   const jwk = { ...privateKey.export({ format: "jwk" }), use: "sig", alg: "RS256", kid: "cfm-local" };
   const codes = new Map<string, PendingCode>();
 
-  const provider = new Provider(issuer, {
+  // Imported when the stack starts it: on Node 20 the module prints a warning at import, which would
+  // come before start-up's one-line errors (no Java, a port in use).
+  const { default: OidcProvider } = await import("oidc-provider");
+  const provider = new OidcProvider(issuer, {
     clients: [
       {
         client_id: LOCAL_CLIENT_ID,

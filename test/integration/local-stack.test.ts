@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { createTransport } from "nodemailer";
 import { afterAll, describe, expect, it } from "vitest";
 import { runDemo } from "../../local/demo.ts";
+import { freePort } from "../../local/dynamodb-local.ts";
 import { type StackProcess, spawnStack } from "../helpers/stack-process.ts";
 
 const dataDir = mkdtempSync(join(tmpdir(), "cfm-local-"));
@@ -196,10 +197,16 @@ describe("npm start: the local stack", () => {
 });
 
 describe("npm start: clear one-line errors", () => {
-  const run = (env: Record<string, string>, args: string[] = []) =>
-    new Promise<{ code: number | null; output: string }>((resolve) => {
+  const run = async (env: Record<string, string>, args: string[] = []) => {
+    const oidcPort = await freePort();
+    return new Promise<{ code: number | null; output: string }>((resolve) => {
       const child = spawn(process.execPath, ["--import", "tsx", "local/main.ts", ...args], {
-        env: { ...process.env, CFM_DATA_DIR: mkdtempSync(join(tmpdir(), "cfm-err-")), ...env },
+        env: {
+          ...process.env,
+          CFM_DATA_DIR: mkdtempSync(join(tmpdir(), "cfm-err-")),
+          CFM_OIDC_PORT: String(oidcPort),
+          ...env,
+        },
         stdio: ["ignore", "pipe", "pipe"],
       });
       let output = "";
@@ -211,6 +218,7 @@ describe("npm start: clear one-line errors", () => {
       });
       child.on("exit", (code) => resolve({ code, output }));
     });
+  };
   const cfmLines = (output: string) =>
     output.split("\n").filter((l) => l.startsWith("cfm") || /^\S+: /.test(l));
 
