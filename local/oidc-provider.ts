@@ -7,7 +7,7 @@ import { createHash, generateKeyPairSync, randomBytes, randomInt, timingSafeEqua
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type Provider from "oidc-provider";
 import type { OidcContext } from "oidc-provider";
-import { z } from "zod";
+import * as z from "zod";
 import type { OrgConfig } from "../functions/domain/config.ts";
 import { escapeHtml } from "../functions/web/escape.ts";
 

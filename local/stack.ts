@@ -13,11 +13,12 @@ import { SendEmailCommand } from "@aws-sdk/client-sesv2";
 import { getRequestListener } from "@hono/node-server";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { SMTPServer } from "smtp-server";
-import { z } from "zod";
+import * as z from "zod";
 import { loadConfigText, type OrgConfig, parseConfig } from "../functions/domain/config.ts";
 import { startWorkflow } from "../functions/intake/open-case.ts";
 import { makeSesEvent } from "../functions/intake/ses-event.ts";
 import { runtime } from "../functions/lib/runtime.ts";
+import { s3 as s3Client } from "../functions/lib/s3.ts";
 import { resumePlan } from "../functions/workflow/resume.ts";
 import { applyPending } from "../functions/workflow/steps.ts";
 import { ensureTable, freePort, startDynamoDbLocal } from "./dynamodb-local.ts";
@@ -257,9 +258,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
     const consoleListener = getRequestListener(consoleApp.fetch);
     for (const bucket of [RAW_BUCKET, ATTACHMENTS_BUCKET])
-      await rt.s3.send(new CreateBucketCommand({ Bucket: bucket })).catch((error: Error) => {
-        if (!/BucketAlready/.test(error.name)) throw error;
-      });
+      await s3Client()
+        .send(new CreateBucketCommand({ Bucket: bucket }))
+        .catch((error: Error) => {
+          if (!/BucketAlready/.test(error.name)) throw error;
+        });
 
     // Restart safety: every open case continues at its current step, from the persisted case alone.
     const resumed: string[] = [];
@@ -270,7 +273,6 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       const plan = resumePlan(config, record, content);
       if (!plan) continue;
       await startWorkflow(
-        rt,
         record.reference,
         plan.resumeAt === "receive" ? {} : { resumeAt: plan.resumeAt, case: plan.case },
       );
@@ -309,7 +311,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       const messageId = `local-${wf.clock.now().getTime().toString(36)}-${randomBytes(6).toString("hex")}`;
       const key = `raw/${messageId}`;
       // The verdicts go with the raw copy, so that the recovery sweep can process it after a crash (issue 15).
-      await rt.s3.send(
+      await s3Client().send(
         new PutObjectCommand({
           Bucket: RAW_BUCKET,
           Key: key,

@@ -93,7 +93,8 @@ export function applyLocalEnvironment(options: WorkflowRuntimeOptions & { sfnEnd
     ...(options.sfnEndpoint ? { AWS_ENDPOINT_URL_SFN: options.sfnEndpoint } : {}),
     ...(options.s3Endpoint ? { AWS_ENDPOINT_URL_S3: options.s3Endpoint, CFM_S3_PATH_STYLE: "1" } : {}),
     TABLE_NAME: options.tableName,
-    CFM_CONFIG: options.configPath,
+    // What CDK compiles into each Lambda: the config, validated, as JSON.
+    CFM_CONFIG_JSON: JSON.stringify(options.config),
     TASK_BASE_URL: options.taskBaseUrl,
     CFM_LINK_SECRET_FILE: secretFile,
     CFM_METRICS: "memory",

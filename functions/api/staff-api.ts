@@ -10,7 +10,7 @@
 import { createHash } from "node:crypto";
 import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
-import { z } from "zod";
+import * as z from "zod";
 import {
   type CaseContent,
   type CaseRecord,
@@ -20,7 +20,7 @@ import {
   STATUSES,
   WRITTEN_CHANNELS,
 } from "../domain/complaint.ts";
-import { LANGUAGES, type Language } from "../domain/config.ts";
+import { LANGUAGES, type Language } from "../domain/config-schema.ts";
 import { formatReference, REFERENCE_PATTERN } from "../domain/reference.ts";
 import { holdersOf } from "../domain/routing.ts";
 import { type FullView, type StatusView, viewFor } from "../domain/views.ts";

@@ -2,7 +2,7 @@
 // through openid-client. The same code runs in AWS (issuer: the Cognito user pool, its managed login) and
 // locally (issuer: the oidc-provider that `npm start` runs, local/oidc-provider.ts).
 import * as client from "openid-client";
-import { z } from "zod";
+import * as z from "zod";
 import type { Audience } from "../domain/views.ts";
 
 export interface OidcSettings {

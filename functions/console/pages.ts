@@ -17,6 +17,7 @@ import {
 } from "../domain/complaint.ts";
 import { REFERENCE_PATTERN } from "../domain/vocabulary.ts";
 import type { Runtime } from "../lib/runtime.ts";
+import { s3 } from "../lib/s3.ts";
 import { nextDeadline } from "../store/complaint-store.ts";
 import type { TaskAction } from "../tasks/forms.ts";
 import { activeLinksOf, reissueForActor } from "../tasks/link-store.ts";
@@ -440,7 +441,7 @@ ${
         what: "attachment",
       });
     const url = await getSignedUrl(
-      rt.s3,
+      s3(),
       new GetObjectCommand({
         Bucket: bucket,
         Key: attachment.key,

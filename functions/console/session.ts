@@ -6,7 +6,7 @@
 // Pure module: no AWS SDK; times are passed in (the real clock: the local stack's virtual clock must not sign
 // staff out when it jumps a week).
 import { createHmac, hkdfSync, randomBytes, timingSafeEqual } from "node:crypto";
-import { z } from "zod";
+import * as z from "zod";
 
 /** Inactivity limit: a console left open on a shared office computer signs out on its own. */
 export const IDLE_MS = 30 * 60 * 1000;

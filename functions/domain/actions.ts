@@ -1,7 +1,7 @@
 // Coordinator actions on a case (CONTRACT.md "Operations"), the rules without AWS: who may act, which action
 // fits which status, and what each needs. Every action carries a reason; the handler writes it with its
 // timeline event in one transaction (functions/api/case-actions.ts).
-import { z } from "zod";
+import * as z from "zod";
 import type { CaseRecord } from "./complaint.ts";
 import type { OrgConfig } from "./config.ts";
 import type { Audience } from "./views.ts";

@@ -1,8 +1,8 @@
 // The complaint record, split in two (H-D1, R-10): the status record holds what any staff member may
 // see and what the workflow needs; the content record holds the complainant's identity, the description
 // and investigation details, and is read only for the full view.
-import { z } from "zod";
-import { LANGUAGES } from "./config.ts";
+import * as z from "zod";
+import { LANGUAGES } from "./config-schema.ts";
 
 import {
   APPEAL_OUTCOMES,

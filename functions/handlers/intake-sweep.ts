@@ -3,7 +3,7 @@
 // are processed again (functions/intake/recover.ts). Throws when a message failed, so the invocation counts
 // as an error (alarmed) while the others are done.
 import middy from "@middy/core";
-import { z } from "zod";
+import * as z from "zod";
 import { sweepRawMessages } from "../intake/recover.ts";
 import { log } from "../lib/logger.ts";
 import { requireEnv, runtime } from "../lib/runtime.ts";

@@ -2,7 +2,7 @@
 // The period is computed here from the invocation time, so a retried invocation reports the same period
 // and the outbox (REPORT#<kind>#<period>) keeps it to one email.
 import middy from "@middy/core";
-import { z } from "zod";
+import * as z from "zod";
 import { parseEvent } from "../lib/middleware.ts";
 import { runtime } from "../lib/runtime.ts";
 import { runScheduledReport } from "../reports/scheduled.ts";

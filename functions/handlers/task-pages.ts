@@ -3,7 +3,7 @@
 import { randomUUID } from "node:crypto";
 import middy from "@middy/core";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
-import { z } from "zod";
+import * as z from "zod";
 import type { Language } from "../domain/config.ts";
 import { categoryOf, staffMember } from "../domain/routing.ts";
 import { translate } from "../i18n/i18n.ts";

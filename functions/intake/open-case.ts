@@ -7,6 +7,7 @@ import { type CaseContent, type Channel, emptyContent, type Flag, type Kind } fr
 import type { Language } from "../domain/config.ts";
 import { initialDeadlines } from "../domain/deadlines.ts";
 import { type Runtime, requireEnv } from "../lib/runtime.ts";
+import { sfn } from "../lib/sfn.ts";
 
 export interface CaseOpening {
   sourceId: string;
@@ -65,27 +66,26 @@ export async function openCase(
     },
     content: opening.anonymous ? { ...content, complainant: null } : content,
   });
-  await startWorkflow(rt, result.reference);
+  await startWorkflow(result.reference);
   return result;
 }
 
 /** Starts the case's execution; a retry after a crash finds the one already started. */
 export async function startWorkflow(
-  rt: Runtime,
   reference: string,
   input: Record<string, unknown> = {},
   name = reference,
 ) {
   const stateMachineArn = requireEnv("STATE_MACHINE_ARN");
   try {
-    await rt.sfn.send(
+    await sfn().send(
       new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify({ reference, ...input }) }),
     );
   } catch (error) {
     if ((error as Error).name !== "ExecutionAlreadyExists") throw error;
     // Same name, different input: only acceptable if that execution is this case's.
     const arn = `${stateMachineArn.replace(":stateMachine:", ":execution:")}:${name}`;
-    const existing = await rt.sfn.send(new DescribeExecutionCommand({ executionArn: arn }));
+    const existing = await sfn().send(new DescribeExecutionCommand({ executionArn: arn }));
     const existingRef = existing.input
       ? (JSON.parse(existing.input) as { reference?: string }).reference
       : undefined;

@@ -12,7 +12,7 @@ import {
   simpleParser,
 } from "mailparser";
 import addressparser from "nodemailer/lib/addressparser";
-import { z } from "zod";
+import * as z from "zod";
 import { extractReferences, REFERENCE_PATTERN } from "../domain/reference.ts";
 
 export type Language = "fr" | "en";

@@ -14,7 +14,7 @@
 import { createHash } from "node:crypto";
 import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
-import { z } from "zod";
+import * as z from "zod";
 import type { CaseContent, CaseRecord, Flag } from "../domain/complaint.ts";
 import type { Language } from "../domain/config.ts";
 import { categoryOf, languageOf, staffMember } from "../domain/routing.ts";
@@ -22,6 +22,7 @@ import { RawMessageMissingError } from "../errors.ts";
 import { log } from "../lib/logger.ts";
 import { emitMetric } from "../lib/metrics.ts";
 import { type Runtime, requireEnv, runtime } from "../lib/runtime.ts";
+import { s3 } from "../lib/s3.ts";
 import { MailRejectedError, sendOnce } from "../mail/mailer.ts";
 import type { MessageReceivedData } from "../mail/templates.ts";
 import { indexKeys, keys } from "../store/keys.ts";
@@ -100,7 +101,7 @@ export async function receiveRecord(rt: Runtime, record: SesRecord): Promise<Int
     return { messageId, quarantined: true };
   }
 
-  const bytes = await readRaw(rt, raw);
+  const bytes = await readRaw(raw);
   const message = await parseInbound(bytes, {
     attachmentCapBytes: rt.config.intake.attachmentCapBytes,
     defaultLanguage: defaultLanguage(rt),
@@ -159,7 +160,7 @@ async function attachToCase(
 ): Promise<IntakeResult> {
   const { messageId, receivedAt } = inbox;
   const reference = existing.reference;
-  const stored = await storeAttachments(rt, inbox, message.attachments);
+  const stored = await storeAttachments(inbox, message.attachments);
   const sender = senderOf(rt, message, inbox.envelopeSender);
   const messageFlags = flagsOf(message, verdicts, sender);
   // Flags that ask for manual work on the case; the verdicts about this one message go on its event only.
@@ -237,7 +238,7 @@ async function openNewCase(
   verdicts: Verdicts,
 ): Promise<IntakeResult> {
   const { messageId, receivedAt } = inbox;
-  const attachments = await storeAttachments(rt, inbox, message.attachments);
+  const attachments = await storeAttachments(inbox, message.attachments);
   const sender = senderOf(rt, message, inbox.envelopeSender);
   const flags = flagsOf(message, verdicts, sender);
   const email = sender.email;
@@ -346,9 +347,9 @@ async function knownCase(rt: Runtime, references: string[]): Promise<CaseRecord 
   return null;
 }
 
-async function readRaw(rt: Runtime, raw: { bucket: string; key: string }): Promise<Uint8Array> {
+async function readRaw(raw: { bucket: string; key: string }): Promise<Uint8Array> {
   try {
-    const out = await rt.s3.send(new GetObjectCommand({ Bucket: raw.bucket, Key: raw.key }));
+    const out = await s3().send(new GetObjectCommand({ Bucket: raw.bucket, Key: raw.key }));
     if (!out.Body) throw new RawMessageMissingError(`raw message ${raw.key} has no body`);
     return await out.Body.transformToByteArray();
   } catch (error) {
@@ -365,7 +366,6 @@ async function readRaw(rt: Runtime, raw: { bucket: string; key: string }): Promi
  * whose message holds it, and the case is flagged `attachment-oversized`.
  */
 async function storeAttachments(
-  rt: Runtime,
   inbox: Inbox,
   attachments: InboundAttachment[],
 ): Promise<CaseContent["attachments"]> {
@@ -388,7 +388,7 @@ async function storeAttachments(
   for (let i = 0; i < uploads.length; i += UPLOAD_CONCURRENCY) {
     await Promise.all(
       uploads.slice(i, i + UPLOAD_CONCURRENCY).map(({ attachment, entry }) =>
-        rt.s3.send(
+        s3().send(
           new PutObjectCommand({
             Bucket: bucket,
             Key: entry.key,

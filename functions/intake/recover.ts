@@ -8,6 +8,7 @@ import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { log } from "../lib/logger.ts";
 import { emitMetric } from "../lib/metrics.ts";
 import type { Runtime } from "../lib/runtime.ts";
+import { s3 } from "../lib/s3.ts";
 import { keys } from "../store/keys.ts";
 import { type IntakeResult, RAW_PREFIX, receiveEmail } from "./receive-email.ts";
 import { makeSesEvent, type VerdictName, type VerdictStatus } from "./ses-event.ts";
@@ -40,7 +41,7 @@ export async function sweepRawMessages(rt: Runtime, options: SweepOptions): Prom
   const result: SweepResult = { checked: 0, recovered: [], failed: [] };
   let token: string | undefined;
   do {
-    const page = await rt.s3.send(
+    const page = await s3().send(
       new ListObjectsV2Command({ Bucket: options.bucket, Prefix: prefix, ContinuationToken: token }),
     );
     for (const object of page.Contents ?? []) {
@@ -56,7 +57,7 @@ export async function sweepRawMessages(rt: Runtime, options: SweepOptions): Prom
           messageId,
           bucket: options.bucket,
           key,
-          verdicts: await verdictsOf(rt, options.bucket, key),
+          verdicts: await verdictsOf(options.bucket, key),
           recipients: [rt.config.organisation.intakeAddress],
           timestamp: object.LastModified ?? options.now,
         });
@@ -98,12 +99,8 @@ export async function hasOutcome(rt: Runtime, messageId: string): Promise<boolea
  * sender's copy could only come after). SPF, DKIM and DMARC are not in the stored message: unknown
  * (PROCESSING_FAILED), which flags nothing, as when SES could not check.
  */
-async function verdictsOf(
-  rt: Runtime,
-  bucket: string,
-  key: string,
-): Promise<Partial<Record<VerdictName, VerdictStatus>>> {
-  const head = await rt.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+async function verdictsOf(bucket: string, key: string): Promise<Partial<Record<VerdictName, VerdictStatus>>> {
+  const head = await s3().send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
   const stored = head.Metadata?.[VERDICTS_METADATA];
   if (stored) {
     try {
@@ -116,7 +113,7 @@ async function verdictsOf(
       // Not ours: read the headers below.
     }
   }
-  const top = await rt.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: "bytes=0-16383" }));
+  const top = await s3().send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: "bytes=0-16383" }));
   const text = (await top.Body?.transformToString("latin1")) ?? "";
   const headerBlock = text.split(/\r?\n\r?\n/)[0] ?? "";
   const verdict = (name: "Spam" | "Virus"): VerdictStatus => {

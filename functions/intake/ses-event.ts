@@ -1,7 +1,7 @@
 // The event SES delivers to a Lambda receipt-rule action (or, with bucketName/objectKey set, the notification
 // of an S3 action, whose `mail`/`receipt` shape is the same). Pure: no AWS SDK here.
 // https://docs.aws.amazon.com/ses/latest/dg/receiving-email-action-lambda-event.html
-import { z } from "zod";
+import * as z from "zod";
 import { InvalidSesEventError } from "../errors.ts";
 
 export { InvalidSesEventError };

@@ -1,6 +1,6 @@
 // Middy middleware shared by the handlers.
 import type middy from "@middy/core";
-import type { z } from "zod";
+import type * as z from "zod";
 import { InvalidInputError } from "../errors.ts";
 import { log } from "./logger.ts";
 

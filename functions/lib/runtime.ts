@@ -2,13 +2,10 @@
 // local process), with the environment checked at init so a misconfigured function fails at start, clearly.
 import { readFileSync } from "node:fs";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { S3Client } from "@aws-sdk/client-s3";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SESv2Client } from "@aws-sdk/client-sesv2";
-import { SFNClient } from "@aws-sdk/client-sfn";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import type { FinalizeRequestMiddleware } from "@smithy/types";
-import { configSchema, loadConfigText, type OrgConfig } from "../domain/config.ts";
+import { configSchema, type OrgConfig } from "../domain/config-schema.ts";
 import { MissingEnvironmentError } from "../errors.ts";
 import { ComplaintStore } from "../store/complaint-store.ts";
 
@@ -20,12 +17,18 @@ export function requireEnv(name: string): string {
   return value;
 }
 
-/** The organisation config: compiled into the bundle at synth (CFM_CONFIG_JSON) or read from CFM_CONFIG locally. */
+/**
+ * The organisation config, compiled into the bundle at synth (esbuild defines CFM_CONFIG_JSON). The local stack and
+ * the tests set the variable from a YAML file (`loadConfigFile`); reading YAML here would put the YAML parser into
+ * every Lambda (115 KB, issue 18).
+ */
 export function loadRuntimeConfig(): OrgConfig {
   const compiled = process.env.CFM_CONFIG_JSON;
-  if (compiled) return configSchema.parse(JSON.parse(compiled));
-  const path = process.env.CFM_CONFIG ?? "config/humanitarian.example.yaml";
-  return loadConfigText(readFileSync(path, "utf8"), path);
+  if (!compiled)
+    throw new MissingEnvironmentError(
+      "the organisation config is missing: CDK compiles it in at synth, the local stack sets it from the YAML file",
+    );
+  return configSchema.parse(JSON.parse(compiled));
 }
 
 export interface Runtime {
@@ -34,8 +37,6 @@ export interface Runtime {
   doc: DynamoDBDocumentClient;
   store: ComplaintStore;
   ses: SESv2Client;
-  sfn: SFNClient;
-  s3: S3Client;
   /** Base URL of task links, ending with "/t/". */
   taskBaseUrl: string;
   fromAddress: string;
@@ -51,9 +52,17 @@ export function runtime(): Runtime {
   return current;
 }
 
-/** Local stack and tests: drop the cached runtime after changing the environment. */
+const resetHooks: Array<() => void> = [];
+
+/** Client modules kept apart from the runtime (s3.ts, sfn.ts) drop their client with it. */
+export function onRuntimeReset(hook: () => void): void {
+  resetHooks.push(hook);
+}
+
+/** Local stack and tests: drop the cached runtime and clients after changing the environment. */
 export function resetRuntime(): void {
   current = undefined;
+  for (const hook of resetHooks) hook();
 }
 
 function createRuntime(): Runtime {
@@ -63,11 +72,9 @@ function createRuntime(): Runtime {
   const doc = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
   const now = () => new Date();
   let secret: Promise<Buffer> | undefined;
-  // SES, Step Functions and S3 clients are built on first use: most handlers need one of them or none, and
-  // building a client costs cold-start time (issue 18).
+  // The SES client is built on first use: building a client costs cold-start time. S3 and Step Functions live in
+  // s3.ts and sfn.ts, so that the handlers that never call them do not bundle them (issue 18).
   let ses: SESv2Client | undefined;
-  let sfn: SFNClient | undefined;
-  let s3: S3Client | undefined;
   return {
     config,
     tableName,
@@ -76,14 +83,6 @@ function createRuntime(): Runtime {
     get ses() {
       ses ??= new SESv2Client({});
       return ses;
-    },
-    get sfn() {
-      sfn ??= new SFNClient({});
-      return sfn;
-    },
-    get s3() {
-      s3 ??= s3Client();
-      return s3;
     },
     taskBaseUrl: process.env.TASK_BASE_URL ?? "http://127.0.0.1:3000/t/",
     fromAddress: process.env.SES_FROM ?? config.organisation.intakeAddress,
@@ -94,25 +93,6 @@ function createRuntime(): Runtime {
     },
     now,
   };
-}
-
-function s3Client(): S3Client {
-  const s3 = new S3Client({ forcePathStyle: process.env.CFM_S3_PATH_STYLE === "1" });
-  if (process.env.CFM_VIRTUAL_CLOCK === "1") {
-    // Local stack only: the SDK corrects "clock skew" from the emulator's real-time Date header, while s3rver
-    // checks signatures against the virtual clock. Keep signing in virtual time.
-    // Reset right before each signing (retries included, which follow the skew correction).
-    const signInVirtualTime: FinalizeRequestMiddleware<object, object> = (next) => (args) => {
-      (s3.config as { systemClockOffset: number }).systemClockOffset = 0;
-      return next(args);
-    };
-    s3.middlewareStack.addRelativeTo(signInVirtualTime as never, {
-      relation: "before",
-      toMiddleware: "httpSigningMiddleware",
-      name: "cfmVirtualClockSigning",
-    });
-  }
-  return s3;
 }
 
 async function loadLinkSecret(): Promise<Buffer> {

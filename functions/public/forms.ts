@@ -1,6 +1,6 @@
 // The public forms' fields and their validation (zod), with error messages in the page language. Pure: no
 // AWS, no I/O. Field names are the contract's (CONTRACT.md "The complainant's web form and follow-up").
-import { z } from "zod";
+import * as z from "zod";
 import { KINDS, type Kind, REFERENCE_REGEX } from "../domain/complaint.ts";
 import type { OrgConfig, WebField } from "../domain/config.ts";
 import { isLanguage, type Language, type Translator } from "../i18n/i18n.ts";

@@ -3,7 +3,7 @@
 // cases, H-D1), dates local to the organisation and both inclusive. The coordinator's export carries the
 // T-13 justification text of non-sensitive late cases, which the scheduled emails leave out.
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
-import { z } from "zod";
+import * as z from "zod";
 import { isValidLocalDate } from "../domain/calendar.ts";
 import type { Audience } from "../domain/views.ts";
 import { runtime } from "../lib/runtime.ts";

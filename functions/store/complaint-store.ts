@@ -10,7 +10,7 @@ import {
   type QueryCommandInput,
   TransactWriteCommand,
 } from "@aws-sdk/lib-dynamodb";
-import type { z } from "zod";
+import type * as z from "zod";
 import {
   type CaseContent,
   type CaseRecord,

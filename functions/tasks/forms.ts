@@ -2,7 +2,7 @@
 // organisation config where choices come from it. Bodies arrive as application/x-www-form-urlencoded,
 // parsed to a record of strings. Unknown fields are ignored and never passed on; every kept string is
 // trimmed and capped; error messages are in the page's language (fr, en).
-import { z } from "zod";
+import * as z from "zod";
 import { SEVERITIES } from "../domain/complaint.ts";
 import type { Language, OrgConfig } from "../domain/config.ts";
 import {

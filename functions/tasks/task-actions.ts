@@ -9,6 +9,7 @@ import { factsTooOld } from "../domain/deadlines.ts";
 import { appealExtensionAvailable, isLateResponse } from "../domain/procedure.ts";
 import { translate } from "../i18n/i18n.ts";
 import type { Runtime } from "../lib/runtime.ts";
+import { sfn } from "../lib/sfn.ts";
 import { type FormBody, type FormValues, parseForm, type TaskAction } from "./forms.ts";
 import {
   consumeWithSubmission,
@@ -131,7 +132,7 @@ export async function completeLink(
     throw error;
   }
   try {
-    await rt.sfn.send(
+    await sfn().send(
       new SendTaskSuccessCommand({ taskToken: link.taskToken, output: JSON.stringify({ submissionId }) }),
     );
   } catch (error) {

@@ -1,5 +1,5 @@
 // The inputs Step Functions passes to the workflow Lambdas (ids and flags only).
-import { z } from "zod";
+import * as z from "zod";
 import { reference } from "../domain/complaint.ts";
 import { CLOSE_CAUSES, HUMAN_STEPS } from "../domain/vocabulary.ts";
 

@@ -3,7 +3,7 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { z } from "zod";
+import * as z from "zod";
 import { type LocalStepFunctions, SfnServiceError } from "./local-sfn.ts";
 
 const MAX_BODY_BYTES = 2 * 1024 * 1024;

@@ -70,6 +70,16 @@ describe("CfmFunction bundle", () => {
     const averageLineLength = bundle.length / bundle.split("\n").length;
     expect(averageLineLength).toBeGreaterThan(500); // unminified code averages well under 100
   });
+
+  it("leaves out what a workflow handler never runs: YAML, zod's other locales, S3, Step Functions (issue 18)", () => {
+    const sources: string[] = JSON.parse(readFileSync(join(assetDir, "index.mjs.map"), "utf8")).sources;
+    const bundled = (pattern: RegExp) => sources.filter((source) => pattern.test(source));
+    expect(bundled(/node_modules\/zod\//).length).toBeGreaterThan(0);
+    expect(bundled(/node_modules\/yaml\//)).toEqual([]);
+    expect(bundled(/node_modules\/zod\/v4\/locales\/(?!en\.)/)).toEqual([]);
+    expect(bundled(/node_modules\/@aws-sdk\/client-(s3|sfn)\//)).toEqual([]);
+    expect(bundled(/functions\/domain\/config\.ts$/)).toEqual([]);
+  });
 });
 
 describe("CfmFunction construct", () => {

@@ -26,12 +26,14 @@ import type { Context } from "aws-lambda";
 import { mockClient } from "aws-sdk-client-mock";
 import MailComposer from "nodemailer/lib/mail-composer";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { loadConfigFile } from "../../functions/domain/config.ts";
 import { parseInbound } from "../../functions/intake/parse-inbound.ts";
 import { emailSourceId, type IntakeResult } from "../../functions/intake/receive-email.ts";
 import { sweepRawMessages } from "../../functions/intake/recover.ts";
 import { makeSesEvent, type SesEvent, type VerdictName } from "../../functions/intake/ses-event.ts";
 import { recordedMetrics } from "../../functions/lib/metrics.ts";
 import { type Runtime, resetRuntime, runtime } from "../../functions/lib/runtime.ts";
+import { s3 as s3Client } from "../../functions/lib/s3.ts";
 import { freshTable } from "../helpers/dynamo.ts";
 
 interface S3rverInstance {
@@ -186,7 +188,7 @@ beforeAll(async () => {
     AWS_ENDPOINT_URL_DYNAMODB: table.endpoint,
     AWS_ENDPOINT_URL_S3: endpoint,
     CFM_S3_PATH_STYLE: "1",
-    CFM_CONFIG: "config/humanitarian.example.yaml",
+    CFM_CONFIG_JSON: JSON.stringify(loadConfigFile("config/humanitarian.example.yaml")),
     CFM_METRICS: "memory",
     AWS_REGION: "us-east-1",
     // s3rver knows this key only; DynamoDB Local (-sharedDb) accepts any.
@@ -313,7 +315,7 @@ describe("a new complaint by email", () => {
 
   it("asks S3 for KMS encryption of the attachments when KMS_KEY_ID is set", async () => {
     process.env.KMS_KEY_ID = "arn:aws:kms:us-east-1:123456789012:key/cfm-test";
-    const send = vi.spyOn(rt.s3, "send");
+    const send = vi.spyOn(s3Client(), "send");
     try {
       await deliver(eml("attachments-pdf-jpeg.eml"));
       const puts = send.mock.calls.map(([command]) => command).filter((c) => c instanceof PutObjectCommand);
@@ -644,7 +646,7 @@ describe("failures: SES retries, nothing is lost or half-written", () => {
 
   it("throws on S3 throttling when reading the raw message, writing nothing; the retry opens the case", async () => {
     const { messageId, event, sourceId } = await store(eml("attachments-pdf-jpeg.eml"));
-    const mock = mockClient(rt.s3);
+    const mock = mockClient(s3Client());
     s3Mock = mock;
     mock.send.callThrough();
     mock.on(GetObjectCommand).rejects(throttled());
@@ -662,7 +664,7 @@ describe("failures: SES retries, nothing is lost or half-written", () => {
 
   it("throws on S3 throttling when storing an attachment, before any case is written", async () => {
     const { event, sourceId } = await store(eml("attachments-pdf-jpeg.eml"));
-    const mock = mockClient(rt.s3);
+    const mock = mockClient(s3Client());
     s3Mock = mock;
     mock.send.callThrough();
     mock.on(PutObjectCommand).rejects(throttled());

@@ -13,6 +13,7 @@ import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from "@aws
 import { mockClient } from "aws-sdk-client-mock";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadConfigFile } from "../../functions/domain/config.ts";
 import type { IntakeResult } from "../../functions/intake/receive-email.ts";
 import { hasOutcome } from "../../functions/intake/recover.ts";
 import { makeSesEvent, type VerdictName } from "../../functions/intake/ses-event.ts";
@@ -54,7 +55,7 @@ beforeAll(async () => {
     AWS_ENDPOINT_URL_DYNAMODB: table.endpoint,
     AWS_ENDPOINT_URL_S3: `http://127.0.0.1:${port}`,
     CFM_S3_PATH_STYLE: "1",
-    CFM_CONFIG: "config/humanitarian.example.yaml",
+    CFM_CONFIG_JSON: JSON.stringify(loadConfigFile("config/humanitarian.example.yaml")),
     CFM_METRICS: "memory",
     AWS_REGION: "us-east-1",
     AWS_ACCESS_KEY_ID: "S3RVER",

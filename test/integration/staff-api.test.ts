@@ -7,6 +7,7 @@ import type { Context } from "aws-lambda";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type ApiResponse, idempotencySource, type StaffApiEvent } from "../../functions/api/staff-api.ts";
+import { loadConfigFile } from "../../functions/domain/config.ts";
 import { type Runtime, resetRuntime, runtime } from "../../functions/lib/runtime.ts";
 import { freshTable } from "../helpers/dynamo.ts";
 
@@ -28,7 +29,7 @@ let training: Runtime;
 async function runtimeFor(configPath: string): Promise<Runtime> {
   const table = await freshTable("cfm-staff-api");
   process.env.TABLE_NAME = table.tableName;
-  process.env.CFM_CONFIG = configPath;
+  process.env.CFM_CONFIG_JSON = JSON.stringify(loadConfigFile(configPath));
   resetRuntime();
   return runtime();
 }
@@ -673,7 +674,7 @@ describe("authentication", () => {
 
 describe("the Lambda handler", () => {
   it("serves the same routes through middy", async () => {
-    process.env.CFM_CONFIG = HUMANITARIAN;
+    process.env.CFM_CONFIG_JSON = JSON.stringify(loadConfigFile(HUMANITARIAN));
     process.env.TABLE_NAME = humanitarian.tableName;
     resetRuntime();
     const { handler } = await import("../../functions/handlers/staff-api.ts");
