@@ -3,7 +3,7 @@
 // locally (issuer: the oidc-provider that `npm start` runs, local/oidc-provider.ts).
 import * as client from "openid-client";
 import { z } from "zod";
-import type { Audience } from "../domain/views.ts";
+import type { Audience } from "../domain/access.ts";
 
 export interface OidcSettings {
   issuer: string;
