@@ -369,7 +369,7 @@ ${
     ? html`<p>Aucune pièce jointe.</p>`
     : html`<ul>${content.attachments.map((a, i) => html`<li>${a.oversized ? html`${a.filename} (trop volumineuse, non conservée)` : html`<a href="/console/cases/${reference}/attachments/${i}">${a.filename}</a> (${Math.ceil(a.size / 1024)} Ko)`}</li>`)}</ul><p class="hint">Les liens de téléchargement sont valables 5 minutes.</p>`
 }
-${content.messages.length > 0 ? html`<h2>Messages du plaignant</h2><ul>${content.messages.map((m) => html`<li>${when(m.at, tz(), true)} : ${m.text}</li>`)}</ul>` : ""}
+${content.messages.length > 0 ? html`<h2>Messages reçus</h2><ul>${content.messages.map((m, mi) => messageItem(reference, m, mi, tz()))}</ul>` : ""}
 <h2>Historique</h2>
 <div class="table" tabindex="0" role="region" aria-label="Tableau (défilement horizontal possible)"><table><thead><tr><th scope="col">Date</th><th scope="col">Événement</th><th scope="col">Par</th><th scope="col">Détail</th></tr></thead><tbody>
 ${timeline.map((e) => html`<tr><td>${when(e.at, tz(), true)}</td><td>${EVENT_LABELS[e.type] ?? e.type}</td><td>${e.actor}</td><td>${e.detail ?? ""}</td></tr>`)}
@@ -414,11 +414,15 @@ ${
   });
 
   // Attachments: a short-lived signed URL, for those who may see the case's details.
-  app.get("/console/cases/:reference/attachments/:index", async (c) => {
+  // Issue 15: a stranger's files are reached through their message (kept aside, never the case's own).
+  const attachmentRoute = async (c: ConsoleContext) => {
     const viewer = viewerOf(c);
-    const reference = c.req.param("reference").toUpperCase();
+    const reference = (c.req.param("reference") ?? "").toUpperCase();
     const index = Number(c.req.param("index"));
+    const messageParam = c.req.param("message");
+    const messageIndex = messageParam === undefined ? null : Number(messageParam);
     if (!REFERENCE_PATTERN.test(reference) || !Number.isInteger(index) || index < 0) return c.notFound();
+    if (messageIndex !== null && (!Number.isInteger(messageIndex) || messageIndex < 0)) return c.notFound();
     const record = await rt.store.get(reference);
     if (!record) return c.notFound();
     if (!accessFor(rt.config, viewer, record).details)
@@ -429,7 +433,11 @@ ${
         "cases",
         html`<h1>Accès refusé</h1><p>Ce dossier est sensible.</p>`,
       );
-    const attachment = (await rt.store.getContent(reference)).attachments[index];
+    const content = await rt.store.getContent(reference);
+    const attachment =
+      messageIndex === null
+        ? content.attachments[index]
+        : content.messages[messageIndex]?.attachments?.[index];
     const bucket = process.env.ATTACHMENTS_BUCKET;
     if (!attachment || attachment.oversized || !bucket) return c.notFound();
     if (accessFor(rt.config, viewer, record).restricted)
@@ -450,7 +458,9 @@ ${
       { expiresIn: ATTACHMENT_URL_SECONDS },
     );
     return c.redirect(url, 302);
-  });
+  };
+  app.get("/console/cases/:reference/attachments/:index", attachmentRoute);
+  app.get("/console/cases/:reference/messages/:message/attachments/:index", attachmentRoute);
 
   // ---------------------------------------------------------------------------------------------------
   // R-5: every open case with its next deadline, overdue first.
@@ -493,6 +503,19 @@ function frenchActionError(message: string): string {
     return "Cette personne n'est pas dans l'annuaire du personnel.";
   if (/already holds the step/.test(message)) return "Cette personne a déjà l'étape.";
   return message;
+}
+
+/**
+ * One received message with its sender. Issue 15: a message from somebody who is neither the complainant nor
+ * their representative is flagged, never acted on, and its files are kept aside with it (not the case's).
+ */
+function messageItem(reference: string, m: CaseContent["messages"][number], index: number, timeZone: string) {
+  const files = m.attachments ?? [];
+  return html`<li>${when(m.at, timeZone, true)}, de ${m.from ?? "expéditeur sans adresse"}${m.unknownSender ? html` <span class="tag">Expéditeur inconnu : ni le plaignant ni son représentant</span>` : ""} : ${m.text}${
+    files.length > 0
+      ? html`<p>Pièces jointes mises à l'écart (non versées au dossier) :</p><ul>${files.map((a, i) => html`<li>${a.oversized ? html`${a.filename} (trop volumineuse, non conservée)` : html`<a href="/console/cases/${reference}/messages/${index}/attachments/${i}">${a.filename}</a> (${Math.ceil(a.size / 1024)} Ko)`}</li>`)}</ul>`
+      : ""
+  }</li>`;
 }
 
 function actionForms(c: ConsoleContext, rt: Runtime, record: CaseRecord): Html {
