@@ -4,16 +4,13 @@
 import * as client from "openid-client";
 import { z } from "zod";
 import type { Audience } from "../domain/access.ts";
+import { SignInError } from "../errors.ts";
 
 export interface OidcSettings {
   issuer: string;
   clientId: string;
   /** Where sign-out sends the browser to end the identity provider's session too (Cognito: /logout). */
   logoutUrl?: string | undefined;
-}
-
-export class SignInError extends Error {
-  override name = "SignInError";
 }
 
 const envSchema = z.object({
