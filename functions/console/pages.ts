@@ -5,7 +5,7 @@ import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import type { Hono } from "hono";
 import { html, raw } from "hono/html";
 import { parseAction, takeAction } from "../api/case-actions.ts";
-import { canSeeContact, canSeeDetails, treatedAsSensitive, type Viewer } from "../domain/access.ts";
+import { accessFor, type Viewer } from "../domain/access.ts";
 import {
   type CaseContent,
   type CaseRecord,
@@ -196,8 +196,8 @@ ${
         (!channel || r.channel === channel) &&
         (!overdue || r.overdue.length > 0) &&
         // Filters on what a viewer may not see do not reveal it: category and assignee match visible cases only.
-        (!category || (r.category === category && canSeeDetails(rt.config, viewer, r))) &&
-        (!assignee || (r.assignee === assignee && canSeeDetails(rt.config, viewer, r))),
+        (!category || (r.category === category && accessFor(rt.config, viewer, r).details)) &&
+        (!assignee || (r.assignee === assignee && accessFor(rt.config, viewer, r).details)),
     );
     if (text && !REFERENCE_PATTERN.test(reference) && viewer.audience === "coordinator") {
       const needle = text.toLowerCase();
@@ -271,7 +271,7 @@ ${
     ? html`<p>Aucun dossier ne correspond.</p>`
     : html`<div class="table" tabindex="0" role="region" aria-label="Tableau (défilement horizontal possible)"><table><thead><tr><th scope="col">Référence</th><th scope="col">Reçu le</th><th scope="col">Type</th><th scope="col">Canal</th><th scope="col">Catégorie</th><th scope="col">Statut</th><th scope="col">Attribué à</th><th scope="col">Prochaine échéance</th></tr></thead><tbody>
 ${shown.map((r) => {
-  const details = canSeeDetails(rt.config, viewer, r);
+  const details = accessFor(rt.config, viewer, r).details;
   return html`<tr><td>${caseLink(r.reference)}</td><td>${when(r.receivedAt, tz())}</td><td>${KIND_LABELS[r.kind].fr}</td><td>${CHANNEL_LABELS[r.channel].fr}</td><td>${details ? categoryLabel(rt.config, r.category) : html`<span class="tag">Sensible</span>`}</td><td>${STATUS_LABELS[r.status].fr}${r.closure ? ` (${CLOSURE_LABELS[r.closure].fr})` : ""}</td><td>${details ? staffName(rt.config, r.assignee) : "–"}</td><td>${deadlineCell(rt, r)}</td></tr>`;
 })}</tbody></table></div>`
 }
@@ -287,8 +287,8 @@ ${pages > 1 ? html`<nav class="pages" aria-label="Pages">${current > 1 ? html`<a
     if (!REFERENCE_PATTERN.test(reference)) return c.notFound();
     const record = await rt.store.get(reference);
     if (!record) return c.notFound();
-    const details = canSeeDetails(rt.config, viewer, record);
-    const sensitive = treatedAsSensitive(record);
+    const details = accessFor(rt.config, viewer, record).details;
+    const sensitive = accessFor(rt.config, viewer, record).restricted;
     if (sensitive)
       await recordView(rt, reference, {
         at: rt.now().toISOString(),
@@ -314,7 +314,7 @@ ${summary}<h2>Échéances</h2>${deadlines}`;
       rt.store.timeline(reference),
       viewer.audience === "coordinator" && sensitive ? viewsOf(rt, reference) : Promise.resolve([]),
     ]);
-    const contact = canSeeContact(viewer, record);
+    const contact = accessFor(rt.config, viewer, record).contact;
     const optional = (label: string, value: string | null | undefined) =>
       value ? html`<dt>${label}</dt><dd>${value}</dd>` : "";
     const person = (p: CaseContent["complainant"] | CaseContent["representative"], withContact: boolean) =>
@@ -427,7 +427,7 @@ ${
     if (messageIndex !== null && (!Number.isInteger(messageIndex) || messageIndex < 0)) return c.notFound();
     const record = await rt.store.get(reference);
     if (!record) return c.notFound();
-    if (!canSeeDetails(rt.config, viewer, record))
+    if (!accessFor(rt.config, viewer, record).details)
       return page(
         c,
         403,
@@ -442,7 +442,7 @@ ${
         : content.messages[messageIndex]?.attachments?.[index];
     const bucket = process.env.ATTACHMENTS_BUCKET;
     if (!attachment || attachment.oversized || !bucket) return c.notFound();
-    if (treatedAsSensitive(record))
+    if (accessFor(rt.config, viewer, record).restricted)
       await recordView(rt, reference, {
         at: rt.now().toISOString(),
         who: viewer.email,
@@ -479,7 +479,7 @@ ${
         ? html`<p>Aucun.</p>`
         : html`<div class="table" tabindex="0" role="region" aria-label="Tableau (défilement horizontal possible)"><table><thead><tr><th scope="col">Référence</th><th scope="col">Statut</th><th scope="col">Catégorie</th><th scope="col">Action attendue de</th><th scope="col">Prochaine échéance</th></tr></thead><tbody>${rows.map(
             (r) => {
-              const details = canSeeDetails(rt.config, viewer, r);
+              const details = accessFor(rt.config, viewer, r).details;
               return html`<tr><td>${caseLink(r.reference)}</td><td>${STATUS_LABELS[r.status].fr}</td><td>${details ? categoryLabel(rt.config, r.category) : html`<span class="tag">Sensible</span>`}</td><td>${details ? staffName(rt.config, r.assignee) : "–"}</td><td>${deadlineCell(rt, r)}</td></tr>`;
             },
           )}</tbody></table></div>`;
