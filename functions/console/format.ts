@@ -58,6 +58,7 @@ export const EVENT_LABELS: Record<string, string> = {
   closed: "Clôturé",
   note: "Note du coordinateur",
   reassigned: "Étape confiée à une autre personne",
+  "receipt-issued": "Code de suivi remis au plaignant",
 };
 
 export const FLAG_LABELS: Record<string, string> = {
@@ -65,6 +66,10 @@ export const FLAG_LABELS: Record<string, string> = {
   "sender-unverified": "Expéditeur non vérifié",
   unreadable: "Illisible",
   "attachment-oversized": "Pièce jointe trop volumineuse",
+  "sender-recovered": "Adresse de l'expéditeur retrouvée",
+  "no-reply-address": "Aucune adresse de réponse",
+  "unknown-sender": "Message d'un expéditeur inconnu",
+  "content-sanitised": "Contenu corrigé à la réception",
   "needs-attention": "Demande une action du coordinateur",
   "conflict-of-interest": "Conflit d'intérêts",
   late: "En retard",
