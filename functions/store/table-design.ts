@@ -17,6 +17,8 @@
 //   LINK#<idHash>     / LINK             a task link (hash of its id only; TTL)
 //   INBOX#<msgId>     / RECEIPT|NOISE|QUARANTINE   what became of one inbound message
 //   REPORT#<kind>#<period> / OUTBOX      a scheduled report, sent once per kind and period
+//   CONVERSATION#<channel>#<phoneHash> / CONVERSATION   issue 17: a number's open case on SMS/WhatsApp (TTL)
+//   OPTOUT#<phoneHash> / OPTOUT          issue 17: a number that sent STOP (no SMS to it any more)
 //
 // Access patterns, all by GetItem or Query, never Scan:
 //   by reference                    GetItem CASE#<ref>/STATUS (+ CONTENT for the full view, + Query EVENT#)

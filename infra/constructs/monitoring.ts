@@ -30,6 +30,12 @@ export const CFM_METRICS = [
   "NeedsAttention",
   "MailNoise",
   "MailRecovered",
+  "SmsSent",
+  "SmsOptOut",
+  "WhatsAppSent",
+  "WhatsAppUndeliverable",
+  "ChannelMessageReceived",
+  "ChannelHookRejected",
 ] as const;
 export type CfmMetricName = (typeof CFM_METRICS)[number];
 
