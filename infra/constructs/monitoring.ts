@@ -103,6 +103,21 @@ export class Monitoring extends Construct {
       cfmTotal("NeedsAttention"),
       "A case needs attention: its workflow could not proceed.",
     );
+    // Issue 17: an operator must act when WhatsApp messages cannot be delivered (no approved template for
+    // outside the 24-hour window) or when webhooks are refused (a wrong secret after a rotation, a form
+    // changed in Kobo): the payloads are kept for inspection.
+    if (props.config.channels.whatsapp)
+      alarm(
+        "WhatsAppUndeliverableAlarm",
+        cfmTotal("WhatsAppUndeliverable"),
+        "A WhatsApp message to a complainant could not be sent: outside the 24-hour window with no approved template.",
+      );
+    if (props.config.channels.kobo || props.config.channels.webhook)
+      alarm(
+        "ChannelHookRejectedAlarm",
+        cfmTotal("ChannelHookRejected"),
+        "A Kobo or webhook submission was refused (bad secret or signature, malformed, unknown form); its payload is kept.",
+      );
     alarm(
       "ExecutionsFailedAlarm",
       props.stateMachine.metricFailed({ period: PERIOD, statistic: "Sum" }),
@@ -161,6 +176,18 @@ export class Monitoring extends Construct {
         cfmSeries("MailQuarantined"),
         cfmSeries("MailNoise"),
         cfmSeries("MailRecovered"),
+      ]),
+    );
+    dashboard.addWidgets(
+      graph("SMS / WhatsApp sent, opt-outs, undeliverable", [
+        cfmSeries("SmsSent"),
+        cfmSeries("SmsOptOut"),
+        cfmSeries("WhatsAppSent"),
+        cfmSeries("WhatsAppUndeliverable"),
+      ]),
+      graph("Messages received on the channels (by channel) / hooks refused", [
+        cfmSeries("ChannelMessageReceived"),
+        cfmSeries("ChannelHookRejected"),
       ]),
     );
     dashboard.addWidgets(
