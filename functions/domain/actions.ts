@@ -2,9 +2,9 @@
 // fits which status, and what each needs. Every action carries a reason; the handler writes it with its
 // timeline event in one transaction (functions/api/case-actions.ts).
 import { z } from "zod";
+import type { Audience } from "./access.ts";
 import type { CaseRecord } from "./complaint.ts";
 import type { OrgConfig } from "./config.ts";
-import type { Audience } from "./views.ts";
 
 export const IMPLEMENTED_ACTIONS = ["note", "reassign"] as const;
 export type ActionName = (typeof IMPLEMENTED_ACTIONS)[number];
