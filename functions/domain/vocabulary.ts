@@ -83,6 +83,10 @@ export const EVENT_TYPES = [
   // Coordinator actions (issue 12): an internal note, a step given to another person.
   "note",
   "reassigned",
+  // Issue 12: a needs-attention case resumed, a triage corrected, a closed case reopened.
+  "resumed",
+  "retriaged",
+  "reopened",
 ] as const;
 
 // ------------------------------------------------------------------------------------------- steps

@@ -436,7 +436,8 @@ export class Api extends Construct {
     this.staffApi.fn.addEnvironment("STATE_MACHINE_ARN", stateMachine.stateMachineArn);
     stateMachine.grantStartExecution(this.staffApi.fn);
     // A replayed request finds its execution already started (same name): the API checks it is this case's.
-    stateMachine.grantExecution(this.staffApi.fn, "states:DescribeExecution");
+    // Issue 12: a coordinator action that moves a case stops the case's execution and starts the next one.
+    stateMachine.grantExecution(this.staffApi.fn, "states:DescribeExecution", "states:StopExecution");
     acceptIamWildcards(this.staffApi.role, [
       { finding: EXECUTIONS_FINDING, reason: REASONS.describeExecution },
     ]);
@@ -457,7 +458,7 @@ export class Api extends Construct {
     // The console's intake form opens cases as the staff API does.
     this.console.fn.addEnvironment("STATE_MACHINE_ARN", stateMachine.stateMachineArn);
     stateMachine.grantStartExecution(this.console.fn);
-    stateMachine.grantExecution(this.console.fn, "states:DescribeExecution");
+    stateMachine.grantExecution(this.console.fn, "states:DescribeExecution", "states:StopExecution");
     acceptIamWildcards(this.console.role, [
       { finding: EXECUTIONS_FINDING, reason: REASONS.describeExecution },
     ]);
