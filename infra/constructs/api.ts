@@ -288,10 +288,14 @@ export class Api extends Construct {
         // T-1: filing instructions emailed to a complainant who called (written-only procedures).
         SES_FROM: email.fromAddress,
         SES_CONFIGURATION_SET: email.configurationSet.configurationSetName,
+        // Issue 12: a coordinator's reassign re-issues the step's task link to the new person.
+        LINK_SECRET_ARN: this.linkSecret.secretArn,
+        TASK_BASE_URL: this.taskBaseUrl,
       },
     });
     storage.grantTableData(this.staffApi.fn, "read-write");
     email.grantSend(this.staffApi.fn);
+    this.linkSecret.grantRead(this.staffApi.fn);
 
     const region = Stack.of(this).region;
     this.console = new CfmFunction(this, "Console", {
