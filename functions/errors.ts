@@ -6,6 +6,8 @@
 /** A named error: `name` is the class name, which `ErrorEquals` and callers match. */
 abstract class NamedError extends Error {
   override name: string = this.constructor.name;
+  /** The HTTP status a web boundary answers this error with, where one does (pages, staff API). */
+  readonly status?: number;
 }
 
 // ------------------------------------------------------------------------------------------- transient
@@ -46,6 +48,7 @@ export class SubmissionNotFoundError extends NamedError {
 
 export class CaseNotFoundError extends NamedError {
   override name = "CaseNotFoundError";
+  override readonly status = 404;
 }
 export class StoreValidationError extends NamedError {
   override name = "StoreValidationError";
@@ -60,12 +63,14 @@ export class StoreValidationError extends NamedError {
 /** A continuation token that is not one of this list's. */
 export class InvalidPageTokenError extends NamedError {
   override name = "InvalidPageTokenError";
+  override readonly status = 400;
   constructor() {
     super("not a continuation token of this list");
   }
 }
 export class LinkAlreadyUsedError extends NamedError {
   override name = "LinkAlreadyUsedError";
+  override readonly status = 409;
 }
 export class RawMessageMissingError extends NamedError {
   override name = "RawMessageMissingError";
@@ -78,15 +83,18 @@ export class FilingReferencesExhaustedError extends NamedError {
 
 export class InvalidInputError extends NamedError {
   override name = "InvalidInputError";
+  override readonly status = 400;
 }
 export class InvalidSesEventError extends NamedError {
   override name = "InvalidSesEventError";
 }
 export class InvalidReferenceError extends NamedError {
   override name = "InvalidReferenceError";
+  override readonly status = 400;
 }
 export class InvalidPeriodError extends NamedError {
   override name = "InvalidPeriodError";
+  override readonly status = 400;
 }
 export class InvalidDurationError extends NamedError {
   override name = "InvalidDurationError";
@@ -96,12 +104,23 @@ export class InvalidCalendarError extends NamedError {
 }
 export class FormBodyTooLargeError extends NamedError {
   override name = "FormBodyTooLargeError";
+  override readonly status = 413;
 }
 export class TemplateDataError extends NamedError {
   override name = "TemplateDataError";
 }
 export class MailRejectedError extends NamedError {
   override name = "MailRejectedError";
+}
+
+/** A sign-in the identity provider refused or that could not be verified (console, OpenID Connect). */
+export class SignInError extends NamedError {
+  override name = "SignInError";
+  override readonly status = 400;
+}
+/** `cfm poster --url` that is not an absolute http(s) address. */
+export class PosterUrlError extends NamedError {
+  override name = "PosterUrlError";
 }
 
 // ------------------------------------------------------------------------------------------- setup
@@ -120,6 +139,19 @@ export class MissingEnvironmentError extends NamedError {
 }
 export class LinkSecretError extends NamedError {
   override name = "LinkSecretError";
+}
+
+/** A message key that is in no catalog: a programming error, never shown to a user as a raw key. */
+export class MissingMessageError extends NamedError {
+  override name = "MissingMessageError";
+  override readonly status = 500;
+}
+
+// ------------------------------------------------------------------------------------------- operations
+
+/** The intake sweep could not process every raw message it found; the failed run raises its alarm. */
+export class SweepIncompleteError extends NamedError {
+  override name = "SweepIncompleteError";
 }
 
 // ------------------------------------------------------------------------------------------- retry lists

@@ -12,7 +12,7 @@
 //   a complaint), read one case and list cases, each case in the view of their audience;
 // - only coordinators read reports (GET /api/reports, enforced by functions/reports/api.ts): a report spans
 //   sensitive cases (per-category counts of abuse or fraud), which H-D1 keeps from general staff.
-import type { Audience } from "../domain/views.ts";
+import type { Audience } from "../domain/access.ts";
 
 export type { Audience };
 

@@ -11,6 +11,7 @@ import { createHash } from "node:crypto";
 import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import { z } from "zod";
+import { triageOfficers } from "../domain/access.ts";
 import {
   type CaseContent,
   type CaseRecord,
@@ -22,7 +23,6 @@ import {
 } from "../domain/complaint.ts";
 import { LANGUAGES, type Language } from "../domain/config.ts";
 import { formatReference, REFERENCE_PATTERN } from "../domain/reference.ts";
-import { holdersOf } from "../domain/routing.ts";
 import { type FullView, type StatusView, viewFor } from "../domain/views.ts";
 import { FilingReferencesExhaustedError, isTransient } from "../errors.ts";
 import { openCase } from "../intake/open-case.ts";
@@ -639,10 +639,9 @@ async function listComplaints(
 }
 
 function view(rt: Runtime, caller: Caller, record: CaseRecord): Promise<StatusView | FullView> {
-  // H-D1: for a sensitive or untriaged case general staff get the status view, built without reading the
-  // content; the triage officer reads an untriaged case (H-B1).
+  // Who sees what: functions/domain/access.ts (H-D1, H-B1). The status view is built without reading the content.
   return viewFor(
-    caller.audience,
+    { audience: caller.audience, email: caller.actor },
     record,
     async () => {
       const [content, timeline] = await Promise.all([
@@ -651,10 +650,7 @@ function view(rt: Runtime, caller: Caller, record: CaseRecord): Promise<StatusVi
       ]);
       return { content, timeline };
     },
-    {
-      actor: caller.actor,
-      triageOfficers: holdersOf(rt.config, rt.config.steps.triage).map((m) => m.address),
-    },
+    triageOfficers(rt.config),
   );
 }
 

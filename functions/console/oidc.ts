@@ -3,17 +3,14 @@
 // locally (issuer: the oidc-provider that `npm start` runs, local/oidc-provider.ts).
 import * as client from "openid-client";
 import { z } from "zod";
-import type { Audience } from "../domain/views.ts";
+import type { Audience } from "../domain/access.ts";
+import { SignInError } from "../errors.ts";
 
 export interface OidcSettings {
   issuer: string;
   clientId: string;
   /** Where sign-out sends the browser to end the identity provider's session too (Cognito: /logout). */
   logoutUrl?: string | undefined;
-}
-
-export class SignInError extends Error {
-  override name = "SignInError";
 }
 
 const envSchema = z.object({

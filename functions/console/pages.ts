@@ -4,7 +4,7 @@ import { GetObjectCommand } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import type { Hono } from "hono";
 import { html, raw } from "hono/html";
-import { canSeeContact, canSeeDetails, treatedAsSensitive, type Viewer } from "../domain/access.ts";
+import { accessFor, type Viewer } from "../domain/access.ts";
 import {
   type CaseContent,
   type CaseRecord,
@@ -199,8 +199,8 @@ ${
         (!overdue || r.overdue.length > 0) &&
         (!attention || (r.status !== "closed" && r.flags.includes("needs-attention"))) &&
         // Filters on what a viewer may not see do not reveal it: category and assignee match visible cases only.
-        (!category || (r.category === category && canSeeDetails(rt.config, viewer, r))) &&
-        (!assignee || (r.assignee === assignee && canSeeDetails(rt.config, viewer, r))),
+        (!category || (r.category === category && accessFor(rt.config, viewer, r).details)) &&
+        (!assignee || (r.assignee === assignee && accessFor(rt.config, viewer, r).details)),
     );
     if (text && !REFERENCE_PATTERN.test(reference) && viewer.audience === "coordinator") {
       const needle = text.toLowerCase();
@@ -277,7 +277,7 @@ ${
     ? html`<p>Aucun dossier ne correspond.</p>`
     : html`<div class="table" tabindex="0" role="region" aria-label="Tableau (défilement horizontal possible)"><table><thead><tr><th scope="col">Référence</th><th scope="col">Reçu le</th><th scope="col">Type</th><th scope="col">Canal</th><th scope="col">Catégorie</th><th scope="col">Statut</th><th scope="col">Attribué à</th><th scope="col">Prochaine échéance</th></tr></thead><tbody>
 ${shown.map((r) => {
-  const details = canSeeDetails(rt.config, viewer, r);
+  const details = accessFor(rt.config, viewer, r).details;
   return html`<tr><td>${caseLink(r.reference)}</td><td>${when(r.receivedAt, tz())}</td><td>${KIND_LABELS[r.kind].fr}</td><td>${CHANNEL_LABELS[r.channel].fr}</td><td>${details ? categoryLabel(rt.config, r.category) : html`<span class="tag">Sensible</span>`}</td><td>${STATUS_LABELS[r.status].fr}${r.closure ? ` (${CLOSURE_LABELS[r.closure].fr})` : ""}</td><td>${details ? staffName(rt.config, r.assignee) : "–"}</td><td>${deadlineCell(rt, r)}</td></tr>`;
 })}</tbody></table></div>`
 }
@@ -293,8 +293,8 @@ ${pages > 1 ? html`<nav class="pages" aria-label="Pages">${current > 1 ? html`<a
     if (!REFERENCE_PATTERN.test(reference)) return c.notFound();
     const record = await rt.store.get(reference);
     if (!record) return c.notFound();
-    const details = canSeeDetails(rt.config, viewer, record);
-    const sensitive = treatedAsSensitive(record);
+    const details = accessFor(rt.config, viewer, record).details;
+    const sensitive = accessFor(rt.config, viewer, record).restricted;
     if (sensitive)
       await recordView(rt, reference, {
         at: rt.now().toISOString(),
@@ -320,7 +320,7 @@ ${summary}<h2>Échéances</h2>${deadlines}`;
       rt.store.timeline(reference),
       viewer.audience === "coordinator" && sensitive ? viewsOf(rt, reference) : Promise.resolve([]),
     ]);
-    const contact = canSeeContact(viewer, record);
+    const contact = accessFor(rt.config, viewer, record).contact;
     const optional = (label: string, value: string | null | undefined) =>
       value ? html`<dt>${label}</dt><dd>${value}</dd>` : "";
     const person = (p: CaseContent["complainant"] | CaseContent["representative"], withContact: boolean) =>
@@ -376,7 +376,7 @@ ${
     ? html`<p>Aucune pièce jointe.</p>`
     : html`<ul>${content.attachments.map((a, i) => html`<li>${a.oversized ? html`${a.filename} (trop volumineuse, non conservée)` : html`<a href="/console/cases/${reference}/attachments/${i}">${a.filename}</a> (${Math.ceil(a.size / 1024)} Ko)`}</li>`)}</ul><p class="hint">Les liens de téléchargement sont valables 5 minutes.</p>`
 }
-${content.messages.length > 0 ? html`<h2>Messages du plaignant</h2><ul>${content.messages.map((m) => html`<li>${when(m.at, tz(), true)} : ${m.text}</li>`)}</ul>` : ""}
+${content.messages.length > 0 ? html`<h2>Messages reçus</h2><ul>${content.messages.map((m, mi) => messageItem(reference, m, mi, tz()))}</ul>` : ""}
 <h2>Historique</h2>
 <div class="table" tabindex="0" role="region" aria-label="Tableau (défilement horizontal possible)"><table><thead><tr><th scope="col">Date</th><th scope="col">Événement</th><th scope="col">Par</th><th scope="col">Détail</th></tr></thead><tbody>
 ${timeline.map((e) => html`<tr><td>${when(e.at, tz(), true)}</td><td>${EVENT_LABELS[e.type] ?? e.type}</td><td>${e.actor}</td><td>${e.detail ?? ""}</td></tr>`)}
@@ -394,14 +394,18 @@ ${
   registerCaseActions(app, rt);
 
   // Attachments: a short-lived signed URL, for those who may see the case's details.
-  app.get("/console/cases/:reference/attachments/:index", async (c) => {
+  // Issue 15: a stranger's files are reached through their message (kept aside, never the case's own).
+  const attachmentRoute = async (c: ConsoleContext) => {
     const viewer = viewerOf(c);
-    const reference = c.req.param("reference").toUpperCase();
+    const reference = (c.req.param("reference") ?? "").toUpperCase();
     const index = Number(c.req.param("index"));
+    const messageParam = c.req.param("message");
+    const messageIndex = messageParam === undefined ? null : Number(messageParam);
     if (!REFERENCE_PATTERN.test(reference) || !Number.isInteger(index) || index < 0) return c.notFound();
+    if (messageIndex !== null && (!Number.isInteger(messageIndex) || messageIndex < 0)) return c.notFound();
     const record = await rt.store.get(reference);
     if (!record) return c.notFound();
-    if (!canSeeDetails(rt.config, viewer, record))
+    if (!accessFor(rt.config, viewer, record).details)
       return page(
         c,
         403,
@@ -409,10 +413,14 @@ ${
         "cases",
         html`<h1>Accès refusé</h1><p>Ce dossier est sensible.</p>`,
       );
-    const attachment = (await rt.store.getContent(reference)).attachments[index];
+    const content = await rt.store.getContent(reference);
+    const attachment =
+      messageIndex === null
+        ? content.attachments[index]
+        : content.messages[messageIndex]?.attachments?.[index];
     const bucket = process.env.ATTACHMENTS_BUCKET;
     if (!attachment || attachment.oversized || !bucket) return c.notFound();
-    if (treatedAsSensitive(record))
+    if (accessFor(rt.config, viewer, record).restricted)
       await recordView(rt, reference, {
         at: rt.now().toISOString(),
         who: viewer.email,
@@ -430,7 +438,9 @@ ${
       { expiresIn: ATTACHMENT_URL_SECONDS },
     );
     return c.redirect(url, 302);
-  });
+  };
+  app.get("/console/cases/:reference/attachments/:index", attachmentRoute);
+  app.get("/console/cases/:reference/messages/:message/attachments/:index", attachmentRoute);
 
   // ---------------------------------------------------------------------------------------------------
   // R-5: every open case with its next deadline, overdue first.
@@ -447,7 +457,7 @@ ${
         ? html`<p>Aucun.</p>`
         : html`<div class="table" tabindex="0" role="region" aria-label="Tableau (défilement horizontal possible)"><table><thead><tr><th scope="col">Référence</th><th scope="col">Statut</th><th scope="col">Catégorie</th><th scope="col">Action attendue de</th><th scope="col">Prochaine échéance</th></tr></thead><tbody>${rows.map(
             (r) => {
-              const details = canSeeDetails(rt.config, viewer, r);
+              const details = accessFor(rt.config, viewer, r).details;
               return html`<tr><td>${caseLink(r.reference)}</td><td>${STATUS_LABELS[r.status].fr}</td><td>${details ? categoryLabel(rt.config, r.category) : html`<span class="tag">Sensible</span>`}</td><td>${details ? staffName(rt.config, r.assignee) : "–"}</td><td>${deadlineCell(rt, r)}</td></tr>`;
             },
           )}</tbody></table></div>`;
@@ -461,6 +471,19 @@ ${
 
   registerIntake(app, rt);
   registerReports(app, rt);
+}
+
+/**
+ * One received message with its sender. Issue 15: a message from somebody who is neither the complainant nor
+ * their representative is flagged, never acted on, and its files are kept aside with it (not the case's).
+ */
+function messageItem(reference: string, m: CaseContent["messages"][number], index: number, timeZone: string) {
+  const files = m.attachments ?? [];
+  return html`<li>${when(m.at, timeZone, true)}, de ${m.from ?? "expéditeur sans adresse"}${m.unknownSender ? html` <span class="tag">Expéditeur inconnu : ni le plaignant ni son représentant</span>` : ""} : ${m.text}${
+    files.length > 0
+      ? html`<p>Pièces jointes mises à l'écart (non versées au dossier) :</p><ul>${files.map((a, i) => html`<li>${a.oversized ? html`${a.filename} (trop volumineuse, non conservée)` : html`<a href="/console/cases/${reference}/messages/${index}/attachments/${i}">${a.filename}</a> (${Math.ceil(a.size / 1024)} Ko)`}</li>`)}</ul>`
+      : ""
+  }</li>`;
 }
 
 function matches(content: CaseContent, needle: string): boolean {

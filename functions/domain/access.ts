@@ -1,41 +1,71 @@
-// Who sees what on the console (CONTRACT.md "Staff console", H-D1, T-8). Pure: no AWS.
+// Who sees what, the one rule (CONTRACT.md "Staff console" and "Staff API"), used by the staff API, the console
+// and the complaint views alike. Pure: no AWS.
 // - The coordinator sees everything.
-// - A case not yet triaged counts as sensitive: only the coordinator and the triage officer see its details.
-// - A sensitive case: only the people the procedure names for it (the current actor, the responsible person)
-//   see its details; other staff its status.
-// - The complainant's contact details: only those who must contact them (coordinator, responsible, assignee).
+// - H-D1: a sensitive case keeps its details with the person responsible for it ("les détails de la procédure
+//   sont gardés par la personne responsable assignée au cas") and the handler it is assigned to (H-C2, H-C3:
+//   the handler investigates and contacts the complainant). Every other staff member sees its status only.
+// - An untriaged case (no category decided yet) counts as sensitive: nobody has yet decided it is not (a
+//   sexual-abuse report reads like any other complaint until triage). The triage officers read it to triage it
+//   (H-B1).
+// - A case triaged as not sensitive: every staff member sees its details (the general-staff view).
+// - The complainant's and representative's contact details (email, phone, address): only those who must
+//   contact them, the coordinator, the responsible person and the assigned handler (H-C3, T-8, R-10).
 import type { CaseRecord } from "./complaint.ts";
 import type { OrgConfig } from "./config.ts";
 import { holdersOf } from "./routing.ts";
-import { type Audience, restricted } from "./views.ts";
+
+export type Audience = "coordinator" | "staff";
 
 export interface Viewer {
+  /** The staff address (any case; compared lower-cased). */
   email: string;
   audience: Audience;
 }
 
-/** Triage has not concluded yet: no category decided. */
-export function untriaged(record: CaseRecord): boolean {
-  return record.category === null && record.status !== "closed";
+export type AccessCase = Pick<CaseRecord, "sensitive" | "category" | "assignee" | "responsible">;
+
+/** What a viewer may see of one case. */
+export interface Access {
+  /** The case counts as sensitive (H-D1, untriaged included): views are recorded, a warning is shown. */
+  restricted: boolean;
+  /** Content, timeline, triage, assignment, attachments; false: status and deadlines only. */
+  details: boolean;
+  /** The complainant's and representative's email, phone and address. */
+  contact: boolean;
 }
 
-/** Sensitive for the console's purpose: a sensitive category, or not yet triaged (views.ts, H-D1). */
-export function treatedAsSensitive(record: CaseRecord): boolean {
-  return restricted(record);
+/** Sensitive, or not yet triaged (triage always sets the category, so "no category" is "not triaged"). */
+export function restricted(record: Pick<CaseRecord, "sensitive" | "category">): boolean {
+  return record.sensitive || record.category === null;
 }
 
-function named(record: CaseRecord, email: string): boolean {
-  return record.assignee === email || record.responsible === email;
+const same = (a: string | null | undefined, b: string) => !!a && a.toLowerCase() === b.toLowerCase();
+
+/** H-B3, H-C2, H-D1: the people the procedure names for this case, the responsible person and the handler. */
+export function namedFor(record: Pick<CaseRecord, "assignee" | "responsible">, email: string): boolean {
+  return same(record.responsible, email) || same(record.assignee, email);
 }
 
-export function canSeeDetails(config: OrgConfig, viewer: Viewer, record: CaseRecord): boolean {
-  if (viewer.audience === "coordinator") return true;
-  if (named(record, viewer.email)) return true;
-  if (untriaged(record))
-    return holdersOf(config, config.steps.triage).some((member) => member.address === viewer.email);
-  return !record.sensitive;
+/** H-B1: the staff who triage (holders of the config's triage role). */
+export function triageOfficers(config: OrgConfig): string[] {
+  return holdersOf(config, config.steps.triage).map((member) => member.address);
 }
 
-export function canSeeContact(viewer: Viewer, record: CaseRecord): boolean {
-  return viewer.audience === "coordinator" || named(record, viewer.email);
+/**
+ * The rule. `officers` are the triage officers (triageOfficers(config)); passed in so a list of cases computes
+ * them once.
+ */
+export function accessTo(viewer: Viewer, record: AccessCase, officers: readonly string[]): Access {
+  const isRestricted = restricted(record);
+  if (viewer.audience === "coordinator") return { restricted: isRestricted, details: true, contact: true };
+  const named = namedFor(record, viewer.email);
+  const details =
+    named ||
+    !isRestricted ||
+    (record.category === null && officers.some((officer) => same(officer, viewer.email)));
+  return { restricted: isRestricted, details, contact: named };
+}
+
+export function accessFor(config: OrgConfig, viewer: Viewer, record: AccessCase): Access {
+  return accessTo(viewer, record, triageOfficers(config));
 }

@@ -3,13 +3,13 @@
 // handler writes the change with its timeline event in one transaction (functions/api/case-actions.ts) and,
 // when the change moves the case in its procedure, starts the case's next execution at its step.
 import { z } from "zod";
+import type { Audience } from "./access.ts";
 import type { CaseContent, CaseRecord } from "./complaint.ts";
 import type { OrgConfig } from "./config.ts";
 import { completeStep, deadlineAfter, respondRule } from "./deadlines.ts";
 import { appealsLeft, hasContactStep, neverTold, triagedRoute } from "./procedure.ts";
 import { categoryOf, responsibleFor } from "./routing.ts";
 import { applyAppeal } from "./transitions.ts";
-import type { Audience } from "./views.ts";
 import { type EventType, type HumanStep, SEVERITIES, type Status } from "./vocabulary.ts";
 
 export const ACTIONS = [

@@ -154,6 +154,8 @@ export const caseContentSchema = z.strictObject({
       rawMessageKey: z.string(),
       /** Issue 15: from neither the complainant nor their representative: shown with its sender, never acted on. */
       unknownSender: z.boolean().optional(),
+      /** Issue 15: the files of a message from an unknown sender, kept aside (never the case's attachments). */
+      attachments: z.array(attachmentSchema).optional(),
     }),
   ),
 });

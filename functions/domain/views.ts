@@ -1,6 +1,9 @@
 // The complaint view of CONTRACT.md, full and status-only (H-D1: for a sensitive case general staff
 // see only the status; the status-only view is built from the status record alone, never the content).
+import { accessTo, type Viewer } from "./access.ts";
 import type { CaseContent, CaseRecord, DeadlineStep, TimelineEvent } from "./complaint.ts";
+
+export type { Audience, Viewer } from "./access.ts";
 
 /** The deadlines shown on the view (CONTRACT.md); internal step deadlines stay internal. */
 const VIEW_DEADLINES = ["acknowledge", "contact", "respond", "appealWindowEnds", "appealDecision"] as const;
@@ -53,7 +56,29 @@ export function statusView(record: CaseRecord): StatusView {
   };
 }
 
-export function fullView(record: CaseRecord, content: CaseContent, timeline: TimelineEvent[]): FullView {
+/** A person without their email, phone and address (the name stays: staff handling the case need it). */
+function withoutContact<T extends { name?: string | undefined } | null>(person: T): T {
+  if (!person) return person;
+  const {
+    email: _e,
+    phone: _p,
+    address: _a,
+    ...rest
+  } = person as T & {
+    email?: string;
+    phone?: string;
+    address?: string;
+  };
+  return rest as T;
+}
+
+/** `contact` false: the complainant's and representative's contact details are left out (access.ts). */
+export function fullView(
+  record: CaseRecord,
+  content: CaseContent,
+  timeline: TimelineEvent[],
+  contact = true,
+): FullView {
   return {
     ...statusView(record),
     channel: record.channel,
@@ -72,52 +97,23 @@ export function fullView(record: CaseRecord, content: CaseContent, timeline: Tim
       .map(({ at, type, actor, detail }) => (detail ? { at, type, actor, detail } : { at, type, actor })),
     description: content.description,
     subject: content.subject,
-    complainant: content.complainant,
-    representative: content.representative,
+    complainant: contact ? content.complainant : withoutContact(content.complainant),
+    representative: contact ? content.representative : withoutContact(content.representative),
   };
 }
 
-export type Audience = "coordinator" | "staff";
-
 /**
- * Whether a case's details are restricted (H-D1): a sensitive case, and a case not yet triaged, since nobody
- * has yet decided it is not sensitive (a sexual-abuse report reads like any other complaint until triage).
- * Triage always sets the category, so "no category" is "not triaged".
+ * The view the viewer is entitled to (access.ts, the one rule): the status view, built without reading the
+ * content, or the full view, without contact details for those who need not contact the complainant.
  */
-export function restricted(record: Pick<CaseRecord, "sensitive" | "category">): boolean {
-  return record.sensitive || record.category === null;
-}
-
-export interface ViewerOptions {
-  /** The caller's address (staff API actor), lower-cased. */
-  actor?: string;
-  /** Who triages (holders of the config's triage role): they read an untriaged case to triage it (H-B1). */
-  triageOfficers?: readonly string[];
-}
-
-/**
- * Which view an audience gets: general staff never see a sensitive case beyond its status (H-D1), nor an
- * untriaged one unless they are its triage officer.
- */
-export function mayReadDetails(
-  audience: Audience,
-  record: Pick<CaseRecord, "sensitive" | "category">,
-  options: ViewerOptions = {},
-): boolean {
-  if (audience === "coordinator") return true;
-  if (record.sensitive) return false;
-  if (record.category !== null) return true;
-  const actor = options.actor?.toLowerCase();
-  return !!actor && (options.triageOfficers ?? []).some((a) => a.toLowerCase() === actor);
-}
-
 export async function viewFor(
-  audience: Audience,
+  viewer: Viewer,
   record: CaseRecord,
   load: () => Promise<{ content: CaseContent; timeline: TimelineEvent[] }>,
-  options: ViewerOptions = {},
+  triageOfficers: readonly string[] = [],
 ): Promise<StatusView | FullView> {
-  if (!mayReadDetails(audience, record, options)) return statusView(record);
+  const access = accessTo(viewer, record, triageOfficers);
+  if (!access.details) return statusView(record);
   const { content, timeline } = await load();
-  return fullView(record, content, timeline);
+  return fullView(record, content, timeline, access.contact);
 }

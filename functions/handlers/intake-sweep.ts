@@ -4,6 +4,7 @@
 // as an error (alarmed) while the others are done.
 import middy from "@middy/core";
 import { z } from "zod";
+import { SweepIncompleteError } from "../errors.ts";
 import { sweepRawMessages } from "../intake/recover.ts";
 import { log } from "../lib/logger.ts";
 import { requireEnv, runtime } from "../lib/runtime.ts";
@@ -16,10 +17,6 @@ const MINUTE = 60_000;
 export const SWEEP_MIN_AGE_MS = 30 * MINUTE;
 /** A week back: a message still without an outcome by then has been alarmed on for days. */
 export const SWEEP_LOOKBACK_MS = 7 * 24 * 60 * MINUTE;
-
-export class SweepIncompleteError extends Error {
-  override name = "SweepIncompleteError";
-}
 
 // The schedule sends {} (nothing is read from it); anything else is refused clearly.
 const eventSchema = z.object({}).passthrough();

@@ -2,15 +2,11 @@
 // Texts live in the catalogs; code picks a key, passes values and formats dates. Values are inserted as
 // given (no HTML escaping here): the HTML renderers escape everything they output.
 import { createInstance, type TOptions } from "i18next";
+import { MissingMessageError } from "../errors.ts";
 import { CATALOGS } from "./catalogs.ts";
 import { DEFAULT_LANGUAGE } from "./languages.ts";
 
 export { DEFAULT_LANGUAGE, isLanguage, LANGUAGES, type Language } from "./languages.ts";
-
-/** A message key that is in no catalog: a programming error, never shown to a user as a raw key. */
-export class MissingMessageError extends Error {
-  override name = "MissingMessageError";
-}
 
 /** A catalog: nested groups of messages (i18next JSON v4). */
 export interface Catalog {

@@ -181,7 +181,9 @@ async function attachToCase(
         .map((a) => a.toLowerCase());
       unknownSender = verdicts.senderUnverified || !from || !parties.includes(from);
       const text = fitText(message.text, Math.min(MESSAGE_MAX_BYTES, spareBytes(content)));
-      const attachments = [...content.attachments, ...stored];
+      // A stranger's files are kept aside on their message (shown with its sender), never counted or
+      // listed as the case's attachments: they are not evidence the complainant gave.
+      const attachments = unknownSender ? content.attachments : [...content.attachments, ...stored];
       const flags = unknownSender ? [...caseFlags, "unknown-sender" as const] : caseFlags;
       const detail = [...messageFlags, ...(unknownSender ? ["unknown-sender"] : [])];
       return {
@@ -195,6 +197,7 @@ async function attachToCase(
               text,
               rawMessageKey: inbox.raw.key,
               ...(unknownSender ? { unknownSender: true } : {}),
+              ...(unknownSender && stored.length > 0 ? { attachments: stored } : {}),
             },
           ],
           attachments,

@@ -8,6 +8,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { type Context, Hono } from "hono";
 import type { CaseRecord } from "../domain/complaint.ts";
 import { approxSeconds, parseDuration } from "../domain/duration.ts";
+import { FormBodyTooLargeError } from "../errors.ts";
 import { isLanguage, type Language, type Translator, translator } from "../i18n/i18n.ts";
 import { log } from "../lib/logger.ts";
 import type { Runtime } from "../lib/runtime.ts";
@@ -51,10 +52,6 @@ import {
 /** What Lambda (hono/aws-lambda) passes as the app's environment; the local stack passes the same event. */
 type Env = { Bindings: { requestContext?: { http?: { sourceIp?: string } } } };
 
-export class BodyTooLargeError extends Error {
-  override name = "BodyTooLargeError";
-}
-
 /** Sessions and rate limits run on the real clock (the local stack's virtual clock jumps by days). */
 const realNow = () => Math.round(performance.timeOrigin + performance.now());
 
@@ -64,9 +61,9 @@ function send(c: Context, page: HtmlResponse, extra: Record<string, string> = {}
 
 async function readForm(c: Context): Promise<FormBody> {
   const declared = Number(c.req.header("content-length") ?? 0);
-  if (declared > PUBLIC_BODY_MAX_BYTES) throw new BodyTooLargeError();
+  if (declared > PUBLIC_BODY_MAX_BYTES) throw new FormBodyTooLargeError();
   const raw = await c.req.text();
-  if (Buffer.byteLength(raw) > PUBLIC_BODY_MAX_BYTES) throw new BodyTooLargeError();
+  if (Buffer.byteLength(raw) > PUBLIC_BODY_MAX_BYTES) throw new FormBodyTooLargeError();
   const body: FormBody = Object.create(null);
   // One value per name: the first (a tampered form repeating a field gets no say with the second).
   for (const [name, value] of new URLSearchParams(raw)) if (!(name in body)) body[name] = value;
@@ -372,7 +369,7 @@ export function createPublicApp(rt: Runtime): Hono<Env> {
 
   app.onError((error, c) => {
     const t = translator(fallback);
-    if (error instanceof BodyTooLargeError)
+    if (error instanceof FormBodyTooLargeError)
       return send(
         c,
         renderMessagePage(413, fallback, t("public.pages.tooLargeTitle"), [t("public.pages.tooLarge")]),

@@ -2,12 +2,9 @@
 // form, for distribution sites, offices and community centres. French first; texts from the catalogs.
 import QRCode from "qrcode";
 import type { OrgConfig } from "../domain/config.ts";
+import { PosterUrlError } from "../errors.ts";
 import { type Language, translator } from "../i18n/i18n.ts";
 import { escapeHtml } from "../web/escape.ts";
-
-export class PosterUrlError extends Error {
-  override name = "PosterUrlError";
-}
 
 /** The poster for the form at `url` (…/submit), in `language`. */
 export async function renderPoster(config: OrgConfig, url: string, language: Language): Promise<string> {

@@ -4,8 +4,8 @@
 // T-13 justification text of non-sensitive late cases, which the scheduled emails leave out.
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import { z } from "zod";
+import type { Audience } from "../domain/access.ts";
 import { isValidLocalDate } from "../domain/calendar.ts";
-import type { Audience } from "../domain/views.ts";
 import { runtime } from "../lib/runtime.ts";
 import { buildReport, type ReportRuntime } from "./load.ts";
 import { InvalidPeriodError, makePeriod } from "./periods.ts";

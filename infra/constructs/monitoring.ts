@@ -97,6 +97,18 @@ export class Monitoring extends Construct {
       cfmTotal("NeedsAttention"),
       "A case needs attention: its workflow could not proceed.",
     );
+    // Issue 15: intake. A quarantined message (virus verdict FAIL) is a complaint nobody reads unless the
+    // officer looks; a message recovered by the sweep means intake failed on it for 30 minutes or more.
+    alarm(
+      "MailQuarantinedAlarm",
+      cfmTotal("MailQuarantined"),
+      "An inbound message was quarantined (virus verdict FAIL): no case was opened; check the INBOX#…/QUARANTINE record and the raw message.",
+    );
+    alarm(
+      "MailRecoveredAlarm",
+      cfmTotal("MailRecovered"),
+      "The intake sweep processed an inbound message that had no recorded outcome: intake failed on it before (see the intake-email Lambda's errors).",
+    );
     alarm(
       "ExecutionsFailedAlarm",
       props.stateMachine.metricFailed({ period: PERIOD, statistic: "Sum" }),

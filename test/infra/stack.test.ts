@@ -747,15 +747,17 @@ describe("monitoring", () => {
   it("every alarm notifies the topic and treats missing data as not breaching", () => {
     const topic = Object.keys(resources(h.template, "AWS::SNS::Topic"))[0];
     const alarms = Object.values(resources(h.template, "AWS::CloudWatch::Alarm"));
-    // 3 metric alarms + 2 state machine alarms + one per Lambda + one per dead-letter queue
-    expect(alarms).toHaveLength(3 + 2 + ALL_HANDLERS.length + 3);
+    // 5 metric alarms + 2 state machine alarms + one per Lambda + one per dead-letter queue
+    expect(alarms).toHaveLength(5 + 2 + ALL_HANDLERS.length + 3);
     for (const alarm of alarms) {
       expect(alarm.Properties.TreatMissingData).toBe("notBreaching");
       expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topic }]);
     }
   });
 
-  it.each(["StepOverdue", "DeadlineBreached", "NeedsAttention"])(
+  // Issue 15: MailQuarantined (a virus verdict, no case) and MailRecovered (the sweep processed a message intake
+  // had failed on) alarm too, as the README's intake table says.
+  it.each(["StepOverdue", "DeadlineBreached", "NeedsAttention", "MailQuarantined", "MailRecovered"])(
     "alarms on any %s, whatever its other dimensions (Metrics Insights over namespace Cfm, service=cfm)",
     (metric) => {
       h.template.hasResourceProperties("AWS::CloudWatch::Alarm", {

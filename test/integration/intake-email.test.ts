@@ -918,6 +918,49 @@ describe("issue 15: only the complainant or their representative writes to a cas
     expect(body).not.toContain("Je retire ma plainte");
   });
 
+  it("keeps a stranger's attachments aside on their message, never as the case's attachments", async () => {
+    const reference = await caseOf("Awa Diarra <awa.diarra@example.net>");
+
+    const { messageId } = await deliver(
+      await compose({
+        from: "Quelqu'un <intrus@example.com>",
+        subject: `Re: [${reference}] Accusé de réception`,
+        text: "Voici la preuve.",
+        attachments: [{ filename: "preuve.pdf", content: Buffer.from("%PDF-1.4\n%%EOF\n") }],
+      }),
+    );
+
+    expect((await rt.store.require(reference)).attachments).toBe(0);
+    const content = await rt.store.getContent(reference);
+    expect(content.attachments).toEqual([]);
+    expect(content.messages).toEqual([
+      expect.objectContaining({
+        from: "intrus@example.com",
+        unknownSender: true,
+        attachments: [
+          {
+            key: `${messageId}/1-preuve.pdf`,
+            filename: "preuve.pdf",
+            contentType: "application/pdf",
+            size: 15,
+            oversized: false,
+          },
+        ],
+      }),
+    ]);
+    // The complainant's own file, sent afterwards, is the case's first attachment.
+    await deliver(
+      await compose({
+        from: "Awa Diarra <awa.diarra@example.net>",
+        subject: `Re: [${reference}] Accusé de réception`,
+        text: "Mon reçu.",
+        attachments: [{ filename: "recu.pdf", content: Buffer.from("%PDF-1.4\n%%EOF\n") }],
+      }),
+    );
+    expect((await rt.store.require(reference)).attachments).toBe(1);
+    expect((await rt.store.getContent(reference)).attachments.map((a) => a.filename)).toEqual(["recu.pdf"]);
+  });
+
   it("treats the complainant's address with a DMARC FAIL as unknown (a forged From)", async () => {
     const reference = await caseOf("Awa Diarra <awa.diarra@example.net>");
 

@@ -123,12 +123,19 @@ describe("procedure H", () => {
       loaded++;
       return { content: await h.rt.store.getContent(ref), timeline: await h.rt.store.timeline(ref) };
     };
-    const staffView = await viewFor("staff", record, load);
+    const staffView = await viewFor({ audience: "staff", email: "programme@example.org" }, record, load);
     expect(loaded).toBe(0);
     expect(staffView).toEqual(statusView(record));
     expect(JSON.stringify(staffView)).not.toContain("faveurs");
-    expect(JSON.stringify(await viewFor("coordinator", record, load))).toContain("faveurs");
+    expect(
+      JSON.stringify(await viewFor({ audience: "coordinator", email: "officer@example.org" }, record, load)),
+    ).toContain("faveurs");
     expect(loaded).toBe(1);
+    // H-D1: the details stay with the responsible person, who reads them.
+    expect(
+      JSON.stringify(await viewFor({ audience: "staff", email: "director@example.org" }, record, load)),
+    ).toContain("faveurs");
+    expect(loaded).toBe(2);
     expect(Object.keys(staffView).sort()).toEqual([
       "closure",
       "deadlines",

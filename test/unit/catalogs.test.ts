@@ -1,9 +1,10 @@
 // French plus local languages. Every shipped catalog is complete against fr, and the check itself
 // fails on the mistakes a translator makes (a missing message, a plural form, a renamed variable).
 import { describe, expect, it } from "vitest";
+import { MissingMessageError } from "../../functions/errors.ts";
 import { CATALOGS } from "../../functions/i18n/catalogs.ts";
 import { catalogProblems } from "../../functions/i18n/check.ts";
-import { createMessages, MissingMessageError, translate } from "../../functions/i18n/i18n.ts";
+import { createMessages, translate } from "../../functions/i18n/i18n.ts";
 import { LANGUAGES } from "../../functions/i18n/languages.ts";
 
 describe("the shipped catalogs (R-12)", () => {
