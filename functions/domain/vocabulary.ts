@@ -87,6 +87,8 @@ export const EVENT_TYPES = [
   "resumed",
   "retriaged",
   "reopened",
+  // Issue 16: a receipt code issued for a case on request (the code itself is never recorded).
+  "receipt-issued",
 ] as const;
 
 // ------------------------------------------------------------------------------------------- steps
