@@ -15,6 +15,7 @@ import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { SMTPServer } from "smtp-server";
 import { z } from "zod";
 import { loadConfigText, type OrgConfig, parseConfig } from "../functions/domain/config.ts";
+import { executionName } from "../functions/domain/procedure.ts";
 import { startWorkflow } from "../functions/intake/open-case.ts";
 import { makeSesEvent } from "../functions/intake/ses-event.ts";
 import { runtime } from "../functions/lib/runtime.ts";
@@ -277,12 +278,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       await applyPending(rt, open.reference);
       const record = await rt.store.require(open.reference);
       const content = await rt.store.getContent(record.reference);
+      // Issue 12: a case that needs attention waits for the coordinator's action, not for a restart.
+      if (record.flags.includes("needs-attention")) continue;
       const plan = resumePlan(config, record, content);
       if (!plan) continue;
       await startWorkflow(
         rt,
         record.reference,
         plan.resumeAt === "receive" ? {} : { resumeAt: plan.resumeAt, case: plan.case },
+        executionName(record),
       );
       resumed.push(record.reference);
     }

@@ -13,11 +13,13 @@ import {
   COMPLAINANT,
   caseFlags,
   closureFor,
+  cycleSuffix,
   deadlinesStartingWith,
   escalationRecipient,
   firstAssignee,
   progressLinkExpiry,
   reminderBudget,
+  reminderRound,
   stepActor,
   stepCheckpoint,
   triagedRoute,
@@ -206,7 +208,7 @@ export async function open(
   const actor = actorFor(rt, record, step);
   const language = languageOf(rt.config, actor);
   const k = record.reminders[step] ?? 0;
-  const round = step === "appeal-decision" ? `${record.appealExtensions}:` : "";
+  const round = reminderRound(record, step);
   const emailKey = `task:${step}:${round}${k}`;
   // A retried or resumed open for a task already emailed keeps the emailed link: it now answers to this token.
   const emailed = (await outboxStatus(rt, keys.outbox(reference, emailKey))) === "sent";
@@ -234,6 +236,37 @@ export async function open(
       language,
       data: { ...data, reminderNumber: k },
     });
+}
+
+/**
+ * Issue 12: a task link given to another person by the coordinator (reassign), emailed once per action and
+ * step, with the step's own task email (one link per email).
+ */
+export async function emailTask(
+  rt: Runtime,
+  record: CaseRecord,
+  step: DecisionStep | "progress",
+  actor: string,
+  taskUrl: string,
+  expiresAt: string,
+  key: string,
+): Promise<void> {
+  const language = languageOf(rt.config, actor);
+  await sendOnce(rt, {
+    reference: record.reference,
+    key,
+    to: actor,
+    template: "task",
+    language,
+    data: {
+      ...common(rt, record),
+      ...details(rt, record, language),
+      recipientName: staffMember(rt.config, actor)?.name,
+      step: step === "progress" ? "progress" : TEMPLATE_STEP[step],
+      taskUrl,
+      dueBy: (step === "progress" ? undefined : record.deadlines[STEP_DEADLINE[step]]) ?? expiresAt,
+    },
+  });
 }
 
 /**
@@ -278,7 +311,8 @@ async function openAppeal(
 ): Promise<void> {
   // The complainant keeps the link of a response already sent; a response not sent yet (a retried send)
   // goes out with a new link.
-  const responseSent = (await outboxStatus(rt, keys.outbox(record.reference, "response"))) === "sent";
+  const responseSent =
+    (await outboxStatus(rt, keys.outbox(record.reference, `response${cycleSuffix(record)}`))) === "sent";
   if (responseSent && (await rebindLink(rt, record.reference, "appeal", taskToken, expiresAt))) return;
   const content = await rt.store.getContent(record.reference);
   const to = complainantTo(rt, record, content);
@@ -310,7 +344,7 @@ async function sendResponse(
   const base = { ...common(rt, record), ...appeal, recipientName: complainantName(record, content) };
   await sendToComplainant(rt, {
     reference: record.reference,
-    key: "response",
+    key: `response${cycleSuffix(record)}`,
     to,
     template: "response",
     language: record.language,
@@ -466,8 +500,8 @@ export async function overdue(rt: Runtime, reference: string, step: DecisionStep
   const k = retry ? current : current + 1;
   const max = reminderBudget(rt.config, step);
   if (k > max) throw new TooManyRemindersError(`${reference}: ${step} still open after ${max} reminders`);
-  // T-11: an extended appeal decision starts a new round of reminders with ids of its own.
-  const round = step === "appeal-decision" ? `${before.appealExtensions}:` : "";
+  // T-11: an extended appeal decision starts a new round of reminders with ids of its own (so does a resumed run).
+  const round = reminderRound(before, step);
   const deadlineStep = STEP_DEADLINE[step];
   const assignee = before.assignee;
   // T-7: the escalation never goes to a person named in the complaint.
@@ -605,7 +639,7 @@ export async function respond(rt: Runtime, reference: string, appealable: boolea
         assignee: appealable ? r.assignee : null,
       },
       event: {
-        id: "responded",
+        id: `responded${cycleSuffix(r)}`,
         type: "responded",
         actor: r.assignee ?? SYSTEM,
         detail: metDeadline(r, "respond", at) ? "on-time" : "late",
@@ -634,7 +668,7 @@ export async function answerWithoutInvestigation(
     if (kind === "referral")
       await sendToComplainant(rt, {
         reference,
-        key: "referral",
+        key: `referral${cycleSuffix(record)}`,
         to,
         template: "referral",
         language: record.language,
@@ -643,7 +677,7 @@ export async function answerWithoutInvestigation(
     else
       await sendToComplainant(rt, {
         reference,
-        key: "inadmissible",
+        key: `inadmissible${cycleSuffix(record)}`,
         to,
         template: "inadmissible",
         language: record.language,
@@ -653,7 +687,7 @@ export async function answerWithoutInvestigation(
   const at = rt.now().toISOString();
   await rt.store.update(reference, (r) => ({
     record: { ...completeStep(r, "respond", at), status: "responded" },
-    event: { id: "responded", type: "responded", actor: r.assignee ?? SYSTEM, detail: kind },
+    event: { id: `responded${cycleSuffix(r)}`, type: "responded", actor: r.assignee ?? SYSTEM, detail: kind },
   }));
 }
 
@@ -727,7 +761,7 @@ export async function close(rt: Runtime, reference: string, cause: string): Prom
     const met = cause === "window-passed" ? { ...r.met, appealWindowEnds: true } : r.met;
     return {
       record: { status: "closed", closure, closedAt: at, assignee: null, met, overdue: [] },
-      event: { id: "closed", type: "closed", actor: SYSTEM, detail: closure },
+      event: { id: `closed${cycleSuffix(r)}`, type: "closed", actor: SYSTEM, detail: closure },
       expiresAt: Math.floor(retainUntil.getTime() / 1000),
     };
   });
@@ -738,7 +772,7 @@ export async function close(rt: Runtime, reference: string, cause: string): Prom
   if (to)
     await sendToComplainant(rt, {
       reference,
-      key: "closure",
+      key: `closure${cycleSuffix(record)}`,
       to,
       template: "closure",
       language: record.language,
@@ -749,6 +783,11 @@ export async function close(rt: Runtime, reference: string, cause: string): Prom
         satisfactionUrl: satisfactionUrl(rt.taskBaseUrl, await rt.linkSecret(), reference),
       },
     });
+}
+
+/** The console's page of a case (the console is served beside the task links, under /console). */
+export function caseConsoleUrl(rt: Runtime, reference: string): string {
+  return new URL(`../console/cases/${reference}`, rt.taskBaseUrl).toString();
 }
 
 /** Needs attention: flag the case, tell the coordinator, count it. All data stays where it is. */
@@ -785,6 +824,8 @@ export async function needsAttention(rt: Runtime, reference: string, error: stri
       ...details(rt, record, language),
       reason: error === "TooManyRemindersError" ? "reminders-exhausted" : "error",
       detail: error.slice(0, 100),
+      // Issue 12: the case page, where the coordinator resumes or reassigns the case.
+      caseUrl: caseConsoleUrl(rt, reference),
     },
   });
 }
