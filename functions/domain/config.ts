@@ -62,5 +62,19 @@ export function summarise(config: OrgConfig): string {
     `${config.staff.length} staff, ${Object.keys(config.roles).length} roles, ${config.categories.length} categories (sensitive: ${sensitive.join(", ") || "none"}), ${config.severities.length} severities`,
     `intake ${config.intake.channels}; deadlines: acknowledge ${fmt(d.acknowledge)}, contact ${fmt(d.contact)}, respond ${fmt(d.respond)}, appeal window ${fmt(d.appealWindow)}, appeal decision ${fmt(d.appealDecision)}`,
     `appeals: ${config.appeals.max} (extensions ${config.appeals.extensions}); retention ${config.retention}; ${config.reports.length} report schedules`,
+    `channels: ${enabledChannels(config).join(", ")}`,
   ].join("\n");
+}
+
+/** Every channel a complainant can reach this organisation on (issue 17). */
+export function enabledChannels(config: OrgConfig): string[] {
+  const { sms, whatsapp, kobo, webhook } = config.channels;
+  return [
+    "email",
+    "web",
+    ...(sms ? ["sms"] : []),
+    ...(whatsapp ? ["whatsapp"] : []),
+    ...(kobo ? [`kobo (${Object.keys(kobo.forms).join(", ")})`] : []),
+    ...(webhook ? [`webhook (${Object.keys(webhook.sources).join(", ")})`] : []),
+  ];
 }
