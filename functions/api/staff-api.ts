@@ -61,7 +61,7 @@ export interface ApiResponse {
 /** Channels staff record; email arrives through the intake address (functions/intake/receive-email.ts). */
 /** Email and the web form reach cfm directly; staff record the others. */
 export const STAFF_CHANNELS = CHANNELS.filter(
-  (c): c is Exclude<Channel, "email" | "web"> => c !== "email" && c !== "web",
+  (c): c is Exclude<Channel, "email" | "web" | "kobo"> => c !== "email" && c !== "web" && c !== "kobo",
 );
 
 const MAX_BODY_BYTES = 256 * 1024;
@@ -595,7 +595,10 @@ const PAGE_DEFAULT = 100;
 const PAGE_MAX = 500;
 
 const listQuerySchema = z.strictObject({
-  status: z.enum(STATUSES, `must be one of ${STATUSES.join(", ")}`).optional(),
+  // Issue 12: `needs-attention` lists the open cases waiting for a coordinator action.
+  status: z
+    .enum([...STATUSES, "needs-attention"], `must be one of ${[...STATUSES, "needs-attention"].join(", ")}`)
+    .optional(),
   overdue: z.enum(["true", "false"], "must be true or false").optional(),
   limit: z.coerce
     .number("must be a number")
@@ -640,7 +643,8 @@ async function listComplaints(
   let page: Awaited<ReturnType<Runtime["store"]["page"]>>;
   try {
     page = await rt.store.page({
-      ...(status ? { status } : {}),
+      ...(status && status !== "needs-attention" ? { status } : {}),
+      needsAttention: status === "needs-attention",
       limit,
       ...(after ? { after } : {}),
       overdueOnly: overdue === "true",

@@ -476,18 +476,28 @@ export class ComplaintStore {
     limit: number;
     after?: PageToken;
     overdueOnly?: boolean;
+    /** Issue 12: only the open cases flagged needs-attention (they wait for a coordinator action). */
+    needsAttention?: boolean;
   }): Promise<{ records: CaseRecord[]; next: PageToken | null }> {
     const [index, keyAttribute, key] = options.status
       ? (["byStatus", "gsi1pk", indexKeys.byStatus(options.status)] as const)
       : (["byDeadline", "gsi3pk", indexKeys.open] as const);
     if (options.after && options.after[keyAttribute] !== key) throw new InvalidPageTokenError();
+    const filters = [
+      ...(options.overdueOnly ? ["size(overdue) > :none"] : []),
+      ...(options.needsAttention ? ["contains(flags, :flag)"] : []),
+    ];
     const out = await this.doc.send(
       new QueryCommand({
         TableName: this.tableName,
         IndexName: index,
         KeyConditionExpression: `${keyAttribute} = :pk`,
-        ExpressionAttributeValues: { ":pk": key, ...(options.overdueOnly ? { ":none": 0 } : {}) },
-        ...(options.overdueOnly ? { FilterExpression: "size(overdue) > :none" } : {}),
+        ExpressionAttributeValues: {
+          ":pk": key,
+          ...(options.overdueOnly ? { ":none": 0 } : {}),
+          ...(options.needsAttention ? { ":flag": "needs-attention" } : {}),
+        },
+        ...(filters.length > 0 ? { FilterExpression: filters.join(" AND ") } : {}),
         Limit: options.limit,
         ExclusiveStartKey: options.after,
       }),
