@@ -4,6 +4,7 @@
 //   GET  /api/complaints/{reference}  the complaint view of the caller's audience (H-D1)
 //   GET  /api/complaints?status=&overdue=true                                      → {"items": [views]}
 //   GET  /api/reports?from=&to=&format=  functions/reports/api.ts (issue 8), coordinators only
+//   POST /api/complaints/{reference}/receipt  a receipt code for the case (issue 16), coordinators only → 201
 // Who may do what: functions/api/auth.ts. Responses are JSON; a bad request names each bad field:
 // 400 {"errors": {"field.path": "message"}}.
 
@@ -34,6 +35,7 @@ import { keys } from "../store/keys.ts";
 import { type AuthEvent, authenticate, type Caller, header } from "./auth.ts";
 import { parseAction, takeAction } from "./case-actions.ts";
 import { listCases, listQuerySchema } from "./case-list.ts";
+import { issueReceipt } from "./receipt-issue.ts";
 
 export { FilingReferencesExhaustedError };
 
@@ -178,6 +180,11 @@ export async function routeStaffApi(event: StaffApiEvent, rt: Runtime, caller: C
       if (method !== "POST") return methodNotAllowed("POST");
       return await caseAction(rt, caller, event, safeDecode(actions[1] ?? ""));
     }
+    const receipt = /^\/api\/complaints\/([^/]+)\/receipt$/.exec(path);
+    if (receipt) {
+      if (method !== "POST") return methodNotAllowed("POST");
+      return await receiptCode(rt, caller, safeDecode(receipt[1] ?? ""));
+    }
     const one = /^\/api\/complaints\/([^/]+)$/.exec(path);
     if (one) {
       if (method !== "GET") return methodNotAllowed("GET");
@@ -249,6 +256,19 @@ async function caseAction(
     status: result.record.status,
     assignee: result.record.assignee,
   });
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// POST /api/complaints/{reference}/receipt (functions/api/receipt-issue.ts, issue 16)
+
+async function receiptCode(rt: Runtime, caller: Caller, rawReference: string): Promise<ApiResponse> {
+  const reference = rawReference.trim().toUpperCase();
+  if (!REFERENCE_PATTERN.test(reference))
+    return json(400, { errors: { reference: "must be a reference CFM-YYYY-NNNNNN" } });
+  const issued = await issueReceipt(rt, caller, reference);
+  if (!issued.ok) return json(issued.status, { error: issued.error });
+  // Shown once: the answer is never cached (json() sends no-store) and the code is kept only as its hash.
+  return json(201, { reference, receipt: issued.receipt, replaced: issued.replaced });
 }
 
 // ---------------------------------------------------------------------------------------------------------

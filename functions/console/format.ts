@@ -58,6 +58,7 @@ export const EVENT_LABELS: Record<string, string> = {
   closed: "Clôturé",
   note: "Note du coordinateur",
   reassigned: "Étape confiée à une autre personne",
+  "receipt-issued": "Code de suivi remis au plaignant",
 };
 
 export const FLAG_LABELS: Record<string, string> = {

@@ -42,6 +42,7 @@ import {
 } from "./format.ts";
 import { registerIntake } from "./intake-page.ts";
 import type { Html } from "./layout.ts";
+import { receiptForm, registerReceipt } from "./receipt-page.ts";
 import { registerReports } from "./reports-page.ts";
 import { recordView, viewsOf } from "./view-log.ts";
 
@@ -337,6 +338,7 @@ ${content.messages.length > 0 ? html`<h2>Messages reçus</h2><ul>${content.messa
 ${timeline.map((e) => html`<tr><td>${when(e.at, tz(), true)}</td><td>${EVENT_LABELS[e.type] ?? e.type}</td><td>${e.actor}</td><td>${e.detail ?? ""}</td></tr>`)}
 </tbody></table></div>
 ${viewer.audience === "coordinator" ? actionForms(c, rt, record) : ""}
+${viewer.audience === "coordinator" ? receiptForm(csrfField(c), record) : ""}
 ${
   viewer.audience === "coordinator" && sensitive
     ? html`<h2>Consultations de ce dossier sensible</h2>${views.length === 0 ? html`<p>Aucune.</p>` : html`<div class="table" tabindex="0" role="region" aria-label="Tableau (défilement horizontal possible)"><table><thead><tr><th scope="col">Date</th><th scope="col">Par</th><th scope="col">Vu</th></tr></thead><tbody>${views.map((v) => html`<tr><td>${when(v.at, tz(), true)}</td><td>${v.who}</td><td>${v.what === "attachment" ? "une pièce jointe" : v.shown === "details" ? "le dossier complet" : "le statut"}</td></tr>`)}</tbody></table></div>`}`
@@ -452,6 +454,7 @@ ${
   });
 
   registerIntake(app, rt);
+  registerReceipt(app, rt);
   registerReports(app, rt);
 }
 

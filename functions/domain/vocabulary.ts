@@ -83,6 +83,8 @@ export const EVENT_TYPES = [
   // Coordinator actions (issue 12): an internal note, a step given to another person.
   "note",
   "reassigned",
+  // Issue 16: a receipt code issued for a case on request (the code itself is never recorded).
+  "receipt-issued",
 ] as const;
 
 // ------------------------------------------------------------------------------------------- steps

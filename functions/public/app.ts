@@ -30,6 +30,7 @@ import {
   parseSatisfaction,
   parseSubmission,
 } from "./forms.ts";
+import { spendHumanCheck } from "./human-check.ts";
 import {
   renderCasePage,
   renderFollowUpLogin,
@@ -145,12 +146,28 @@ export function createPublicApp(rt: Runtime): Hono<Env> {
 
     const parsed = parseSubmission(body, { config, t, today: rt.now().toISOString().slice(0, 10) });
     const errors = parsed.ok ? {} : { ...parsed.errors };
-    if (config.web.humanCheck && !humanCheckPassed(secret, body.check, body.answer, realNow())) {
+    const passed = config.web.humanCheck
+      ? humanCheckPassed(secret, body.check, body.answer, realNow())
+      : null;
+    if (config.web.humanCheck && !passed) {
       errors.answer = t("public.errors.humanCheck");
       const fresh = newHumanCheck(secret, realNow());
       return send(c, again({ errors, humanCheck: fresh, values: { ...body, answer: "" } }));
     }
     if (!parsed.ok) return send(c, again({ errors }));
+    // Spent only once the form is good (a form sent back for a fix keeps its question); a check already
+    // spent by another form is asked again, the text kept.
+    if (passed && !(await spendHumanCheck(rt, passed, submissionId))) {
+      const fresh = newHumanCheck(secret, realNow());
+      return send(
+        c,
+        again({
+          errors: { answer: t("public.errors.humanCheck") },
+          humanCheck: fresh,
+          values: { ...body, answer: "" },
+        }),
+      );
+    }
 
     const opened = await openWebCase(rt, submissionId, parsed.value);
     if (opened.kind === "replayed")

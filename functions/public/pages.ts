@@ -18,11 +18,21 @@ const PUBLIC_STYLE = stylesheet(
 .lang{max-width:40rem;margin:0 auto;padding:.5rem 1rem;background:#fff;border-bottom:1px solid #ddd;font-size:.95rem}
 .lang a{margin-right:1rem}
 .big{font-size:1.35rem;font-weight:700;letter-spacing:.05em;background:#f4f4f4;padding:.5rem;display:inline-block;overflow-wrap:anywhere}
+.nowrap{white-space:nowrap;overflow-wrap:normal}
 .warn{border-left:6px solid #b00020;padding:.5rem 1rem;margin:1rem 0;background:#fdf2f3}
 .answer{white-space:pre-wrap;overflow-wrap:anywhere;border-left:4px solid #505050;padding:.25rem 1rem;margin:.5rem 0 1rem}
 footer{margin-top:2rem;border-top:1px solid #ddd;padding-top:1rem}
 `,
 );
+
+/**
+ * A reference never breaks across lines ("CFM-2026-" then "000001" on a 390 px phone reads as two numbers):
+ * wrapped in a no-wrap span inside already escaped text (a reference holds only A-Z, 0-9 and hyphens).
+ */
+function keepReferenceWhole(escapedText: string, reference: string): string {
+  const safe = escapeHtml(reference);
+  return escapedText.replace(safe, `<span class="nowrap">${safe}</span>`);
+}
 
 /** Public pages: indexable only for the form itself; never cached (they may show a case or a code). */
 function page(
@@ -202,7 +212,7 @@ export function renderReceiptPage(input: {
   const date = (iso: string) => formatDate(iso, input.timeZone, language);
   const main = [
     `<h1>${escapeHtml(t("public.receipt.title"))}</h1>`,
-    `<p>${escapeHtml(t("public.receipt.reference"))}<br><strong class="big" id="reference">${escapeHtml(input.reference)}</strong></p>`,
+    `<p>${escapeHtml(t("public.receipt.reference"))}<br><strong class="big nowrap" id="reference">${escapeHtml(input.reference)}</strong></p>`,
     `<p>${escapeHtml(t("public.receipt.receipt"))}<br><strong class="big code" id="receipt">${escapeHtml(input.receipt)}</strong></p>`,
     `<div class="warn">${p(t("public.receipt.keep"))}${input.anonymous ? p(t("public.receipt.keepAnonymous")) : ""}${p(t("public.receipt.secret"))}</div>`,
     input.deadlines.acknowledge
@@ -368,7 +378,7 @@ export function renderCasePage(input: {
 
   const title = t("public.followUp.caseTitle", { reference: record.reference });
   const main = [
-    `<h1>${escapeHtml(title)}</h1>`,
+    `<h1>${keepReferenceWhole(escapeHtml(title), record.reference)}</h1>`,
     input.done ? `<div class="notice" role="status">${p(input.done)}</div>` : "",
     f.errorSummary(["reason", "score", "comment", "message"]),
     `<h2>${escapeHtml(t("public.followUp.status"))}</h2>`,
@@ -420,7 +430,7 @@ export function renderSatisfactionPage(input: {
   const fields = satisfactionFields(f, t);
   const title = t("public.satisfaction.title");
   const main = [
-    `<p class="ref">${escapeHtml(t("public.common.reference"))} ${escapeHtml(input.reference)}</p>`,
+    `<p class="ref">${escapeHtml(t("public.common.reference"))} ${keepReferenceWhole(escapeHtml(input.reference), input.reference)}</p>`,
     `<h1>${escapeHtml(t("public.followUp.satisfactionTitle"))}</h1>`,
     f.errorSummary(["score", "comment"]),
     `<form method="post" action="${escapeHtml(input.action)}" accept-charset="utf-8" autocomplete="off">`,

@@ -3,8 +3,9 @@
 //   session       after a correct reference + receipt: lets the follow-up page act for 30 minutes without
 //                 the receipt code travelling again (kept in a hidden field: no cookie, nothing stored)
 //   satisfaction  the link in the closing email: answers the one question for that case, nothing else
-//   check         the human check: a sum whose answer the server can verify without storing anything
-import { createHmac, randomInt, timingSafeEqual } from "node:crypto";
+//   check         the human check: a sum whose answer the server verifies from the token; each token carries a
+//                 random id, used once (human-check.ts stores it until the token expires)
+import { createHmac, randomBytes, randomInt, timingSafeEqual } from "node:crypto";
 import { REFERENCE_REGEX } from "../domain/complaint.ts";
 
 type Purpose = "session" | "satisfaction" | "check";
@@ -49,6 +50,10 @@ export function verifySatisfaction(secret: Buffer, token: unknown): string | nul
 export interface HumanCheck {
   a: number;
   b: number;
+  /** Random: what makes a passed check single-use (human-check.ts). */
+  id: string;
+  /** When the question was asked (ms since the epoch). */
+  at: number;
   token: string;
 }
 
@@ -58,23 +63,30 @@ export const HUMAN_CHECK_MS = 2 * 60 * 60 * 1000;
 export function newHumanCheck(secret: Buffer, now: number): HumanCheck {
   const a = randomInt(1, 10);
   const b = randomInt(1, 10);
-  const payload = `${a}.${b}.${now}`;
-  return { a, b, token: `${payload}.${mac(secret, "check", payload)}` };
+  const id = randomBytes(12).toString("base64url");
+  const payload = `${a}.${b}.${now}.${id}`;
+  return { a, b, id, at: now, token: `${payload}.${mac(secret, "check", payload)}` };
 }
 
 /** The question behind a token, if it is genuine (to ask it again after an error). */
 export function readHumanCheck(secret: Buffer, token: unknown, now: number): HumanCheck | null {
   if (typeof token !== "string" || token.length > 200) return null;
-  const [a, b, at, signature] = token.split(".");
-  if (!a || !b || !at || !signature) return null;
-  if (!sameMac(signature, mac(secret, "check", `${a}.${b}.${at}`))) return null;
+  const [a, b, at, id, signature, ...rest] = token.split(".");
+  if (!a || !b || !at || !id || !signature || rest.length > 0) return null;
+  if (!sameMac(signature, mac(secret, "check", `${a}.${b}.${at}.${id}`))) return null;
   if (now - Number(at) > HUMAN_CHECK_MS) return null;
-  return { a: Number(a), b: Number(b), token };
+  return { a: Number(a), b: Number(b), id, at: Number(at), token };
 }
 
-export function humanCheckPassed(secret: Buffer, token: unknown, answer: unknown, now: number): boolean {
+/** The check behind a token when the answer is right (still to be spent once: human-check.ts). */
+export function humanCheckPassed(
+  secret: Buffer,
+  token: unknown,
+  answer: unknown,
+  now: number,
+): HumanCheck | null {
   const check = readHumanCheck(secret, token, now);
-  return !!check && typeof answer === "string" && Number(answer.trim()) === check.a + check.b;
+  return check && typeof answer === "string" && Number(answer.trim()) === check.a + check.b ? check : null;
 }
 
 /** The closing email's link: the public pages live beside the task links (`…/t/` → `…/satisfaction/…`). */

@@ -17,6 +17,7 @@
 //   LINK#<idHash>     / LINK             a task link (hash of its id only; TTL)
 //   INBOX#<msgId>     / RECEIPT|NOISE|QUARANTINE   what became of one inbound message
 //   REPORT#<kind>#<period> / OUTBOX      a scheduled report, sent once per kind and period
+//   HUMANCHECK#<idHash> / HUMANCHECK     a web form's human check, spent once (TTL: the check's validity)
 //
 // Access patterns, all by GetItem or Query, never Scan:
 //   by reference                    GetItem CASE#<ref>/STATUS (+ CONTENT for the full view, + Query EVENT#)

@@ -245,6 +245,32 @@ describe("staff console", () => {
     expect(await page.getByRole("alert").textContent()).toContain("Donnez la raison");
   });
 
+  it("issues a receipt code on request (issue 16): shown once, recorded without the code, opens the follow-up page", async () => {
+    const { page } = await signIn(COORDINATOR);
+    await page.goto(`${s.httpUrl}/console/cases/${reference}`);
+    const [answer] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith(`/console/cases/${reference}/receipt`)),
+      page.getByRole("button", { name: "Remettre un code de suivi" }).click(),
+    ]);
+    expect(answer.status()).toBe(201);
+    expect(answer.headers()["cache-control"]).toBe("no-store");
+    const receipt = ((await page.locator("#receipt").textContent()) ?? "").trim();
+    expect(receipt).toMatch(/^([0-9A-Z]{4}-){4}[0-9A-Z]{4}$/);
+    await expectAccessible(page, "receipt code");
+
+    await page.goto(`${s.httpUrl}/console/cases/${reference}`);
+    expect(await page.content()).not.toContain(receipt);
+    const history = page.getByRole("table").filter({ hasText: "Code de suivi remis au plaignant" });
+    expect(await history.textContent()).toContain(COORDINATOR);
+    expect(await page.getByRole("button", { name: "Remettre un nouveau code de suivi" }).count()).toBe(1);
+    const followUp = await fetch(`${s.httpUrl}/follow-up`, {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ language: "fr", reference, receipt }).toString(),
+    });
+    expect(followUp.status).toBe(200);
+  });
+
   it("downloads the register as XLSX (numbers as numbers, dates as dates) and CSV", async () => {
     const { page } = await signIn(COORDINATOR);
     await page.goto(`${s.httpUrl}/console/reports`);

@@ -160,6 +160,11 @@ describe("the complainant's web form and follow-up (issue 16)", () => {
     await followUp(page, anonymous.reference, anonymous.receipt);
 
     expect(await text(page, "h1")).toBe(`Votre dossier ${anonymous.reference}`);
+    // At 390 px the reference stays whole: one line box, never "CFM-2026-" then "000001".
+    const referenceLines = await page
+      .locator("h1 .nowrap")
+      .evaluate((el) => new Set([...el.getClientRects()].map((r) => Math.round(r.top))).size);
+    expect(referenceLines).toBe(1);
     expect(await page.locator("#status").getAttribute("data-status")).toBe("responded");
     expect(await text(page, "#answer")).toBe(RESPONSE);
     expect(await text(page)).toContain("Réponse avant le");

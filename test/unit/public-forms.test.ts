@@ -184,10 +184,15 @@ describe("signed tokens", () => {
     const now = Date.now();
     const check = newHumanCheck(secret, now);
 
-    expect(humanCheckPassed(secret, check.token, String(check.a + check.b), now)).toBe(true);
-    expect(humanCheckPassed(secret, check.token, String(check.a + check.b + 1), now)).toBe(false);
+    expect(humanCheckPassed(secret, check.token, String(check.a + check.b), now)).toMatchObject({
+      id: check.id,
+      at: now,
+    });
+    expect(humanCheckPassed(secret, check.token, String(check.a + check.b + 1), now)).toBeNull();
     const forged = check.token.replace(/^\d+\.\d+/, "1.1");
-    expect(humanCheckPassed(secret, forged, "2", now)).toBe(false);
+    expect(humanCheckPassed(secret, forged, "2", now)).toBeNull();
+    // Each question has its own id (what makes it single-use, human-check.ts).
+    expect(newHumanCheck(secret, now).id).not.toBe(check.id);
   });
 });
 
