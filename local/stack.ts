@@ -15,12 +15,14 @@ import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { SMTPServer } from "smtp-server";
 import { z } from "zod";
 import { loadConfigText, type OrgConfig, parseConfig } from "../functions/domain/config.ts";
+import { executionName } from "../functions/domain/procedure.ts";
 import { startWorkflow } from "../functions/intake/open-case.ts";
 import { makeSesEvent } from "../functions/intake/ses-event.ts";
 import { runtime } from "../functions/lib/runtime.ts";
 import { resumePlan } from "../functions/workflow/resume.ts";
 import { applyPending } from "../functions/workflow/steps.ts";
 import { ensureTable, freePort, startDynamoDbLocal } from "./dynamodb-local.ts";
+import { startMessagingLocal } from "./messaging-local.ts";
 import { startLocalOidc } from "./oidc-provider.ts";
 import { startSesLocal } from "./ses-local.ts";
 import { durationMs, startWorkflowRuntime, type WorkflowRuntime } from "./workflow-runtime.ts";
@@ -65,6 +67,7 @@ const S3rverClass = createRequire(import.meta.url)("s3rver") as new (
 const verdict = z.enum(["PASS", "FAIL"]).default("PASS");
 const inboundQuery = z.object({ spam: verdict, virus: verdict, spf: verdict, dkim: verdict, dmarc: verdict });
 const clockBody = z.object({ advance: z.string().regex(/^P/, "an ISO 8601 duration such as P7D") });
+const outboxQuery = z.object({ channel: z.enum(["sms", "whatsapp"]).optional() });
 
 async function assertPortFree(port: number, what: string): Promise<void> {
   await new Promise<void>((resolve, reject) => {
@@ -191,6 +194,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     stops.push(() => ses.close());
     const sesUrl = ses.url;
 
+    // Issue 17: SMS and WhatsApp go out through the SDK to a local End User Messaging; kept like the mailbox.
+    const messaging = await startMessagingLocal(await freePort(), {
+      persistFile: join(options.dataDir, "messages-outbox.jsonl"),
+    });
+    stops.push(() => messaging.close());
+
     const clockFile = join(options.dataDir, "clock.json");
     const saved = existsSync(clockFile)
       ? Date.parse(JSON.parse(readFileSync(clockFile, "utf8")).now)
@@ -204,6 +213,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       dynamoEndpoint: dynamo.endpoint,
       sesEndpoint: sesUrl,
       s3Endpoint: `http://127.0.0.1:${s3Port}`,
+      messagingEndpoint: messaging.url,
       taskBaseUrl: `${httpUrl}/t/`,
       dataDir: options.dataDir,
       clockStart,
@@ -220,6 +230,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const { handleTaskRequest } = await import("../functions/handlers/task-pages.ts");
     const { handlePublicRequest } = await import("../functions/handlers/public-pages.ts");
     const { receiveEmail } = await import("../functions/intake/receive-email.ts");
+    const { receiveSmsEvent, receiveWhatsAppEvent } = await import("../functions/intake/receive-text.ts");
     const { sweepRawMessages, VERDICTS_METADATA } = await import("../functions/intake/recover.ts");
     const { createConsoleApp } = await import("../functions/console/app.ts");
 
@@ -267,12 +278,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       await applyPending(rt, open.reference);
       const record = await rt.store.require(open.reference);
       const content = await rt.store.getContent(record.reference);
+      // Issue 12: a case that needs attention waits for the coordinator's action, not for a restart.
+      if (record.flags.includes("needs-attention")) continue;
       const plan = resumePlan(config, record, content);
       if (!plan) continue;
       await startWorkflow(
         rt,
         record.reference,
         plan.resumeAt === "receive" ? {} : { resumeAt: plan.resumeAt, case: plan.case },
+        executionName(record),
       );
       resumed.push(record.reference);
     }
@@ -375,6 +389,38 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
             });
           if (body.length === 0) return send(response, 400, { error: "body: the raw message is empty" });
           return send(response, 200, await inbound(body, query.data));
+        }
+        if (url.pathname === "/local/inbound-sms" || url.pathname === "/local/inbound-whatsapp") {
+          if (request.method !== "POST")
+            return send(response, 405, {
+              error: "POST the SNS notification AWS End User Messaging publishes",
+            });
+          let json: unknown;
+          try {
+            json = JSON.parse(body.toString("utf8"));
+          } catch {
+            return send(response, 400, { error: "body: not JSON; send the SNS notification" });
+          }
+          try {
+            if (url.pathname === "/local/inbound-sms") {
+              const [result] = await receiveSmsEvent(rt, json);
+              await wf.settled();
+              return send(response, 200, result);
+            }
+            const results = await receiveWhatsAppEvent(rt, json);
+            await wf.settled();
+            return send(response, 200, { results });
+          } catch (error) {
+            if ((error as Error).name === "InvalidInputError")
+              return send(response, 400, { error: (error as Error).message });
+            throw error;
+          }
+        }
+        if (url.pathname === "/local/outbox") {
+          if (request.method !== "GET") return send(response, 405, { error: "GET" });
+          const query = outboxQuery.safeParse(Object.fromEntries(url.searchParams));
+          if (!query.success) return send(response, 400, { error: "channel: must be sms or whatsapp" });
+          return send(response, 200, { messages: messaging.messages(query.data.channel) });
         }
         if (url.pathname.startsWith("/t/")) {
           const result = await handleTaskRequest(toApiEvent(request, url, body));

@@ -70,8 +70,17 @@ export function complaintWorkflow(
     retryOnServiceExceptions: false,
   });
   needsAttention.addRetry(retryProps());
+  // Only a failure to flag the case fails the execution (an alarm then points the operator at it).
   needsAttention.addCatch(needsAttentionFail, { errors: ["States.ALL"], resultPath: "$.attentionError" });
-  needsAttention.next(needsAttentionFail);
+  // Issue 12: needs-attention is a state of the case, not a failure: the case is flagged, the coordinator is
+  // emailed a link to its page, and the execution ends here; the console's `resume` (and the other coordinator
+  // actions) start the case's next execution at its step.
+  needsAttention.next(
+    new sfn.Succeed(scope, "Waiting for the coordinator", {
+      comment:
+        "The case is flagged needs-attention and waits for a coordinator action (resume, reassign, …).",
+    }),
+  );
 
   /** A Lambda task with the standard Retry and a Catch to needs-attention. */
   const invoke = (

@@ -1,15 +1,34 @@
-// POST /api/complaints/{reference}/actions (CONTRACT.md "Operations") and the console's case-page forms.
-// Each action is one transaction with its timeline event (who, why), idempotent: the event id comes from the
-// caller and their Idempotency-Key, so a retry finds its event and changes nothing.
-//   note      an internal note on the timeline
-//   reassign  the current step goes to another staff member: the record's assignee changes with the event,
-//             then the step's link is re-issued to the new person (the old one stops working) and emailed.
+// POST /api/complaints/{reference}/actions (CONTRACT.md "Operations", issue 12) and the console's case-page
+// forms. The rules (who, which status, what changes) are in functions/domain/actions.ts; this module reads,
+// writes each action as one transaction with its timeline event (who, why) and does what follows:
+//   note, record-contact (no step waiting)   the event only
+//   reassign      the step(s) of one person go to another: links re-issued to the new person and emailed, the
+//                 old ones revoked; the step stays with the new person for its reminders
+//   resume, retriage, record-contact (the contact step waiting), record-appeal, reopen
+//                 the case moves: its running execution (if any) is stopped, the links issued before the action
+//                 are revoked, and the next execution, `<reference>-<n>`, starts at the case's step (resume.ts),
+//                 whose task email carries a fresh link.
+// Idempotent: the event id comes from the caller and their Idempotency-Key, so a retry finds its event, changes
+// nothing more, and only finishes what follows (starting an execution by its name is idempotent too).
 import { createHash } from "node:crypto";
-import { type ActionRefusal, actionSchema, type CaseAction, refusal } from "../domain/actions.ts";
-import type { CaseRecord } from "../domain/complaint.ts";
-import type { Runtime } from "../lib/runtime.ts";
-import { sendViaOutbox } from "../mail/mailer.ts";
-import { activeLinksOf, issueLink } from "../tasks/link-store.ts";
+import { DescribeExecutionCommand, StopExecutionCommand } from "@aws-sdk/client-sfn";
+import {
+  type ActionEffect,
+  type ActionRefusal,
+  actionEffect,
+  actionSchema,
+  type CaseAction,
+  currentHumanStep,
+  refusal,
+} from "../domain/actions.ts";
+import type { CaseContent, CaseRecord } from "../domain/complaint.ts";
+import { executionName, stepActor } from "../domain/procedure.ts";
+import { HUMAN_STEPS, type HumanStep } from "../domain/vocabulary.ts";
+import { startWorkflow } from "../intake/open-case.ts";
+import { type Runtime, requireEnv } from "../lib/runtime.ts";
+import { activeLinksOf, issueLink, revokeLink } from "../tasks/link-store.ts";
+import { resumePlan } from "../workflow/resume.ts";
+import { emailTask } from "../workflow/steps.ts";
 import type { Caller } from "./auth.ts";
 
 export type ActionResult =
@@ -31,6 +50,12 @@ export function parseAction(input: unknown): { action?: CaseAction; errors: Reco
   return { errors };
 }
 
+const refused = (r: ActionRefusal): ActionResult => ({
+  ok: false,
+  status: r.status,
+  errors: { [r.field ?? "action"]: r.error },
+});
+
 export async function takeAction(
   rt: Runtime,
   caller: Caller,
@@ -40,28 +65,125 @@ export async function takeAction(
 ): Promise<ActionResult> {
   const record = await rt.store.get(reference);
   if (!record) return { ok: false, status: 404, errors: { reference: "no such case" } };
+  const content = await rt.store.getContent(reference);
   const eventId = actionEventId(caller, key);
-  // A replay: the event is there, the action was taken (its follow-up, below, is idempotent too).
+  // A replay: the event is there, the action was taken; only what follows it is finished (idempotently).
   const done = await rt.store.event(reference, eventId);
-  if (!done) {
-    const refused: ActionRefusal | null = refusal(rt.config, caller.audience, record, action);
-    if (refused)
-      return { ok: false, status: refused.status, errors: { [refused.field ?? "action"]: refused.error } };
+  if (done) {
+    if (done.type !== "note" && done.type !== "reassigned" && done.type !== "contacted")
+      await restart(rt, record, content, done.at);
+    return { ok: true, applied: false, record };
   }
-  const at = rt.now().toISOString();
-  if (action.action === "note") {
-    const result = await rt.store.update(reference, () => ({
-      event: { id: eventId, at, type: "note", actor: caller.actor, detail: action.reason.slice(0, 500) },
-    }));
-    return { ok: true, applied: result.applied, record: result.record };
+  const now = rt.now().toISOString();
+  const refusedNow = refusal(rt.config, caller.audience, record, content, action, now);
+  if (refusedNow) return refused(refusedNow);
+  if (action.action === "reassign") return reassign(rt, caller, record, content, action, eventId, now);
+
+  let effect: ActionEffect | undefined;
+  let refusedLater: ActionRefusal | null = null;
+  const result = await rt.store.update(
+    reference,
+    (current, currentContent) => {
+      // Decided again on the latest case (a concurrent change retries the transaction).
+      refusedLater = refusal(rt.config, caller.audience, current, currentContent!, action, now);
+      if (refusedLater) return null;
+      effect = actionEffect(rt.config, current, currentContent!, action, now);
+      return {
+        record: effect.record,
+        content: effect.content,
+        event: {
+          id: eventId,
+          at: now,
+          type: effect.event.type,
+          actor: caller.actor,
+          detail: effect.event.detail,
+        },
+      };
+    },
+    { withContent: true },
+  );
+  if (refusedLater) return refused(refusedLater);
+  if (result.applied && effect?.restart)
+    await restart(rt, result.record, await rt.store.getContent(reference), now, record);
+  return { ok: true, applied: result.applied, record: result.record };
+}
+
+/**
+ * The case moves on: the execution of the run before stops (if still running), links issued before the action
+ * are revoked, and the run's execution starts at the case's step (named `<reference>-<runs>`: idempotent).
+ */
+async function restart(
+  rt: Runtime,
+  record: CaseRecord,
+  content: CaseContent,
+  actionAt: string,
+  before?: CaseRecord,
+): Promise<void> {
+  const previous = before ? executionName(before) : null;
+  if (previous && previous !== executionName(record)) await stopIfRunning(rt, previous);
+  for (const link of await activeLinksOf(rt, record.reference))
+    if (link.step !== "progress" && link.createdAt <= actionAt) await revokeLink(rt, link.idHash);
+  const plan = resumePlan(rt.config, record, content);
+  if (!plan) return;
+  await startWorkflow(
+    rt,
+    record.reference,
+    plan.resumeAt === "receive" ? {} : { resumeAt: plan.resumeAt, case: plan.case },
+    executionName(record),
+  );
+}
+
+async function stopIfRunning(rt: Runtime, name: string): Promise<void> {
+  const stateMachineArn = requireEnv("STATE_MACHINE_ARN");
+  const executionArn = `${stateMachineArn.replace(":stateMachine:", ":execution:")}:${name}`;
+  try {
+    const described = await rt.sfn.send(new DescribeExecutionCommand({ executionArn }));
+    if (described.status !== "RUNNING") return;
+    await rt.sfn.send(
+      new StopExecutionCommand({
+        executionArn,
+        error: "Superseded",
+        cause: "a coordinator action restarted the case",
+      }),
+    );
+  } catch (error) {
+    if ((error as Error).name !== "ExecutionDoesNotExist") throw error;
   }
-  const from = done ? null : record.assignee;
-  const result = await rt.store.update(reference, (current) => {
-    if (current.assignee !== record.assignee) return null; // moved meanwhile: the caller sees the new state
+}
+
+/**
+ * Reassign: the steps of one person on this case (the current step's actor by default) go to another. The
+ * record (assignee, responsible, the steps given) changes with the event, then each of the person's open links
+ * is re-issued to the new person (the old one is revoked) and emailed.
+ */
+async function reassign(
+  rt: Runtime,
+  caller: Caller,
+  record: CaseRecord,
+  content: CaseContent,
+  action: Extract<CaseAction, { action: "reassign" }>,
+  eventId: string,
+  at: string,
+): Promise<ActionResult> {
+  const from = action.from ?? (record.assignee as string);
+  const links = (await activeLinksOf(rt, record.reference)).filter((l) => l.actor === from);
+  const steps = new Set<HumanStep>();
+  for (const link of links)
+    if ((HUMAN_STEPS as readonly string[]).includes(link.step) && link.step !== "appeal")
+      steps.add(link.step as HumanStep);
+  const current = currentHumanStep(rt.config, record, content);
+  if (current && current !== "appeal" && stepActor(rt.config, record, current) === from) steps.add(current);
+  if (steps.size === 0 && record.assignee !== from && record.responsible !== from)
+    return { ok: false, status: 409, errors: { from: "from: this person holds no open step of the case" } };
+  const result = await rt.store.update(reference(record), (r) => {
+    if (r.version !== record.version) return null; // moved meanwhile: the caller sees the new state
+    const stepActors = { ...r.stepActors };
+    for (const step of steps) stepActors[step] = action.to;
     return {
       record: {
-        assignee: action.to,
-        ...(current.responsible === current.assignee ? { responsible: action.to } : {}),
+        stepActors,
+        ...(r.assignee === from ? { assignee: action.to } : {}),
+        ...(r.responsible === from ? { responsible: action.to } : {}),
       },
       event: {
         id: eventId,
@@ -72,45 +194,30 @@ export async function takeAction(
       },
     };
   });
-  if (from) await moveLinks(rt, reference, from, action.to, eventId);
-  return { ok: true, applied: result.applied, record: result.record };
-}
-
-/** The open steps' links of `from` go to `to` (fresh links: the old ones are revoked), emailed once. */
-async function moveLinks(rt: Runtime, reference: string, from: string, to: string, eventId: string) {
-  const links = (await activeLinksOf(rt, reference)).filter((l) => l.actor === from);
-  const urls: string[] = [];
+  if (!result.applied)
+    return result.record.version === record.version
+      ? { ok: true, applied: false, record: result.record }
+      : { ok: false, status: 409, errors: { action: "reassign: the case changed meanwhile; try again" } };
   for (const link of links) {
     const { url } = await issueLink(rt, {
-      reference,
+      reference: record.reference,
       step: link.step,
-      actor: to,
+      actor: action.to,
       taskToken: link.taskToken,
       expiresAt: link.expiresAt,
       language: link.language,
     });
-    urls.push(url);
+    await emailTask(
+      rt,
+      result.record,
+      link.step as HumanStep | "progress",
+      action.to,
+      url,
+      link.expiresAt,
+      `reassigned:${eventId}:${link.step}`,
+    );
   }
-  if (urls.length === 0) return;
-  const text = [
-    "Bonjour,",
-    "",
-    `Le coordinateur vous a confié le dossier ${reference}. Lien vers la tâche :`,
-    ...urls,
-    "",
-    "Ce lien est personnel : ne le transférez pas.",
-  ].join("\n");
-  await sendViaOutbox(
-    rt,
-    { pk: `CASE#${reference}`, sk: `OUTBOX#${eventId}` },
-    `reassigned task for ${reference}`,
-    { template: "reassigned" },
-    {
-      to: [to],
-      replyTo: rt.config.organisation.coordinator,
-      subject: `[${reference}] Tâche qui vous est confiée`,
-      text,
-      html: `<p>Bonjour,</p><p>Le coordinateur vous a confié le dossier ${reference}.</p>${urls.map((u) => `<p><a href="${u}">${u}</a></p>`).join("")}<p>Ce lien est personnel : ne le transférez pas.</p>`,
-    },
-  );
+  return { ok: true, applied: true, record: result.record };
 }
+
+const reference = (record: CaseRecord) => record.reference;

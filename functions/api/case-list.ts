@@ -1,7 +1,7 @@
 // Listing cases, one home for the staff API (GET /api/complaints) and the console (GET /console/cases): the
 // query's fields and their validation, which index a filter maps to, what a viewer may filter on, and the
 // continuation. Every list reads one index partition at a time (never a Scan, never the whole filtered set):
-// - `status` → byStatus; no status but `assignee` → byAssignee (open cases); `from`/`to` → byPeriod, month by
+// - `status` → byStatus (`needs-attention`: the open cases flagged so, issue 12); no status but `assignee` → byAssignee (open cases); `from`/`to` → byPeriod, month by
 //   month; otherwise the open cases by next deadline (byDeadline).
 // - kind, channel, category, assignee, status, overdue: a DynamoDB filter on the status record.
 // - category and assignee match only cases whose details the viewer may see (access.ts), so a filter never
@@ -25,12 +25,14 @@ export const TEXT_BUDGET = 200;
 const READ_BUDGET = 2000;
 const EARLIEST = "2000-01-01";
 
+const LIST_STATUSES = [...STATUSES, "needs-attention"] as const;
 const day = z.iso.date("must be a date YYYY-MM-DD");
 
 /** The query of a case list (both surfaces); strict: an unknown field is refused. */
 export const listQuerySchema = z
   .strictObject({
-    status: z.enum(STATUSES, `must be one of ${STATUSES.join(", ")}`).optional(),
+    // Issue 12: `needs-attention` lists the open cases waiting for a coordinator action.
+    status: z.enum(LIST_STATUSES, `must be one of ${LIST_STATUSES.join(", ")}`).optional(),
     kind: z.enum(KINDS, `must be one of ${KINDS.join(", ")}`).optional(),
     channel: z.enum(CHANNELS, `must be one of ${CHANNELS.join(", ")}`).optional(),
     category: z.string().max(100).optional(),
@@ -185,12 +187,18 @@ export async function listCases(
         ...(query.to && query.to.slice(0, 7) === month ? { to: query.to } : {}),
       };
     }
-    if (query.status) return { by: "status", status: query.status, newestFirst };
+    if (query.status && query.status !== "needs-attention")
+      return { by: "status", status: query.status, newestFirst };
     if (query.assignee) return { by: "assignee", address: query.assignee };
     return { by: "open" };
   };
   const first = source(periodic ? (query.to ?? rt.now().toISOString().slice(0, 10)).slice(0, 7) : undefined);
-  if (first.by !== "status") equal("status", query.status);
+  if (query.status === "needs-attention") {
+    conditions.push("contains(flags, :flag) AND #status <> :closed");
+    names["#status"] = "status";
+    values[":flag"] = "needs-attention";
+    values[":closed"] = "closed";
+  } else if (first.by !== "status") equal("status", query.status);
   if (first.by !== "assignee") equal("assignee", query.assignee);
   equal("kind", query.kind);
   equal("channel", query.channel);

@@ -60,7 +60,7 @@ export interface ApiResponse {
 /** Channels staff record; email arrives through the intake address (functions/intake/receive-email.ts). */
 /** Email and the web form reach cfm directly; staff record the others. */
 export const STAFF_CHANNELS = CHANNELS.filter(
-  (c): c is Exclude<Channel, "email" | "web"> => c !== "email" && c !== "web",
+  (c): c is Exclude<Channel, "email" | "web" | "kobo"> => c !== "email" && c !== "web" && c !== "kobo",
 );
 
 const MAX_BODY_BYTES = 256 * 1024;

@@ -58,6 +58,9 @@ export const EVENT_LABELS: Record<string, string> = {
   closed: "Clôturé",
   note: "Note du coordinateur",
   reassigned: "Étape confiée à une autre personne",
+  resumed: "Dossier repris par le coordinateur",
+  retriaged: "Tri corrigé",
+  reopened: "Dossier rouvert",
   "receipt-issued": "Code de suivi remis au plaignant",
 };
 

@@ -4,7 +4,6 @@ import { GetObjectCommand } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import type { Hono } from "hono";
 import { html, raw } from "hono/html";
-import { parseAction, takeAction } from "../api/case-actions.ts";
 import { cleanQuery, listCases, listQuerySchema } from "../api/case-list.ts";
 import { accessFor, type Viewer } from "../domain/access.ts";
 import {
@@ -23,6 +22,7 @@ import type { TaskAction } from "../tasks/forms.ts";
 import { activeLinksOf, reissueForActor } from "../tasks/link-store.ts";
 import type { ConsoleContext, ConsoleEnv } from "./app.ts";
 import { page } from "./app.ts";
+import { actionForms, actionNotice, registerCaseActions } from "./case-actions-page.ts";
 import {
   CHANNEL_LABELS,
   CLOSURE_LABELS,
@@ -191,7 +191,10 @@ ${
 ${select(
   "status",
   "Statut",
-  STATUSES.map((s) => [s, STATUS_LABELS[s].fr]),
+  [
+    ...STATUSES.map((s): [string, string] => [s, STATUS_LABELS[s].fr]),
+    ["needs-attention", FLAG_LABELS["needs-attention"] ?? ""],
+  ],
   status,
 )}
 ${select(
@@ -286,7 +289,7 @@ ${summary}<h2>Échéances</h2>${deadlines}`;
     const recorded = c.req.query("recorded") === "1";
     const acted = c.req.query("done");
     const body = html`<h1>Dossier ${reference}</h1>
-${acted === "note" || acted === "reassign" ? html`<p class="notice" role="status">${acted === "note" ? "Note ajoutée à l'historique." : "Étape confiée à la nouvelle personne : elle a reçu un nouveau lien, l'ancien ne fonctionne plus."}</p>` : ""}
+${actionNotice(acted)}
 ${recorded ? html`<p class="notice" role="status">La plainte a été enregistrée sous la référence <strong>${reference}</strong>. Communiquez-la au plaignant.</p>` : ""}
 ${sensitive ? html`<p class="notice warn">${record.sensitive ? "Dossier sensible" : "Dossier pas encore trié"} : ne partagez rien sans l'accord du plaignant (T-8). Votre consultation est enregistrée.</p>` : ""}
 ${summary}
@@ -337,7 +340,7 @@ ${content.messages.length > 0 ? html`<h2>Messages reçus</h2><ul>${content.messa
 <div class="table" tabindex="0" role="region" aria-label="Tableau (défilement horizontal possible)"><table><thead><tr><th scope="col">Date</th><th scope="col">Événement</th><th scope="col">Par</th><th scope="col">Détail</th></tr></thead><tbody>
 ${timeline.map((e) => html`<tr><td>${when(e.at, tz(), true)}</td><td>${EVENT_LABELS[e.type] ?? e.type}</td><td>${e.actor}</td><td>${e.detail ?? ""}</td></tr>`)}
 </tbody></table></div>
-${viewer.audience === "coordinator" ? actionForms(c, rt, record) : ""}
+${viewer.audience === "coordinator" ? actionForms(c, rt, record, content) : ""}
 ${viewer.audience === "coordinator" ? receiptForm(csrfField(c), record) : ""}
 ${
   viewer.audience === "coordinator" && sensitive
@@ -347,35 +350,8 @@ ${
     return page(c, 200, `Dossier ${reference}`, "cases", body);
   });
 
-  // Coordinator actions (issue 12): note, reassign; one transaction with the timeline event, idempotent.
-  app.post("/console/cases/:reference/actions", async (c) => {
-    const session = c.get("session");
-    const reference = c.req.param("reference").toUpperCase();
-    if (!REFERENCE_PATTERN.test(reference)) return c.notFound();
-    const form = c.get("form");
-    const key = /^[A-Za-z0-9-]{8,64}$/.test(form._key ?? "") ? (form._key as string) : crypto.randomUUID();
-    const input: Record<string, string> = { action: form.action ?? "", reason: form.reason ?? "" };
-    if (form.action === "reassign") input.to = form.to ?? "";
-    const parsed = parseAction(input);
-    const result = parsed.action
-      ? await takeAction(
-          rt,
-          { audience: session.audience, actor: session.email },
-          reference,
-          `console-${key}`,
-          parsed.action,
-        )
-      : ({ ok: false, status: 400, errors: parsed.errors } as const);
-    if (result.ok)
-      return c.redirect(`/console/cases/${reference}?done=${parsed.action?.action}#actions`, 303);
-    return page(
-      c,
-      result.status,
-      "Action refusée",
-      "cases",
-      html`<h1>Action refusée</h1><div class="summary" role="alert"><ul>${Object.values(result.errors).map((e) => html`<li>${frenchActionError(e)}</li>`)}</ul></div><p><a href="/console/cases/${reference}#actions">Retour au dossier ${reference}</a></p>`,
-    );
-  });
+  // Coordinator actions (issue 12): functions/console/case-actions-page.ts.
+  registerCaseActions(app, rt);
 
   // Attachments: a short-lived signed URL, for those who may see the case's details.
   // Issue 15: a stranger's files are reached through their message (kept aside, never the case's own).
@@ -458,18 +434,6 @@ ${
   registerReports(app, rt);
 }
 
-function frenchActionError(message: string): string {
-  if (/reason/.test(message) || /give the reason/.test(message))
-    return "Donnez la raison (3 caractères au moins).";
-  if (/only the coordinator/.test(message)) return "Seul le coordinateur peut agir sur un dossier.";
-  if (/the case is closed/.test(message)) return "Le dossier est clôturé.";
-  if (/no step of this case waits/.test(message)) return "Aucune étape de ce dossier n'attend quelqu'un.";
-  if (/not in the staff directory/.test(message))
-    return "Cette personne n'est pas dans l'annuaire du personnel.";
-  if (/already holds the step/.test(message)) return "Cette personne a déjà l'étape.";
-  return message;
-}
-
 /**
  * One received message with its sender. Issue 15: a message from somebody who is neither the complainant nor
  * their representative is flagged, never acted on, and its files are kept aside with it (not the case's).
@@ -481,22 +445,6 @@ function messageItem(reference: string, m: CaseContent["messages"][number], inde
       ? html`<p>Pièces jointes mises à l'écart (non versées au dossier) :</p><ul>${files.map((a, i) => html`<li>${a.oversized ? html`${a.filename} (trop volumineuse, non conservée)` : html`<a href="/console/cases/${reference}/messages/${index}/attachments/${i}">${a.filename}</a> (${Math.ceil(a.size / 1024)} Ko)`}</li>`)}</ul>`
       : ""
   }</li>`;
-}
-
-function actionForms(c: ConsoleContext, rt: Runtime, record: CaseRecord): Html {
-  const key = () => html`<input type="hidden" name="_key" value="${crypto.randomUUID()}">`;
-  return html`<h2 id="actions">Actions du coordinateur</h2>
-<form method="post" action="/console/cases/${record.reference}/actions">${csrfField(c)}${key()}<input type="hidden" name="action" value="note">
-<div class="field"><label for="note-reason">Note interne</label><p class="hint" id="note-reason-hint">Ajoutée à l'historique avec votre nom.</p><textarea id="note-reason" name="reason" aria-describedby="note-reason-hint" required></textarea></div>
-<button type="submit">Ajouter la note</button></form>
-${
-  record.assignee && record.status !== "closed"
-    ? html`<form method="post" action="/console/cases/${record.reference}/actions">${csrfField(c)}${key()}<input type="hidden" name="action" value="reassign">
-<div class="field"><label for="reassign-to">Confier l'étape en cours à</label><p class="hint" id="reassign-to-hint">Actuellement : ${staffName(rt.config, record.assignee)}. La personne reçoit un nouveau lien ; l'ancien ne fonctionne plus.</p><select id="reassign-to" name="to" aria-describedby="reassign-to-hint">${rt.config.staff.filter((m) => m.address !== record.assignee).map((m) => html`<option value="${m.address}">${m.name} (${m.address})</option>`)}</select></div>
-<div class="field"><label for="reassign-reason">Raison</label><textarea id="reassign-reason" name="reason" required></textarea></div>
-<button type="submit">Confier l'étape</button></form>`
-    : ""
-}`;
 }
 
 /** The console's words for a list query error (case-list.ts names the field). */

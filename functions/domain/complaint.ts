@@ -11,6 +11,7 @@ import {
   DEADLINE_STEPS,
   EVENT_TYPES,
   FLAGS,
+  HUMAN_STEPS,
   KINDS,
   OUTCOMES,
   REFERENCE_FORMAT,
@@ -82,6 +83,14 @@ export const caseRecordSchema = z.strictObject({
   satisfaction: z.strictObject({ score: z.number().int().min(1).max(5), at: iso }).optional(),
   /** When the complainant first read the answer on the follow-up page (the outcome was communicated). */
   outcomeSeenAt: iso.optional(),
+  /** Issue 12: executions started after the first (resume, retriage, reopen…): the next is `<ref>-<runs>`. */
+  runs: z.number().int().min(0).optional(),
+  /** Issue 12: when the coordinator last resumed the case; the resumed step's wait starts again from it. */
+  resumedAt: iso.optional(),
+  /** Issue 12: times the case left `closed` again (reopen, a late appeal), so its closing steps run again. */
+  reopened: z.number().int().min(0).optional(),
+  /** Issue 12: a step the coordinator gave to someone else than the procedure's actor (reassign). */
+  stepActors: z.partialRecord(z.enum(HUMAN_STEPS), address).optional(),
   version: z.number().int().min(1),
   updatedAt: iso,
 });

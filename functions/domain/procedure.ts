@@ -106,6 +106,9 @@ export function closureFor(config: OrgConfig, cause: CloseCause | string): Closu
  * decision, H-F2 the closure check.
  */
 export function stepActor(config: OrgConfig, record: CaseRecord, step: HumanStep): string {
+  // Issue 12: the coordinator gave this step to someone else (e.g. before leave); it stays with them.
+  const given = record.stepActors?.[step];
+  if (given && step !== "appeal") return given;
   switch (step) {
     case "triage":
       return holderOf(config, config.steps.triage);
@@ -188,9 +191,36 @@ export function stepCheckpoint(config: OrgConfig, record: CaseRecord, step: Huma
   const deadline = record.deadlines[STEP_DEADLINE[step]];
   if (!deadline) throw new Error(`step ${step} of ${record.reference} has no deadline`);
   const k = record.reminders[step] ?? 0;
+  // Issue 12: a resumed step's actor gets one reminder interval from the resumption before reminders resume.
+  const base =
+    record.resumedAt && record.resumedAt > deadline ? reminderDue(config, record.resumedAt, 1) : deadline;
   if (step === "conclusion" && config.deadlines.progressUpdateInterval)
-    return progressUpdateDue(config, deadline, k);
-  return reminderDue(config, deadline, k);
+    return progressUpdateDue(config, base, k);
+  return reminderDue(config, base, k);
+}
+
+// ------------------------------------------------------------------------------------------- executions
+
+/** Issue 12: the execution of a case's current run: the reference, then `-<n>` for each restart. */
+export function executionName(record: Pick<CaseRecord, "reference" | "runs">): string {
+  return record.runs ? `${record.reference}-${record.runs}` : record.reference;
+}
+
+/**
+ * The part of a reminder's ids that tells its round apart: T-11's extension of the appeal decision, and each
+ * run of the case (a resumed step counts its reminders again, under new ids).
+ */
+export function reminderRound(
+  record: Pick<CaseRecord, "runs" | "appealExtensions">,
+  step: HumanStep,
+): string {
+  const extension = step === "appeal-decision" ? `${record.appealExtensions}:` : "";
+  return record.runs ? `${extension}run${record.runs}:` : extension;
+}
+
+/** Issue 12: ids of the closing steps (response, closure) of a case reopened n times carry `:n`. */
+export function cycleSuffix(record: Pick<CaseRecord, "reopened">): string {
+  return record.reopened ? `:${record.reopened}` : "";
 }
 
 /** T-13: a response given after its deadline is late (and must say why). */

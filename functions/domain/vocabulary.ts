@@ -23,6 +23,10 @@ export const CHANNELS = [
   "suggestion-box",
   "hotline",
   "staff-report",
+  // Issue 17: two-way SMS and WhatsApp (AWS End User Messaging), KoboToolbox forms (REST Services).
+  "sms",
+  "whatsapp",
+  "kobo",
 ] as const;
 /** T-1: written channels open a case under a written-only procedure (a staff report is the FSEI). */
 export const WRITTEN_CHANNELS: readonly Channel[] = ["email", "web", "letter", "staff-report"];
@@ -83,6 +87,10 @@ export const EVENT_TYPES = [
   // Coordinator actions (issue 12): an internal note, a step given to another person.
   "note",
   "reassigned",
+  // Issue 12: a needs-attention case resumed, a triage corrected, a closed case reopened.
+  "resumed",
+  "retriaged",
+  "reopened",
   // Issue 16: a receipt code issued for a case on request (the code itself is never recorded).
   "receipt-issued",
 ] as const;

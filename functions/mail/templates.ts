@@ -291,6 +291,8 @@ export type NeedsAttentionData = ToStaff & {
   /** A short technical detail, no personal data. */
   detail?: string;
   step?: Step;
+  /** Issue 12: the case page in the console, where the fitting action is offered. */
+  caseUrl?: string;
 };
 
 export type TemplateData = {
@@ -845,7 +847,12 @@ const needsAttention: Template<NeedsAttentionData> = {
         d.step && [c.t("fact.step"), stepLabel(c, d.step)],
         present(d.detail) && [c.t("fact.detail"), d.detail],
       ),
-      p(c.t("needsAttention.check")),
+      p(
+        d.reason === "reminders-exhausted" || d.reason === "error"
+          ? c.t(`needsAttention.action.${d.reason}`)
+          : c.t("needsAttention.check"),
+      ),
+      present(d.caseUrl) && button(c.t("needsAttention.button"), d.caseUrl),
       d.sensitive === false && present(d.categoryLabel) && facts([c.t("fact.category"), d.categoryLabel]),
       d.sensitive !== false && detailBlocks(d, c, { description: false }),
     ),

@@ -3,6 +3,8 @@
 // the same input it writes no second event (event ids are deterministic) and sends no second email (outbox).
 // Inputs and outputs carry ids and flags only: no personal data enters Step Functions.
 import { createHash } from "node:crypto";
+import { sendToComplainant } from "../channels/send.ts";
+import { type ComplainantRoute, complainantRoute } from "../domain/complainant-channel.ts";
 import type { CaseContent, CaseRecord } from "../domain/complaint.ts";
 import type { Language } from "../domain/config.ts";
 import { completeStep, deadlineAfter, metDeadline, secondsUntil } from "../domain/deadlines.ts";
@@ -11,11 +13,13 @@ import {
   COMPLAINANT,
   caseFlags,
   closureFor,
+  cycleSuffix,
   deadlinesStartingWith,
   escalationRecipient,
   firstAssignee,
   progressLinkExpiry,
   reminderBudget,
+  reminderRound,
   stepActor,
   stepCheckpoint,
   triagedRoute,
@@ -88,8 +92,9 @@ function toComplainant(rt: Runtime, record: CaseRecord, content: CaseContent) {
   };
 }
 
-function complainantAddress(content: CaseContent): string | null {
-  return content.complainant?.email ?? content.representative?.email ?? null;
+/** Where the complainant's messages go: email, SMS or WhatsApp (issue 17), or nowhere. */
+function complainantTo(rt: Runtime, record: CaseRecord, content: CaseContent): ComplainantRoute | null {
+  return complainantRoute(rt.config, record, content);
 }
 
 function complainantName(record: CaseRecord, content: CaseContent): string | undefined {
@@ -115,10 +120,10 @@ export async function receive(rt: Runtime, reference: string): Promise<CaseFlags
 export async function acknowledge(rt: Runtime, reference: string): Promise<void> {
   const record = await rt.store.require(reference);
   const content = await rt.store.getContent(reference);
-  const to = complainantAddress(content);
+  const to = complainantTo(rt, record, content);
   if (record.reachable && to) {
     const base = toComplainant(rt, record, content);
-    await sendOnce(rt, {
+    await sendToComplainant(rt, {
       reference,
       key: "acknowledgement",
       to,
@@ -133,7 +138,7 @@ export async function acknowledge(rt: Runtime, reference: string): Promise<void>
     });
     if (record.deadlines.writtenNotice) {
       const rule = rt.config.deadlines.respond;
-      await sendOnce(rt, {
+      await sendToComplainant(rt, {
         reference,
         key: "written-notice",
         to,
@@ -160,7 +165,7 @@ export async function acknowledge(rt: Runtime, reference: string): Promise<void>
         id: "acknowledged",
         type: "acknowledged",
         actor: SYSTEM,
-        detail: record.reachable ? "email" : "no-contact",
+        detail: record.reachable ? (to?.channel ?? "no-contact") : "no-contact",
       },
     };
   });
@@ -203,7 +208,7 @@ export async function open(
   const actor = actorFor(rt, record, step);
   const language = languageOf(rt.config, actor);
   const k = record.reminders[step] ?? 0;
-  const round = step === "appeal-decision" ? `${record.appealExtensions}:` : "";
+  const round = reminderRound(record, step);
   const emailKey = `task:${step}:${round}${k}`;
   // A retried or resumed open for a task already emailed keeps the emailed link: it now answers to this token.
   const emailed = (await outboxStatus(rt, keys.outbox(reference, emailKey))) === "sent";
@@ -231,6 +236,37 @@ export async function open(
       language,
       data: { ...data, reminderNumber: k },
     });
+}
+
+/**
+ * Issue 12: a task link given to another person by the coordinator (reassign), emailed once per action and
+ * step, with the step's own task email (one link per email).
+ */
+export async function emailTask(
+  rt: Runtime,
+  record: CaseRecord,
+  step: DecisionStep | "progress",
+  actor: string,
+  taskUrl: string,
+  expiresAt: string,
+  key: string,
+): Promise<void> {
+  const language = languageOf(rt.config, actor);
+  await sendOnce(rt, {
+    reference: record.reference,
+    key,
+    to: actor,
+    template: "task",
+    language,
+    data: {
+      ...common(rt, record),
+      ...details(rt, record, language),
+      recipientName: staffMember(rt.config, actor)?.name,
+      step: step === "progress" ? "progress" : TEMPLATE_STEP[step],
+      taskUrl,
+      dueBy: (step === "progress" ? undefined : record.deadlines[STEP_DEADLINE[step]]) ?? expiresAt,
+    },
+  });
 }
 
 /**
@@ -275,10 +311,11 @@ async function openAppeal(
 ): Promise<void> {
   // The complainant keeps the link of a response already sent; a response not sent yet (a retried send)
   // goes out with a new link.
-  const responseSent = (await outboxStatus(rt, keys.outbox(record.reference, "response"))) === "sent";
+  const responseSent =
+    (await outboxStatus(rt, keys.outbox(record.reference, `response${cycleSuffix(record)}`))) === "sent";
   if (responseSent && (await rebindLink(rt, record.reference, "appeal", taskToken, expiresAt))) return;
   const content = await rt.store.getContent(record.reference);
-  const to = complainantAddress(content);
+  const to = complainantTo(rt, record, content);
   if (!to && !record.followUp) return;
   const { url } = await issueLink(rt, {
     reference: record.reference,
@@ -300,14 +337,14 @@ async function sendResponse(
   rt: Runtime,
   record: CaseRecord,
   content: CaseContent,
-  to: string,
+  to: ComplainantRoute,
   appeal: { appealUrl: string; appealDeadline: string } | Record<string, never>,
 ): Promise<void> {
   const outcome = content.outcome ?? "unfounded";
   const base = { ...common(rt, record), ...appeal, recipientName: complainantName(record, content) };
-  await sendOnce(rt, {
+  await sendToComplainant(rt, {
     reference: record.reference,
-    key: "response",
+    key: `response${cycleSuffix(record)}`,
     to,
     template: "response",
     language: record.language,
@@ -426,11 +463,11 @@ async function afterDecision(
 ): Promise<void> {
   if (step !== "appeal" && step !== "appeal-decision") return;
   const content = await rt.store.getContent(record.reference);
-  const to = complainantAddress(content);
+  const to = complainantTo(rt, record, content);
   if (!to || !record.reachable) return;
   const base = toComplainant(rt, record, content);
   if (step === "appeal")
-    await sendOnce(rt, {
+    await sendToComplainant(rt, {
       reference: record.reference,
       key: "appeal-acknowledgement",
       to,
@@ -443,7 +480,7 @@ async function afterDecision(
       },
     });
   else if (route === "extend")
-    await sendOnce(rt, {
+    await sendToComplainant(rt, {
       reference: record.reference,
       key: `appeal-extension:${record.appealExtensions}`,
       to,
@@ -463,8 +500,8 @@ export async function overdue(rt: Runtime, reference: string, step: DecisionStep
   const k = retry ? current : current + 1;
   const max = reminderBudget(rt.config, step);
   if (k > max) throw new TooManyRemindersError(`${reference}: ${step} still open after ${max} reminders`);
-  // T-11: an extended appeal decision starts a new round of reminders with ids of its own.
-  const round = step === "appeal-decision" ? `${before.appealExtensions}:` : "";
+  // T-11: an extended appeal decision starts a new round of reminders with ids of its own (so does a resumed run).
+  const round = reminderRound(before, step);
   const deadlineStep = STEP_DEADLINE[step];
   const assignee = before.assignee;
   // T-7: the escalation never goes to a person named in the complaint.
@@ -511,9 +548,9 @@ export async function overdue(rt: Runtime, reference: string, step: DecisionStep
   });
   // H-D3: past the response deadline, the complainant gets regular updated information.
   if (step === "conclusion" && record.reachable) {
-    const to = complainantAddress(content);
+    const to = complainantTo(rt, record, content);
     if (to) {
-      await sendOnce(rt, {
+      await sendToComplainant(rt, {
         reference,
         key: `progress-update:${k}`,
         to,
@@ -602,7 +639,7 @@ export async function respond(rt: Runtime, reference: string, appealable: boolea
         assignee: appealable ? r.assignee : null,
       },
       event: {
-        id: "responded",
+        id: `responded${cycleSuffix(r)}`,
         type: "responded",
         actor: r.assignee ?? SYSTEM,
         detail: metDeadline(r, "respond", at) ? "on-time" : "late",
@@ -612,7 +649,7 @@ export async function respond(rt: Runtime, reference: string, appealable: boolea
   if (applied && record.met.respond === false) emitMetric("DeadlineBreached", { Step: "respond" });
   if (!appealable && record.reachable) {
     const content = await rt.store.getContent(reference);
-    const to = complainantAddress(content);
+    const to = complainantTo(rt, record, content);
     if (to) await sendResponse(rt, record, content, to, {});
   }
 }
@@ -625,22 +662,22 @@ export async function answerWithoutInvestigation(
 ): Promise<void> {
   const record = await rt.store.require(reference);
   const content = await rt.store.getContent(reference);
-  const to = complainantAddress(content);
+  const to = complainantTo(rt, record, content);
   if (record.reachable && to) {
     const base = toComplainant(rt, record, content);
     if (kind === "referral")
-      await sendOnce(rt, {
+      await sendToComplainant(rt, {
         reference,
-        key: "referral",
+        key: `referral${cycleSuffix(record)}`,
         to,
         template: "referral",
         language: record.language,
         data: { ...base, referralNote: content.triageReason ?? "" },
       });
     else
-      await sendOnce(rt, {
+      await sendToComplainant(rt, {
         reference,
-        key: "inadmissible",
+        key: `inadmissible${cycleSuffix(record)}`,
         to,
         template: "inadmissible",
         language: record.language,
@@ -650,7 +687,7 @@ export async function answerWithoutInvestigation(
   const at = rt.now().toISOString();
   await rt.store.update(reference, (r) => ({
     record: { ...completeStep(r, "respond", at), status: "responded" },
-    event: { id: "responded", type: "responded", actor: r.assignee ?? SYSTEM, detail: kind },
+    event: { id: `responded${cycleSuffix(r)}`, type: "responded", actor: r.assignee ?? SYSTEM, detail: kind },
   }));
 }
 
@@ -658,9 +695,9 @@ export async function answerWithoutInvestigation(
 export async function informParties(rt: Runtime, reference: string): Promise<void> {
   const record = await rt.store.require(reference);
   const content = await rt.store.getContent(reference);
-  const to = complainantAddress(content);
+  const to = complainantTo(rt, record, content);
   if (record.reachable && to && record.appealOutcome)
-    await sendOnce(rt, {
+    await sendToComplainant(rt, {
       reference,
       key: "appeal-decision",
       to,
@@ -724,18 +761,18 @@ export async function close(rt: Runtime, reference: string, cause: string): Prom
     const met = cause === "window-passed" ? { ...r.met, appealWindowEnds: true } : r.met;
     return {
       record: { status: "closed", closure, closedAt: at, assignee: null, met, overdue: [] },
-      event: { id: "closed", type: "closed", actor: SYSTEM, detail: closure },
+      event: { id: `closed${cycleSuffix(r)}`, type: "closed", actor: SYSTEM, detail: closure },
       expiresAt: Math.floor(retainUntil.getTime() / 1000),
     };
   });
   const closedAs = record.closure ?? closure;
   if (!record.reachable || closedAs === "referred" || closedAs === "inadmissible") return;
   const content = await rt.store.getContent(reference);
-  const to = complainantAddress(content);
+  const to = complainantTo(rt, record, content);
   if (to)
-    await sendOnce(rt, {
+    await sendToComplainant(rt, {
       reference,
-      key: "closure",
+      key: `closure${cycleSuffix(record)}`,
       to,
       template: "closure",
       language: record.language,
@@ -746,6 +783,11 @@ export async function close(rt: Runtime, reference: string, cause: string): Prom
         satisfactionUrl: satisfactionUrl(rt.taskBaseUrl, await rt.linkSecret(), reference),
       },
     });
+}
+
+/** The console's page of a case (the console is served beside the task links, under /console). */
+export function caseConsoleUrl(rt: Runtime, reference: string): string {
+  return new URL(`../console/cases/${reference}`, rt.taskBaseUrl).toString();
 }
 
 /** Needs attention: flag the case, tell the coordinator, count it. All data stays where it is. */
@@ -782,6 +824,8 @@ export async function needsAttention(rt: Runtime, reference: string, error: stri
       ...details(rt, record, language),
       reason: error === "TooManyRemindersError" ? "reminders-exhausted" : "error",
       detail: error.slice(0, 100),
+      // Issue 12: the case page, where the coordinator resumes or reassigns the case.
+      caseUrl: caseConsoleUrl(rt, reference),
     },
   });
 }

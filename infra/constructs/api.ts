@@ -288,10 +288,14 @@ export class Api extends Construct {
         // T-1: filing instructions emailed to a complainant who called (written-only procedures).
         SES_FROM: email.fromAddress,
         SES_CONFIGURATION_SET: email.configurationSet.configurationSetName,
+        // Issue 12: a coordinator's reassign re-issues the step's task link to the new person.
+        LINK_SECRET_ARN: this.linkSecret.secretArn,
+        TASK_BASE_URL: this.taskBaseUrl,
       },
     });
     storage.grantTableData(this.staffApi.fn, "read-write");
     email.grantSend(this.staffApi.fn);
+    this.linkSecret.grantRead(this.staffApi.fn);
 
     const region = Stack.of(this).region;
     this.console = new CfmFunction(this, "Console", {
@@ -436,7 +440,8 @@ export class Api extends Construct {
     this.staffApi.fn.addEnvironment("STATE_MACHINE_ARN", stateMachine.stateMachineArn);
     stateMachine.grantStartExecution(this.staffApi.fn);
     // A replayed request finds its execution already started (same name): the API checks it is this case's.
-    stateMachine.grantExecution(this.staffApi.fn, "states:DescribeExecution");
+    // Issue 12: a coordinator action that moves a case stops the case's execution and starts the next one.
+    stateMachine.grantExecution(this.staffApi.fn, "states:DescribeExecution", "states:StopExecution");
     acceptIamWildcards(this.staffApi.role, [
       { finding: EXECUTIONS_FINDING, reason: REASONS.describeExecution },
     ]);
@@ -457,7 +462,7 @@ export class Api extends Construct {
     // The console's intake form opens cases as the staff API does.
     this.console.fn.addEnvironment("STATE_MACHINE_ARN", stateMachine.stateMachineArn);
     stateMachine.grantStartExecution(this.console.fn);
-    stateMachine.grantExecution(this.console.fn, "states:DescribeExecution");
+    stateMachine.grantExecution(this.console.fn, "states:DescribeExecution", "states:StopExecution");
     acceptIamWildcards(this.console.role, [
       { finding: EXECUTIONS_FINDING, reason: REASONS.describeExecution },
     ]);

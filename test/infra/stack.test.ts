@@ -634,7 +634,7 @@ describe("task links and staff API", () => {
     });
   });
 
-  it("generates a KMS-encrypted link secret readable only by the task pages, the console, the public pages and the workflow Lambdas", () => {
+  it("generates a KMS-encrypted link secret readable only by the task pages, the console, the staff API (issue 12: reassign re-issues links), the public pages and the workflow Lambdas", () => {
     const secret = h.id(h.stack.node.findChild("Api").node.findChild("LinkSecret"));
     h.template.hasResourceProperties("AWS::SecretsManager::Secret", {
       KmsKeyId: Match.anyValue(),
@@ -649,8 +649,8 @@ describe("task links and staff API", () => {
         ),
       )
       .flatMap(([, p]) => list(p.Properties.Roles).map((r: Json) => r.Ref as string));
-    const expected = ["task-pages", "console", "public-pages", ...WORKFLOW_HANDLERS].map((name) =>
-      roleOfFunction(h.template, h.id(h.stack.functions[name as keyof CfmStack["functions"]])),
+    const expected = ["task-pages", "console", "staff-api", "public-pages", ...WORKFLOW_HANDLERS].map(
+      (name) => roleOfFunction(h.template, h.id(h.stack.functions[name as keyof CfmStack["functions"]])),
     );
     expect(readers.sort()).toEqual(expected.sort());
   });
@@ -673,7 +673,7 @@ describe("task links and staff API", () => {
       );
   });
 
-  it("lets the staff API start executions and send mail (T-1 filing instructions), not read the link secret", () => {
+  it("lets the staff API start and stop executions (issue 12: coordinator actions), send mail (T-1 filing instructions) and read the link secret (reassign)", () => {
     const fnId = h.id(h.stack.functions["staff-api"]);
     const statements = statementsOfRole(h.template, roleOfFunction(h.template, fnId));
     expect(statements).toContainEqual(
@@ -686,7 +686,14 @@ describe("task links and staff API", () => {
       actionsOf(statements)
         .filter((a) => /^(states|ses|secretsmanager):/.test(a))
         .sort(),
-    ).toEqual(["ses:SendEmail", "states:DescribeExecution", "states:StartExecution"]);
+    ).toEqual([
+      "secretsmanager:DescribeSecret",
+      "secretsmanager:GetSecretValue",
+      "ses:SendEmail",
+      "states:DescribeExecution",
+      "states:StartExecution",
+      "states:StopExecution",
+    ]);
     expect(
       resources(h.template, "AWS::Lambda::Function")[fnId]?.Properties.Environment.Variables
         .STATE_MACHINE_ARN,
@@ -740,8 +747,9 @@ describe("monitoring", () => {
   it("every alarm notifies the topic and treats missing data as not breaching", () => {
     const topic = Object.keys(resources(h.template, "AWS::SNS::Topic"))[0];
     const alarms = Object.values(resources(h.template, "AWS::CloudWatch::Alarm"));
-    // 5 metric alarms + 2 state machine alarms + one per Lambda + one per dead-letter queue
-    expect(alarms).toHaveLength(5 + 2 + ALL_HANDLERS.length + 3);
+    // 5 metric alarms + 2 channel alarms (issue 17: the example declares WhatsApp and Kobo) + 2 state machine
+    // alarms + one per Lambda + one per dead-letter queue
+    expect(alarms).toHaveLength(5 + 2 + 2 + ALL_HANDLERS.length + 3);
     for (const alarm of alarms) {
       expect(alarm.Properties.TreatMissingData).toBe("notBreaching");
       expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topic }]);
@@ -750,7 +758,17 @@ describe("monitoring", () => {
 
   // Issue 15: MailQuarantined (a virus verdict, no case) and MailRecovered (the sweep processed a message intake
   // had failed on) alarm too, as the README's intake table says.
-  it.each(["StepOverdue", "DeadlineBreached", "NeedsAttention", "MailQuarantined", "MailRecovered"])(
+  // Issue 17: WhatsAppUndeliverable (no template outside the 24-hour window) and ChannelHookRejected (a refused
+  // Kobo or webhook submission, kept for inspection) need an operator.
+  it.each([
+    "StepOverdue",
+    "DeadlineBreached",
+    "NeedsAttention",
+    "MailQuarantined",
+    "MailRecovered",
+    "WhatsAppUndeliverable",
+    "ChannelHookRejected",
+  ])(
     "alarms on any %s, whatever its other dimensions (Metrics Insights over namespace Cfm, service=cfm)",
     (metric) => {
       h.template.hasResourceProperties("AWS::CloudWatch::Alarm", {

@@ -49,7 +49,7 @@ describe("coordinator actions", () => {
     });
     const unknown = await act({ action: "dance", reason: "because" }, "n-1");
     expect(unknown.status).toBe(400);
-    expect(JSON.stringify(unknown.body)).toContain("must be one of note, reassign");
+    expect(JSON.stringify(unknown.body)).toContain("must be one of note, reassign, resume");
     const staff = await act({ action: "note", reason: "Je note" }, "n-2", "local-staff");
     expect(staff).toMatchObject({
       status: 403,

@@ -52,6 +52,7 @@ function make(i: number): CaseRecord {
     assignee: triaged && !closed ? (i % 2 === 0 ? "handler@example.org" : "programme@example.org") : null,
     deadlines: { respond: due },
     overdue: !closed && i % 11 === 0 ? ["respond"] : [],
+    flags: i % 13 === 0 ? ["needs-attention"] : [],
   });
 }
 
@@ -135,6 +136,21 @@ describe("case list with a continuation (1,200 cases on DynamoDB Local)", () => 
       limit: "4",
     });
     expect(refs(seen).sort()).toEqual(refs(match).sort());
+  });
+
+  it("issue 12: pages the open cases that need the coordinator's attention", async () => {
+    const match = cases.filter((c) => c.status !== "closed" && c.flags.includes("needs-attention"));
+    expect(match.length).toBeGreaterThan(20);
+    const { seen } = await everything(COORDINATOR, { status: "needs-attention", limit: "10" });
+    expect(refs(seen).sort()).toEqual(refs(match).sort());
+    const spring = await everything(COORDINATOR, {
+      status: "needs-attention",
+      from: "2026-03-01",
+      to: "2026-04-30",
+    });
+    expect(refs(spring.seen).sort()).toEqual(
+      refs(match.filter((c) => c.receivedAt >= "2026-03-01" && c.receivedAt < "2026-05-01")).sort(),
+    );
   });
 
   it("bounds the coordinator's text search per request and finds every match by continuing", async () => {

@@ -1,5 +1,6 @@
 // Path 12: a transient failure is retried and recovers; a permanent one lands in needs-attention, nothing lost.
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { takeAction } from "../../functions/api/case-actions.ts";
 import { recordedMetrics } from "../../functions/lib/metrics.ts";
 import { type Harness, startHarness } from "../helpers/workflow-harness.ts";
 
@@ -59,14 +60,32 @@ it("path 12: a handler failing permanently moves the case to needs-attention and
   const execution = h.wf.sfn.describeExecution({
     executionArn: `arn:aws:states:us-east-1:000000000000:execution:cfm-complaint:${ref}`,
   });
-  expect(execution.status).toBe("FAILED");
-  expect(execution.error).toBe("NeedsAttention");
+  // Issue 12: needs-attention is a state of the case, not a failed execution: the case waits for the coordinator.
+  expect(execution.status).toBe("SUCCEEDED");
   expect(recordedMetrics().some((m) => m.name === "NeedsAttention")).toBe(true);
   const toCoordinator = (await h.mails(ref)).filter((m) => m.to.includes("officer@example.org")).at(-1);
   expect(toCoordinator?.subject).toContain(`[${ref}]`);
+  expect(toCoordinator?.text).toContain(`/console/cases/${ref}`);
   expect(
     (await h.rt.store.timeline(ref)).some(
       (e) => e.type === "escalated" && e.detail?.includes("NoRoleHolderError"),
     ),
   ).toBe(true);
+
+  // The cause fixed, the coordinator resumes the case: it continues at its step on a new execution.
+  failures.delete(`${ref}:Assign: prepare`);
+  const resumed = await takeAction(
+    h.rt,
+    { audience: "coordinator", actor: "officer@example.org" },
+    ref,
+    "resume-after-fix",
+    { action: "resume", reason: "Le rôle a de nouveau un titulaire" },
+  );
+  await h.wf.settled();
+  expect(resumed).toMatchObject({ ok: true, applied: true });
+  expect((await h.record(ref)).flags).not.toContain("needs-attention");
+  expect(await h.act(await h.taskLink(ref, "programme@example.org"), { decision: "accept" })).toMatchObject({
+    kind: "done",
+  });
+  expect((await h.record(ref)).status).toBe("assigned");
 });
