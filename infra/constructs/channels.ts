@@ -19,6 +19,7 @@ import type * as sfn from "aws-cdk-lib/aws-stepfunctions";
 import { Construct } from "constructs";
 import type { OrgConfig } from "../../functions/domain/config.ts";
 import { acceptIamWildcards, EXECUTIONS_FINDING, nagArn, REASONS, suppress } from "../nag.ts";
+import { TASK_RESPONSE_ACTIONS } from "./api.ts";
 import { CfmFunction } from "./cfm-function.ts";
 import type { EmailDomain } from "./intake.ts";
 import type { Storage } from "./storage.ts";
@@ -85,7 +86,7 @@ export class Channels extends Construct {
       // An appeal by SMS ("RECOURS …") completes the appeal step through its link, as the follow-up page does.
       fn.fn.addToRolePolicy(
         new iam.PolicyStatement({
-          actions: ["states:SendTaskSuccess", "states:SendTaskFailure"],
+          actions: [...TASK_RESPONSE_ACTIONS],
           resources: ["*"],
         }),
       );
@@ -203,14 +204,21 @@ export class Channels extends Construct {
       grantIntake(fn);
       this.secrets.grantRead(fn.fn);
       const integration = new HttpLambdaIntegration("ChannelHooksIntegration", fn.fn);
-      if (kobo)
-        props.httpApi.addRoutes({ path: "/hooks/kobo/{form}", methods: [HttpMethod.POST], integration });
-      if (webhook)
-        props.httpApi.addRoutes({
-          path: "/hooks/messages/{source}",
-          methods: [HttpMethod.POST],
-          integration,
-        });
+      const routes = [
+        ...(kobo ? ["/hooks/kobo/{form}"] : []),
+        ...(webhook ? ["/hooks/messages/{source}"] : []),
+      ];
+      for (const path of routes)
+        for (const route of props.httpApi.addRoutes({ path, methods: [HttpMethod.POST], integration }))
+          suppress(route, [
+            {
+              id: "AwsSolutions-APIG4",
+              reason:
+                "Kobo's REST Services and SMS gateways cannot sign in: each request carries its own credential, " +
+                "the form's shared secret (X-Cfm-Secret) or the source's HMAC-SHA256 signature with a timestamp, " +
+                "checked in constant time by the app; refused requests are kept and alarmed on.",
+            },
+          ]);
       new CfnOutput(stack, "HookSecretsArn", {
         description:
           "Secrets Manager secret of the Kobo forms' shared secrets and API tokens and the webhook keys: put " +

@@ -660,9 +660,7 @@ describe("task links and staff API", () => {
       "intake-messages",
       "channel-hooks",
       ...WORKFLOW_HANDLERS,
-    ].map(
-      (name) => roleOfFunction(h.template, h.id(h.stack.functions[name as keyof CfmStack["functions"]])),
-    );
+    ].map((name) => roleOfFunction(h.template, h.id(h.stack.functions[name as keyof CfmStack["functions"]])));
     expect(readers.sort()).toEqual(expected.sort());
   });
 
