@@ -69,6 +69,8 @@ export interface HtmlPageInput {
   headers?: Omit<SecurityHeaderOptions, "styleHash">;
   /** Markup before <main>, e.g. a skip link or a language switcher. */
   before?: string;
+  /** An id for <main> (the target of a skip link). */
+  mainId?: string;
 }
 
 /** A complete HTML page and the headers that go with it (CSP allowing exactly its style block). */
@@ -85,7 +87,7 @@ ${input.headers?.indexable ? "" : '<meta name="robots" content="noindex, nofollo
 <style>${style.css}</style>
 </head>
 <body>
-${input.before ?? ""}<main>
+${input.before ?? ""}<main${input.mainId ? ` id="${escapeHtml(input.mainId)}"` : ""}>
 ${input.main}
 </main>
 </body>

@@ -203,6 +203,24 @@ describe("staff console", () => {
     expect(await page.getByText("Aucun dossier ne correspond.").count()).toBe(1);
   });
 
+  it("offers the console in English by the staff member's choice, kept in the session (French by default)", async () => {
+    const { page } = await signIn(STAFF);
+    expect(await page.locator("html").getAttribute("lang")).toBe("fr");
+    await page.goto(`${s.httpUrl}/console/cases?overdue=true`);
+    await page.getByRole("button", { name: "English" }).click();
+    await page.waitForURL(`${s.httpUrl}/console/cases?overdue=true`);
+    expect(await page.locator("html").getAttribute("lang")).toBe("en");
+    expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("Cases");
+    expect(await page.getByRole("navigation", { name: "Console" }).textContent()).toContain("My tasks");
+    await page.goto(`${s.httpUrl}/console/pending`);
+    expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("Pending this week");
+    await expectAccessible(page, "pending this week, in English");
+    await page.getByRole("button", { name: "Français" }).click();
+    await page.waitForURL(`${s.httpUrl}/console/pending`);
+    expect(await page.locator("html").getAttribute("lang")).toBe("fr");
+    expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("En attente cette semaine");
+  });
+
   it("shows general staff only the status of a case not yet triaged, and records the view for the coordinator", async () => {
     const { page } = await signIn(STAFF);
     await page.goto(`${s.httpUrl}/console/cases/${reference}`);
