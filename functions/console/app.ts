@@ -50,6 +50,8 @@ export type ConsoleEnv = {
     lang: Language;
     /** The catalog messages in that language (`console.…`). */
     t: Translator;
+    /** Origins a console form may redirect to (the identity provider's sign-out). */
+    formTargets: string[];
   };
 };
 
@@ -98,7 +100,7 @@ export async function page(
     },
     body,
     status,
-    {},
+    { formTargets: c.get("formTargets") ?? [] },
   );
   return c.body(result.body, result.statusCode as 200, result.headers);
 }
@@ -142,10 +144,12 @@ export function createConsoleApp(deps: ConsoleDeps): Hono<ConsoleEnv> {
     return key;
   };
   const app = new Hono<ConsoleEnv>();
-  const headers = consoleHeaders({ formTargets: oidc.logoutUrl ? [new URL(oidc.logoutUrl).origin] : [] });
+  const formTargets = oidc.logoutUrl ? [new URL(oidc.logoutUrl).origin] : [];
+  const headers = consoleHeaders({ formTargets });
 
   app.use("*", async (c, next) => {
     c.set("key", await getKey());
+    c.set("formTargets", formTargets);
     c.set("lang", DEFAULT_LANGUAGE);
     c.set("t", translator(DEFAULT_LANGUAGE));
     await next();

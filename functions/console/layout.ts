@@ -72,12 +72,19 @@ export interface ConsoleHeaderOptions {
 export function consoleHeaders(o: ConsoleHeaderOptions = {}): Record<string, string> {
   const { "Content-Type": _html, ...headers } = securityHeaders({
     styleHash: CONSOLE_STYLE_HASH,
-    imgSrc: "'self'",
-    formTargets: o.formTargets ?? [],
-    // Same-origin referrers only: console URLs carry no token, and the sign-out needs none.
-    referrerPolicy: "same-origin",
+    ...headerOptions(o),
   });
   return headers;
+}
+
+function headerOptions(o: ConsoleHeaderOptions) {
+  return {
+    imgSrc: "'self'",
+    formTargets: o.formTargets ?? [],
+    // Same-origin referrers: console URLs carry no token, and with no-referrer a browser posts a form with
+    // `Origin: null`, which the console's same-origin check refuses.
+    referrerPolicy: "same-origin",
+  };
 }
 
 export type Section = "tasks" | "cases" | "intake" | "pending" | "reports" | null;
@@ -105,7 +112,7 @@ export async function layout(
   frame: Frame,
   body: Html,
   status: number,
-  headers: Record<string, string>,
+  options: ConsoleHeaderOptions = {},
 ): Promise<HtmlResponse> {
   const { who, t } = frame;
   const nav = who
@@ -122,7 +129,7 @@ ${LANGUAGES.filter((l) => l !== frame.language).map((l) => html`<form class="lan
 <header><div class="bar"><span class="brand">${t("console.nav.brand")}</span>${nav}</div></header>
 `;
   const main = await body;
-  const page = htmlPage({
+  return htmlPage({
     statusCode: status,
     language: frame.language,
     title: `${frame.title} · cfm`,
@@ -130,6 +137,6 @@ ${LANGUAGES.filter((l) => l !== frame.language).map((l) => html`<form class="lan
     style: CONSOLE_STYLESHEET,
     before: String(before),
     mainId: "main",
+    headers: headerOptions(options),
   });
-  return { ...page, headers: { ...page.headers, ...headers } };
 }

@@ -82,7 +82,7 @@ export function htmlPage(input: HtmlPageInput): HtmlResponse {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
+<meta name="referrer" content="${escapeHtml(input.headers?.referrerPolicy ?? "no-referrer")}">
 ${input.headers?.indexable ? "" : '<meta name="robots" content="noindex, nofollow">\n'}<title>${escapeHtml(input.title)}</title>
 <style>${style.css}</style>
 </head>

@@ -3,7 +3,7 @@
 // recording a phone complaint and finding it, search, a sensitive case seen by general staff, the register read
 // back with exceljs, sign-out; every page checked with axe-core (no serious or critical violation) on a desktop
 // and a 390×844 phone viewport, and under 60 KB on the wire. Saves the README screenshots (docs/images/console-*).
-import { mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { AxeBuilder } from "@axe-core/playwright";
 import ExcelJS from "exceljs";
@@ -379,15 +379,23 @@ describe("staff console", () => {
   ] as const)
     it(`passes axe (no serious or critical violation), fits and stays under 60 KB on ${name}`, async () => {
       const { page } = await signIn(COORDINATOR, viewport);
+      const weights: Record<string, number> = {};
       for (const path of PAGES()) {
         const bytes = await documentBytes(page, `${s.httpUrl}${path}`);
         expect(bytes, path).toBeLessThan(MAX_PAGE_BYTES);
+        weights[`${path} at ${viewport.width}px`] = bytes;
         await expectAccessible(page, `${path} at ${viewport.width}px`);
         const overflow = await page.evaluate<boolean>(
           "document.documentElement.scrollWidth > document.documentElement.clientWidth + 1",
         );
         expect(overflow, `${path} scrolls sideways at ${viewport.width}px`).toBe(false);
       }
+      // The figures, for the README and reviews (the assertion above is the limit).
+      mkdirSync("test-results", { recursive: true });
+      writeFileSync(
+        `test-results/console-page-weights-${viewport.width}.json`,
+        JSON.stringify(weights, null, 2),
+      );
       if (viewport === PHONE) {
         await page.goto(`${s.httpUrl}/console/intake`);
         await page.screenshot({ path: join(IMAGES, "console-intake-phone.png") });
