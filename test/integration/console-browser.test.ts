@@ -252,13 +252,13 @@ describe("staff console", () => {
   it("adds a coordinator's note from the case page (issue 12), refusing one without a reason", async () => {
     const { page } = await signIn(COORDINATOR);
     await page.goto(`${s.httpUrl}/console/cases/${reference}`);
-    await page.getByLabel("Note interne").fill("Le plaignant a rappelé ce matin.");
+    await page.getByRole("textbox", { name: "Note interne" }).fill("Le plaignant a rappelé ce matin.");
     await page.getByRole("button", { name: "Ajouter la note" }).click();
     await page.waitForURL(/done=note/);
     expect(await page.getByRole("status").textContent()).toContain("Note ajoutée");
     const history = page.getByRole("table").filter({ hasText: "Note du coordinateur" });
     expect(await history.textContent()).toContain("Le plaignant a rappelé ce matin.");
-    await page.getByLabel("Note interne").fill("x");
+    await page.getByRole("textbox", { name: "Note interne" }).fill("x");
     await page.getByRole("button", { name: "Ajouter la note" }).click();
     expect(await page.getByRole("alert").textContent()).toContain("Donnez la raison");
   });
