@@ -22,6 +22,7 @@ import { runtime } from "../functions/lib/runtime.ts";
 import { resumePlan } from "../functions/workflow/resume.ts";
 import { applyPending } from "../functions/workflow/steps.ts";
 import { ensureTable, freePort, startDynamoDbLocal } from "./dynamodb-local.ts";
+import { startMessagingLocal } from "./messaging-local.ts";
 import { startLocalOidc } from "./oidc-provider.ts";
 import { startSesLocal } from "./ses-local.ts";
 import { durationMs, startWorkflowRuntime, type WorkflowRuntime } from "./workflow-runtime.ts";
@@ -66,6 +67,7 @@ const S3rverClass = createRequire(import.meta.url)("s3rver") as new (
 const verdict = z.enum(["PASS", "FAIL"]).default("PASS");
 const inboundQuery = z.object({ spam: verdict, virus: verdict, spf: verdict, dkim: verdict, dmarc: verdict });
 const clockBody = z.object({ advance: z.string().regex(/^P/, "an ISO 8601 duration such as P7D") });
+const outboxQuery = z.object({ channel: z.enum(["sms", "whatsapp"]).optional() });
 
 async function assertPortFree(port: number, what: string): Promise<void> {
   await new Promise<void>((resolve, reject) => {
@@ -192,6 +194,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     stops.push(() => ses.close());
     const sesUrl = ses.url;
 
+    // Issue 17: SMS and WhatsApp go out through the SDK to a local End User Messaging; kept like the mailbox.
+    const messaging = await startMessagingLocal(await freePort(), {
+      persistFile: join(options.dataDir, "messages-outbox.jsonl"),
+    });
+    stops.push(() => messaging.close());
+
     const clockFile = join(options.dataDir, "clock.json");
     const saved = existsSync(clockFile)
       ? Date.parse(JSON.parse(readFileSync(clockFile, "utf8")).now)
@@ -205,6 +213,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       dynamoEndpoint: dynamo.endpoint,
       sesEndpoint: sesUrl,
       s3Endpoint: `http://127.0.0.1:${s3Port}`,
+      messagingEndpoint: messaging.url,
       taskBaseUrl: `${httpUrl}/t/`,
       dataDir: options.dataDir,
       clockStart,
@@ -221,6 +230,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const { handleTaskRequest } = await import("../functions/handlers/task-pages.ts");
     const { handlePublicRequest } = await import("../functions/handlers/public-pages.ts");
     const { receiveEmail } = await import("../functions/intake/receive-email.ts");
+    const { receiveSmsEvent, receiveWhatsAppEvent } = await import("../functions/intake/receive-text.ts");
     const { sweepRawMessages, VERDICTS_METADATA } = await import("../functions/intake/recover.ts");
     const { createConsoleApp } = await import("../functions/console/app.ts");
 
@@ -379,6 +389,38 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
             });
           if (body.length === 0) return send(response, 400, { error: "body: the raw message is empty" });
           return send(response, 200, await inbound(body, query.data));
+        }
+        if (url.pathname === "/local/inbound-sms" || url.pathname === "/local/inbound-whatsapp") {
+          if (request.method !== "POST")
+            return send(response, 405, {
+              error: "POST the SNS notification AWS End User Messaging publishes",
+            });
+          let json: unknown;
+          try {
+            json = JSON.parse(body.toString("utf8"));
+          } catch {
+            return send(response, 400, { error: "body: not JSON; send the SNS notification" });
+          }
+          try {
+            if (url.pathname === "/local/inbound-sms") {
+              const [result] = await receiveSmsEvent(rt, json);
+              await wf.settled();
+              return send(response, 200, result);
+            }
+            const results = await receiveWhatsAppEvent(rt, json);
+            await wf.settled();
+            return send(response, 200, { results });
+          } catch (error) {
+            if ((error as Error).name === "InvalidInputError")
+              return send(response, 400, { error: (error as Error).message });
+            throw error;
+          }
+        }
+        if (url.pathname === "/local/outbox") {
+          if (request.method !== "GET") return send(response, 405, { error: "GET" });
+          const query = outboxQuery.safeParse(Object.fromEntries(url.searchParams));
+          if (!query.success) return send(response, 400, { error: "channel: must be sms or whatsapp" });
+          return send(response, 200, { messages: messaging.messages(query.data.channel) });
         }
         if (url.pathname.startsWith("/t/")) {
           const result = await handleTaskRequest(toApiEvent(request, url, body));

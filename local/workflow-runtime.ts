@@ -29,6 +29,8 @@ export interface WorkflowRuntimeOptions {
   dynamoEndpoint: string;
   sesEndpoint: string;
   s3Endpoint?: string;
+  /** The local AWS End User Messaging (local/messaging-local.ts): SMS and WhatsApp go there (issue 17). */
+  messagingEndpoint?: string;
   taskBaseUrl: string;
   /** A folder for the link-signing key (created when missing). */
   dataDir: string;
@@ -92,6 +94,12 @@ export function applyLocalEnvironment(options: WorkflowRuntimeOptions & { sfnEnd
     AWS_ENDPOINT_URL_SESV2: options.sesEndpoint,
     ...(options.sfnEndpoint ? { AWS_ENDPOINT_URL_SFN: options.sfnEndpoint } : {}),
     ...(options.s3Endpoint ? { AWS_ENDPOINT_URL_S3: options.s3Endpoint, CFM_S3_PATH_STYLE: "1" } : {}),
+    ...(options.messagingEndpoint
+      ? {
+          AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2: options.messagingEndpoint,
+          AWS_ENDPOINT_URL_SOCIALMESSAGING: options.messagingEndpoint,
+        }
+      : {}),
     TABLE_NAME: options.tableName,
     CFM_CONFIG: options.configPath,
     TASK_BASE_URL: options.taskBaseUrl,

@@ -19,7 +19,6 @@ import {
   CHANNELS,
   type Channel,
   KINDS,
-  STATUSES,
   WRITTEN_CHANNELS,
 } from "../domain/complaint.ts";
 import { LANGUAGES, type Language } from "../domain/config.ts";
@@ -32,10 +31,10 @@ import { type Runtime, runtime } from "../lib/runtime.ts";
 import { MailRejectedError, sendViaOutbox } from "../mail/mailer.ts";
 import { type FilingInstructionsData, renderEmail } from "../mail/templates.ts";
 import { handleReportsRequest } from "../reports/api.ts";
-import { InvalidPageTokenError, type PageToken } from "../store/complaint-store.ts";
 import { keys } from "../store/keys.ts";
 import { type AuthEvent, authenticate, type Caller, header } from "./auth.ts";
 import { parseAction, takeAction } from "./case-actions.ts";
+import { listCases, listQuerySchema } from "./case-list.ts";
 import { issueReceipt } from "./receipt-issue.ts";
 
 export { FilingReferencesExhaustedError };
@@ -61,7 +60,7 @@ export interface ApiResponse {
 /** Channels staff record; email arrives through the intake address (functions/intake/receive-email.ts). */
 /** Email and the web form reach cfm directly; staff record the others. */
 export const STAFF_CHANNELS = CHANNELS.filter(
-  (c): c is Exclude<Channel, "email" | "web"> => c !== "email" && c !== "web",
+  (c): c is Exclude<Channel, "email" | "web" | "kobo"> => c !== "email" && c !== "web" && c !== "kobo",
 );
 
 const MAX_BODY_BYTES = 256 * 1024;
@@ -591,43 +590,10 @@ async function getComplaint(rt: Runtime, caller: Caller, rawReference: string): 
   return json(200, await view(rt, caller, record));
 }
 
-const PAGE_DEFAULT = 100;
-const PAGE_MAX = 500;
-
-const listQuerySchema = z.strictObject({
-  // Issue 12: `needs-attention` lists the open cases waiting for a coordinator action.
-  status: z
-    .enum([...STATUSES, "needs-attention"], `must be one of ${[...STATUSES, "needs-attention"].join(", ")}`)
-    .optional(),
-  overdue: z.enum(["true", "false"], "must be true or false").optional(),
-  limit: z.coerce
-    .number("must be a number")
-    .int("must be a whole number")
-    .min(1, "at least 1")
-    .max(PAGE_MAX, `at most ${PAGE_MAX}`)
-    .default(PAGE_DEFAULT),
-  next: z.string().max(2000, "not a continuation token").optional(),
-});
-
-const pageTokenSchema = z.record(z.string().max(600), z.string().max(600));
-
-/** The `next` of a list answer: the index position, base64url JSON (key attributes: references and dates). */
-function encodePageToken(token: PageToken): string {
-  return Buffer.from(JSON.stringify(token), "utf8").toString("base64url");
-}
-
-function decodePageToken(text: string): PageToken | null {
-  try {
-    const parsed = pageTokenSchema.safeParse(JSON.parse(Buffer.from(text, "base64url").toString("utf8")));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
-}
-
 /**
- * By status through the byStatus index (oldest first); without a status, the open cases through the byDeadline
- * index (earliest next deadline first). Never a Scan. `overdue=true` keeps the cases whose `overdue` is non-empty.
+ * One page of the list (functions/api/case-list.ts: by status, assignee, period or the open cases by next
+ * deadline, never a Scan; filters; a reference or, for the coordinator, text). `next` while more remain:
+ * never a silent cap (issue 15).
  */
 async function listComplaints(
   rt: Runtime,
@@ -636,26 +602,10 @@ async function listComplaints(
 ): Promise<ApiResponse> {
   const parsed = listQuerySchema.safeParse(query);
   if (!parsed.success) return json(400, { errors: fieldErrors(parsed.error) });
-  const { status, overdue, limit, next } = parsed.data;
-  const after = next === undefined ? undefined : decodePageToken(next);
-  if (after === null) return json(400, { errors: { next: "not a continuation token of this list" } });
-  // Issue 15: one page at a time, with `next` while more remain (never a silent cap).
-  let page: Awaited<ReturnType<Runtime["store"]["page"]>>;
-  try {
-    page = await rt.store.page({
-      ...(status && status !== "needs-attention" ? { status } : {}),
-      needsAttention: status === "needs-attention",
-      limit,
-      ...(after ? { after } : {}),
-      overdueOnly: overdue === "true",
-    });
-  } catch (error) {
-    if (error instanceof InvalidPageTokenError)
-      return json(400, { errors: { next: "not a continuation token of this list" } });
-    throw error;
-  }
-  const items = await mapLimit(page.records, LIST_CONCURRENCY, (record) => view(rt, caller, record));
-  return json(200, { items, ...(page.next ? { next: encodePageToken(page.next) } : {}) });
+  const result = await listCases(rt, { audience: caller.audience, email: caller.actor }, parsed.data);
+  if (!result.ok) return json(400, { errors: result.errors });
+  const items = await mapLimit(result.records, LIST_CONCURRENCY, ({ record }) => view(rt, caller, record));
+  return json(200, { items, ...(result.next ? { next: result.next } : {}) });
 }
 
 function view(rt: Runtime, caller: Caller, record: CaseRecord): Promise<StatusView | FullView> {

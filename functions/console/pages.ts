@@ -4,6 +4,7 @@ import { GetObjectCommand } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import type { Hono } from "hono";
 import { html, raw } from "hono/html";
+import { cleanQuery, listCases, listQuerySchema } from "../api/case-list.ts";
 import { accessFor, type Viewer } from "../domain/access.ts";
 import {
   type CaseContent,
@@ -137,93 +138,46 @@ ${
   });
 
   // ---------------------------------------------------------------------------------------------------
-  // Cases: filters, search, pagination over the whole result (no cap).
+  // Cases: filters, search, one page at a time with a continuation (functions/api/case-list.ts, shared with
+  // the staff API): never the whole filtered set in memory, never a silent cap.
   app.get("/console/cases", async (c) => {
     const viewer = viewerOf(c);
-    const q = Object.fromEntries(new URL(c.req.url).searchParams);
+    const q = cleanQuery(Object.fromEntries(new URL(c.req.url).searchParams));
+    delete q.page;
+    const parsed = listQuerySchema.safeParse({ ...q, limit: String(PAGE_SIZE) });
     const errors: Record<string, string> = {};
-    const pick = <T extends string>(name: string, allowed: readonly T[]): T | undefined => {
-      const value = q[name]?.trim();
-      if (!value) return undefined;
-      if ((allowed as readonly string[]).includes(value)) return value as T;
-      errors[name] = "Valeur inconnue";
-      return undefined;
-    };
-    // Issue 12: `needs-attention` lists the open cases waiting for a coordinator action.
-    const wanted = pick("status", [...STATUSES, "needs-attention"] as const);
-    const attention = wanted === "needs-attention";
-    const status = attention ? undefined : wanted;
-    const kind = pick("kind", KINDS);
-    const channel = pick("channel", CHANNELS);
-    const category = pick(
-      "category",
-      rt.config.categories.map((cat) => cat.id),
-    );
-    const assignee = q.assignee?.trim().toLowerCase() || undefined;
-    const overdue = q.overdue === "true";
-    const date = (name: string) => {
-      const value = q[name]?.trim();
-      if (!value) return undefined;
-      if (/^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(value))) return value;
-      errors[name] = "Date attendue (AAAA-MM-JJ)";
-      return undefined;
-    };
-    const from = date("from");
-    const to = date("to");
-    const text = q.q?.trim() ?? "";
-    const pageNumber = Math.max(1, Number.parseInt(q.page ?? "1", 10) || 1);
-
-    const reference = text.toUpperCase();
-    if (text && REFERENCE_PATTERN.test(reference)) {
-      const found = await rt.store.get(reference);
-      if (found) return c.redirect(`/console/cases/${reference}`, 302);
+    let result: Awaited<ReturnType<typeof listCases>> | null = null;
+    if (!parsed.success)
+      for (const issue of parsed.error.issues)
+        errors[String(issue.path[0] ?? "q")] ??= listError(String(issue.path[0]));
+    else {
+      const text = parsed.data.q ?? "";
+      if (text && REFERENCE_PATTERN.test(text.toUpperCase())) {
+        const found = await rt.store.get(text.toUpperCase());
+        if (found) return c.redirect(`/console/cases/${found.reference}`, 302);
+      }
+      result = await listCases(rt, viewer, parsed.data, { newestFirst: true });
+      if (!result.ok) for (const field of Object.keys(result.errors)) errors[field] = listError(field);
     }
-    if (text && !REFERENCE_PATTERN.test(reference) && viewer.audience !== "coordinator")
-      errors.q =
-        "La recherche par texte est réservée au coordinateur ; cherchez par référence (CFM-AAAA-NNNNNN).";
-
-    let records: CaseRecord[];
-    if (from || to) {
-      const start = from ? `${from}T00:00:00.000Z` : "2000-01-01T00:00:00.000Z";
-      const end = to
-        ? new Date(Date.parse(`${to}T00:00:00.000Z`) + 86_400_000).toISOString()
-        : rt.now().toISOString();
-      records = start < end ? await rt.store.receivedBetween(start, end) : [];
-      if (status) records = records.filter((r) => r.status === status);
-    } else if (status) records = await rt.store.byStatus(status, Number.POSITIVE_INFINITY);
-    else records = await rt.store.openByNextDeadline(undefined, Number.POSITIVE_INFINITY);
-
-    records = records.filter(
-      (r) =>
-        (!kind || r.kind === kind) &&
-        (!channel || r.channel === channel) &&
-        (!overdue || r.overdue.length > 0) &&
-        (!attention || (r.status !== "closed" && r.flags.includes("needs-attention"))) &&
-        // Filters on what a viewer may not see do not reveal it: category and assignee match visible cases only.
-        (!category || (r.category === category && accessFor(rt.config, viewer, r).details)) &&
-        (!assignee || (r.assignee === assignee && accessFor(rt.config, viewer, r).details)),
-    );
-    if (text && !REFERENCE_PATTERN.test(reference) && viewer.audience === "coordinator") {
-      const needle = text.toLowerCase();
-      const hits = await mapLimit(records, CONCURRENCY, async (r) =>
-        matches(await rt.store.getContent(r.reference), needle),
-      );
-      records = records.filter((_, i) => hits[i]);
-    } else if (text && REFERENCE_PATTERN.test(reference))
-      records = records.filter((r) => r.reference === reference);
-    if (!from && !to && !status)
-      records.sort((a, b) => (nextDeadline(a) ?? "~").localeCompare(nextDeadline(b) ?? "~"));
-    else records.sort((a, b) => b.receivedAt.localeCompare(a.receivedAt));
-
-    const total = records.length;
-    const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
-    const current = Math.min(pageNumber, pages);
-    const shown = records.slice((current - 1) * PAGE_SIZE, current * PAGE_SIZE);
-    const link = (n: number) => {
-      const params = new URLSearchParams(Object.entries(q).filter(([k, v]) => k !== "page" && v !== ""));
-      params.set("page", String(n));
-      return `/console/cases?${params}`;
+    const shown = result?.ok ? result.records : [];
+    const nextToken = result?.ok ? result.next : null;
+    const status = parsed.success ? parsed.data.status : undefined;
+    const kind = parsed.success ? parsed.data.kind : undefined;
+    const channel = parsed.success ? parsed.data.channel : undefined;
+    const category = parsed.success ? parsed.data.category : undefined;
+    const assignee = parsed.success ? parsed.data.assignee : undefined;
+    const from = parsed.success ? parsed.data.from : undefined;
+    const to = parsed.success ? parsed.data.to : undefined;
+    const overdue = q.overdue === "true";
+    const text = q.q ?? "";
+    const searching = text !== "" && !REFERENCE_PATTERN.test(text.toUpperCase());
+    const link = (token: string | null) => {
+      const params = new URLSearchParams(Object.entries(q).filter(([k]) => k !== "next"));
+      if (token) params.set("next", token);
+      const query = params.toString();
+      return `/console/cases${query ? `?${query}` : ""}`;
     };
+    const continued = q.next !== undefined;
     const select = (
       name: string,
       label: string,
@@ -233,7 +187,7 @@ ${
       html`<div class="field${errors[name] ? " invalid" : ""}"><label for="f-${name}">${label}</label>${errors[name] ? html`<p class="error" id="f-${name}-error">${errors[name]}</p>` : ""}<select id="f-${name}" name="${name}"><option value="">Tous</option>${options.map(([v, l]) => html`<option value="${v}"${raw(v === value ? " selected" : "")}>${l}</option>`)}</select></div>`;
     const body = html`<h1>Dossiers</h1>
 <form class="filters" method="get" action="/console/cases" role="search" aria-label="Filtrer les dossiers">
-<div class="field${errors.q ? " invalid" : ""}"><label for="f-q">${viewer.audience === "coordinator" ? "Référence ou texte" : "Référence"}</label>${errors.q ? html`<p class="error" id="f-q-error">${errors.q}</p>` : ""}<input type="search" id="f-q" name="q" value="${text}"${raw(errors.q ? ' aria-invalid="true" aria-describedby="f-q-error"' : "")}></div>
+<div class="field${errors.q ? " invalid" : ""}"><label for="f-q">${viewer.audience === "coordinator" ? "Référence ou texte" : "Référence"}</label>${errors.q ? html`<p class="error" id="f-q-error">${errors.q}</p>` : ""}<input type="search" id="f-q" name="q" value="${text}" maxlength="200"${raw(errors.q ? ' aria-invalid="true" aria-describedby="f-q-error"' : "")}></div>
 ${select(
   "status",
   "Statut",
@@ -241,7 +195,7 @@ ${select(
     ...STATUSES.map((s): [string, string] => [s, STATUS_LABELS[s].fr]),
     ["needs-attention", FLAG_LABELS["needs-attention"] ?? ""],
   ],
-  wanted,
+  status,
 )}
 ${select(
   "kind",
@@ -272,17 +226,21 @@ ${select(
 <div class="field choice"><input type="checkbox" id="f-overdue" name="overdue" value="true"${raw(overdue ? " checked" : "")}><label for="f-overdue">En retard seulement</label></div>
 <div class="field"><button type="submit">Filtrer</button> <a href="/console/cases">Effacer</a></div>
 </form>
-<p role="status">${total} dossier${total > 1 ? "s" : ""}${!status && !from && !to ? " ouverts" : ""}${total > PAGE_SIZE ? html` · page ${current} sur ${pages}` : ""}.</p>
+<p role="status">${
+      searching && result?.ok
+        ? `${shown.length} dossier${shown.length > 1 ? "s" : ""} trouvé${shown.length > 1 ? "s" : ""} parmi ${result.searched} lu${result.searched > 1 ? "s" : ""}${nextToken ? " ; la recherche continue sur la page suivante" : ""}.`
+        : `${shown.length} dossier${shown.length > 1 ? "s" : ""}${!status && !from && !to ? ` ouvert${shown.length > 1 ? "s" : ""}` : ""} sur cette page${nextToken ? ", d'autres suivent" : ""}.`
+    }</p>
 ${
   shown.length === 0
     ? html`<p>Aucun dossier ne correspond.</p>`
     : html`<div class="table" tabindex="0" role="region" aria-label="Tableau (défilement horizontal possible)"><table><thead><tr><th scope="col">Référence</th><th scope="col">Reçu le</th><th scope="col">Type</th><th scope="col">Canal</th><th scope="col">Catégorie</th><th scope="col">Statut</th><th scope="col">Attribué à</th><th scope="col">Prochaine échéance</th></tr></thead><tbody>
-${shown.map((r) => {
-  const details = accessFor(rt.config, viewer, r).details;
+${shown.map(({ record: r, access }) => {
+  const details = access.details;
   return html`<tr><td>${caseLink(r.reference)}</td><td>${when(r.receivedAt, tz())}</td><td>${KIND_LABELS[r.kind].fr}</td><td>${CHANNEL_LABELS[r.channel].fr}</td><td>${details ? categoryLabel(rt.config, r.category) : html`<span class="tag">Sensible</span>`}</td><td>${STATUS_LABELS[r.status].fr}${r.closure ? ` (${CLOSURE_LABELS[r.closure].fr})` : ""}</td><td>${details ? staffName(rt.config, r.assignee) : "–"}</td><td>${deadlineCell(rt, r)}</td></tr>`;
 })}</tbody></table></div>`
 }
-${pages > 1 ? html`<nav class="pages" aria-label="Pages">${current > 1 ? html`<a href="${link(current - 1)}" rel="prev">Page précédente</a>` : ""}<span>Page ${current} sur ${pages}</span>${current < pages ? html`<a href="${link(current + 1)}" rel="next">Page suivante</a>` : ""}</nav>` : ""}`;
+${continued || nextToken ? html`<nav class="pages" aria-label="Pages">${continued ? html`<a href="${link(null)}">Première page</a>` : ""}${nextToken ? html`<a href="${link(nextToken)}" rel="next">${searching ? "Continuer la recherche" : "Page suivante"}</a>` : ""}</nav>` : ""}`;
     return page(c, Object.keys(errors).length > 0 ? 400 : 200, "Dossiers", "cases", body);
   });
 
@@ -489,19 +447,13 @@ function messageItem(reference: string, m: CaseContent["messages"][number], inde
   }</li>`;
 }
 
-function matches(content: CaseContent, needle: string): boolean {
-  const fields = [
-    content.subject,
-    content.description,
-    content.service,
-    content.personsConcerned,
-    content.expectations,
-    content.complainant?.name,
-    content.complainant?.email,
-    content.complainant?.phone,
-    content.representative?.name,
-  ];
-  return fields.some((f) => typeof f === "string" && f.toLowerCase().includes(needle));
+/** The console's words for a list query error (case-list.ts names the field). */
+function listError(field: string): string {
+  if (field === "from" || field === "to") return "Date attendue (AAAA-MM-JJ), la fin après le début";
+  if (field === "q")
+    return "La recherche par texte est réservée au coordinateur ; cherchez par référence (CFM-AAAA-NNNNNN).";
+  if (field === "next") return "Ce lien de page n'est plus valable : recommencez depuis la première page.";
+  return "Valeur inconnue";
 }
 
 function deadlinesTable(rt: Runtime, record: CaseRecord): Html {

@@ -6,6 +6,7 @@ import { InvalidConfigError } from "../errors.ts";
 import { LANGUAGES, type Language } from "../i18n/languages.ts";
 import { isValidLocalDate, isValidTimeZone, type Weekday } from "./calendar.ts";
 import { isZeroDuration, parseDuration } from "./duration.ts";
+import { e164 } from "./phone.ts";
 
 // Any language with a catalog (functions/i18n/locales/): adding a language needs no change here.
 export { InvalidConfigError, LANGUAGES, type Language };
@@ -112,6 +113,118 @@ const webSchema = z
   })
   .default(WEB_DEFAULTS);
 
+/** The messages the procedure sends the complainant, each of which has a short SMS/WhatsApp text (issue 17). */
+export const COMPLAINANT_MESSAGES = [
+  "acknowledgement",
+  "written-notice",
+  "progress-update",
+  "response",
+  "referral",
+  "inadmissible",
+  "appeal-acknowledgement",
+  "appeal-extension",
+  "appeal-decision",
+  "closure",
+] as const;
+export type ComplainantMessage = (typeof COMPLAINANT_MESSAGES)[number];
+
+/** A Meta-approved WhatsApp template: its name and, per language of the organisation, its language code. */
+const whatsappTemplate = z.strictObject({
+  name: z.string().regex(/^[a-z0-9_]{1,512}$/, "must be a WhatsApp template name (lower case, digits, _)"),
+  languages: z.partialRecord(z.enum(LANGUAGES), z.string().regex(/^[a-z]{2,3}(_[A-Z]{2})?$/)),
+});
+
+/** Where a Kobo field (its XPath, e.g. `group_person/phone`) goes on the case. */
+const koboFields = z.strictObject({
+  description: z.string().min(1),
+  kind: z.string().min(1).optional(),
+  channel: z.string().min(1).optional(),
+  name: z.string().min(1).optional(),
+  phone: z.string().min(1).optional(),
+  email: z.string().min(1).optional(),
+  location: z.string().min(1).optional(),
+  category: z.string().min(1).optional(),
+  language: z.string().min(1).optional(),
+  anonymous: z.string().min(1).optional(),
+  factsDate: z.string().min(1).optional(),
+});
+
+/** Channels a Kobo form may record (a field officer at a distribution, the suggestion box opened). */
+export const KOBO_CHANNELS = ["kobo", "in-person", "suggestion-box", "letter", "hotline", "phone"] as const;
+
+const koboForm = z.strictObject({
+  fields: koboFields,
+  /** The case's channel when the form has no channel field (or an empty one). */
+  channel: z.enum(KOBO_CHANNELS).default("kobo"),
+  kind: z.enum(["complaint", "suggestion", "information-request", "positive"]).default("complaint"),
+  /** Local stack only: the shared secret Kobo sends as X-Cfm-Secret. In AWS it is in Secrets Manager. */
+  localSecret: z.string().min(16).optional(),
+  /** Local stack only: the Kobo API token attachments are fetched with. In AWS it is in Secrets Manager. */
+  localApiToken: z.string().min(1).optional(),
+});
+
+/** The channels beyond email and the web form (issue 17). Each is off unless declared. */
+const channelsSchema = z
+  .strictObject({
+    /** Two-way SMS through AWS End User Messaging SMS. */
+    sms: z
+      .strictObject({
+        /** The number complainants text, in E.164; replies go out from it. */
+        number: e164,
+        /** SendTextMessage OriginationIdentity: the number itself, its phone-number id or ARN, or a pool. */
+        originationIdentity: z.string().min(1).optional(),
+        /** An End User Messaging configuration set (delivery events), when there is one. */
+        configurationSet: z.string().min(1).optional(),
+        /** The most segments one message may take (a longer response is cut and points to the follow-up). */
+        maxSegments: z.number().int().min(1).max(10).default(4),
+      })
+      .optional(),
+    /** WhatsApp through AWS End User Messaging Social. */
+    whatsapp: z
+      .strictObject({
+        /** The number complainants write to, in E.164. */
+        number: e164,
+        /** The End User Messaging Social phone number id (phone-number-id-…). */
+        phoneNumberId: z.string().regex(/^phone-number-id-[0-9a-f]+$/, "must be a phone-number-id-… id"),
+        metaApiVersion: z
+          .string()
+          .regex(/^v\d+\.\d+$/)
+          .default("v20.0"),
+        /**
+         * Outside the 24-hour service window WhatsApp delivers only approved templates: one per message of
+         * the procedure, or `default` for every message without its own. Each takes one parameter: the
+         * reference.
+         */
+        templates: z
+          .partialRecord(z.enum([...COMPLAINANT_MESSAGES, "default"]), whatsappTemplate)
+          .default({}),
+      })
+      .optional(),
+    /** KoboToolbox REST Services: POST /hooks/kobo/{form}. */
+    kobo: z
+      .strictObject({
+        /** The Kobo server attachments are fetched from (and from nowhere else). */
+        server: z.url().default("https://kf.kobotoolbox.org"),
+        forms: z.record(id, koboForm),
+      })
+      .optional(),
+    /** Signed webhooks of other gateways (a local operator's SMS gateway, RapidPro): POST /hooks/messages/{source}. */
+    webhook: z
+      .strictObject({
+        sources: z.record(
+          id,
+          z.strictObject({
+            channel: z.enum(["sms", "whatsapp", "hotline", "phone"]),
+            /** Local stack only: the HMAC key. In AWS it is in Secrets Manager. */
+            localSecret: z.string().min(16).optional(),
+          }),
+        ),
+      })
+      .optional(),
+  })
+  .default({});
+export type ChannelsConfig = z.output<typeof channelsSchema>;
+
 export const configSchema = z.strictObject({
   organisation: z.strictObject({
     name: z.string().min(1),
@@ -181,6 +294,7 @@ export const configSchema = z.strictObject({
   retention: durationString,
   reports: z.array(reportSchedule).default([]),
   web: webSchema,
+  channels: channelsSchema,
 });
 
 export type OrgConfig = z.output<typeof configSchema>;
@@ -271,6 +385,27 @@ function semanticProblems(config: OrgConfig): string[] {
     problems.push("deadlines.appealExtension: required when appeals.extensions is 1");
   if (!config.categories.some((c) => c.outcome === "investigate"))
     problems.push("categories: at least one category must be investigated");
+  problems.push(...channelProblems(config));
+  return problems;
+}
+
+/** Issue 17: what zod cannot see in the channels section. */
+function channelProblems(config: OrgConfig): string[] {
+  const problems: string[] = [];
+  const { whatsapp } = config.channels;
+  if (whatsapp)
+    for (const [message, template] of Object.entries(whatsapp.templates))
+      for (const language of config.organisation.languages)
+        if (!template?.languages[language])
+          problems.push(
+            `channels.whatsapp.templates.${message}.languages.${language}: required (organisation.languages has ${language})`,
+          );
+  if (whatsapp && Object.keys(whatsapp.templates).length === 0)
+    problems.push(
+      "channels.whatsapp.templates: declare at least `default` (outside the 24-hour window only templates are delivered)",
+    );
+  if (config.channels.sms && whatsapp && config.channels.sms.number === whatsapp.number)
+    problems.push("channels.whatsapp.number: the same number as channels.sms.number");
   return problems;
 }
 
@@ -318,5 +453,19 @@ export function summarise(config: OrgConfig): string {
     `${config.staff.length} staff, ${Object.keys(config.roles).length} roles, ${config.categories.length} categories (sensitive: ${sensitive.join(", ") || "none"}), ${config.severities.length} severities`,
     `intake ${config.intake.channels}; deadlines: acknowledge ${fmt(d.acknowledge)}, contact ${fmt(d.contact)}, respond ${fmt(d.respond)}, appeal window ${fmt(d.appealWindow)}, appeal decision ${fmt(d.appealDecision)}`,
     `appeals: ${config.appeals.max} (extensions ${config.appeals.extensions}); retention ${config.retention}; ${config.reports.length} report schedules`,
+    `channels: ${enabledChannels(config).join(", ")}`,
   ].join("\n");
+}
+
+/** Every channel a complainant can reach this organisation on (issue 17). */
+export function enabledChannels(config: OrgConfig): string[] {
+  const { sms, whatsapp, kobo, webhook } = config.channels;
+  return [
+    "email",
+    "web",
+    ...(sms ? ["sms"] : []),
+    ...(whatsapp ? ["whatsapp"] : []),
+    ...(kobo ? [`kobo (${Object.keys(kobo.forms).join(", ")})`] : []),
+    ...(webhook ? [`webhook (${Object.keys(webhook.sources).join(", ")})`] : []),
+  ];
 }

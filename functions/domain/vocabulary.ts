@@ -23,6 +23,10 @@ export const CHANNELS = [
   "suggestion-box",
   "hotline",
   "staff-report",
+  // Issue 17: two-way SMS and WhatsApp (AWS End User Messaging), KoboToolbox forms (REST Services).
+  "sms",
+  "whatsapp",
+  "kobo",
 ] as const;
 /** T-1: written channels open a case under a written-only procedure (a staff report is the FSEI). */
 export const WRITTEN_CHANNELS: readonly Channel[] = ["email", "web", "letter", "staff-report"];

@@ -3,6 +3,7 @@
 // case and one execution, whose name is the reference (StartExecution with the same name and input is a
 // no-op in Step Functions; ExecutionAlreadyExists is checked, not ignored blindly).
 import { DescribeExecutionCommand, StartExecutionCommand } from "@aws-sdk/client-sfn";
+import { isReachable } from "../domain/complainant-channel.ts";
 import { type CaseContent, type Channel, emptyContent, type Flag, type Kind } from "../domain/complaint.ts";
 import type { Language } from "../domain/config.ts";
 import { initialDeadlines } from "../domain/deadlines.ts";
@@ -30,7 +31,8 @@ export async function openCase(
 ): Promise<{ reference: string; created: boolean }> {
   const { reference: _ref, ...blank } = emptyContent("CFM-0000-000000");
   const content = { ...blank, ...opening.content };
-  const reachable = !opening.anonymous && !!(content.complainant?.email ?? content.representative?.email);
+  // By email, or by SMS/WhatsApp where that channel is set up (issue 17).
+  const reachable = isReachable(rt.config, opening, content);
   const result = await rt.store.create({
     sourceId: opening.sourceId,
     ...(opening.sourceFingerprint ? { sourceFingerprint: opening.sourceFingerprint } : {}),

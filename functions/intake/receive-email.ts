@@ -420,7 +420,8 @@ export function attachmentKey(messageId: string, n: number, filename: string): s
   return `${messageId}/${n}-${safe}`;
 }
 
-async function notifyAssignee(
+/** Tells the case's assignee (else the coordinator) of a message added to it; shared with SMS/WhatsApp intake. */
+export async function notifyAssignee(
   rt: Runtime,
   record: CaseRecord,
   messageId: string,
@@ -528,9 +529,10 @@ function outcomeName(result: IntakeResult): string {
 // INBOX#NOISE, sorted by receipt), which otherwise holds STATUS#<status> partitions only; RECEIPT marks a
 // message that opened or joined a case.
 
-type InboxKind = "QUARANTINE" | "NOISE" | "RECEIPT";
+export type InboxKind = "QUARANTINE" | "NOISE" | "RECEIPT";
 
-class Inbox {
+/** Shared with the SMS, WhatsApp and webhook intake (functions/intake/receive-text.ts). */
+export class Inbox {
   /** What makes two deliveries the same message (issue 15): set once the message is read. */
   dedupeKey: string;
 

@@ -10,7 +10,14 @@ export type MetricName =
   | "MailQuarantined"
   | "NeedsAttention"
   | "MailNoise"
-  | "MailRecovered";
+  | "MailRecovered"
+  // Issue 17: SMS, WhatsApp, Kobo and webhook intake and delivery.
+  | "SmsSent"
+  | "SmsOptOut"
+  | "WhatsAppSent"
+  | "WhatsAppUndeliverable"
+  | "ChannelMessageReceived"
+  | "ChannelHookRejected";
 
 export interface RecordedMetric {
   name: MetricName;

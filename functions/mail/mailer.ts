@@ -60,32 +60,7 @@ export async function sendViaOutbox(
   meta: Record<string, string | number>,
   message: Message,
 ): Promise<"sent" | "already-sent"> {
-  const now = rt.now();
-  try {
-    await rt.doc.send(
-      new PutCommand({
-        TableName: rt.tableName,
-        Item: { ...key, ...meta, status: "sending", claimedAt: now.toISOString() },
-        ConditionExpression: "attribute_not_exists(pk) OR (#s = :sending AND claimedAt < :stale)",
-        ExpressionAttributeNames: { "#s": "status" },
-        ExpressionAttributeValues: {
-          ":sending": "sending",
-          ":stale": new Date(now.getTime() - STALE_CLAIM_MS).toISOString(),
-        },
-      }),
-    );
-  } catch (error) {
-    if ((error as Error).name !== "ConditionalCheckFailedException") throw error;
-    const existing = await rt.doc.send(
-      new GetCommand({ TableName: rt.tableName, Key: key, ConsistentRead: true }),
-    );
-    if (existing.Item?.status === "rejected") throw new MailRejectedError(`${label} was rejected`);
-    // Another attempt holds a fresh claim: not sent yet, so not "already sent"; retry later.
-    if (existing.Item?.status === "sending") throw new TransientError(`${label} is being sent`);
-    return "already-sent";
-  }
-  let messageId: string;
-  try {
+  return deliverOnce(rt, key, { label, service: "SES" }, meta, async () => {
     const out = await rt.ses.send(
       new SendEmailCommand({
         FromEmailAddress: rt.fromAddress,
@@ -116,10 +91,54 @@ export async function sendViaOutbox(
         },
       }),
     );
-    messageId = out.MessageId ?? "";
+    return out.MessageId ?? "";
+  });
+}
+
+/**
+ * The outbox protocol of every outgoing message (email, SMS, WhatsApp): claims the item, runs `deliver`
+ * (which answers the provider's message id), marks it sent. Throttling (or an error the SDK marks retryable)
+ * releases the claim and throws TransientError; any other error marks the item rejected and throws
+ * MailRejectedError. `transient` names further errors of the provider that are worth a retry.
+ */
+export async function deliverOnce(
+  rt: Pick<MailRuntime, "tableName" | "now" | "doc">,
+  key: OutboxKey,
+  what: { label: string; service: string; transient?: ReadonlySet<string> },
+  meta: Record<string, string | number>,
+  deliver: () => Promise<string>,
+): Promise<"sent" | "already-sent"> {
+  const { label } = what;
+  const now = rt.now();
+  try {
+    await rt.doc.send(
+      new PutCommand({
+        TableName: rt.tableName,
+        Item: { ...key, ...meta, status: "sending", claimedAt: now.toISOString() },
+        ConditionExpression: "attribute_not_exists(pk) OR (#s = :sending AND claimedAt < :stale)",
+        ExpressionAttributeNames: { "#s": "status" },
+        ExpressionAttributeValues: {
+          ":sending": "sending",
+          ":stale": new Date(now.getTime() - STALE_CLAIM_MS).toISOString(),
+        },
+      }),
+    );
+  } catch (error) {
+    if ((error as Error).name !== "ConditionalCheckFailedException") throw error;
+    const existing = await rt.doc.send(
+      new GetCommand({ TableName: rt.tableName, Key: key, ConsistentRead: true }),
+    );
+    if (existing.Item?.status === "rejected") throw new MailRejectedError(`${label} was rejected`);
+    // Another attempt holds a fresh claim: not sent yet, so not "already sent"; retry later.
+    if (existing.Item?.status === "sending") throw new TransientError(`${label} is being sent`);
+    return "already-sent";
+  }
+  let messageId: string;
+  try {
+    messageId = await deliver();
   } catch (error) {
     const name = (error as Error).name;
-    if (THROTTLING.has(name) || (error as { $retryable?: unknown }).$retryable) {
+    if (THROTTLING.has(name) || what.transient?.has(name) || (error as { $retryable?: unknown }).$retryable) {
       // Release the claim so the retry sends.
       await rt.doc.send(
         new UpdateCommand({
@@ -129,7 +148,7 @@ export async function sendViaOutbox(
           ExpressionAttributeValues: { ":old": "1970-01-01T00:00:00.000Z" },
         }),
       );
-      throw new TransientError(`SES throttled ${label}`);
+      throw new TransientError(`${what.service} throttled ${label}`);
     }
     await rt.doc.send(
       new UpdateCommand({
@@ -140,10 +159,10 @@ export async function sendViaOutbox(
         ExpressionAttributeValues: { ":rejected": "rejected", ":error": name },
       }),
     );
-    throw new MailRejectedError(`${label} was rejected by SES (${name})`);
+    throw new MailRejectedError(`${label} was rejected by ${what.service} (${name})`);
   }
-  // Outside the SES error handling: a failure here must not release the claim (that would send twice);
-  // the claim goes stale instead, and only an attempt past STALE_CLAIM_MS sends again.
+  // Outside the provider's error handling: a failure here must not release the claim (that would send
+  // twice); the claim goes stale instead, and only an attempt past STALE_CLAIM_MS sends again.
   await rt.doc.send(
     new UpdateCommand({
       TableName: rt.tableName,

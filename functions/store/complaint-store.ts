@@ -65,6 +65,75 @@ function strip(item: Record<string, unknown>): Record<string, unknown> {
   return out;
 }
 
+/** Which index partition a listing reads (listPage). */
+export type ListSource =
+  | { by: "status"; status: Status; newestFirst?: boolean }
+  | { by: "assignee"; address: string; newestFirst?: boolean }
+  | { by: "open"; newestFirst?: boolean }
+  /** One calendar month (UTC) of the byPeriod index, optionally narrowed to [from, to] on receivedAt. */
+  | { by: "month"; month: string; from?: string; to?: string; newestFirst?: boolean };
+
+/** A DynamoDB FilterExpression on the status record's attributes. */
+export interface ListFilter {
+  expression: string;
+  names?: Record<string, string>;
+  values?: Record<string, unknown>;
+}
+
+function sourceQuery(source: ListSource): {
+  index: IndexName;
+  partition: string;
+  sort: string;
+  key: string;
+  range?: [string, string];
+} {
+  switch (source.by) {
+    case "status":
+      return {
+        index: "byStatus",
+        partition: "gsi1pk",
+        sort: "gsi1sk",
+        key: indexKeys.byStatus(source.status),
+      };
+    case "assignee":
+      return {
+        index: "byAssignee",
+        partition: "gsi2pk",
+        sort: "gsi2sk",
+        key: indexKeys.byAssignee(source.address.toLowerCase()),
+      };
+    case "open":
+      return { index: "byDeadline", partition: "gsi3pk", sort: "gsi3sk", key: indexKeys.open };
+    case "month":
+      return {
+        index: "byPeriod",
+        partition: "gsi4pk",
+        sort: "gsi4sk",
+        key: indexKeys.byPeriod(source.month),
+        // gsi4sk is `<receivedAt>#<reference>`: "~" sorts after every reference.
+        ...(source.from || source.to
+          ? {
+              range: [source.from ?? `${source.month}`, `${source.to ?? `${source.month}-99`}~`] as [
+                string,
+                string,
+              ],
+            }
+          : {}),
+      };
+  }
+}
+
+/** The index position of an item (what DynamoDB's LastEvaluatedKey holds for a GSI query). */
+function positionOf(item: Record<string, unknown>, index: IndexName): PageToken {
+  const n = { byStatus: 1, byAssignee: 2, byDeadline: 3, byPeriod: 4 }[index];
+  return {
+    pk: String(item.pk),
+    sk: String(item.sk),
+    [`gsi${n}pk`]: String(item[`gsi${n}pk`]),
+    [`gsi${n}sk`]: String(item[`gsi${n}sk`]),
+  };
+}
+
 /** The earliest deadline of a step not completed yet: what the byDeadline and byAssignee indexes sort on. */
 export function nextDeadline(record: CaseRecord): string | null {
   if (record.status === "closed") return null;
@@ -467,43 +536,66 @@ export class ComplaintStore {
   }
 
   /**
-   * One page of cases by status (byStatus index, oldest first) or, without a status, of the open cases by next
-   * deadline (byDeadline index). `after` is the `next` of the previous page (opaque to callers); `overdueOnly`
-   * filters on the server, so a page can hold fewer than `limit` cases while `next` is still set.
+   * One page of a listing over one index partition (never a Scan): up to `limit` cases that pass `filter`
+   * (a DynamoDB FilterExpression on the status record) and `keep` (checked here, e.g. what the viewer may see
+   * or a text search in the content), reading at most `budget` index entries. `next` is null once the
+   * partition is exhausted; otherwise it is the position after the last case read, so following it reaches
+   * every case, and a page may hold fewer than `limit` cases while `next` is still set (a bounded search).
+   * `after` must be a position of the same partition (InvalidPageTokenError otherwise).
    */
-  async page(options: {
-    status?: Status;
+  async listPage(options: {
+    source: ListSource;
     limit: number;
-    after?: PageToken;
-    overdueOnly?: boolean;
-    /** Issue 12: only the open cases flagged needs-attention (they wait for a coordinator action). */
-    needsAttention?: boolean;
-  }): Promise<{ records: CaseRecord[]; next: PageToken | null }> {
-    const [index, keyAttribute, key] = options.status
-      ? (["byStatus", "gsi1pk", indexKeys.byStatus(options.status)] as const)
-      : (["byDeadline", "gsi3pk", indexKeys.open] as const);
-    if (options.after && options.after[keyAttribute] !== key) throw new InvalidPageTokenError();
-    const filters = [
-      ...(options.overdueOnly ? ["size(overdue) > :none"] : []),
-      ...(options.needsAttention ? ["contains(flags, :flag)"] : []),
-    ];
-    const out = await this.doc.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: index,
-        KeyConditionExpression: `${keyAttribute} = :pk`,
-        ExpressionAttributeValues: {
-          ":pk": key,
-          ...(options.overdueOnly ? { ":none": 0 } : {}),
-          ...(options.needsAttention ? { ":flag": "needs-attention" } : {}),
-        },
-        ...(filters.length > 0 ? { FilterExpression: filters.join(" AND ") } : {}),
-        Limit: options.limit,
-        ExclusiveStartKey: options.after,
-      }),
-    );
-    const next = (out.LastEvaluatedKey as PageToken | undefined) ?? null;
-    return { records: (out.Items ?? []).map((item) => caseRecordSchema.parse(strip(item))), next };
+    budget?: number;
+    after?: PageToken | undefined;
+    filter?: ListFilter | undefined;
+    keep?: ((records: CaseRecord[]) => Promise<boolean[]>) | undefined;
+  }): Promise<{ records: CaseRecord[]; next: PageToken | null; read: number }> {
+    const { index, partition, key, sort, range } = sourceQuery(options.source);
+    if (options.after && (options.after[partition] !== key || typeof options.after[sort] !== "string"))
+      throw new InvalidPageTokenError();
+    const budget = Math.max(options.limit, options.budget ?? options.limit * 20);
+    const out: CaseRecord[] = [];
+    let start: Record<string, unknown> | undefined = options.after;
+    let read = 0;
+    for (;;) {
+      const res = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: index,
+          KeyConditionExpression: `${partition} = :pk${range ? ` AND ${sort} BETWEEN :lo AND :hi` : ""}`,
+          ExpressionAttributeValues: {
+            ":pk": key,
+            ...(range ? { ":lo": range[0], ":hi": range[1] } : {}),
+            ...options.filter?.values,
+          },
+          ...(options.filter?.expression
+            ? { FilterExpression: options.filter.expression, ExpressionAttributeNames: options.filter.names }
+            : {}),
+          ScanIndexForward: !options.source.newestFirst,
+          // One more than wanted, so a full last page knows whether anything follows it.
+          Limit: Math.min(options.limit - out.length + 1, budget - read),
+          ExclusiveStartKey: start,
+        }),
+      );
+      read += res.ScannedCount ?? 0;
+      const items = res.Items ?? [];
+      const records = items.map((item) => caseRecordSchema.parse(strip(item)));
+      const kept = options.keep ? await options.keep(records) : records.map(() => true);
+      for (let i = 0; i < items.length; i++) {
+        if (kept[i]) out.push(records[i] as CaseRecord);
+        const last = i === items.length - 1 && !res.LastEvaluatedKey;
+        if (out.length === options.limit)
+          return {
+            records: out,
+            next: last ? null : positionOf(items[i] as Record<string, unknown>, index),
+            read,
+          };
+      }
+      if (!res.LastEvaluatedKey) return { records: out, next: null, read };
+      start = res.LastEvaluatedKey;
+      if (read >= budget) return { records: out, next: start as PageToken, read };
+    }
   }
 
   private async queryIndex(

@@ -57,6 +57,16 @@ export const keys = {
   /** What became of one inbound message (RECEIPT, NOISE or QUARANTINE). */
   inboxPartition: (messageId: string) => `INBOX#${messageId}`,
   inbox: (messageId: string, kind: string): ItemKey => ({ pk: `INBOX#${messageId}`, sk: kind }),
+  /**
+   * Issue 17: the open case of one phone number on one channel (SMS, WhatsApp), by a keyed hash of the
+   * number (never the number itself), with the time of its last inbound message (WhatsApp's 24-hour window).
+   */
+  conversation: (channel: string, phoneHash: string): ItemKey => ({
+    pk: `CONVERSATION#${channel}#${phoneHash}`,
+    sk: "CONVERSATION",
+  }),
+  /** Issue 17: a number that sent STOP (or ARRET): no SMS goes to it any more. */
+  optOut: (phoneHash: string): ItemKey => ({ pk: `OPTOUT#${phoneHash}`, sk: "OPTOUT" }),
 } as const;
 
 /** Index partition values (table-design.ts INDEXES). */

@@ -18,6 +18,8 @@
 //   INBOX#<msgId>     / RECEIPT|NOISE|QUARANTINE   what became of one inbound message
 //   REPORT#<kind>#<period> / OUTBOX      a scheduled report, sent once per kind and period
 //   HUMANCHECK#<idHash> / HUMANCHECK     a web form's human check, spent once (TTL: the check's validity)
+//   CONVERSATION#<channel>#<phoneHash> / CONVERSATION   issue 17: a number's open case on SMS/WhatsApp (TTL)
+//   OPTOUT#<phoneHash> / OPTOUT          issue 17: a number that sent STOP (no SMS to it any more)
 //
 // Access patterns, all by GetItem or Query, never Scan:
 //   by reference                    GetItem CASE#<ref>/STATUS (+ CONTENT for the full view, + Query EVENT#)

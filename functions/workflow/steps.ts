@@ -3,6 +3,8 @@
 // the same input it writes no second event (event ids are deterministic) and sends no second email (outbox).
 // Inputs and outputs carry ids and flags only: no personal data enters Step Functions.
 import { createHash } from "node:crypto";
+import { sendToComplainant } from "../channels/send.ts";
+import { type ComplainantRoute, complainantRoute } from "../domain/complainant-channel.ts";
 import type { CaseContent, CaseRecord } from "../domain/complaint.ts";
 import type { Language } from "../domain/config.ts";
 import { completeStep, deadlineAfter, metDeadline, secondsUntil } from "../domain/deadlines.ts";
@@ -90,8 +92,9 @@ function toComplainant(rt: Runtime, record: CaseRecord, content: CaseContent) {
   };
 }
 
-function complainantAddress(content: CaseContent): string | null {
-  return content.complainant?.email ?? content.representative?.email ?? null;
+/** Where the complainant's messages go: email, SMS or WhatsApp (issue 17), or nowhere. */
+function complainantTo(rt: Runtime, record: CaseRecord, content: CaseContent): ComplainantRoute | null {
+  return complainantRoute(rt.config, record, content);
 }
 
 function complainantName(record: CaseRecord, content: CaseContent): string | undefined {
@@ -117,10 +120,10 @@ export async function receive(rt: Runtime, reference: string): Promise<CaseFlags
 export async function acknowledge(rt: Runtime, reference: string): Promise<void> {
   const record = await rt.store.require(reference);
   const content = await rt.store.getContent(reference);
-  const to = complainantAddress(content);
+  const to = complainantTo(rt, record, content);
   if (record.reachable && to) {
     const base = toComplainant(rt, record, content);
-    await sendOnce(rt, {
+    await sendToComplainant(rt, {
       reference,
       key: "acknowledgement",
       to,
@@ -135,7 +138,7 @@ export async function acknowledge(rt: Runtime, reference: string): Promise<void>
     });
     if (record.deadlines.writtenNotice) {
       const rule = rt.config.deadlines.respond;
-      await sendOnce(rt, {
+      await sendToComplainant(rt, {
         reference,
         key: "written-notice",
         to,
@@ -162,7 +165,7 @@ export async function acknowledge(rt: Runtime, reference: string): Promise<void>
         id: "acknowledged",
         type: "acknowledged",
         actor: SYSTEM,
-        detail: record.reachable ? "email" : "no-contact",
+        detail: record.reachable ? (to?.channel ?? "no-contact") : "no-contact",
       },
     };
   });
@@ -312,7 +315,7 @@ async function openAppeal(
     (await outboxStatus(rt, keys.outbox(record.reference, `response${cycleSuffix(record)}`))) === "sent";
   if (responseSent && (await rebindLink(rt, record.reference, "appeal", taskToken, expiresAt))) return;
   const content = await rt.store.getContent(record.reference);
-  const to = complainantAddress(content);
+  const to = complainantTo(rt, record, content);
   if (!to && !record.followUp) return;
   const { url } = await issueLink(rt, {
     reference: record.reference,
@@ -334,12 +337,12 @@ async function sendResponse(
   rt: Runtime,
   record: CaseRecord,
   content: CaseContent,
-  to: string,
+  to: ComplainantRoute,
   appeal: { appealUrl: string; appealDeadline: string } | Record<string, never>,
 ): Promise<void> {
   const outcome = content.outcome ?? "unfounded";
   const base = { ...common(rt, record), ...appeal, recipientName: complainantName(record, content) };
-  await sendOnce(rt, {
+  await sendToComplainant(rt, {
     reference: record.reference,
     key: `response${cycleSuffix(record)}`,
     to,
@@ -460,11 +463,11 @@ async function afterDecision(
 ): Promise<void> {
   if (step !== "appeal" && step !== "appeal-decision") return;
   const content = await rt.store.getContent(record.reference);
-  const to = complainantAddress(content);
+  const to = complainantTo(rt, record, content);
   if (!to || !record.reachable) return;
   const base = toComplainant(rt, record, content);
   if (step === "appeal")
-    await sendOnce(rt, {
+    await sendToComplainant(rt, {
       reference: record.reference,
       key: "appeal-acknowledgement",
       to,
@@ -477,7 +480,7 @@ async function afterDecision(
       },
     });
   else if (route === "extend")
-    await sendOnce(rt, {
+    await sendToComplainant(rt, {
       reference: record.reference,
       key: `appeal-extension:${record.appealExtensions}`,
       to,
@@ -545,9 +548,9 @@ export async function overdue(rt: Runtime, reference: string, step: DecisionStep
   });
   // H-D3: past the response deadline, the complainant gets regular updated information.
   if (step === "conclusion" && record.reachable) {
-    const to = complainantAddress(content);
+    const to = complainantTo(rt, record, content);
     if (to) {
-      await sendOnce(rt, {
+      await sendToComplainant(rt, {
         reference,
         key: `progress-update:${k}`,
         to,
@@ -646,7 +649,7 @@ export async function respond(rt: Runtime, reference: string, appealable: boolea
   if (applied && record.met.respond === false) emitMetric("DeadlineBreached", { Step: "respond" });
   if (!appealable && record.reachable) {
     const content = await rt.store.getContent(reference);
-    const to = complainantAddress(content);
+    const to = complainantTo(rt, record, content);
     if (to) await sendResponse(rt, record, content, to, {});
   }
 }
@@ -659,11 +662,11 @@ export async function answerWithoutInvestigation(
 ): Promise<void> {
   const record = await rt.store.require(reference);
   const content = await rt.store.getContent(reference);
-  const to = complainantAddress(content);
+  const to = complainantTo(rt, record, content);
   if (record.reachable && to) {
     const base = toComplainant(rt, record, content);
     if (kind === "referral")
-      await sendOnce(rt, {
+      await sendToComplainant(rt, {
         reference,
         key: `referral${cycleSuffix(record)}`,
         to,
@@ -672,7 +675,7 @@ export async function answerWithoutInvestigation(
         data: { ...base, referralNote: content.triageReason ?? "" },
       });
     else
-      await sendOnce(rt, {
+      await sendToComplainant(rt, {
         reference,
         key: `inadmissible${cycleSuffix(record)}`,
         to,
@@ -692,9 +695,9 @@ export async function answerWithoutInvestigation(
 export async function informParties(rt: Runtime, reference: string): Promise<void> {
   const record = await rt.store.require(reference);
   const content = await rt.store.getContent(reference);
-  const to = complainantAddress(content);
+  const to = complainantTo(rt, record, content);
   if (record.reachable && to && record.appealOutcome)
-    await sendOnce(rt, {
+    await sendToComplainant(rt, {
       reference,
       key: "appeal-decision",
       to,
@@ -765,9 +768,9 @@ export async function close(rt: Runtime, reference: string, cause: string): Prom
   const closedAs = record.closure ?? closure;
   if (!record.reachable || closedAs === "referred" || closedAs === "inadmissible") return;
   const content = await rt.store.getContent(reference);
-  const to = complainantAddress(content);
+  const to = complainantTo(rt, record, content);
   if (to)
-    await sendOnce(rt, {
+    await sendToComplainant(rt, {
       reference,
       key: `closure${cycleSuffix(record)}`,
       to,

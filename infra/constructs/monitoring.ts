@@ -30,6 +30,12 @@ export const CFM_METRICS = [
   "NeedsAttention",
   "MailNoise",
   "MailRecovered",
+  "SmsSent",
+  "SmsOptOut",
+  "WhatsAppSent",
+  "WhatsAppUndeliverable",
+  "ChannelMessageReceived",
+  "ChannelHookRejected",
 ] as const;
 export type CfmMetricName = (typeof CFM_METRICS)[number];
 
@@ -109,6 +115,21 @@ export class Monitoring extends Construct {
       cfmTotal("MailRecovered"),
       "The intake sweep processed an inbound message that had no recorded outcome: intake failed on it before (see the intake-email Lambda's errors).",
     );
+    // Issue 17: an operator must act when WhatsApp messages cannot be delivered (no approved template for
+    // outside the 24-hour window) or when webhooks are refused (a wrong secret after a rotation, a form
+    // changed in Kobo): the payloads are kept for inspection.
+    if (props.config.channels.whatsapp)
+      alarm(
+        "WhatsAppUndeliverableAlarm",
+        cfmTotal("WhatsAppUndeliverable"),
+        "A WhatsApp message to a complainant could not be sent: outside the 24-hour window with no approved template.",
+      );
+    if (props.config.channels.kobo || props.config.channels.webhook)
+      alarm(
+        "ChannelHookRejectedAlarm",
+        cfmTotal("ChannelHookRejected"),
+        "A Kobo or webhook submission was refused (bad secret or signature, malformed, unknown form); its payload is kept.",
+      );
     alarm(
       "ExecutionsFailedAlarm",
       props.stateMachine.metricFailed({ period: PERIOD, statistic: "Sum" }),
@@ -167,6 +188,18 @@ export class Monitoring extends Construct {
         cfmSeries("MailQuarantined"),
         cfmSeries("MailNoise"),
         cfmSeries("MailRecovered"),
+      ]),
+    );
+    dashboard.addWidgets(
+      graph("SMS / WhatsApp sent, opt-outs, undeliverable", [
+        cfmSeries("SmsSent"),
+        cfmSeries("SmsOptOut"),
+        cfmSeries("WhatsAppSent"),
+        cfmSeries("WhatsAppUndeliverable"),
+      ]),
+      graph("Messages received on the channels (by channel) / hooks refused", [
+        cfmSeries("ChannelMessageReceived"),
+        cfmSeries("ChannelHookRejected"),
       ]),
     );
     dashboard.addWidgets(

@@ -11,6 +11,7 @@ import { type Runtime, runtime } from "../../functions/lib/runtime.ts";
 import type { FormBody } from "../../functions/tasks/forms.ts";
 import { loadTask, submitTask } from "../../functions/tasks/task-actions.ts";
 import { freePort } from "../../local/dynamodb-local.ts";
+import { type MessagingChannel, type SentMessage, startMessagingLocal } from "../../local/messaging-local.ts";
 import { startSesLocal } from "../../local/ses-local.ts";
 import { startWorkflowRuntime, type WorkflowRuntime } from "../../local/workflow-runtime.ts";
 import { freshTable } from "./dynamo.ts";
@@ -31,6 +32,14 @@ async function ses(): Promise<string> {
   return sesStarted.url;
 }
 
+let messagingStarted: Awaited<ReturnType<typeof startMessagingLocal>> | undefined;
+
+/** The local End User Messaging (SMS, WhatsApp), one per test process like the SES store. */
+async function messaging() {
+  messagingStarted ??= await startMessagingLocal(await freePort());
+  return messagingStarted;
+}
+
 export interface Harness {
   rt: Runtime;
   wf: WorkflowRuntime;
@@ -40,6 +49,8 @@ export interface Harness {
     opening: Partial<CaseOpening> & { content?: Partial<Omit<CaseContent, "reference">> },
   ): Promise<string>;
   mails(reference?: string): Promise<SentMail[]>;
+  /** SMS and WhatsApp messages sent through the local End User Messaging (issue 17), oldest first. */
+  texts(channel?: MessagingChannel, to?: string): SentMessage[];
   /** The one task link in the newest task email to `to` about `reference`. */
   taskLink(reference: string, to: string): Promise<string>;
   /** Submits a task form like the task page does (with a valid nonce) and waits for the workflow to settle. */
@@ -59,12 +70,14 @@ export async function startHarness(
   const config = loadConfigText(readFileSync(configPath, "utf8"), configPath);
   const table = await freshTable("cfm-e2e");
   const sesUrl = await ses();
+  const texts = await messaging();
   const wf = await startWorkflowRuntime({
     config,
     configPath,
     tableName: table.tableName,
     dynamoEndpoint: table.endpoint,
     sesEndpoint: sesUrl,
+    messagingEndpoint: texts.url,
     taskBaseUrl: "http://127.0.0.1:3000/t/",
     dataDir: mkdtempSync(join(tmpdir(), "cfm-e2e-")),
     clockStart,
@@ -118,6 +131,7 @@ export async function startHarness(
       return reference;
     },
     mails,
+    texts: (channel, to) => texts.messages(channel).filter((m) => !to || m.to === to),
     async taskLink(reference, to) {
       const found = (await mails(reference)).filter(
         (m) => m.to.includes(to) && /https?:\/\/\S+\/t\/\S+/.test(m.text),

@@ -747,8 +747,9 @@ describe("monitoring", () => {
   it("every alarm notifies the topic and treats missing data as not breaching", () => {
     const topic = Object.keys(resources(h.template, "AWS::SNS::Topic"))[0];
     const alarms = Object.values(resources(h.template, "AWS::CloudWatch::Alarm"));
-    // 5 metric alarms + 2 state machine alarms + one per Lambda + one per dead-letter queue
-    expect(alarms).toHaveLength(5 + 2 + ALL_HANDLERS.length + 3);
+    // 5 metric alarms + 2 channel alarms (issue 17: the example declares WhatsApp and Kobo) + 2 state machine
+    // alarms + one per Lambda + one per dead-letter queue
+    expect(alarms).toHaveLength(5 + 2 + 2 + ALL_HANDLERS.length + 3);
     for (const alarm of alarms) {
       expect(alarm.Properties.TreatMissingData).toBe("notBreaching");
       expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topic }]);
@@ -757,7 +758,17 @@ describe("monitoring", () => {
 
   // Issue 15: MailQuarantined (a virus verdict, no case) and MailRecovered (the sweep processed a message intake
   // had failed on) alarm too, as the README's intake table says.
-  it.each(["StepOverdue", "DeadlineBreached", "NeedsAttention", "MailQuarantined", "MailRecovered"])(
+  // Issue 17: WhatsAppUndeliverable (no template outside the 24-hour window) and ChannelHookRejected (a refused
+  // Kobo or webhook submission, kept for inspection) need an operator.
+  it.each([
+    "StepOverdue",
+    "DeadlineBreached",
+    "NeedsAttention",
+    "MailQuarantined",
+    "MailRecovered",
+    "WhatsAppUndeliverable",
+    "ChannelHookRejected",
+  ])(
     "alarms on any %s, whatever its other dimensions (Metrics Insights over namespace Cfm, service=cfm)",
     (metric) => {
       h.template.hasResourceProperties("AWS::CloudWatch::Alarm", {

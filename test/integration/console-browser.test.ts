@@ -271,6 +271,51 @@ describe("staff console", () => {
     expect(followUp.status).toBe(200);
   });
 
+  it("shows a stranger's message with its sender, flagged, its file kept aside from the case's (issue 15)", async () => {
+    const raw = [
+      "From: Quelqu'un <intrus@example.com>",
+      "To: plaintes@example.org",
+      `Subject: Re: [${reference}] Accusé de réception`,
+      "MIME-Version: 1.0",
+      'Content-Type: multipart/mixed; boundary="b"',
+      "",
+      "--b",
+      "Content-Type: text/plain; charset=utf-8",
+      "",
+      "Je retire ma plainte.",
+      "--b",
+      'Content-Type: application/pdf; name="preuve.pdf"',
+      'Content-Disposition: attachment; filename="preuve.pdf"',
+      "Content-Transfer-Encoding: base64",
+      "",
+      Buffer.from("%PDF-1.4\n%%EOF\n").toString("base64"),
+      "--b--",
+      "",
+    ].join("\r\n");
+    expect(await s.inbound(raw)).toMatchObject({ reference, attached: true, unknownSender: true });
+    const { page } = await signIn(COORDINATOR);
+
+    await page.goto(`${s.httpUrl}/console/cases/${reference}`);
+
+    const received = page
+      .locator("xpath=//h2[normalize-space()='Messages reçus']/following-sibling::ul[1]/li")
+      .last();
+    const item = (await received.textContent()) ?? "";
+    expect(item).toContain("de intrus@example.com");
+    expect(item).toContain("Expéditeur inconnu : ni le plaignant ni son représentant");
+    expect(item).toContain("Pièces jointes mises à l'écart");
+    expect(
+      await page
+        .locator("xpath=//h2[normalize-space()='Pièces jointes']/following-sibling::*[1]")
+        .textContent(),
+    ).toBe("Aucune pièce jointe.");
+    const href = await received.getByRole("link", { name: "preuve.pdf" }).getAttribute("href");
+    expect(href).toMatch(new RegExp(`^/console/cases/${reference}/messages/\\d+/attachments/0$`));
+    const download = await page.context().request.get(`${s.httpUrl}${href}`, { maxRedirects: 0 });
+    expect(download.status()).toBe(302);
+    expect(download.headers().location).toContain("preuve.pdf");
+  });
+
   it("downloads the register as XLSX (numbers as numbers, dates as dates) and CSV", async () => {
     const { page } = await signIn(COORDINATOR);
     await page.goto(`${s.httpUrl}/console/reports`);

@@ -7,7 +7,7 @@
 //
 // The kill moments come from a seeded generator (CFM_CRASH_SEED to replay a run); the figures are printed on
 // one line for the issue's note.
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createTransport } from "nodemailer";
@@ -73,6 +73,7 @@ let stack: StackProcess | undefined;
 
 afterAll(async () => {
   await stack?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
 });
 
 describe("intake under SIGKILL (issue 15)", () => {

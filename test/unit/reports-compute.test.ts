@@ -90,6 +90,9 @@ describe("computeReport: procedure H, Q1 2026", () => {
       "suggestion-box": 1,
       hotline: 1,
       "staff-report": 0,
+      sms: 0,
+      whatsapp: 0,
+      kobo: 0,
     });
     expect(counts.severity).toEqual({ high: 3, medium: 4, low: 5, none: 1 });
     expect(counts.status).toEqual({

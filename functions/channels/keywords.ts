@@ -1,0 +1,57 @@
+// What an inbound SMS or WhatsApp text asks for, read from its words (issue 17). Pure.
+// - Opt-out: the carrier-standard keywords (STOP and its variants, which AWS End User Messaging SMS also
+//   honours on its own opt-out list) and their French forms (ARRET, ARRÊT, DESABONNER).
+// - Opt-in: START, UNSTOP, and their French form (DEMARRER): SMS may be sent again.
+// - Appeal (H-E1, T-11): "RECOURS <reasons>", "APPEL <reasons>" or "APPEAL <reasons>" on an answered case.
+// - Satisfaction (closing the loop): a lone digit 1 to 5 in reply to the closing message.
+
+export type TextIntent =
+  | { kind: "opt-out" }
+  | { kind: "opt-in" }
+  | { kind: "appeal"; reason: string }
+  | { kind: "satisfaction"; score: 1 | 2 | 3 | 4 | 5 }
+  | { kind: "message" };
+
+const OPT_OUT = new Set([
+  "STOP",
+  "STOPALL",
+  "STOP ALL",
+  "UNSUBSCRIBE",
+  "CANCEL",
+  "END",
+  "QUIT",
+  "OPTOUT",
+  "OPT OUT",
+  "OPT-OUT",
+  "REVOKE",
+  "ARRET",
+  "ARRETER",
+  "STOP SMS",
+  "STOP MESSAGES",
+  "DESABONNER",
+  "DESINSCRIRE",
+]);
+const OPT_IN = new Set(["START", "UNSTOP", "DEMARRER", "REPRENDRE"]);
+const APPEAL = /^(?:RECOURS|APPEL|APPEAL)\b[\s:.,-]*/i;
+
+/** Upper case, accents and surrounding punctuation removed, inner whitespace collapsed. */
+export function normaliseKeyword(text: string): string {
+  return text
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toUpperCase()
+    .replace(/[^\p{L}\p{N}\s-]+/gu, " ")
+    .replace(/\s+/g, " ")
+    .trim();
+}
+
+export function intentOf(text: string): TextIntent {
+  const word = normaliseKeyword(text);
+  if (OPT_OUT.has(word)) return { kind: "opt-out" };
+  if (OPT_IN.has(word)) return { kind: "opt-in" };
+  const digit = /^\s*([1-5])\s*[.!]?\s*$/.exec(text);
+  if (digit?.[1]) return { kind: "satisfaction", score: Number(digit[1]) as 1 | 2 | 3 | 4 | 5 };
+  const appeal = APPEAL.exec(text.trim().normalize("NFC"));
+  if (appeal) return { kind: "appeal", reason: text.trim().slice(appeal[0].length).trim() };
+  return { kind: "message" };
+}
