@@ -233,6 +233,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const { receiveSmsEvent, receiveWhatsAppEvent } = await import("../functions/intake/receive-text.ts");
     const { sweepRawMessages, VERDICTS_METADATA } = await import("../functions/intake/recover.ts");
     const { createConsoleApp } = await import("../functions/console/app.ts");
+    const { handleHookRequest } = await import("../functions/handlers/channel-hooks.ts");
 
     // The console signs in on a real OpenID provider; its one-time codes go out through the local SES.
     const oidc = await startLocalOidc({
@@ -304,9 +305,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           olderThanMs,
           lookbackMs: Number.POSITIVE_INFINITY,
           now: wf.clock.now(),
+          requireVerdictsMetadata: true,
         });
         for (const { result } of swept.recovered) log(`recovered: ${JSON.stringify(result)}`);
         if (swept.failed.length > 0) log(`recovery: ${swept.failed.length} message(s) failed, retried later`);
+        if (swept.interrupted.length > 0)
+          log(`recovery: ${swept.interrupted.length} upload(s) cut by a crash, left to the sender's retry`);
         await wf.settled();
       } finally {
         sweeping = false;
@@ -433,6 +437,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           await wf.settled();
           response.writeHead(result.statusCode ?? 200, result.headers);
           return response.end(request.method === "HEAD" ? undefined : result.body);
+        }
+        if (url.pathname.startsWith("/hooks/")) {
+          const result = await handleHookRequest(toApiEvent(request, url, body));
+          await wf.settled();
+          response.writeHead(result.statusCode ?? 200, result.headers);
+          return response.end(result.body);
         }
         if (url.pathname.startsWith("/api/")) {
           const result = await handleStaffApi(toApiEvent(request, url, body) as never, rt);

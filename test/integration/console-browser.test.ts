@@ -425,4 +425,46 @@ describe("staff console", () => {
     await page.goto(`${s.httpUrl}/console/`);
     expect(page.url()).toContain(`${s.stack.oidcUrl}/interaction/`);
   });
+
+  it("offers the coordinator's actions that fit the case (issue 12), on a phone, and acts through the form", async () => {
+    const filed = await fetch(`${s.httpUrl}/api/complaints`, {
+      method: "POST",
+      headers: {
+        Authorization: "Bearer local-coordinator",
+        "Content-Type": "application/json",
+        "Idempotency-Key": "console-actions-1",
+      },
+      body: JSON.stringify({
+        channel: "phone",
+        description: "Les kits d'hygiène promis n'ont pas été distribués.",
+        complainant: { name: "Fanta Diallo", email: "fanta@example.net" },
+      }),
+    });
+    const ref = ((await filed.json()) as { reference: string }).reference;
+    const { page } = await signIn(COORDINATOR, PHONE);
+    await page.goto(`${s.httpUrl}/console/cases/${ref}`);
+    // A case at its triage: reassign and the note, not resume, retriage or reopen.
+    expect(await page.getByRole("button", { name: "Confier l’étape" }).count()).toBe(1);
+    for (const absent of ["Reprendre le dossier", "Corriger le tri", "Rouvrir le dossier"])
+      expect(await page.getByRole("button", { name: absent }).count(), absent).toBe(0);
+    await expectAccessible(page, "case actions (phone)");
+    await page.screenshot({ path: join(IMAGES, "console-case-actions-phone.png"), fullPage: true });
+    await page.getByLabel("Confier l’étape en cours à").selectOption(STAFF);
+    await page.locator("#reassign-reason").fill("Congé de la chargée des plaintes");
+    await page.getByRole("button", { name: "Confier l’étape" }).click();
+    await page.waitForURL(/done=reassign/);
+    expect(await page.getByRole("status").first().textContent()).toContain("Étape confiée");
+    // A refusal says why in French: a resume of a case that does not need attention.
+    const csrf = await page.locator('input[name="_csrf"]').first().inputValue();
+    const refused = await page.request.post(`${s.httpUrl}/console/cases/${ref}/actions`, {
+      form: { _csrf: csrf, action: "resume", reason: "Reprise" },
+      headers: { Origin: s.httpUrl },
+    });
+    expect(refused.status()).toBe(409);
+    expect(await refused.text()).toContain("n’est pas en attente d’une action");
+    // General staff see no action.
+    const staff = await signIn(STAFF, PHONE);
+    await staff.page.goto(`${s.httpUrl}/console/cases/${ref}`);
+    expect(await staff.page.getByRole("heading", { name: "Actions du coordinateur" }).count()).toBe(0);
+  });
 });
