@@ -65,6 +65,7 @@ const complaints: Complaint[] = Array.from({ length: COMPLAINTS }, (_, i) => {
 interface StoredEmail {
   destination: { to: string[] };
   subject: string;
+  body: { text?: string };
 }
 
 const coordinator = { Authorization: "Bearer local-coordinator" };
@@ -244,6 +245,17 @@ describe("intake under SIGKILL (issue 15)", () => {
       const reference = views.find((v) => v.description.includes(c.marker))?.reference;
       const toThem = mails.filter((m) => m.destination.to.includes(c.from));
       expect(toThem.map((m) => m.subject)).toEqual([expect.stringContaining(`[${reference}]`)]);
+    }
+    // And the triage task is live: the link emailed to the officer (before or after a kill) opens its form.
+    for (const v of views) {
+      const task = mails.find(
+        (m) => m.destination.to.includes(OFFICER) && m.subject.includes(`[${v.reference}]`),
+      );
+      const link = /https?:\/\/\S+\/t\/[A-Za-z0-9_.-]+/.exec(task?.body.text ?? "")?.[0];
+      expect(link, v.reference).toBeDefined();
+      const page = await fetch(link as string);
+      expect(page.status, `${v.reference} ${link}`).toBe(200);
+      expect(await page.text()).toContain('<form method="post"');
     }
   });
 });
