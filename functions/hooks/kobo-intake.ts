@@ -56,7 +56,7 @@ export async function receiveKobo(
     }
   }
 
-  const attachments = await fetchAttachments(rt, submission, apiToken);
+  const attachments = await fetchAttachments(rt, submission, apiToken, rawKey);
   const hint = submission.categoryHint
     ? categoryOf(rt.config, submission.categoryHint).label[submission.language]
     : null;
@@ -98,6 +98,8 @@ async function fetchAttachments(
   rt: Runtime,
   submission: KoboCase,
   apiToken: string | undefined,
+  /** A file not copied is listed with the raw payload's key (its download URL is in it), as email does. */
+  rawKey: string,
 ): Promise<CaseContent["attachments"]> {
   if (submission.attachments.length === 0) return [];
   const server = new URL(rt.config.channels.kobo?.server ?? "https://kf.kobotoolbox.org");
@@ -111,7 +113,7 @@ async function fetchAttachments(
     if (url.origin !== server.origin) {
       log("WARN", "kobo: attachment not on the configured Kobo server, not fetched", { index });
       out.push({
-        key,
+        key: rawKey,
         filename: attachment.filename,
         contentType: attachment.contentType,
         size: 0,
@@ -137,7 +139,7 @@ async function fetchAttachments(
       // 401/403/404: the token or the file is wrong; the case is still opened, the file listed as missing.
       log("WARN", "kobo: attachment refused by the Kobo server", { index, status: response.status });
       out.push({
-        key,
+        key: rawKey,
         filename: attachment.filename,
         contentType: attachment.contentType,
         size: 0,
@@ -149,7 +151,7 @@ async function fetchAttachments(
     const bytes = declared > cap ? null : new Uint8Array(await response.arrayBuffer());
     if (!bytes || bytes.byteLength > cap) {
       out.push({
-        key,
+        key: rawKey,
         filename: attachment.filename,
         contentType: attachment.contentType,
         size: bytes?.byteLength ?? declared,
