@@ -215,6 +215,9 @@ describe("staff console", () => {
     await page.goto(`${s.httpUrl}/console/pending`);
     expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("Pending this week");
     await expectAccessible(page, "pending this week, in English");
+    await page.goto(`${s.httpUrl}/console/reports`);
+    expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("For the coordinator only");
+    await page.goto(`${s.httpUrl}/console/pending`);
     await page.getByRole("button", { name: "Français" }).click();
     await page.waitForURL(`${s.httpUrl}/console/pending`);
     expect(await page.locator("html").getAttribute("lang")).toBe("fr");
