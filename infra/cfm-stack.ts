@@ -9,6 +9,7 @@ import type { Construct } from "constructs";
 import type { OrgConfig } from "../functions/domain/config.ts";
 import { Api, type CustomDomain } from "./constructs/api.ts";
 import type { CfmFunction, HandlerName } from "./constructs/cfm-function.ts";
+import { Channels } from "./constructs/channels.ts";
 import { EmailDomain, Intake } from "./constructs/intake.ts";
 import { Monitoring } from "./constructs/monitoring.ts";
 import { Reports } from "./constructs/reports.ts";
@@ -70,6 +71,16 @@ export class CfmStack extends Stack {
       stateMachine: workflow.stateMachine,
     });
     const reports = new Reports(this, "Reports", { config, storage, email });
+    // Issue 17: SMS, WhatsApp, Kobo and gateway webhooks, each only when the config declares it.
+    const channels = new Channels(this, "Channels", {
+      config,
+      storage,
+      email,
+      stateMachine: workflow.stateMachine,
+      httpApi: api.httpApi,
+      linkSecret: api.linkSecret,
+      senders: Object.values(workflow.functions),
+    });
 
     const all: CfmFunction[] = [
       ...Object.values(workflow.functions),
@@ -80,6 +91,7 @@ export class CfmStack extends Stack {
       api.console,
       api.publicPages,
       reports.function,
+      ...channels.functions,
     ];
     new Monitoring(this, "Monitoring", {
       config,

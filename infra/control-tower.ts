@@ -48,6 +48,11 @@ export const REASONS = {
     "The task-link routes /t/{token} are public by design: the HMAC-signed, single-use, expiring link is the " +
     "credential, checked by the task-pages Lambda (staff and complainants open it from an email, without an " +
     "account). The staff API routes carry the Cognito JWT authoriser.",
+  hookRoutes:
+    "Issue 17: KoboToolbox REST Services and SMS gateways cannot sign in with an IAM, JWT or custom " +
+    "authoriser; each request carries its own credential (the form's shared secret, or an HMAC-SHA256 " +
+    "signature with a timestamp), checked in constant time by the channel-hooks Lambda; refused requests are " +
+    "kept and alarmed on.",
   publicComplainantRoutes:
     "The complainant's web form, follow-up and satisfaction routes are public by design: people file without " +
     "an account, anonymously if they wish. The follow-up page's credential is the receipt code (checked by " +
@@ -102,6 +107,9 @@ const PUBLIC_ROUTES = [
   "Api/HttpApi/*--satisfaction--{token}",
 ];
 
+/** Issue 17: the Kobo and gateway webhook routes (present only when the config declares them). */
+const HOOK_ROUTES = ["Api/HttpApi/POST--hooks--kobo--{form}", "Api/HttpApi/POST--hooks--messages--{source}"];
+
 export const CONTROL_TOWER_ACKNOWLEDGEMENTS: ControlTowerAcknowledgement[] = [
   { control: "CT.LAMBDA.PR.3", paths: ["**/Function"], reason: REASONS.noVpc },
   { control: "CT.APIGATEWAY.PR.5", paths: ["Api/HttpApi/*--t--{token}"], reason: REASONS.publicTaskRoutes },
@@ -124,6 +132,16 @@ export const CONTROL_TOWER_ACKNOWLEDGEMENTS: ControlTowerAcknowledgement[] = [
       "Api/HttpApi/*--console--{proxy+}/ConsoleIntegration-Permission",
       ...PUBLIC_ROUTES.map((route) => `${route}/PublicPagesIntegration-Permission`),
     ],
+    reason: REASONS.invokeFromApi,
+  },
+  {
+    control: "CT.APIGATEWAY.PR.5",
+    paths: HOOK_ROUTES,
+    reason: REASONS.hookRoutes,
+  },
+  {
+    control: "CT.LAMBDA.PR.2",
+    paths: HOOK_ROUTES.map((route) => `${route}/ChannelHooksIntegration-Permission`),
     reason: REASONS.invokeFromApi,
   },
   {

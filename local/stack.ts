@@ -307,9 +307,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           olderThanMs,
           lookbackMs: Number.POSITIVE_INFINITY,
           now: wf.clock.now(),
+          requireVerdictsMetadata: true,
         });
         for (const { result } of swept.recovered) log(`recovered: ${JSON.stringify(result)}`);
         if (swept.failed.length > 0) log(`recovery: ${swept.failed.length} message(s) failed, retried later`);
+        if (swept.interrupted.length > 0)
+          log(`recovery: ${swept.interrupted.length} upload(s) cut by a crash, left to the sender's retry`);
         await wf.settled();
       } finally {
         sweeping = false;

@@ -221,3 +221,36 @@ async function reassign(
 }
 
 const reference = (record: CaseRecord) => record.reference;
+
+export interface ReassignAllResult {
+  moved: string[];
+  refused: Record<string, string>;
+}
+
+/**
+ * Before leave or a departure: every open case assigned to `from` (byAssignee index) has every step `from`
+ * holds on it given to `to`, one case-level `reassign` each (its own transaction, event and emails), keyed on
+ * the caller's key and the reference, so a retried request moves nothing twice.
+ */
+export async function reassignAll(
+  rt: Runtime,
+  caller: Caller,
+  key: string,
+  input: { from: string; to: string; reason: string },
+): Promise<ReassignAllResult | { refused: ActionRefusal }> {
+  if (caller.audience !== "coordinator")
+    return { refused: { status: 403, error: "only the coordinator takes actions on a case" } };
+  const out: ReassignAllResult = { moved: [], refused: {} };
+  for (const record of await rt.store.byAssignee(input.from)) {
+    if (record.status === "closed") continue;
+    const result = await takeAction(rt, caller, record.reference, `${key}:${record.reference}`, {
+      action: "reassign",
+      ...input,
+    });
+    if (result.ok && result.applied) out.moved.push(record.reference);
+    else if (result.ok)
+      continue; // taken by an earlier try of the same request
+    else out.refused[record.reference] = Object.values(result.errors).join("; ");
+  }
+  return out;
+}

@@ -9,7 +9,7 @@
 // - `q`: a reference goes straight to that case; text (coordinator only) is searched in the content of at most
 //   TEXT_BUDGET cases per request, then `next` continues the search (no silent cap).
 // `next` is opaque: base64url JSON of the month (byPeriod) and the index position.
-import { z } from "zod";
+import * as z from "zod";
 import { type Access, accessTo, triageOfficers, type Viewer } from "../domain/access.ts";
 import { type CaseContent, type CaseRecord, CHANNELS, KINDS, STATUSES } from "../domain/complaint.ts";
 import { REFERENCE_PATTERN } from "../domain/vocabulary.ts";

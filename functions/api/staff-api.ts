@@ -33,7 +33,7 @@ import { type FilingInstructionsData, renderEmail } from "../mail/templates.ts";
 import { handleReportsRequest } from "../reports/api.ts";
 import { keys } from "../store/keys.ts";
 import { type AuthEvent, authenticate, type Caller, header } from "./auth.ts";
-import { parseAction, takeAction } from "./case-actions.ts";
+import { parseAction, reassignAll, takeAction } from "./case-actions.ts";
 import { listCases, listQuerySchema } from "./case-list.ts";
 import { issueReceipt } from "./receipt-issue.ts";
 
@@ -175,6 +175,11 @@ export async function routeStaffApi(event: StaffApiEvent, rt: Runtime, caller: C
       if (method === "GET") return await listComplaints(rt, caller, queryOf(event));
       return methodNotAllowed("GET, POST");
     }
+    // Issue 12: every open step of one person, on every case, to another (before leave).
+    if (path === "/api/staff/reassign") {
+      if (method !== "POST") return methodNotAllowed("POST");
+      return await staffReassign(rt, caller, event);
+    }
     const actions = /^\/api\/complaints\/([^/]+)\/actions$/.exec(path);
     if (actions) {
       if (method !== "POST") return methodNotAllowed("POST");
@@ -269,6 +274,41 @@ async function receiptCode(rt: Runtime, caller: Caller, rawReference: string): P
   if (!issued.ok) return json(issued.status, { error: issued.error });
   // Shown once: the answer is never cached (json() sends no-store) and the code is kept only as its hash.
   return json(201, { reference, receipt: issued.receipt, replaced: issued.replaced });
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// POST /api/staff/reassign (functions/api/case-actions.ts reassignAll)
+
+const reassignAllSchema = z.strictObject({
+  from: z.email("must be a staff address").transform((a) => a.toLowerCase()),
+  to: z.email("must be a staff address").transform((a) => a.toLowerCase()),
+  reason: z.string("required").trim().min(3, "give the reason (at least 3 characters)").max(2000),
+});
+
+async function staffReassign(rt: Runtime, caller: Caller, event: StaffApiEvent): Promise<ApiResponse> {
+  const errors: Record<string, string> = {};
+  const key = header(event.headers, "idempotency-key")?.trim();
+  if (!key) errors["Idempotency-Key"] = "required header (a unique id per action, reused on retries)";
+  else if (!IDEMPOTENCY_KEY.test(key))
+    errors["Idempotency-Key"] = "must be 1 to 200 characters: letters, digits, '.', '_', ':' or '-'";
+  const raw = event.body ?? "";
+  let input: unknown;
+  try {
+    input = JSON.parse(event.isBase64Encoded ? Buffer.from(raw, "base64").toString("utf8") : raw);
+  } catch {
+    errors.body = "must be a JSON object";
+  }
+  const parsed = reassignAllSchema.safeParse(input);
+  if (!errors.body && !parsed.success) Object.assign(errors, fieldErrors(parsed.error));
+  if (Object.keys(errors).length > 0 || !parsed.success || !key) return json(400, { errors });
+  if (!rt.config.staff.some((s) => s.address === parsed.data.to))
+    return json(422, { errors: { to: "to: not in the staff directory" } });
+  if (parsed.data.to === parsed.data.from)
+    return json(422, { errors: { to: "to: this person already holds the steps" } });
+  const result = await reassignAll(rt, caller, key, parsed.data);
+  if ("refused" in result && !("moved" in result))
+    return json(result.refused.status, { errors: { action: result.refused.error } });
+  return json(200, result);
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -7,9 +7,10 @@ import { type Context, Hono } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { html } from "hono/html";
 import { routeStaffApi } from "../api/staff-api.ts";
+import { DEFAULT_LANGUAGE, LANGUAGES, type Language, type Translator, translator } from "../i18n/i18n.ts";
 import { log } from "../lib/logger.ts";
 import type { Runtime } from "../lib/runtime.ts";
-import { consoleHeaders, type Html, layout } from "./layout.ts";
+import { consoleHeaders, type Html, layout, type Section } from "./layout.ts";
 import { finishSignIn, type OidcSettings, startSignIn } from "./oidc.ts";
 import { registerPages } from "./pages.ts";
 import {
@@ -40,7 +41,18 @@ export interface ConsoleDeps {
 }
 
 export type ConsoleEnv = {
-  Variables: { session: Session; csrf: string; key: Buffer; form: Record<string, string> };
+  Variables: {
+    session: Session;
+    csrf: string;
+    key: Buffer;
+    form: Record<string, string>;
+    /** The console's language: the staff member's choice (session), French by default. */
+    lang: Language;
+    /** The catalog messages in that language (`console.…`). */
+    t: Translator;
+    /** Origins a console form may redirect to (the identity provider's sign-out). */
+    formTargets: string[];
+  };
 };
 
 export type ConsoleContext = Context<ConsoleEnv>;
@@ -64,18 +76,60 @@ function cookieOptions(c: Context, maxAgeSeconds: number) {
   };
 }
 
-export function page(
+export async function page(
   c: Context<ConsoleEnv>,
   status: number,
   title: string,
-  section: Parameters<typeof layout>[0]["section"],
+  section: Section,
   body: Html,
-) {
+): Promise<Response> {
   const session = c.get("session") as Session | undefined;
   const who = session
     ? { name: session.name, coordinator: session.audience === "coordinator", csrf: c.get("csrf") }
     : undefined;
-  return c.html(layout({ title, section, who }, body), status as 200);
+  const url = new URL(c.req.url);
+  const lang = c.get("lang") ?? DEFAULT_LANGUAGE;
+  const result = await layout(
+    {
+      title,
+      section,
+      who,
+      language: lang,
+      t: c.get("t") ?? translator(lang),
+      path: safeReturn(url.pathname + url.search),
+    },
+    body,
+    status,
+    { formTargets: c.get("formTargets") ?? [] },
+  );
+  return c.body(result.body, result.statusCode as 200, result.headers);
+}
+
+/** The notices that end with a link (its `href` and `link` words are in the catalog). */
+const LINKED = new Set([
+  "notFound",
+  "signInAgain",
+  "signInRefused",
+  "signInUnverified",
+  "signedOut",
+  "expired",
+  "staleForm",
+]);
+
+/**
+ * A page that only says something (errors, sign-in outcomes): `console.notice.<key>` title, text and, where
+ * the catalog has one, a link (`href` and `link`). `extra` follows the text (e.g. a correlation id).
+ */
+function notice(c: Context<ConsoleEnv>, status: number, key: string, extra?: Html) {
+  const t = c.get("t");
+  const base = `console.notice.${key}`;
+  return page(
+    c,
+    status,
+    t(`${base}.title`),
+    null,
+    html`<h1>${t(`${base}.title`)}</h1><p>${t(`${base}.text`)}${extra ? html` ${extra}` : ""}</p>${LINKED.has(key) ? html`<p><a class="button" href="${t(`${base}.href`)}">${t(`${base}.link`)}</a></p>` : ""}`,
+  );
 }
 
 export function createConsoleApp(deps: ConsoleDeps): Hono<ConsoleEnv> {
@@ -90,10 +144,14 @@ export function createConsoleApp(deps: ConsoleDeps): Hono<ConsoleEnv> {
     return key;
   };
   const app = new Hono<ConsoleEnv>();
-  const headers = consoleHeaders(oidc.logoutUrl ? [new URL(oidc.logoutUrl).origin] : []);
+  const formTargets = oidc.logoutUrl ? [new URL(oidc.logoutUrl).origin] : [];
+  const headers = consoleHeaders({ formTargets });
 
   app.use("*", async (c, next) => {
     c.set("key", await getKey());
+    c.set("formTargets", formTargets);
+    c.set("lang", DEFAULT_LANGUAGE);
+    c.set("t", translator(DEFAULT_LANGUAGE));
     await next();
     await deps.settle?.();
     for (const [name, value] of Object.entries(headers)) if (!c.res.headers.has(name)) c.header(name, value);
@@ -106,23 +164,9 @@ export function createConsoleApp(deps: ConsoleDeps): Hono<ConsoleEnv> {
       error: error.name,
       message: error.message.slice(0, 200),
     });
-    return page(
-      c,
-      500,
-      "Erreur",
-      null,
-      html`<h1>Une erreur est survenue</h1><p>Réessayez dans un instant. Si le problème persiste, transmettez ce numéro à l'administrateur : <code>${correlationId}</code>.</p>`,
-    );
+    return notice(c, 500, "error", html`<code>${correlationId}</code>`);
   });
-  app.notFound((c) =>
-    page(
-      c,
-      404,
-      "Page introuvable",
-      null,
-      html`<h1>Page introuvable</h1><p><a href="/console/">Retour à la console</a></p>`,
-    ),
-  );
+  app.notFound((c) => notice(c, 404, "notFound"));
 
   app.get("/console", (c) => c.redirect("/console/", 302));
 
@@ -147,22 +191,8 @@ export function createConsoleApp(deps: ConsoleDeps): Hono<ConsoleEnv> {
       unseal(c.get("key"), "sign-in", getCookie(c, SIGN_IN_COOKIE) ?? ""),
     );
     deleteCookie(c, SIGN_IN_COOKIE, { path: COOKIE_PATH });
-    if (!parsed.success || parsed.data.exp < now())
-      return page(
-        c,
-        400,
-        "Connexion à recommencer",
-        null,
-        html`<h1>Connexion à recommencer</h1><p>La connexion a pris trop de temps ou a été ouverte dans un autre navigateur.</p><p><a class="button" href="/console/sign-in">Se connecter</a></p>`,
-      );
-    if (c.req.query("error"))
-      return page(
-        c,
-        403,
-        "Connexion refusée",
-        null,
-        html`<h1>Connexion refusée</h1><p>Le fournisseur d'identité a refusé la connexion.</p><p><a href="/console/sign-in">Réessayer</a></p>`,
-      );
+    if (!parsed.success || parsed.data.exp < now()) return notice(c, 400, "signInAgain");
+    if (c.req.query("error")) return notice(c, 403, "signInRefused");
     const origin = new URL(c.req.url).origin;
     const callbackUrl = new URL(`${origin}/console/callback${new URL(c.req.url).search}`);
     let staff: Awaited<ReturnType<typeof finishSignIn>>;
@@ -170,37 +200,16 @@ export function createConsoleApp(deps: ConsoleDeps): Hono<ConsoleEnv> {
       staff = await finishSignIn(oidc, callbackUrl, parsed.data);
     } catch (error) {
       log("WARN", "console: sign-in refused", { error: (error as Error).name });
-      return page(
-        c,
-        400,
-        "Connexion à recommencer",
-        null,
-        html`<h1>Connexion à recommencer</h1><p>La réponse du fournisseur d'identité n'a pas pu être vérifiée.</p><p><a class="button" href="/console/sign-in">Se connecter</a></p>`,
-      );
+      return notice(c, 400, "signInUnverified");
     }
-    if ("refused" in staff)
-      return page(
-        c,
-        403,
-        "Accès refusé",
-        null,
-        html`<h1>Accès refusé</h1><p>Votre compte n'appartient ni au groupe « coordinator » ni au groupe « staff ». Demandez au coordinateur de vous ajouter.</p>`,
-      );
+    if ("refused" in staff) return notice(c, 403, "noGroup");
     const session = newSession(staff, now());
     setCookie(c, SESSION_COOKIE, seal(c.get("key"), "session", session), cookieOptions(c, MAX_AGE_MS / 1000));
     log("INFO", "console: signed in", { audience: staff.audience });
     return c.redirect(parsed.data.returnTo, 303);
   });
 
-  app.get("/console/signed-out", (c) =>
-    page(
-      c,
-      200,
-      "Déconnecté",
-      null,
-      html`<h1>Vous êtes déconnecté</h1><p><a class="button" href="/console/sign-in">Se connecter</a></p>`,
-    ),
-  );
+  app.get("/console/signed-out", (c) => notice(c, 200, "signedOut"));
 
   // Everything else needs a session; a POST also needs the same origin and the session's CSRF token.
   app.use("/console/*", async (c, next) => {
@@ -215,16 +224,13 @@ export function createConsoleApp(deps: ConsoleDeps): Hono<ConsoleEnv> {
           302,
         );
       }
-      return page(
-        c,
-        401,
-        "Session expirée",
-        null,
-        html`<h1>Session expirée</h1><p>Votre session a expiré ou n'est pas valide : rien n'a été enregistré. <a href="/console/sign-in">Reconnectez-vous</a> puis recommencez.</p>`,
-      );
+      return notice(c, 401, "expired");
     }
     c.set("session", check.session);
     c.set("csrf", csrfToken(c.get("key"), check.session));
+    const lang = check.session.lang ?? DEFAULT_LANGUAGE;
+    c.set("lang", lang);
+    c.set("t", translator(lang));
     if (check.refreshed)
       setCookie(
         c,
@@ -242,30 +248,31 @@ export function createConsoleApp(deps: ConsoleDeps): Hono<ConsoleEnv> {
         );
     } else if (method === "POST") {
       const origin = c.req.header("origin");
-      if (origin && origin !== new URL(c.req.url).origin)
-        return page(
-          c,
-          403,
-          "Requête refusée",
-          null,
-          html`<h1>Requête refusée</h1><p>Ce formulaire ne vient pas de la console.</p>`,
-        );
+      if (origin && origin !== new URL(c.req.url).origin) return notice(c, 403, "foreignForm");
       const length = Number(c.req.header("content-length") ?? 0);
-      if (length > FORM_LIMIT) return c.text("Formulaire trop volumineux", 413);
+      if (length > FORM_LIMIT) return c.text(c.get("t")("console.notice.tooLarge"), 413);
       const text = await c.req.text();
-      if (text.length > FORM_LIMIT) return c.text("Formulaire trop volumineux", 413);
+      if (text.length > FORM_LIMIT) return c.text(c.get("t")("console.notice.tooLarge"), 413);
       const form = Object.fromEntries(new URLSearchParams(text));
-      if (!checkCsrf(c.get("key"), check.session, form._csrf))
-        return page(
-          c,
-          403,
-          "Requête refusée",
-          null,
-          html`<h1>Requête refusée</h1><p>Le formulaire a expiré ou ne vient pas de la console : <a href="/console/">rechargez la page</a> et recommencez.</p>`,
-        );
+      if (!checkCsrf(c.get("key"), check.session, form._csrf)) return notice(c, 403, "staleForm");
       c.set("form", form);
     }
     await next();
+  });
+
+  // The language switch: the staff member's choice, kept in the session (French by default).
+  app.post("/console/language", (c) => {
+    const form = c.get("form");
+    const session = c.get("session");
+    const lang = LANGUAGES.find((l) => l === form.language);
+    if (lang)
+      setCookie(
+        c,
+        SESSION_COOKIE,
+        seal(c.get("key"), "session", { ...session, lang }),
+        cookieOptions(c, MAX_AGE_MS / 1000),
+      );
+    return c.redirect(safeReturn(form.return), 303);
   });
 
   app.post("/console/sign-out", (c) => {

@@ -89,7 +89,7 @@ export function actionForms(c: ConsoleContext, rt: Runtime, record: CaseRecord, 
   const open = (action: ActionName) =>
     html`<form method="post" action="/console/cases/${record.reference}/actions">${csrf(c)}<input type="hidden" name="_key" value="${crypto.randomUUID()}"><input type="hidden" name="action" value="${action}">`;
   const reasonField = (action: ActionName, label: string, hint: string) =>
-    html`<div class="field"><label for="${action}-reason">${label}</label><p class="hint" id="${action}-reason-hint">${hint}</p><textarea id="${action}-reason" name="reason" aria-describedby="${action}-reason-hint" required minlength="3"></textarea></div>`;
+    html`<div class="field"><label for="${action}-reason">${label}</label><p class="hint" id="${action}-reason-hint">${hint}</p><textarea id="${action}-reason" name="reason" aria-describedby="${action}-reason-hint" required></textarea></div>`;
   const staffOptions = (exclude: string | null) =>
     rt.config.staff
       .filter((m) => m.address !== exclude && !content.concernedStaff.includes(m.address))
@@ -134,7 +134,7 @@ ${reasonField("record-appeal", "Motifs de l’appel", "Ce que le plaignant conte
 <p>Le dossier reprend à l’enquête (ou au tri s’il n’a pas été instruit), avec un nouveau délai de réponse.</p>
 ${open("reopen")}${reasonField("reopen", "Raison", "Par exemple : un fait nouveau signalé par le plaignant.")}
 <button type="submit">Rouvrir le dossier</button></form></section>`);
-  forms.push(html`<section aria-labelledby="note-title"><h3 id="note-title">Note interne</h3>
+  forms.push(html`<section aria-labelledby="note-title"><h3 id="note-title">Ajouter une note</h3>
 ${open("note")}${reasonField("note", "Note interne", "Ajoutée à l’historique avec votre nom.")}
 <button type="submit">Ajouter la note</button></form></section>`);
   return html`<h2 id="actions">Actions du coordinateur</h2>${forms}`;

@@ -12,6 +12,7 @@ import {
 import type { DeadlineRule, OrgConfig } from "../domain/config.ts";
 import { respondRule } from "../domain/deadlines.ts";
 import { parseDuration } from "../domain/duration.ts";
+import { type Language, translate } from "../i18n/i18n.ts";
 import { type LabelGroup, label } from "../i18n/labels.ts";
 import type { TaskAction } from "../tasks/forms.ts";
 
@@ -85,11 +86,11 @@ export const OUTCOME_LABELS: Record<string, string> = {
 };
 
 const dateTime = new Map<string, Intl.DateTimeFormat>();
-function formatter(timeZone: string, withTime: boolean): Intl.DateTimeFormat {
-  const key = `${timeZone}|${withTime}`;
+function formatter(timeZone: string, withTime: boolean, locale = "fr-FR"): Intl.DateTimeFormat {
+  const key = `${locale}|${timeZone}|${withTime}`;
   let found = dateTime.get(key);
   if (!found) {
-    found = new Intl.DateTimeFormat("fr-FR", {
+    found = new Intl.DateTimeFormat(locale, {
       timeZone,
       day: "numeric",
       month: "short",
@@ -102,11 +103,36 @@ function formatter(timeZone: string, withTime: boolean): Intl.DateTimeFormat {
 }
 
 /** "3 déc. 2026" or "3 déc. 2026, 14:05" in the organisation's time zone. */
-export function when(iso: string | null | undefined, timeZone: string, withTime = false): string {
+export function when(
+  iso: string | null | undefined,
+  timeZone: string,
+  withTime = false,
+  language: Language = "fr",
+): string {
   if (!iso) return "–";
   const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? "–" : formatter(timeZone, withTime).format(date);
+  return Number.isNaN(date.getTime())
+    ? "–"
+    : formatter(timeZone, withTime, translate(language, "format.locale")).format(date);
 }
+
+/** The shared vocabulary's labels and dates in the console's language (catalog groups `labels`, `format`). */
+export function vocabulary(language: Language) {
+  return {
+    channel: (id: CaseRecord["channel"]) => label(language, "channel", id),
+    kind: (id: CaseRecord["kind"]) => label(language, "kind", id),
+    status: (id: CaseRecord["status"]) => label(language, "status", id),
+    closure: (id: NonNullable<CaseRecord["closure"]>) => label(language, "closure", id),
+    step: (id: DeadlineStep) => label(language, "step", id),
+    category: (config: OrgConfig, id: string | null) =>
+      id
+        ? (config.categories.find((c) => c.id === id)?.label[language] ?? id)
+        : translate(language, "console.untriaged"),
+    when: (iso: string | null | undefined, timeZone: string, withTime = false) =>
+      when(iso, timeZone, withTime, language),
+  };
+}
+export type Vocabulary = ReturnType<typeof vocabulary>;
 
 const UNITS: Array<[keyof ReturnType<typeof parseDuration>, string, string]> = [
   ["years", "an", "ans"],

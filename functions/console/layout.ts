@@ -1,15 +1,17 @@
-// The console's page frame: header with navigation and sign-out, one inline <style> block allowed by its hash
-// (CSP default-src 'none': no script, no third-party asset), French first. Pages are built with hono/html,
-// which escapes every interpolated value.
-import { createHash } from "node:crypto";
+// The console's page frame on the shared web layer (functions/web/layout.ts: the same document, base stylesheet,
+// CSP-by-hash and security headers as the task and public pages), with the console's own additions: a header
+// with navigation, the language switch and sign-out, wider tables and filters. No script. Pages are built with
+// hono/html, which escapes every interpolated value; the words come from the catalogs (`console` group).
 import { html, raw } from "hono/html";
 import type { HtmlEscapedString } from "hono/utils/html";
+import { LANGUAGES, type Language, type Translator } from "../i18n/i18n.ts";
+import { securityHeaders } from "../web/headers.ts";
+import { BASE_CSS, type HtmlResponse, htmlPage, stylesheet } from "../web/layout.ts";
 
 export type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
 
-const CSS = `
-*{box-sizing:border-box}
-body{margin:0;font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;font-size:1rem;line-height:1.5;color:#1b1b1b;background:#f4f4f4}
+/** What the console adds to the base stylesheet (it comes after, so it wins where both set a property). */
+const CONSOLE_CSS = `
 header{background:#0b3d5c;color:#fff;padding:.5rem 1rem}
 header a{color:#fff}
 .skip{position:absolute;left:-999px}.skip:focus{left:1rem;top:.5rem;background:#fd0;color:#000;padding:.25rem .5rem}
@@ -28,7 +30,7 @@ th,td{text-align:left;padding:.4rem .5rem;border-bottom:1px solid #ccc;vertical-
 th{background:#eef2f5}
 .table{overflow-x:auto}
 dl{display:grid;grid-template-columns:minmax(8rem,14rem) 1fr;gap:.25rem 1rem;margin:0 0 1rem}
-dt{font-weight:600}dd{margin:0;white-space:pre-wrap;overflow-wrap:anywhere}
+dt{font-weight:600;margin:0}
 @media (max-width:40rem){dl{grid-template-columns:1fr}dd{margin-bottom:.5rem}}
 .filters{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:flex-end;background:#eef2f5;padding:.75rem;margin-bottom:1rem}
 .filters .field{margin:0;min-width:0;max-width:100%}
@@ -43,47 +45,45 @@ textarea{width:100%;min-height:6rem}
 .choice{display:flex;gap:.5rem;align-items:flex-start;margin:.25rem 0}
 .choice label{font-weight:400}
 .hint{color:#505050;margin:0 0 .25rem;font-size:.95rem}
-.error{color:#b00020;font-weight:600;margin:0 0 .25rem}
 .invalid input,.invalid select,.invalid textarea{border-color:#b00020}
-.summary{border:4px solid #b00020;padding:.75rem 1rem;margin:0 0 1rem}
-.summary a{color:#b00020}
 .notice{border-left:6px solid #0b5394;background:#eef2f5;padding:.5rem 1rem;margin:1rem 0}
 .warn{border-left-color:#b00020}
 .late{color:#b00020;font-weight:700}
 .tag{display:inline-block;padding:0 .4rem;border:1px solid #505050;font-size:.9rem;margin:0 .25rem .25rem 0}
-button,.button{font:inherit;font-weight:600;padding:.5rem 1.25rem;border:0;background:#00703c;color:#fff;cursor:pointer;text-decoration:none;display:inline-block}
+button,.button{font:inherit;font-weight:600;padding:.5rem 1.25rem;border:0;background:#00703c;color:#fff;cursor:pointer;text-decoration:none;display:inline-block;width:auto;max-width:none}
 .secondary{background:#505050}
 a:focus,button:focus,input:focus,select:focus,textarea:focus{outline:3px solid #fd0;outline-offset:0}
 .pages{display:flex;gap:1rem;align-items:center;margin:1rem 0}
 .chart{display:grid;grid-template-columns:minmax(6rem,12rem) 1fr auto;gap:.25rem .5rem;align-items:center}
 .chart .bar-fill{background:#0b5394;height:1.1rem;min-width:2px}
 .inline{display:inline}
-`.trim();
+.lang{display:inline}.lang button{background:transparent;border:2px solid #fff;color:#fff;padding:.25rem .75rem}
+`;
 
-export const CONSOLE_STYLE_HASH = `sha256-${createHash("sha256").update(CSS, "utf8").digest("base64")}`;
+export const CONSOLE_STYLESHEET = stylesheet(BASE_CSS, CONSOLE_CSS);
+export const CONSOLE_STYLE_HASH = CONSOLE_STYLESHEET.hash;
 
-/**
- * Every console response: no caching of case data, no framing, no script. `formTargets`: origins a console
- * form may redirect to (browsers apply form-action to the redirect too): the identity provider's sign-out.
- */
-export function consoleHeaders(formTargets: string[] = []): Record<string, string> {
-  const CSP = [
-    "default-src 'none'",
-    `style-src '${CONSOLE_STYLE_HASH}'`,
-    "img-src 'self'",
-    ["form-action 'self'", ...formTargets].join(" "),
-    "frame-ancestors 'none'",
-    "base-uri 'none'",
-  ].join("; ");
+export interface ConsoleHeaderOptions {
+  /** Origins a console form may redirect to (browsers apply form-action to the redirect too): the IdP's sign-out. */
+  formTargets?: readonly string[];
+}
+
+/** Every console response, HTML or not: no caching of case data, no framing, no script (shared headers). */
+export function consoleHeaders(o: ConsoleHeaderOptions = {}): Record<string, string> {
+  const { "Content-Type": _html, ...headers } = securityHeaders({
+    styleHash: CONSOLE_STYLE_HASH,
+    ...headerOptions(o),
+  });
+  return headers;
+}
+
+function headerOptions(o: ConsoleHeaderOptions) {
   return {
-    "Cache-Control": "no-store",
-    "Referrer-Policy": "same-origin",
-    "Content-Security-Policy": CSP,
-    "X-Frame-Options": "DENY",
-    "X-Content-Type-Options": "nosniff",
-    "Cross-Origin-Opener-Policy": "same-origin",
-    "Cross-Origin-Resource-Policy": "same-origin",
-    "X-Robots-Tag": "noindex, nofollow",
+    imgSrc: "'self'",
+    formTargets: o.formTargets ?? [],
+    // Same-origin referrers: console URLs carry no token, and with no-referrer a browser posts a form with
+    // `Origin: null`, which the console's same-origin check refuses.
+    referrerPolicy: "same-origin",
   };
 }
 
@@ -92,42 +92,51 @@ export type Section = "tasks" | "cases" | "intake" | "pending" | "reports" | nul
 export interface Frame {
   title: string;
   section: Section;
-  /** Signed in: name, coordinator or not, the CSRF token of the sign-out form. */
+  language: Language;
+  t: Translator;
+  /** The path to come back to after switching language. */
+  path: string;
+  /** Signed in: name, coordinator or not, the CSRF token of the sign-out and language forms. */
   who?: { name: string; coordinator: boolean; csrf: string } | undefined;
 }
 
-const NAV: Array<{ section: Exclude<Section, null>; href: string; label: string; coordinator?: true }> = [
-  { section: "tasks", href: "/console/", label: "Mes tâches" },
-  { section: "cases", href: "/console/cases", label: "Dossiers" },
-  { section: "intake", href: "/console/intake", label: "Enregistrer une plainte" },
-  { section: "pending", href: "/console/pending", label: "En attente cette semaine" },
-  { section: "reports", href: "/console/reports", label: "Rapports", coordinator: true },
+const NAV: Array<{ section: Exclude<Section, null>; href: string; coordinator?: true }> = [
+  { section: "tasks", href: "/console/" },
+  { section: "cases", href: "/console/cases" },
+  { section: "intake", href: "/console/intake" },
+  { section: "pending", href: "/console/pending" },
+  { section: "reports", href: "/console/reports", coordinator: true },
 ];
 
-export function layout(frame: Frame, body: Html): Html {
-  const { who } = frame;
+export async function layout(
+  frame: Frame,
+  body: Html,
+  status: number,
+  options: ConsoleHeaderOptions = {},
+): Promise<HtmlResponse> {
+  const { who, t } = frame;
   const nav = who
-    ? html`<nav aria-label="Console"><ul>${NAV.filter((n) => !n.coordinator || who.coordinator).map(
+    ? html`<nav aria-label="${t("console.nav.label")}"><ul>${NAV.filter(
+        (n) => !n.coordinator || who.coordinator,
+      ).map(
         (n) =>
-          html`<li><a href="${n.href}"${raw(n.section === frame.section ? ' aria-current="page"' : "")}>${n.label}</a></li>`,
+          html`<li><a href="${n.href}"${raw(n.section === frame.section ? ' aria-current="page"' : "")}>${t(`console.nav.${n.section}`)}</a></li>`,
       )}</ul></nav>
-<form class="who" method="post" action="/console/sign-out"><span>${who.name}</span><input type="hidden" name="_csrf" value="${who.csrf}"><button type="submit">Se déconnecter</button></form>`
+${LANGUAGES.filter((l) => l !== frame.language).map((l) => html`<form class="lang" method="post" action="/console/language"><input type="hidden" name="_csrf" value="${who.csrf}"><input type="hidden" name="language" value="${l}"><input type="hidden" name="return" value="${frame.path}"><button type="submit" lang="${l}">${t(`console.language.${l}`)}</button></form>`)}
+<form class="who" method="post" action="/console/sign-out"><span>${who.name}</span><input type="hidden" name="_csrf" value="${who.csrf}"><button type="submit">${t("console.nav.signOut")}</button></form>`
     : "";
-  return html`<!doctype html>
-<html lang="fr">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex, nofollow">
-<title>${frame.title} · cfm</title>
-<style>${raw(CSS)}</style>
-</head>
-<body>
-<a class="skip" href="#main">Aller au contenu</a>
-<header><div class="bar"><span class="brand">cfm · console</span>${nav}</div></header>
-<main id="main">
-${body}
-</main>
-</body>
-</html>`;
+  const before = await html`<a class="skip" href="#main">${t("console.nav.skip")}</a>
+<header><div class="bar"><span class="brand">${t("console.nav.brand")}</span>${nav}</div></header>
+`;
+  const main = await body;
+  return htmlPage({
+    statusCode: status,
+    language: frame.language,
+    title: `${frame.title} · cfm`,
+    main: String(main),
+    style: CONSOLE_STYLESHEET,
+    before: String(before),
+    mainId: "main",
+    headers: headerOptions(options),
+  });
 }

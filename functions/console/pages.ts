@@ -5,7 +5,7 @@ import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import type { Hono } from "hono";
 import { html, raw } from "hono/html";
 import { cleanQuery, listCases, listQuerySchema } from "../api/case-list.ts";
-import { accessFor, type Viewer } from "../domain/access.ts";
+import { accessFor, accessTo, triageOfficers, type Viewer } from "../domain/access.ts";
 import {
   type CaseContent,
   type CaseRecord,
@@ -39,6 +39,7 @@ import {
   severityLabel,
   staffName,
   TASK_LABELS,
+  vocabulary,
   when,
 } from "./format.ts";
 import { registerIntake } from "./intake-page.ts";
@@ -75,11 +76,15 @@ export const csrfField = (c: ConsoleContext) =>
 
 const caseLink = (reference: string) => html`<a href="/console/cases/${reference}">${reference}</a>`;
 
-function deadlineCell(rt: Runtime, record: CaseRecord): Html {
+function deadlineCell(rt: Runtime, record: CaseRecord, c: ConsoleContext): Html {
+  const v = vocabulary(c.get("lang"));
   const next = nextDeadline(record);
   const late = record.overdue.length > 0;
-  return html`${when(next, rt.config.organisation.timeZone)}${late ? html` <span class="late">en retard (${record.overdue.map((s) => STEP_LABELS[s].fr).join(", ")})</span>` : ""}`;
+  return html`${v.when(next, rt.config.organisation.timeZone)}${late ? html` <span class="late">${c.get("t")("console.list.lateSteps", { steps: record.overdue.map((s) => v.step(s)).join(", ") })}</span>` : ""}`;
 }
+
+/** The label of a horizontally scrollable table region. */
+const scrollable = (c: ConsoleContext) => c.get("t")("console.table.scroll");
 
 export function registerPages(app: Hono<ConsoleEnv>, rt: Runtime): void {
   const tz = () => rt.config.organisation.timeZone;
@@ -98,24 +103,24 @@ export function registerPages(app: Hono<ConsoleEnv>, rt: Runtime): void {
     const rows = withLinks
       .flatMap(({ record, links }) => links.map((link) => ({ record, link })))
       .sort((a, b) => a.link.expiresAt.localeCompare(b.link.expiresAt));
-    const body = html`<h1>Mes tâches</h1>
+    const t = c.get("t");
+    const v = vocabulary(c.get("lang"));
+    const body = html`<h1>${t("console.tasks.title")}</h1>
 ${
   rows.length === 0
-    ? html`<p>Aucune tâche ouverte ne vous est attribuée.</p>`
-    : html`<p>${rows.length} tâche${rows.length > 1 ? "s" : ""} ouverte${rows.length > 1 ? "s" : ""}, la plus urgente d'abord.</p>
-<div class="table" tabindex="0" role="region" aria-label="Tableau (défilement horizontal possible)"><table><caption class="hint">Ouvrir une tâche remplace le lien reçu par courriel par un nouveau lien.</caption>
-<thead><tr><th scope="col">Dossier</th><th scope="col">Tâche</th><th scope="col">À faire avant le</th><th scope="col">Statut</th><th scope="col">Action</th></tr></thead>
-<tbody>${rows.map(
-        ({
-          record,
-          link,
-        }) => html`<tr><td>${caseLink(record.reference)}</td><td>${TASK_LABELS[link.step]}</td><td>${when(link.expiresAt, tz(), true)}${record.overdue.length > 0 ? html` <span class="late">en retard</span>` : ""}</td><td>${STATUS_LABELS[record.status].fr}</td>
-<td><form method="post" action="/console/tasks/${record.reference}/${link.step}">${csrfField(c)}<button type="submit" aria-label="Ouvrir la tâche « ${TASK_LABELS[link.step]} » du dossier ${record.reference}">Ouvrir la tâche</button></form></td></tr>`,
-      )}</tbody></table></div>`
+    ? html`<p>${t("console.tasks.none")}</p>`
+    : html`<p>${t("console.tasks.count", { count: rows.length })}</p>
+<div class="table" tabindex="0" role="region" aria-label="${scrollable(c)}"><table><caption class="hint">${t("console.tasks.caption")}</caption>
+<thead><tr><th scope="col">${t("console.tasks.case")}</th><th scope="col">${t("console.tasks.task")}</th><th scope="col">${t("console.tasks.due")}</th><th scope="col">${t("console.list.status")}</th><th scope="col">${t("console.tasks.action")}</th></tr></thead>
+<tbody>${rows.map(({ record, link }) => {
+        const task = t(`console.task.${link.step}`);
+        return html`<tr><td>${caseLink(record.reference)}</td><td>${task}</td><td>${v.when(link.expiresAt, tz(), true)}${record.overdue.length > 0 ? html` <span class="late">${t("console.list.late")}</span>` : ""}</td><td>${v.status(record.status)}</td>
+<td><form method="post" action="/console/tasks/${record.reference}/${link.step}">${csrfField(c)}<button type="submit" aria-label="${t("console.tasks.openLabel", { task, reference: record.reference })}">${t("console.tasks.open")}</button></form></td></tr>`;
+      })}</tbody></table></div>`
 }
-<h2>Raccourcis</h2>
-<ul><li><a href="/console/cases">Tous les dossiers</a></li><li><a href="/console/intake">Enregistrer une plainte reçue par téléphone, au guichet ou par courrier</a></li><li><a href="/console/pending">Dossiers en attente cette semaine</a></li></ul>`;
-    return page(c, 200, "Mes tâches", "tasks", body);
+<h2>${t("console.tasks.shortcuts")}</h2>
+<ul><li><a href="/console/cases">${t("console.tasks.allCases")}</a></li><li><a href="/console/intake">${t("console.tasks.recordIntake")}</a></li><li><a href="/console/pending">${t("console.tasks.pending")}</a></li></ul>`;
+    return page(c, 200, t("console.tasks.title"), "tasks", body);
   });
 
   // Opens a task: a fresh link to the step for its actor (the store keeps only link hashes).
@@ -150,7 +155,7 @@ ${
     let result: Awaited<ReturnType<typeof listCases>> | null = null;
     if (!parsed.success)
       for (const issue of parsed.error.issues)
-        errors[String(issue.path[0] ?? "q")] ??= listError(String(issue.path[0]));
+        errors[String(issue.path[0] ?? "q")] ??= listError(c, String(issue.path[0]));
     else {
       const text = parsed.data.q ?? "";
       if (text && REFERENCE_PATTERN.test(text.toUpperCase())) {
@@ -158,7 +163,7 @@ ${
         if (found) return c.redirect(`/console/cases/${found.reference}`, 302);
       }
       result = await listCases(rt, viewer, parsed.data, { newestFirst: true });
-      if (!result.ok) for (const field of Object.keys(result.errors)) errors[field] = listError(field);
+      if (!result.ok) for (const field of Object.keys(result.errors)) errors[field] = listError(c, field);
     }
     const shown = result?.ok ? result.records : [];
     const nextToken = result?.ok ? result.next : null;
@@ -179,70 +184,73 @@ ${
       return `/console/cases${query ? `?${query}` : ""}`;
     };
     const continued = q.next !== undefined;
-    const select = (
-      name: string,
-      label: string,
-      options: Array<[string, string]>,
-      value: string | undefined,
-    ) =>
-      html`<div class="field${errors[name] ? " invalid" : ""}"><label for="f-${name}">${label}</label>${errors[name] ? html`<p class="error" id="f-${name}-error">${errors[name]}</p>` : ""}<select id="f-${name}" name="${name}"><option value="">Tous</option>${options.map(([v, l]) => html`<option value="${v}"${raw(v === value ? " selected" : "")}>${l}</option>`)}</select></div>`;
-    const body = html`<h1>Dossiers</h1>
-<form class="filters" method="get" action="/console/cases" role="search" aria-label="Filtrer les dossiers">
-<div class="field${errors.q ? " invalid" : ""}"><label for="f-q">${viewer.audience === "coordinator" ? "Référence ou texte" : "Référence"}</label>${errors.q ? html`<p class="error" id="f-q-error">${errors.q}</p>` : ""}<input type="search" id="f-q" name="q" value="${text}" maxlength="200"${raw(errors.q ? ' aria-invalid="true" aria-describedby="f-q-error"' : "")}></div>
+    const t = c.get("t");
+    const v = vocabulary(c.get("lang"));
+    const lang = c.get("lang");
+    const select = (name: string, options: Array<[string, string]>, value: string | undefined) =>
+      html`<div class="field${errors[name] ? " invalid" : ""}"><label for="f-${name}">${t(`console.list.${name}`)}</label>${errors[name] ? html`<p class="error" id="f-${name}-error">${errors[name]}</p>` : ""}<select id="f-${name}" name="${name}"><option value="">${t("console.list.all")}</option>${options.map(([value_, text]) => html`<option value="${value_}"${raw(value_ === value ? " selected" : "")}>${text}</option>`)}</select></div>`;
+    const count = shown.length;
+    const body = html`<h1>${t("console.list.title")}</h1>
+<form class="filters" method="get" action="/console/cases" role="search" aria-label="${t("console.list.filterLabel")}">
+<div class="field${errors.q ? " invalid" : ""}"><label for="f-q">${viewer.audience === "coordinator" ? t("console.list.qCoordinator") : t("console.list.q")}</label>${errors.q ? html`<p class="error" id="f-q-error">${errors.q}</p>` : ""}<input type="search" id="f-q" name="q" value="${text}" maxlength="200"${raw(errors.q ? ' aria-invalid="true" aria-describedby="f-q-error"' : "")}></div>
 ${select(
   "status",
-  "Statut",
   [
-    ...STATUSES.map((s): [string, string] => [s, STATUS_LABELS[s].fr]),
-    ["needs-attention", FLAG_LABELS["needs-attention"] ?? ""],
+    ...STATUSES.map((s): [string, string] => [s, v.status(s)]),
+    ["needs-attention", t("console.list.needsAttention")],
   ],
   status,
 )}
 ${select(
   "kind",
-  "Type",
-  KINDS.map((k) => [k, KIND_LABELS[k].fr]),
+  KINDS.map((k) => [k, v.kind(k)]),
   kind,
 )}
 ${select(
   "category",
-  "Catégorie",
-  rt.config.categories.map((cat) => [cat.id, cat.label.fr]),
+  rt.config.categories.map((cat) => [cat.id, cat.label[lang]]),
   category,
 )}
 ${select(
   "channel",
-  "Canal",
-  CHANNELS.map((ch) => [ch, CHANNEL_LABELS[ch].fr]),
+  CHANNELS.map((ch) => [ch, v.channel(ch)]),
   channel,
 )}
 ${select(
   "assignee",
-  "Attribué à",
-  rt.config.staff.map((s) => [s.address, s.name]),
+  rt.config.staff.map((member) => [member.address, member.name]),
   assignee,
 )}
-<div class="field${errors.from ? " invalid" : ""}"><label for="f-from">Reçu du</label>${errors.from ? html`<p class="error">${errors.from}</p>` : ""}<input type="date" id="f-from" name="from" value="${from ?? ""}"></div>
-<div class="field${errors.to ? " invalid" : ""}"><label for="f-to">au</label>${errors.to ? html`<p class="error">${errors.to}</p>` : ""}<input type="date" id="f-to" name="to" value="${to ?? ""}"></div>
-<div class="field choice"><input type="checkbox" id="f-overdue" name="overdue" value="true"${raw(overdue ? " checked" : "")}><label for="f-overdue">En retard seulement</label></div>
-<div class="field"><button type="submit">Filtrer</button> <a href="/console/cases">Effacer</a></div>
+<div class="field${errors.from ? " invalid" : ""}"><label for="f-from">${t("console.list.from")}</label>${errors.from ? html`<p class="error">${errors.from}</p>` : ""}<input type="date" id="f-from" name="from" value="${from ?? ""}"></div>
+<div class="field${errors.to ? " invalid" : ""}"><label for="f-to">${t("console.list.to")}</label>${errors.to ? html`<p class="error">${errors.to}</p>` : ""}<input type="date" id="f-to" name="to" value="${to ?? ""}"></div>
+<div class="field choice"><input type="checkbox" id="f-overdue" name="overdue" value="true"${raw(overdue ? " checked" : "")}><label for="f-overdue">${t("console.list.overdueOnly")}</label></div>
+<div class="field"><button type="submit">${t("console.list.filter")}</button> <a href="/console/cases">${t("console.list.clear")}</a></div>
 </form>
 <p role="status">${
       searching && result?.ok
-        ? `${shown.length} dossier${shown.length > 1 ? "s" : ""} trouvé${shown.length > 1 ? "s" : ""} parmi ${result.searched} lu${result.searched > 1 ? "s" : ""}${nextToken ? " ; la recherche continue sur la page suivante" : ""}.`
-        : `${shown.length} dossier${shown.length > 1 ? "s" : ""}${!status && !from && !to ? ` ouvert${shown.length > 1 ? "s" : ""}` : ""} sur cette page${nextToken ? ", d'autres suivent" : ""}.`
+        ? t(nextToken ? "console.list.foundMore" : "console.list.found", { count, searched: result.searched })
+        : t(
+            !status && !from && !to
+              ? nextToken
+                ? "console.list.openMore"
+                : "console.list.open"
+              : nextToken
+                ? "console.list.countMore"
+                : "console.list.count",
+            { count },
+          )
     }</p>
 ${
   shown.length === 0
-    ? html`<p>Aucun dossier ne correspond.</p>`
-    : html`<div class="table" tabindex="0" role="region" aria-label="Tableau (défilement horizontal possible)"><table><thead><tr><th scope="col">Référence</th><th scope="col">Reçu le</th><th scope="col">Type</th><th scope="col">Canal</th><th scope="col">Catégorie</th><th scope="col">Statut</th><th scope="col">Attribué à</th><th scope="col">Prochaine échéance</th></tr></thead><tbody>
+    ? html`<p>${t("console.list.none")}</p>`
+    : html`<div class="table" tabindex="0" role="region" aria-label="${scrollable(c)}"><table><thead><tr><th scope="col">${t("console.list.reference")}</th><th scope="col">${t("console.list.received")}</th><th scope="col">${t("console.list.kind")}</th><th scope="col">${t("console.list.channel")}</th><th scope="col">${t("console.list.category")}</th><th scope="col">${t("console.list.status")}</th><th scope="col">${t("console.list.assignee")}</th><th scope="col">${t("console.list.next")}</th></tr></thead><tbody>
 ${shown.map(({ record: r, access }) => {
   const details = access.details;
-  return html`<tr><td>${caseLink(r.reference)}</td><td>${when(r.receivedAt, tz())}</td><td>${KIND_LABELS[r.kind].fr}</td><td>${CHANNEL_LABELS[r.channel].fr}</td><td>${details ? categoryLabel(rt.config, r.category) : html`<span class="tag">Sensible</span>`}</td><td>${STATUS_LABELS[r.status].fr}${r.closure ? ` (${CLOSURE_LABELS[r.closure].fr})` : ""}</td><td>${details ? staffName(rt.config, r.assignee) : "–"}</td><td>${deadlineCell(rt, r)}</td></tr>`;
+  return html`<tr><td>${caseLink(r.reference)}</td><td>${v.when(r.receivedAt, tz())}</td><td>${v.kind(r.kind)}</td><td>${v.channel(r.channel)}</td><td>${details ? v.category(rt.config, r.category) : html`<span class="tag">${t("console.list.sensitive")}</span>`}</td><td>${v.status(r.status)}${r.closure ? ` (${v.closure(r.closure)})` : ""}</td><td>${details ? staffName(rt.config, r.assignee) : "–"}</td><td>${deadlineCell(rt, r, c)}</td></tr>`;
 })}</tbody></table></div>`
 }
-${continued || nextToken ? html`<nav class="pages" aria-label="Pages">${continued ? html`<a href="${link(null)}">Première page</a>` : ""}${nextToken ? html`<a href="${link(nextToken)}" rel="next">${searching ? "Continuer la recherche" : "Page suivante"}</a>` : ""}</nav>` : ""}`;
-    return page(c, Object.keys(errors).length > 0 ? 400 : 200, "Dossiers", "cases", body);
+${continued || nextToken ? html`<nav class="pages" aria-label="${t("console.list.pages")}">${continued ? html`<a href="${link(null)}">${t("console.list.firstPage")}</a>` : ""}${nextToken ? html`<a href="${link(nextToken)}" rel="next">${searching ? t("console.list.continueSearch") : t("console.list.nextPage")}</a>` : ""}</nav>` : ""}`;
+    return page(c, Object.keys(errors).length > 0 ? 400 : 200, t("console.list.title"), "cases", body);
   });
 
   // ---------------------------------------------------------------------------------------------------
@@ -413,21 +421,24 @@ ${
     const overdue = open.filter((r) => r.overdue.length > 0 || (nextDeadline(r) ?? "~") < now);
     const dueThisWeek = open.filter((r) => !overdue.includes(r) && (nextDeadline(r) ?? "~") < weekEnd);
     const later = open.filter((r) => !overdue.includes(r) && !dueThisWeek.includes(r));
+    const t = c.get("t");
+    const v = vocabulary(c.get("lang"));
+    const officers = triageOfficers(rt.config);
     const table = (rows: CaseRecord[]) =>
       rows.length === 0
-        ? html`<p>Aucun.</p>`
-        : html`<div class="table" tabindex="0" role="region" aria-label="Tableau (défilement horizontal possible)"><table><thead><tr><th scope="col">Référence</th><th scope="col">Statut</th><th scope="col">Catégorie</th><th scope="col">Action attendue de</th><th scope="col">Prochaine échéance</th></tr></thead><tbody>${rows.map(
+        ? html`<p>${t("console.pending.none")}</p>`
+        : html`<div class="table" tabindex="0" role="region" aria-label="${scrollable(c)}"><table><thead><tr><th scope="col">${t("console.list.reference")}</th><th scope="col">${t("console.list.status")}</th><th scope="col">${t("console.list.category")}</th><th scope="col">${t("console.pending.actor")}</th><th scope="col">${t("console.list.next")}</th></tr></thead><tbody>${rows.map(
             (r) => {
-              const details = accessFor(rt.config, viewer, r).details;
-              return html`<tr><td>${caseLink(r.reference)}</td><td>${STATUS_LABELS[r.status].fr}</td><td>${details ? categoryLabel(rt.config, r.category) : html`<span class="tag">Sensible</span>`}</td><td>${details ? staffName(rt.config, r.assignee) : "–"}</td><td>${deadlineCell(rt, r)}</td></tr>`;
+              const details = accessTo(viewer, r, officers).details;
+              return html`<tr><td>${caseLink(r.reference)}</td><td>${v.status(r.status)}</td><td>${details ? v.category(rt.config, r.category) : html`<span class="tag">${t("console.list.sensitive")}</span>`}</td><td>${details ? staffName(rt.config, r.assignee) : "–"}</td><td>${deadlineCell(rt, r, c)}</td></tr>`;
             },
           )}</tbody></table></div>`;
-    const body = html`<h1>En attente cette semaine</h1>
-<p>${open.length} dossier${open.length > 1 ? "s" : ""} ouvert${open.length > 1 ? "s" : ""} (R-5).</p>
-<h2>En retard (${overdue.length})</h2>${table(overdue)}
-<h2>Échéance dans les 7 jours (${dueThisWeek.length})</h2>${table(dueThisWeek)}
-<h2>Plus tard (${later.length})</h2>${table(later)}`;
-    return page(c, 200, "En attente cette semaine", "pending", body);
+    const body = html`<h1>${t("console.pending.title")}</h1>
+<p>${t("console.pending.count", { count: open.length })}</p>
+<h2>${t("console.pending.overdue", { count: overdue.length })}</h2>${table(overdue)}
+<h2>${t("console.pending.week", { count: dueThisWeek.length })}</h2>${table(dueThisWeek)}
+<h2>${t("console.pending.later", { count: later.length })}</h2>${table(later)}`;
+    return page(c, 200, t("console.pending.title"), "pending", body);
   });
 
   registerIntake(app, rt);
@@ -449,12 +460,12 @@ function messageItem(reference: string, m: CaseContent["messages"][number], inde
 }
 
 /** The console's words for a list query error (case-list.ts names the field). */
-function listError(field: string): string {
-  if (field === "from" || field === "to") return "Date attendue (AAAA-MM-JJ), la fin après le début";
-  if (field === "q")
-    return "La recherche par texte est réservée au coordinateur ; cherchez par référence (CFM-AAAA-NNNNNN).";
-  if (field === "next") return "Ce lien de page n'est plus valable : recommencez depuis la première page.";
-  return "Valeur inconnue";
+function listError(c: ConsoleContext, field: string): string {
+  const t = c.get("t");
+  if (field === "from" || field === "to") return t("console.list.errors.date");
+  if (field === "q") return t("console.list.errors.text");
+  if (field === "next") return t("console.list.errors.next");
+  return t("console.list.errors.unknown");
 }
 
 function deadlinesTable(rt: Runtime, record: CaseRecord): Html {

@@ -3,7 +3,7 @@
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import type { Hono } from "hono";
 import { html } from "hono/html";
-import { KINDS } from "../domain/complaint.ts";
+import { CHANNELS, type Channel, KINDS, STATUSES, type Status } from "../domain/complaint.ts";
 import type { Runtime } from "../lib/runtime.ts";
 import { handleReportsRequest } from "../reports/api.ts";
 import { R11_STEPS } from "../reports/compute.ts";
@@ -11,7 +11,7 @@ import { buildReport, receivedInPeriod } from "../reports/load.ts";
 import { InvalidPeriodError, localDateTime, makePeriod } from "../reports/periods.ts";
 import { registerCsv, registerOf, registerXlsx } from "../reports/register.ts";
 import { type ConsoleContext, type ConsoleEnv, page } from "./app.ts";
-import { CHANNEL_LABELS, KIND_LABELS, STATUS_LABELS, STEP_LABELS } from "./format.ts";
+import { vocabulary } from "./format.ts";
 import type { Html } from "./layout.ts";
 
 const pct = (share: number | null) => (share === null ? "–" : `${Math.round(share * 1000) / 10} %`);
@@ -30,31 +30,31 @@ function periodOf(rt: Runtime, c: ConsoleContext) {
     };
   } catch (error) {
     if (!(error instanceof InvalidPeriodError)) throw error;
-    return {
-      ok: false as const,
-      message: "Période invalide : dates AAAA-MM-JJ, la fin après le début.",
-      from,
-      to,
-    };
+    return { ok: false as const, message: c.get("t")("console.reports.invalidPeriod"), from, to };
   }
 }
 
 function forbidden(c: ConsoleContext) {
+  const t = c.get("t");
   return page(
     c,
     403,
-    "Réservé au coordinateur",
+    t("console.reports.forbidden"),
     null,
-    html`<h1>Réservé au coordinateur</h1><p>Les rapports couvrent aussi les dossiers sensibles (H-D1).</p>`,
+    html`<h1>${t("console.reports.forbidden")}</h1><p>${t("console.reports.forbiddenText")}</p>`,
   );
 }
 
 /** Horizontal bars, one per row, with the figures written out (the chart repeats the table). */
-function barChart(title: string, rows: Array<{ label: string; value: number; text: string }>): Html {
+function barChart(
+  title: string,
+  rows: Array<{ label: string; value: number; text: string }>,
+  colon: string,
+): Html {
   const max = Math.max(1, ...rows.map((r) => r.value));
   const height = rows.length * 28 + 8;
   return html`<figure><figcaption>${title}</figcaption>
-<svg role="img" aria-label="${title} : ${rows.map((r) => `${r.label} ${r.text}`).join(", ")}" viewBox="0 0 600 ${height}" width="100%" height="${height}" preserveAspectRatio="xMinYMin meet">
+<svg role="img" aria-label="${title}${colon}${rows.map((r) => `${r.label} ${r.text}`).join(", ")}" viewBox="0 0 600 ${height}" width="100%" height="${height}" preserveAspectRatio="xMinYMin meet">
 ${rows.map((r, i) => html`<text x="0" y="${i * 28 + 20}" font-size="14" fill="#1b1b1b">${r.label}</text><rect x="200" y="${i * 28 + 6}" width="${Math.max(2, Math.round((r.value / max) * 330))}" height="18" fill="#0b5394"></rect><text x="${210 + Math.round((r.value / max) * 330)}" y="${i * 28 + 20}" font-size="14" fill="#1b1b1b">${r.text}</text>`)}
 </svg></figure>`;
 }
@@ -62,58 +62,64 @@ ${rows.map((r, i) => html`<text x="0" y="${i * 28 + 20}" font-size="14" fill="#1
 export function registerReports(app: Hono<ConsoleEnv>, rt: Runtime): void {
   app.get("/console/reports", async (c) => {
     if (c.get("session").audience !== "coordinator") return forbidden(c);
+    const t = c.get("t");
+    const v = vocabulary(c.get("lang"));
+    const colon = t("format.colon");
+    const scroll = t("console.table.scroll");
     const chosen = periodOf(rt, c);
     const form = html`<form class="filters" method="get" action="/console/reports">
-<div class="field"><label for="from">Du</label><input type="date" id="from" name="from" value="${chosen.from}"></div>
-<div class="field"><label for="to">Au</label><input type="date" id="to" name="to" value="${chosen.to}"></div>
-<div class="field"><button type="submit">Afficher</button></div></form>`;
+<div class="field"><label for="from">${t("console.reports.from")}</label><input type="date" id="from" name="from" value="${chosen.from}"></div>
+<div class="field"><label for="to">${t("console.reports.to")}</label><input type="date" id="to" name="to" value="${chosen.to}"></div>
+<div class="field"><button type="submit">${t("console.reports.show")}</button></div></form>`;
     if (!chosen.ok)
       return page(
         c,
         400,
-        "Rapports",
+        t("console.reports.title"),
         "reports",
-        html`<h1>Rapports</h1>${form}<p class="error" role="alert">${chosen.message}</p>`,
+        html`<h1>${t("console.reports.title")}</h1>${form}<p class="error" role="alert">${chosen.message}</p>`,
       );
     const report = await buildReport(rt, chosen.period);
     const q = `from=${chosen.period.from}&to=${chosen.period.to}`;
     const r11 = report.r11;
-    const body = html`<h1>Rapports</h1>${form}
-<h2>Indicateur R-11 : dossiers traités dans les délais</h2>
-<p><strong>${pct(r11.overall.share)}</strong> (${r11.overall.met} sur ${r11.overall.completed})${r11.overall.change !== null ? html` · ${r11.overall.change >= 0 ? "+" : ""}${r11.overall.change} points par rapport à la période précédente` : ""}</p>
-<div class="table" tabindex="0" role="region" aria-label="Tableau (défilement horizontal possible)"><table><thead><tr><th scope="col">Étape</th><th scope="col">Dans les délais</th><th scope="col">Terminées</th><th scope="col">Part</th></tr></thead><tbody>
-${R11_STEPS.map((s) => html`<tr><td>${STEP_LABELS[s].fr}</td><td>${r11.steps[s].met}</td><td>${r11.steps[s].completed}</td><td>${pct(r11.steps[s].share)}</td></tr>`)}
+    const body = html`<h1>${t("console.reports.title")}</h1>${form}
+<h2>${t("console.reports.r11")}</h2>
+<p><strong>${pct(r11.overall.share)}</strong> (${t("console.reports.metOf", { met: r11.overall.met, completed: r11.overall.completed })})${r11.overall.change !== null ? html` · ${t("console.reports.change", { change: `${r11.overall.change >= 0 ? "+" : ""}${r11.overall.change}` })}` : ""}</p>
+<div class="table" tabindex="0" role="region" aria-label="${scroll}"><table><thead><tr><th scope="col">${t("console.reports.step")}</th><th scope="col">${t("console.reports.inTime")}</th><th scope="col">${t("console.reports.completed")}</th><th scope="col">${t("console.reports.share")}</th></tr></thead><tbody>
+${R11_STEPS.map((step) => html`<tr><td>${v.step(step)}</td><td>${r11.steps[step].met}</td><td>${r11.steps[step].completed}</td><td>${pct(r11.steps[step].share)}</td></tr>`)}
 </tbody></table></div>
 ${
   r11.series.length > 0
     ? barChart(
-        "Part des étapes terminées dans les délais",
-        r11.series.map((s) => ({
-          label: s.label,
-          value: Math.round((s.share ?? 0) * 100),
-          text: pct(s.share),
+        t("console.reports.seriesTitle"),
+        r11.series.map((point) => ({
+          label: point.label,
+          value: Math.round((point.share ?? 0) * 100),
+          text: pct(point.share),
         })),
+        colon,
       )
     : ""
 }
-<h2>Chiffres de la période (${report.total} dossier${report.total > 1 ? "s" : ""} reçu${report.total > 1 ? "s" : ""})</h2>
+<h2>${t("console.reports.figures", { count: report.total })}</h2>
 ${barChart(
-  "Dossiers par type",
+  t("console.reports.byKind"),
   KINDS.map((k) => ({
-    label: KIND_LABELS[k].fr,
+    label: v.kind(k),
     value: report.counts.kind[k],
     text: String(report.counts.kind[k]),
   })),
+  colon,
 )}
-<div class="table" tabindex="0" role="region" aria-label="Tableau (défilement horizontal possible)"><table><caption>Par canal</caption><thead><tr><th scope="col">Canal</th><th scope="col">Dossiers</th></tr></thead><tbody>${Object.entries(report.counts.channel).map(([ch, n]) => html`<tr><td>${CHANNEL_LABELS[ch as keyof typeof CHANNEL_LABELS]?.fr ?? ch}</td><td>${n}</td></tr>`)}</tbody></table></div>
-<div class="table" tabindex="0" role="region" aria-label="Tableau (défilement horizontal possible)"><table><caption>Par statut</caption><thead><tr><th scope="col">Statut</th><th scope="col">Dossiers</th></tr></thead><tbody>${Object.entries(report.counts.status).map(([s, n]) => html`<tr><td>${STATUS_LABELS[s as keyof typeof STATUS_LABELS]?.fr ?? s}</td><td>${n}</td></tr>`)}</tbody></table></div>
-<p>Appels : ${report.appeals.filed} déposés, ${report.appeals.decided} tranchés. Réponses en retard (T-13) : ${report.late.total}.</p>
-<h2>Téléchargements</h2>
+<div class="table" tabindex="0" role="region" aria-label="${scroll}"><table><caption>${t("console.reports.byChannel")}</caption><thead><tr><th scope="col">${t("console.list.channel")}</th><th scope="col">${t("console.reports.cases")}</th></tr></thead><tbody>${Object.entries(report.counts.channel).map(([ch, n]) => html`<tr><td>${(CHANNELS as readonly string[]).includes(ch) ? v.channel(ch as Channel) : ch}</td><td>${n}</td></tr>`)}</tbody></table></div>
+<div class="table" tabindex="0" role="region" aria-label="${scroll}"><table><caption>${t("console.reports.byStatus")}</caption><thead><tr><th scope="col">${t("console.list.status")}</th><th scope="col">${t("console.reports.cases")}</th></tr></thead><tbody>${Object.entries(report.counts.status).map(([st, n]) => html`<tr><td>${(STATUSES as readonly string[]).includes(st) ? v.status(st as Status) : st}</td><td>${n}</td></tr>`)}</tbody></table></div>
+<p>${t("console.reports.appealsLate", { filed: report.appeals.filed, decided: report.appeals.decided, late: report.late.total })}</p>
+<h2>${t("console.reports.downloads")}</h2>
 <ul>
-<li><a href="/console/register?${q}&format=xlsx">Registre des dossiers (XLSX)</a> · <a href="/console/register?${q}&format=csv">CSV</a> : une ligne par dossier reçu dans la période</li>
-<li><a href="/console/reports/download?${q}&format=xlsx">Rapport de la période (XLSX)</a> · <a href="/console/reports/download?${q}&format=csv">CSV</a></li>
+<li><a href="/console/register?${q}&format=xlsx">${t("console.reports.registerXlsx")}</a> · <a href="/console/register?${q}&format=csv">CSV</a>${colon}${t("console.reports.registerText")}</li>
+<li><a href="/console/reports/download?${q}&format=xlsx">${t("console.reports.reportXlsx")}</a> · <a href="/console/reports/download?${q}&format=csv">CSV</a></li>
 </ul>`;
-    return page(c, 200, "Rapports", "reports", body);
+    return page(c, 200, t("console.reports.title"), "reports", body);
   });
 
   app.get("/console/reports/download", async (c) => {
@@ -145,9 +151,9 @@ ${barChart(
       return page(
         c,
         400,
-        "Registre",
+        c.get("t")("console.reports.register"),
         "reports",
-        html`<h1>Registre</h1><p class="error">${chosen.ok ? "Format : csv ou xlsx." : chosen.message}</p>`,
+        html`<h1>${c.get("t")("console.reports.register")}</h1><p class="error">${chosen.ok ? c.get("t")("console.reports.format") : chosen.message}</p>`,
       );
     const records = await receivedInPeriod(rt.store, chosen.period.start, chosen.period.end);
     const register = registerOf(rt.config, records);

@@ -7,6 +7,7 @@
 // staff out when it jumps a week).
 import { createHmac, hkdfSync, randomBytes, timingSafeEqual } from "node:crypto";
 import * as z from "zod";
+import { LANGUAGES } from "../i18n/languages.ts";
 
 /** Inactivity limit: a console left open on a shared office computer signs out on its own. */
 export const IDLE_MS = 30 * 60 * 1000;
@@ -31,6 +32,8 @@ export const sessionSchema = z.strictObject({
   /** Epoch ms. */
   iat: z.number().int(),
   seen: z.number().int(),
+  /** The staff member's choice of console language (French by default). */
+  lang: z.enum(LANGUAGES).optional(),
 });
 export type Session = z.infer<typeof sessionSchema>;
 

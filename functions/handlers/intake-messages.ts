@@ -11,8 +11,10 @@ import { requireEnv, runtime } from "../lib/runtime.ts";
 
 // At init: a misconfigured function fails at start, clearly (runtime.ts).
 const rt = runtime();
-const SMS_TOPIC_ARN = requireEnv("SMS_TOPIC_ARN");
-const WHATSAPP_TOPIC_ARN = requireEnv("WHATSAPP_TOPIC_ARN");
+// Each topic exists only when its channel is configured (infra/constructs/channels.ts).
+const SMS_TOPIC_ARN = process.env.SMS_TOPIC_ARN;
+const WHATSAPP_TOPIC_ARN = process.env.WHATSAPP_TOPIC_ARN;
+if (!SMS_TOPIC_ARN && !WHATSAPP_TOPIC_ARN) requireEnv("SMS_TOPIC_ARN");
 requireEnv("RAW_BUCKET");
 requireEnv("STATE_MACHINE_ARN");
 
@@ -21,8 +23,8 @@ type SnsEvent = { Records?: Array<{ Sns?: { TopicArn?: string } }> };
 export const handler = middy().handler(async (event: unknown) => {
   const topic = (event as SnsEvent).Records?.[0]?.Sns?.TopicArn;
   try {
-    if (topic === SMS_TOPIC_ARN) return await receiveSmsEvent(rt, event);
-    if (topic === WHATSAPP_TOPIC_ARN) return await receiveWhatsAppEvent(rt, event);
+    if (topic && topic === SMS_TOPIC_ARN) return await receiveSmsEvent(rt, event);
+    if (topic && topic === WHATSAPP_TOPIC_ARN) return await receiveWhatsAppEvent(rt, event);
     throw new InvalidInputError("notification from an unknown topic");
   } catch (error) {
     if (!(error instanceof InvalidInputError)) throw error;

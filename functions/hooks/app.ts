@@ -8,13 +8,14 @@
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { type Context, Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod";
 import { e164 } from "../domain/phone.ts";
 import { isTransient } from "../errors.ts";
 import { receiveText } from "../intake/receive-text.ts";
 import { log } from "../lib/logger.ts";
 import { emitMetric } from "../lib/metrics.ts";
 import { type Runtime, requireEnv } from "../lib/runtime.ts";
+import { s3 } from "../lib/s3.ts";
 import { receiveKobo } from "./kobo-intake.ts";
 import { koboSubmissionSchema, mapKoboSubmission } from "./kobo-mapping.ts";
 import { hookSecrets } from "./secrets.ts";
@@ -60,7 +61,7 @@ export function createHooksApp(rt: Runtime, nowSeconds: () => number = realNowSe
   ) => {
     const key = `hooks/rejected/${kind}/${new Date(nowSeconds() * 1000).toISOString().slice(0, 10)}/${randomBytes(8).toString("hex")}.json`;
     try {
-      await rt.s3.send(
+      await s3().send(
         new PutObjectCommand({
           Bucket: requireEnv("RAW_BUCKET"),
           Key: key,

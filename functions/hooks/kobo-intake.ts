@@ -12,6 +12,7 @@ import { attachmentKey } from "../intake/receive-email.ts";
 import { log } from "../lib/logger.ts";
 import { emitMetric } from "../lib/metrics.ts";
 import { type Runtime, requireEnv } from "../lib/runtime.ts";
+import { s3 } from "../lib/s3.ts";
 import type { KoboCase } from "./kobo-mapping.ts";
 
 export const KOBO_ACTOR = "kobo";
@@ -21,7 +22,7 @@ export type KoboResult = { reference: string; created: boolean };
 
 async function put(rt: Runtime, bucket: string, key: string, body: Uint8Array | string, type: string) {
   const kmsKeyId = process.env.KMS_KEY_ID;
-  await rt.s3.send(
+  await s3().send(
     new PutObjectCommand({
       Bucket: bucket,
       Key: key,
@@ -56,7 +57,7 @@ export async function receiveKobo(
     }
   }
 
-  const attachments = await fetchAttachments(rt, submission, apiToken);
+  const attachments = await fetchAttachments(rt, submission, apiToken, rawKey);
   const hint = submission.categoryHint
     ? categoryOf(rt.config, submission.categoryHint).label[submission.language]
     : null;
@@ -98,6 +99,8 @@ async function fetchAttachments(
   rt: Runtime,
   submission: KoboCase,
   apiToken: string | undefined,
+  /** A file not copied is listed with the raw payload's key (its download URL is in it), as email does. */
+  rawKey: string,
 ): Promise<CaseContent["attachments"]> {
   if (submission.attachments.length === 0) return [];
   const server = new URL(rt.config.channels.kobo?.server ?? "https://kf.kobotoolbox.org");
@@ -111,7 +114,7 @@ async function fetchAttachments(
     if (url.origin !== server.origin) {
       log("WARN", "kobo: attachment not on the configured Kobo server, not fetched", { index });
       out.push({
-        key,
+        key: rawKey,
         filename: attachment.filename,
         contentType: attachment.contentType,
         size: 0,
@@ -137,7 +140,7 @@ async function fetchAttachments(
       // 401/403/404: the token or the file is wrong; the case is still opened, the file listed as missing.
       log("WARN", "kobo: attachment refused by the Kobo server", { index, status: response.status });
       out.push({
-        key,
+        key: rawKey,
         filename: attachment.filename,
         contentType: attachment.contentType,
         size: 0,
@@ -149,7 +152,7 @@ async function fetchAttachments(
     const bytes = declared > cap ? null : new Uint8Array(await response.arrayBuffer());
     if (!bytes || bytes.byteLength > cap) {
       out.push({
-        key,
+        key: rawKey,
         filename: attachment.filename,
         contentType: attachment.contentType,
         size: bytes?.byteLength ?? declared,

@@ -2,9 +2,9 @@
 // Kobo sends each answer under its question's XPath ("complainant/phone"), plus metadata: `_uuid` (the
 // instance), `meta/rootUuid` (the first instance of an edited submission), `meta/deprecatedID` (the instance
 // an edit replaced), `_attachments` (files, downloadable from the Kobo API). Pure: no AWS, no I/O.
-import { z } from "zod";
+import * as z from "zod";
 import { KINDS, type Kind } from "../domain/complaint.ts";
-import { type KOBO_CHANNELS, LANGUAGES, type Language, type OrgConfig } from "../domain/config.ts";
+import { type KOBO_CHANNELS, LANGUAGES, type Language, type OrgConfig } from "../domain/config-schema.ts";
 import { normalisePhone } from "../domain/phone.ts";
 
 export type KoboForm = NonNullable<OrgConfig["channels"]["kobo"]>["forms"][string];

@@ -3,7 +3,7 @@
 //   {"kobo": {"<form>": {"secret": "…", "apiToken": "…"}}, "webhook": {"<source>": "…"}}
 // read once per container. Locally (no CHANNEL_SECRETS_ARN) they come from the config's local* fields.
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { z } from "zod";
+import * as z from "zod";
 import type { OrgConfig } from "../domain/config.ts";
 import { MissingEnvironmentError } from "../errors.ts";
 

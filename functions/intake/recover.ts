@@ -21,12 +21,22 @@ export interface SweepOptions {
   /** Messages older than this are not looked at (they were swept before); Infinity locally. */
   lookbackMs: number;
   now: Date;
+  /**
+   * The local stack: its raw copies carry their verdicts as metadata, which its S3 emulator writes after the
+   * object's bytes, before it answers the upload. A copy without them is an upload cut by a crash: possibly
+   * truncated, and never acknowledged to the sender, who sends the message again. It is left alone (processing
+   * a truncated copy would open a second, partial case beside the retried one). SES's own copies in AWS have
+   * no such metadata and are always processed.
+   */
+  requireVerdictsMetadata?: boolean;
 }
 
 export interface SweepResult {
   checked: number;
   recovered: Array<{ key: string; result: IntakeResult }>;
   failed: string[];
+  /** Uploads cut before they were acknowledged (requireVerdictsMetadata): left to the sender's retry. */
+  interrupted: string[];
 }
 
 /** Object metadata the local stack writes with each raw message: the receipt verdicts it was given. */
@@ -38,7 +48,7 @@ export async function sweepRawMessages(rt: Runtime, options: SweepOptions): Prom
   const prefix = options.prefix ?? RAW_PREFIX;
   const youngest = options.now.getTime() - options.olderThanMs;
   const oldest = options.now.getTime() - options.lookbackMs;
-  const result: SweepResult = { checked: 0, recovered: [], failed: [] };
+  const result: SweepResult = { checked: 0, recovered: [], failed: [], interrupted: [] };
   let token: string | undefined;
   do {
     const page = await s3().send(
@@ -53,11 +63,16 @@ export async function sweepRawMessages(rt: Runtime, options: SweepOptions): Prom
       result.checked++;
       if (await hasOutcome(rt, messageId)) continue;
       try {
+        const verdicts = await verdictsOf(options.bucket, key, options.requireVerdictsMetadata === true);
+        if (!verdicts) {
+          result.interrupted.push(key);
+          continue;
+        }
         const event = makeSesEvent({
           messageId,
           bucket: options.bucket,
           key,
-          verdicts: await verdictsOf(options.bucket, key),
+          verdicts,
           recipients: [rt.config.organisation.intakeAddress],
           timestamp: object.LastModified ?? options.now,
         });
@@ -97,11 +112,17 @@ export async function hasOutcome(rt: Runtime, messageId: string): Promise<boolea
  * The receipt verdicts of a stored message: the local stack's metadata, else the X-SES-Spam-Verdict and
  * X-SES-Virus-Verdict headers SES prepends to the message it stores (the first occurrence is SES's own; a
  * sender's copy could only come after). SPF, DKIM and DMARC are not in the stored message: unknown
- * (PROCESSING_FAILED), which flags nothing, as when SES could not check.
+ * (PROCESSING_FAILED), which flags nothing, as when SES could not check. Null: `required` and no metadata (an
+ * upload cut by a crash, SweepOptions.requireVerdictsMetadata).
  */
-async function verdictsOf(bucket: string, key: string): Promise<Partial<Record<VerdictName, VerdictStatus>>> {
+async function verdictsOf(
+  bucket: string,
+  key: string,
+  required: boolean,
+): Promise<Partial<Record<VerdictName, VerdictStatus>> | null> {
   const head = await s3().send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
   const stored = head.Metadata?.[VERDICTS_METADATA];
+  if (!stored && required) return null;
   if (stored) {
     try {
       const parsed = JSON.parse(stored) as Record<string, unknown>;

@@ -19,14 +19,20 @@ export interface SecurityHeaderOptions {
   cacheControl?: string;
   /** Let search engines index the page (a public form an organisation wants found). Off by default. */
   indexable?: boolean;
+  /** Origins a form may post or redirect to besides 'self' (the console's sign-out at the identity provider). */
+  formTargets?: readonly string[];
+  /** Referrer-Policy; `no-referrer` by default (task links carry a token). */
+  referrerPolicy?: string;
 }
 
-export function contentSecurityPolicy(o: Pick<SecurityHeaderOptions, "styleHash" | "imgSrc">): string {
+export function contentSecurityPolicy(
+  o: Pick<SecurityHeaderOptions, "styleHash" | "imgSrc" | "formTargets">,
+): string {
   return [
     "default-src 'none'",
     `style-src '${o.styleHash}'`,
     ...(o.imgSrc ? [`img-src ${o.imgSrc}`] : []),
-    "form-action 'self'",
+    ["form-action 'self'", ...(o.formTargets ?? [])].join(" "),
     "frame-ancestors 'none'",
     "base-uri 'none'",
   ].join("; ");
@@ -38,7 +44,7 @@ export function securityHeaders(o: SecurityHeaderOptions): Record<string, string
     "Content-Type": "text/html; charset=utf-8",
     "Cache-Control": o.cacheControl ?? "no-store",
     // Never leak a URL that may carry a token to another site.
-    "Referrer-Policy": "no-referrer",
+    "Referrer-Policy": o.referrerPolicy ?? "no-referrer",
     "Content-Security-Policy": contentSecurityPolicy(o),
     "X-Frame-Options": "DENY",
     "X-Content-Type-Options": "nosniff",

@@ -69,6 +69,8 @@ export interface HtmlPageInput {
   headers?: Omit<SecurityHeaderOptions, "styleHash">;
   /** Markup before <main>, e.g. a skip link or a language switcher. */
   before?: string;
+  /** An id for <main> (the target of a skip link). */
+  mainId?: string;
 }
 
 /** A complete HTML page and the headers that go with it (CSP allowing exactly its style block). */
@@ -80,12 +82,12 @@ export function htmlPage(input: HtmlPageInput): HtmlResponse {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
+<meta name="referrer" content="${escapeHtml(input.headers?.referrerPolicy ?? "no-referrer")}">
 ${input.headers?.indexable ? "" : '<meta name="robots" content="noindex, nofollow">\n'}<title>${escapeHtml(input.title)}</title>
 <style>${style.css}</style>
 </head>
 <body>
-${input.before ?? ""}<main>
+${input.before ?? ""}<main${input.mainId ? ` id="${escapeHtml(input.mainId)}"` : ""}>
 ${input.main}
 </main>
 </body>

@@ -27,7 +27,10 @@ export type HandlerName =
   | "task-pages"
   | "public-pages"
   | "reports"
-  | "console";
+  | "console"
+  // Issue 17: inbound SMS/WhatsApp (SNS), Kobo and gateway webhooks (HTTP API).
+  | "intake-messages"
+  | "channel-hooks";
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const handlerEntry = (name: HandlerName) => join(REPO_ROOT, "functions", "handlers", `${name}.ts`);

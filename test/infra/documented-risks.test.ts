@@ -121,7 +121,9 @@ describe("the Metrics Insights alarms", () => {
   it("each run one Metrics Insights query returning one series: SELECT SUM(metric) FROM namespace WHERE ...", () => {
     const alarms = insightAlarms();
 
-    expect(alarms.length).toBe(3);
+    // StepOverdue, DeadlineBreached, NeedsAttention, MailQuarantined, MailRecovered (issue 15) and
+    // WhatsAppUndeliverable, ChannelHookRejected (issue 17: the example declares WhatsApp and Kobo).
+    expect(alarms.length).toBe(7);
     for (const [id, alarm] of alarms) {
       const metrics = alarm.Properties.Metrics as Json[];
       expect(metrics, id).toHaveLength(1); // a Metrics Insights alarm holds only its query
@@ -164,9 +166,10 @@ describe("the Metrics Insights alarms", () => {
 });
 
 describe("SendTaskSuccess and SendTaskFailure", () => {
-  it("are granted on '*' (no resource-level permissions), to the task pages and the follow-up page only", () => {
-    // The follow-up page's appeal completes the appeal step as the complainant's appeal link does.
-    const roleOf = (name: "task-pages" | "public-pages") =>
+  it("are granted on '*' (no resource-level permissions), to the task pages, the follow-up page and the SMS/webhook intakes only", () => {
+    // The follow-up page's appeal completes the appeal step as the complainant's appeal link does; so does an
+    // appeal by SMS or gateway message (issue 17: "RECOURS …").
+    const roleOf = (name: "task-pages" | "public-pages" | "intake-messages" | "channel-hooks") =>
       template.Resources[stack.getLogicalId(stack.functions[name].node.defaultChild as never)].Properties
         .Role["Fn::GetAtt"][0];
     const holders = ofType("AWS::IAM::Policy").filter(([, p]) =>
@@ -180,7 +183,14 @@ describe("SendTaskSuccess and SendTaskFailure", () => {
         .flatMap(([, p]) => p.Properties.Roles)
         .map((r: Json) => r.Ref)
         .sort(),
-    ).toEqual([roleOf("task-pages"), roleOf("public-pages")].sort());
+    ).toEqual(
+      [
+        roleOf("task-pages"),
+        roleOf("public-pages"),
+        roleOf("intake-messages"),
+        roleOf("channel-hooks"),
+      ].sort(),
+    );
     for (const [, policy] of holders) {
       const grant = (policy.Properties.PolicyDocument.Statement as Json[]).filter((s) =>
         list<string>(s.Action).some((a) => a.startsWith("states:SendTask")),

@@ -27,6 +27,8 @@ const ALL_HANDLERS = [
   "public-pages",
   "reports",
   "console",
+  "intake-messages",
+  "channel-hooks",
 ].sort();
 const ONE_YEAR_SECONDS = 31_536_000;
 /** Compile-time: true only if both unions have the same members (checked by tsc). */
@@ -487,7 +489,7 @@ describe("functions", () => {
   );
 
   it("retries asynchronous invocations twice, then sends them to an encrypted, TLS-only queue (intake, reports)", () => {
-    for (const name of ["intake-email", "reports"] as const) {
+    for (const name of ["intake-email", "reports", "intake-messages"] as const) {
       const fnId = h.id(h.stack.functions[name]);
       const configs = h.template.findResources("AWS::Lambda::EventInvokeConfig", {
         Properties: { FunctionName: { Ref: fnId } },
@@ -506,7 +508,7 @@ describe("functions", () => {
         },
       });
     }
-    h.template.resourceCountIs("AWS::Lambda::EventInvokeConfig", 2);
+    h.template.resourceCountIs("AWS::Lambda::EventInvokeConfig", 3);
   });
 
   it("never grants Scan, table management or stream reads on the table", () => {
@@ -581,8 +583,8 @@ describe("task links and staff API", () => {
       AuthorizerId: { Ref: authorizerId },
     });
     // GET, HEAD, POST /t/{token}; ANY /api/{proxy+}; GET, HEAD, POST /console and /console/{proxy+};
-    // the 7 routes of the complainant's pages.
-    h.template.resourceCountIs("AWS::ApiGatewayV2::Route", 17);
+    // the 7 routes of the complainant's pages; POST /hooks/kobo/{form} and /hooks/messages/{source} (issue 17).
+    h.template.resourceCountIs("AWS::ApiGatewayV2::Route", 19);
   });
 
   it("routes the complainant's pages (form, follow-up, satisfaction) to the public Lambda, without authoriser", () => {
@@ -649,22 +651,32 @@ describe("task links and staff API", () => {
         ),
       )
       .flatMap(([, p]) => list(p.Properties.Roles).map((r: Json) => r.Ref as string));
-    const expected = ["task-pages", "console", "staff-api", "public-pages", ...WORKFLOW_HANDLERS].map(
-      (name) => roleOfFunction(h.template, h.id(h.stack.functions[name as keyof CfmStack["functions"]])),
-    );
+    // Issue 17: the SMS/WhatsApp and hook intakes key phone conversations with an HMAC of this secret.
+    const expected = [
+      "task-pages",
+      "console",
+      "staff-api",
+      "public-pages",
+      "intake-messages",
+      "channel-hooks",
+      ...WORKFLOW_HANDLERS,
+    ].map((name) => roleOfFunction(h.template, h.id(h.stack.functions[name as keyof CfmStack["functions"]])));
     expect(readers.sort()).toEqual(expected.sort());
   });
 
   it("lets only the task pages and the follow-up page (the appeal) complete callback tasks (SendTaskSuccess/Failure)", () => {
     const taskPagesRole = roleOfFunction(h.template, h.id(h.stack.functions["task-pages"]));
     const publicRole = roleOfFunction(h.template, h.id(h.stack.functions["public-pages"]));
+    // Issue 17: an appeal by SMS ("RECOURS …") or webhook message goes through the same appeal link.
+    const messagesRole = roleOfFunction(h.template, h.id(h.stack.functions["intake-messages"]));
+    const hooksRole = roleOfFunction(h.template, h.id(h.stack.functions["channel-hooks"]));
     const holders = Object.values(resources(h.template, "AWS::IAM::Policy"))
       .filter((p) =>
         actionsOf(p.Properties.PolicyDocument.Statement).some((a) => a.startsWith("states:SendTask")),
       )
       .flatMap((p) => list(p.Properties.Roles).map((r: Json) => r.Ref as string));
-    expect(holders.sort()).toEqual([taskPagesRole, publicRole].sort());
-    for (const role of [taskPagesRole, publicRole])
+    expect(holders.sort()).toEqual([taskPagesRole, publicRole, messagesRole, hooksRole].sort());
+    for (const role of [taskPagesRole, publicRole, messagesRole, hooksRole])
       expect(statementsOfRole(h.template, role)).toContainEqual(
         expect.objectContaining({
           Action: ["states:SendTaskSuccess", "states:SendTaskFailure"],
@@ -745,11 +757,12 @@ describe("monitoring", () => {
   });
 
   it("every alarm notifies the topic and treats missing data as not breaching", () => {
-    const topic = Object.keys(resources(h.template, "AWS::SNS::Topic"))[0];
+    // The alarm topic (issue 17 adds the inbound SMS and WhatsApp topics beside it).
+    const topic = h.id(h.stack.node.findChild("Monitoring").node.findChild("AlarmTopic"));
     const alarms = Object.values(resources(h.template, "AWS::CloudWatch::Alarm"));
     // 5 metric alarms + 2 channel alarms (issue 17: the example declares WhatsApp and Kobo) + 2 state machine
     // alarms + one per Lambda + one per dead-letter queue
-    expect(alarms).toHaveLength(5 + 2 + 2 + ALL_HANDLERS.length + 3);
+    expect(alarms).toHaveLength(5 + 2 + 2 + ALL_HANDLERS.length + 4);
     for (const alarm of alarms) {
       expect(alarm.Properties.TreatMissingData).toBe("notBreaching");
       expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topic }]);

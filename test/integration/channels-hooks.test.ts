@@ -10,6 +10,7 @@ import { GetObjectCommand } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signature } from "../../functions/hooks/app.ts";
 import { runtime } from "../../functions/lib/runtime.ts";
+import { s3 } from "../../functions/lib/s3.ts";
 import { freePort } from "../../local/dynamodb-local.ts";
 import { HUMANITARIAN_CONFIG, startTestStack, type TestStack } from "../helpers/local-stack.ts";
 
@@ -113,7 +114,7 @@ async function postKobo(form: string, body: unknown, secret = SECRET) {
 }
 
 async function kept(key: unknown): Promise<string> {
-  const out = await runtime().s3.send(new GetObjectCommand({ Bucket: "cfm-raw-mail", Key: String(key) }));
+  const out = await s3().send(new GetObjectCommand({ Bucket: "cfm-raw-mail", Key: String(key) }));
   return (await out.Body?.transformToString()) ?? "";
 }
 

@@ -3,7 +3,7 @@
 // recording a phone complaint and finding it, search, a sensitive case seen by general staff, the register read
 // back with exceljs, sign-out; every page checked with axe-core (no serious or critical violation) on a desktop
 // and a 390×844 phone viewport, and under 60 KB on the wire. Saves the README screenshots (docs/images/console-*).
-import { mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { AxeBuilder } from "@axe-core/playwright";
 import ExcelJS from "exceljs";
@@ -203,6 +203,27 @@ describe("staff console", () => {
     expect(await page.getByText("Aucun dossier ne correspond.").count()).toBe(1);
   });
 
+  it("offers the console in English by the staff member's choice, kept in the session (French by default)", async () => {
+    const { page } = await signIn(STAFF);
+    expect(await page.locator("html").getAttribute("lang")).toBe("fr");
+    await page.goto(`${s.httpUrl}/console/cases?overdue=true`);
+    await page.getByRole("button", { name: "English" }).click();
+    await page.waitForURL(`${s.httpUrl}/console/cases?overdue=true`);
+    expect(await page.locator("html").getAttribute("lang")).toBe("en");
+    expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("Cases");
+    expect(await page.getByRole("navigation", { name: "Console" }).textContent()).toContain("My tasks");
+    await page.goto(`${s.httpUrl}/console/pending`);
+    expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("Pending this week");
+    await expectAccessible(page, "pending this week, in English");
+    await page.goto(`${s.httpUrl}/console/reports`);
+    expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("For the coordinator only");
+    await page.goto(`${s.httpUrl}/console/pending`);
+    await page.getByRole("button", { name: "Français" }).click();
+    await page.waitForURL(`${s.httpUrl}/console/pending`);
+    expect(await page.locator("html").getAttribute("lang")).toBe("fr");
+    expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("En attente cette semaine");
+  });
+
   it("shows general staff only the status of a case not yet triaged, and records the view for the coordinator", async () => {
     const { page } = await signIn(STAFF);
     await page.goto(`${s.httpUrl}/console/cases/${reference}`);
@@ -234,13 +255,13 @@ describe("staff console", () => {
   it("adds a coordinator's note from the case page (issue 12), refusing one without a reason", async () => {
     const { page } = await signIn(COORDINATOR);
     await page.goto(`${s.httpUrl}/console/cases/${reference}`);
-    await page.getByLabel("Note interne").fill("Le plaignant a rappelé ce matin.");
+    await page.getByRole("textbox", { name: "Note interne" }).fill("Le plaignant a rappelé ce matin.");
     await page.getByRole("button", { name: "Ajouter la note" }).click();
     await page.waitForURL(/done=note/);
     expect(await page.getByRole("status").textContent()).toContain("Note ajoutée");
     const history = page.getByRole("table").filter({ hasText: "Note du coordinateur" });
     expect(await history.textContent()).toContain("Le plaignant a rappelé ce matin.");
-    await page.getByLabel("Note interne").fill("x");
+    await page.getByRole("textbox", { name: "Note interne" }).fill("x");
     await page.getByRole("button", { name: "Ajouter la note" }).click();
     expect(await page.getByRole("alert").textContent()).toContain("Donnez la raison");
   });
@@ -361,15 +382,23 @@ describe("staff console", () => {
   ] as const)
     it(`passes axe (no serious or critical violation), fits and stays under 60 KB on ${name}`, async () => {
       const { page } = await signIn(COORDINATOR, viewport);
+      const weights: Record<string, number> = {};
       for (const path of PAGES()) {
         const bytes = await documentBytes(page, `${s.httpUrl}${path}`);
         expect(bytes, path).toBeLessThan(MAX_PAGE_BYTES);
+        weights[`${path} at ${viewport.width}px`] = bytes;
         await expectAccessible(page, `${path} at ${viewport.width}px`);
         const overflow = await page.evaluate<boolean>(
           "document.documentElement.scrollWidth > document.documentElement.clientWidth + 1",
         );
         expect(overflow, `${path} scrolls sideways at ${viewport.width}px`).toBe(false);
       }
+      // The figures, for the README and reviews (the assertion above is the limit).
+      mkdirSync("test-results", { recursive: true });
+      writeFileSync(
+        `test-results/console-page-weights-${viewport.width}.json`,
+        JSON.stringify(weights, null, 2),
+      );
       if (viewport === PHONE) {
         await page.goto(`${s.httpUrl}/console/intake`);
         await page.screenshot({ path: join(IMAGES, "console-intake-phone.png") });
@@ -398,5 +427,47 @@ describe("staff console", () => {
     expect((await context.cookies()).some((c) => c.name === "cfm_session")).toBe(false);
     await page.goto(`${s.httpUrl}/console/`);
     expect(page.url()).toContain(`${s.stack.oidcUrl}/interaction/`);
+  });
+
+  it("offers the coordinator's actions that fit the case (issue 12), on a phone, and acts through the form", async () => {
+    const filed = await fetch(`${s.httpUrl}/api/complaints`, {
+      method: "POST",
+      headers: {
+        Authorization: "Bearer local-coordinator",
+        "Content-Type": "application/json",
+        "Idempotency-Key": "console-actions-1",
+      },
+      body: JSON.stringify({
+        channel: "phone",
+        description: "Les kits d'hygiène promis n'ont pas été distribués.",
+        complainant: { name: "Fanta Diallo", email: "fanta@example.net" },
+      }),
+    });
+    const ref = ((await filed.json()) as { reference: string }).reference;
+    const { page } = await signIn(COORDINATOR, PHONE);
+    await page.goto(`${s.httpUrl}/console/cases/${ref}`);
+    // A case at its triage: reassign and the note, not resume, retriage or reopen.
+    expect(await page.getByRole("button", { name: "Confier l’étape" }).count()).toBe(1);
+    for (const absent of ["Reprendre le dossier", "Corriger le tri", "Rouvrir le dossier"])
+      expect(await page.getByRole("button", { name: absent }).count(), absent).toBe(0);
+    await expectAccessible(page, "case actions (phone)");
+    await page.screenshot({ path: join(IMAGES, "console-case-actions-phone.png"), fullPage: true });
+    await page.getByLabel("Confier l’étape en cours à").selectOption(STAFF);
+    await page.locator("#reassign-reason").fill("Congé de la chargée des plaintes");
+    await page.getByRole("button", { name: "Confier l’étape" }).click();
+    await page.waitForURL(/done=reassign/);
+    expect(await page.getByRole("status").first().textContent()).toContain("Étape confiée");
+    // A refusal says why in French: a resume of a case that does not need attention.
+    const csrf = await page.locator('input[name="_csrf"]').first().inputValue();
+    const refused = await page.request.post(`${s.httpUrl}/console/cases/${ref}/actions`, {
+      form: { _csrf: csrf, action: "resume", reason: "Reprise" },
+      headers: { Origin: s.httpUrl },
+    });
+    expect(refused.status()).toBe(409);
+    expect(await refused.text()).toContain("n’est pas en attente d’une action");
+    // General staff see no action.
+    const staff = await signIn(STAFF, PHONE);
+    await staff.page.goto(`${s.httpUrl}/console/cases/${ref}`);
+    expect(await staff.page.getByRole("heading", { name: "Actions du coordinateur" }).count()).toBe(0);
   });
 });

@@ -29,7 +29,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { loadConfigFile } from "../../functions/domain/config.ts";
 import { parseInbound } from "../../functions/intake/parse-inbound.ts";
 import { emailSourceId, type IntakeResult } from "../../functions/intake/receive-email.ts";
-import { sweepRawMessages } from "../../functions/intake/recover.ts";
+import { sweepRawMessages, VERDICTS_METADATA } from "../../functions/intake/recover.ts";
 import { makeSesEvent, type SesEvent, type VerdictName } from "../../functions/intake/ses-event.ts";
 import { recordedMetrics } from "../../functions/lib/metrics.ts";
 import { type Runtime, resetRuntime, runtime } from "../../functions/lib/runtime.ts";
@@ -1073,6 +1073,39 @@ describe("issue 15: the recovery sweep processes raw messages without an outcome
     expect(first.failed).toEqual([]);
     expect(second.recovered).toEqual([]);
     expect(await rt.store.referenceForSource(lost.sourceId)).toBe(reference);
+  });
+
+  it("locally, leaves an upload cut before its verdicts were written to the sender's retry, never a partial case", async () => {
+    // The local stack's S3 emulator writes the bytes, then the metadata, then answers: a copy without its
+    // verdicts was cut by a crash (maybe truncated) and never acknowledged, so the sender sends it again.
+    const cut = await store(
+      rawMail(["From: Kadia <kadia@example.net>", `Message-ID: <${randomUUID()}@example.net>`]),
+    );
+    const complete = await store(
+      rawMail(["From: Bakary <bakary@example.net>", `Message-ID: <${randomUUID()}@example.net>`]),
+    );
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: RAW_BUCKET,
+        Key: complete.key,
+        Body: complete.bytes,
+        Metadata: { [VERDICTS_METADATA]: JSON.stringify({ spam: "PASS", virus: "PASS" }) },
+      }),
+    );
+
+    const result = await sweepRawMessages(rt, {
+      bucket: RAW_BUCKET,
+      olderThanMs: 0,
+      lookbackMs: Number.POSITIVE_INFINITY,
+      now: new Date(Date.now() + 1000),
+      requireVerdictsMetadata: true,
+    });
+
+    expect(result.interrupted).toContain(cut.key);
+    expect(result.recovered.map((r) => r.key)).toContain(complete.key);
+    expect(result.recovered.map((r) => r.key)).not.toContain(cut.key);
+    expect(await rt.store.referenceForSource(cut.sourceId)).toBeNull();
+    expect(await rt.store.referenceForSource(complete.sourceId)).not.toBeNull();
   });
 
   it("leaves young messages to the intake in flight", async () => {

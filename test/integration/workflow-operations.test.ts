@@ -250,4 +250,46 @@ describe("coordinator actions on the synthesized workflow", () => {
     });
     expect((await h.record(ref)).status).toBe("responded");
   });
+
+  it("before leave: every open step of one person, on every case, goes to another (POST /api/staff/reassign)", async () => {
+    const first = await h.file({});
+    const second = await h.file({});
+    const oldLinks = [await h.taskLink(first, OFFICER), await h.taskLink(second, OFFICER)];
+    const call = (caller: Caller, body: unknown, key = "leave-1") =>
+      routeStaffApi(
+        {
+          rawPath: "/api/staff/reassign",
+          requestContext: { http: { method: "POST" } },
+          headers: { "idempotency-key": key },
+          body: JSON.stringify(body),
+        } as never,
+        h.rt,
+        caller,
+      );
+    const body = { from: OFFICER, to: HANDLER, reason: "Congé du 1er au 15" };
+    expect((await call(STAFF, body)).statusCode).toBe(403);
+    expect((await call(COORDINATOR, { from: OFFICER, to: HANDLER })).statusCode).toBe(400);
+    const answer = await call(COORDINATOR, body);
+    await h.wf.settled();
+    expect(answer.statusCode).toBe(200);
+    const moved = (JSON.parse(String(answer.body)) as { moved: string[] }).moved;
+    expect(moved).toEqual(expect.arrayContaining([first, second]));
+    for (const old of oldLinks)
+      expect((await h.act(old, { category: "programme", severity: "low", admissible: "yes" })).kind).not.toBe(
+        "done",
+      );
+    for (const ref of [first, second]) {
+      expect((await h.record(ref)).assignee).toBe(HANDLER);
+      expect(
+        await h.act(await h.taskLink(ref, HANDLER), {
+          category: "programme",
+          severity: "low",
+          admissible: "yes",
+        }),
+      ).toMatchObject({ kind: "done" });
+    }
+    // A retry moves nothing twice.
+    const again = await call(COORDINATOR, body);
+    expect((JSON.parse(String(again.body)) as { moved: string[] }).moved).not.toContain(first);
+  });
 });

@@ -128,3 +128,33 @@ describe("docs/kobo-example-form.md matches the example mapping", () => {
       expect(["kobo", "in-person", "suggestion-box", "letter", "hotline", "phone"]).toContain(channel);
   });
 });
+
+describe("docs/kobo-example-form.xlsx (the workbook Kobo imports)", () => {
+  it("holds exactly the sheets of docs/kobo-example-form.md (regenerate: npx tsx bin/kobo-form-xlsx.ts)", async () => {
+    const { default: ExcelJS } = await import("exceljs");
+    const { markdownSheet } = await import("../../bin/kobo-form-xlsx.ts");
+    const markdown = readFileSync("docs/kobo-example-form.md", "utf8");
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile("docs/kobo-example-form.xlsx");
+    for (const name of ["survey", "choices", "settings"]) {
+      const sheet = workbook.getWorksheet(name);
+      const rows: string[][] = [];
+      sheet?.eachRow({ includeEmpty: true }, (row) => {
+        const values = (row.values as unknown[]).slice(1).map((v) => (v == null ? "" : String(v)));
+        rows.push(values);
+      });
+      const expected = markdownSheet(markdown, name).map((r) => {
+        const trimmed = [...r];
+        while (trimmed.length > 0 && trimmed.at(-1) === "") trimmed.pop();
+        return trimmed;
+      });
+      expect(
+        rows.map((r) => {
+          const trimmed = [...r];
+          while (trimmed.length > 0 && trimmed.at(-1) === "") trimmed.pop();
+          return trimmed;
+        }),
+      ).toEqual(expected);
+    }
+  });
+});
