@@ -22,6 +22,7 @@ import {
   WRITTEN_CHANNELS,
 } from "../domain/complaint.ts";
 import { LANGUAGES, type Language } from "../domain/config-schema.ts";
+import { normalisePhone } from "../domain/phone.ts";
 import { formatReference, REFERENCE_PATTERN } from "../domain/reference.ts";
 import { type FullView, type StatusView, viewFor } from "../domain/views.ts";
 import { FilingReferencesExhaustedError, isTransient } from "../errors.ts";
@@ -73,11 +74,13 @@ const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,200}$/;
 const text = (max: number) =>
   z.string().trim().min(1, "must not be empty").max(max, `at most ${max} characters`);
 const emailField = z.email("must be an email address").max(254, "at most 254 characters");
+/** Stored in E.164 when it has a country code (the number can then be texted); else as written, to call back. */
+const phoneField = text(50).transform((value) => normalisePhone(value) ?? value);
 
 const personSchema = z.strictObject({
   name: text(200).optional(),
   email: emailField.optional(),
-  phone: text(50).optional(),
+  phone: phoneField.optional(),
   address: text(500).optional(),
 });
 
@@ -95,7 +98,7 @@ export const complaintBodySchema = z
       .strictObject({
         name: text(200),
         email: emailField.optional(),
-        phone: text(50).optional(),
+        phone: phoneField.optional(),
         address: text(500).optional(),
         relation: text(200),
       })

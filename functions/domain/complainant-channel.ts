@@ -3,6 +3,7 @@
 // to), the intake (whether a case is reachable) and the tests. Pure: no AWS.
 import type { CaseContent, CaseRecord } from "./complaint.ts";
 import type { OrgConfig } from "./config.ts";
+import { normalisePhone } from "./phone.ts";
 
 export type ComplainantRoute =
   | { channel: "email"; to: string }
@@ -17,7 +18,8 @@ type Person = { email?: string | undefined; phone?: string | undefined } | null 
  *    chose that channel; an email address they also gave does not change it);
  * 2. otherwise by email, to the complainant or their representative (H-A1);
  * 3. otherwise by SMS to a phone number they gave (web form, Kobo, staff-recorded), when SMS is set up.
- * An anonymous case is never written to.
+ * An anonymous case is never written to. A number is texted in E.164 only: one written as people write it
+ * ("+223 70 00 00 00") is normalised; one that cannot be (no country code) is for staff to call back, not to text.
  */
 export function complainantRoute(
   config: OrgConfig,
@@ -25,7 +27,8 @@ export function complainantRoute(
   content: { complainant: Person; representative: Person },
 ): ComplainantRoute | null {
   if (record.anonymous) return null;
-  const phone = content.complainant?.phone ?? content.representative?.phone;
+  const written = content.complainant?.phone ?? content.representative?.phone;
+  const phone = written ? normalisePhone(written) : null;
   if (phone && record.channel === "whatsapp" && config.channels.whatsapp)
     return { channel: "whatsapp", to: phone };
   if (phone && record.channel === "sms" && config.channels.sms) return { channel: "sms", to: phone };

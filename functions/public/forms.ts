@@ -3,6 +3,7 @@
 import * as z from "zod";
 import { KINDS, type Kind, REFERENCE_REGEX } from "../domain/complaint.ts";
 import type { OrgConfig, WebField } from "../domain/config.ts";
+import { normalisePhone } from "../domain/phone.ts";
 import { isLanguage, type Language, type Translator } from "../i18n/i18n.ts";
 import { APPEAL_REASON_MIN } from "../tasks/forms.ts";
 import { looksLikeReceipt, normaliseReceipt } from "./receipt.ts";
@@ -79,7 +80,7 @@ export function parseContact(input: string): { email: string } | { phone: string
   }
   const digits = text.replace(/\D/g, "");
   if (PHONE.test(text) && digits.length >= 6 && digits.length <= 15)
-    return { phone: text.replace(/\s+/g, " ") };
+    return { phone: normalisePhone(text) ?? text.replace(/\s+/g, " ") };
   return null;
 }
 

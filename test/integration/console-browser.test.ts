@@ -163,7 +163,7 @@ describe("staff console", () => {
     for (const expected of [
       DESCRIPTION,
       "Eau et assainissement",
-      "+223 70 00 00 00",
+      "+22370000000",
       "Boubacar Diallo",
       "Son frère",
       "Téléphone",

@@ -249,7 +249,7 @@ describe("the complainant's web form and follow-up (issue 16)", () => {
     const receipt = await text(page, "#receipt");
     const view = await s.view(reference);
     expect(view).toMatchObject({ channel: "web", kind: "information-request", anonymous: false });
-    expect(view.complainant).toEqual({ name: "Moussa Diarra", phone: "+223 76 12 34 56" });
+    expect(view.complainant).toEqual({ name: "Moussa Diarra", phone: "+22376123456" });
     await followUp(page, reference, receipt);
     await page.getByLabel("Votre message").fill("Je peux aussi être joint le soir.");
     await page.getByRole("button", { name: "Envoyer le message" }).click();

@@ -142,7 +142,7 @@ describe("POST /api/complaints: staff-recorded intake (H-A1)", () => {
         complainant: {
           name: "Fatoumata Coulibaly",
           email: "fatoumata@example.net",
-          phone: "+223 70 00 00 00",
+          phone: "+22370000000", // stored in E.164, so that it can be texted
         },
         description: complaint().description,
         factsDate: "2026-02-25",

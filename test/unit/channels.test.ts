@@ -40,6 +40,15 @@ describe("complainantRoute: where the procedure's messages go", () => {
     expect(complainantRoute(NO_PHONES, { channel: "kobo", anonymous: false }, onlyPhone)).toBeNull();
     expect(complainantRoute(CONFIG, { channel: "sms", anonymous: true }, phone)).toBeNull();
   });
+  it("texts a number written with spaces in E.164, and never one without its country code", () => {
+    const spaced = { complainant: { phone: "+223 70 00 00 00" }, representative: null };
+    expect(complainantRoute(CONFIG, { channel: "phone", anonymous: false }, spaced)).toEqual({
+      channel: "sms",
+      to: "+22370000000",
+    });
+    const local = { complainant: { phone: "70 00 00 00" }, representative: null };
+    expect(complainantRoute(CONFIG, { channel: "phone", anonymous: false }, local)).toBeNull();
+  });
 });
 
 describe("phone numbers (E.164)", () => {
