@@ -131,7 +131,7 @@ describe("complaint store on DynamoDB Local", () => {
   it("T-12: a closed case's status and content keep their expiry through later changes; a reopened case loses it", async () => {
     const { reference } = await store.create(newCase("retention-1"));
     const expiry = async () => {
-      const read = async (key: Record<string, string>) =>
+      const read = async (key: { pk: string; sk: string }) =>
         (await table.doc.send(new GetCommand({ TableName: table.tableName, Key: key, ConsistentRead: true })))
           .Item?.expiresAt;
       return { status: await read(keys.status(reference)), content: await read(keys.content(reference)) };
