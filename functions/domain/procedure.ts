@@ -228,6 +228,14 @@ export function isLateResponse(record: Pick<CaseRecord, "deadlines">, at: string
   return record.deadlines.respond !== undefined && at > record.deadlines.respond;
 }
 
+/**
+ * R-11: an acknowledgement that was never sent, because the complainant cannot be written to (phone only,
+ * anonymous): its deadline is not applicable, neither met nor missed.
+ */
+export function acknowledgementNeverSent(record: Pick<CaseRecord, "reachable">): boolean {
+  return !record.reachable;
+}
+
 /** Where a deadline stands for R-11's indicator: met, missed, still running, or not applicable. */
 export type DeadlineOutcome = "met" | "missed" | "running" | "not-applicable";
 
@@ -241,7 +249,7 @@ export function deadlineOutcome(
   step: DeadlineStep,
   now: string,
 ): DeadlineOutcome {
-  if (step === "acknowledge" && !record.reachable) return "not-applicable";
+  if (step === "acknowledge" && acknowledgementNeverSent(record)) return "not-applicable";
   const met = record.met[step];
   if (met !== undefined) return met ? "met" : "missed";
   if (record.overdue.includes(step)) return "missed";
