@@ -10,7 +10,15 @@ import { e164 } from "./phone.ts";
 // Any language with a catalog (functions/i18n/locales/): adding a language needs no change here.
 export { InvalidConfigError, LANGUAGES, type Language };
 
-const WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const satisfies readonly Weekday[];
+export const WEEKDAYS = [
+  "mon",
+  "tue",
+  "wed",
+  "thu",
+  "fri",
+  "sat",
+  "sun",
+] as const satisfies readonly Weekday[];
 
 const durationString = z.string().superRefine((value, ctx) => {
   try {
