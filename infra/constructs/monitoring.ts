@@ -191,8 +191,9 @@ export class Monitoring extends Construct {
         cfmSeries("DeadlineBreached"),
         cfmSeries("AcknowledgedLate"),
       ]),
-      graph("Needs attention / mail quarantined / noise / recovered by the sweep", [
+      graph("Needs attention / config refused / mail quarantined / noise / recovered by the sweep", [
         cfmSeries("NeedsAttention"),
+        cfmSeries("ConfigRejected"),
         cfmSeries("MailQuarantined"),
         cfmSeries("MailNoise"),
         cfmSeries("MailRecovered"),

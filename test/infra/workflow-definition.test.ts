@@ -1,7 +1,7 @@
 // Properties of the synthesized state machine definition (the one CDK deploys and the local stack runs).
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { loadConfigText, type OrgConfig } from "../../functions/domain/config.ts";
+import { configSchema, loadConfigText, type OrgConfig } from "../../functions/domain/config.ts";
 import {
   CaseNotFoundError,
   InvalidDecisionError,
@@ -143,6 +143,21 @@ describe("the complaint state machine", () => {
     const events = worstCaseHistoryEvents(definition as never, configs[name]!);
     expect(events).toBeGreaterThan(1000);
     expect(events).toBeLessThan(25_000);
+  });
+
+  it("bounds it under 25,000 events too with the most reminders a config push may set (issue 12: live, no deploy)", () => {
+    // The schema's maxima: a push changes escalation without a new definition, so the bound must hold for any.
+    const escalation = configSchema.shape.escalation.unwrap().shape;
+    const maxReminders = escalation.maxReminders.unwrap().maxValue ?? Number.POSITIVE_INFINITY;
+    const maxProgressUpdates = escalation.maxProgressUpdates.unwrap().maxValue ?? Number.POSITIVE_INFINITY;
+    expect([maxReminders, maxProgressUpdates]).toEqual([30, 60]);
+    for (const config of Object.values(configs)) {
+      const most: OrgConfig = {
+        ...config,
+        escalation: { ...config.escalation, maxReminders, maxProgressUpdates },
+      };
+      expect(worstCaseHistoryEvents(definition as never, most)).toBeLessThan(25_000);
+    }
   });
 
   it("is drawn in the README from this definition (run `npm run diagram` after changing the workflow)", () => {
