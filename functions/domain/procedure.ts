@@ -8,7 +8,7 @@ import { InvalidDecisionError } from "../errors.ts";
 import type { CaseContent, CaseRecord, DeadlineStep, Deadlines } from "./complaint.ts";
 import type { OrgConfig } from "./config.ts";
 import { deadlineAfter, progressUpdateDue, reminderDue } from "./deadlines.ts";
-import { categoryOf, escalationTarget, holderOf } from "./routing.ts";
+import { categoryOf, escalationTarget, holderOf, unnamedHolderOf } from "./routing.ts";
 import {
   type CloseCause,
   type Closure,
@@ -103,26 +103,34 @@ export function closureFor(config: OrgConfig, cause: CloseCause | string): Closu
 /**
  * Who acts at a step: H-B1 triage (the triage role), H-B3/H-C1 assignment (the responsible person), H-C2-H-C4
  * contact and conclusion (whoever holds the case), H-E1 the appeal (the complainant), H-E2 the appeal
- * decision, H-F2 the closure check.
+ * decision, H-F2 the closure check. T-3, T-7: a role's holder named in the complaint (`named`, the
+ * concerned staff) never gets the step; it goes to the next holder, their supervisor, the president, then
+ * the coordinator (routing.unnamedHolderOf).
  */
-export function stepActor(config: OrgConfig, record: CaseRecord, step: HumanStep): string {
+export function stepActor(
+  config: OrgConfig,
+  record: CaseRecord,
+  step: HumanStep,
+  named: readonly string[] = [],
+): string {
   // Issue 12: the coordinator gave this step to someone else (e.g. before leave); it stays with them.
   const given = record.stepActors?.[step];
   if (given && step !== "appeal") return given;
+  const holder = (role: string) => unnamedHolderOf(config, role, named);
   switch (step) {
     case "triage":
-      return holderOf(config, config.steps.triage);
+      return holder(config.steps.triage);
     case "assignment":
-      return record.responsible ?? holderOf(config, config.steps.triage);
+      return record.responsible ?? holder(config.steps.triage);
     case "contact":
     case "conclusion":
-      return record.assignee ?? record.responsible ?? holderOf(config, config.steps.investigation);
+      return record.assignee ?? record.responsible ?? holder(config.steps.investigation);
     case "appeal":
       return COMPLAINANT;
     case "appeal-decision":
-      return holderOf(config, config.steps.appeal);
+      return holder(config.steps.appeal);
     case "closure":
-      return holderOf(config, config.steps.closure);
+      return holder(config.steps.closure);
   }
 }
 
