@@ -226,6 +226,14 @@ describe("staff console", () => {
     ])
       expect(text).toContain(expected);
     expect(text).toContain("Accord pour partager son identité (T-8) : oui");
+    // The triage officer opens the step from the case page; the number calls back from a phone.
+    const yours = page.getByRole("region", { name: "Votre tâche sur ce dossier" });
+    expect(
+      await yours.getByRole("button", { name: /Ouvrir la tâche «\s*Trier la plainte\s*»/ }).count(),
+    ).toBe(1);
+    expect(await page.getByRole("link", { name: "+22370000000" }).getAttribute("href")).toBe(
+      "tel:+22370000000",
+    );
     // The same case through the staff API: one case, the fields stored.
     const view = await s.view(reference);
     expect(view).toMatchObject({ channel: "phone", description: DESCRIPTION });
@@ -516,8 +524,11 @@ describe("staff console", () => {
         await page.goto(`${s.httpUrl}/console/intake`);
         await page.screenshot({ path: join(IMAGES, "console-intake-phone.png") });
       } else {
+        // The list at an office screen's width: every column in view.
+        await page.setViewportSize({ width: 1280, height: 720 });
         await page.goto(`${s.httpUrl}/console/cases`);
         await page.screenshot({ path: join(IMAGES, "console-cases.png") });
+        await page.setViewportSize(DESKTOP);
         await page.goto(`${s.httpUrl}/console/cases/${reference}`);
         await page.screenshot({ path: join(IMAGES, "console-case.png") });
       }
