@@ -21,13 +21,15 @@ import {
   currentHumanStep,
   refusal,
 } from "../domain/actions.ts";
-import type { CaseContent, CaseRecord } from "../domain/complaint.ts";
+import type { CaseContent, CaseRecord, TimelineEvent } from "../domain/complaint.ts";
 import { executionName, stepActor } from "../domain/procedure.ts";
 import { HUMAN_STEPS, type HumanStep } from "../domain/vocabulary.ts";
 import { startWorkflow } from "../intake/open-case.ts";
 import { type Runtime, requireEnv } from "../lib/runtime.ts";
 import { sfn } from "../lib/sfn.ts";
-import { activeLinksOf, issueLink, revokeLink } from "../tasks/link-store.ts";
+import { outboxStatus } from "../mail/mailer.ts";
+import { keys } from "../store/keys.ts";
+import { activeLinksOf, issueLink, revokeLink, type TaskLink } from "../tasks/link-store.ts";
 import { resumePlan } from "../workflow/resume.ts";
 import { emailTask } from "../workflow/steps.ts";
 import type { Caller } from "./auth.ts";
@@ -71,8 +73,8 @@ export async function takeAction(
   // A replay: the event is there, the action was taken; only what follows it is finished (idempotently).
   const done = await rt.store.event(reference, eventId);
   if (done) {
-    if (done.type !== "note" && done.type !== "reassigned" && done.type !== "contacted")
-      await restart(rt, record, content, done.at);
+    if (done.type === "reassigned") await completeReassign(rt, record, done);
+    else if (done.type !== "note" && done.type !== "contacted") await restart(rt, record, content, done.at);
     return { ok: true, applied: false, record };
   }
   const now = rt.now().toISOString();
@@ -198,26 +200,62 @@ async function reassign(
     return result.record.version === record.version
       ? { ok: true, applied: false, record: result.record }
       : { ok: false, status: 409, errors: { action: "reassign: the case changed meanwhile; try again" } };
-  for (const link of links) {
-    const { url } = await issueLink(rt, {
-      reference: record.reference,
-      step: link.step,
-      actor: action.to,
-      taskToken: link.taskToken,
-      expiresAt: link.expiresAt,
-      language: link.language,
-    });
-    await emailTask(
-      rt,
-      result.record,
-      link.step as HumanStep | "progress",
-      action.to,
-      url,
-      link.expiresAt,
-      `reassigned:${eventId}:${link.step}`,
-    );
-  }
+  for (const link of links) await handOver(rt, result.record, link, action.to, eventId);
   return { ok: true, applied: true, record: result.record };
+}
+
+/** One open link of the person replaced, re-issued to the new person (the old one revoked) and emailed. */
+async function handOver(
+  rt: Runtime,
+  record: CaseRecord,
+  link: TaskLink,
+  to: string,
+  eventId: string,
+): Promise<void> {
+  const { url } = await issueLink(rt, {
+    reference: record.reference,
+    step: link.step,
+    actor: to,
+    taskToken: link.taskToken,
+    expiresAt: link.expiresAt,
+    language: link.language,
+  });
+  await emailTask(
+    rt,
+    record,
+    link.step as HumanStep | "progress",
+    to,
+    url,
+    link.expiresAt,
+    handOverKey(eventId, link),
+  );
+}
+
+const handOverKey = (eventId: string, link: Pick<TaskLink, "step">) => `reassigned:${eventId}:${link.step}`;
+
+/** The `from → to: reason` detail of a `reassigned` event (addresses hold neither spaces nor arrows). */
+export function reassignedParties(detail: string | undefined): { from: string; to: string } | null {
+  const match = /^(\S+) → (\S+?):/.exec(detail ?? "");
+  return match ? { from: match[1]!, to: match[2]! } : null;
+}
+
+/**
+ * A retried reassign whose transaction committed but whose links were not all handed over (a crash, a timeout
+ * between the two): every link the replaced person still holds from before the action is handed over, and a
+ * link already re-issued to the new person whose email never went out is issued again and emailed (its URL
+ * cannot be rebuilt: only its hash is stored). What was done is not done twice (the outbox keys the emails).
+ */
+async function completeReassign(rt: Runtime, record: CaseRecord, event: TimelineEvent): Promise<void> {
+  const parties = reassignedParties(event.detail);
+  if (!parties) return;
+  for (const link of await activeLinksOf(rt, record.reference)) {
+    const stale = link.actor === parties.from && link.createdAt <= event.at;
+    const unsent =
+      link.actor === parties.to &&
+      link.createdAt >= event.at &&
+      (await outboxStatus(rt, keys.outbox(record.reference, handOverKey(event.id, link)))) !== "sent";
+    if (stale || unsent) await handOver(rt, record, link, parties.to, event.id);
+  }
 }
 
 const reference = (record: CaseRecord) => record.reference;
@@ -251,6 +289,11 @@ export async function reassignAll(
     else if (result.ok)
       continue; // taken by an earlier try of the same request
     else out.refused[record.reference] = Object.values(result.errors).join("; ");
+  }
+  // A retried request: a case whose reassignment committed is assigned to `to` now; its hand-over is finished.
+  for (const record of await rt.store.byAssignee(input.to)) {
+    const done = await rt.store.event(record.reference, actionEventId(caller, `${key}:${record.reference}`));
+    if (done?.type === "reassigned") await completeReassign(rt, record, done);
   }
   return out;
 }

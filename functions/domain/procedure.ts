@@ -8,7 +8,7 @@ import { InvalidDecisionError } from "../errors.ts";
 import type { CaseContent, CaseRecord, DeadlineStep, Deadlines } from "./complaint.ts";
 import type { OrgConfig } from "./config.ts";
 import { deadlineAfter, progressUpdateDue, reminderDue } from "./deadlines.ts";
-import { categoryOf, escalationTarget, holderOf } from "./routing.ts";
+import { categoryOf, escalationTarget, holderOf, unnamedHolderOf } from "./routing.ts";
 import {
   type CloseCause,
   type Closure,
@@ -103,26 +103,34 @@ export function closureFor(config: OrgConfig, cause: CloseCause | string): Closu
 /**
  * Who acts at a step: H-B1 triage (the triage role), H-B3/H-C1 assignment (the responsible person), H-C2-H-C4
  * contact and conclusion (whoever holds the case), H-E1 the appeal (the complainant), H-E2 the appeal
- * decision, H-F2 the closure check.
+ * decision, H-F2 the closure check. T-3, T-7: a role's holder named in the complaint (`named`, the
+ * concerned staff) never gets the step; it goes to the next holder, their supervisor, the president, then
+ * the coordinator (routing.unnamedHolderOf).
  */
-export function stepActor(config: OrgConfig, record: CaseRecord, step: HumanStep): string {
+export function stepActor(
+  config: OrgConfig,
+  record: CaseRecord,
+  step: HumanStep,
+  named: readonly string[] = [],
+): string {
   // Issue 12: the coordinator gave this step to someone else (e.g. before leave); it stays with them.
   const given = record.stepActors?.[step];
   if (given && step !== "appeal") return given;
+  const holder = (role: string) => unnamedHolderOf(config, role, named);
   switch (step) {
     case "triage":
-      return holderOf(config, config.steps.triage);
+      return holder(config.steps.triage);
     case "assignment":
-      return record.responsible ?? holderOf(config, config.steps.triage);
+      return record.responsible ?? holder(config.steps.triage);
     case "contact":
     case "conclusion":
-      return record.assignee ?? record.responsible ?? holderOf(config, config.steps.investigation);
+      return record.assignee ?? record.responsible ?? holder(config.steps.investigation);
     case "appeal":
       return COMPLAINANT;
     case "appeal-decision":
-      return holderOf(config, config.steps.appeal);
+      return holder(config.steps.appeal);
     case "closure":
-      return holderOf(config, config.steps.closure);
+      return holder(config.steps.closure);
   }
 }
 
@@ -228,6 +236,14 @@ export function isLateResponse(record: Pick<CaseRecord, "deadlines">, at: string
   return record.deadlines.respond !== undefined && at > record.deadlines.respond;
 }
 
+/**
+ * R-11: an acknowledgement that was never sent, because the complainant cannot be written to (phone only,
+ * anonymous): its deadline is not applicable, neither met nor missed.
+ */
+export function acknowledgementNeverSent(record: Pick<CaseRecord, "reachable">): boolean {
+  return !record.reachable;
+}
+
 /** Where a deadline stands for R-11's indicator: met, missed, still running, or not applicable. */
 export type DeadlineOutcome = "met" | "missed" | "running" | "not-applicable";
 
@@ -241,7 +257,7 @@ export function deadlineOutcome(
   step: DeadlineStep,
   now: string,
 ): DeadlineOutcome {
-  if (step === "acknowledge" && !record.reachable) return "not-applicable";
+  if (step === "acknowledge" && acknowledgementNeverSent(record)) return "not-applicable";
   const met = record.met[step];
   if (met !== undefined) return met ? "met" : "missed";
   if (record.overdue.includes(step)) return "missed";

@@ -16,7 +16,7 @@ import {
   STATUSES,
 } from "../domain/complaint.ts";
 import type { OrgConfig } from "../domain/config.ts";
-import { deadlineOutcome } from "../domain/procedure.ts";
+import { acknowledgementNeverSent, deadlineOutcome } from "../domain/procedure.ts";
 import { buckets, makePeriod, type Period, previousPeriod, type ReportKind } from "./periods.ts";
 
 /** The deadlines of the R-11 indicator. */
@@ -122,6 +122,8 @@ export interface Report {
     overall: Indicator;
     steps: Record<R11Step, Indicator>;
     series: Array<{ label: string; unit: "day" | "week" | "month"; from: string; to: string } & Share>;
+    /** Cases whose acknowledgement was never sent (phone, anonymous): left out of the acknowledgement share. */
+    acknowledgementsNotSent: number;
   };
   timings: { available: boolean; acknowledge: Timing; respond: Timing };
   /** open cases past a deadline, as of generatedAt (whatever their date of receipt). */
@@ -565,6 +567,7 @@ export function computeReport(cases: ReportCase[], options: ComputeOptions): Rep
       ),
       steps,
       series,
+      acknowledgementsNotSent: inScope.filter(acknowledgementNeverSent).length,
     },
     timings: {
       available: withTimes,

@@ -62,6 +62,15 @@ const t = (word: ReportWord, language: Language, values?: Values) =>
   translate(language, `reports.${word}`, values);
 const cell = (c: Cell | undefined): Value => (c === undefined ? null : c);
 
+/** R-11: how the indicator counts, said wherever it is shown (open steps past due, acknowledgements never sent). */
+function r11Notes(report: Report, language: Language): string[] {
+  const notSent = report.r11.acknowledgementsNotSent;
+  return [
+    t("r11Method", language),
+    ...(notSent > 0 ? [translate(language, "reports.r11NotSent", { count: notSent })] : []),
+  ];
+}
+
 function categoryLabel(report: Report, id: string | null | undefined, language: Language): string {
   if (id === undefined || id === null) return "";
   const row = report.categories.find((c) => c.id === id);
@@ -278,6 +287,7 @@ export function reportTables(report: Report, options: RenderOptions): ReportTabl
         ["<3", t("legendSmall", l)],
         ["x", t("legendComplement", l)],
         ["", t("legendSensitive", l)],
+        ...r11Notes(report, l).map((note): Value[] => ["R-11", note]),
         ["", `${t("cohort", l)} ${localDateTime(report.generatedAt, report.timeZone)}.`],
       ],
     },
@@ -603,6 +613,9 @@ export function renderHtmlSummary(report: Report, options: SummaryOptions): stri
       new Set([1, 2, 3, 4]),
     ),
   );
+  parts.push(
+    `<p data-r11-notes style="margin:0 0 12px 0;${FONT}color:${MUTED};font-size:13px;">${r11Notes(report, l).map(escapeHtml).join("<br>")}</p>`,
+  );
   parts.push(h2(t("trend", l)), trendChart(report, l));
 
   // Times.
@@ -783,6 +796,7 @@ export function renderTextSummary(report: Report, options: SummaryOptions): stri
     ...report.r11.series.map(
       (b) => `  ${bucketLabel(b.label, b.unit, l)}${c}${percent(b.share, l)} (${b.met}/${b.completed})`,
     ),
+    ...r11Notes(report, l),
     "",
     `${t("pending", l)} (${report.pending.length})`,
     ...report.pending

@@ -350,6 +350,16 @@ export class ComplaintStore {
     return record;
   }
 
+  /** The status record with its T-12 expiry (epoch seconds, closed cases only), which the record leaves out. */
+  private async requireWithExpiry(reference: string): Promise<{ record: CaseRecord; expiresAt?: number }> {
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.status(reference), ConsistentRead: true }),
+    );
+    if (!out.Item) throw new CaseNotFoundError(`no case ${reference}`);
+    const expiresAt = typeof out.Item.expiresAt === "number" ? out.Item.expiresAt : undefined;
+    return { record: caseRecordSchema.parse(strip(out.Item)), ...(expiresAt ? { expiresAt } : {}) };
+  }
+
   /** The sensitive part: read only for the full view and by the handlers that need it. */
   async getContent(reference: string): Promise<CaseContent> {
     const out = await this.doc.send(
@@ -392,7 +402,12 @@ export class ComplaintStore {
    * the record is still at `expected.version` (VersionConflictError otherwise) and the event id is new
    * (otherwise nothing is written and `applied` is false).
    */
-  async transition(expected: CaseRecord, change: Change, content?: CaseContent): Promise<ApplyResult> {
+  async transition(
+    expected: CaseRecord,
+    change: Change,
+    content?: CaseContent,
+    storedExpiresAt?: number,
+  ): Promise<ApplyResult> {
     const at = change.event?.at ?? this.now().toISOString();
     const event = change.event
       ? validate(timelineEventSchema, { ...change.event, at }, "timeline event")
@@ -410,6 +425,10 @@ export class ComplaintStore {
       nextContent = validate(caseContentSchema, { ...content, ...change.content }, "case content");
     }
     const ref = expected.reference;
+    // T-12: the status record is written whole, so its expiry is carried over: a closed case keeps it through
+    // every later change (a note, a satisfaction answer, a message); a case that leaves `closed` (reopen, a late
+    // appeal) loses it, so that DynamoDB never deletes an open case. The content record follows the same expiry.
+    const expiresAt = record.status === "closed" ? (change.expiresAt ?? storedExpiresAt) : undefined;
     const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]["TransactItems"]> = [
       {
         Put: {
@@ -418,7 +437,7 @@ export class ComplaintStore {
             ...keys.status(ref),
             ...record,
             ...indexAttributes(record),
-            ...(change.expiresAt ? { expiresAt: change.expiresAt } : {}),
+            ...(expiresAt ? { expiresAt } : {}),
           },
           ConditionExpression: "version = :v",
           ExpressionAttributeValues: { ":v": expected.version },
@@ -447,11 +466,19 @@ export class ComplaintStore {
       items.push({
         Put: {
           TableName: this.tableName,
-          Item: {
-            ...keys.content(ref),
-            ...nextContent,
-            ...(change.expiresAt ? { expiresAt: change.expiresAt } : {}),
-          },
+          Item: { ...keys.content(ref), ...nextContent, ...(expiresAt ? { expiresAt } : {}) },
+        },
+      });
+    else if (expiresAt || storedExpiresAt)
+      // Closed (or closed again), or reopened: the content record, the personal part, expires with the case.
+      items.push({
+        Update: {
+          TableName: this.tableName,
+          Key: keys.content(ref),
+          ConditionExpression: "attribute_exists(pk)",
+          ...(expiresAt
+            ? { UpdateExpression: "SET expiresAt = :e", ExpressionAttributeValues: { ":e": expiresAt } }
+            : { UpdateExpression: "REMOVE expiresAt" }),
         },
       });
     try {
@@ -479,12 +506,12 @@ export class ComplaintStore {
   ): Promise<ApplyResult> {
     const attempts = options.attempts ?? 8;
     for (let attempt = 1; ; attempt++) {
-      const record = await this.require(reference);
+      const { record, expiresAt } = await this.requireWithExpiry(reference);
       const content = options.withContent ? await this.getContent(reference) : undefined;
       const change = decide(record, content);
       if (!change) return { record, applied: false };
       try {
-        return await this.transition(record, change, content);
+        return await this.transition(record, change, content, expiresAt);
       } catch (error) {
         if (!(error instanceof VersionConflictError) || attempt >= attempts) throw error;
         await new Promise((r) => setTimeout(r, Math.random() * 20 * attempt));

@@ -17,6 +17,7 @@ import {
   deadlinesStartingWith,
   escalationRecipient,
   firstAssignee,
+  neverTold,
   progressLinkExpiry,
   reminderBudget,
   reminderRound,
@@ -24,14 +25,7 @@ import {
   stepCheckpoint,
   triagedRoute,
 } from "../domain/procedure.ts";
-import {
-  categoryOf,
-  holderOf,
-  implicatedToInform,
-  languageOf,
-  notifiedFor,
-  staffMember,
-} from "../domain/routing.ts";
+import { categoryOf, implicatedToInform, languageOf, notifiedFor, staffMember } from "../domain/routing.ts";
 import {
   applyAppeal,
   applyAppealDecision,
@@ -174,7 +168,9 @@ export async function acknowledge(rt: Runtime, reference: string): Promise<void>
 
 // ---------------------------------------------------------------- human steps
 
-const actorFor = (rt: Runtime, record: CaseRecord, step: DecisionStep) => stepActor(rt.config, record, step);
+/** T-3, T-7: the step never goes to a person named in the complaint. */
+const actorFor = (rt: Runtime, record: CaseRecord, step: DecisionStep, content: CaseContent | undefined) =>
+  stepActor(rt.config, record, step, content ? neverTold(content) : []);
 const checkpoint = (rt: Runtime, record: CaseRecord, step: DecisionStep) =>
   stepCheckpoint(rt.config, record, step);
 
@@ -185,13 +181,17 @@ export async function prepare(
   step: DecisionStep,
 ): Promise<{ seconds: number }> {
   const now = rt.now();
-  const { record } = await rt.store.update(reference, (r) => {
-    const deadlines = deadlinesStartingWith(rt.config, r, step, now);
-    const actor = actorFor(rt, r, step);
-    const assignee = actor === COMPLAINANT ? r.assignee : actor;
-    if (Object.keys(deadlines).length === 0 && assignee === r.assignee) return null;
-    return { record: { deadlines: { ...r.deadlines, ...deadlines }, assignee } };
-  });
+  const { record } = await rt.store.update(
+    reference,
+    (r, content) => {
+      const deadlines = deadlinesStartingWith(rt.config, r, step, now);
+      const actor = actorFor(rt, r, step, content);
+      const assignee = actor === COMPLAINANT ? r.assignee : actor;
+      if (Object.keys(deadlines).length === 0 && assignee === r.assignee) return null;
+      return { record: { deadlines: { ...r.deadlines, ...deadlines }, assignee } };
+    },
+    { withContent: true },
+  );
   return { seconds: secondsUntil(checkpoint(rt, record, step), now) };
 }
 
@@ -205,7 +205,7 @@ export async function open(
   const record = await rt.store.require(reference);
   const expiresAt = checkpoint(rt, record, step);
   if (step === "appeal") return openAppeal(rt, record, taskToken, expiresAt);
-  const actor = actorFor(rt, record, step);
+  const actor = actorFor(rt, record, step, await rt.store.getContent(reference));
   const language = languageOf(rt.config, actor);
   const k = record.reminders[step] ?? 0;
   const round = reminderRound(record, step);
@@ -446,7 +446,7 @@ function decide(
     case "conclusion":
       return applyConclusion(record, v, at, actor);
     case "appeal":
-      return applyAppeal(rt.config, record, v, at);
+      return applyAppeal(rt.config, record, v, at, neverTold(content));
     case "appeal-decision":
       return applyAppealDecision(rt.config, record, v, at, actor);
     case "closure":
@@ -709,9 +709,13 @@ export async function informParties(rt: Runtime, reference: string): Promise<voi
         reasoning: content.appealReasoning ?? "",
       },
     });
+  // T-7: a party named in the complaint is not told (the closure check goes to someone else, see stepActor).
+  const named = neverTold(content);
   const staff = [
     ...new Set(
-      [record.responsible, holderOf(rt.config, rt.config.steps.closure)].filter((a): a is string => !!a),
+      [record.responsible, stepActor(rt.config, record, "closure", named)].filter(
+        (a): a is string => !!a && !named.includes(a),
+      ),
     ),
   ];
   for (const address of staff) {

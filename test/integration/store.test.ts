@@ -1,4 +1,5 @@
 // The complaint store against DynamoDB Local (real transactions and conditional writes).
+import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { beforeAll, describe, expect, it } from "vitest";
 import { emptyContent } from "../../functions/domain/complaint.ts";
 import { statusView } from "../../functions/domain/views.ts";
@@ -8,6 +9,7 @@ import {
   StoreValidationError,
   VersionConflictError,
 } from "../../functions/store/complaint-store.ts";
+import { keys } from "../../functions/store/keys.ts";
 import { caseRecord } from "../events/case-record.ts";
 import { freshTable } from "../helpers/dynamo.ts";
 
@@ -33,8 +35,9 @@ function newCase(sourceId: string, overrides: Partial<NewCase["record"]> = {}): 
 
 describe("complaint store on DynamoDB Local", () => {
   let store: ComplaintStore;
+  let table: Awaited<ReturnType<typeof freshTable>>;
   beforeAll(async () => {
-    const table = await freshTable();
+    table = await freshTable();
     store = new ComplaintStore(table.doc, table.tableName);
   });
 
@@ -123,6 +126,45 @@ describe("complaint store on DynamoDB Local", () => {
     expect(first.applied).toBe(true);
     expect(second.applied).toBe(false);
     expect((await store.timeline(reference)).map((e) => e.type)).toEqual(["received", "acknowledged"]);
+  });
+
+  it("T-12: a closed case's status and content keep their expiry through later changes; a reopened case loses it", async () => {
+    const { reference } = await store.create(newCase("retention-1"));
+    const expiry = async () => {
+      const read = async (key: { pk: string; sk: string }) =>
+        (await table.doc.send(new GetCommand({ TableName: table.tableName, Key: key, ConsistentRead: true })))
+          .Item?.expiresAt;
+      return { status: await read(keys.status(reference)), content: await read(keys.content(reference)) };
+    };
+    const retainUntil = 1_930_000_000;
+    await store.update(reference, () => ({
+      record: { status: "closed", closure: "resolved", closedAt: "2026-04-01T09:00:00.000Z" },
+      event: { id: "closed", type: "closed", actor: "system" },
+      expiresAt: retainUntil,
+    }));
+    expect(await expiry()).toEqual({ status: retainUntil, content: retainUntil });
+    // A note (status record rewritten whole), then a change of the content record, on the closed case.
+    await store.update(reference, () => ({
+      record: { flags: ["suspected-spam"] },
+      event: { id: "note-1", type: "note", actor: "officer@example.org", detail: "Vérifié" },
+    }));
+    expect(await expiry()).toEqual({ status: retainUntil, content: retainUntil });
+    await store.update(
+      reference,
+      () => ({
+        content: { satisfactionComment: "Merci" },
+        event: { id: "satisfaction", type: "note", actor: "complainant" },
+      }),
+      { withContent: true },
+    );
+    expect(await expiry()).toEqual({ status: retainUntil, content: retainUntil });
+    expect((await store.getContent(reference)).satisfactionComment).toBe("Merci");
+    // Reopened: an open case is never deleted by the table's TTL.
+    await store.update(reference, () => ({
+      record: { status: "investigating", closure: null, closedAt: null },
+      event: { id: "reopened", type: "reopened", actor: "officer@example.org" },
+    }));
+    expect(await expiry()).toEqual({ status: undefined, content: undefined });
   });
 
   it("keeps content apart: the status projection never carries personal data (H-D1)", async () => {

@@ -2,6 +2,7 @@
 // coordinator acts on (never a failed execution), and every coordinator action that moves a case (resume,
 // reassign, retriage, record-contact, record-appeal, reopen) continues it on a new execution to its closure.
 import { DescribeExecutionCommand } from "@aws-sdk/client-sfn";
+import { TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Caller } from "../../functions/api/auth.ts";
 import { parseAction, takeAction } from "../../functions/api/case-actions.ts";
@@ -137,6 +138,50 @@ describe("coordinator actions on the synthesized workflow", () => {
       }),
     ).toMatchObject({ kind: "done" });
     expect((await h.record(ref)).status).toBe("triage");
+  });
+
+  it("reassign: a retry after a crash between the transaction and the new links finishes the hand-over, once", async () => {
+    const ref = await h.file({});
+    const old = await h.taskLink(ref, OFFICER);
+    const body: CaseAction = { action: "reassign", to: HANDLER, reason: "Congé de la chargée des plaintes" };
+    // The Lambda dies right after the reassignment's transaction: the first new link is never written.
+    const send = h.rt.doc.send.bind(h.rt.doc);
+    let crash = true;
+    h.rt.doc.send = ((command: { input: unknown }) => {
+      if (
+        crash &&
+        command instanceof TransactWriteCommand &&
+        JSON.stringify(command.input).includes('"LINK#')
+      ) {
+        crash = false;
+        return Promise.reject(new Error("Lambda timed out"));
+      }
+      return send(command as never);
+    }) as typeof h.rt.doc.send;
+    try {
+      await expect(act(ref, body, COORDINATOR, "crash-1")).rejects.toThrow(/timed out/);
+    } finally {
+      h.rt.doc.send = send;
+    }
+    expect((await h.record(ref)).assignee).toBe(HANDLER); // the transaction committed
+    const toHandler = async () => (await h.mails(ref)).filter((m) => m.to.includes(HANDLER));
+    expect(await toHandler()).toHaveLength(0);
+    // The coordinator's retry (same Idempotency-Key) changes nothing more on the case and finishes the job.
+    expect(await act(ref, body, COORDINATOR, "crash-1")).toMatchObject({ ok: true, applied: false });
+    expect(await toHandler()).toHaveLength(1);
+    expect(await act(ref, body, COORDINATOR, "crash-1")).toMatchObject({ ok: true, applied: false });
+    expect(await toHandler()).toHaveLength(1);
+    expect((await types(ref)).filter((t) => t === "reassigned")).toHaveLength(1);
+    expect((await h.act(old, { category: "programme", severity: "low", admissible: "yes" })).kind).not.toBe(
+      "done",
+    );
+    expect(
+      await h.act(await h.taskLink(ref, HANDLER), {
+        category: "programme",
+        severity: "low",
+        admissible: "yes",
+      }),
+    ).toMatchObject({ kind: "done" });
   });
 
   it("H-B2, H-B3: a retriage from programme to fraud re-routes to the finance manager and notifies them", async () => {

@@ -23,6 +23,7 @@ import {
   triageRoute,
 } from "../../functions/domain/procedure.ts";
 import { escalationTarget, responsibleFor, unnamedHolderOf } from "../../functions/domain/routing.ts";
+import { applyAppeal } from "../../functions/domain/transitions.ts";
 import { HUMAN_STEPS } from "../../functions/domain/vocabulary.ts";
 import { InvalidDecisionError, NoRoleHolderError } from "../../functions/errors.ts";
 import { loopBound } from "../../workflows/history-bound.ts";
@@ -94,6 +95,32 @@ describe("T-3, T-7: a case never stops because the person who would handle it is
 
   it("T-7: an escalation past a named coordinator goes to the president", () => {
     expect(escalationTarget(T, "handler@example.org", ["officer@example.org"])).toBe("president@example.org");
+  });
+
+  it("T-7: the triage, closure check and appeal decision never go to a holder named in the complaint", () => {
+    const r = record({ responsible: "programme@example.org", assignee: "handler@example.org" });
+    // H-B1, H-F2: the complaints officer named: the officer's supervisor triages and checks the closure.
+    expect(stepActor(H, r, "triage", ["officer@example.org"])).toBe("supervisor@example.org");
+    expect(stepActor(H, r, "closure", ["officer@example.org"])).toBe("supervisor@example.org");
+    // H-E2: the only appeal officer named (no supervisor): the coordinator, or the president when the
+    // coordinator is named too.
+    expect(stepActor(H, r, "appeal-decision", ["appeals@example.org"])).toBe(H.organisation.coordinator);
+    expect(stepActor(T, r, "appeal-decision", ["appeals@example.org", "officer@example.org"])).toBe(
+      "president@example.org",
+    );
+    // Without anybody named, the role's holder as before.
+    expect(stepActor(H, r, "closure", [])).toBe("officer@example.org");
+  });
+
+  it("T-7: an appeal filed against a case naming the appeal officer is assigned to someone else", () => {
+    const r = record({ status: "responded", deadlines: { respond: "2026-04-13T09:00:00.000Z" } });
+    const decision = applyAppeal(H, r, { reason: "Je conteste." }, "2026-04-20T09:00:00.000Z", [
+      "appeals@example.org",
+    ]);
+    expect(decision.record.assignee).toBe(H.organisation.coordinator);
+    expect(applyAppeal(H, r, { reason: "Je conteste." }, "2026-04-20T09:00:00.000Z").record.assignee).toBe(
+      "appeals@example.org",
+    );
   });
 
   it("refuses only when everyone in line is named", () => {

@@ -180,6 +180,9 @@ describe("computeReport: procedure H, Q1 2026", () => {
       now: HUMANITARIAN_NOW,
     });
     expect(report.r11.steps.acknowledge).toMatchObject({ met: 10, completed: 11 });
+    // ... and the report says how many were left out (they are not hidden in the share).
+    expect(report.r11.acknowledgementsNotSent).toBe(1);
+    expect(q1().r11.acknowledgementsNotSent).toBe(0);
   });
 
   it("gives no trend without the previous period", () => {

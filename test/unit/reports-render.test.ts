@@ -116,7 +116,7 @@ describe("renderCsv", () => {
     expect(frR11[0]?.slice(0, 6)).toEqual([
       "Étape",
       "Dans les délais",
-      "Étapes terminées",
+      "Échéances évaluées",
       "%",
       "% période précédente",
       "Évolution (points)",
@@ -277,6 +277,46 @@ describe("email summary", () => {
     expect(html).toContain("CFM-2026-000104");
     expect(html).not.toContain("CFM-2026-000105");
     expect(html).toContain("+ 15 more cases in the attachments");
+  });
+
+  it("R-11 (issue 14): says that an open step past its deadline is missed and how many acknowledgements were never sent", async () => {
+    const unreachable = computeReport(
+      HUMANITARIAN.map((c) =>
+        ["CFM-2026-000001", "CFM-2026-000003"].includes(c.reference) ? { ...c, reachable: false } : c,
+      ),
+      {
+        from: "2026-01-01",
+        to: "2026-03-31",
+        kind: "quarterly",
+        key: "2026-Q1",
+        config,
+        now: HUMANITARIAN_NOW,
+      },
+    );
+    const method = "une étape encore ouverte après son échéance compte comme hors délai";
+    const notSent =
+      "2 accusés de réception jamais envoyés (plaignants joignables seulement par téléphone, ou anonymes) : sans objet";
+    const html = renderHtmlSummary(unreachable, { language: "fr", config });
+    expect(html).toMatch(/data-r11-notes[^>]*>[^<]*une étape encore ouverte/);
+    expect(html).toContain(notSent);
+    expect(renderTextSummary(unreachable, { language: "fr", config })).toContain(notSent);
+    const legend = section(
+      parseCsv(renderCsv(unreachable, { language: "fr", config }).slice(1), ";"),
+      "Légende",
+    );
+    expect(legend.map((row) => row[1])).toEqual(
+      expect.arrayContaining([expect.stringContaining(method), expect.stringContaining(notSent)]),
+    );
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load((await renderXlsx(unreachable, { language: "fr", config })) as never);
+    const cells = workbook.worksheets.flatMap((sheet) =>
+      sheet.getSheetValues().flatMap((row) => (Array.isArray(row) ? row.map(String) : [])),
+    );
+    expect(cells.some((c) => c.includes(notSent))).toBe(true);
+    // Every acknowledgement sent: no count of unsent ones, the method is still said.
+    const all = renderTextSummary(report, { language: "fr", config });
+    expect(all).toContain(method);
+    expect(all).not.toContain("jamais envoy");
   });
 
   it("subject and file names name the kind and the period", () => {
