@@ -186,6 +186,38 @@ export function reminderBudget(config: OrgConfig, step: HumanStep): number {
   return step === "conclusion" ? maxReminders + maxProgressUpdates : maxReminders;
 }
 
+/** H-D3: the steps before the response, during which the complainant is still waiting for the outcome. */
+const BEFORE_RESPONSE: ReadonlySet<HumanStep> = new Set(["triage", "assignment", "contact", "conclusion"]);
+
+/**
+ * H-D3: a case past the response deadline (6 weeks) gives the complainant regular updated information,
+ * whatever step it is at (triage, assignment, contact or conclusion), when one of that step's overdue wake-ups
+ * comes. The conclusion step wakes at the update interval itself (stepCheckpoint); the other steps wake at
+ * their reminders, so an update goes out at the first wake-up one interval after the last update.
+ */
+export function owesProgressUpdate(
+  config: OrgConfig,
+  record: Pick<CaseRecord, "reachable" | "deadlines" | "status">,
+  step: HumanStep,
+  now: string,
+  lastUpdateAt: string | null,
+): boolean {
+  if (!record.reachable || record.status === "closed" || !BEFORE_RESPONSE.has(step)) return false;
+  const respondBy = record.deadlines.respond;
+  if (!respondBy || now < respondBy) return false;
+  if (step === "conclusion" || !lastUpdateAt) return true;
+  return nextProgressUpdate(config, lastUpdateAt) <= now;
+}
+
+/** H-D3: when the update after one sent at `at` is due (the configured interval, else the reminder interval). */
+export function nextProgressUpdate(config: OrgConfig, at: string): string {
+  return deadlineAfter(
+    config,
+    at,
+    config.deadlines.progressUpdateInterval ?? config.escalation.reminderInterval,
+  );
+}
+
 /** T-11: how many decision rounds a step can run (the appeal decision restarts once per extension). */
 export function stepRounds(config: OrgConfig, step: HumanStep): number {
   return step === "appeal-decision" ? config.appeals.extensions + 1 : 1;

@@ -18,6 +18,8 @@ import {
   escalationRecipient,
   firstAssignee,
   neverTold,
+  nextProgressUpdate,
+  owesProgressUpdate,
   progressLinkExpiry,
   reminderBudget,
   reminderRound,
@@ -546,27 +548,49 @@ export async function overdue(rt: Runtime, reference: string, step: DecisionStep
       recipientRole: target === rt.config.organisation.coordinator ? "coordinator" : "supervisor",
     },
   });
-  // H-D3: past the response deadline, the complainant gets regular updated information.
-  if (step === "conclusion" && record.reachable) {
-    const to = complainantTo(rt, record, content);
-    if (to) {
-      await sendToComplainant(rt, {
-        reference,
-        key: `progress-update:${k}`,
-        to,
-        template: "progress-update",
-        language: record.language,
-        data: {
-          ...toComplainant(rt, record, content),
-          receivedAt: record.receivedAt,
-          nextUpdateBy: checkpoint(rt, record, step),
-        },
-      });
-      await rt.store.update(reference, () => ({
-        event: { id: `progress-update:${k}`, type: "notified", actor: SYSTEM, detail: "progress-update" },
-      }));
-    }
-  }
+  await progressUpdate(rt, record, content, step, `${round}${k}`, k);
+}
+
+/**
+ * H-D3: past the response deadline, the complainant gets regular updated information, whatever step the
+ * case is at (procedure.owesProgressUpdate). The conclusion's updates keep their ids (`progress-update:<k>`).
+ */
+async function progressUpdate(
+  rt: Runtime,
+  record: CaseRecord,
+  content: CaseContent,
+  step: DecisionStep,
+  wakeUp: string,
+  k: number,
+): Promise<void> {
+  const now = rt.now().toISOString();
+  const respondBy = record.deadlines.respond;
+  if (!record.reachable || !respondBy || now < respondBy) return;
+  const last =
+    step === "conclusion"
+      ? null
+      : ((await rt.store.timeline(record.reference))
+          .filter((e) => e.type === "notified" && e.detail === "progress-update")
+          .at(-1)?.at ?? null);
+  if (!owesProgressUpdate(rt.config, record, step, now, last)) return;
+  const to = complainantTo(rt, record, content);
+  if (!to) return;
+  const id = step === "conclusion" ? `progress-update:${k}` : `progress-update:${step}:${wakeUp}`;
+  await sendToComplainant(rt, {
+    reference: record.reference,
+    key: id,
+    to,
+    template: "progress-update",
+    language: record.language,
+    data: {
+      ...toComplainant(rt, record, content),
+      receivedAt: record.receivedAt,
+      nextUpdateBy: step === "conclusion" ? checkpoint(rt, record, step) : nextProgressUpdate(rt.config, now),
+    },
+  });
+  await rt.store.update(record.reference, () => ({
+    event: { id, type: "notified", actor: SYSTEM, detail: "progress-update" },
+  }));
 }
 
 // ---------------------------------------------------------------- automatic steps

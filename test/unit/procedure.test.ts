@@ -14,6 +14,8 @@ import {
   isAppealable,
   isLateResponse,
   neverTold,
+  nextProgressUpdate,
+  owesProgressUpdate,
   progressLinkExpiry,
   reminderBudget,
   stepActor,
@@ -131,6 +133,29 @@ describe("T-3, T-7: a case never stops because the person who would handle it is
         "president@example.org",
       ]),
     ).toThrow(NoRoleHolderError);
+  });
+});
+
+describe("H-D3: updates to the complainant past six weeks, whatever the step", () => {
+  const r = record({ deadlines: { respond: "2026-04-13T09:00:00.000Z" } });
+  const after = "2026-04-15T09:00:00.000Z";
+
+  it("owes an update at every step before the response once the response deadline has passed", () => {
+    for (const step of ["triage", "assignment", "contact", "conclusion"] as const)
+      expect(owesProgressUpdate(H, r, step, after, null), step).toBe(true);
+    expect(owesProgressUpdate(H, r, "contact", "2026-04-12T09:00:00.000Z", null)).toBe(false);
+    // After the response the complainant has the outcome: the appeal and closure have their own emails.
+    expect(owesProgressUpdate(H, r, "appeal-decision", after, null)).toBe(false);
+    expect(owesProgressUpdate(H, r, "closure", after, null)).toBe(false);
+    expect(owesProgressUpdate(H, { ...r, reachable: false }, "contact", after, null)).toBe(false);
+  });
+
+  it("spaces the updates of a step woken by its reminders by the update interval (P2W in H)", () => {
+    expect(owesProgressUpdate(H, r, "contact", after, "2026-04-14T09:00:00.000Z")).toBe(false);
+    expect(owesProgressUpdate(H, r, "contact", "2026-04-28T09:00:00.000Z", "2026-04-14T09:00:00.000Z")).toBe(
+      true,
+    );
+    expect(nextProgressUpdate(H, "2026-04-14T09:00:00.000Z")).toBe("2026-04-28T09:00:00.000Z");
   });
 });
 
