@@ -1,11 +1,15 @@
-// npm run bench [-- reports|intake|calendar]: the performance figures, as a table and in bench/results.json.
+// npm run bench [-- intake|calendar|reports|bundles|start|goals|fuzz]: the performance figures, as a table and in
+// bench/results.json. Issue 18's figures are printed beside their goal and their value before that issue.
 // Targets (checked here, not by timed tests): parsing a typical complaint email under 5 ms; 10,000 working-day
 // deadlines under 2 s (0.2 ms each); a monthly report over 10,000 cases under 2 s and an annual one over 100,000 under 60 s.
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { addDuration } from "../functions/domain/calendar.ts";
 import { inboundMessageSchema, parseInbound } from "../functions/intake/parse-inbound.ts";
+import { freePort } from "../local/dynamodb-local.ts";
 import { hostileMessage } from "../test/helpers/mail-arbitrary.ts";
 import { benchBundles } from "./bundles.ts";
 import { benchReports } from "./reports.ts";
@@ -118,7 +122,7 @@ function calendar(): Row[] {
 
 async function reports(): Promise<Row[]> {
   const rows = await benchReports();
-  return rows.map((r) => {
+  const out: Row[] = rows.map((r) => {
     const target =
       /monthly/.test(r.name) && r.cases === 10_000
         ? { target: "< 2000 ms", ok: r.ms < 2000 }
@@ -127,16 +131,39 @@ async function reports(): Promise<Row[]> {
           : {};
     return { suite: "reports", name: r.name, n: r.cases, ms: r.ms, rssMb: r.rssMb, ...target };
   });
+  // Issue 18: a report's time must not grow with the number of cases (time at 100k over time at 1k ≤ 2).
+  for (const [kind, before] of [
+    ["monthly", "41×"],
+    ["annual", "102×"],
+  ] as const) {
+    const at = (cases: number) => rows.find((r) => r.name.startsWith(`${kind} report`) && r.cases === cases);
+    const small = at(1_000);
+    const large = at(100_000);
+    if (!small || !large) continue;
+    const ratio = large.ms / small.ms;
+    out.push({
+      suite: "reports",
+      name: `${kind} report: time at 100,000 cases / time at 1,000`,
+      n: 2,
+      ms: large.ms,
+      rssMb: rss(),
+      value: `${ratio.toFixed(1)}×`,
+      target: "≤ 2×",
+      ok: ratio <= 2,
+      before,
+    });
+  }
+  return out;
 }
 
 async function bundles(): Promise<Row[]> {
   const { bare, rows } = await benchBundles();
   const kb = (bytes: number) => `${Math.round(bytes / 1024)} KB`;
-  return [
+  const out: Row[] = [
     {
       suite: "bundles",
       name: "bare handler (DynamoDB client only)",
-      n: 1,
+      n: 5,
       ms: Math.round(bare.coldMs * 10) / 10,
       rssMb: rss(),
       value: kb(bare.bytes),
@@ -167,9 +194,151 @@ async function bundles(): Promise<Row[]> {
       },
     ]),
   ];
+  // Where the remaining weight is (not a goal: the list step 4 of issue 18 works from).
+  for (const r of rows) console.log(`${r.handler.padEnd(16)} ${kb(r.bytes).padStart(8)}  ${r.heaviest}`);
+  return out;
 }
 
-const suites: Record<string, () => Promise<Row[]> | Row[]> = { intake, calendar, reports, bundles, fuzz };
+/**
+ * `npm start` to ready (issue 18: ≤ 5 s on a quiet machine), wall time from spawning the process to its
+ * "ready" line, median of 3, on free ports and a fresh data folder; beside it the same start with the
+ * synthesized definition's cache off (a full CDK synth at every start, as before the cache), in the same run.
+ */
+async function start(): Promise<Row[]> {
+  const once = async (cacheOff: boolean): Promise<number> => {
+    const dataDir = mkdtempSync(join(tmpdir(), "cfm-bench-start-"));
+    const ports = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+    const started = performance.now();
+    const child = spawn(process.execPath, ["--import", "tsx", "local/main.ts"], {
+      env: {
+        ...process.env,
+        CFM_DATA_DIR: dataDir,
+        CFM_HTTP_PORT: String(ports[0]),
+        CFM_SMTP_PORT: String(ports[1]),
+        CFM_SES_PORT: String(ports[2]),
+        CFM_OIDC_PORT: String(ports[3]),
+        ...(cacheOff ? { CFM_SYNTH_CACHE: "off" } : {}),
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    try {
+      return await new Promise<number>((resolve, reject) => {
+        let out = "";
+        const timer = setTimeout(() => reject(new Error(`npm start not ready in 300 s:\n${out}`)), 300_000);
+        child.stdout.on("data", (chunk: Buffer) => {
+          out += chunk.toString();
+          if (/local stack ready/.test(out)) {
+            clearTimeout(timer);
+            resolve(performance.now() - started);
+          }
+        });
+        child.stderr.on("data", (chunk: Buffer) => {
+          out += chunk.toString();
+        });
+        child.once("exit", (code) => {
+          clearTimeout(timer);
+          reject(new Error(`npm start exited (${code}) before ready:\n${out}`));
+        });
+      });
+    } finally {
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.kill("SIGTERM");
+      await exited;
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  };
+  const median = async (cacheOff: boolean) => {
+    const times: number[] = [];
+    for (let i = 0; i < 3; i++) times.push(await once(cacheOff));
+    times.sort((a, b) => a - b);
+    return times[1]!;
+  };
+  await once(false); // fills the cache if the inputs changed since the last start
+  const cached = await median(false);
+  const uncached = await median(true);
+  const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  return [
+    {
+      suite: "start",
+      name: "npm start to ready, synthesized definition from its cache (median of 3)",
+      n: 3,
+      ms: Math.round(cached),
+      rssMb: rss(),
+      value: `${s(cached)} (${Math.round((100 * cached) / uncached)} % of a start that synthesizes)`,
+      target: "≤ 5 s, quiet machine",
+      ok: cached <= 5000,
+      before: "8.6 s",
+    },
+    {
+      suite: "start",
+      name: "npm start to ready, CFM_SYNTH_CACHE=off: a full CDK synth (median of 3)",
+      n: 3,
+      ms: Math.round(uncached),
+      rssMb: rss(),
+      value: s(uncached),
+    },
+  ];
+}
+
+/**
+ * The figures of issue 18 that this bench does not measure yet, with their goal and their value before, so that
+ * the table lists every goal (value: where the figure comes from instead).
+ */
+function goals(): Row[] {
+  const row = (name: string, target: string, before: string, value: string): Row => ({
+    suite: "goals",
+    name,
+    n: 0,
+    ms: 0,
+    rssMb: rss(),
+    value,
+    target,
+    before,
+  });
+  return [
+    row(
+      "state transitions per clean lifecycle",
+      "≤ 17, every Retry/Catch/timeout kept",
+      "24 (33 with an appeal)",
+      "not measured by the bench",
+    ),
+    row(
+      "DynamoDB write units per clean lifecycle",
+      "≤ 239 (half)",
+      "478 (71 % index writes)",
+      "not measured by the bench",
+    ),
+    row(
+      "intake burst 200 at concurrency 20: acknowledgement p95",
+      "≤ 2 s, one each, gapless",
+      "5.1-7.9 s",
+      "not measured by the bench",
+    ),
+    row(
+      "bill at 300 complaints a month",
+      "< $5",
+      "about $6.50",
+      "README cost estimate (not computed by the bench)",
+    ),
+    row(
+      "bill at 30,000 complaints a month",
+      "< $2.50 per 1,000",
+      "about $80 ($2.67 per 1,000)",
+      "README cost estimate (not computed by the bench)",
+    ),
+    row("npm test, test time on 2 cores", "< 2 min", "–", "measured by the lead's full run, not here"),
+  ];
+}
+
+const suites: Record<string, () => Promise<Row[]> | Row[]> = {
+  intake,
+  calendar,
+  reports,
+  bundles,
+  start,
+  goals,
+  fuzz,
+};
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith("-"));
 const unknown = wanted.filter((w) => !(w in suites));
 if (unknown.length > 0) {

@@ -5,6 +5,7 @@ import { isLanguage } from "../functions/i18n/i18n.ts";
 import { renderPoster } from "../functions/public/poster.ts";
 import { reportCommand } from "../functions/reports/cli.ts";
 import { configPush } from "./config-push.ts";
+import { stackTraceCommand } from "./stack-trace.ts";
 
 const USAGE = `usage:
   cfm config check FILE     validate an organisation configuration
@@ -14,7 +15,9 @@ const USAGE = `usage:
   cfm report --from YYYY-MM-DD --to YYYY-MM-DD [--format csv|xlsx|json] [--out FILE]
                             a report from the running local stack (npm start)
   cfm poster --url https://…/submit [--out FILE] [--lang fr|en] [--config FILE]
-                            a printable A4 poster with a QR code to the web form`;
+                            a printable A4 poster with a QR code to the web form
+  cfm stack-trace MAP [FILE]
+                            a Lambda stack trace mapped to the source (MAP: the asset's index.mjs.map)`;
 
 export async function main(argv: string[], out = console.log, err = console.error): Promise<number> {
   const [group, command, ...rest] = argv;
@@ -22,6 +25,7 @@ export async function main(argv: string[], out = console.log, err = console.erro
   if (group === "config" && command === "push") return configPush(rest, out, err);
   if (group === "report") return reportCommand(argv.slice(1), out, err);
   if (group === "poster") return posterCommand(argv.slice(1), out, err);
+  if (group === "stack-trace") return stackTraceCommand(argv.slice(1), out, err);
   err(USAGE);
   return 2;
 }

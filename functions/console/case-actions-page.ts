@@ -1,90 +1,76 @@
 // The coordinator's actions on the case page (CONTRACT.md "Operations", issue 12): one form per action the
 // procedure allows in the case's status (functions/domain/actions.ts), each with its reason, the session's CSRF
 // token and a one-time key (a form sent twice acts once). The POST goes through the same code as
-// POST /api/complaints/{reference}/actions; a refusal answers its status with the reason in French.
+// POST /api/complaints/{reference}/actions; a refusal answers its status with the reason in the staff
+// member's language (catalog group `console.actions`).
 import type { Hono } from "hono";
 import { html } from "hono/html";
 import { parseAction, takeAction } from "../api/case-actions.ts";
-import { type ActionName, availableActions } from "../domain/actions.ts";
+import { ACTIONS, type ActionName, availableActions } from "../domain/actions.ts";
 import type { CaseContent, CaseRecord } from "../domain/complaint.ts";
 import { SEVERITIES } from "../domain/vocabulary.ts";
 import type { Runtime } from "../lib/runtime.ts";
 import type { ConsoleContext, ConsoleEnv } from "./app.ts";
 import { page } from "./app.ts";
-import { staffName } from "./format.ts";
+import { localDay, staffName, vocabulary } from "./format.ts";
 import type { Html } from "./layout.ts";
 
 const csrf = (c: ConsoleContext) => html`<input type="hidden" name="_csrf" value="${c.get("csrf")}">`;
 
-const DONE: Record<ActionName, string> = {
-  note: "Note ajoutée à l’historique.",
-  reassign:
-    "Étape confiée à la nouvelle personne : elle a reçu un nouveau lien, l’ancien ne fonctionne plus.",
-  resume:
-    "Dossier repris à son étape : la personne qui doit agir a reçu un nouveau lien, les anciens ne fonctionnent plus.",
-  retriage: "Tri corrigé : le dossier suit la nouvelle orientation et les personnes prévues sont prévenues.",
-  "record-contact": "Contact avec le plaignant enregistré.",
-  "record-appeal": "Appel enregistré : le responsable des appels a reçu la tâche de décision.",
-  reopen: "Dossier rouvert : la personne qui doit agir a reçu un nouveau lien.",
-};
-
-const SEVERITY_FR: Record<(typeof SEVERITIES)[number], string> = {
-  high: "Élevée",
-  medium: "Moyenne",
-  low: "Faible",
-};
-
 /** The notice after an action (`?done=<action>`), or nothing. */
-export function actionNotice(done: string | undefined): Html | string {
-  const text = done && done in DONE ? DONE[done as ActionName] : undefined;
-  return text ? html`<p class="notice" role="status">${text}</p>` : "";
+export function actionNotice(c: ConsoleContext, done: string | undefined): Html | string {
+  const action = ACTIONS.find((a) => a === done);
+  return action
+    ? html`<p class="notice" role="status">${c.get("t")(`console.actions.done.${action}`)}</p>`
+    : "";
 }
 
-/** Refusals in French (the API answers in English, the console reads them back). */
-export function frenchActionError(message: string): string {
+/**
+ * A refusal in the staff member's words: the API answers in English (its contract), the console reads the
+ * reason back into a catalog message (`console.actions.errors.*`); an unknown one is shown as it came.
+ */
+export function actionError(c: ConsoleContext, message: string): string {
+  const t = c.get("t");
   const rules: Array<[RegExp, string]> = [
-    [/give the reason|reason.*required|^required$/, "Donnez la raison (3 caractères au moins)."],
-    [/only the coordinator/, "Seul le coordinateur peut agir sur un dossier."],
-    [
-      /the case is closed/,
-      "Le dossier est clôturé : seule une note, un appel reçu ou la réouverture sont possibles.",
-    ],
-    [/no step of this case waits/, "Aucune étape de ce dossier n’attend quelqu’un."],
-    [/holds no open step/, "Cette personne n’a aucune étape ouverte dans ce dossier."],
-    [/not in the staff directory/, "Cette personne n’est pas dans l’annuaire du personnel."],
-    [/already holds the step/, "Cette personne a déjà l’étape."],
-    [
-      /named in the complaint/,
-      "Cette personne est mise en cause dans la plainte : elle ne peut rien recevoir (T-7).",
-    ],
-    [/does not need attention/, "Le dossier n’est pas en attente d’une action : il avance déjà."],
-    [
-      /only after the triage and before the conclusion/,
-      "Le tri ne peut être corrigé qu’entre le tri et la conclusion.",
-    ],
-    [/not a category/, "Catégorie inconnue."],
-    [/referral is decided at triage/, "Une orientation vers un autre organisme se décide au tri (H-C3 (e))."],
-    [/give the corrected/, "Indiquez la catégorie, la gravité ou la sensibilité corrigée."],
-    [/not assigned yet/, "Le dossier n’est pas encore attribué : le contact ne peut pas être enregistré."],
-    [/has no appeal/, "La procédure ne prévoit pas d’appel."],
-    [/already appealed/, "Le dossier a déjà fait l’objet d’un appel (un seul appel, T-11)."],
-    [/has not been answered/, "Le dossier n’a pas encore reçu de réponse : pas d’appel possible."],
-    [/appeal window ended on (\d{4}-\d{2}-\d{2})/, "Le délai d’appel est dépassé."],
-    [/receivedOn/, "Date de réception invalide (AAAA-MM-JJ, pas dans le futur)."],
-    [/must be letter or email/, "Indiquez comment l’appel est arrivé (courrier ou courriel)."],
-    [/is not closed/, "Le dossier n’est pas clôturé."],
-    [
-      /retention period has ended/,
-      "La durée de conservation du dossier est écoulée : il ne peut plus être rouvert.",
-    ],
-    [/changed meanwhile/, "Le dossier a changé entre-temps : rechargez la page et recommencez."],
-    [/must be one of/, "Action inconnue."],
+    [/give the reason|reason.*required|^required$/, "reason"],
+    [/only the coordinator/, "coordinatorOnly"],
+    [/the case is closed/, "closed"],
+    [/no step of this case waits/, "noStep"],
+    [/holds no open step/, "noOpenStep"],
+    [/not in the staff directory/, "notInDirectory"],
+    [/already holds the step/, "alreadyHolds"],
+    [/named in the complaint/, "namedInComplaint"],
+    [/does not need attention/, "notNeedingAttention"],
+    [/only after the triage and before the conclusion/, "retriageWindow"],
+    [/not a category/, "unknownCategory"],
+    [/referral is decided at triage/, "referral"],
+    [/give the corrected/, "giveCorrected"],
+    [/not assigned yet/, "notAssigned"],
+    [/has no appeal/, "noAppeal"],
+    [/already appealed/, "alreadyAppealed"],
+    [/has not been answered/, "notAnswered"],
+    [/appeal window ended on (\d{4}-\d{2}-\d{2})/, "appealWindow"],
+    [/receivedOn/, "receivedOn"],
+    [/must be letter or email/, "appealChannel"],
+    [/is not closed/, "notClosed"],
+    [/retention period has ended/, "retention"],
+    [/changed meanwhile/, "changed"],
+    [/must be one of/, "unknownAction"],
   ];
-  return rules.find(([pattern]) => pattern.test(message))?.[1] ?? message;
+  for (const [pattern, key] of rules) {
+    const match = pattern.exec(message);
+    if (match)
+      return t(`console.actions.errors.${key}`, { date: match[1] ? localDay(match[1], c.get("lang")) : "" });
+  }
+  // A reason the console does not know yet (a new rule in functions/domain/actions.ts): as the API gave it.
+  return t("console.actions.errors.other", { message });
 }
 
 /** The forms of the actions the procedure allows now. */
 export function actionForms(c: ConsoleContext, rt: Runtime, record: CaseRecord, content: CaseContent): Html {
+  const t = c.get("t");
+  const lang = c.get("lang");
+  const v = vocabulary(lang);
   const offered = new Set(availableActions(rt.config, record, content, rt.now().toISOString()));
   const open = (action: ActionName) =>
     html`<form method="post" action="/console/cases/${record.reference}/actions">${csrf(c)}<input type="hidden" name="_key" value="${crypto.randomUUID()}"><input type="hidden" name="action" value="${action}">`;
@@ -94,50 +80,53 @@ export function actionForms(c: ConsoleContext, rt: Runtime, record: CaseRecord, 
     rt.config.staff
       .filter((m) => m.address !== exclude && !content.concernedStaff.includes(m.address))
       .map((m) => html`<option value="${m.address}">${m.name} (${m.address})</option>`);
+  const a = (key: string, values?: Record<string, string>) => t(`console.actions.${key}`, values);
+  const current = (label: string, isCurrent: boolean) =>
+    isCurrent ? a("retriage.current", { label }) : label;
   const forms: Html[] = [];
   if (offered.has("resume"))
-    forms.push(html`<section aria-labelledby="resume-title"><h3 id="resume-title">Reprendre le dossier</h3>
-<p>Le dossier attend une action du coordinateur. Il repart à son étape : la personne qui doit agir reçoit un nouveau lien et un nouveau délai de relance ; les anciens liens ne fonctionnent plus.</p>
-${open("resume")}${reasonField("resume", "Raison", "Par exemple : la responsable est revenue de congé. Enregistrée dans l’historique.")}
-<button type="submit">Reprendre le dossier</button></form></section>`);
+    forms.push(html`<section aria-labelledby="resume-title"><h3 id="resume-title">${a("resume.title")}</h3>
+<p>${a("resume.text")}</p>
+${open("resume")}${reasonField("resume", a("reason"), a("resume.hint"))}
+<button type="submit">${a("resume.submit")}</button></form></section>`);
   if (offered.has("reassign") && record.assignee)
-    forms.push(html`<section aria-labelledby="reassign-title"><h3 id="reassign-title">Confier l’étape à une autre personne</h3>
-${open("reassign")}<div class="field"><label for="reassign-to">Confier l’étape en cours à</label><p class="hint" id="reassign-to-hint">Actuellement : ${staffName(rt.config, record.assignee)}. Toutes ses étapes ouvertes dans ce dossier passent à la personne choisie, qui reçoit un nouveau lien ; l’ancien ne fonctionne plus.</p><select id="reassign-to" name="to" aria-describedby="reassign-to-hint">${staffOptions(record.assignee)}</select></div>
-${reasonField("reassign", "Raison", "Par exemple : congé jusqu’au 15 du mois.")}
-<button type="submit">Confier l’étape</button></form></section>`);
+    forms.push(html`<section aria-labelledby="reassign-title"><h3 id="reassign-title">${a("reassign.title")}</h3>
+${open("reassign")}<div class="field"><label for="reassign-to">${a("reassign.to")}</label><p class="hint" id="reassign-to-hint">${a("reassign.toHint", { current: staffName(rt.config, record.assignee) })}</p><select id="reassign-to" name="to" aria-describedby="reassign-to-hint">${staffOptions(record.assignee)}</select></div>
+${reasonField("reassign", a("reason"), a("reassign.hint"))}
+<button type="submit">${a("reassign.submit")}</button></form></section>`);
   if (offered.has("retriage"))
-    forms.push(html`<section aria-labelledby="retriage-title"><h3 id="retriage-title">Corriger le tri</h3>
-<p>Avant la conclusion seulement. Si la personne responsable change (H-B3), le dossier lui est attribué et les personnes à prévenir le sont (H-B2).</p>
-${open("retriage")}<div class="field"><label for="retriage-category">Catégorie</label><select id="retriage-category" name="category"><option value="">(inchangée)</option>${rt.config.categories
+    forms.push(html`<section aria-labelledby="retriage-title"><h3 id="retriage-title">${a("retriage.title")}</h3>
+<p>${a("retriage.text")}</p>
+${open("retriage")}<div class="field"><label for="retriage-category">${a("retriage.category")}</label><select id="retriage-category" name="category"><option value="">${a("retriage.unchanged")}</option>${rt.config.categories
       .filter((cat) => cat.outcome !== "referral")
       .map(
         (cat) =>
-          html`<option value="${cat.id}">${cat.label.fr}${cat.id === record.category ? " (actuelle)" : ""}</option>`,
+          html`<option value="${cat.id}">${current(cat.label[lang], cat.id === record.category)}</option>`,
       )}</select></div>
-<div class="field"><label for="retriage-severity">Gravité</label><select id="retriage-severity" name="severity"><option value="">(inchangée)</option>${SEVERITIES.map((s) => html`<option value="${s}">${SEVERITY_FR[s]}${s === record.severity ? " (actuelle)" : ""}</option>`)}</select></div>
-<div class="field"><label for="retriage-sensitive">Sensibilité</label><select id="retriage-sensitive" name="sensitive"><option value="">(selon la catégorie)</option><option value="yes">Sensible</option><option value="no">Non sensible</option></select></div>
-${reasonField("retriage", "Raison", "Ce qui justifie la correction. Enregistrée dans l’historique.")}
-<button type="submit">Corriger le tri</button></form></section>`);
+<div class="field"><label for="retriage-severity">${a("retriage.severity")}</label><select id="retriage-severity" name="severity"><option value="">${a("retriage.unchanged")}</option>${SEVERITIES.map((s) => html`<option value="${s}">${current(v.severity(rt.config, s), s === record.severity)}</option>`)}</select></div>
+<div class="field"><label for="retriage-sensitive">${a("retriage.sensitivity")}</label><select id="retriage-sensitive" name="sensitive"><option value="">${a("retriage.byCategory")}</option><option value="yes">${a("retriage.sensitive")}</option><option value="no">${a("retriage.notSensitive")}</option></select></div>
+${reasonField("retriage", a("reason"), a("retriage.hint"))}
+<button type="submit">${a("retriage.submit")}</button></form></section>`);
   if (offered.has("record-contact"))
-    forms.push(html`<section aria-labelledby="record-contact-title"><h3 id="record-contact-title">Enregistrer un contact avec le plaignant</h3>
-${open("record-contact")}${reasonField("record-contact", "Contact", "Quand, comment (téléphone, visite…) et ce qui a été dit (H-C3). Si l’étape de contact attend, elle est terminée.")}
-<button type="submit">Enregistrer le contact</button></form></section>`);
+    forms.push(html`<section aria-labelledby="record-contact-title"><h3 id="record-contact-title">${a("recordContact.title")}</h3>
+${open("record-contact")}${reasonField("record-contact", a("recordContact.label"), a("recordContact.hint"))}
+<button type="submit">${a("recordContact.submit")}</button></form></section>`);
   if (offered.has("record-appeal"))
-    forms.push(html`<section aria-labelledby="record-appeal-title"><h3 id="record-appeal-title">Enregistrer un appel reçu</h3>
-<p>Un appel écrit reçu par courrier ou par courriel (H-E1) ouvre l’étape d’appel, même si le plaignant n’a pas d’adresse électronique.</p>
-${open("record-appeal")}<div class="field"><label for="record-appeal-channel">Reçu par</label><select id="record-appeal-channel" name="channel"><option value="letter">Courrier</option><option value="email">Courriel</option></select></div>
-<div class="field"><label for="record-appeal-received">Reçu le</label><p class="hint" id="record-appeal-received-hint">AAAA-MM-JJ ; vide : aujourd’hui.</p><input type="date" id="record-appeal-received" name="receivedOn" aria-describedby="record-appeal-received-hint"></div>
-${reasonField("record-appeal", "Motifs de l’appel", "Ce que le plaignant conteste, tel qu’il l’écrit.")}
-<button type="submit">Enregistrer l’appel</button></form></section>`);
+    forms.push(html`<section aria-labelledby="record-appeal-title"><h3 id="record-appeal-title">${a("recordAppeal.title")}</h3>
+<p>${a("recordAppeal.text")}</p>
+${open("record-appeal")}<div class="field"><label for="record-appeal-channel">${a("recordAppeal.channel")}</label><select id="record-appeal-channel" name="channel"><option value="letter">${v.channel("letter")}</option><option value="email">${v.channel("email")}</option></select></div>
+<div class="field"><label for="record-appeal-received">${a("recordAppeal.receivedOn")}</label><p class="hint" id="record-appeal-received-hint">${a("recordAppeal.receivedOnHint")}</p><input type="date" id="record-appeal-received" name="receivedOn" aria-describedby="record-appeal-received-hint"></div>
+${reasonField("record-appeal", a("recordAppeal.label"), a("recordAppeal.hint"))}
+<button type="submit">${a("recordAppeal.submit")}</button></form></section>`);
   if (offered.has("reopen"))
-    forms.push(html`<section aria-labelledby="reopen-title"><h3 id="reopen-title">Rouvrir le dossier</h3>
-<p>Le dossier reprend à l’enquête (ou au tri s’il n’a pas été instruit), avec un nouveau délai de réponse.</p>
-${open("reopen")}${reasonField("reopen", "Raison", "Par exemple : un fait nouveau signalé par le plaignant.")}
-<button type="submit">Rouvrir le dossier</button></form></section>`);
-  forms.push(html`<section aria-labelledby="note-title"><h3 id="note-title">Ajouter une note</h3>
-${open("note")}${reasonField("note", "Note interne", "Ajoutée à l’historique avec votre nom.")}
-<button type="submit">Ajouter la note</button></form></section>`);
-  return html`<h2 id="actions">Actions du coordinateur</h2>${forms}`;
+    forms.push(html`<section aria-labelledby="reopen-title"><h3 id="reopen-title">${a("reopen.title")}</h3>
+<p>${a("reopen.text")}</p>
+${open("reopen")}${reasonField("reopen", a("reason"), a("reopen.hint"))}
+<button type="submit">${a("reopen.submit")}</button></form></section>`);
+  forms.push(html`<section aria-labelledby="note-title"><h3 id="note-title">${a("note.title")}</h3>
+${open("note")}${reasonField("note", a("note.label"), a("note.hint"))}
+<button type="submit">${a("note.submit")}</button></form></section>`);
+  return html`<h2 id="actions">${a("title")}</h2>${forms}`;
 }
 
 /** Fields each action's form may carry (others are ignored). */
@@ -172,12 +161,13 @@ export function registerCaseActions(app: Hono<ConsoleEnv>, rt: Runtime): void {
       : ({ ok: false, status: 400, errors: parsed.errors } as const);
     if (result.ok)
       return c.redirect(`/console/cases/${reference}?done=${parsed.action?.action}#actions`, 303);
+    const t = c.get("t");
     return page(
       c,
       result.status,
-      "Action refusée",
+      t("console.actions.refused"),
       "cases",
-      html`<h1>Action refusée</h1><div class="summary" role="alert"><ul>${Object.values(result.errors).map((e) => html`<li>${frenchActionError(e)}</li>`)}</ul></div><p><a href="/console/cases/${reference}#actions">Retour au dossier ${reference}</a></p>`,
+      html`<h1>${t("console.actions.refused")}</h1><div class="summary" role="alert"><ul>${Object.values(result.errors).map((e) => html`<li>${actionError(c, e)}</li>`)}</ul></div><p><a href="/console/cases/${reference}#actions">${t("console.actions.back", { reference })}</a></p>`,
     );
   });
 }

@@ -1,89 +1,26 @@
-// Words and formats of the console pages (French first). Category and severity names come from the config;
-// the labels shared with the reports come from functions/reports/labels.ts.
-import {
-  type CaseRecord,
-  CHANNELS,
-  CLOSURES,
-  DEADLINE_STEPS,
-  type DeadlineStep,
-  KINDS,
-  STATUSES,
-} from "../domain/complaint.ts";
+// Words and formats of the console pages, in the staff member's language (catalog groups `console`, `labels`,
+// `format`; French first). Category and severity names come from the config.
+import type { CaseRecord, DeadlineStep } from "../domain/complaint.ts";
 import type { DeadlineRule, OrgConfig } from "../domain/config.ts";
 import { respondRule } from "../domain/deadlines.ts";
 import { parseDuration } from "../domain/duration.ts";
-import { type Language, translate } from "../i18n/i18n.ts";
-import { type LabelGroup, label } from "../i18n/labels.ts";
+import type { Outcome } from "../domain/vocabulary.ts";
+import { type Language, type Translator, translate } from "../i18n/i18n.ts";
+import { label } from "../i18n/labels.ts";
 import type { TaskAction } from "../tasks/forms.ts";
 
-/** The shared labels (catalog group `labels`), French, by id. */
-function labels<T extends string>(group: LabelGroup, ids: readonly T[]): Record<T, { fr: string }> {
-  return Object.fromEntries(ids.map((id) => [id, { fr: label("fr", group, id as never) }])) as Record<
-    T,
-    { fr: string }
-  >;
-}
-export const CHANNEL_LABELS = labels("channel", CHANNELS);
-export const KIND_LABELS = labels("kind", KINDS);
-export const STATUS_LABELS = labels("status", STATUSES);
-export const CLOSURE_LABELS = labels("closure", [...CLOSURES, "open"] as const);
-export const STEP_LABELS = labels("step", DEADLINE_STEPS);
-
-export const TASK_LABELS: Record<TaskAction, string> = {
-  triage: "Trier la plainte",
-  assignment: "Examiner et attribuer",
-  contact: "Contacter le plaignant",
-  progress: "Noter l'avancement",
-  conclusion: "Conclure et répondre",
-  "appeal-decision": "Décider de l'appel",
-  closure: "Vérifier et clôturer",
-  appeal: "Faire appel de la décision",
+/** The steps a task link opens (catalog `console.task.<step>`); a Record so that a new step cannot be missed. */
+const TASKS: Record<TaskAction, true> = {
+  triage: true,
+  assignment: true,
+  contact: true,
+  progress: true,
+  conclusion: true,
+  "appeal-decision": true,
+  closure: true,
+  appeal: true,
 };
-
-export const EVENT_LABELS: Record<string, string> = {
-  received: "Reçue",
-  acknowledged: "Accusé de réception envoyé",
-  triaged: "Triée",
-  notified: "Notification envoyée",
-  assigned: "Attribuée",
-  delegated: "Déléguée",
-  contacted: "Plaignant contacté",
-  progress: "Avancement noté",
-  message: "Message du plaignant",
-  responded: "Réponse envoyée",
-  "appeal-filed": "Appel déposé",
-  "appeal-extended": "Délai de l'appel prolongé",
-  "appeal-decided": "Appel tranché",
-  reminder: "Rappel",
-  escalated: "Escalade",
-  closed: "Clôturé",
-  note: "Note du coordinateur",
-  reassigned: "Étape confiée à une autre personne",
-  resumed: "Dossier repris par le coordinateur",
-  retriaged: "Tri corrigé",
-  reopened: "Dossier rouvert",
-  "receipt-issued": "Code de suivi remis au plaignant",
-};
-
-export const FLAG_LABELS: Record<string, string> = {
-  "suspected-spam": "Spam suspecté",
-  "sender-unverified": "Expéditeur non vérifié",
-  unreadable: "Illisible",
-  "attachment-oversized": "Pièce jointe trop volumineuse",
-  "sender-recovered": "Adresse de l'expéditeur retrouvée",
-  "no-reply-address": "Aucune adresse de réponse",
-  "unknown-sender": "Message d'un expéditeur inconnu",
-  "content-sanitised": "Contenu corrigé à la réception",
-  "needs-attention": "Demande une action du coordinateur",
-  "conflict-of-interest": "Conflit d'intérêts",
-  late: "En retard",
-};
-
-export const OUTCOME_LABELS: Record<string, string> = {
-  founded: label("fr", "outcome", "founded"),
-  unfounded: label("fr", "outcome", "unfounded"),
-  "partly-founded": label("fr", "outcome", "partly-founded"),
-};
+export const isTaskStep = (step: string): step is TaskAction => Object.hasOwn(TASKS, step);
 
 const dateTime = new Map<string, Intl.DateTimeFormat>();
 function formatter(timeZone: string, withTime: boolean, locale = "fr-FR"): Intl.DateTimeFormat {
@@ -128,30 +65,42 @@ export function vocabulary(language: Language) {
       id
         ? (config.categories.find((c) => c.id === id)?.label[language] ?? id)
         : translate(language, "console.untriaged"),
+    severity: (config: OrgConfig, id: string | null) =>
+      id ? (config.severities.find((s) => s.id === id)?.label[language] ?? id) : "–",
+    outcome: (id: Outcome) => label(language, "outcome", id),
+    event: (type: string) => known(language, `console.event.${type}`) ?? type,
+    flag: (id: string) => known(language, `console.flag.${id}`) ?? id,
+    task: (step: TaskAction) => translate(language, `console.task.${step}`),
+    languageName: (id: string) => known(language, `console.languageName.${id}`) ?? id,
     when: (iso: string | null | undefined, timeZone: string, withTime = false) =>
       when(iso, timeZone, withTime, language),
   };
 }
 export type Vocabulary = ReturnType<typeof vocabulary>;
 
-const UNITS: Array<[keyof ReturnType<typeof parseDuration>, string, string]> = [
-  ["years", "an", "ans"],
-  ["months", "mois", "mois"],
-  ["weeks", "semaine", "semaines"],
-  ["days", "jour", "jours"],
-  ["hours", "heure", "heures"],
-  ["minutes", "minute", "minutes"],
-];
+/** A message for an id the code may not know yet (a new event type or flag): null rather than a throw. */
+function known(language: Language, key: string): string | null {
+  try {
+    return translate(language, key);
+  } catch {
+    return null;
+  }
+}
 
-/** "6 semaines", "3 jours ouvrés", from a configured deadline rule. */
-export function describeRule(rule: DeadlineRule): string {
+const UNITS = ["years", "months", "weeks", "days", "hours", "minutes"] as const;
+
+/** "45 jours ouvrés", "30 jours calendaires", "6 semaines (jours calendaires)", from a configured deadline rule. */
+export function describeRule(rule: DeadlineRule, t: Translator): string {
   const parts = parseDuration(rule.duration) as unknown as Record<string, number | undefined>;
-  const words = UNITS.filter(([unit]) => (parts[unit] ?? 0) > 0).map(([unit, one, many]) => {
-    const n = parts[unit] ?? 0;
-    return `${n} ${n > 1 ? many : one}`;
-  });
-  const text = words.join(" ") || rule.duration;
-  return rule.days === "working" ? `${text} (jours ouvrés)` : `${text} (jours calendaires)`;
+  const used = UNITS.filter((unit) => (parts[unit] ?? 0) > 0);
+  const working = rule.days === "working";
+  if (used.length === 1 && used[0] === "days")
+    return t(working ? "console.duration.workingDays" : "console.duration.calendarDays", {
+      count: parts.days ?? 0,
+    });
+  const duration =
+    used.map((unit) => t(`console.duration.${unit}`, { count: parts[unit] ?? 0 })).join(" ") || rule.duration;
+  return t(working ? "console.duration.working" : "console.duration.calendar", { duration });
 }
 
 /** Each view deadline: its rule and what it counts from (how the date was computed). */
@@ -159,25 +108,29 @@ export function deadlineBasis(
   config: OrgConfig,
   record: CaseRecord,
   step: DeadlineStep,
+  t: Translator,
 ): { text: string; working: boolean } | null {
   const d = config.deadlines;
   const rules: Partial<Record<DeadlineStep, [DeadlineRule | undefined, string]>> = {
-    acknowledge: [d.acknowledge, "la réception"],
-    writtenNotice: [d.writtenNotice, "la réception"],
-    triage: [d.triage, "la réception"],
-    assign: [d.assign, "le tri"],
-    contact: [d.contact, "la réception"],
-    respond: [
-      respondRule(config, record.severity),
-      record.severity ? "la réception (selon la gravité)" : "la réception",
-    ],
-    appealWindowEnds: [d.appealWindow, "la réponse"],
-    appealDecision: [d.appealDecision, "l'appel"],
-    closure: [d.closure, "la réponse"],
+    acknowledge: [d.acknowledge, "fromReceipt"],
+    writtenNotice: [d.writtenNotice, "fromReceipt"],
+    triage: [d.triage, "fromReceipt"],
+    assign: [d.assign, "fromTriage"],
+    contact: [d.contact, "fromReceipt"],
+    respond: [respondRule(config, record.severity), record.severity ? "fromReceiptSeverity" : "fromReceipt"],
+    appealWindowEnds: [d.appealWindow, "fromResponse"],
+    appealDecision: [d.appealDecision, "fromAppeal"],
+    closure: [d.closure, "fromResponse"],
   };
   const found = rules[step];
   if (!found?.[0]) return null;
-  return { text: `${describeRule(found[0])} à compter de ${found[1]}`, working: found[0].days === "working" };
+  return {
+    text: t("console.case.deadline.rule", {
+      duration: describeRule(found[0], t),
+      from: t(`console.case.deadline.${found[1]}`),
+    }),
+    working: found[0].days === "working",
+  };
 }
 
 /** The organisation's holidays between two instants (skipped by working-day deadlines). */
@@ -187,18 +140,32 @@ export function holidaysBetween(config: OrgConfig, from: string, to: string): st
   return config.organisation.holidays.filter((day) => day >= start && day <= end);
 }
 
-export function categoryLabel(config: OrgConfig, id: string | null): string {
-  if (!id) return "Pas encore triée";
-  return config.categories.find((c) => c.id === id)?.label.fr ?? id;
-}
-
-export function severityLabel(config: OrgConfig, id: string | null): string {
-  if (!id) return "–";
-  return config.severities.find((s) => s.id === id)?.label.fr ?? id;
-}
-
 export function staffName(config: OrgConfig, address: string | null): string {
   if (!address) return "–";
   const member = config.staff.find((s) => s.address === address);
   return member ? `${member.name} (${address})` : address;
+}
+
+/** Working days as the config names them ("mon") in the language's words ("lundi"). */
+export function weekdays(days: readonly string[], language: Language): string {
+  const names = new Intl.DateTimeFormat(translate(language, "format.locale"), {
+    weekday: "long",
+    timeZone: "UTC",
+  });
+  // 2024-01-01 was a Monday.
+  const order = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+  return days
+    .map((d) => {
+      const i = order.indexOf(d);
+      return i < 0 ? d : names.format(new Date(Date.UTC(2024, 0, 1 + i)));
+    })
+    .join(", ");
+}
+
+/** A calendar day ("2026-01-20") as "20 janv. 2026". */
+export function localDay(day: string, language: Language): string {
+  const date = new Date(`${day}T12:00:00Z`);
+  return Number.isNaN(date.getTime())
+    ? day
+    : formatter("UTC", false, translate(language, "format.locale")).format(date);
 }

@@ -6,9 +6,10 @@ import type { Hono } from "hono";
 import { html, raw } from "hono/html";
 import { openFromBody, STAFF_CHANNELS, validateComplaint } from "../api/staff-api.ts";
 import { KINDS } from "../domain/complaint.ts";
+import type { Translator } from "../i18n/i18n.ts";
 import type { Runtime } from "../lib/runtime.ts";
 import { type ConsoleContext, type ConsoleEnv, page } from "./app.ts";
-import { CHANNEL_LABELS, KIND_LABELS } from "./format.ts";
+import { vocabulary } from "./format.ts";
 import type { Html } from "./layout.ts";
 import { csrfField } from "./pages.ts";
 
@@ -41,29 +42,26 @@ export const FIELD_IDS: Record<string, string> = {
   concernedStaff: "concernedStaff",
 };
 
-/** The API's messages, in French for the form. */
-export function frenchMessage(message: string): string {
-  const known: Array<[RegExp, string | ((m: RegExpExecArray) => string)]> = [
-    [/^required unless anonymous$/, "Obligatoire, sauf pour une plainte anonyme"],
-    [/^required$/, "Obligatoire"],
-    [/^must not be empty$/, "Obligatoire"],
-    [/^must be an email address$/, "Adresse électronique invalide (exemple : nom@domaine.org)"],
-    [/^at most (\d+) characters$/, (m) => `${m[1]} caractères au plus`],
-    [/^at most (\d+) addresses$/, (m) => `${m[1]} adresses au plus`],
-    [/^must be a date YYYY-MM-DD$/, "Date invalide (AAAA-MM-JJ)"],
-    [/^must not be in the future$/, "La date ne peut pas être dans le futur"],
-    [
-      /^must be omitted for an anonymous complaint/,
-      "À laisser vide pour une plainte anonyme (l'identité n'est pas enregistrée)",
-    ],
-    [/^must be one of/, "Choisissez une des valeurs proposées"],
-    [/^unknown field$/, "Champ inconnu"],
+/** The API's messages (English, its contract) in the staff member's words (`console.intake.errors.*`). */
+export function fieldMessage(t: Translator, message: string): string {
+  const known: Array<[RegExp, string]> = [
+    [/^required unless anonymous$/, "requiredUnlessAnonymous"],
+    [/^required$/, "required"],
+    [/^must not be empty$/, "required"],
+    [/^must be an email address$/, "email"],
+    [/^at most (\d+) characters$/, "maxChars"],
+    [/^at most (\d+) addresses$/, "maxAddresses"],
+    [/^must be a date YYYY-MM-DD$/, "date"],
+    [/^must not be in the future$/, "future"],
+    [/^must be omitted for an anonymous complaint/, "anonymous"],
+    [/^must be one of/, "oneOf"],
+    [/^unknown field$/, "unknownField"],
   ];
-  for (const [pattern, text] of known) {
+  for (const [pattern, key] of known) {
     const match = pattern.exec(message);
-    if (match) return typeof text === "string" ? text : text(match);
+    if (match) return t(`console.intake.errors.${key}`, match[1] ? { count: Number(match[1]) } : undefined);
   }
-  return message;
+  return t("console.intake.errors.other", { message });
 }
 
 /** The urlencoded form as the API's JSON body: empty fields are left out. */
@@ -121,67 +119,70 @@ function intakeForm(
   const select = (id: string, label: string, options: Array<[string, string]>, hint?: string) =>
     html`<div class="field${err(id) ? " invalid" : ""}"><label for="${id}">${label}</label>${hint ? html`<p class="hint" id="${id}-hint">${hint}</p>` : ""}${errorLine(id)}<select id="${id}" name="${id}"${describedBy(id, Boolean(hint))}>${options.map(([v, l]) => html`<option value="${v}"${raw(values[id] === v ? " selected" : "")}>${l}</option>`)}</select></div>`;
   const summary = Object.entries(errors);
-  return html`<h1>Enregistrer une plainte</h1>
-<p>Pour une plainte reçue par téléphone, au guichet, dans la boîte à suggestions, par la ligne d'écoute, par courrier ou signalée par un membre du personnel (FSEI). Les champs marqués * sont obligatoires.</p>
+  const t = c.get("t");
+  const v = vocabulary(c.get("lang"));
+  const i = (key: string) => t(`console.intake.${key}`);
+  return html`<h1>${i("title")}</h1>
+<p>${i("intro")}</p>
 ${
   summary.length > 0
-    ? html`<div class="summary" role="alert" aria-labelledby="summary-title"><h2 id="summary-title">La plainte n'a pas été enregistrée : corrigez ${summary.length > 1 ? `ces ${summary.length} champs` : "ce champ"}</h2><ul>${summary.map(([id, message]) => html`<li><a href="#${id}">${message}</a></li>`)}</ul></div>`
+    ? html`<div class="summary" role="alert" aria-labelledby="summary-title"><h2 id="summary-title">${t("console.intake.summary", { count: summary.length })}</h2><ul>${summary.map(([id, message]) => html`<li><a href="#${id}">${message}</a></li>`)}</ul></div>`
     : ""
 }
 <form method="post" action="/console/intake" novalidate>
 ${csrfField(c)}<input type="hidden" name="_key" value="${values._key ?? randomUUID()}">
-<fieldset><legend>La plainte</legend>
+<fieldset><legend>${i("complaint")}</legend>
 ${select(
   "channel",
-  "Canal de réception *",
-  STAFF_CHANNELS.map((ch) => [ch, CHANNEL_LABELS[ch].fr]),
+  i("channel"),
+  STAFF_CHANNELS.map((ch) => [ch, v.channel(ch)]),
 )}
 ${select(
   "kind",
-  "Type *",
-  KINDS.map((k) => [k, KIND_LABELS[k].fr]),
-  "R-6 : plainte, suggestion, demande d'information ou retour positif.",
+  i("kind"),
+  KINDS.map((k) => [k, v.kind(k)]),
+  i("kindHint"),
 )}
 ${
   rt.config.organisation.languages.length > 1
     ? select(
         "language",
-        "Langue de la réponse",
-        rt.config.organisation.languages.map((l) => [l, l === "fr" ? "Français" : "Anglais"]),
+        i("language"),
+        rt.config.organisation.languages.map((l) => [l, v.languageName(l)]),
       )
     : ""
 }
-${input("subject", "Objet")}
-${area("description", "Description *", "Ce que la personne rapporte, avec ses mots.")}
-${input("factsDate", "Date des faits", "date", "T-6 : la date à laquelle les faits se sont produits.")}
-${input("service", "Service concerné")}
-${area("personsConcerned", "Personnes concernées")}
-${area("expectations", "Attentes du plaignant", "Ce que la personne attend de l'organisation.")}
-${area("concernedStaff", "Adresses du personnel concerné", "Une adresse par ligne (H-B3, T-7 : le responsable et les conflits d'intérêts en dépendent).")}
+${input("subject", i("subject"))}
+${area("description", i("description"), i("descriptionHint"))}
+${input("factsDate", i("factsDate"), "date", i("factsDateHint"))}
+${input("service", i("service"))}
+${area("personsConcerned", i("personsConcerned"))}
+${area("expectations", i("expectations"), i("expectationsHint"))}
+${area("concernedStaff", i("concernedStaff"), i("concernedStaffHint"))}
 </fieldset>
-<fieldset><legend>Le plaignant</legend>
-<div class="field choice"><input type="checkbox" id="anonymous" name="anonymous" value="yes"${raw(values.anonymous === "yes" ? " checked" : "")}${describedBy("anonymous")}><label for="anonymous">Plainte anonyme (l'identité n'est pas enregistrée)</label></div>
+<fieldset><legend>${i("complainant")}</legend>
+<div class="field choice"><input type="checkbox" id="anonymous" name="anonymous" value="yes"${raw(values.anonymous === "yes" ? " checked" : "")}${describedBy("anonymous")}><label for="anonymous">${i("anonymous")}</label></div>
 ${errorLine("anonymous")}
-${input("complainant-name", "Nom *", "text", "Obligatoire sauf pour une plainte anonyme.", ' autocomplete="off"')}
-${input("complainant-email", "Courriel", "email", "Pour lui écrire l'accusé de réception et la réponse.", ' autocomplete="off"')}
-${input("complainant-phone", "Téléphone", "tel", undefined, ' autocomplete="off"')}
-${input("complainant-address", "Adresse postale")}
-<fieldset class="field${err("consentToShare") ? " invalid" : ""}"><legend>Accord pour partager son identité (T-8)</legend>
-<p class="hint">Sans accord, son identité n'est communiquée qu'aux personnes chargées du dossier.</p>${errorLine("consentToShare")}
-<div class="choice"><input type="radio" id="consentToShare" name="consentToShare" value="yes"${raw(values.consentToShare === "yes" ? " checked" : "")}><label for="consentToShare">Oui, elle accepte</label></div>
-<div class="choice"><input type="radio" id="consentToShare-no" name="consentToShare" value="no"${raw(values.consentToShare === "no" ? " checked" : "")}><label for="consentToShare-no">Non</label></div>
-<div class="choice"><input type="radio" id="consentToShare-unknown" name="consentToShare" value=""${raw(!values.consentToShare ? " checked" : "")}><label for="consentToShare-unknown">Pas demandé</label></div>
+${input("complainant-name", i("name"), "text", i("nameHint"), ' autocomplete="off"')}
+${input("complainant-email", i("email"), "email", i("emailHint"), ' autocomplete="off"')}
+${input("complainant-phone", i("phone"), "tel", i(rt.config.channels.sms ? "phoneHintSms" : "phoneHint"), ' autocomplete="off"')}
+${input("complainant-address", i("address"))}
+<fieldset class="field${err("consentToShare") ? " invalid" : ""}"><legend>${i("consent")}</legend>
+<p class="hint">${i("consentHint")}</p>${errorLine("consentToShare")}
+<div class="choice"><input type="radio" id="consentToShare" name="consentToShare" value="yes"${raw(values.consentToShare === "yes" ? " checked" : "")}><label for="consentToShare">${i("consentYes")}</label></div>
+<div class="choice"><input type="radio" id="consentToShare-no" name="consentToShare" value="no"${raw(values.consentToShare === "no" ? " checked" : "")}><label for="consentToShare-no">${i("consentNo")}</label></div>
+<div class="choice"><input type="radio" id="consentToShare-unknown" name="consentToShare" value=""${raw(!values.consentToShare ? " checked" : "")}><label for="consentToShare-unknown">${i("consentUnknown")}</label></div>
 </fieldset>
 </fieldset>
-<fieldset><legend>Représentant ou tiers (H-A1)</legend>
-<p class="hint">Seulement si une autre personne dépose la plainte pour le plaignant.</p>
-${input("representative-name", "Nom du représentant")}
-${input("representative-relation", "Lien avec le plaignant")}
-${input("representative-email", "Courriel du représentant", "email")}
-${input("representative-phone", "Téléphone du représentant", "tel")}
-${input("representative-address", "Adresse du représentant")}
+<fieldset><legend>${i("representative")}</legend>
+<p class="hint">${i("representativeHint")}</p>
+${input("representative-name", i("representativeName"))}
+${input("representative-relation", i("representativeRelation"))}
+${input("representative-email", i("representativeEmail"), "email")}
+${input("representative-phone", i("representativePhone"), "tel")}
+${input("representative-address", i("representativeAddress"))}
 </fieldset>
-<button type="submit">Enregistrer la plainte</button>
+<button type="submit">${i("submit")}</button>
 </form>`;
 }
 
@@ -190,7 +191,7 @@ export function registerIntake(app: Hono<ConsoleEnv>, rt: Runtime): void {
     page(
       c,
       200,
-      "Enregistrer une plainte",
+      c.get("t")("console.intake.title"),
       "intake",
       intakeForm(c, rt, { channel: "phone", kind: "complaint" }, {}),
     ),
@@ -205,12 +206,12 @@ export function registerIntake(app: Hono<ConsoleEnv>, rt: Runtime): void {
       const errors: Record<string, string> = {};
       for (const [path, message] of Object.entries(checked.errors)) {
         const id = FIELD_IDS[path] ?? FIELD_IDS[path.replace(/\.\d+$/, "")] ?? "description";
-        errors[id] ??= frenchMessage(message);
+        errors[id] ??= fieldMessage(c.get("t"), message);
       }
       return page(
         c,
         400,
-        "Enregistrer une plainte : à corriger",
+        c.get("t")("console.intake.titleErrors"),
         "intake",
         intakeForm(c, rt, { ...form, _key: key }, errors),
       );
@@ -228,16 +229,13 @@ export function registerIntake(app: Hono<ConsoleEnv>, rt: Runtime): void {
       return page(
         c,
         409,
-        "Enregistrer une plainte : à vérifier",
+        c.get("t")("console.intake.titleConflict"),
         "intake",
         intakeForm(
           c,
           rt,
           { ...form, _key: randomUUID() },
-          {
-            description:
-              "Ce formulaire a déjà été envoyé avec d'autres valeurs : vérifiez-les puis renvoyez-le.",
-          },
+          { description: c.get("t")("console.intake.conflict") },
         ),
       );
     const answer = JSON.parse(result.body) as {
@@ -247,14 +245,15 @@ export function registerIntake(app: Hono<ConsoleEnv>, rt: Runtime): void {
     };
     if (answer.reference) return c.redirect(`/console/cases/${answer.reference}?recorded=1`, 303);
     // T-1 (written-only procedure): an oral complaint opens no case; the complainant gets the filing instructions.
+    const t = c.get("t");
     return page(
       c,
       200,
-      "Aucun dossier ouvert",
+      t("console.intake.noCaseTitle"),
       "intake",
-      html`<h1>Aucun dossier ouvert (T-1)</h1><p>Selon la procédure, une plainte n'ouvre un dossier que par écrit (courrier, courriel) ou par un signalement du personnel.</p>
-<p>${answer.instructionsSent ? "Les instructions pour déposer la plainte par écrit ont été envoyées au plaignant." : "Donnez au plaignant les instructions pour déposer sa plainte par écrit."}${answer.filingReference ? html` Référence à rappeler : <strong>${answer.filingReference}</strong>.` : ""}</p>
-<p><a href="/console/intake">Enregistrer une autre plainte</a></p>`,
+      html`<h1>${t("console.intake.noCaseHeading")}</h1><p>${t("console.intake.noCaseText")}</p>
+<p>${t(answer.instructionsSent ? "console.intake.instructionsSent" : "console.intake.instructionsGive")}${answer.filingReference ? html` ${t("console.intake.filingReference", { reference: answer.filingReference })}` : ""}</p>
+<p><a href="/console/intake">${t("console.intake.another")}</a></p>`,
     );
   });
 }

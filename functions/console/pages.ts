@@ -10,10 +10,14 @@ import {
   type CaseContent,
   type CaseRecord,
   CHANNELS,
+  type Channel,
+  CLOSURES,
+  type Closure,
   DEADLINE_STEPS,
   type DeadlineStep,
   KINDS,
   STATUSES,
+  type TimelineEvent,
 } from "../domain/complaint.ts";
 import { REFERENCE_PATTERN } from "../domain/vocabulary.ts";
 import type { Runtime } from "../lib/runtime.ts";
@@ -25,22 +29,13 @@ import type { ConsoleContext, ConsoleEnv } from "./app.ts";
 import { page } from "./app.ts";
 import { actionForms, actionNotice, registerCaseActions } from "./case-actions-page.ts";
 import {
-  CHANNEL_LABELS,
-  CLOSURE_LABELS,
-  categoryLabel,
   deadlineBasis,
-  EVENT_LABELS,
-  FLAG_LABELS,
   holidaysBetween,
-  KIND_LABELS,
-  OUTCOME_LABELS,
-  STATUS_LABELS,
-  STEP_LABELS,
-  severityLabel,
+  isTaskStep,
+  localDay,
   staffName,
-  TASK_LABELS,
   vocabulary,
-  when,
+  weekdays,
 } from "./format.ts";
 import { registerIntake } from "./intake-page.ts";
 import type { Html } from "./layout.ts";
@@ -127,17 +122,18 @@ ${
   app.post("/console/tasks/:reference/:step", async (c) => {
     const viewer = viewerOf(c);
     const reference = c.req.param("reference");
-    const step = c.req.param("step") as TaskAction;
-    if (!REFERENCE_PATTERN.test(reference) || !(step in TASK_LABELS))
-      return page(c, 404, "Tâche introuvable", "tasks", html`<h1>Tâche introuvable</h1>`);
+    const step = c.req.param("step");
+    const t = c.get("t");
+    if (!REFERENCE_PATTERN.test(reference) || !isTaskStep(step))
+      return page(c, 404, t("console.task.notFound"), "tasks", html`<h1>${t("console.task.notFound")}</h1>`);
     const url = await reissueForActor(rt, reference, step, viewer.email);
     if (!url)
       return page(
         c,
         404,
-        "Tâche introuvable",
+        t("console.task.notFound"),
         "tasks",
-        html`<h1>Cette tâche n'est plus ouverte pour vous</h1><p>Elle a peut-être déjà été faite ou confiée à quelqu'un d'autre. <a href="/console/">Retour à mes tâches</a></p>`,
+        html`<h1>${t("console.task.closed")}</h1><p>${t("console.task.closedText")} <a href="/console/">${t("console.task.back")}</a></p>`,
       );
     // Same origin as the console (a custom domain serves both): keep the path only.
     return c.redirect(new URL(url).pathname, 303);
@@ -261,8 +257,9 @@ ${continued || nextToken ? html`<nav class="pages" aria-label="${t("console.list
     if (!REFERENCE_PATTERN.test(reference)) return c.notFound();
     const record = await rt.store.get(reference);
     if (!record) return c.notFound();
-    const details = accessFor(rt.config, viewer, record).details;
-    const sensitive = accessFor(rt.config, viewer, record).restricted;
+    const access = accessFor(rt.config, viewer, record);
+    const details = access.details;
+    const sensitive = access.restricted;
     if (sensitive)
       await recordView(rt, reference, {
         at: rt.now().toISOString(),
@@ -270,93 +267,125 @@ ${continued || nextToken ? html`<nav class="pages" aria-label="${t("console.list
         shown: details ? "details" : "status",
         what: "page",
       });
+    const t = c.get("t");
+    const lang = c.get("lang");
+    const v = vocabulary(lang);
+    const title = t("console.case.title", { reference });
     const summary = html`<dl>
-<dt>Statut</dt><dd>${STATUS_LABELS[record.status].fr}${record.closure ? ` · ${CLOSURE_LABELS[record.closure].fr}` : ""}${record.closedAt ? ` le ${when(record.closedAt, tz())}` : ""}</dd>
-<dt>Type</dt><dd>${KIND_LABELS[record.kind].fr}</dd>
-<dt>Reçu le</dt><dd>${when(record.receivedAt, tz(), true)}</dd>
-${record.flags.includes("needs-attention") ? html`<dt>Attention</dt><dd class="late">${FLAG_LABELS["needs-attention"]}</dd>` : ""}
+<dt>${t("console.case.status")}</dt><dd>${v.status(record.status)}${record.closure ? ` · ${v.closure(record.closure)}` : ""}${record.closedAt ? ` ${t("console.case.closedOn", { date: v.when(record.closedAt, tz()) })}` : ""}</dd>
+<dt>${t("console.case.kind")}</dt><dd>${v.kind(record.kind)}</dd>
+<dt>${t("console.case.received")}</dt><dd>${v.when(record.receivedAt, tz(), true)}</dd>
+${record.flags.includes("needs-attention") ? html`<dt>${t("console.case.attention")}</dt><dd class="late">${v.flag("needs-attention")}</dd>` : ""}
 </dl>`;
-    const deadlines = deadlinesTable(rt, record);
+    const deadlines = deadlinesTable(rt, record, c);
     if (!details) {
-      const body = html`<h1>Dossier ${reference}</h1>
-<p class="notice warn">${record.sensitive ? "Dossier sensible" : "Dossier pas encore trié (traité comme sensible)"} : seuls son statut et ses échéances vous sont montrés (H-D1). Votre consultation est enregistrée.</p>
-${summary}<h2>Échéances</h2>${deadlines}`;
-      return page(c, 200, `Dossier ${reference}`, "cases", body);
+      const body = html`<h1>${title}</h1>
+<p class="notice warn">${t(record.sensitive ? "console.case.restrictedSensitive" : "console.case.restrictedUntriaged")}</p>
+${summary}<h2>${t("console.case.deadlines")}</h2>${deadlines}`;
+      return page(c, 200, title, "cases", body);
     }
-    const [content, timeline, views] = await Promise.all([
+    const [content, timeline, views, links] = await Promise.all([
       rt.store.getContent(reference),
       rt.store.timeline(reference),
       viewer.audience === "coordinator" && sensitive ? viewsOf(rt, reference) : Promise.resolve([]),
+      activeLinksOf(rt, reference),
     ]);
-    const contact = accessFor(rt.config, viewer, record).contact;
-    const optional = (label: string, value: string | null | undefined) =>
-      value ? html`<dt>${label}</dt><dd>${value}</dd>` : "";
+    // The steps the viewer holds on this case: opened from here as from My tasks (a fresh link each time).
+    const mine = links.filter((l) => l.actor === viewer.email && isTaskStep(l.step));
+    const contact = access.contact;
+    const optional = (key: string, value: string | null | undefined) =>
+      value ? html`<dt>${t(`console.case.${key}`)}</dt><dd>${value}</dd>` : "";
     const person = (p: CaseContent["complainant"] | CaseContent["representative"], withContact: boolean) =>
       p
-        ? html`${optional("Nom", p.name)}${withContact ? html`${optional("Courriel", p.email)}${optional("Téléphone", p.phone)}${optional("Adresse", p.address)}` : ""}`
+        ? html`${optional("name", p.name)}${withContact ? html`${optional("email", p.email)}${p.phone ? html`<dt>${t("console.case.phone")}</dt><dd><a href="tel:${p.phone.replace(/[^\d+]/g, "")}">${p.phone}</a></dd>` : ""}${optional("address", p.address)}` : ""}`
         : "";
     const recorded = c.req.query("recorded") === "1";
     const acted = c.req.query("done");
-    const body = html`<h1>Dossier ${reference}</h1>
-${actionNotice(acted)}
-${recorded ? html`<p class="notice" role="status">La plainte a été enregistrée sous la référence <strong>${reference}</strong>. Communiquez-la au plaignant.</p>` : ""}
-${sensitive ? html`<p class="notice warn">${record.sensitive ? "Dossier sensible" : "Dossier pas encore trié"} : ne partagez rien sans l'accord du plaignant (T-8). Votre consultation est enregistrée.</p>` : ""}
+    const consent =
+      content.consentToShare === true
+        ? "console.case.consentYes"
+        : content.consentToShare === false
+          ? "console.case.consentNo"
+          : "console.case.consentUnknown";
+    const appealDecision =
+      record.appealOutcome === "upheld"
+        ? t("console.case.upheld")
+        : record.appealOutcome === "revised"
+          ? t("console.case.revised")
+          : null;
+    const body = html`<h1>${title}</h1>
+${actionNotice(c, acted)}
+${recorded ? html`<p class="notice" role="status">${emphasise(t("console.case.recorded", { reference }), reference)}</p>` : ""}
+${sensitive ? html`<p class="notice warn">${t(record.sensitive ? "console.case.warnSensitive" : "console.case.warnUntriaged")}</p>` : ""}
+${
+  mine.length > 0
+    ? html`<section class="notice" aria-labelledby="your-task"><h2 id="your-task">${t("console.case.yourTask")}</h2>${mine.map(
+        (l) => {
+          const task = v.task(l.step as TaskAction);
+          return html`<form method="post" action="/console/tasks/${reference}/${l.step}">${csrfField(c)}<p>${task} · ${t("console.tasks.due")} ${v.when(l.expiresAt, tz(), true)} <button type="submit" aria-label="${t("console.tasks.openLabel", { task, reference })}">${t("console.tasks.open")}</button></p></form>`;
+        },
+      )}</section>`
+    : ""
+}
 ${summary}
-<h2>Plainte</h2>
+<h2>${t("console.case.complaint")}</h2>
 <dl>
-<dt>Canal</dt><dd>${CHANNEL_LABELS[record.channel].fr}</dd>
-<dt>Langue</dt><dd>${record.language === "fr" ? "Français" : "Anglais"}</dd>
-${optional("Objet", content.subject)}
-<dt>Description</dt><dd>${content.description || "–"}</dd>
-${optional("Date des faits", content.factsDate)}
-${optional("Service concerné", content.service)}
-${optional("Personnes concernées", content.personsConcerned)}
-${optional("Attentes du plaignant", content.expectations)}
-${content.concernedStaff.length > 0 ? html`<dt>Personnel concerné</dt><dd>${content.concernedStaff.join(", ")}</dd>` : ""}
+<dt>${t("console.case.channel")}</dt><dd>${v.channel(record.channel)}</dd>
+<dt>${t("console.case.language")}</dt><dd>${v.languageName(record.language)}</dd>
+${optional("subject", content.subject)}
+<dt>${t("console.case.description")}</dt><dd>${content.description || "–"}</dd>
+${optional("factsDate", content.factsDate ? localDay(content.factsDate, lang) : null)}
+${optional("service", content.service)}
+${optional("personsConcerned", content.personsConcerned)}
+${optional("expectations", content.expectations)}
+${content.concernedStaff.length > 0 ? html`<dt>${t("console.case.concernedStaff")}</dt><dd>${content.concernedStaff.join(", ")}</dd>` : ""}
 </dl>
-<h2>Plaignant</h2>
-${record.anonymous ? html`<p>Plainte anonyme.</p>` : html`<dl>${person(content.complainant, contact)}</dl>`}
-${record.anonymous ? "" : html`<p>Accord pour partager son identité (T-8) : ${content.consentToShare === true ? "oui" : content.consentToShare === false ? "non" : "pas demandé"}.</p>`}
-${!contact && !record.anonymous ? html`<p class="hint">Les coordonnées ne sont montrées qu'aux personnes chargées de contacter le plaignant.</p>` : ""}
-${content.representative ? html`<h3>Représentant (H-A1)</h3><dl>${person(content.representative, contact)}${optional("Lien avec le plaignant", content.representative.relation)}</dl>` : ""}
-<h2>Échéances</h2>${deadlines}
-<h2>Tri</h2>
+<h2>${t("console.case.complainant")}</h2>
+${record.anonymous ? html`<p>${t("console.case.anonymous")}</p>` : html`<dl>${person(content.complainant, contact)}</dl>`}
+${record.anonymous ? "" : html`<p>${t("console.case.consent", { answer: t(consent) })}</p>`}
+${!contact && !record.anonymous ? html`<p class="hint">${t("console.case.contactHidden")}</p>` : ""}
+${content.representative ? html`<h3>${t("console.case.representative")}</h3><dl>${person(content.representative, contact)}${optional("relation", content.representative.relation)}</dl>` : ""}
+<h2>${t("console.case.deadlines")}</h2>${deadlines}
+<h2>${t("console.case.triage")}</h2>
 <dl>
-<dt>Catégorie</dt><dd>${categoryLabel(rt.config, record.category)}${record.sensitive ? " (sensible)" : ""}</dd>
-<dt>Gravité</dt><dd>${severityLabel(rt.config, record.severity)}</dd>
-<dt>Recevable</dt><dd>${record.admissible === null ? "–" : record.admissible ? "Oui" : "Non"}</dd>
-${optional("Motif du tri", content.triageReason)}
-${optional("Risques", content.risks)}
-${record.flags.length > 0 ? html`<dt>Signalements</dt><dd>${record.flags.map((f) => html`<span class="tag">${FLAG_LABELS[f] ?? f}</span>`)}</dd>` : ""}
+<dt>${t("console.case.category")}</dt><dd>${record.sensitive ? t("console.case.categorySensitive", { category: v.category(rt.config, record.category) }) : v.category(rt.config, record.category)}</dd>
+<dt>${t("console.case.severity")}</dt><dd>${v.severity(rt.config, record.severity)}</dd>
+<dt>${t("console.case.admissible")}</dt><dd>${record.admissible === null ? "–" : t(record.admissible ? "console.case.yes" : "console.case.no")}</dd>
+${optional("triageReason", content.triageReason)}
+${optional("risks", content.risks)}
+${record.flags.length > 0 ? html`<dt>${t("console.case.flags")}</dt><dd>${record.flags.map((f) => html`<span class="tag">${v.flag(f)}</span>`)}</dd>` : ""}
 </dl>
-<h2>Attribution</h2>
-<dl><dt>Action attendue de</dt><dd>${staffName(rt.config, record.assignee)}</dd><dt>Responsable du dossier</dt><dd>${staffName(rt.config, record.responsible)}</dd></dl>
-<h2>Contact et avancement</h2>
-${content.contactNote ? html`<dl>${optional("Compte rendu du contact", content.contactNote)}</dl>` : ""}
-${content.progress.length > 0 ? html`<ul>${content.progress.map((p) => html`<li>${when(p.at, tz(), true)} : ${p.note}</li>`)}</ul>` : html`<p>Aucun avancement noté.</p>`}
-<h2>Conclusion et réponse</h2>
-${!content.outcome && !content.response ? html`<p>Pas encore de conclusion.</p>` : html`<dl>${optional("Conclusion", content.outcome ? OUTCOME_LABELS[content.outcome] : null)}${optional("Mesures", content.measures)}${optional("Réponse", content.response)}${optional("Justification du retard (T-13)", content.lateJustification)}</dl>`}
-<h2>Appel</h2>
-${record.appeals === 0 ? html`<p>Aucun appel.</p>` : html`<dl><dt>Appels</dt><dd>${record.appeals}</dd>${optional("Motif", content.appealReason)}${optional("Décision", record.appealOutcome === "upheld" ? "Décision maintenue" : record.appealOutcome === "revised" ? "Décision révisée" : null)}${optional("Motivation", content.appealReasoning)}</dl>`}
-<h2>Pièces jointes</h2>
+<h2>${t("console.case.assignment")}</h2>
+<dl><dt>${t("console.case.assignee")}</dt><dd>${staffName(rt.config, record.assignee)}</dd><dt>${t("console.case.responsible")}</dt><dd>${staffName(rt.config, record.responsible)}</dd></dl>
+<h2>${t("console.case.contact")}</h2>
+${content.contactNote ? html`<dl>${optional("contactNote", content.contactNote)}</dl>` : ""}
+${content.progress.length > 0 ? html`<ul>${content.progress.map((p) => html`<li>${t("console.case.progressItem", { date: v.when(p.at, tz(), true), note: p.note })}</li>`)}</ul>` : html`<p>${t("console.case.noProgress")}</p>`}
+<h2>${t("console.case.outcomeTitle")}</h2>
+${!content.outcome && !content.response ? html`<p>${t("console.case.noOutcome")}</p>` : html`<dl>${optional("outcome", content.outcome ? v.outcome(content.outcome) : null)}${optional("measures", content.measures)}${optional("response", content.response)}${optional("lateJustification", content.lateJustification)}</dl>`}
+<h2>${t("console.case.appeal")}</h2>
+${record.appeals === 0 ? html`<p>${t("console.case.noAppeal")}</p>` : html`<dl><dt>${t("console.case.appeals")}</dt><dd>${record.appeals}</dd>${optional("appealReason", content.appealReason)}${optional("appealDecision", appealDecision)}${optional("appealReasoning", content.appealReasoning)}</dl>`}
+<h2>${t("console.case.attachments")}</h2>
 ${
   content.attachments.length === 0
-    ? html`<p>Aucune pièce jointe.</p>`
-    : html`<ul>${content.attachments.map((a, i) => html`<li>${a.oversized ? html`${a.filename} (trop volumineuse, non conservée)` : html`<a href="/console/cases/${reference}/attachments/${i}">${a.filename}</a> (${Math.ceil(a.size / 1024)} Ko)`}</li>`)}</ul><p class="hint">Les liens de téléchargement sont valables 5 minutes.</p>`
+    ? html`<p>${t("console.case.noAttachment")}</p>`
+    : html`<ul>${content.attachments.map((a, i) => attachmentItem(c, a, `/console/cases/${reference}/attachments/${i}`))}</ul><p class="hint">${t("console.case.linksValid", { count: ATTACHMENT_URL_SECONDS / 60 })}</p>`
 }
-${content.messages.length > 0 ? html`<h2>Messages reçus</h2><ul>${content.messages.map((m, mi) => messageItem(reference, m, mi, tz()))}</ul>` : ""}
-<h2>Historique</h2>
-<div class="table" tabindex="0" role="region" aria-label="Tableau (défilement horizontal possible)"><table><thead><tr><th scope="col">Date</th><th scope="col">Événement</th><th scope="col">Par</th><th scope="col">Détail</th></tr></thead><tbody>
-${timeline.map((e) => html`<tr><td>${when(e.at, tz(), true)}</td><td>${EVENT_LABELS[e.type] ?? e.type}</td><td>${e.actor}</td><td>${e.detail ?? ""}</td></tr>`)}
+${content.messages.length > 0 ? html`<h2>${t("console.case.messages")}</h2><ul>${content.messages.map((m, mi) => messageItem(c, reference, m, mi, tz()))}</ul>` : ""}
+<h2>${t("console.case.history")}</h2>
+<div class="table" tabindex="0" role="region" aria-label="${scrollable(c)}"><table class="cards"><thead><tr><th scope="col">${t("console.case.date")}</th><th scope="col">${t("console.case.event")}</th><th scope="col">${t("console.case.by")}</th><th scope="col">${t("console.case.detail")}</th></tr></thead><tbody>
+${timeline.map((e) => {
+  const detail = eventDetail(rt, c, e);
+  return html`<tr><td data-label="${t("console.case.date")}">${v.when(e.at, tz(), true)}</td><td data-label="${t("console.case.event")}">${v.event(e.type)}</td><td data-label="${t("console.case.by")}">${actorName(rt, c, e.actor)}</td>${detail ? html`<td data-label="${t("console.case.detail")}">${detail}</td>` : html`<td></td>`}</tr>`;
+})}
 </tbody></table></div>
 ${viewer.audience === "coordinator" ? actionForms(c, rt, record, content) : ""}
-${viewer.audience === "coordinator" ? receiptForm(csrfField(c), record) : ""}
+${viewer.audience === "coordinator" ? receiptForm(c, record) : ""}
 ${
   viewer.audience === "coordinator" && sensitive
-    ? html`<h2>Consultations de ce dossier sensible</h2>${views.length === 0 ? html`<p>Aucune.</p>` : html`<div class="table" tabindex="0" role="region" aria-label="Tableau (défilement horizontal possible)"><table><thead><tr><th scope="col">Date</th><th scope="col">Par</th><th scope="col">Vu</th></tr></thead><tbody>${views.map((v) => html`<tr><td>${when(v.at, tz(), true)}</td><td>${v.who}</td><td>${v.what === "attachment" ? "une pièce jointe" : v.shown === "details" ? "le dossier complet" : "le statut"}</td></tr>`)}</tbody></table></div>`}`
+    ? html`<h2>${t("console.case.views")}</h2>${views.length === 0 ? html`<p>${t("console.case.noViews")}</p>` : html`<div class="table" tabindex="0" role="region" aria-label="${scrollable(c)}"><table><thead><tr><th scope="col">${t("console.case.date")}</th><th scope="col">${t("console.case.by")}</th><th scope="col">${t("console.case.seen")}</th></tr></thead><tbody>${views.map((view) => html`<tr><td>${v.when(view.at, tz(), true)}</td><td>${staffName(rt.config, view.who)}</td><td>${t(view.what === "attachment" ? "console.case.seenAttachment" : view.shown === "details" ? "console.case.seenDetails" : "console.case.seenStatus")}</td></tr>`)}</tbody></table></div>`}`
     : ""
 }`;
-    return page(c, 200, `Dossier ${reference}`, "cases", body);
+    return page(c, 200, title, "cases", body);
   });
 
   // Coordinator actions (issue 12): functions/console/case-actions-page.ts.
@@ -378,9 +407,9 @@ ${
       return page(
         c,
         403,
-        "Accès refusé",
+        c.get("t")("console.case.deniedTitle"),
         "cases",
-        html`<h1>Accès refusé</h1><p>Ce dossier est sensible.</p>`,
+        html`<h1>${c.get("t")("console.case.deniedTitle")}</h1><p>${c.get("t")("console.case.deniedText")}</p>`,
       );
     const content = await rt.store.getContent(reference);
     const attachment =
@@ -446,17 +475,94 @@ ${
   registerReports(app, rt);
 }
 
+/** An attachment: its download link (a short-lived signed URL behind it), or why there is none. */
+function attachmentItem(c: ConsoleContext, a: CaseContent["attachments"][number], href: string): Html {
+  const t = c.get("t");
+  return html`<li>${a.oversized ? t("console.case.oversized", { name: a.filename }) : html`<a href="${href}">${a.filename}</a> (${t("console.case.size", { size: Math.ceil(a.size / 1024) })})`}</li>`;
+}
+
 /**
  * One received message with its sender. Issue 15: a message from somebody who is neither the complainant nor
  * their representative is flagged, never acted on, and its files are kept aside with it (not the case's).
  */
-function messageItem(reference: string, m: CaseContent["messages"][number], index: number, timeZone: string) {
+function messageItem(
+  c: ConsoleContext,
+  reference: string,
+  m: CaseContent["messages"][number],
+  index: number,
+  timeZone: string,
+) {
+  const t = c.get("t");
+  const v = vocabulary(c.get("lang"));
   const files = m.attachments ?? [];
-  return html`<li>${when(m.at, timeZone, true)}, de ${m.from ?? "expéditeur sans adresse"}${m.unknownSender ? html` <span class="tag">Expéditeur inconnu : ni le plaignant ni son représentant</span>` : ""} : ${m.text}${
+  return html`<li>${t("console.case.messageFrom", { date: v.when(m.at, timeZone, true), from: m.from ?? t("console.case.noAddress") })}${m.unknownSender ? html` <span class="tag">${t("console.case.unknownSender")}</span>` : ""}${c.get("lang") === "fr" ? "\u00a0:" : ":"} ${m.text}${
     files.length > 0
-      ? html`<p>Pièces jointes mises à l'écart (non versées au dossier) :</p><ul>${files.map((a, i) => html`<li>${a.oversized ? html`${a.filename} (trop volumineuse, non conservée)` : html`<a href="/console/cases/${reference}/messages/${index}/attachments/${i}">${a.filename}</a> (${Math.ceil(a.size / 1024)} Ko)`}</li>`)}</ul>`
+      ? html`<p>${t("console.case.setAside")}</p><ul>${files.map((a, i) => attachmentItem(c, a, `/console/cases/${reference}/messages/${index}/attachments/${i}`))}</ul>`
       : ""
   }</li>`;
+}
+
+/** Wraps each occurrence of `part` (a reference) in <strong>; the rest is escaped. */
+function emphasise(text: string, part: string): Html {
+  const pieces = text.split(part);
+  return html`${pieces.map((piece, i) => html`${i > 0 ? html`<strong>${part}</strong>` : ""}${piece}`)}`;
+}
+
+/** Who acted: a staff member by name, the workflow as such, the complainant as they are recorded. */
+function actorName(rt: Runtime, c: ConsoleContext, actor: string): string {
+  if (actor === "cfm") return c.get("t")("console.case.system");
+  if (actor === "complainant") return c.get("t")("console.case.complainantActor");
+  return actor.includes("@") ? staffName(rt.config, actor) : actor;
+}
+
+const ADDRESS = /^[^\s@]+@[^\s@]+$/;
+
+/**
+ * The timeline's detail in the staff member's words where it is a code the workflow wrote (a step, a channel,
+ * a closure, "on-time"); free text (a reason, a note) as written.
+ */
+function eventDetail(rt: Runtime, c: ConsoleContext, e: TimelineEvent): string {
+  const detail = e.detail ?? "";
+  if (detail === "") return "";
+  const t = c.get("t");
+  const v = vocabulary(c.get("lang"));
+  const codes: Record<string, string> = {
+    "no-contact": "console.detail.noContact",
+    "on-time": "console.detail.onTime",
+    late: "console.detail.late",
+    "progress-update": "console.detail.progressUpdate",
+    "appeal-decision": "console.detail.appealDecision",
+    note: "console.detail.note",
+    conclusion: "console.detail.conclusion",
+    "closure-confirmed": "console.detail.closureConfirmed",
+    "follow-up": "console.detail.followUp",
+    "replaces the previous code": "console.detail.receiptReplaced",
+    upheld: "console.detail.upheld",
+    revised: "console.detail.revised",
+  };
+  const code = codes[detail];
+  if (code) return t(code);
+  if (ADDRESS.test(detail)) return staffName(rt.config, detail);
+  if (detail.startsWith("needs-attention: "))
+    return t("console.detail.needsAttention", { error: detail.slice("needs-attention: ".length) });
+  if (e.type === "acknowledged" || e.type === "message") {
+    const channel = (CHANNELS as readonly string[]).includes(detail) ? (detail as Channel) : null;
+    if (channel) {
+      const name = v.channel(channel);
+      return t("console.detail.viaChannel", {
+        channel: /[A-Z].*[A-Z]/.test(name) ? name : name.toLowerCase(),
+      });
+    }
+  }
+  if (e.type === "reminder" && (DEADLINE_STEPS as readonly string[]).includes(detail))
+    return v.step(detail as DeadlineStep);
+  if (e.type === "closed" && (CLOSURES as readonly string[]).includes(detail))
+    return v.closure(detail as Closure);
+  if (e.type === "triaged") {
+    const category = rt.config.categories.find((cat) => cat.id === detail);
+    if (category) return category.label[c.get("lang")];
+  }
+  return detail;
 }
 
 /** The console's words for a list query error (case-list.ts names the field). */
@@ -468,25 +574,29 @@ function listError(c: ConsoleContext, field: string): string {
   return t("console.list.errors.unknown");
 }
 
-function deadlinesTable(rt: Runtime, record: CaseRecord): Html {
+function deadlinesTable(rt: Runtime, record: CaseRecord, c: ConsoleContext): Html {
   const tz = rt.config.organisation.timeZone;
+  const t = c.get("t");
+  const lang = c.get("lang");
+  const v = vocabulary(lang);
   const steps = DEADLINE_STEPS.filter((s): s is DeadlineStep => Boolean(record.deadlines[s]));
-  if (steps.length === 0) return html`<p>Aucune échéance.</p>`;
-  return html`<div class="table" tabindex="0" role="region" aria-label="Tableau (défilement horizontal possible)"><table><thead><tr><th scope="col">Étape</th><th scope="col">Échéance</th><th scope="col">Calcul</th><th scope="col">État</th></tr></thead><tbody>
+  if (steps.length === 0) return html`<p>${t("console.case.deadline.none")}</p>`;
+  return html`<div class="table" tabindex="0" role="region" aria-label="${scrollable(c)}"><table class="cards"><thead><tr><th scope="col">${t("console.case.deadline.step")}</th><th scope="col">${t("console.case.deadline.due")}</th><th scope="col">${t("console.case.deadline.basis")}</th><th scope="col">${t("console.case.deadline.state")}</th></tr></thead><tbody>
 ${steps.map((step) => {
   const due = record.deadlines[step] as string;
-  const basis = deadlineBasis(rt.config, record, step);
+  const basis = deadlineBasis(rt.config, record, step, t);
   const skipped = basis?.working ? holidaysBetween(rt.config, record.receivedAt, due) : [];
   const met = record.met[step];
   const state = record.overdue.includes(step)
-    ? html`<span class="late">En retard</span>`
+    ? html`<span class="late">${t("console.case.deadline.late")}</span>`
     : met === true
-      ? "Respectée"
+      ? t("console.case.deadline.met")
       : met === false
-        ? html`<span class="late">Dépassée</span>`
-        : "En cours";
-  return html`<tr><td>${STEP_LABELS[step].fr}</td><td>${when(due, tz, true)}</td><td>${basis?.text ?? "–"}${skipped.length > 0 ? html`<br><span class="hint">Jours fériés sautés : ${skipped.join(", ")}</span>` : ""}</td><td>${state}</td></tr>`;
+        ? html`<span class="late">${t("console.case.deadline.missed")}</span>`
+        : t("console.case.deadline.running");
+  const label = (key: string) => t(`console.case.deadline.${key}`);
+  return html`<tr><td data-label="${label("step")}">${v.step(step)}</td><td data-label="${label("due")}">${v.when(due, tz, true)}</td><td data-label="${label("basis")}">${basis?.text ?? "–"}${skipped.length > 0 ? html`<br><span class="hint">${t("console.case.deadline.holidays", { days: skipped.map((d) => localDay(d, lang)).join(", ") })}</span>` : ""}</td><td data-label="${label("state")}">${state}</td></tr>`;
 })}
 </tbody></table></div>
-<p class="hint">Fuseau horaire : ${tz}. Jours ouvrés : ${rt.config.organisation.workingDays.join(", ")} ; les jours fériés sont sautés par les délais en jours ouvrés.</p>`;
+<p class="hint">${t("console.case.deadline.footer", { timeZone: tz, days: weekdays(rt.config.organisation.workingDays, lang) })}</p>`;
 }

@@ -14,40 +14,44 @@ import type { Html } from "./layout.ts";
 export const followUpUrl = (rt: Runtime) => `${rt.taskBaseUrl.replace(/t\/$/, "")}follow-up`;
 
 /** The case page's form (coordinator only). */
-export function receiptForm(csrf: Html, record: CaseRecord): Html {
-  return html`<h2 id="receipt">Code de suivi</h2>
-<form method="post" action="/console/cases/${record.reference}/receipt">${csrf}
-<p class="hint">${record.followUp ? "Ce dossier a déjà un code de suivi. En remettre un nouveau annule l'ancien (code perdu ou connu d'un tiers)." : "À la demande du plaignant (par téléphone, par écrit…) : avec la référence et ce code, il suit son dossier, lit la réponse et peut faire appel sur la page de suivi, sans compte."}</p>
-<button type="submit">${record.followUp ? "Remettre un nouveau code de suivi" : "Remettre un code de suivi"}</button></form>`;
+export function receiptForm(c: ConsoleContext, record: CaseRecord): Html {
+  const t = c.get("t");
+  return html`<h2 id="receipt">${t("console.receipt.title")}</h2>
+<form method="post" action="/console/cases/${record.reference}/receipt"><input type="hidden" name="_csrf" value="${c.get("csrf")}">
+<p class="hint">${t(record.followUp ? "console.receipt.hintExisting" : "console.receipt.hintNew")}</p>
+<button type="submit">${t(record.followUp ? "console.receipt.submitNew" : "console.receipt.submit")}</button></form>`;
 }
 
 export function registerReceipt(app: Hono<ConsoleEnv>, rt: Runtime): void {
   app.post("/console/cases/:reference/receipt", async (c: ConsoleContext) => {
     const session = c.get("session");
+    const t = c.get("t");
     const reference = (c.req.param("reference") ?? "").toUpperCase();
     if (!REFERENCE_PATTERN.test(reference)) return c.notFound();
     const issued = await issueReceipt(rt, { audience: session.audience, actor: session.email }, reference);
+    const back = html`<p><a href="/console/cases/${reference}">${t("console.actions.back", { reference })}</a></p>`;
     if (!issued.ok)
       return issued.status === 404
         ? c.notFound()
         : page(
             c,
             403,
-            "Action refusée",
+            t("console.actions.refused"),
             "cases",
-            html`<h1>Action refusée</h1><p>Seul le coordinateur remet un code de suivi.</p><p><a href="/console/cases/${reference}">Retour au dossier ${reference}</a></p>`,
+            html`<h1>${t("console.actions.refused")}</h1><p>${t("console.receipt.refusedText")}</p>${back}`,
           );
+    const title = t("console.receipt.pageTitle", { reference });
     return page(
       c,
       201,
-      `Code de suivi du dossier ${reference}`,
+      title,
       "cases",
-      html`<h1>Code de suivi du dossier ${reference}</h1>
-<p class="notice" role="status">Donnez ce code au plaignant avec la référence. Il ne sera plus jamais affiché : notez-le seulement le temps de le lui transmettre.${issued.replaced ? " L'ancien code ne fonctionne plus." : ""}</p>
-<dl><dt>Référence</dt><dd id="reference">${reference}</dd><dt>Code de suivi</dt><dd id="receipt"><code>${issued.receipt}</code></dd>
-<dt>Page de suivi</dt><dd>${followUpUrl(rt)}</dd></dl>
-<p>S'il perd ce code, remettez-lui-en un nouveau depuis la page du dossier.</p>
-<p><a href="/console/cases/${reference}">Retour au dossier ${reference}</a></p>`,
+      html`<h1>${title}</h1>
+<p class="notice" role="status">${t("console.receipt.notice")}${issued.replaced ? ` ${t("console.receipt.replaced")}` : ""}</p>
+<dl><dt>${t("console.receipt.reference")}</dt><dd id="reference">${reference}</dd><dt>${t("console.receipt.code")}</dt><dd id="receipt"><code>${issued.receipt}</code></dd>
+<dt>${t("console.receipt.page")}</dt><dd>${followUpUrl(rt)}</dd></dl>
+<p>${t("console.receipt.lost")}</p>
+${back}`,
     );
   });
 }

@@ -9,7 +9,7 @@ import type { CaseContent, CaseRecord, DeadlineStep, Deadlines } from "./complai
 import type { OrgConfig } from "./config.ts";
 import { deadlineAfter, progressUpdateDue, reminderDue } from "./deadlines.ts";
 import { caseConfig } from "./live-config.ts";
-import { categoryOf, escalationTarget, holderOf } from "./routing.ts";
+import { categoryOf, escalationTarget, holderOf, unnamedHolderOf } from "./routing.ts";
 import {
   type CloseCause,
   type Closure,
@@ -104,26 +104,34 @@ export function closureFor(config: OrgConfig, cause: CloseCause | string): Closu
 /**
  * Who acts at a step: H-B1 triage (the triage role), H-B3/H-C1 assignment (the responsible person), H-C2-H-C4
  * contact and conclusion (whoever holds the case), H-E1 the appeal (the complainant), H-E2 the appeal
- * decision, H-F2 the closure check.
+ * decision, H-F2 the closure check. T-3, T-7: a role's holder named in the complaint (`named`, the
+ * concerned staff) never gets the step; it goes to the next holder, their supervisor, the president, then
+ * the coordinator (routing.unnamedHolderOf).
  */
-export function stepActor(config: OrgConfig, record: CaseRecord, step: HumanStep): string {
+export function stepActor(
+  config: OrgConfig,
+  record: CaseRecord,
+  step: HumanStep,
+  named: readonly string[] = [],
+): string {
   // Issue 12: the coordinator gave this step to someone else (e.g. before leave); it stays with them.
   const given = record.stepActors?.[step];
   if (given && step !== "appeal") return given;
+  const holder = (role: string) => unnamedHolderOf(config, role, named);
   switch (step) {
     case "triage":
-      return holderOf(config, config.steps.triage);
+      return holder(config.steps.triage);
     case "assignment":
-      return record.responsible ?? holderOf(config, config.steps.triage);
+      return record.responsible ?? holder(config.steps.triage);
     case "contact":
     case "conclusion":
-      return record.assignee ?? record.responsible ?? holderOf(config, config.steps.investigation);
+      return record.assignee ?? record.responsible ?? holder(config.steps.investigation);
     case "appeal":
       return COMPLAINANT;
     case "appeal-decision":
-      return holderOf(config, config.steps.appeal);
+      return holder(config.steps.appeal);
     case "closure":
-      return holderOf(config, config.steps.closure);
+      return holder(config.steps.closure);
   }
 }
 
@@ -179,6 +187,38 @@ export function reminderBudget(config: OrgConfig, step: HumanStep): number {
   const { maxReminders, maxProgressUpdates } = config.escalation;
   if (step === "appeal") return 0;
   return step === "conclusion" ? maxReminders + maxProgressUpdates : maxReminders;
+}
+
+/** H-D3: the steps before the response, during which the complainant is still waiting for the outcome. */
+const BEFORE_RESPONSE: ReadonlySet<HumanStep> = new Set(["triage", "assignment", "contact", "conclusion"]);
+
+/**
+ * H-D3: a case past the response deadline (6 weeks) gives the complainant regular updated information,
+ * whatever step it is at (triage, assignment, contact or conclusion), when one of that step's overdue wake-ups
+ * comes. The conclusion step wakes at the update interval itself (stepCheckpoint); the other steps wake at
+ * their reminders, so an update goes out at the first wake-up one interval after the last update.
+ */
+export function owesProgressUpdate(
+  config: OrgConfig,
+  record: Pick<CaseRecord, "reachable" | "deadlines" | "status">,
+  step: HumanStep,
+  now: string,
+  lastUpdateAt: string | null,
+): boolean {
+  if (!record.reachable || record.status === "closed" || !BEFORE_RESPONSE.has(step)) return false;
+  const respondBy = record.deadlines.respond;
+  if (!respondBy || now < respondBy) return false;
+  if (step === "conclusion" || !lastUpdateAt) return true;
+  return nextProgressUpdate(config, lastUpdateAt) <= now;
+}
+
+/** H-D3: when the update after one sent at `at` is due (the configured interval, else the reminder interval). */
+export function nextProgressUpdate(config: OrgConfig, at: string): string {
+  return deadlineAfter(
+    config,
+    at,
+    config.deadlines.progressUpdateInterval ?? config.escalation.reminderInterval,
+  );
 }
 
 /** T-11: how many decision rounds a step can run (the appeal decision restarts once per extension). */

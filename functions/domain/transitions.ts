@@ -6,8 +6,14 @@ import type { CaseContent, CaseRecord } from "./complaint.ts";
 import type { OrgConfig } from "./config.ts";
 import { completeStep, deadlineAfter, factsTooOld, respondRule } from "./deadlines.ts";
 import { caseConfig } from "./live-config.ts";
-import { appealExtensionAvailable, appealsLeft, isLateResponse, triageRoute } from "./procedure.ts";
-import { categoryOf, holderOf, responsibleFor } from "./routing.ts";
+import {
+  appealExtensionAvailable,
+  appealsLeft,
+  isLateResponse,
+  stepActor,
+  triageRoute,
+} from "./procedure.ts";
+import { categoryOf, responsibleFor } from "./routing.ts";
 import { type HumanStep, STEP_DEADLINE } from "./vocabulary.ts";
 
 export { InvalidDecisionError };
@@ -174,19 +180,20 @@ export function applyConclusion(
   };
 }
 
-/** H-E1, T-11: the complainant appeals, once. */
+/** H-E1, T-11: the complainant appeals, once; T-7: never to an appeal officer named in the complaint. */
 export function applyAppeal(
   config: OrgConfig,
   record: CaseRecord,
   values: { reason: string },
   at: string,
+  named: readonly string[] = [],
 ): Decision {
   if (!appealsLeft(config, record)) throw new InvalidDecisionError("only one appeal (T-11)");
   return {
     record: {
       status: "appeal",
       appeals: record.appeals + 1,
-      assignee: holderOf(config, config.steps.appeal),
+      assignee: stepActor(config, record, "appeal-decision", named),
       met: { ...record.met, appealWindowEnds: true },
       deadlines: {
         ...record.deadlines,

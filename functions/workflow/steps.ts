@@ -18,6 +18,9 @@ import {
   deadlinesStartingWith,
   escalationRecipient,
   firstAssignee,
+  neverTold,
+  nextProgressUpdate,
+  owesProgressUpdate,
   progressLinkExpiry,
   reminderBudget,
   reminderRound,
@@ -25,14 +28,7 @@ import {
   stepCheckpoint,
   triagedRoute,
 } from "../domain/procedure.ts";
-import {
-  categoryOf,
-  holderOf,
-  implicatedToInform,
-  languageOf,
-  notifiedFor,
-  staffMember,
-} from "../domain/routing.ts";
+import { categoryOf, implicatedToInform, languageOf, notifiedFor, staffMember } from "../domain/routing.ts";
 import {
   applyAppeal,
   applyAppealDecision,
@@ -175,7 +171,9 @@ export async function acknowledge(rt: Runtime, reference: string): Promise<void>
 
 // ---------------------------------------------------------------- human steps
 
-const actorFor = (rt: Runtime, record: CaseRecord, step: DecisionStep) => stepActor(rt.config, record, step);
+/** T-3, T-7: the step never goes to a person named in the complaint. */
+const actorFor = (rt: Runtime, record: CaseRecord, step: DecisionStep, content: CaseContent | undefined) =>
+  stepActor(rt.config, record, step, content ? neverTold(content) : []);
 const checkpoint = (rt: Runtime, record: CaseRecord, step: DecisionStep) =>
   stepCheckpoint(rt.config, record, step);
 
@@ -186,13 +184,17 @@ export async function prepare(
   step: DecisionStep,
 ): Promise<{ seconds: number }> {
   const now = rt.now();
-  const { record } = await rt.store.update(reference, (r) => {
-    const deadlines = deadlinesStartingWith(rt.config, r, step, now);
-    const actor = actorFor(rt, r, step);
-    const assignee = actor === COMPLAINANT ? r.assignee : actor;
-    if (Object.keys(deadlines).length === 0 && assignee === r.assignee) return null;
-    return { record: { deadlines: { ...r.deadlines, ...deadlines }, assignee } };
-  });
+  const { record } = await rt.store.update(
+    reference,
+    (r, content) => {
+      const deadlines = deadlinesStartingWith(rt.config, r, step, now);
+      const actor = actorFor(rt, r, step, content);
+      const assignee = actor === COMPLAINANT ? r.assignee : actor;
+      if (Object.keys(deadlines).length === 0 && assignee === r.assignee) return null;
+      return { record: { deadlines: { ...r.deadlines, ...deadlines }, assignee } };
+    },
+    { withContent: true },
+  );
   return { seconds: secondsUntil(checkpoint(rt, record, step), now) };
 }
 
@@ -206,7 +208,7 @@ export async function open(
   const record = await rt.store.require(reference);
   const expiresAt = checkpoint(rt, record, step);
   if (step === "appeal") return openAppeal(rt, record, taskToken, expiresAt);
-  const actor = actorFor(rt, record, step);
+  const actor = actorFor(rt, record, step, await rt.store.getContent(reference));
   const language = languageOf(rt.config, actor);
   const k = record.reminders[step] ?? 0;
   const round = reminderRound(record, step);
@@ -447,7 +449,7 @@ function decide(
     case "conclusion":
       return applyConclusion(record, v, at, actor);
     case "appeal":
-      return applyAppeal(rt.config, record, v, at);
+      return applyAppeal(rt.config, record, v, at, neverTold(content));
     case "appeal-decision":
       return applyAppealDecision(rt.config, record, v, at, actor);
     case "closure":
@@ -547,27 +549,49 @@ export async function overdue(rt: Runtime, reference: string, step: DecisionStep
       recipientRole: target === rt.config.organisation.coordinator ? "coordinator" : "supervisor",
     },
   });
-  // H-D3: past the response deadline, the complainant gets regular updated information.
-  if (step === "conclusion" && record.reachable) {
-    const to = complainantTo(rt, record, content);
-    if (to) {
-      await sendToComplainant(rt, {
-        reference,
-        key: `progress-update:${k}`,
-        to,
-        template: "progress-update",
-        language: record.language,
-        data: {
-          ...toComplainant(rt, record, content),
-          receivedAt: record.receivedAt,
-          nextUpdateBy: checkpoint(rt, record, step),
-        },
-      });
-      await rt.store.update(reference, () => ({
-        event: { id: `progress-update:${k}`, type: "notified", actor: SYSTEM, detail: "progress-update" },
-      }));
-    }
-  }
+  await progressUpdate(rt, record, content, step, `${round}${k}`, k);
+}
+
+/**
+ * H-D3: past the response deadline, the complainant gets regular updated information, whatever step the
+ * case is at (procedure.owesProgressUpdate). The conclusion's updates keep their ids (`progress-update:<k>`).
+ */
+async function progressUpdate(
+  rt: Runtime,
+  record: CaseRecord,
+  content: CaseContent,
+  step: DecisionStep,
+  wakeUp: string,
+  k: number,
+): Promise<void> {
+  const now = rt.now().toISOString();
+  const respondBy = record.deadlines.respond;
+  if (!record.reachable || !respondBy || now < respondBy) return;
+  const last =
+    step === "conclusion"
+      ? null
+      : ((await rt.store.timeline(record.reference))
+          .filter((e) => e.type === "notified" && e.detail === "progress-update")
+          .at(-1)?.at ?? null);
+  if (!owesProgressUpdate(rt.config, record, step, now, last)) return;
+  const to = complainantTo(rt, record, content);
+  if (!to) return;
+  const id = step === "conclusion" ? `progress-update:${k}` : `progress-update:${step}:${wakeUp}`;
+  await sendToComplainant(rt, {
+    reference: record.reference,
+    key: id,
+    to,
+    template: "progress-update",
+    language: record.language,
+    data: {
+      ...toComplainant(rt, record, content),
+      receivedAt: record.receivedAt,
+      nextUpdateBy: step === "conclusion" ? checkpoint(rt, record, step) : nextProgressUpdate(rt.config, now),
+    },
+  });
+  await rt.store.update(record.reference, () => ({
+    event: { id, type: "notified", actor: SYSTEM, detail: "progress-update" },
+  }));
 }
 
 // ---------------------------------------------------------------- automatic steps
@@ -714,9 +738,13 @@ export async function informParties(rt: Runtime, reference: string): Promise<voi
         reasoning: content.appealReasoning ?? "",
       },
     });
+  // T-7: a party named in the complaint is not told (the closure check goes to someone else, see stepActor).
+  const named = neverTold(content);
   const staff = [
     ...new Set(
-      [record.responsible, holderOf(rt.config, rt.config.steps.closure)].filter((a): a is string => !!a),
+      [record.responsible, stepActor(rt.config, record, "closure", named)].filter(
+        (a): a is string => !!a && !named.includes(a),
+      ),
     ),
   ];
   for (const address of staff) {

@@ -9,7 +9,12 @@ import * as iam from "aws-cdk-lib/aws-iam";
 import type * as kms from "aws-cdk-lib/aws-kms";
 import * as lambda from "aws-cdk-lib/aws-lambda";
 import { SqsDestination } from "aws-cdk-lib/aws-lambda-destinations";
-import { NodejsFunction, OutputFormat, SourceMapMode } from "aws-cdk-lib/aws-lambda-nodejs";
+import {
+  type BundlingOptions,
+  NodejsFunction,
+  OutputFormat,
+  SourceMapMode,
+} from "aws-cdk-lib/aws-lambda-nodejs";
 import * as logs from "aws-cdk-lib/aws-logs";
 import * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
@@ -35,9 +40,42 @@ export type HandlerName =
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const handlerEntry = (name: HandlerName) => join(REPO_ROOT, "functions", "handlers", `${name}.ts`);
 
+/** The credential provider of the bundles, in place of the SDK's default chain (issue 18). */
+export const LAMBDA_CREDENTIALS = "functions/lib/lambda-credentials.ts";
+
 /** ESM bundles of CommonJS dependencies still call require(): give them one. */
 export const ESM_REQUIRE_BANNER =
   "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
+
+/**
+ * How every cfm Lambda is bundled (also used by `npm run bench -- bundles` for its bare reference handler, so
+ * the figures compare like with like).
+ */
+export function cfmBundling(config: OrgConfig, options: { metafile?: boolean } = {}): BundlingOptions {
+  return {
+    // Benchmarks only (context cfm:bundle-metafile): index.meta.json beside the bundle, bytes per input.
+    ...(options.metafile ? { metafile: true } : {}),
+    format: OutputFormat.ESM,
+    mainFields: ["module", "main"],
+    banner: ESM_REQUIRE_BANNER,
+    target: "node22",
+    // The AWS SDK is bundled (pinned by package-lock.json), not taken from the runtime.
+    externalModules: [],
+    // On Lambda the role's credentials are in the environment: the SDK's default chain gives way to the
+    // environment provider alone (functions/lib/lambda-credentials.ts, about 90 KB less in every bundle). The path
+    // is resolved from the project root, where CDK runs esbuild (local bundling: esbuild is a dev dependency).
+    esbuildArgs: { "--alias": `@aws-sdk/credential-provider-node=./${LAMBDA_CREDENTIALS}` },
+    minify: true,
+    // The map ships beside the bundle (EXTERNAL: no sourceMappingURL comment) and Node is not started with
+    // --enable-source-maps: parsing a multi-megabyte map cost 18-77 % of each cold start (issue 18). Stack
+    // traces are symbolised offline from the asset's index.mjs.map when needed.
+    sourceMap: true,
+    sourceMapMode: SourceMapMode.EXTERNAL,
+    sourcesContent: false,
+    // The validated organisation config is compiled into the bundle: environment variables are limited to 4 KB.
+    define: { "process.env.CFM_CONFIG_JSON": JSON.stringify(JSON.stringify(config)) },
+  };
+}
 
 export interface CfmFunctionProps {
   handler: HandlerName;
@@ -127,23 +165,9 @@ export class CfmFunction extends Construct {
         CFM_HANDLER: props.handler,
         ...props.environment,
       },
-      bundling: {
-        format: OutputFormat.ESM,
-        mainFields: ["module", "main"],
-        banner: ESM_REQUIRE_BANNER,
-        target: "node22",
-        // The AWS SDK is bundled (pinned by package-lock.json), not taken from the runtime.
-        externalModules: [],
-        minify: true,
-        // The map ships beside the bundle (EXTERNAL: no sourceMappingURL comment) and Node is not started with
-        // --enable-source-maps: parsing a multi-megabyte map cost 18-77 % of each cold start (issue 18). Stack
-        // traces are symbolised offline from the asset's index.mjs.map when needed.
-        sourceMap: true,
-        sourceMapMode: SourceMapMode.EXTERNAL,
-        sourcesContent: false,
-        // The validated organisation config is compiled into the bundle: environment variables are limited to 4 KB.
-        define: { "process.env.CFM_CONFIG_JSON": JSON.stringify(JSON.stringify(props.config)) },
-      },
+      bundling: cfmBundling(props.config, {
+        metafile: this.node.tryGetContext("cfm:bundle-metafile") === true,
+      }),
       ...(this.failureQueue ? { retryAttempts: 2, onFailure: new SqsDestination(this.failureQueue) } : {}),
     });
 

@@ -2,6 +2,7 @@
 import { readFileSync } from "node:fs";
 import { App, type CfnElement } from "aws-cdk-lib";
 import { Match, Template } from "aws-cdk-lib/assertions";
+import { SourceMapMode } from "aws-cdk-lib/aws-lambda-nodejs";
 import type { IConstruct } from "constructs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadConfigText, type OrgConfig } from "../../functions/domain/config.ts";
@@ -9,6 +10,7 @@ import type { MetricName } from "../../functions/lib/metrics.ts";
 import { INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from "../../functions/store/table-design.ts";
 import { CfmStack, type CfmStackProps } from "../../infra/cfm-stack.ts";
 import { THROTTLE } from "../../infra/constructs/api.ts";
+import { cfmBundling } from "../../infra/constructs/cfm-function.ts";
 import { CFM_METRICS, type CfmMetricName, SERVICE_DIMENSION } from "../../infra/constructs/monitoring.ts";
 import { DEFAULT_RAW_MAIL_EXPIRY_DAYS, retentionDays } from "../../infra/constructs/storage.ts";
 import { STATE_MACHINE_TIMEOUT, WORKFLOW_HANDLERS } from "../../workflows/complaint-workflow.ts";
@@ -487,6 +489,19 @@ describe("functions", () => {
       expect(role?.Properties.ManagedPolicyArns).toBeUndefined();
     },
   );
+
+  it("parses no source map at run time: no --enable-source-maps, the map beside the bundle without its sources (issue 18)", () => {
+    for (const fn of Object.values(resources(h.template, "AWS::Lambda::Function"))) {
+      expect(fn.Properties.Environment.Variables.NODE_OPTIONS ?? "").not.toMatch(/source-maps/);
+    }
+    // Every function is built with these options (CfmFunction); the bundle test checks a built asset.
+    expect(cfmBundling(h.config)).toMatchObject({
+      minify: true,
+      sourceMap: true,
+      sourceMapMode: SourceMapMode.EXTERNAL,
+      sourcesContent: false,
+    });
+  });
 
   it("retries asynchronous invocations twice, then sends them to an encrypted, TLS-only queue (intake, reports)", () => {
     for (const name of ["intake-email", "reports", "intake-messages"] as const) {

@@ -9,6 +9,8 @@ import { AxeBuilder } from "@axe-core/playwright";
 import ExcelJS from "exceljs";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { CATALOGS } from "../../functions/i18n/catalogs.ts";
+import { flatten } from "../../functions/i18n/check.ts";
 import { DESKTOP, launchChromium, type PageWatch, watchedPage } from "../helpers/browser.ts";
 import { startTestStack, type TestStack } from "../helpers/local-stack.ts";
 
@@ -88,6 +90,41 @@ async function expectAccessible(page: Page, what: string): Promise<void> {
   expect(serious).toEqual([]);
 }
 
+/** The main content's text, non-breaking spaces (French typography) as plain ones. */
+async function mainText(page: Page): Promise<string> {
+  return ((await page.locator("main").textContent()) ?? "").replace(/[\u00a0\u202f]/g, " ");
+}
+
+/**
+ * No French in the page's own words: none of the console's French messages that English words differently,
+ * and no French word in its headings, labels, table headers, terms and buttons (never user content).
+ */
+async function expectNoFrench(page: Page, what: string): Promise<void> {
+  const text = await mainText(page);
+  const en = flatten(CATALOGS.en);
+  const leftovers = [...flatten(CATALOGS.fr)]
+    .filter(([key, fr]) => key.startsWith("console.") && fr !== en.get(key) && fr.includes(" "))
+    .map(
+      ([, fr]) =>
+        fr
+          .replace(/[\u00a0\u202f]/g, " ")
+          .split("{{")[0]
+          ?.trim() ?? "",
+    )
+    .filter((fr) => fr.length > 8 && text.includes(fr));
+  expect(leftovers, what).toEqual([]);
+  const chrome = await page
+    .locator("main")
+    .locator("h1, h2, h3, label, legend, th, dt, button, .hint, .notice, [role=alert]")
+    .allTextContents();
+  const french = chrome.filter((t) =>
+    /(^|[\s(])(le|la|les|du|des|une|est|pas|aucun|aucune|dossier|plainte|reçu|échéances?|étape)([\s.,:)]|$)/i.test(
+      t,
+    ),
+  );
+  expect(french, what).toEqual([]);
+}
+
 /** Bytes of the page's document as sent (no compression here: an upper bound of the wire size). */
 async function documentBytes(page: Page, url: string): Promise<number> {
   const response = await page.goto(url);
@@ -109,6 +146,25 @@ describe("staff console", () => {
       (m) => m.to === COORDINATOR && m.subject.includes("Code de connexion"),
     );
     expect(mail).toHaveLength(1);
+  });
+
+  it("starts sign-in with the authorization code flow, PKCE (S256), state and nonce", async () => {
+    const response = await fetch(`${s.httpUrl}/console/sign-in?return=%2Fconsole%2Fcases`, {
+      redirect: "manual",
+    });
+    expect(response.status).toBe(302);
+    const to = new URL(response.headers.get("location") ?? "");
+    expect(to.origin).toBe(new URL(s.stack.oidcUrl).origin);
+    expect(to.searchParams.get("response_type")).toBe("code");
+    expect(to.searchParams.get("code_challenge_method")).toBe("S256");
+    expect(to.searchParams.get("code_challenge")).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(to.searchParams.get("state")).toBeTruthy();
+    expect(to.searchParams.get("nonce")).toBeTruthy();
+    expect(to.searchParams.get("redirect_uri")).toBe(`${s.httpUrl}/console/callback`);
+    // The verifier stays on the server side of the browser: in an HttpOnly cookie, sealed.
+    const cookie = response.headers.get("set-cookie") ?? "";
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).not.toContain(to.searchParams.get("code_challenge") ?? "-");
   });
 
   it("refuses an address outside the staff directory and a wrong code", async () => {
@@ -138,7 +194,7 @@ describe("staff console", () => {
     );
     expect(await page.locator("#factsDate-error").textContent()).toContain("futur");
     expect(await page.getByLabel("Courriel", { exact: true }).inputValue()).toBe("pas-une-adresse");
-    expect(await page.getByRole("alert").textContent()).toContain("n'a pas été enregistrée");
+    expect(await page.getByRole("alert").textContent()).toContain("n’a pas été enregistrée");
     await expectAccessible(page, "intake with errors");
   });
 
@@ -152,14 +208,14 @@ describe("staff console", () => {
     await page.getByLabel("Attentes du plaignant").fill("Que le forage soit réparé.");
     await page.getByLabel("Nom *").fill("Mariam Diallo");
     await page.getByLabel("Téléphone", { exact: true }).fill("+223 70 00 00 00");
-    await page.getByLabel("Oui, elle accepte").check();
+    await page.getByLabel("Oui, la personne accepte").check();
     await page.getByLabel("Nom du représentant").fill("Boubacar Diallo");
     await page.getByLabel("Lien avec le plaignant").fill("Son frère");
     await page.getByRole("button", { name: "Enregistrer la plainte" }).click();
     await page.waitForURL(/\/console\/cases\/CFM-\d{4}-\d{6}\?recorded=1$/);
     reference = /CFM-\d{4}-\d{6}/.exec(page.url())?.[0] ?? "";
     expect(await page.getByRole("status").textContent()).toContain(reference);
-    const text = (await page.locator("main").textContent()) ?? "";
+    const text = await mainText(page);
     for (const expected of [
       DESCRIPTION,
       "Eau et assainissement",
@@ -170,6 +226,14 @@ describe("staff console", () => {
     ])
       expect(text).toContain(expected);
     expect(text).toContain("Accord pour partager son identité (T-8) : oui");
+    // The triage officer opens the step from the case page; the number calls back from a phone.
+    const yours = page.getByRole("region", { name: "Votre tâche sur ce dossier" });
+    expect(
+      await yours.getByRole("button", { name: /Ouvrir la tâche «\s*Trier la plainte\s*»/ }).count(),
+    ).toBe(1);
+    expect(await page.getByRole("link", { name: "+22370000000" }).getAttribute("href")).toBe(
+      "tel:+22370000000",
+    );
     // The same case through the staff API: one case, the fields stored.
     const view = await s.view(reference);
     expect(view).toMatchObject({ channel: "phone", description: DESCRIPTION });
@@ -222,6 +286,56 @@ describe("staff console", () => {
     await page.waitForURL(`${s.httpUrl}/console/pending`);
     expect(await page.locator("html").getAttribute("lang")).toBe("fr");
     expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("En attente cette semaine");
+  });
+
+  it("shows the intake form and the case page in English, with no French left in their words", async () => {
+    const { page } = await signIn(COORDINATOR);
+    await page.goto(`${s.httpUrl}/console/intake`);
+    await page.getByRole("button", { name: "English" }).click();
+    await page.waitForURL(`${s.httpUrl}/console/intake`);
+    expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("Record a complaint");
+    await expectNoFrench(page, "intake form");
+    // The API's validation, read back in English next to the field.
+    await page.getByRole("button", { name: "Record the complaint" }).click();
+    expect(await page.locator("#description-error").textContent()).toBe("Required");
+    expect(await page.getByRole("alert").textContent()).toContain("The complaint was not recorded");
+    await expectNoFrench(page, "intake form with errors");
+    await page.getByLabel("Received through *").selectOption("phone");
+    await page.getByLabel("Description *").fill("The water point near the school has been dry for a week.");
+    await page.getByLabel("Name *").fill("Aminata Traoré");
+    await page.getByLabel("Phone", { exact: true }).fill("+223 70 00 00 01");
+    await page.getByLabel("Yes, the person agrees").check();
+    await page.getByRole("button", { name: "Record the complaint" }).click();
+    await page.waitForURL(/\/console\/cases\/CFM-\d{4}-\d{6}\?recorded=1$/);
+    const ref = /CFM-\d{4}-\d{6}/.exec(page.url())?.[0] ?? "";
+    expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe(`Case ${ref}`);
+    const text = await mainText(page);
+    for (const expected of [
+      `The complaint was recorded under the reference ${ref}`,
+      "Consent to share their identity (T-8): yes.",
+      "Deadlines",
+      "from receipt",
+      "Working days: Monday, Tuesday",
+      "Acknowledgement",
+      "History",
+      "Coordinator's actions",
+      "Follow-up code",
+    ])
+      expect(text).toContain(expected);
+    await expectNoFrench(page, "case page");
+    await expectAccessible(page, "case page in English");
+    // The coordinator's note, refused then taken, in English.
+    await page.getByRole("textbox", { name: "Internal note" }).fill("x");
+    await page.getByRole("button", { name: "Add the note" }).click();
+    expect(await page.getByRole("alert").textContent()).toContain("Give the reason");
+    await expectNoFrench(page, "action refused");
+    await page.goto(`${s.httpUrl}/console/cases/${ref}`);
+    await page.getByRole("button", { name: "Give a follow-up code" }).click();
+    expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe(`Follow-up code of case ${ref}`);
+    await expectNoFrench(page, "receipt code");
+    await page.getByRole("button", { name: "Français" }).click();
+    await page.goto(`${s.httpUrl}/console/cases/${ref}`);
+    expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe(`Dossier ${ref}`);
   });
 
   it("shows general staff only the status of a case not yet triaged, and records the view for the coordinator", async () => {
@@ -323,8 +437,8 @@ describe("staff console", () => {
       .last();
     const item = (await received.textContent()) ?? "";
     expect(item).toContain("de intrus@example.com");
-    expect(item).toContain("Expéditeur inconnu : ni le plaignant ni son représentant");
-    expect(item).toContain("Pièces jointes mises à l'écart");
+    expect(item).toContain("Expéditeur inconnu\u00a0: ni le plaignant ni son représentant");
+    expect(item).toContain("Pièces jointes mises à l’écart");
     expect(
       await page
         .locator("xpath=//h2[normalize-space()='Pièces jointes']/following-sibling::*[1]")
@@ -334,7 +448,14 @@ describe("staff console", () => {
     expect(href).toMatch(new RegExp(`^/console/cases/${reference}/messages/\\d+/attachments/0$`));
     const download = await page.context().request.get(`${s.httpUrl}${href}`, { maxRedirects: 0 });
     expect(download.status()).toBe(302);
-    expect(download.headers().location).toContain("preuve.pdf");
+    // A short-lived signed URL (5 minutes), and the opening is listed for the coordinator (untriaged case).
+    const signed = new URL(download.headers().location ?? "");
+    expect(signed.searchParams.get("X-Amz-Expires")).toBe("300");
+    expect(signed.searchParams.get("X-Amz-Signature")).toMatch(/^[0-9a-f]{64}$/);
+    expect(decodeURIComponent(signed.search)).toContain("preuve.pdf");
+    await page.goto(`${s.httpUrl}/console/cases/${reference}`);
+    const views = page.getByRole("table").filter({ hasText: "une pièce jointe" });
+    expect(await views.textContent()).toContain(COORDINATOR);
   });
 
   it("downloads the register as XLSX (numbers as numbers, dates as dates) and CSV", async () => {
@@ -403,8 +524,11 @@ describe("staff console", () => {
         await page.goto(`${s.httpUrl}/console/intake`);
         await page.screenshot({ path: join(IMAGES, "console-intake-phone.png") });
       } else {
+        // The list at an office screen's width: every column in view.
+        await page.setViewportSize({ width: 1280, height: 720 });
         await page.goto(`${s.httpUrl}/console/cases`);
         await page.screenshot({ path: join(IMAGES, "console-cases.png") });
+        await page.setViewportSize(DESKTOP);
         await page.goto(`${s.httpUrl}/console/cases/${reference}`);
         await page.screenshot({ path: join(IMAGES, "console-case.png") });
       }

@@ -330,6 +330,27 @@ describe("procedure H", () => {
     expect((await h.mails(ref)).filter((m) => m.to.includes("supervisor@example.org"))).toEqual([]);
   });
 
+  it("T-7: the appeal officer named in the complaint gets neither the appeal decision nor the closure notice", async () => {
+    const ref = await h.file({ content: { concernedStaff: ["appeals@example.org"] } });
+    await h.act(await h.taskLink(ref, OFFICER), {
+      category: "programme",
+      severity: "low",
+      admissible: "yes",
+    });
+    await h.act(await h.taskLink(ref, "programme@example.org"), { decision: "accept" });
+    await h.act(await h.taskLink(ref, "programme@example.org"), { contacted: "yes" });
+    await h.act(await h.taskLink(ref, "programme@example.org"), { outcome: "unfounded", response: "Non." });
+    await h.act(await h.taskLink(ref, COMPLAINANT), {
+      reason: "Je ne suis pas d'accord avec cette réponse.",
+    });
+    // The only appeal officer is named and has no supervisor: the coordinator decides the appeal.
+    expect((await h.record(ref)).assignee).toBe(OFFICER);
+    await h.act(await h.taskLink(ref, OFFICER), { decision: "upheld", reasoning: "Confirmée." });
+    await h.act(await h.taskLink(ref, OFFICER), { confirm: "yes" });
+    expect(await h.record(ref)).toMatchObject({ status: "closed", appealOutcome: "upheld" });
+    expect((await h.mails(ref)).filter((m) => m.to.includes("appeals@example.org"))).toEqual([]);
+  });
+
   it("path 11: an anonymous complaint gets no acknowledgement or response email; everything else proceeds", async () => {
     const ref = await h.file({ anonymous: true });
     expect((await h.record(ref)).met.acknowledge).toBe(true);

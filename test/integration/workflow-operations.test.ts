@@ -16,6 +16,7 @@ const PROGRAMME = "programme@example.org";
 const HANDLER = "handler@example.org";
 const FINANCE = "finance@example.org";
 const APPEALS = "appeals@example.org";
+const COMPLAINANT = "aissata@example.net";
 const COORDINATOR: Caller = { audience: "coordinator", actor: OFFICER };
 const STAFF: Caller = { audience: "staff", actor: HANDLER };
 
@@ -111,6 +112,27 @@ describe("needs attention is a state the coordinator acts on", () => {
     record = await h.record(ref);
     expect(record).toMatchObject({ status: "closed", closure: "resolved" });
     expect(await executionStatus(`${ref}-1`)).toBe("SUCCEEDED");
+  });
+});
+
+describe("H-D3: updates past six weeks whatever the step", () => {
+  it("a case resumed at triage after six weeks sends the complainant an update (not only at the conclusion)", async () => {
+    const ref = await h.file({});
+    await h.advance("P30D"); // the triage reminders run out: the case waits for the coordinator
+    await h.advance("P15D"); // six weeks from receipt pass while it waits
+    expect((await h.record(ref)).flags).toContain("needs-attention");
+    const updates = async () =>
+      (await h.mails(ref)).filter((m) => m.to.includes(COMPLAINANT) && m.subject.startsWith("Des nouvelles"));
+    expect(await updates()).toEqual([]);
+    await act(ref, { action: "resume", reason: "La chargée des plaintes est revenue" });
+    await h.advance("P4D"); // the resumed triage's first reminder
+    const sent = await updates();
+    expect(sent).toHaveLength(1);
+    expect(sent[0]?.text).toContain("Son traitement prend du temps");
+    expect((await h.rt.store.timeline(ref)).filter((e) => e.detail === "progress-update")).toHaveLength(1);
+    // The next reminders, two working days apart, do not repeat it before the two-week interval.
+    await h.advance("P4D");
+    expect(await updates()).toHaveLength(1);
   });
 });
 

@@ -1,9 +1,13 @@
 // R-12: French plus local languages. Every shipped catalog is complete against fr, and the check itself
 // fails on the mistakes a translator makes (a missing message, a plural form, a renamed variable).
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { ACTIONS } from "../../functions/domain/actions.ts";
+import { EVENT_TYPES, FLAGS, HUMAN_STEPS } from "../../functions/domain/vocabulary.ts";
 import { MissingMessageError } from "../../functions/errors.ts";
 import { CATALOGS } from "../../functions/i18n/catalogs.ts";
-import { catalogProblems } from "../../functions/i18n/check.ts";
+import { catalogProblems, flatten } from "../../functions/i18n/check.ts";
 import { createMessages, translate } from "../../functions/i18n/i18n.ts";
 import { LANGUAGES } from "../../functions/i18n/languages.ts";
 
@@ -85,5 +89,75 @@ describe("translate", () => {
       "1 jour",
       "2 jours",
     ]);
+  });
+});
+
+// Issue 11: every console page reads its words from the catalogs, in French and English alike.
+describe("the console's messages", () => {
+  const fr = flatten(CATALOGS.fr);
+  const flat = new Map(LANGUAGES.map((l) => [l, flatten(CATALOGS[l])]));
+  const has = (l: (typeof LANGUAGES)[number], key: string) => {
+    const messages = flat.get(l);
+    return Boolean(messages?.has(key) || messages?.has(`${key}_one`));
+  };
+  const source = (file: string) =>
+    readFileSync(join(import.meta.dirname, "../../functions/console", file), "utf8");
+  const FILES = readdirSync(join(import.meta.dirname, "../../functions/console")).filter((f) =>
+    f.endsWith(".ts"),
+  );
+
+  it("has every key the console's code names, in every language", () => {
+    const used = new Set<string>();
+    for (const file of FILES) {
+      const text = source(file);
+      for (const m of text.matchAll(/"(console\.[\w.-]+)"/g)) if (m[1]) used.add(m[1]);
+      // The pages' short helpers: i("x") is console.intake.x, a("x") console.actions.x, optional("x", …)
+      // console.case.x.
+      const helpers: Array<[RegExp, string]> = [
+        [/\bi\("([\w.]+)"\)/g, "console.intake."],
+        [/\ba\("([\w.]+)"/g, "console.actions."],
+        [/\boptional\("([\w.]+)"/g, "console.case."],
+      ];
+      for (const [pattern, prefix] of helpers)
+        for (const m of text.matchAll(pattern)) used.add(prefix + m[1]);
+    }
+    expect(used.size).toBeGreaterThan(150);
+    const missing = LANGUAGES.flatMap((l) => [...used].filter((k) => !has(l, k)).map((k) => `${l}: ${k}`));
+    expect(missing).toEqual([]);
+  });
+
+  it("names every event type, flag, task and coordinator action of the vocabulary", () => {
+    const keys = [
+      ...EVENT_TYPES.map((e) => `console.event.${e}`),
+      ...FLAGS.map((f) => `console.flag.${f}`),
+      ...[...HUMAN_STEPS, "progress"].map((s) => `console.task.${s}`),
+      ...ACTIONS.map((a) => `console.actions.done.${a}`),
+      ...LANGUAGES.map((l) => `console.languageName.${l}`),
+    ];
+    const missing = LANGUAGES.flatMap((l) => keys.filter((k) => !has(l, k)).map((k) => `${l}: ${k}`));
+    expect(missing).toEqual([]);
+  });
+
+  it("leaves no French sentence in the console's code: its words are in the catalogs", () => {
+    const french = /["'`>][^"'`<>]*\b(le|la|les|du|des|une|est|pas|dossier|plainte)\b[^"'`<>]*[.:]?["'`<]/i;
+    const offending = FILES.flatMap((file) =>
+      source(file)
+        .split("\n")
+        .filter((line) => !/^\s*(\/\/|\*|\/\*\*)/.test(line) && /[éèàêç’]/.test(line) && french.test(line))
+        .map((line) => `${file}: ${line.trim().slice(0, 100)}`),
+    );
+    expect(offending).toEqual([]);
+  });
+
+  it("keeps French typography in the console group: ’ and a non-breaking space before : ; ? ! »", () => {
+    const bad = [...fr]
+      .filter(([key]) => key.startsWith("console."))
+      .filter(([, text]) =>
+        /'|[^\u00a0\u202f][;?!»]|«(?![\u00a0\u202f])|[^\u00a0\u202f\d]:(?!\/)/.test(
+          text.replace(/\{\{[^}]*\}\}/g, "x"),
+        ),
+      )
+      .map(([key, text]) => `${key}: ${text}`);
+    expect(bad).toEqual([]);
   });
 });

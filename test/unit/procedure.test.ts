@@ -14,6 +14,8 @@ import {
   isAppealable,
   isLateResponse,
   neverTold,
+  nextProgressUpdate,
+  owesProgressUpdate,
   progressLinkExpiry,
   reminderBudget,
   stepActor,
@@ -23,6 +25,7 @@ import {
   triageRoute,
 } from "../../functions/domain/procedure.ts";
 import { escalationTarget, responsibleFor, unnamedHolderOf } from "../../functions/domain/routing.ts";
+import { applyAppeal } from "../../functions/domain/transitions.ts";
 import { HUMAN_STEPS } from "../../functions/domain/vocabulary.ts";
 import { InvalidDecisionError, NoRoleHolderError } from "../../functions/errors.ts";
 import { loopBound } from "../../workflows/history-bound.ts";
@@ -96,6 +99,32 @@ describe("T-3, T-7: a case never stops because the person who would handle it is
     expect(escalationTarget(T, "handler@example.org", ["officer@example.org"])).toBe("president@example.org");
   });
 
+  it("T-7: the triage, closure check and appeal decision never go to a holder named in the complaint", () => {
+    const r = record({ responsible: "programme@example.org", assignee: "handler@example.org" });
+    // H-B1, H-F2: the complaints officer named: the officer's supervisor triages and checks the closure.
+    expect(stepActor(H, r, "triage", ["officer@example.org"])).toBe("supervisor@example.org");
+    expect(stepActor(H, r, "closure", ["officer@example.org"])).toBe("supervisor@example.org");
+    // H-E2: the only appeal officer named (no supervisor): the coordinator, or the president when the
+    // coordinator is named too.
+    expect(stepActor(H, r, "appeal-decision", ["appeals@example.org"])).toBe(H.organisation.coordinator);
+    expect(stepActor(T, r, "appeal-decision", ["appeals@example.org", "officer@example.org"])).toBe(
+      "president@example.org",
+    );
+    // Without anybody named, the role's holder as before.
+    expect(stepActor(H, r, "closure", [])).toBe("officer@example.org");
+  });
+
+  it("T-7: an appeal filed against a case naming the appeal officer is assigned to someone else", () => {
+    const r = record({ status: "responded", deadlines: { respond: "2026-04-13T09:00:00.000Z" } });
+    const decision = applyAppeal(H, r, { reason: "Je conteste." }, "2026-04-20T09:00:00.000Z", [
+      "appeals@example.org",
+    ]);
+    expect(decision.record.assignee).toBe(H.organisation.coordinator);
+    expect(applyAppeal(H, r, { reason: "Je conteste." }, "2026-04-20T09:00:00.000Z").record.assignee).toBe(
+      "appeals@example.org",
+    );
+  });
+
   it("refuses only when everyone in line is named", () => {
     expect(() =>
       unnamedHolderOf(T, "complaints-handler", [
@@ -104,6 +133,29 @@ describe("T-3, T-7: a case never stops because the person who would handle it is
         "president@example.org",
       ]),
     ).toThrow(NoRoleHolderError);
+  });
+});
+
+describe("H-D3: updates to the complainant past six weeks, whatever the step", () => {
+  const r = record({ deadlines: { respond: "2026-04-13T09:00:00.000Z" } });
+  const after = "2026-04-15T09:00:00.000Z";
+
+  it("owes an update at every step before the response once the response deadline has passed", () => {
+    for (const step of ["triage", "assignment", "contact", "conclusion"] as const)
+      expect(owesProgressUpdate(H, r, step, after, null), step).toBe(true);
+    expect(owesProgressUpdate(H, r, "contact", "2026-04-12T09:00:00.000Z", null)).toBe(false);
+    // After the response the complainant has the outcome: the appeal and closure have their own emails.
+    expect(owesProgressUpdate(H, r, "appeal-decision", after, null)).toBe(false);
+    expect(owesProgressUpdate(H, r, "closure", after, null)).toBe(false);
+    expect(owesProgressUpdate(H, { ...r, reachable: false }, "contact", after, null)).toBe(false);
+  });
+
+  it("spaces the updates of a step woken by its reminders by the update interval (P2W in H)", () => {
+    expect(owesProgressUpdate(H, r, "contact", after, "2026-04-14T09:00:00.000Z")).toBe(false);
+    expect(owesProgressUpdate(H, r, "contact", "2026-04-28T09:00:00.000Z", "2026-04-14T09:00:00.000Z")).toBe(
+      true,
+    );
+    expect(nextProgressUpdate(H, "2026-04-14T09:00:00.000Z")).toBe("2026-04-28T09:00:00.000Z");
   });
 });
 
