@@ -160,6 +160,46 @@ describe("the complaint state machine", () => {
     }
   });
 
+  it("issue 12: no path ends an execution without the case closed or waiting for a coordinator action", () => {
+    type State = {
+      Type: string;
+      Next?: string;
+      End?: boolean;
+      Default?: string;
+      Choices?: Array<{ Next: string }>;
+      Catch?: Array<{ Next: string }>;
+    };
+    const states = definition.States as unknown as Record<string, State>;
+    const edges = Object.entries(states).flatMap(([from, state]) => [
+      ...(state.Next ? [{ from, to: state.Next, via: "next" }] : []),
+      ...(state.Default ? [{ from, to: state.Default, via: "next" }] : []),
+      ...(state.Choices ?? []).map((c) => ({ from, to: c.Next, via: "next" })),
+      ...(state.Catch ?? []).map((c) => ({ from, to: c.Next, via: "catch" })),
+    ]);
+    const terminal = Object.entries(states).filter(
+      ([, state]) => state.Type === "Succeed" || state.Type === "Fail" || state.End === true,
+    );
+    expect(terminal.length).toBeGreaterThan(0);
+    for (const [name, state] of terminal) {
+      const incoming = edges.filter((e) => e.to === name);
+      expect(incoming.length, name).toBeGreaterThan(0);
+      for (const edge of incoming) {
+        // Closed: a closing task's success. Waiting: the case flagged needs-attention, which the console's
+        // case page resumes. Failed: only when flagging itself failed (the runbook's "A failed execution").
+        const closed = /^Close: /.test(edge.from) && edge.via === "next" && state.Type === "Succeed";
+        const waiting = edge.from === "Flag needs attention" && edge.via === "next";
+        const flagFailed =
+          edge.from === "Flag needs attention" && edge.via === "catch" && state.Type === "Fail";
+        expect(closed || waiting || flagFailed, `${edge.from} → ${name}`).toBe(true);
+      }
+    }
+    // Every error a task catches goes on in the workflow or flags the case; none ends the execution directly.
+    for (const edge of edges.filter((e) => e.via === "catch" && e.from !== "Flag needs attention"))
+      expect(["Succeed", "Fail"], `${edge.from} catches into ${edge.to}`).not.toContain(
+        states[edge.to]?.Type,
+      );
+  });
+
   it("is drawn in the README from this definition (run `npm run diagram` after changing the workflow)", () => {
     const readme = readFileSync("README.md", "utf8");
     const section = readme
