@@ -69,7 +69,8 @@ export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) =>
 export const csrfField = (c: ConsoleContext) =>
   html`<input type="hidden" name="_csrf" value="${c.get("csrf")}">`;
 
-const caseLink = (reference: string) => html`<a href="/console/cases/${reference}">${reference}</a>`;
+const caseLink = (reference: string) =>
+  html`<a class="ref" href="/console/cases/${reference}">${reference}</a>`;
 
 function deadlineCell(rt: Runtime, record: CaseRecord, c: ConsoleContext): Html {
   const v = vocabulary(c.get("lang"));

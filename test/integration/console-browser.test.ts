@@ -594,4 +594,22 @@ describe("staff console", () => {
     await staff.page.goto(`${s.httpUrl}/console/cases/${ref}`);
     expect(await staff.page.getByRole("heading", { name: "Actions du coordinateur" }).count()).toBe(0);
   });
+  // Last: it moves the stack's virtual clock.
+  it("lists the overdue cases first in Pending this week (R-5), and the overdue filter finds them", async () => {
+    const { page } = await signIn(COORDINATOR);
+    await page.goto(`${s.httpUrl}/console/pending`);
+    const overdueHeading = page.getByRole("heading", { level: 2 }).first();
+    expect(await overdueHeading.textContent()).toBe("En retard (0)");
+    await s.advance("P4D"); // past the 3-day triage deadline
+    await page.goto(`${s.httpUrl}/console/pending`);
+    expect(await overdueHeading.textContent()).not.toBe("En retard (0)");
+    const firstTable = page.getByRole("table").first();
+    expect(await firstTable.getByRole("link", { name: reference }).count()).toBe(1);
+    expect(await firstTable.textContent()).toContain("en retard (Tri)");
+    await page.goto(`${s.httpUrl}/console/cases?overdue=true`);
+    expect(await page.getByRole("link", { name: reference }).count()).toBe(1);
+    await page.goto(`${s.httpUrl}/console/cases/${reference}`);
+    const triage = page.getByRole("row").filter({ hasText: /^Tri/ }).first();
+    expect(await triage.textContent()).toContain("En retard");
+  });
 });
