@@ -544,6 +544,14 @@ function eventDetail(rt: Runtime, c: ConsoleContext, e: TimelineEvent): string {
   const code = codes[detail];
   if (code) return t(code);
   if (ADDRESS.test(detail)) return staffName(rt.config, detail);
+  // A step given to another person: "from → to: reason" (functions/api/case-actions.ts).
+  const handOver = e.type === "reassigned" ? /^(\S+@\S+) → (\S+@\S+?): ([\s\S]*)$/.exec(detail) : null;
+  if (handOver)
+    return t("console.detail.handOver", {
+      from: staffName(rt.config, handOver[1] ?? ""),
+      to: staffName(rt.config, handOver[2] ?? ""),
+      reason: handOver[3] ?? "",
+    });
   if (detail.startsWith("needs-attention: "))
     return t("console.detail.needsAttention", { error: detail.slice("needs-attention: ".length) });
   if (e.type === "acknowledged" || e.type === "message") {

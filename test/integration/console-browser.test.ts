@@ -581,6 +581,9 @@ describe("staff console", () => {
     await page.getByRole("button", { name: "Confier l’étape" }).click();
     await page.waitForURL(/done=reassign/);
     expect(await page.getByRole("status").first().textContent()).toContain("Étape confiée");
+    const handOver = page.getByRole("row").filter({ hasText: "Étape confiée à une autre personne" });
+    expect(await handOver.textContent()).toContain("Fatoumata Diarra (handler@example.org)");
+    expect(await handOver.textContent()).toContain("Congé de la chargée des plaintes");
     // A refusal says why in French: a resume of a case that does not need attention.
     const csrf = await page.locator('input[name="_csrf"]').first().inputValue();
     const refused = await page.request.post(`${s.httpUrl}/console/cases/${ref}/actions`, {
