@@ -1,5 +1,7 @@
-// T-12: the table's stream (keys only), filtered in the event source mapping to the status records DynamoDB's
-// TTL deleted (infra/constructs/retention.ts). Each one erases the rest of its case (functions/store/purge.ts).
+// T-12: the table's stream (old images), filtered in the event source mapping to the status and content records
+// DynamoDB's TTL deleted (infra/constructs/retention.ts). Each one erases the rest of its case
+// (functions/store/purge.ts); a content record's image says where the case's S3 objects are. Nothing of the
+// image is logged.
 // A failed record is reported alone (ReportBatchItemFailures) and retried; after the retries it goes to the
 // mapping's failure queue, which an alarm watches.
 import middy from "@middy/core";
@@ -7,12 +9,12 @@ import * as z from "zod";
 import { log } from "../lib/logger.ts";
 import { parseEvent } from "../lib/middleware.ts";
 import { requireEnv, runtime } from "../lib/runtime.ts";
-import { purgeCase } from "../store/purge.ts";
+import { evidenceFromImage, purgeCase } from "../store/purge.ts";
 
 const rt = runtime();
 const buckets = { raw: requireEnv("RAW_BUCKET"), attachments: requireEnv("ATTACHMENTS_BUCKET") };
 
-const CASE_STATUS = /^CASE#([A-Za-z0-9-]+)$/;
+const CASE_PARTITION = /^CASE#([A-Za-z0-9-]+)$/;
 
 const streamRecord = z.object({
   eventID: z.string(),
@@ -20,19 +22,22 @@ const streamRecord = z.object({
   userIdentity: z.object({ type: z.string(), principalId: z.string() }).optional(),
   dynamodb: z.object({
     Keys: z.object({ pk: z.object({ S: z.string() }), sk: z.object({ S: z.string() }) }),
+    OldImage: z.record(z.string(), z.unknown()).optional(),
     SequenceNumber: z.string(),
   }),
 });
 const streamEvent = z.object({ Records: z.array(streamRecord) });
 
-/** The reference of a status record that DynamoDB's TTL deleted; null for any other change. */
+const EXPIRING = new Set(["STATUS", "CONTENT"]);
+
+/** The reference of a status or content record that DynamoDB's TTL deleted; null for any other change. */
 export function expiredCase(record: z.infer<typeof streamRecord>): string | null {
   const byTtl =
     record.eventName === "REMOVE" &&
     record.userIdentity?.type === "Service" &&
     record.userIdentity.principalId === "dynamodb.amazonaws.com";
-  if (!byTtl || record.dynamodb.Keys.sk.S !== "STATUS") return null;
-  return CASE_STATUS.exec(record.dynamodb.Keys.pk.S)?.[1] ?? null;
+  if (!byTtl || !EXPIRING.has(record.dynamodb.Keys.sk.S)) return null;
+  return CASE_PARTITION.exec(record.dynamodb.Keys.pk.S)?.[1] ?? null;
 }
 
 export const handler = middy()
@@ -43,7 +48,8 @@ export const handler = middy()
       const reference = expiredCase(record);
       if (!reference) continue;
       try {
-        const result = await purgeCase(rt, reference, buckets);
+        const image = record.dynamodb.Keys.sk.S === "CONTENT" ? record.dynamodb.OldImage : undefined;
+        const result = await purgeCase(rt, reference, buckets, image ? evidenceFromImage(image) : undefined);
         log("INFO", "T-12: expired case erased", { reference, ...result });
       } catch (error) {
         log("ERROR", "T-12: expired case not erased", { reference, error: (error as Error).name });

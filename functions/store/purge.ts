@@ -1,12 +1,12 @@
 // T-12: a case is kept, with every piece of evidence, for the retention period after its closure, then erased
-// whole. The clock is the status record's TTL (`expiresAt`, set at closure by functions/workflow/steps.ts close);
-// when DynamoDB deletes that record, its stream hands the reference to the purge (functions/handlers/purge.ts),
-// which deletes everything else of the case: the objects it points to in S3 (the raw messages, which are the
-// evidence, and the attachments), then every remaining item of the case partition (content, timeline, outbox,
-// submissions, link pointers, console views). Idempotent: a retried purge finds less to delete.
+// whole. The clock is the TTL (`expiresAt`) the closure sets on the status and content records; when DynamoDB
+// deletes either, its stream hands the reference to the purge (functions/handlers/purge.ts), which deletes
+// everything else of the case: the objects it points to in S3 (the raw messages, which are the evidence, and
+// the attachments), then every remaining item of the case partition (content, timeline, outbox, submissions,
+// link pointers, console views). Idempotent: a retried purge finds less to delete.
 import { DeleteObjectsCommand } from "@aws-sdk/client-s3";
-import { BatchWriteCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
-import { type CaseContent, caseContentSchema } from "../domain/complaint.ts";
+import { BatchWriteCommand, GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import * as z from "zod";
 import { PurgeIncompleteError } from "../errors.ts";
 import type { Runtime } from "../lib/runtime.ts";
 import { s3 } from "../lib/s3.ts";
@@ -26,8 +26,57 @@ export interface PurgeResult {
   objects: number;
 }
 
+/** What the purge needs of a content record: where the case's evidence is in S3. */
+export interface Evidence {
+  rawMessageKey: string | null;
+  attachments: ReadonlyArray<{ key: string; oversized: boolean }>;
+  messages: ReadonlyArray<{
+    rawMessageKey: string;
+    attachments?: ReadonlyArray<{ key: string; oversized: boolean }> | undefined;
+  }>;
+}
+
+const file = z.object({ key: z.string(), oversized: z.boolean() });
+/** The evidence fields of a content item (extra fields ignored: the purge reads no personal data). */
+const evidenceSchema = z.object({
+  rawMessageKey: z.string().nullable(),
+  attachments: z.array(file),
+  messages: z.array(z.object({ rawMessageKey: z.string(), attachments: z.array(file).optional() })),
+});
+
+/** The same fields in a stream record's image (DynamoDB JSON), for a content record the TTL removed. */
+const s = z.object({ S: z.string() });
+const fileImage = z.object({ M: z.object({ key: s, oversized: z.object({ BOOL: z.boolean() }) }) });
+const evidenceImage = z.object({
+  rawMessageKey: z.union([s, z.object({ NULL: z.literal(true) })]).optional(),
+  attachments: z.object({ L: z.array(fileImage) }).optional(),
+  messages: z
+    .object({
+      L: z.array(
+        z.object({
+          M: z.object({ rawMessageKey: s, attachments: z.object({ L: z.array(fileImage) }).optional() }),
+        }),
+      ),
+    })
+    .optional(),
+});
+
+export function evidenceFromImage(image: unknown): Evidence {
+  const parsed = evidenceImage.parse(image);
+  const files = (list?: { L: Array<z.infer<typeof fileImage>> }) =>
+    (list?.L ?? []).map((f) => ({ key: f.M.key.S, oversized: f.M.oversized.BOOL }));
+  return {
+    rawMessageKey: parsed.rawMessageKey && "S" in parsed.rawMessageKey ? parsed.rawMessageKey.S : null,
+    attachments: files(parsed.attachments),
+    messages: (parsed.messages?.L ?? []).map((m) => ({
+      rawMessageKey: m.M.rawMessageKey.S,
+      attachments: files(m.M.attachments),
+    })),
+  };
+}
+
 /** The S3 objects of a case, by bucket: its raw messages and every attachment, kept aside ones included. */
-export function caseObjects(content: CaseContent, buckets: RetentionBuckets): Map<string, Set<string>> {
+export function caseObjects(content: Evidence, buckets: RetentionBuckets): Map<string, Set<string>> {
   const out = new Map<string, Set<string>>([
     [buckets.raw, new Set()],
     [buckets.attachments, new Set()],
@@ -38,20 +87,33 @@ export function caseObjects(content: CaseContent, buckets: RetentionBuckets): Ma
   if (content.rawMessageKey) raw.add(content.rawMessageKey);
   for (const message of content.messages) raw.add(message.rawMessageKey);
   // An oversized file (or one a channel could not copy) is not extracted: its key is the raw message's.
-  for (const file of files) (file.oversized ? raw : attachments).add(file.key);
+  for (const f of files) (f.oversized ? raw : attachments).add(f.key);
   return out;
 }
 
 const BATCH_WRITE = 25;
 const DELETE_OBJECTS = 1000;
 
-/** Erases an expired case (T-12). Does nothing while the status record exists (a reopened case, say). */
+/**
+ * Erases an expired case (T-12): when its status record is gone or past its expiry. The status and content
+ * records carry the same TTL, and DynamoDB deletes them in no set order: the stream hands over whichever goes
+ * first, with the content's image when it is the content (`evidence`), so the S3 objects are never lost track
+ * of. Does nothing for a case that is not expired (reopened, say).
+ */
 export async function purgeCase(
   rt: Runtime,
   reference: string,
   buckets: RetentionBuckets,
+  evidence?: Evidence,
 ): Promise<PurgeResult> {
-  if (await rt.store.get(reference)) return { purged: false, items: 0, objects: 0 };
+  const status = (
+    await rt.doc.send(
+      new GetCommand({ TableName: rt.tableName, Key: keys.status(reference), ConsistentRead: true }),
+    )
+  ).Item;
+  const now = Math.floor(rt.now().getTime() / 1000);
+  if (status && !(typeof status.expiresAt === "number" && status.expiresAt <= now))
+    return { purged: false, items: 0, objects: 0 };
   const items: Array<Record<string, unknown>> = [];
   let start: Record<string, unknown> | undefined;
   do {
@@ -71,10 +133,9 @@ export async function purgeCase(
   // S3 first: the content item lists the objects, and stays until they are gone (a failure retries with it).
   let objects = 0;
   const contentItem = items.find((item) => item.sk === keys.content(reference).sk);
-  if (contentItem) {
-    const { pk: _pk, sk: _sk, expiresAt: _e, ...fields } = contentItem;
-    const content = caseContentSchema.parse(fields);
-    for (const [bucket, set] of caseObjects(content, buckets)) {
+  const found = evidence ?? (contentItem ? evidenceSchema.parse(contentItem) : undefined);
+  if (found) {
+    for (const [bucket, set] of caseObjects(found, buckets)) {
       const list = [...set];
       for (let i = 0; i < list.length; i += DELETE_OBJECTS) {
         const chunk = list.slice(i, i + DELETE_OBJECTS);

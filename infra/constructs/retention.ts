@@ -1,6 +1,6 @@
-// T-12: a closed case is archived for the retention period, then erased whole. The status record carries the
-// clock (DynamoDB TTL `expiresAt`, set at closure); when DynamoDB deletes it, the table's stream (keys only),
-// filtered to TTL deletions of status records, invokes the purge Lambda, which deletes the case's S3 objects
+// T-12: a closed case is archived for the retention period, then erased whole. The status and content records
+// carry the clock (DynamoDB TTL `expiresAt`, set at closure); when DynamoDB deletes either, the table's stream
+// (old images), filtered to TTL deletions of those records, invokes the purge Lambda, which deletes the case's S3 objects
 // (raw messages and attachments) and every other item of the case (functions/store/purge.ts). Why a stream
 // rather than an S3 lifecycle alone: lifecycle rules count from an object's creation, the retention counts
 // from the case's closure, which may come months later; a TTL on every item would still leave the S3 objects.
@@ -73,7 +73,7 @@ export class Retention extends Construct {
         retryAttempts: 10,
         maxRecordAge: Duration.hours(24),
         onFailure: new SqsDlq(this.failureQueue),
-        // Only the status records DynamoDB's TTL removed: every other write never invokes the function.
+        // Only the status and content records DynamoDB's TTL removed: no other write invokes the function.
         filters: [
           lambda.FilterCriteria.filter({
             eventName: lambda.FilterRule.isEqual("REMOVE"),
@@ -81,7 +81,7 @@ export class Retention extends Construct {
               type: lambda.FilterRule.isEqual("Service"),
               principalId: lambda.FilterRule.isEqual("dynamodb.amazonaws.com"),
             },
-            dynamodb: { Keys: { sk: { S: lambda.FilterRule.isEqual("STATUS") } } },
+            dynamodb: { Keys: { sk: { S: lambda.FilterRule.or("STATUS", "CONTENT") } } },
           }),
         ],
       }),

@@ -122,8 +122,9 @@ export class Storage extends Construct {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: true,
       timeToLiveAttribute: TTL_ATTRIBUTE,
-      // T-12: the TTL deletion of a status record starts the purge of the rest of its case (retention.ts).
-      stream: dynamodb.StreamViewType.KEYS_ONLY,
+      // T-12: the TTL deletion of a status or content record starts the purge of the rest of its case
+      // (retention.ts); the content's old image says where its S3 objects are, whichever record goes first.
+      stream: dynamodb.StreamViewType.OLD_IMAGE,
       removalPolicy: RemovalPolicy.RETAIN,
     });
     for (const index of INDEXES) {

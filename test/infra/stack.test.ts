@@ -215,9 +215,9 @@ describe("storage", () => {
     }
   });
 
-  it("T-12: the TTL deletion of a status record invokes the purge, through the table's stream, with a failure queue", () => {
+  it("T-12: the TTL deletion of a status or content record invokes the purge, through the table's stream, with a failure queue", () => {
     tp.template.hasResourceProperties("AWS::DynamoDB::Table", {
-      StreamSpecification: { StreamViewType: "KEYS_ONLY" },
+      StreamSpecification: { StreamViewType: "OLD_IMAGE" },
       TimeToLiveSpecification: { AttributeName: "expiresAt", Enabled: true },
     });
     const purge = h.id(
@@ -235,7 +235,7 @@ describe("storage", () => {
     expect(filter).toEqual({
       eventName: ["REMOVE"],
       userIdentity: { type: ["Service"], principalId: ["dynamodb.amazonaws.com"] },
-      dynamodb: { Keys: { sk: { S: ["STATUS"] } } },
+      dynamodb: { Keys: { sk: { S: ["STATUS", "CONTENT"] } } },
     });
   });
 
