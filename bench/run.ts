@@ -224,7 +224,7 @@ async function start(): Promise<Row[]> {
     try {
       return await new Promise<number>((resolve, reject) => {
         let out = "";
-        const timer = setTimeout(() => reject(new Error(`npm start not ready in 120 s:\n${out}`)), 120_000);
+        const timer = setTimeout(() => reject(new Error(`npm start not ready in 300 s:\n${out}`)), 300_000);
         child.stdout.on("data", (chunk: Buffer) => {
           out += chunk.toString();
           if (/local stack ready/.test(out)) {

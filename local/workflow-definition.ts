@@ -40,12 +40,20 @@ type CfnValue = string | CfnIntrinsic;
  * Everything the synthesized definition depends on: the CDK app and constructs, the workflow, the domain modules
  * and table design they read, the locked package versions. A change to any of them is a new cache key.
  */
-const DEFINITION_INPUTS = ["infra", "workflows", "functions/domain", "functions/store", "package-lock.json"];
+export const DEFINITION_INPUTS = [
+  "infra",
+  "workflows",
+  "functions/domain",
+  "functions/store",
+  "functions/errors.ts",
+  "local/workflow-definition.ts",
+  "package-lock.json",
+];
 const REPO_ROOT = join(import.meta.dirname, "..");
 export const SYNTH_CACHE_DIR = join(REPO_ROOT, "node_modules", ".cache", "cfm-workflow");
 
-function inputFiles(path: string): string[] {
-  const full = join(REPO_ROOT, path);
+function inputFiles(root: string, path: string): string[] {
+  const full = join(root, path);
   try {
     return readdirSync(full, { recursive: true, encoding: "utf8" })
       .filter((f) => /\.(ts|json)$/.test(f))
@@ -56,11 +64,14 @@ function inputFiles(path: string): string[] {
   }
 }
 
-/** The cache key of the definition synthesized for `config`: a hash of the config and of every input file. */
-export function definitionCacheKey(config: OrgConfig): string {
+/**
+ * The cache key of the definition synthesized for `config`: a hash of the config and of every input file (under
+ * `root`, the repository; a test hashes a copy).
+ */
+export function definitionCacheKey(config: OrgConfig, root = REPO_ROOT): string {
   const hash = createHash("sha256").update(JSON.stringify(config));
-  for (const file of DEFINITION_INPUTS.flatMap(inputFiles)) {
-    hash.update(file).update(readFileSync(join(REPO_ROOT, file)));
+  for (const file of DEFINITION_INPUTS.flatMap((path) => inputFiles(root, path))) {
+    hash.update(file).update(readFileSync(join(root, file)));
   }
   return hash.digest("hex").slice(0, 32);
 }

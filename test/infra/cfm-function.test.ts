@@ -80,6 +80,19 @@ describe("CfmFunction bundle", () => {
     expect(bundled(/node_modules\/@aws-sdk\/client-(s3|sfn)\//)).toEqual([]);
     expect(bundled(/functions\/domain\/config\.ts$/)).toEqual([]);
   });
+
+  it("takes its credentials from the environment only, without the SDK's default chain and its nested clients (issue 18)", () => {
+    const sources: string[] = JSON.parse(readFileSync(join(assetDir, "index.mjs.map"), "utf8")).sources;
+    const bundled = (pattern: RegExp) => sources.filter((source) => pattern.test(source));
+    expect(bundled(/functions\/lib\/lambda-credentials\.ts$/)).toHaveLength(1);
+    expect(bundled(/node_modules\/@aws-sdk\/credential-provider-env\//).length).toBeGreaterThan(0);
+    expect(
+      bundled(
+        /node_modules\/@aws-sdk\/(credential-provider-(node|ini|sso|process|web-identity|http|login)|nested-clients|token-providers)\//,
+      ),
+    ).toEqual([]);
+    expect(bundled(/node_modules\/@smithy\/credential-provider-imds\//)).toEqual([]);
+  });
 });
 
 describe("CfmFunction construct", () => {
