@@ -6,6 +6,7 @@ import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
 import {
   CreateBucketCommand,
   GetObjectCommand,
@@ -22,7 +23,13 @@ import {
   SFNClient,
   StartExecutionCommand,
 } from "@aws-sdk/client-sfn";
-import { DeleteCommand, GetCommand, QueryCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import {
+  DeleteCommand,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from "@aws-sdk/lib-dynamodb";
 import type { Context } from "aws-lambda";
 import { mockClient } from "aws-sdk-client-mock";
 import MailComposer from "nodemailer/lib/mail-composer";
@@ -1218,5 +1225,37 @@ describe("T-12: raw messages and attachments live as long as their case, then go
     for (const a of kept.attachments) expect(await exists(ATTACHMENTS_BUCKET, a.key)).toBe(true);
     // A redelivered stream record (at-least-once) finds nothing left to do.
     expect(await purge(ttlRemoval(reference))).toEqual({ batchItemFailures: [] });
+  });
+
+  it("erases the S3 objects from the content record's image when DynamoDB's TTL deletes the content first", async () => {
+    const delivered = await deliver(eml("attachments-pdf-jpeg.eml"));
+    const reference = referenceOf(delivered.result);
+    const files = (await rt.store.getContent(reference)).attachments.map((a) => a.key);
+    const key = { pk: { S: `CASE#${reference}` }, sk: { S: "CONTENT" } };
+    // The case closed five years ago: both records carry a past expiry; DynamoDB removes the content first.
+    const past = Math.floor(Date.now() / 1000) - 60;
+    await rt.doc.send(
+      new UpdateCommand({
+        TableName: rt.tableName,
+        Key: { pk: `CASE#${reference}`, sk: "STATUS" },
+        UpdateExpression: "SET expiresAt = :e",
+        ExpressionAttributeValues: { ":e": past },
+      }),
+    );
+    const image = (
+      await new DynamoDBClient({}).send(new GetItemCommand({ TableName: rt.tableName, Key: key }))
+    ).Item;
+    await rt.doc.send(
+      new DeleteCommand({ TableName: rt.tableName, Key: { pk: `CASE#${reference}`, sk: "CONTENT" } }),
+    );
+    const removal = ttlRemoval(reference, "CONTENT");
+
+    expect(await purge({ ...removal, dynamodb: { ...removal.dynamodb, OldImage: image } })).toEqual({
+      batchItemFailures: [],
+    });
+
+    expect(await caseItems(reference)).toEqual([]);
+    expect(await exists(RAW_BUCKET, delivered.key)).toBe(false);
+    for (const file of files) expect(await exists(ATTACHMENTS_BUCKET, file), file).toBe(false);
   });
 });
