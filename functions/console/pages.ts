@@ -69,7 +69,8 @@ export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) =>
 export const csrfField = (c: ConsoleContext) =>
   html`<input type="hidden" name="_csrf" value="${c.get("csrf")}">`;
 
-const caseLink = (reference: string) => html`<a href="/console/cases/${reference}">${reference}</a>`;
+const caseLink = (reference: string) =>
+  html`<a class="ref" href="/console/cases/${reference}">${reference}</a>`;
 
 function deadlineCell(rt: Runtime, record: CaseRecord, c: ConsoleContext): Html {
   const v = vocabulary(c.get("lang"));
@@ -543,6 +544,14 @@ function eventDetail(rt: Runtime, c: ConsoleContext, e: TimelineEvent): string {
   const code = codes[detail];
   if (code) return t(code);
   if (ADDRESS.test(detail)) return staffName(rt.config, detail);
+  // A step given to another person: "from → to: reason" (functions/api/case-actions.ts).
+  const handOver = e.type === "reassigned" ? /^(\S+@\S+) → (\S+@\S+?): ([\s\S]*)$/.exec(detail) : null;
+  if (handOver)
+    return t("console.detail.handOver", {
+      from: staffName(rt.config, handOver[1] ?? ""),
+      to: staffName(rt.config, handOver[2] ?? ""),
+      reason: handOver[3] ?? "",
+    });
   if (detail.startsWith("needs-attention: "))
     return t("console.detail.needsAttention", { error: detail.slice("needs-attention: ".length) });
   if (e.type === "acknowledged" || e.type === "message") {

@@ -581,6 +581,9 @@ describe("staff console", () => {
     await page.getByRole("button", { name: "Confier l’étape" }).click();
     await page.waitForURL(/done=reassign/);
     expect(await page.getByRole("status").first().textContent()).toContain("Étape confiée");
+    const handOver = page.getByRole("row").filter({ hasText: "Étape confiée à une autre personne" });
+    expect(await handOver.textContent()).toContain("Fatoumata Diarra (handler@example.org)");
+    expect(await handOver.textContent()).toContain("Congé de la chargée des plaintes");
     // A refusal says why in French: a resume of a case that does not need attention.
     const csrf = await page.locator('input[name="_csrf"]').first().inputValue();
     const refused = await page.request.post(`${s.httpUrl}/console/cases/${ref}/actions`, {
@@ -593,5 +596,23 @@ describe("staff console", () => {
     const staff = await signIn(STAFF, PHONE);
     await staff.page.goto(`${s.httpUrl}/console/cases/${ref}`);
     expect(await staff.page.getByRole("heading", { name: "Actions du coordinateur" }).count()).toBe(0);
+  });
+  // Last: it moves the stack's virtual clock.
+  it("lists the overdue cases first in Pending this week (R-5), and the overdue filter finds them", async () => {
+    const { page } = await signIn(COORDINATOR);
+    await page.goto(`${s.httpUrl}/console/pending`);
+    const overdueHeading = page.getByRole("heading", { level: 2 }).first();
+    expect(await overdueHeading.textContent()).toBe("En retard (0)");
+    await s.advance("P4D"); // past the 3-day triage deadline
+    await page.goto(`${s.httpUrl}/console/pending`);
+    expect(await overdueHeading.textContent()).not.toBe("En retard (0)");
+    const firstTable = page.getByRole("table").first();
+    expect(await firstTable.getByRole("link", { name: reference }).count()).toBe(1);
+    expect(await firstTable.textContent()).toContain("en retard (Tri)");
+    await page.goto(`${s.httpUrl}/console/cases?overdue=true`);
+    expect(await page.getByRole("link", { name: reference }).count()).toBe(1);
+    await page.goto(`${s.httpUrl}/console/cases/${reference}`);
+    const triage = page.getByRole("row").filter({ hasText: /^Tri/ }).first();
+    expect(await triage.textContent()).toContain("En retard");
   });
 });
