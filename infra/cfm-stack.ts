@@ -15,6 +15,7 @@ import { Channels } from "./constructs/channels.ts";
 import { EmailDomain, Intake } from "./constructs/intake.ts";
 import { Monitoring } from "./constructs/monitoring.ts";
 import { Reports } from "./constructs/reports.ts";
+import { Retention } from "./constructs/retention.ts";
 import { Storage, TABLE_WRITE_ACTIONS } from "./constructs/storage.ts";
 import { Workflow } from "./constructs/workflow.ts";
 import { acknowledgeControlTowerFindings } from "./control-tower.ts";
@@ -73,6 +74,7 @@ export class CfmStack extends Stack {
       stateMachine: workflow.stateMachine,
     });
     const reports = new Reports(this, "Reports", { config, storage, email });
+    const retention = new Retention(this, "Retention", { config, storage });
     // Issue 17: SMS, WhatsApp, Kobo and gateway webhooks, each only when the config declares it.
     const channels = new Channels(this, "Channels", {
       config,
@@ -93,6 +95,7 @@ export class CfmStack extends Stack {
       api.console,
       api.publicPages,
       reports.function,
+      retention.function,
       ...channels.functions,
     ];
     // Issue 12: every function reads the live config (CONFIG/CURRENT, a GetItem its table grant allows) before
@@ -119,6 +122,7 @@ export class CfmStack extends Stack {
           all.flatMap((fn) => (fn.failureQueue ? [[fn.handlerName, fn.failureQueue]] : [])),
         ),
         "report-schedules": reports.deadLetterQueue,
+        purge: retention.failureQueue,
       },
     });
 
