@@ -89,14 +89,18 @@ function known(language: Language, key: string): string | null {
 
 const UNITS = ["years", "months", "weeks", "days", "hours", "minutes"] as const;
 
-/** "6 semaines (jours calendaires)", "3 jours ouvrés", from a configured deadline rule. */
+/** "45 jours ouvrés", "30 jours calendaires", "6 semaines (jours calendaires)", from a configured deadline rule. */
 export function describeRule(rule: DeadlineRule, t: Translator): string {
   const parts = parseDuration(rule.duration) as unknown as Record<string, number | undefined>;
-  const words = UNITS.filter((unit) => (parts[unit] ?? 0) > 0).map((unit) =>
-    t(`console.duration.${unit}`, { count: parts[unit] ?? 0 }),
-  );
-  const duration = words.join(" ") || rule.duration;
-  return t(rule.days === "working" ? "console.duration.working" : "console.duration.calendar", { duration });
+  const used = UNITS.filter((unit) => (parts[unit] ?? 0) > 0);
+  const working = rule.days === "working";
+  if (used.length === 1 && used[0] === "days")
+    return t(working ? "console.duration.workingDays" : "console.duration.calendarDays", {
+      count: parts.days ?? 0,
+    });
+  const duration =
+    used.map((unit) => t(`console.duration.${unit}`, { count: parts[unit] ?? 0 })).join(" ") || rule.duration;
+  return t(working ? "console.duration.working" : "console.duration.calendar", { duration });
 }
 
 /** Each view deadline: its rule and what it counts from (how the date was computed). */

@@ -29,6 +29,8 @@ table{border-collapse:collapse;width:100%;margin:.5rem 0 1rem}
 th,td{text-align:left;padding:.4rem .5rem;border-bottom:1px solid #ccc;vertical-align:top}
 th{background:#eef2f5}
 .table{overflow-x:auto}
+.ref{white-space:nowrap}
+@media (max-width:40rem){.cards thead{position:absolute;left:-9999px}.cards tr{display:block;border-bottom:1px solid #ccc;padding:.25rem 0}.cards td{display:grid;grid-template-columns:7.5rem 1fr;gap:.5rem;border:0;padding:.15rem .25rem}.cards td::before{content:attr(data-label);font-weight:600}.cards td:empty{display:none}}
 dl{display:grid;grid-template-columns:minmax(8rem,14rem) 1fr;gap:.25rem 1rem;margin:0 0 1rem}
 dt{font-weight:600;margin:0}
 @media (max-width:40rem){dl{grid-template-columns:1fr}dd{margin-bottom:.5rem}}

@@ -23,6 +23,7 @@ import { REFERENCE_PATTERN } from "../domain/vocabulary.ts";
 import type { Runtime } from "../lib/runtime.ts";
 import { s3 } from "../lib/s3.ts";
 import { nextDeadline } from "../store/complaint-store.ts";
+import type { TaskAction } from "../tasks/forms.ts";
 import { activeLinksOf, reissueForActor } from "../tasks/link-store.ts";
 import type { ConsoleContext, ConsoleEnv } from "./app.ts";
 import { page } from "./app.ts";
@@ -68,7 +69,8 @@ export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) =>
 export const csrfField = (c: ConsoleContext) =>
   html`<input type="hidden" name="_csrf" value="${c.get("csrf")}">`;
 
-const caseLink = (reference: string) => html`<a href="/console/cases/${reference}">${reference}</a>`;
+const caseLink = (reference: string) =>
+  html`<a class="ref" href="/console/cases/${reference}">${reference}</a>`;
 
 function deadlineCell(rt: Runtime, record: CaseRecord, c: ConsoleContext): Html {
   const v = vocabulary(c.get("lang"));
@@ -283,17 +285,20 @@ ${record.flags.includes("needs-attention") ? html`<dt>${t("console.case.attentio
 ${summary}<h2>${t("console.case.deadlines")}</h2>${deadlines}`;
       return page(c, 200, title, "cases", body);
     }
-    const [content, timeline, views] = await Promise.all([
+    const [content, timeline, views, links] = await Promise.all([
       rt.store.getContent(reference),
       rt.store.timeline(reference),
       viewer.audience === "coordinator" && sensitive ? viewsOf(rt, reference) : Promise.resolve([]),
+      activeLinksOf(rt, reference),
     ]);
+    // The steps the viewer holds on this case: opened from here as from My tasks (a fresh link each time).
+    const mine = links.filter((l) => l.actor === viewer.email && isTaskStep(l.step));
     const contact = access.contact;
     const optional = (key: string, value: string | null | undefined) =>
       value ? html`<dt>${t(`console.case.${key}`)}</dt><dd>${value}</dd>` : "";
     const person = (p: CaseContent["complainant"] | CaseContent["representative"], withContact: boolean) =>
       p
-        ? html`${optional("name", p.name)}${withContact ? html`${optional("email", p.email)}${optional("phone", p.phone)}${optional("address", p.address)}` : ""}`
+        ? html`${optional("name", p.name)}${withContact ? html`${optional("email", p.email)}${p.phone ? html`<dt>${t("console.case.phone")}</dt><dd><a href="tel:${p.phone.replace(/[^\d+]/g, "")}">${p.phone}</a></dd>` : ""}${optional("address", p.address)}` : ""}`
         : "";
     const recorded = c.req.query("recorded") === "1";
     const acted = c.req.query("done");
@@ -313,6 +318,16 @@ ${summary}<h2>${t("console.case.deadlines")}</h2>${deadlines}`;
 ${actionNotice(c, acted)}
 ${recorded ? html`<p class="notice" role="status">${emphasise(t("console.case.recorded", { reference }), reference)}</p>` : ""}
 ${sensitive ? html`<p class="notice warn">${t(record.sensitive ? "console.case.warnSensitive" : "console.case.warnUntriaged")}</p>` : ""}
+${
+  mine.length > 0
+    ? html`<section class="notice" aria-labelledby="your-task"><h2 id="your-task">${t("console.case.yourTask")}</h2>${mine.map(
+        (l) => {
+          const task = v.task(l.step as TaskAction);
+          return html`<form method="post" action="/console/tasks/${reference}/${l.step}">${csrfField(c)}<p>${task} · ${t("console.tasks.due")} ${v.when(l.expiresAt, tz(), true)} <button type="submit" aria-label="${t("console.tasks.openLabel", { task, reference })}">${t("console.tasks.open")}</button></p></form>`;
+        },
+      )}</section>`
+    : ""
+}
 ${summary}
 <h2>${t("console.case.complaint")}</h2>
 <dl>
@@ -358,8 +373,11 @@ ${
 }
 ${content.messages.length > 0 ? html`<h2>${t("console.case.messages")}</h2><ul>${content.messages.map((m, mi) => messageItem(c, reference, m, mi, tz()))}</ul>` : ""}
 <h2>${t("console.case.history")}</h2>
-<div class="table" tabindex="0" role="region" aria-label="${scrollable(c)}"><table><thead><tr><th scope="col">${t("console.case.date")}</th><th scope="col">${t("console.case.event")}</th><th scope="col">${t("console.case.by")}</th><th scope="col">${t("console.case.detail")}</th></tr></thead><tbody>
-${timeline.map((e) => html`<tr><td>${v.when(e.at, tz(), true)}</td><td>${v.event(e.type)}</td><td>${actorName(rt, c, e.actor)}</td><td>${eventDetail(rt, c, e)}</td></tr>`)}
+<div class="table" tabindex="0" role="region" aria-label="${scrollable(c)}"><table class="cards"><thead><tr><th scope="col">${t("console.case.date")}</th><th scope="col">${t("console.case.event")}</th><th scope="col">${t("console.case.by")}</th><th scope="col">${t("console.case.detail")}</th></tr></thead><tbody>
+${timeline.map((e) => {
+  const detail = eventDetail(rt, c, e);
+  return html`<tr><td data-label="${t("console.case.date")}">${v.when(e.at, tz(), true)}</td><td data-label="${t("console.case.event")}">${v.event(e.type)}</td><td data-label="${t("console.case.by")}">${actorName(rt, c, e.actor)}</td>${detail ? html`<td data-label="${t("console.case.detail")}">${detail}</td>` : html`<td></td>`}</tr>`;
+})}
 </tbody></table></div>
 ${viewer.audience === "coordinator" ? actionForms(c, rt, record, content) : ""}
 ${viewer.audience === "coordinator" ? receiptForm(c, record) : ""}
@@ -526,6 +544,14 @@ function eventDetail(rt: Runtime, c: ConsoleContext, e: TimelineEvent): string {
   const code = codes[detail];
   if (code) return t(code);
   if (ADDRESS.test(detail)) return staffName(rt.config, detail);
+  // A step given to another person: "from → to: reason" (functions/api/case-actions.ts).
+  const handOver = e.type === "reassigned" ? /^(\S+@\S+) → (\S+@\S+?): ([\s\S]*)$/.exec(detail) : null;
+  if (handOver)
+    return t("console.detail.handOver", {
+      from: staffName(rt.config, handOver[1] ?? ""),
+      to: staffName(rt.config, handOver[2] ?? ""),
+      reason: handOver[3] ?? "",
+    });
   if (detail.startsWith("needs-attention: "))
     return t("console.detail.needsAttention", { error: detail.slice("needs-attention: ".length) });
   if (e.type === "acknowledged" || e.type === "message") {
@@ -564,7 +590,7 @@ function deadlinesTable(rt: Runtime, record: CaseRecord, c: ConsoleContext): Htm
   const v = vocabulary(lang);
   const steps = DEADLINE_STEPS.filter((s): s is DeadlineStep => Boolean(record.deadlines[s]));
   if (steps.length === 0) return html`<p>${t("console.case.deadline.none")}</p>`;
-  return html`<div class="table" tabindex="0" role="region" aria-label="${scrollable(c)}"><table><thead><tr><th scope="col">${t("console.case.deadline.step")}</th><th scope="col">${t("console.case.deadline.due")}</th><th scope="col">${t("console.case.deadline.basis")}</th><th scope="col">${t("console.case.deadline.state")}</th></tr></thead><tbody>
+  return html`<div class="table" tabindex="0" role="region" aria-label="${scrollable(c)}"><table class="cards"><thead><tr><th scope="col">${t("console.case.deadline.step")}</th><th scope="col">${t("console.case.deadline.due")}</th><th scope="col">${t("console.case.deadline.basis")}</th><th scope="col">${t("console.case.deadline.state")}</th></tr></thead><tbody>
 ${steps.map((step) => {
   const due = record.deadlines[step] as string;
   const basis = deadlineBasis(rt.config, record, step, t);
@@ -577,7 +603,8 @@ ${steps.map((step) => {
       : met === false
         ? html`<span class="late">${t("console.case.deadline.missed")}</span>`
         : t("console.case.deadline.running");
-  return html`<tr><td>${v.step(step)}</td><td>${v.when(due, tz, true)}</td><td>${basis?.text ?? "–"}${skipped.length > 0 ? html`<br><span class="hint">${t("console.case.deadline.holidays", { days: skipped.map((d) => localDay(d, lang)).join(", ") })}</span>` : ""}</td><td>${state}</td></tr>`;
+  const label = (key: string) => t(`console.case.deadline.${key}`);
+  return html`<tr><td data-label="${label("step")}">${v.step(step)}</td><td data-label="${label("due")}">${v.when(due, tz, true)}</td><td data-label="${label("basis")}">${basis?.text ?? "–"}${skipped.length > 0 ? html`<br><span class="hint">${t("console.case.deadline.holidays", { days: skipped.map((d) => localDay(d, lang)).join(", ") })}</span>` : ""}</td><td data-label="${label("state")}">${state}</td></tr>`;
 })}
 </tbody></table></div>
 <p class="hint">${t("console.case.deadline.footer", { timeZone: tz, days: weekdays(rt.config.organisation.workingDays, lang) })}</p>`;

@@ -148,6 +148,25 @@ describe("staff console", () => {
     expect(mail).toHaveLength(1);
   });
 
+  it("starts sign-in with the authorization code flow, PKCE (S256), state and nonce", async () => {
+    const response = await fetch(`${s.httpUrl}/console/sign-in?return=%2Fconsole%2Fcases`, {
+      redirect: "manual",
+    });
+    expect(response.status).toBe(302);
+    const to = new URL(response.headers.get("location") ?? "");
+    expect(to.origin).toBe(new URL(s.stack.oidcUrl).origin);
+    expect(to.searchParams.get("response_type")).toBe("code");
+    expect(to.searchParams.get("code_challenge_method")).toBe("S256");
+    expect(to.searchParams.get("code_challenge")).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(to.searchParams.get("state")).toBeTruthy();
+    expect(to.searchParams.get("nonce")).toBeTruthy();
+    expect(to.searchParams.get("redirect_uri")).toBe(`${s.httpUrl}/console/callback`);
+    // The verifier stays on the server side of the browser: in an HttpOnly cookie, sealed.
+    const cookie = response.headers.get("set-cookie") ?? "";
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).not.toContain(to.searchParams.get("code_challenge") ?? "-");
+  });
+
   it("refuses an address outside the staff directory and a wrong code", async () => {
     const { page } = await open();
     await page.goto(`${s.httpUrl}/console/`);
@@ -207,6 +226,14 @@ describe("staff console", () => {
     ])
       expect(text).toContain(expected);
     expect(text).toContain("Accord pour partager son identité (T-8) : oui");
+    // The triage officer opens the step from the case page; the number calls back from a phone.
+    const yours = page.getByRole("region", { name: "Votre tâche sur ce dossier" });
+    expect(
+      await yours.getByRole("button", { name: /Ouvrir la tâche «\s*Trier la plainte\s*»/ }).count(),
+    ).toBe(1);
+    expect(await page.getByRole("link", { name: "+22370000000" }).getAttribute("href")).toBe(
+      "tel:+22370000000",
+    );
     // The same case through the staff API: one case, the fields stored.
     const view = await s.view(reference);
     expect(view).toMatchObject({ channel: "phone", description: DESCRIPTION });
@@ -421,7 +448,14 @@ describe("staff console", () => {
     expect(href).toMatch(new RegExp(`^/console/cases/${reference}/messages/\\d+/attachments/0$`));
     const download = await page.context().request.get(`${s.httpUrl}${href}`, { maxRedirects: 0 });
     expect(download.status()).toBe(302);
-    expect(download.headers().location).toContain("preuve.pdf");
+    // A short-lived signed URL (5 minutes), and the opening is listed for the coordinator (untriaged case).
+    const signed = new URL(download.headers().location ?? "");
+    expect(signed.searchParams.get("X-Amz-Expires")).toBe("300");
+    expect(signed.searchParams.get("X-Amz-Signature")).toMatch(/^[0-9a-f]{64}$/);
+    expect(decodeURIComponent(signed.search)).toContain("preuve.pdf");
+    await page.goto(`${s.httpUrl}/console/cases/${reference}`);
+    const views = page.getByRole("table").filter({ hasText: "une pièce jointe" });
+    expect(await views.textContent()).toContain(COORDINATOR);
   });
 
   it("downloads the register as XLSX (numbers as numbers, dates as dates) and CSV", async () => {
@@ -490,8 +524,11 @@ describe("staff console", () => {
         await page.goto(`${s.httpUrl}/console/intake`);
         await page.screenshot({ path: join(IMAGES, "console-intake-phone.png") });
       } else {
+        // The list at an office screen's width: every column in view.
+        await page.setViewportSize({ width: 1280, height: 720 });
         await page.goto(`${s.httpUrl}/console/cases`);
         await page.screenshot({ path: join(IMAGES, "console-cases.png") });
+        await page.setViewportSize(DESKTOP);
         await page.goto(`${s.httpUrl}/console/cases/${reference}`);
         await page.screenshot({ path: join(IMAGES, "console-case.png") });
       }
@@ -544,6 +581,9 @@ describe("staff console", () => {
     await page.getByRole("button", { name: "Confier l’étape" }).click();
     await page.waitForURL(/done=reassign/);
     expect(await page.getByRole("status").first().textContent()).toContain("Étape confiée");
+    const handOver = page.getByRole("row").filter({ hasText: "Étape confiée à une autre personne" });
+    expect(await handOver.textContent()).toContain("Fatoumata Diarra (handler@example.org)");
+    expect(await handOver.textContent()).toContain("Congé de la chargée des plaintes");
     // A refusal says why in French: a resume of a case that does not need attention.
     const csrf = await page.locator('input[name="_csrf"]').first().inputValue();
     const refused = await page.request.post(`${s.httpUrl}/console/cases/${ref}/actions`, {
@@ -556,5 +596,23 @@ describe("staff console", () => {
     const staff = await signIn(STAFF, PHONE);
     await staff.page.goto(`${s.httpUrl}/console/cases/${ref}`);
     expect(await staff.page.getByRole("heading", { name: "Actions du coordinateur" }).count()).toBe(0);
+  });
+  // Last: it moves the stack's virtual clock.
+  it("lists the overdue cases first in Pending this week (R-5), and the overdue filter finds them", async () => {
+    const { page } = await signIn(COORDINATOR);
+    await page.goto(`${s.httpUrl}/console/pending`);
+    const overdueHeading = page.getByRole("heading", { level: 2 }).first();
+    expect(await overdueHeading.textContent()).toBe("En retard (0)");
+    await s.advance("P4D"); // past the 3-day triage deadline
+    await page.goto(`${s.httpUrl}/console/pending`);
+    expect(await overdueHeading.textContent()).not.toBe("En retard (0)");
+    const firstTable = page.getByRole("table").first();
+    expect(await firstTable.getByRole("link", { name: reference }).count()).toBe(1);
+    expect(await firstTable.textContent()).toContain("en retard (Tri)");
+    await page.goto(`${s.httpUrl}/console/cases?overdue=true`);
+    expect(await page.getByRole("link", { name: reference }).count()).toBe(1);
+    await page.goto(`${s.httpUrl}/console/cases/${reference}`);
+    const triage = page.getByRole("row").filter({ hasText: /^Tri/ }).first();
+    expect(await triage.textContent()).toContain("En retard");
   });
 });
