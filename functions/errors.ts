@@ -85,6 +85,10 @@ export class InvalidInputError extends NamedError {
   override name = "InvalidInputError";
   override readonly status = 400;
 }
+/** T-12: an expired case could not be erased whole (an S3 object or an item left); the stream retries it. */
+export class PurgeIncompleteError extends NamedError {
+  override name = "PurgeIncompleteError";
+}
 export class InvalidSesEventError extends NamedError {
   override name = "InvalidSesEventError";
 }

@@ -13,6 +13,7 @@ import { Channels } from "./constructs/channels.ts";
 import { EmailDomain, Intake } from "./constructs/intake.ts";
 import { Monitoring } from "./constructs/monitoring.ts";
 import { Reports } from "./constructs/reports.ts";
+import { Retention } from "./constructs/retention.ts";
 import { Storage } from "./constructs/storage.ts";
 import { Workflow } from "./constructs/workflow.ts";
 import { acknowledgeControlTowerFindings } from "./control-tower.ts";
@@ -71,6 +72,7 @@ export class CfmStack extends Stack {
       stateMachine: workflow.stateMachine,
     });
     const reports = new Reports(this, "Reports", { config, storage, email });
+    const retention = new Retention(this, "Retention", { config, storage });
     // Issue 17: SMS, WhatsApp, Kobo and gateway webhooks, each only when the config declares it.
     const channels = new Channels(this, "Channels", {
       config,
@@ -91,6 +93,7 @@ export class CfmStack extends Stack {
       api.console,
       api.publicPages,
       reports.function,
+      retention.function,
       ...channels.functions,
     ];
     new Monitoring(this, "Monitoring", {
@@ -104,6 +107,7 @@ export class CfmStack extends Stack {
           all.flatMap((fn) => (fn.failureQueue ? [[fn.handlerName, fn.failureQueue]] : [])),
         ),
         "report-schedules": reports.deadLetterQueue,
+        purge: retention.failureQueue,
       },
     });
 

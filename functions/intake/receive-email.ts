@@ -12,7 +12,7 @@
 //   (duplicate) without reading, parsing or starting anything again.
 // Logs carry ids only: never addresses, names, subjects, bodies or file names.
 import { createHash } from "node:crypto";
-import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
+import { GetObjectCommand, PutObjectCommand, PutObjectTaggingCommand } from "@aws-sdk/client-s3";
 import { PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import * as z from "zod";
 import type { CaseContent, CaseRecord, Flag } from "../domain/complaint.ts";
@@ -26,6 +26,7 @@ import { s3 } from "../lib/s3.ts";
 import { MailRejectedError, sendOnce } from "../mail/mailer.ts";
 import type { MessageReceivedData } from "../mail/templates.ts";
 import { indexKeys, keys } from "../store/keys.ts";
+import { OUTSIDE_CASE_TAG } from "../store/retention-tags.ts";
 import { openCase } from "./open-case.ts";
 import {
   contentFingerprint,
@@ -572,8 +573,20 @@ export class Inbox {
     return null;
   }
 
-  /** Writes the item once; false when it was already there (a retry). */
+  /**
+   * Writes the item once; false when it was already there (a retry). T-12: a message that is part of no case
+   * (noise, quarantine) is tagged first, so that its raw copy expires after rawMailExpiryDays; a case's raw
+   * message is its evidence and is erased with the case.
+   */
   async record(kind: InboxKind, fields: Record<string, unknown>): Promise<boolean> {
+    if (kind !== "RECEIPT")
+      await s3().send(
+        new PutObjectTaggingCommand({
+          Bucket: this.raw.bucket,
+          Key: this.raw.key,
+          Tagging: { TagSet: [{ Key: OUTSIDE_CASE_TAG.key, Value: OUTSIDE_CASE_TAG.value }] },
+        }),
+      );
     const listed =
       kind === "RECEIPT"
         ? {}

@@ -35,7 +35,9 @@ export type HandlerName =
   | "console"
   // Issue 17: inbound SMS/WhatsApp (SNS), Kobo and gateway webhooks (HTTP API).
   | "intake-messages"
-  | "channel-hooks";
+  | "channel-hooks"
+  // T-12: erases an expired case (DynamoDB stream of TTL deletions).
+  | "purge";
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const handlerEntry = (name: HandlerName) => join(REPO_ROOT, "functions", "handlers", `${name}.ts`);

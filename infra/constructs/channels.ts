@@ -73,7 +73,8 @@ export class Channels extends Construct {
       stateMachine.grantExecution(fn.fn, "states:DescribeExecution");
       fn.fn.addToRolePolicy(
         new iam.PolicyStatement({
-          actions: ["s3:PutObject"],
+          // T-12: a message that is part of no case is tagged to expire (functions/store/retention-tags.ts).
+          actions: ["s3:PutObject", "s3:PutObjectTagging"],
           resources: RAW_PREFIXES.map((p) => storage.rawMailBucket.arnForObjects(p)),
         }),
       );

@@ -135,7 +135,8 @@ export class Intake extends Construct {
     props.stateMachine.grantExecution(fn, "states:DescribeExecution");
     fn.addToRolePolicy(
       new iam.PolicyStatement({
-        actions: ["s3:GetObject"],
+        // T-12: a message that is part of no case is tagged to expire (functions/store/retention-tags.ts).
+        actions: ["s3:GetObject", "s3:PutObjectTagging"],
         resources: [storage.rawMailBucket.arnForObjects(`${RAW_MAIL_PREFIX}*`)],
       }),
     );
@@ -183,7 +184,8 @@ export class Intake extends Construct {
     props.stateMachine.grantExecution(sweepFn, "states:DescribeExecution");
     sweepFn.addToRolePolicy(
       new iam.PolicyStatement({
-        actions: ["s3:GetObject"],
+        // T-12: a message that is part of no case is tagged to expire (functions/store/retention-tags.ts).
+        actions: ["s3:GetObject", "s3:PutObjectTagging"],
         resources: [storage.rawMailBucket.arnForObjects(`${RAW_MAIL_PREFIX}*`)],
       }),
     );

@@ -10,9 +10,13 @@ import * as s3 from "aws-cdk-lib/aws-s3";
 import { Construct } from "constructs";
 import type { OrgConfig } from "../../functions/domain/config.ts";
 import { parseDuration } from "../../functions/domain/duration.ts";
+import { BACKSTOP_RETENTIONS, OUTSIDE_CASE_TAG } from "../../functions/store/retention-tags.ts";
 import { INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from "../../functions/store/table-design.ts";
 
-/** Raw MIME copies are only needed until intake has parsed them (and for a re-run): 30 days by default. */
+/**
+ * Raw messages that are not part of any case (noise, quarantine) are kept 30 days by default (a re-run, a look
+ * by the officer); those of a case are its evidence and live as long as the case (T-12).
+ */
 export const DEFAULT_RAW_MAIL_EXPIRY_DAYS = 30;
 /**
  * Every cfm log group (functions, state machine, API access) is kept a year (Control Tower CT.CLOUDWATCH.PR.2):
@@ -52,7 +56,7 @@ export const KEY_DATA_ACTIONS = [
 
 export interface StorageProps {
   config: OrgConfig;
-  /** Days after receipt before the raw MIME copy is deleted. */
+  /** Days after receipt before a raw message that is not part of a case is deleted. */
   rawMailExpiryDays?: number;
 }
 
@@ -118,6 +122,9 @@ export class Storage extends Construct {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: true,
       timeToLiveAttribute: TTL_ATTRIBUTE,
+      // T-12: the TTL deletion of a status or content record starts the purge of the rest of its case
+      // (retention.ts); the content's old image says where its S3 objects are, whichever record goes first.
+      stream: dynamodb.StreamViewType.OLD_IMAGE,
       removalPolicy: RemovalPolicy.RETAIN,
     });
     for (const index of INDEXES) {
@@ -151,19 +158,28 @@ export class Storage extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
     const rawDays = props.rawMailExpiryDays ?? DEFAULT_RAW_MAIL_EXPIRY_DAYS;
+    // T-12: case evidence (raw messages, attachments) is erased with its case by the purge, when the retention
+    // counted from closure ends (retention.ts); lifecycle rules count from creation, so they only back it up.
+    const backstop = Duration.days(retentionDays(props.config.retention) * BACKSTOP_RETENTIONS);
     this.rawMailBucket = this.dataBucket("RawMail", "raw-mail/", [
       {
-        id: "expire-raw-mail",
+        // A raw message that is not part of any case (noise, quarantine): tagged by the intake.
+        id: "expire-raw-mail-outside-cases",
+        tagFilters: { [OUTSIDE_CASE_TAG.key]: OUTSIDE_CASE_TAG.value },
         expiration: Duration.days(rawDays),
+        noncurrentVersionExpiration: Duration.days(1),
+      },
+      {
+        id: "expire-raw-mail-backstop",
+        expiration: backstop,
         noncurrentVersionExpiration: Duration.days(1),
         abortIncompleteMultipartUploadAfter: Duration.days(1),
       },
     ]);
     this.attachmentsBucket = this.dataBucket("Attachments", "attachments/", [
       {
-        // T-12: case records and their attachments are kept for the configured retention.
-        id: "expire-attachments-after-retention",
-        expiration: Duration.days(retentionDays(props.config.retention)),
+        id: "expire-attachments-backstop",
+        expiration: backstop,
         noncurrentVersionExpiration: Duration.days(30),
         abortIncompleteMultipartUploadAfter: Duration.days(1),
       },

@@ -7,6 +7,7 @@ import type { IConstruct } from "constructs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadConfigText, type OrgConfig } from "../../functions/domain/config.ts";
 import type { MetricName } from "../../functions/lib/metrics.ts";
+import { OUTSIDE_CASE_TAG } from "../../functions/store/retention-tags.ts";
 import { INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from "../../functions/store/table-design.ts";
 import { CfmStack, type CfmStackProps } from "../../infra/cfm-stack.ts";
 import { THROTTLE } from "../../infra/constructs/api.ts";
@@ -31,6 +32,7 @@ const ALL_HANDLERS = [
   "console",
   "intake-messages",
   "channel-hooks",
+  "purge",
 ].sort();
 const ONE_YEAR_SECONDS = 31_536_000;
 /** Compile-time: true only if both unions have the same members (checked by tsc). */
@@ -182,28 +184,59 @@ describe("storage", () => {
     }
   });
 
-  it("expires raw mail 30 days after receipt by default", () => {
+  it("T-12: expires raw mail that is part of no case (tagged by the intake) 30 days after receipt by default", () => {
     h.template.hasResourceProperties("AWS::S3::Bucket", {
       LoggingConfiguration: Match.objectLike({ LogFilePrefix: "raw-mail/" }),
       LifecycleConfiguration: {
         Rules: Match.arrayWith([
-          Match.objectLike({ Status: "Enabled", ExpirationInDays: DEFAULT_RAW_MAIL_EXPIRY_DAYS }),
+          Match.objectLike({
+            Status: "Enabled",
+            ExpirationInDays: DEFAULT_RAW_MAIL_EXPIRY_DAYS,
+            TagFilters: [{ Key: OUTSIDE_CASE_TAG.key, Value: OUTSIDE_CASE_TAG.value }],
+          }),
         ]),
       },
     });
     expect(DEFAULT_RAW_MAIL_EXPIRY_DAYS).toBe(30);
   });
 
-  it("keeps attachments for the configured retention (T-12: P5Y), never less than five calendar years", () => {
+  it("T-12: keeps a case's raw messages and attachments as long as the case; the lifecycle only backs the purge up", () => {
     const days = retentionDays(tp.config.retention);
-    tp.template.hasResourceProperties("AWS::S3::Bucket", {
-      LoggingConfiguration: Match.objectLike({ LogFilePrefix: "attachments/" }),
-      LifecycleConfiguration: {
-        Rules: Match.arrayWith([Match.objectLike({ Status: "Enabled", ExpirationInDays: days })]),
-      },
-    });
     expect(days).toBeGreaterThanOrEqual(5 * 365 + 2); // at most two leap days in any five years
-    expect(days).toBeLessThan(5 * 366 + 7);
+    for (const prefix of ["raw-mail/", "attachments/"]) {
+      const bucket = Object.values(resources(tp.template, "AWS::S3::Bucket")).find(
+        (b) => b.Properties.LoggingConfiguration?.LogFilePrefix === prefix,
+      );
+      const rules = bucket?.Properties.LifecycleConfiguration.Rules as Array<Record<string, unknown>>;
+      // No rule deletes an untagged object before twice the retention: the purge erases it with its case,
+      // when the retention counted from closure ends.
+      const untagged = rules.filter((r) => r.ExpirationInDays !== undefined && r.TagFilters === undefined);
+      expect(untagged.map((r) => r.ExpirationInDays)).toEqual([days * 2]);
+    }
+  });
+
+  it("T-12: the TTL deletion of a status or content record invokes the purge, through the table's stream, with a failure queue", () => {
+    tp.template.hasResourceProperties("AWS::DynamoDB::Table", {
+      StreamSpecification: { StreamViewType: "OLD_IMAGE" },
+      TimeToLiveSpecification: { AttributeName: "expiresAt", Enabled: true },
+    });
+    const purge = h.id(
+      h.stack.node.findChild("Retention").node.findChild("Purge").node.findChild("Function"),
+    );
+    const mapping = Object.values(resources(h.template, "AWS::Lambda::EventSourceMapping")).find(
+      (m) => m.Properties.FunctionName?.Ref === purge,
+    );
+    expect(mapping?.Properties).toMatchObject({
+      BisectBatchOnFunctionError: true,
+      FunctionResponseTypes: ["ReportBatchItemFailures"],
+      DestinationConfig: { OnFailure: { Destination: expect.anything() } },
+    });
+    const filter = JSON.parse(mapping?.Properties.FilterCriteria.Filters[0].Pattern);
+    expect(filter).toEqual({
+      eventName: ["REMOVE"],
+      userIdentity: { type: ["Service"], principalId: ["dynamodb.amazonaws.com"] },
+      dynamodb: { Keys: { sk: { S: ["STATUS", "CONTENT"] } } },
+    });
   });
 
   it("sends the access logs to a bucket with SSE-S3 (the only encryption S3 server access logging supports)", () => {
@@ -321,7 +354,8 @@ describe("intake", () => {
 
     expect(statements).toContainEqual(
       expect.objectContaining({
-        Action: "s3:GetObject",
+        // T-12: reads a raw message, and tags one that is part of no case to expire.
+        Action: ["s3:GetObject", "s3:PutObjectTagging"],
         Resource: {
           "Fn::Join": ["", [{ "Fn::GetAtt": [h.id(storage.node.findChild("RawMail")), "Arn"] }, "/raw/*"]],
         },
@@ -345,7 +379,11 @@ describe("intake", () => {
     expect(actions).toEqual(
       expect.arrayContaining(["dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem"]),
     );
-    expect(actions.filter((a) => a.startsWith("s3:"))).toEqual(["s3:GetObject", "s3:PutObject"]);
+    expect(actions.filter((a) => a.startsWith("s3:"))).toEqual([
+      "s3:GetObject",
+      "s3:PutObjectTagging",
+      "s3:PutObject",
+    ]);
     expect(actions.filter((a) => a.startsWith("states:")).sort()).toEqual([
       "states:DescribeExecution",
       "states:StartExecution",
@@ -526,13 +564,24 @@ describe("functions", () => {
     h.template.resourceCountIs("AWS::Lambda::EventInvokeConfig", 3);
   });
 
-  it("never grants Scan, table management or stream reads on the table", () => {
-    const actions = Object.values(resources(h.template, "AWS::IAM::Policy")).flatMap((p) =>
-      actionsOf(p.Properties.PolicyDocument.Statement),
+  it("never grants Scan, table management or stream reads on the table (T-12: the purge alone reads the stream)", () => {
+    const purgeRole = h.id(
+      h.stack.node.findChild("Retention").node.findChild("Purge").node.findChild("Role"),
     );
+    const policies = Object.values(resources(h.template, "AWS::IAM::Policy"));
+    const actions = (own: boolean) =>
+      policies
+        .filter(
+          (p) => (p.Properties.Roles as Array<{ Ref: string }>).some((r) => r.Ref === purgeRole) === own,
+        )
+        .flatMap((p) => actionsOf(p.Properties.PolicyDocument.Statement));
     expect(
-      actions.filter((a) => /^dynamodb:(Scan|DescribeTable|GetRecords|GetShardIterator|\*)/.test(a)),
+      actions(false).filter((a) => /^dynamodb:(Scan|DescribeTable|GetRecords|GetShardIterator|\*)/.test(a)),
     ).toEqual([]);
+    expect(actions(true).filter((a) => /^dynamodb:(Scan|\*)/.test(a))).toEqual([]);
+    expect(actions(true)).toEqual(
+      expect.arrayContaining(["dynamodb:GetRecords", "dynamodb:GetShardIterator"]),
+    );
   });
 });
 
@@ -776,8 +825,8 @@ describe("monitoring", () => {
     const topic = h.id(h.stack.node.findChild("Monitoring").node.findChild("AlarmTopic"));
     const alarms = Object.values(resources(h.template, "AWS::CloudWatch::Alarm"));
     // 5 metric alarms + 2 channel alarms (issue 17: the example declares WhatsApp and Kobo) + 2 state machine
-    // alarms + one per Lambda + one per dead-letter queue
-    expect(alarms).toHaveLength(5 + 2 + 2 + ALL_HANDLERS.length + 4);
+    // alarms + one per Lambda + one per dead-letter queue (T-12: the purge's failure queue is the fifth)
+    expect(alarms).toHaveLength(5 + 2 + 2 + ALL_HANDLERS.length + 5);
     for (const alarm of alarms) {
       expect(alarm.Properties.TreatMissingData).toBe("notBreaching");
       expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topic }]);

@@ -6,9 +6,11 @@ import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
 import {
   CreateBucketCommand,
   GetObjectCommand,
+  GetObjectTaggingCommand,
   HeadObjectCommand,
   PutObjectCommand,
   S3Client,
@@ -21,7 +23,13 @@ import {
   SFNClient,
   StartExecutionCommand,
 } from "@aws-sdk/client-sfn";
-import { GetCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import {
+  DeleteCommand,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from "@aws-sdk/lib-dynamodb";
 import type { Context } from "aws-lambda";
 import { mockClient } from "aws-sdk-client-mock";
 import MailComposer from "nodemailer/lib/mail-composer";
@@ -34,6 +42,7 @@ import { makeSesEvent, type SesEvent, type VerdictName } from "../../functions/i
 import { recordedMetrics } from "../../functions/lib/metrics.ts";
 import { type Runtime, resetRuntime, runtime } from "../../functions/lib/runtime.ts";
 import { s3 as s3Client } from "../../functions/lib/s3.ts";
+import { OUTSIDE_CASE_TAG } from "../../functions/store/retention-tags.ts";
 import { freshTable } from "../helpers/dynamo.ts";
 
 interface S3rverInstance {
@@ -1122,5 +1131,131 @@ describe("issue 15: the recovery sweep processes raw messages without an outcome
 
     expect(result.recovered.map((r) => r.key)).not.toContain(young.key);
     expect(await rt.store.referenceForSource(young.sourceId)).toBeNull();
+  });
+});
+
+describe("T-12: raw messages and attachments live as long as their case, then go with it", () => {
+  const tagsOf = async (Key: string) =>
+    (await s3.send(new GetObjectTaggingCommand({ Bucket: RAW_BUCKET, Key }))).TagSet ?? [];
+  const exists = (Bucket: string, Key: string) =>
+    s3.send(new HeadObjectCommand({ Bucket, Key })).then(
+      () => true,
+      (error: Error) => (error.name === "NotFound" ? false : Promise.reject(error)),
+    );
+  const caseItems = async (reference: string) =>
+    (
+      await rt.doc.send(
+        new QueryCommand({
+          TableName: rt.tableName,
+          KeyConditionExpression: "pk = :pk",
+          ExpressionAttributeValues: { ":pk": `CASE#${reference}` },
+        }),
+      )
+    ).Items ?? [];
+  /** The stream record DynamoDB writes when its TTL deletes an item (userIdentity: the DynamoDB service). */
+  const ttlRemoval = (reference: string, sk = "STATUS", byTtl = true) => ({
+    eventID: randomUUID(),
+    eventName: "REMOVE",
+    ...(byTtl ? { userIdentity: { type: "Service", principalId: "dynamodb.amazonaws.com" } } : {}),
+    dynamodb: {
+      Keys: { pk: { S: `CASE#${reference}` }, sk: { S: sk } },
+      SequenceNumber: String(Date.now()),
+    },
+  });
+  type PurgeHandler = (
+    event: { Records: unknown[] },
+    context: Context,
+  ) => Promise<{ batchItemFailures: Array<{ itemIdentifier: string }> }>;
+  const purge = async (...records: unknown[]) => {
+    const { handler: purgeHandler } = (await import("../../functions/handlers/purge.ts")) as {
+      handler: PurgeHandler;
+    };
+    return purgeHandler({ Records: records }, {} as Context);
+  };
+
+  it("tags the raw copy of a message that is part of no case (noise, quarantine), never a case's", async () => {
+    const noise = await deliver(eml("auto-reply-outlook-fr.eml"));
+    const quarantined = await deliver(eml("plain-text-fr.eml"), { virus: "FAIL" });
+    const complaint = await deliver(eml("plain-text-fr.eml"));
+
+    const outside = [{ Key: OUTSIDE_CASE_TAG.key, Value: OUTSIDE_CASE_TAG.value }];
+    expect(await tagsOf(noise.key)).toEqual(outside);
+    expect(await tagsOf(quarantined.key)).toEqual(outside);
+    expect((await rt.store.getContent(referenceOf(complaint.result))).rawMessageKey).toBe(complaint.key);
+    expect(await tagsOf(complaint.key)).toEqual([]);
+  });
+
+  it("erases the whole case when DynamoDB's TTL deletes its status record: items, raw messages, attachments", async () => {
+    const first = await deliver(eml("attachments-pdf-jpeg.eml"));
+    const reference = referenceOf(first.result);
+    const reply = await deliver(
+      await compose({
+        from: "Aïssata Traoré <aissata.traore@example.net>",
+        subject: `Re: [${reference}] Accusé de réception de votre plainte`,
+        text: "Voici le reçu.",
+        attachments: [{ filename: "reçu.pdf", content: Buffer.from("%PDF-1.4\n%%EOF\n") }],
+      }),
+    );
+    expect(reply.result).toMatchObject({ reference, attached: true });
+    const other = await deliver(eml("attachments-pdf-jpeg.eml"));
+    const content = await rt.store.getContent(reference);
+    const files = content.attachments.map((a) => a.key);
+    expect(files).toHaveLength(3);
+    expect((await caseItems(reference)).length).toBeGreaterThan(2);
+
+    // Not expired: a REMOVE that is not DynamoDB's TTL, or a status record still there, erases nothing.
+    expect(await purge(ttlRemoval(reference, "STATUS", false), ttlRemoval(reference))).toEqual({
+      batchItemFailures: [],
+    });
+    expect(await exists(RAW_BUCKET, first.key)).toBe(true);
+    expect((await caseItems(reference)).length).toBeGreaterThan(2);
+
+    // The retention ends: DynamoDB deletes the status record (its TTL), the stream hands it to the purge.
+    await rt.doc.send(
+      new DeleteCommand({ TableName: rt.tableName, Key: { pk: `CASE#${reference}`, sk: "STATUS" } }),
+    );
+    expect(await purge(ttlRemoval(reference))).toEqual({ batchItemFailures: [] });
+
+    expect(await caseItems(reference)).toEqual([]);
+    for (const key of [first.key, reply.key]) expect(await exists(RAW_BUCKET, key), key).toBe(false);
+    for (const key of files) expect(await exists(ATTACHMENTS_BUCKET, key), key).toBe(false);
+    // Another case's evidence stays.
+    const kept = await rt.store.getContent(referenceOf(other.result));
+    expect(await exists(RAW_BUCKET, other.key)).toBe(true);
+    for (const a of kept.attachments) expect(await exists(ATTACHMENTS_BUCKET, a.key)).toBe(true);
+    // A redelivered stream record (at-least-once) finds nothing left to do.
+    expect(await purge(ttlRemoval(reference))).toEqual({ batchItemFailures: [] });
+  });
+
+  it("erases the S3 objects from the content record's image when DynamoDB's TTL deletes the content first", async () => {
+    const delivered = await deliver(eml("attachments-pdf-jpeg.eml"));
+    const reference = referenceOf(delivered.result);
+    const files = (await rt.store.getContent(reference)).attachments.map((a) => a.key);
+    const key = { pk: { S: `CASE#${reference}` }, sk: { S: "CONTENT" } };
+    // The case closed five years ago: both records carry a past expiry; DynamoDB removes the content first.
+    const past = Math.floor(Date.now() / 1000) - 60;
+    await rt.doc.send(
+      new UpdateCommand({
+        TableName: rt.tableName,
+        Key: { pk: `CASE#${reference}`, sk: "STATUS" },
+        UpdateExpression: "SET expiresAt = :e",
+        ExpressionAttributeValues: { ":e": past },
+      }),
+    );
+    const image = (
+      await new DynamoDBClient({}).send(new GetItemCommand({ TableName: rt.tableName, Key: key }))
+    ).Item;
+    await rt.doc.send(
+      new DeleteCommand({ TableName: rt.tableName, Key: { pk: `CASE#${reference}`, sk: "CONTENT" } }),
+    );
+    const removal = ttlRemoval(reference, "CONTENT");
+
+    expect(await purge({ ...removal, dynamodb: { ...removal.dynamodb, OldImage: image } })).toEqual({
+      batchItemFailures: [],
+    });
+
+    expect(await caseItems(reference)).toEqual([]);
+    expect(await exists(RAW_BUCKET, delivered.key)).toBe(false);
+    for (const file of files) expect(await exists(ATTACHMENTS_BUCKET, file), file).toBe(false);
   });
 });
