@@ -151,7 +151,7 @@ describe("KoboToolbox REST Services: POST /hooks/kobo/{form}", () => {
     expect(content.place).toBe("Sévaré, quartier Mossinkoré");
     expect(content.factsDate).toBe("2026-02-20");
     expect(content.subject).toBe(
-      "KoboToolbox (example) · catégorie proposée : Financement ou mise en œuvre d'un programme",
+      "KoboToolbox (example) · catégorie proposée : Financement ou mise en œuvre d'un programme",
     );
   });
 

@@ -118,7 +118,7 @@ describe("the complainant's web form and follow-up (issue 16)", () => {
     expect(requests).toEqual([`${s.httpUrl}/submit`]);
     await expectAccessible(page);
 
-    await page.getByLabel("Une plainte : quelque chose ne va pas").check();
+    await page.getByLabel("Une plainte : quelque chose ne va pas").check();
     await page
       .getByLabel("Votre message")
       .fill("Au site de Sévaré, l'agent de distribution demande 500 francs pour donner les kits d'hygiène.");
@@ -172,7 +172,7 @@ describe("the complainant's web form and follow-up (issue 16)", () => {
     await shot(page, "public-follow-up.png");
 
     await page
-      .getByLabel("Pourquoi n'êtes-vous pas d'accord ?")
+      .getByLabel("Pourquoi n’êtes-vous pas d’accord ?")
       .fill("L'agent est toujours là et il demande encore de l'argent aux familles du site 2.");
     await page.getByRole("button", { name: "Envoyer mon appel" }).click();
 
@@ -262,7 +262,7 @@ describe("the complainant's web form and follow-up (issue 16)", () => {
     await page.goto(`${s.httpUrl}/submit`);
     const long = "Le puits du quartier est en panne depuis deux semaines.";
 
-    await page.getByLabel("Une suggestion : une idée pour faire mieux").check();
+    await page.getByLabel("Une suggestion : une idée pour faire mieux").check();
     await page.locator(`input[name="name"]`).fill("Fatoumata");
     await page.getByLabel("Votre téléphone ou votre adresse e-mail").fill("pas de téléphone");
     await page.getByLabel("Votre message").fill(long);
@@ -275,7 +275,7 @@ describe("the complainant's web form and follow-up (issue 16)", () => {
     expect(await text(page, ".summary")).toContain("Écrivez un numéro de téléphone");
     expect(await page.getByLabel("Votre message").inputValue()).toBe(long);
     expect(await page.locator(`input[name="name"]`).inputValue()).toBe("Fatoumata");
-    expect(await page.getByLabel("Une suggestion : une idée pour faire mieux").isChecked()).toBe(true);
+    expect(await page.getByLabel("Une suggestion : une idée pour faire mieux").isChecked()).toBe(true);
     await expectAccessible(page);
   });
 });

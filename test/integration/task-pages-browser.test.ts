@@ -347,7 +347,7 @@ describe("task pages in Chromium (issue 5)", () => {
     const said = await text(page);
     expect(said).toContain(filed.reference);
     expect(said).toContain("Rien n'a été modifié.");
-    expect(said).toContain("Que faire : cherchez un message plus récent sur ce dossier");
+    expect(said).toContain("Que faire : cherchez un message plus récent sur ce dossier");
     expect(said).toContain(OFFICER);
     await screenshot(page, "task-expired.png");
     const late = await postForm(
@@ -381,7 +381,7 @@ describe("task pages in Chromium (issue 5)", () => {
     const message = "Choisissez la personne à qui déléguer le dossier.";
     const field = page.locator(".field", { has: page.locator("#f-delegate") });
     expect(await field.getAttribute("class")).toBe("field invalid");
-    expect(await field.locator(".error").textContent()).toBe(`Erreur : ${message}`);
+    expect(await field.locator(".error").textContent()).toBe(`Erreur\u00a0: ${message}`);
     expect(await page.locator("#f-delegate").getAttribute("aria-invalid")).toBe("true");
     expect(await page.locator("#f-delegate").getAttribute("aria-describedby")).toContain("e-delegate");
     expect(await page.locator('.summary[role="alert"] a[href="#f-delegate"]').textContent()).toBe(message);
@@ -389,7 +389,7 @@ describe("task pages in Chromium (issue 5)", () => {
     expect(await page.locator('textarea[name="risks"]').inputValue()).toBe(
       "Risque de représailles contre la famille.",
     );
-    expect(await page.title()).toMatch(/^Erreur : /);
+    expect(await page.title()).toMatch(/^Erreur\u00a0: /);
     await page.evaluate("document.getElementById('f-delegate').scrollIntoView({ block: 'center' })");
     await screenshot(page, "task-form-error.png");
     expect(await s.viewText(filed.reference)).toBe(before);

@@ -265,7 +265,7 @@ describe("parseForm: conditional requirements", () => {
 
     expect(inFrench).toEqual({
       ok: false,
-      errors: { reason: "Motivez par écrit la décision d'irrecevabilité." },
+      errors: { reason: "Motivez par écrit la décision d’irrecevabilité." },
     });
     expect(inEnglish).toEqual({
       ok: false,
@@ -300,7 +300,7 @@ describe("parseForm: conditional requirements", () => {
 
     expect(parseForm("conclusion", VALID.conclusion, late)).toEqual({
       ok: false,
-      errors: { justification: "La réponse est en retard : justifiez ce retard et ses causes." },
+      errors: { justification: "La réponse est en retard : justifiez ce retard et ses causes." },
     });
     expect(
       parseForm("conclusion", { ...VALID.conclusion, justification: "Témoin absent." }, late),

@@ -101,7 +101,7 @@ describe("renderTaskPage", () => {
     expect(fr).toMatch(/^<!doctype html>\n<html lang="fr">/);
     expect(en).toMatch(/^<!doctype html>\n<html lang="en">/);
     expect(fr).toContain('<meta name="viewport" content="width=device-width, initial-scale=1">');
-    expect(fr).toContain("Enregistrer l&#39;avancement");
+    expect(fr).toContain("Enregistrer l’avancement");
     expect(en).toContain("Record the progress");
   });
 
@@ -205,7 +205,7 @@ describe("renderTaskPage", () => {
     expect(body).toMatch(
       /<textarea id="f-reason"[^>]*aria-describedby="h-reason e-reason" aria-invalid="true"/,
     );
-    expect(body).toMatch(/<title>Erreur : /);
+    expect(body).toMatch(/<title>Erreur\u00a0: /);
   });
 
   it("lists an error for a field with no control (the nonce) without a dead link", () => {
@@ -316,7 +316,7 @@ describe("outcome pages", () => {
 
   it("the already-done and forbidden pages say nothing was changed", () => {
     expect(renderAlreadyDonePage({ language: "en" }).body).toContain("Nothing was changed.");
-    expect(renderForbiddenPage({ language: "fr" }).body).toContain("Rien n&#39;a été modifié.");
+    expect(renderForbiddenPage({ language: "fr" }).body).toContain("Rien n’a été modifié.");
   });
 
   it("the error page shows the correlation id and never a stack trace", () => {

@@ -83,7 +83,7 @@ describe("parseSubmission", () => {
       ok: false,
       errors: {
         kind: "Choisissez ce que vous voulez nous envoyer.",
-        description: "Votre message est trop court : écrivez au moins 10 caractères.",
+        description: "Votre message est trop court : écrivez au moins 10 caractères.",
         contact: expect.stringContaining("numéro de téléphone"),
         factsDate: expect.stringContaining("date passée"),
       },
@@ -114,7 +114,7 @@ describe("parseSubmission", () => {
 
     expect(result).toEqual({
       ok: false,
-      errors: { place: "Ce texte est trop long : 500 caractères au plus." },
+      errors: { place: "Ce texte est trop long : 500 caractères au plus." },
     });
   });
 });
@@ -151,7 +151,7 @@ describe("receipt codes", () => {
       ok: false,
       errors: {
         reference: "Écrivez la référence, par exemple CFM-2026-000123.",
-        receipt: "Écrivez le code de suivi : 20 lettres et chiffres.",
+        receipt: "Écrivez le code de suivi : 20 lettres et chiffres.",
       },
     });
   });
