@@ -242,7 +242,7 @@ describe("the complainant's web form and follow-up (issue 16)", () => {
       .fill("Quand aura lieu la prochaine distribution de vivres à Mopti ?");
     await page.locator(`input[name="name"]`).fill("Moussa Diarra");
     await page.getByLabel("Votre téléphone ou votre adresse e-mail").fill("+223 76 12 34 56");
-    await page.getByLabel("J'accepte que mon message").check();
+    await page.getByLabel("J’accepte que mon message").check();
     await page.getByRole("button", { name: "Envoyer" }).click();
 
     const reference = await text(page, "#reference");
@@ -307,8 +307,8 @@ describe("abuse, without tracking people", () => {
     expect(statuses.at(-1)).toBe(429);
     expect(Number(last?.headers.get("retry-after"))).toBeGreaterThan(0);
     const html = (await last?.text()) ?? "";
-    expect(html).toContain("Trop d&#39;essais depuis cette connexion");
-    expect(html).toContain("Votre message n&#39;est pas perdu");
+    expect(html).toContain("Trop d’essais depuis cette connexion");
+    expect(html).toContain("Votre message n’est pas perdu");
     expect(html).toContain("Message automatique numéro 99 envoyé en boucle.</textarea>");
   });
 

@@ -158,7 +158,7 @@ describe("task pages in Chromium (issue 5)", () => {
     await screenshot(page, "task-triage.png");
 
     expect(await submit(page)).toBe(200);
-    expect(await text(page, "h1")).toBe("Merci, c'est enregistré");
+    expect(await text(page, "h1")).toBe("Merci, c’est enregistré");
     expect(await text(page)).toContain(filed.reference);
     await screenshot(page, "task-done.png");
 
@@ -264,7 +264,7 @@ describe("task pages in Chromium (issue 5)", () => {
     const said = await text(second.page);
     expect(said).toContain(filed.reference);
     expect(said).toContain("Une réponse a déjà été enregistrée pour cette tâche."); // why
-    expect(said).toContain("Rien n'a été modifié.");
+    expect(said).toContain("Rien n’a été modifié.");
 
     // The browser's exact POST, replayed.
     expect(postBody).toMatch(/(^|&)nonce=/);
@@ -294,10 +294,10 @@ describe("task pages in Chromium (issue 5)", () => {
 
     const { page, consoleProblems } = await open();
     expect((await page.goto(tampered))?.status()).toBe(403);
-    expect(await text(page, "h1")).toBe("Ce lien n'est pas valide");
+    expect(await text(page, "h1")).toBe("Ce lien n’est pas valide");
     const said = await text(page);
     expect(said).toContain("Vérifiez que vous avez ouvert le lien complet du message, sans modification.");
-    expect(said).toContain("Rien n'a été modifié.");
+    expect(said).toContain("Rien n’a été modifié.");
     expect(said).not.toContain(filed.reference); // a bad link learns nothing about the case
     expect(await page.locator("form").count()).toBe(0);
     await screenshot(page, "task-forbidden.png");
@@ -346,7 +346,7 @@ describe("task pages in Chromium (issue 5)", () => {
     expect(await text(page, "h1")).toBe("Ce lien a expiré ou la décision a déjà été prise");
     const said = await text(page);
     expect(said).toContain(filed.reference);
-    expect(said).toContain("Rien n'a été modifié.");
+    expect(said).toContain("Rien n’a été modifié.");
     expect(said).toContain("Que faire : cherchez un message plus récent sur ce dossier");
     expect(said).toContain(OFFICER);
     await screenshot(page, "task-expired.png");
