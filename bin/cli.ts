@@ -1,13 +1,17 @@
-// cfm command line: `cfm config check FILE` (and more sub-commands as they land).
+// cfm command line: `cfm config check FILE`, `cfm config push FILE`, `cfm report`, `cfm poster`.
 import { readFileSync, writeFileSync } from "node:fs";
 import { parseConfig, summarise } from "../functions/domain/config.ts";
 import { isLanguage } from "../functions/i18n/i18n.ts";
 import { renderPoster } from "../functions/public/poster.ts";
 import { reportCommand } from "../functions/reports/cli.ts";
+import { configPush } from "./config-push.ts";
 import { stackTraceCommand } from "./stack-trace.ts";
 
 const USAGE = `usage:
   cfm config check FILE     validate an organisation configuration
+  cfm config push FILE [--table TABLE]
+                            validate it, then put its staff, calendar, reminders and report recipients in
+                            force in the deployed stack without a deploy (issue 12)
   cfm report --from YYYY-MM-DD --to YYYY-MM-DD [--format csv|xlsx|json] [--out FILE]
                             a report from the running local stack (npm start)
   cfm poster --url https://…/submit [--out FILE] [--lang fr|en] [--config FILE]
@@ -18,6 +22,7 @@ const USAGE = `usage:
 export async function main(argv: string[], out = console.log, err = console.error): Promise<number> {
   const [group, command, ...rest] = argv;
   if (group === "config" && command === "check") return configCheck(rest, out, err);
+  if (group === "config" && command === "push") return configPush(rest, out, err);
   if (group === "report") return reportCommand(argv.slice(1), out, err);
   if (group === "poster") return posterCommand(argv.slice(1), out, err);
   if (group === "stack-trace") return stackTraceCommand(argv.slice(1), out, err);

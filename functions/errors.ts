@@ -138,6 +138,14 @@ export class InvalidConfigError extends NamedError {
     super(`invalid configuration ${source}:\n${problems.join("\n")}`);
   }
 }
+/** Issue 12: the stored live config (CONFIG/CURRENT) is not what a push writes; the Lambdas keep the last good one. */
+export class StoredConfigError extends NamedError {
+  override name = "StoredConfigError";
+}
+/** Issue 12: another `cfm config push` moved the live config between this push's read and its write. */
+export class ConfigPushConflictError extends NamedError {
+  override name = "ConfigPushConflictError";
+}
 export class MissingEnvironmentError extends NamedError {
   override name = "MissingEnvironmentError";
 }

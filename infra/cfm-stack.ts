@@ -3,10 +3,12 @@
 // the state machine exists before the Lambdas that start or complete its executions.
 import { CfnOutput, Stack, type StackProps } from "aws-cdk-lib";
 import type * as dynamodb from "aws-cdk-lib/aws-dynamodb";
+import * as iam from "aws-cdk-lib/aws-iam";
 import type * as lambda from "aws-cdk-lib/aws-lambda";
 import type * as sfn from "aws-cdk-lib/aws-stepfunctions";
 import type { Construct } from "constructs";
 import type { OrgConfig } from "../functions/domain/config.ts";
+import { keys } from "../functions/store/keys.ts";
 import { Api, type CustomDomain } from "./constructs/api.ts";
 import type { CfmFunction, HandlerName } from "./constructs/cfm-function.ts";
 import { Channels } from "./constructs/channels.ts";
@@ -14,7 +16,7 @@ import { EmailDomain, Intake } from "./constructs/intake.ts";
 import { Monitoring } from "./constructs/monitoring.ts";
 import { Reports } from "./constructs/reports.ts";
 import { Retention } from "./constructs/retention.ts";
-import { Storage } from "./constructs/storage.ts";
+import { Storage, TABLE_WRITE_ACTIONS } from "./constructs/storage.ts";
 import { Workflow } from "./constructs/workflow.ts";
 import { acknowledgeControlTowerFindings } from "./control-tower.ts";
 
@@ -96,6 +98,19 @@ export class CfmStack extends Stack {
       retention.function,
       ...channels.functions,
     ];
+    // Issue 12: every function reads the live config (CONFIG/CURRENT, a GetItem its table grant allows) before
+    // its invocations; only an operator's `cfm config push` writes it. A function that is compromised or wrong
+    // cannot change who receives the cases.
+    for (const fn of all)
+      fn.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: "LiveConfigIsReadOnly",
+          effect: iam.Effect.DENY,
+          actions: [...TABLE_WRITE_ACTIONS],
+          resources: [storage.table.tableArn],
+          conditions: { "ForAnyValue:StringEquals": { "dynamodb:LeadingKeys": [keys.configCurrent.pk] } },
+        }),
+      );
     new Monitoring(this, "Monitoring", {
       config,
       key: storage.key,
@@ -118,6 +133,12 @@ export class CfmStack extends Stack {
       lambda.Function
     >;
 
+    new CfnOutput(this, "TableName", {
+      description:
+        "The table holding the cases and the live config: `npx cfm config push FILE --table <this>` puts staff, " +
+        "calendar, reminder and report-recipient changes in force without a deploy.",
+      value: storage.table.tableName,
+    });
     new CfnOutput(this, "MxRecord", {
       description:
         "MX record to publish for the intake address's domain (SES inbound endpoint of this region). It sends " +

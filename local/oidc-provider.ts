@@ -123,7 +123,8 @@ function readForm(request: IncomingMessage): Promise<Record<string, string>> {
 const hashCode = (code: string) => createHash("sha256").update(code).digest("hex");
 
 export async function startLocalOidc(options: LocalOidcOptions): Promise<LocalOidc> {
-  const { config, consoleOrigin } = options;
+  // options.config is read at each sign-in: the staff directory may change while the stack runs (issue 12).
+  const { consoleOrigin } = options;
   const issuer = `http://127.0.0.1:${options.port}`;
   const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
   const jwk = { ...privateKey.export({ format: "jwk" }), use: "sig", alg: "RS256", kid: "cfm-local" };
@@ -152,7 +153,7 @@ export async function startLocalOidc(options: LocalOidcOptions): Promise<LocalOi
     conformIdTokenClaims: false,
     ttl: { Session: 12 * 3600, Interaction: 15 * 60, Grant: 12 * 3600, AccessToken: 3600, IdToken: 3600 },
     findAccount: async (_ctx: unknown, sub: string) => {
-      const account = localAccount(config, sub);
+      const account = localAccount(options.config, sub);
       if (!account) return undefined;
       return {
         accountId: account.email,
@@ -263,7 +264,7 @@ export async function startLocalOidc(options: LocalOidcOptions): Promise<LocalOi
         );
         return true;
       }
-      const account = localAccount(config, parsed.data.email);
+      const account = localAccount(options.config, parsed.data.email);
       if (!account) {
         send(
           response,

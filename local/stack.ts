@@ -4,7 +4,7 @@
 // into SES receipts, and one HTTP server for task pages, the staff API and the /local endpoints. The
 // handlers are the Lambda modules themselves, called with the events API Gateway and SES would send.
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, unwatchFile, watchFile, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createRequire } from "node:module";
 import { join } from "node:path";
@@ -15,11 +15,13 @@ import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { SMTPServer } from "smtp-server";
 import * as z from "zod";
 import { loadConfigText, type OrgConfig, parseConfig } from "../functions/domain/config.ts";
+import { liveOf, structuralChanges } from "../functions/domain/live-config.ts";
 import { executionName } from "../functions/domain/procedure.ts";
 import { startWorkflow } from "../functions/intake/open-case.ts";
 import { makeSesEvent } from "../functions/intake/ses-event.ts";
 import { runtime } from "../functions/lib/runtime.ts";
 import { s3 as s3Client } from "../functions/lib/s3.ts";
+import { pushConfig } from "../functions/store/config-store.ts";
 import { resumePlan } from "../functions/workflow/resume.ts";
 import { applyPending } from "../functions/workflow/steps.ts";
 import { ensureTable, freePort, startDynamoDbLocal } from "./dynamodb-local.ts";
@@ -236,11 +238,50 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const { createConsoleApp } = await import("../functions/console/app.ts");
     const { handleHookRequest } = await import("../functions/handlers/channel-hooks.ts");
 
+    // Issue 12: the config file's live part (staff, calendar, reminders, report recipients) is pushed to the
+    // local table as `cfm config push` does in AWS, at start (the file is the source here) and whenever the file
+    // changes; the handlers read it as the Lambdas do. A structural change needs a restart (a deploy in AWS).
+    let configChain = Promise.resolve();
+    const applyConfigFile = async (when: "start" | "change") => {
+      const result = parseConfig(readFileSync(options.configPath, "utf8"));
+      if (!result.ok) {
+        log(
+          `config ${options.configPath} not applied, the version in force stays:\n${result.problems.join("\n")}`,
+        );
+        return;
+      }
+      const pushed = await pushConfig(rt.doc, rt.tableName, liveOf(result.config), {
+        pushedBy: "npm start",
+        source: options.configPath,
+        at: wf.clock.now(),
+      });
+      await rt.refreshConfig(true);
+      if (pushed.changed && when === "change")
+        log(`config version ${pushed.version} in force: staff, calendar, reminders and report recipients`);
+      const structural = structuralChanges(config, result.config);
+      if (structural.length > 0)
+        log(`config: ${structural.join(", ")} changed: restart npm start to apply (in AWS: cdk deploy)`);
+    };
+    await applyConfigFile("start");
+    // Polled (watchFile) rather than fs.watch: editors that save by replacing the file end an fs.watch watcher.
+    watchFile(options.configPath, { interval: 500 }, () => {
+      configChain = configChain
+        .then(() => applyConfigFile("change"))
+        .catch((error: Error) => log(`config reload failed: ${error.name}: ${error.message}`));
+    });
+    stops.push(async () => {
+      unwatchFile(options.configPath);
+      await configChain;
+    });
+
     // The console signs in on a real OpenID provider; its one-time codes go out through the local SES.
     const oidc = await startLocalOidc({
       port: oidcPort,
       consoleOrigin: httpUrl,
-      config,
+      // The staff directory in force: someone added by a config change signs in without a restart (issue 12).
+      get config() {
+        return rt.config;
+      },
       log,
       sendCode: async (to, code) => {
         await rt.ses.send(

@@ -7,6 +7,7 @@ import type { Audience } from "./access.ts";
 import type { CaseContent, CaseRecord } from "./complaint.ts";
 import type { OrgConfig } from "./config.ts";
 import { completeStep, deadlineAfter, respondRule } from "./deadlines.ts";
+import { caseConfig } from "./live-config.ts";
 import { appealsLeft, hasContactStep, neverTold, triagedRoute } from "./procedure.ts";
 import { categoryOf, responsibleFor } from "./routing.ts";
 import { applyAppeal } from "./transitions.ts";
@@ -96,7 +97,9 @@ export function retainedUntil(config: OrgConfig, record: Pick<CaseRecord, "close
 export function appealWindowEnd(config: OrgConfig, record: CaseRecord): string | null {
   if (record.deadlines.appealWindowEnds) return record.deadlines.appealWindowEnds;
   const answeredAt = record.completedAt?.respond ?? record.closedAt;
-  return answeredAt ? deadlineAfter(config, answeredAt, config.deadlines.appealWindow) : null;
+  return answeredAt
+    ? deadlineAfter(caseConfig(config, record), answeredAt, config.deadlines.appealWindow)
+    : null;
 }
 
 /** Why an action may not be taken now (null: it may). `now` is an ISO instant. */
@@ -302,7 +305,7 @@ function retriage(
     // T-5: the response deadline follows the severity, counted from receipt.
     deadlines: {
       ...record.deadlines,
-      respond: deadlineAfter(config, record.receivedAt, respondRule(config, severity)),
+      respond: deadlineAfter(caseConfig(config, record), record.receivedAt, respondRule(config, severity)),
     },
     runs,
     resumedAt: at,
@@ -365,7 +368,10 @@ function reopen(
         status: "investigating",
         assignee: record.responsible,
         // H-D3: a new answer is due one response period from the reopening.
-        deadlines: { ...deadlines, respond: deadlineAfter(config, at, respondRule(config, record.severity)) },
+        deadlines: {
+          ...deadlines,
+          respond: deadlineAfter(caseConfig(config, record), at, respondRule(config, record.severity)),
+        },
         reminders: { ...record.reminders, conclusion: 0 },
       },
       // The earlier answer stays on the timeline; the new conclusion replaces it on the case.
@@ -379,7 +385,10 @@ function reopen(
       ...common,
       status: "acknowledged",
       assignee: null,
-      deadlines: { ...deadlines, triage: deadlineAfter(config, at, config.deadlines.triage) },
+      deadlines: {
+        ...deadlines,
+        triage: deadlineAfter(caseConfig(config, record), at, config.deadlines.triage),
+      },
       reminders: { ...record.reminders, triage: 0 },
     },
     content: { outcome: null, response: null },

@@ -3,7 +3,7 @@
 // and investigation details, and is read only for the full view.
 import * as z from "zod";
 import { LANGUAGES } from "./config-schema.ts";
-
+import { caseCalendarSchema } from "./live-config.ts";
 import {
   APPEAL_OUTCOMES,
   CHANNELS,
@@ -91,6 +91,8 @@ export const caseRecordSchema = z.strictObject({
   reopened: z.number().int().min(0).optional(),
   /** Issue 12: a step the coordinator gave to someone else than the procedure's actor (reassign). */
   stepActors: z.partialRecord(z.enum(HUMAN_STEPS), address).optional(),
+  /** Issue 12: the config version the case was received under and its calendar, which its deadlines keep. */
+  calendar: caseCalendarSchema.optional(),
   version: z.number().int().min(1),
   updatedAt: iso,
 });

@@ -10,7 +10,15 @@ import { e164 } from "./phone.ts";
 // Any language with a catalog (functions/i18n/locales/): adding a language needs no change here.
 export { InvalidConfigError, LANGUAGES, type Language };
 
-const WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const satisfies readonly Weekday[];
+export const WEEKDAYS = [
+  "mon",
+  "tue",
+  "wed",
+  "thu",
+  "fri",
+  "sat",
+  "sun",
+] as const satisfies readonly Weekday[];
 
 const durationString = z.string().superRefine((value, ctx) => {
   try {
@@ -276,7 +284,9 @@ export const configSchema = z.strictObject({
   escalation: z
     .strictObject({
       reminderInterval: deadlineRule.default({ duration: "P2D", days: "working" }),
-      maxReminders: z.number().int().min(1).max(50).default(6),
+      // At most 30 (60 working days of reminders at the default interval): with H-D3's 60 progress updates, one
+      // execution's worst-case history stays under Step Functions' 25,000 events (test/infra/workflow-definition).
+      maxReminders: z.number().int().min(1).max(30).default(6),
       /** H-D3: updates to the complainant while an investigation runs past the response deadline. */
       maxProgressUpdates: z.number().int().min(0).max(60).default(24),
     })

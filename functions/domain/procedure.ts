@@ -8,6 +8,7 @@ import { InvalidDecisionError } from "../errors.ts";
 import type { CaseContent, CaseRecord, DeadlineStep, Deadlines } from "./complaint.ts";
 import type { OrgConfig } from "./config.ts";
 import { deadlineAfter, progressUpdateDue, reminderDue } from "./deadlines.ts";
+import { caseConfig } from "./live-config.ts";
 import { categoryOf, escalationTarget, holderOf, unnamedHolderOf } from "./routing.ts";
 import {
   type CloseCause,
@@ -167,12 +168,14 @@ export function deadlinesStartingWith(
 ): Deadlines {
   if (record.deadlines[STEP_DEADLINE[step]]) return {};
   const d = config.deadlines;
-  if (step === "assignment") return { assign: deadlineAfter(config, now, d.assign) };
-  if (step === "closure") return { closure: deadlineAfter(config, now, d.closure) }; // H-F2
-  if (step === "appeal") return { appealWindowEnds: deadlineAfter(config, now, d.appealWindow) }; // H-D4
+  // Issue 12: counted on the calendar the case keeps from its receipt.
+  const calendar = caseConfig(config, record);
+  if (step === "assignment") return { assign: deadlineAfter(calendar, now, d.assign) };
+  if (step === "closure") return { closure: deadlineAfter(calendar, now, d.closure) }; // H-F2
+  if (step === "appeal") return { appealWindowEnds: deadlineAfter(calendar, now, d.appealWindow) }; // H-D4
   // No contact deadline configured: the contact answers to the response deadline.
   if (step === "contact" && !d.contact)
-    return { contact: deadlineAfter(config, record.receivedAt, d.respond) };
+    return { contact: deadlineAfter(calendar, record.receivedAt, d.respond) };
   return {};
 }
 
@@ -231,12 +234,13 @@ export function stepCheckpoint(config: OrgConfig, record: CaseRecord, step: Huma
   const deadline = record.deadlines[STEP_DEADLINE[step]];
   if (!deadline) throw new Error(`step ${step} of ${record.reference} has no deadline`);
   const k = record.reminders[step] ?? 0;
+  const calendar = caseConfig(config, record);
   // Issue 12: a resumed step's actor gets one reminder interval from the resumption before reminders resume.
   const base =
-    record.resumedAt && record.resumedAt > deadline ? reminderDue(config, record.resumedAt, 1) : deadline;
+    record.resumedAt && record.resumedAt > deadline ? reminderDue(calendar, record.resumedAt, 1) : deadline;
   if (step === "conclusion" && config.deadlines.progressUpdateInterval)
-    return progressUpdateDue(config, base, k);
-  return reminderDue(config, base, k);
+    return progressUpdateDue(calendar, base, k);
+  return reminderDue(calendar, base, k);
 }
 
 // ------------------------------------------------------------------------------------------- executions

@@ -5,6 +5,7 @@ import { InvalidDecisionError } from "../errors.ts";
 import type { CaseContent, CaseRecord } from "./complaint.ts";
 import type { OrgConfig } from "./config.ts";
 import { completeStep, deadlineAfter, factsTooOld, respondRule } from "./deadlines.ts";
+import { caseConfig } from "./live-config.ts";
 import {
   appealExtensionAvailable,
   appealsLeft,
@@ -79,7 +80,11 @@ export function applyTriage(
     // T-5: the response deadline follows the severity, counted from receipt.
     deadlines: {
       ...record.deadlines,
-      respond: deadlineAfter(config, record.receivedAt, respondRule(config, values.severity)),
+      respond: deadlineAfter(
+        caseConfig(config, record),
+        record.receivedAt,
+        respondRule(config, values.severity),
+      ),
     },
     flags:
       conflict && !record.flags.includes("conflict-of-interest")
@@ -196,7 +201,7 @@ export function applyAppeal(
       met: { ...record.met, appealWindowEnds: true },
       deadlines: {
         ...record.deadlines,
-        appealDecision: deadlineAfter(config, at, config.deadlines.appealDecision),
+        appealDecision: deadlineAfter(caseConfig(config, record), at, config.deadlines.appealDecision),
       },
     },
     content: { appealReason: values.reason },
@@ -221,7 +226,10 @@ export function applyAppealDecision(
     return {
       record: {
         appealExtensions: record.appealExtensions + 1,
-        deadlines: { ...record.deadlines, appealDecision: deadlineAfter(config, current, extension) },
+        deadlines: {
+          ...record.deadlines,
+          appealDecision: deadlineAfter(caseConfig(config, record), current, extension),
+        },
         reminders: { ...record.reminders, "appeal-decision": 0 },
         overdue: record.overdue.filter((s) => s !== "appealDecision"),
       },

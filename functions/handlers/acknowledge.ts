@@ -1,6 +1,6 @@
 // Workflow state "Acknowledge" (H-A2, T-2).
 import middy from "@middy/core";
-import { logged, parseEvent } from "../lib/middleware.ts";
+import { liveConfig, logged, parseEvent } from "../lib/middleware.ts";
 import { runtime } from "../lib/runtime.ts";
 import { inputs } from "../workflow/inputs.ts";
 import { acknowledge } from "../workflow/steps.ts";
@@ -8,6 +8,7 @@ import { acknowledge } from "../workflow/steps.ts";
 const rt = runtime();
 
 export const handler = middy()
+  .use(liveConfig(rt))
   .use(logged("acknowledge"))
   .use(parseEvent(inputs.acknowledge))
   .handler(async (event) => {

@@ -5,6 +5,7 @@ import middy from "@middy/core";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
 import { handle } from "hono/aws-lambda";
 import { createHooksApp } from "../hooks/app.ts";
+import { liveConfig } from "../lib/middleware.ts";
 import { requireEnv, runtime } from "../lib/runtime.ts";
 
 type HooksHandler = (
@@ -20,6 +21,6 @@ requireEnv("STATE_MACHINE_ARN");
 
 export const handleHookRequest = handle(createHooksApp(rt)) as unknown as HooksHandler;
 
-export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>().handler(
-  (event, context) => handleHookRequest(event, context),
-);
+export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
+  .use(liveConfig(rt))
+  .handler((event, context) => handleHookRequest(event, context));

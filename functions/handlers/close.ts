@@ -1,6 +1,6 @@
 // Workflow states "Confirm closure: *" (H-F2) and "Close: *" (T-10, T-12).
 import middy from "@middy/core";
-import { logged, parseEvent } from "../lib/middleware.ts";
+import { liveConfig, logged, parseEvent } from "../lib/middleware.ts";
 import { runtime } from "../lib/runtime.ts";
 import { runHumanStep } from "../workflow/human-step.ts";
 import { inputs } from "../workflow/inputs.ts";
@@ -9,6 +9,7 @@ import { close } from "../workflow/steps.ts";
 const rt = runtime();
 
 export const handler = middy()
+  .use(liveConfig(rt))
   .use(logged("close"))
   .use(parseEvent(inputs.close))
   .handler(async (event) => {

@@ -10,4 +10,10 @@ import { runtime } from "../lib/runtime.ts";
 const rt = runtime();
 const app = createConsoleApp({ rt, oidc: oidcSettingsFromEnv() });
 
-export const handler = handle(app);
+const serve = handle(app);
+
+/** Issue 12: the live config (staff, calendar…) is refreshed before each request, as the middy handlers do. */
+export const handler: typeof serve = async (event, context) => {
+  await rt.refreshConfig();
+  return serve(event, context);
+};

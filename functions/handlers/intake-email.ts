@@ -3,12 +3,15 @@
 // retries the event goes to the function's failure destination, and the raw message is still in S3.
 import middy from "@middy/core";
 import { receiveEmail } from "../intake/receive-email.ts";
+import { liveConfig } from "../lib/middleware.ts";
 import { runtime } from "../lib/runtime.ts";
 
 // At init: a misconfigured function fails at start, clearly (runtime.ts).
 const rt = runtime();
 
-export const handler = middy().handler(async (event: unknown) => receiveEmail(event, rt));
+export const handler = middy()
+  .use(liveConfig(rt))
+  .handler(async (event: unknown) => receiveEmail(event, rt));
 
 export type { IntakeResult } from "../intake/receive-email.ts";
 export { receiveEmail };

@@ -7,6 +7,7 @@ import middy from "@middy/core";
 import { InvalidInputError } from "../errors.ts";
 import { receiveSmsEvent, receiveWhatsAppEvent } from "../intake/receive-text.ts";
 import { log } from "../lib/logger.ts";
+import { liveConfig } from "../lib/middleware.ts";
 import { requireEnv, runtime } from "../lib/runtime.ts";
 
 // At init: a misconfigured function fails at start, clearly (runtime.ts).
@@ -20,15 +21,17 @@ requireEnv("STATE_MACHINE_ARN");
 
 type SnsEvent = { Records?: Array<{ Sns?: { TopicArn?: string } }> };
 
-export const handler = middy().handler(async (event: unknown) => {
-  const topic = (event as SnsEvent).Records?.[0]?.Sns?.TopicArn;
-  try {
-    if (topic && topic === SMS_TOPIC_ARN) return await receiveSmsEvent(rt, event);
-    if (topic && topic === WHATSAPP_TOPIC_ARN) return await receiveWhatsAppEvent(rt, event);
-    throw new InvalidInputError("notification from an unknown topic");
-  } catch (error) {
-    if (!(error instanceof InvalidInputError)) throw error;
-    log("ERROR", "messaging intake: notification rejected", { error: error.name, reason: error.message });
-    return [];
-  }
-});
+export const handler = middy()
+  .use(liveConfig(rt))
+  .handler(async (event: unknown) => {
+    const topic = (event as SnsEvent).Records?.[0]?.Sns?.TopicArn;
+    try {
+      if (topic && topic === SMS_TOPIC_ARN) return await receiveSmsEvent(rt, event);
+      if (topic && topic === WHATSAPP_TOPIC_ARN) return await receiveWhatsAppEvent(rt, event);
+      throw new InvalidInputError("notification from an unknown topic");
+    } catch (error) {
+      if (!(error instanceof InvalidInputError)) throw error;
+      log("ERROR", "messaging intake: notification rejected", { error: error.name, reason: error.message });
+      return [];
+    }
+  });

@@ -7,6 +7,7 @@ import * as z from "zod";
 import { SweepIncompleteError } from "../errors.ts";
 import { sweepRawMessages } from "../intake/recover.ts";
 import { log } from "../lib/logger.ts";
+import { liveConfig } from "../lib/middleware.ts";
 import { requireEnv, runtime } from "../lib/runtime.ts";
 
 const rt = runtime();
@@ -21,20 +22,22 @@ export const SWEEP_LOOKBACK_MS = 7 * 24 * 60 * MINUTE;
 // The schedule sends {} (nothing is read from it); anything else is refused clearly.
 const eventSchema = z.object({}).passthrough();
 
-export const handler = middy().handler(async (event: unknown) => {
-  eventSchema.parse(event ?? {});
-  const result = await sweepRawMessages(rt, {
-    bucket,
-    olderThanMs: SWEEP_MIN_AGE_MS,
-    lookbackMs: SWEEP_LOOKBACK_MS,
-    now: rt.now(),
+export const handler = middy()
+  .use(liveConfig(rt))
+  .handler(async (event: unknown) => {
+    eventSchema.parse(event ?? {});
+    const result = await sweepRawMessages(rt, {
+      bucket,
+      olderThanMs: SWEEP_MIN_AGE_MS,
+      lookbackMs: SWEEP_LOOKBACK_MS,
+      now: rt.now(),
+    });
+    log("INFO", "intake sweep done", {
+      checked: result.checked,
+      recovered: result.recovered.length,
+      failed: result.failed.length,
+    });
+    if (result.failed.length > 0)
+      throw new SweepIncompleteError(`${result.failed.length} raw message(s) could not be processed`);
+    return { checked: result.checked, recovered: result.recovered.length };
   });
-  log("INFO", "intake sweep done", {
-    checked: result.checked,
-    recovered: result.recovered.length,
-    failed: result.failed.length,
-  });
-  if (result.failed.length > 0)
-    throw new SweepIncompleteError(`${result.failed.length} raw message(s) could not be processed`);
-  return { checked: result.checked, recovered: result.recovered.length };
-});

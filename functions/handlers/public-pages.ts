@@ -4,6 +4,7 @@
 import middy from "@middy/core";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
 import { handle } from "hono/aws-lambda";
+import { liveConfig } from "../lib/middleware.ts";
 import { runtime } from "../lib/runtime.ts";
 import { createPublicApp } from "../public/app.ts";
 
@@ -16,6 +17,6 @@ type PublicHandler = (
 // event types (body `string | null`); API Gateway's payload 2.0 is what it reads.
 export const handlePublicRequest = handle(createPublicApp(runtime())) as unknown as PublicHandler;
 
-export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>().handler(
-  (event, context) => handlePublicRequest(event, context),
-);
+export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
+  .use(liveConfig(runtime()))
+  .handler((event, context) => handlePublicRequest(event, context));

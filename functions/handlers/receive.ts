@@ -1,6 +1,6 @@
 // Workflow state "Receive" (H-A1, H-A2, T-1).
 import middy from "@middy/core";
-import { logged, parseEvent } from "../lib/middleware.ts";
+import { liveConfig, logged, parseEvent } from "../lib/middleware.ts";
 import { runtime } from "../lib/runtime.ts";
 import { inputs } from "../workflow/inputs.ts";
 import { receive } from "../workflow/steps.ts";
@@ -8,6 +8,7 @@ import { receive } from "../workflow/steps.ts";
 const rt = runtime();
 
 export const handler = middy()
+  .use(liveConfig(rt))
   .use(logged("receive"))
   .use(parseEvent(inputs.receive))
   .handler(async (event) => receive(rt, event.reference));

@@ -3,7 +3,7 @@
 // and the outbox (REPORT#<kind>#<period>) keeps it to one email.
 import middy from "@middy/core";
 import * as z from "zod";
-import { parseEvent } from "../lib/middleware.ts";
+import { liveConfig, parseEvent } from "../lib/middleware.ts";
 import { runtime } from "../lib/runtime.ts";
 import { runScheduledReport } from "../reports/scheduled.ts";
 
@@ -12,6 +12,7 @@ const rt = runtime();
 const scheduledEvent = z.object({ kind: z.enum(["weekly-pending", "monthly", "quarterly", "annual"]) });
 
 export const handler = middy()
+  .use(liveConfig(rt))
   .use(parseEvent(scheduledEvent))
   .handler(async (event) => {
     const { kind } = scheduledEvent.parse(event);

@@ -9,6 +9,7 @@ import { categoryOf, staffMember } from "../domain/routing.ts";
 import { translate } from "../i18n/i18n.ts";
 import { label } from "../i18n/labels.ts";
 import { log } from "../lib/logger.ts";
+import { liveConfig } from "../lib/middleware.ts";
 import { runtime } from "../lib/runtime.ts";
 import { formatDate } from "../mail/templates.ts";
 import { FormBodyTooLargeError, parseFormBody } from "../tasks/forms.ts";
@@ -153,6 +154,6 @@ export async function handleTaskRequest(
   }
 }
 
-export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>().handler(
-  handleTaskRequest,
-);
+export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
+  .use(liveConfig(rt))
+  .handler(handleTaskRequest);

@@ -1,6 +1,6 @@
 // Workflow states "Triage: *" (H-B1, T-4, T-5) and "Notify" (H-B2, T-3).
 import middy from "@middy/core";
-import { logged, parseEvent } from "../lib/middleware.ts";
+import { liveConfig, logged, parseEvent } from "../lib/middleware.ts";
 import { runtime } from "../lib/runtime.ts";
 import { runHumanStep } from "../workflow/human-step.ts";
 import { inputs } from "../workflow/inputs.ts";
@@ -9,6 +9,7 @@ import { notify } from "../workflow/steps.ts";
 const rt = runtime();
 
 export const handler = middy()
+  .use(liveConfig(rt))
   .use(logged("triage"))
   .use(parseEvent(inputs.triage))
   .handler(async (event) => {

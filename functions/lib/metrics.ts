@@ -17,7 +17,9 @@ export type MetricName =
   | "WhatsAppSent"
   | "WhatsAppUndeliverable"
   | "ChannelMessageReceived"
-  | "ChannelHookRejected";
+  | "ChannelHookRejected"
+  // Issue 12: a pushed live config that does not fit the deployed procedure (the last good one stays).
+  | "ConfigRejected";
 
 export interface RecordedMetric {
   name: MetricName;

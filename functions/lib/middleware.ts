@@ -35,3 +35,17 @@ export function logged(handler: string): middy.MiddlewareObj<unknown> {
     },
   };
 }
+
+/**
+ * Issue 12: before each invocation, the live part of the config (staff, calendar, reminders, recipients) is
+ * refreshed from the last `cfm config push` if the copy this container holds is older than the cache period.
+ */
+export function liveConfig<E = unknown, R = unknown>(rt: {
+  refreshConfig(): Promise<void>;
+}): middy.MiddlewareObj<E, R> {
+  return {
+    before: async () => {
+      await rt.refreshConfig();
+    },
+  };
+}

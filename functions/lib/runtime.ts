@@ -8,6 +8,8 @@ import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { configSchema, type OrgConfig } from "../domain/config-schema.ts";
 import { MissingEnvironmentError } from "../errors.ts";
 import { ComplaintStore } from "../store/complaint-store.ts";
+import { readCurrentConfig } from "../store/config-store.ts";
+import { cacheMsFromEnv, LiveConfigCache } from "./live-config.ts";
 
 export { MissingEnvironmentError };
 
@@ -32,7 +34,12 @@ export function loadRuntimeConfig(): OrgConfig {
 }
 
 export interface Runtime {
-  config: OrgConfig;
+  /** The config in force: the deployed one with the live part of the last `cfm config push` (issue 12). */
+  readonly config: OrgConfig;
+  /** The pushed config version in force (0: none pushed). */
+  readonly configVersion: number;
+  /** Reads the live config again when the cache period has passed (before an invocation), or now (`force`). */
+  refreshConfig(force?: boolean): Promise<void>;
   tableName: string;
   doc: DynamoDBDocumentClient;
   store: ComplaintStore;
@@ -71,12 +78,21 @@ function createRuntime(): Runtime {
   const dynamo = new DynamoDBClient({});
   const doc = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
   const now = () => new Date();
+  const live = new LiveConfigCache(config, () => readCurrentConfig(doc, tableName), {
+    ttlMs: cacheMsFromEnv(),
+  });
   let secret: Promise<Buffer> | undefined;
   // The SES client is built on first use: building a client costs cold-start time. S3 and Step Functions live in
   // s3.ts and sfn.ts, so that the handlers that never call them do not bundle them (issue 18).
   let ses: SESv2Client | undefined;
   return {
-    config,
+    get config() {
+      return live.config;
+    },
+    get configVersion() {
+      return live.version;
+    },
+    refreshConfig: (force) => live.refresh(force),
     tableName,
     doc,
     store: new ComplaintStore(doc, tableName, now),

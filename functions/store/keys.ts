@@ -67,6 +67,13 @@ export const keys = {
   }),
   /** Issue 17: a number that sent STOP (or ARRET): no SMS goes to it any more. */
   optOut: (phoneHash: string): ItemKey => ({ pk: `OPTOUT#${phoneHash}`, sk: "OPTOUT" }),
+  /** Issue 12: the live part of the organisation config now in force (the last `cfm config push`). */
+  configCurrent: { pk: "CONFIG", sk: "CURRENT" } as ItemKey,
+  /** Issue 12: one pushed version of the live config, never changed (the history of pushes). */
+  configVersion: (version: number): ItemKey => ({
+    pk: "CONFIG",
+    sk: `VERSION#${String(version).padStart(10, "0")}`,
+  }),
 } as const;
 
 /** Index partition values (table-design.ts INDEXES). */

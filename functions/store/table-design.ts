@@ -20,6 +20,8 @@
 //   HUMANCHECK#<idHash> / HUMANCHECK     a web form's human check, spent once (TTL: the check's validity)
 //   CONVERSATION#<channel>#<phoneHash> / CONVERSATION   issue 17: a number's open case on SMS/WhatsApp (TTL)
 //   OPTOUT#<phoneHash> / OPTOUT          issue 17: a number that sent STOP (no SMS to it any more)
+//   CONFIG            / CURRENT          issue 12: the live config in force (staff, calendar, reminders, recipients)
+//   CONFIG            / VERSION#<n>      issue 12: each pushed version of it, kept unchanged
 //
 // Access patterns, all by GetItem or Query, never Scan:
 //   by reference                    GetItem CASE#<ref>/STATUS (+ CONTENT for the full view, + Query EVENT#)

@@ -8,6 +8,7 @@ import { type ComplainantRoute, complainantRoute } from "../domain/complainant-c
 import type { CaseContent, CaseRecord } from "../domain/complaint.ts";
 import type { Language } from "../domain/config.ts";
 import { completeStep, deadlineAfter, metDeadline, secondsUntil } from "../domain/deadlines.ts";
+import { caseConfig } from "../domain/live-config.ts";
 import {
   type CaseFlags,
   COMPLAINANT,
@@ -657,7 +658,11 @@ export async function respond(rt: Runtime, reference: string, appealable: boolea
         deadlines: appealable
           ? {
               ...r.deadlines,
-              appealWindowEnds: deadlineAfter(rt.config, now, rt.config.deadlines.appealWindow),
+              appealWindowEnds: deadlineAfter(
+                caseConfig(rt.config, r),
+                now,
+                rt.config.deadlines.appealWindow,
+              ),
             }
           : r.deadlines,
         assignee: appealable ? r.assignee : null,

@@ -36,6 +36,7 @@ export const CFM_METRICS = [
   "WhatsAppUndeliverable",
   "ChannelMessageReceived",
   "ChannelHookRejected",
+  "ConfigRejected",
 ] as const;
 export type CfmMetricName = (typeof CFM_METRICS)[number];
 
@@ -130,6 +131,13 @@ export class Monitoring extends Construct {
         cfmTotal("ChannelHookRejected"),
         "A Kobo or webhook submission was refused (bad secret or signature, malformed, unknown form); its payload is kept.",
       );
+    // Issue 12: a `cfm config push` the Lambdas refused (it does not fit the deployed procedure): staff changes
+    // the coordinator expects are not in force.
+    alarm(
+      "ConfigRejectedAlarm",
+      cfmTotal("ConfigRejected"),
+      "A pushed configuration (cfm config push) was refused by the Lambdas: the previous one stays in force. See the ERROR log 'live config rejected' for the problems, fix the file and push it again.",
+    );
     alarm(
       "ExecutionsFailedAlarm",
       props.stateMachine.metricFailed({ period: PERIOD, statistic: "Sum" }),
@@ -183,8 +191,9 @@ export class Monitoring extends Construct {
         cfmSeries("DeadlineBreached"),
         cfmSeries("AcknowledgedLate"),
       ]),
-      graph("Needs attention / mail quarantined / noise / recovered by the sweep", [
+      graph("Needs attention / config refused / mail quarantined / noise / recovered by the sweep", [
         cfmSeries("NeedsAttention"),
+        cfmSeries("ConfigRejected"),
         cfmSeries("MailQuarantined"),
         cfmSeries("MailNoise"),
         cfmSeries("MailRecovered"),

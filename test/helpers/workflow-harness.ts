@@ -111,6 +111,7 @@ export async function startHarness(
     sesUrl,
     async file(opening) {
       sourceCounter += 1;
+      await rt.refreshConfig(); // as the intake Lambdas' middleware does before each invocation (issue 12)
       const { reference } = await openCase(rt, {
         sourceId: `test-${Date.now()}-${sourceCounter}`,
         kind: "complaint",
@@ -144,6 +145,7 @@ export async function startHarness(
     },
     async act(link, fields) {
       const token = link.slice(link.lastIndexOf("/t/") + 3);
+      await rt.refreshConfig(); // as the task-pages Lambda's middleware does
       const loaded = await loadTask(rt, token);
       const body: FormBody = { ...fields, nonce: loaded.kind === "open" ? loaded.nonce : "" };
       const result = await submitTask(rt, token, body);

@@ -585,6 +585,39 @@ describe("functions", () => {
   });
 });
 
+describe("live config (issue 12)", () => {
+  it("every function can read the live config in the table, and none can write it", () => {
+    const functions = Object.values(h.stack.functions);
+    expect(functions.length).toBe(ALL_HANDLERS.length);
+    const table = h.id(h.stack.table);
+    for (const fn of functions) {
+      const statements = statementsOfRole(h.template, roleOfFunction(h.template, h.id(fn)));
+      const reads = statements.filter(
+        (s) =>
+          s.Effect === "Allow" &&
+          list(s.Action).includes("dynamodb:GetItem") &&
+          JSON.stringify(s.Resource).includes(table),
+      );
+      expect(reads.length, fn.node.path).toBeGreaterThan(0);
+      const deny = statements.find((s) => s.Sid === "LiveConfigIsReadOnly");
+      expect(deny, fn.node.path).toMatchObject({
+        Effect: "Deny",
+        Action: expect.arrayContaining(["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"]),
+        Condition: { "ForAnyValue:StringEquals": { "dynamodb:LeadingKeys": ["CONFIG"] } },
+      });
+      expect(JSON.stringify(deny.Resource)).toContain(table);
+    }
+  });
+
+  it("names the table for `cfm config push` and alarms when the functions refuse a pushed config", () => {
+    h.template.hasOutput("TableName", { Value: { Ref: h.id(h.stack.table) } });
+    const alarm = Object.values(resources(h.template, "AWS::CloudWatch::Alarm")).find((a) =>
+      JSON.stringify(a.Properties.Metrics ?? []).includes("ConfigRejected"),
+    );
+    expect(alarm?.Properties.AlarmDescription).toMatch(/cfm config push/);
+  });
+});
+
 describe("task links and staff API", () => {
   it("throttles the HTTP API stage and logs access to an encrypted log group", () => {
     h.template.hasResourceProperties("AWS::ApiGatewayV2::Api", { ProtocolType: "HTTP" });
@@ -824,9 +857,10 @@ describe("monitoring", () => {
     // The alarm topic (issue 17 adds the inbound SMS and WhatsApp topics beside it).
     const topic = h.id(h.stack.node.findChild("Monitoring").node.findChild("AlarmTopic"));
     const alarms = Object.values(resources(h.template, "AWS::CloudWatch::Alarm"));
-    // 5 metric alarms + 2 channel alarms (issue 17: the example declares WhatsApp and Kobo) + 2 state machine
-    // alarms + one per Lambda + one per dead-letter queue (T-12: the purge's failure queue is the fifth)
-    expect(alarms).toHaveLength(5 + 2 + 2 + ALL_HANDLERS.length + 5);
+    // 5 metric alarms + 2 channel alarms (issue 17: the example declares WhatsApp and Kobo) + the refused
+    // config (issue 12) + 2 state machine alarms + one per Lambda + one per dead-letter queue (T-12: the purge's
+    // failure queue is the fifth)
+    expect(alarms).toHaveLength(5 + 2 + 1 + 2 + ALL_HANDLERS.length + 5);
     for (const alarm of alarms) {
       expect(alarm.Properties.TreatMissingData).toBe("notBreaching");
       expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topic }]);

@@ -1,7 +1,7 @@
 // Properties of the synthesized state machine definition (the one CDK deploys and the local stack runs).
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { loadConfigText, type OrgConfig } from "../../functions/domain/config.ts";
+import { configSchema, loadConfigText, type OrgConfig } from "../../functions/domain/config.ts";
 import {
   CaseNotFoundError,
   InvalidDecisionError,
@@ -143,6 +143,61 @@ describe("the complaint state machine", () => {
     const events = worstCaseHistoryEvents(definition as never, configs[name]!);
     expect(events).toBeGreaterThan(1000);
     expect(events).toBeLessThan(25_000);
+  });
+
+  it("bounds it under 25,000 events too with the most reminders a config push may set (issue 12: live, no deploy)", () => {
+    // The schema's maxima: a push changes escalation without a new definition, so the bound must hold for any.
+    const escalation = configSchema.shape.escalation.unwrap().shape;
+    const maxReminders = escalation.maxReminders.unwrap().maxValue ?? Number.POSITIVE_INFINITY;
+    const maxProgressUpdates = escalation.maxProgressUpdates.unwrap().maxValue ?? Number.POSITIVE_INFINITY;
+    expect([maxReminders, maxProgressUpdates]).toEqual([30, 60]);
+    for (const config of Object.values(configs)) {
+      const most: OrgConfig = {
+        ...config,
+        escalation: { ...config.escalation, maxReminders, maxProgressUpdates },
+      };
+      expect(worstCaseHistoryEvents(definition as never, most)).toBeLessThan(25_000);
+    }
+  });
+
+  it("issue 12: no path ends an execution without the case closed or waiting for a coordinator action", () => {
+    type State = {
+      Type: string;
+      Next?: string;
+      End?: boolean;
+      Default?: string;
+      Choices?: Array<{ Next: string }>;
+      Catch?: Array<{ Next: string }>;
+    };
+    const states = definition.States as unknown as Record<string, State>;
+    const edges = Object.entries(states).flatMap(([from, state]) => [
+      ...(state.Next ? [{ from, to: state.Next, via: "next" }] : []),
+      ...(state.Default ? [{ from, to: state.Default, via: "next" }] : []),
+      ...(state.Choices ?? []).map((c) => ({ from, to: c.Next, via: "next" })),
+      ...(state.Catch ?? []).map((c) => ({ from, to: c.Next, via: "catch" })),
+    ]);
+    const terminal = Object.entries(states).filter(
+      ([, state]) => state.Type === "Succeed" || state.Type === "Fail" || state.End === true,
+    );
+    expect(terminal.length).toBeGreaterThan(0);
+    for (const [name, state] of terminal) {
+      const incoming = edges.filter((e) => e.to === name);
+      expect(incoming.length, name).toBeGreaterThan(0);
+      for (const edge of incoming) {
+        // Closed: a closing task's success. Waiting: the case flagged needs-attention, which the console's
+        // case page resumes. Failed: only when flagging itself failed (the runbook's "A failed execution").
+        const closed = /^Close: /.test(edge.from) && edge.via === "next" && state.Type === "Succeed";
+        const waiting = edge.from === "Flag needs attention" && edge.via === "next";
+        const flagFailed =
+          edge.from === "Flag needs attention" && edge.via === "catch" && state.Type === "Fail";
+        expect(closed || waiting || flagFailed, `${edge.from} → ${name}`).toBe(true);
+      }
+    }
+    // Every error a task catches goes on in the workflow or flags the case; none ends the execution directly.
+    for (const edge of edges.filter((e) => e.via === "catch" && e.from !== "Flag needs attention"))
+      expect(["Succeed", "Fail"], `${edge.from} catches into ${edge.to}`).not.toContain(
+        states[edge.to]?.Type,
+      );
   });
 
   it("is drawn in the README from this definition (run `npm run diagram` after changing the workflow)", () => {

@@ -575,7 +575,12 @@ describe("staff console", () => {
     for (const absent of ["Reprendre le dossier", "Corriger le tri", "Rouvrir le dossier"])
       expect(await page.getByRole("button", { name: absent }).count(), absent).toBe(0);
     await expectAccessible(page, "case actions (phone)");
-    await page.screenshot({ path: join(IMAGES, "console-case-actions-phone.png"), fullPage: true });
+    // Not in the README: a picture for reviews, never written into docs/images.
+    mkdirSync("test-results/screenshots", { recursive: true });
+    await page.screenshot({
+      path: "test-results/screenshots/console-case-actions-phone.png",
+      fullPage: true,
+    });
     await page.getByLabel("Confier l’étape en cours à").selectOption(STAFF);
     await page.locator("#reassign-reason").fill("Congé de la chargée des plaintes");
     await page.getByRole("button", { name: "Confier l’étape" }).click();

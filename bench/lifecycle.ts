@@ -1,0 +1,164 @@
+// What one clean lifecycle costs (issue 18): a programme complaint of the humanitarian example from receipt to
+// closure `resolved` (the path 1 of test/integration/workflow-humanitarian.test.ts), run on the synthesized
+// state machine with DynamoDB Local, aws-ses-v2-local and virtual time. Counted: state transitions (states
+// entered, as Step Functions bills them), Lambda invocations, DynamoDB read and write units (the table's and
+// its indexes', as DynamoDB Local reports them with ReturnConsumedCapacity=INDEXES) and emails sent.
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { ConsumedCapacity } from "@aws-sdk/client-dynamodb";
+import { loadConfigText } from "../functions/domain/config.ts";
+import { openCase } from "../functions/intake/open-case.ts";
+import { runtime } from "../functions/lib/runtime.ts";
+import type { FormBody } from "../functions/tasks/forms.ts";
+import { loadTask, submitTask } from "../functions/tasks/task-actions.ts";
+import { ensureTable, freePort, startDynamoDbLocal } from "../local/dynamodb-local.ts";
+import { startMessagingLocal } from "../local/messaging-local.ts";
+import { startSesLocal } from "../local/ses-local.ts";
+import { startWorkflowRuntime } from "../local/workflow-runtime.ts";
+
+export interface LifecycleCounts {
+  transitions: number;
+  lambdaInvocations: number;
+  writeUnits: number;
+  readUnits: number;
+  emails: number;
+}
+
+// The low-level commands the document client's commands become (the names the middleware sees).
+const WRITES = new Set([
+  "PutItemCommand",
+  "UpdateItemCommand",
+  "DeleteItemCommand",
+  "TransactWriteItemsCommand",
+  "BatchWriteItemCommand",
+]);
+const COUNTED = new Set([
+  ...WRITES,
+  "GetItemCommand",
+  "QueryCommand",
+  "TransactGetItemsCommand",
+  "BatchGetItemCommand",
+]);
+
+export async function benchLifecycle(): Promise<LifecycleCounts> {
+  const configPath = "config/humanitarian.example.yaml";
+  const config = loadConfigText(readFileSync(configPath, "utf8"), configPath);
+  const dataDir = mkdtempSync(join(tmpdir(), "cfm-bench-lifecycle-"));
+  const dynamo = await startDynamoDbLocal();
+  const ses = await startSesLocal(await freePort());
+  const texts = await startMessagingLocal(await freePort());
+  const tableName = "cfm-bench-lifecycle";
+  await ensureTable(dynamo.endpoint, tableName);
+  const wf = await startWorkflowRuntime({
+    config,
+    configPath,
+    tableName,
+    dynamoEndpoint: dynamo.endpoint,
+    sesEndpoint: ses.url,
+    messagingEndpoint: texts.url,
+    taskBaseUrl: "http://127.0.0.1:3000/t/",
+    dataDir,
+    clockStart: new Date("2026-03-02T09:00:00.000Z"),
+  });
+  const rt = runtime();
+  const units = { read: 0, write: 0 };
+  // Every DynamoDB call of the handlers goes through this client: ask for the consumed capacity and add it up.
+  rt.doc.middlewareStack.add(
+    (next, context) => async (args) => {
+      const counted = COUNTED.has(context.commandName ?? "");
+      if (counted) (args.input as Record<string, unknown>).ReturnConsumedCapacity = "INDEXES";
+      const result = await next(args);
+      if (counted) {
+        const consumed = (result.output as { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[] })
+          .ConsumedCapacity;
+        const total = [consumed ?? []].flat().reduce((sum, c) => sum + (c.CapacityUnits ?? 0), 0);
+        if (WRITES.has(context.commandName ?? "")) units.write += total;
+        else units.read += total;
+      }
+      return result;
+    },
+    { step: "initialize", name: "cfmBenchCapacity" },
+  );
+  const mails = async () =>
+    (
+      (await (await fetch(`${ses.url}/store`)).json()) as {
+        emails: Array<{ destination: { to: string[] }; subject: string; body: { text?: string } }>;
+      }
+    ).emails;
+  const act = async (reference: string, to: string, fields: Record<string, string>) => {
+    const last = (await mails())
+      .filter((m) => m.destination.to.includes(to) && m.subject.includes(`[${reference}]`))
+      .filter((m) => /\/t\/[A-Za-z0-9_.-]+/.test(m.body.text ?? ""))
+      .at(-1);
+    const link = last?.body.text?.match(/https?:\/\/[^\s>)]+\/t\/[A-Za-z0-9_.-]+/)?.[0];
+    if (!link) throw new Error(`no task link to ${to} about ${reference}`);
+    const token = link.slice(link.lastIndexOf("/t/") + 3);
+    const loaded = await loadTask(rt, token);
+    const body: FormBody = { ...fields, nonce: loaded.kind === "open" ? loaded.nonce : "" };
+    const result = await submitTask(rt, token, body);
+    if (result.kind !== "done") throw new Error(`the task of ${to} was not accepted: ${result.kind}`);
+    await wf.settled();
+  };
+
+  try {
+    const { reference } = await openCase(rt, {
+      sourceId: "bench-lifecycle-1",
+      kind: "complaint",
+      channel: "email",
+      language: "fr",
+      anonymous: false,
+      receivedAt: rt.now().toISOString(),
+      actor: "email",
+      content: {
+        complainant: { name: "Aïssata Traoré", email: "aissata@example.net" },
+        subject: "Distribution à Kati",
+        description: "Les bons d'achat promis n'ont jamais été distribués à Kati.",
+      },
+    });
+    await wf.settled();
+    await wf.advance("P1D");
+    await act(reference, "officer@example.org", {
+      category: "programme",
+      severity: "medium",
+      admissible: "yes",
+    });
+    await act(reference, "programme@example.org", {
+      decision: "delegate",
+      delegate: "handler@example.org",
+      risks: "Aucun",
+    });
+    await wf.advance("P5D");
+    await act(reference, "handler@example.org", { contacted: "yes", note: "Appel le 8 mars" });
+    await wf.advance("P14D");
+    await act(reference, "handler@example.org", {
+      outcome: "founded",
+      measures: "Distribution complémentaire le 30 mars",
+      response: "Votre plainte est fondée : une distribution complémentaire aura lieu.",
+    });
+    await wf.advance("P31D");
+    const record = await rt.store.require(reference);
+    if (record.status !== "closed" || record.closure !== "resolved")
+      throw new Error(`the lifecycle did not close resolved: ${record.status} ${record.closure}`);
+
+    let transitions = 0;
+    let lambdaInvocations = 0;
+    const executions = wf.sfn.listExecutions({ stateMachineArn: wf.sfn.stateMachineArn }).executions;
+    for (const execution of executions) {
+      for (const event of wf.sfn.getExecutionHistory({ executionArn: execution.executionArn ?? "" }).events) {
+        if (event.type?.endsWith("StateEntered")) transitions += 1;
+        const lambdaTask =
+          event.type === "TaskScheduled" && event.taskScheduledEventDetails?.resourceType === "lambda";
+        if (event.type === "LambdaFunctionScheduled" || lambdaTask) lambdaInvocations += 1;
+      }
+    }
+    const emails = (await mails()).filter((m) => m.subject.includes(`[${reference}]`)).length;
+    return { transitions, lambdaInvocations, writeUnits: units.write, readUnits: units.read, emails };
+  } finally {
+    await wf.close();
+    await texts.close();
+    await ses.close();
+    await dynamo.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
