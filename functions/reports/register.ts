@@ -1,12 +1,11 @@
 // The register (CONTRACT.md "Staff console": GET /console/register): one row per case received in the
 // period, for the coordinator's own follow-up in a spreadsheet. Numbers are numbers (counts, days), dates are
 // dates; CSV for any tool, XLSX for Excel. Pure apart from exceljs: no AWS.
-import ExcelJS from "exceljs";
 import type { CaseRecord, DeadlineStep } from "../domain/complaint.ts";
 import type { OrgConfig } from "../domain/config.ts";
 import { label as word } from "../i18n/labels.ts";
 import { localDateTime } from "./periods.ts";
-import { csvText } from "./render.ts";
+import { csvText, loadExcel } from "./render.ts";
 
 export const REGISTER_STEPS = [
   "acknowledge",
@@ -103,7 +102,7 @@ export function registerCsv(register: Register, timeZone: string): string {
 }
 
 export async function registerXlsx(register: Register, timeZone: string, title: string): Promise<Buffer> {
-  const workbook = new ExcelJS.Workbook();
+  const workbook = new (await loadExcel()).Workbook();
   workbook.creator = "cfm";
   workbook.title = title;
   const sheet = workbook.addWorksheet("Registre");

@@ -11,7 +11,7 @@
 // The email chart is a table of coloured cells, not SVG: Gmail and Outlook on Windows drop inline SVG, and
 // Gmail blocks data: URI images, while table cells with bgcolor and a width render in every common client
 // (Outlook's Word engine included) and stay readable as text (each bar has its figure next to it).
-import ExcelJS from "exceljs";
+import type ExcelJS from "exceljs";
 import type { DeadlineStep } from "../domain/complaint.ts";
 import type { Language, OrgConfig } from "../domain/config.ts";
 import type { CATALOGS } from "../i18n/catalogs.ts";
@@ -425,10 +425,18 @@ function xlsxValue(value: Value, timeZone: string): { value: ExcelJS.CellValue; 
   return value.date ? { value: new Date(`${value.date}T00:00:00Z`), numFmt: "yyyy-mm-dd" } : { value: null };
 }
 
+/**
+ * exceljs (with bluebird and jszip, about 400 KB) is loaded on the XLSX path only: the Lambdas that bundle it
+ * (staff API, reports, console) do not evaluate it at cold start (issue 18).
+ */
+export async function loadExcel(): Promise<typeof ExcelJS> {
+  return (await import("exceljs")).default;
+}
+
 export async function renderXlsx(report: Report, options: RenderOptions): Promise<Buffer> {
   const { language: l } = options;
   const tables = new Map(reportTables(report, options).map((table) => [table.id, table]));
-  const workbook = new ExcelJS.Workbook();
+  const workbook = new (await loadExcel()).Workbook();
   workbook.creator = "cfm";
   workbook.title = `${t(`title.${report.kind}`, l)}${colon(l)}${periodLabel(report, l)}`;
   workbook.created = new Date(report.generatedAt);
