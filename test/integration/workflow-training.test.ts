@@ -63,6 +63,31 @@ describe("procedure T", () => {
     expect(decision?.text).toContain("plus de deux mois");
   });
 
+  it("T-4 (issue 14): a complaint that gave no date of the facts is checked on the date recorded at triage", async () => {
+    const ref = await h.file({ content: { factsDate: null } });
+    const link = await h.taskLink(ref, OFFICER);
+    const admitted = await h.act(link, {
+      category: "service",
+      severity: "low",
+      admissible: "yes",
+      factsDate: "2025-12-15", // the email says mid-December; received in 2026
+    });
+    expect(admitted.kind).toBe("invalid");
+    await h.act(link, {
+      category: "service",
+      severity: "low",
+      admissible: "no",
+      factsDate: "2025-12-15",
+      reason: "Les faits datent de plus de deux mois avant la réception.",
+    });
+    expect(await h.record(ref)).toMatchObject({
+      status: "closed",
+      closure: "inadmissible",
+      admissible: false,
+    });
+    expect((await h.rt.store.getContent(ref)).factsDate).toBe("2025-12-15");
+  });
+
   it("path 8: no reply within 15 days of the response closes the case `no-response` (T-10)", async () => {
     const ref = await h.file({});
     await toResponse(ref);
