@@ -19,6 +19,7 @@ import {
   STATUSES,
   type TimelineEvent,
 } from "../domain/complaint.ts";
+import { caseConfig } from "../domain/live-config.ts";
 import { REFERENCE_PATTERN } from "../domain/vocabulary.ts";
 import type { Runtime } from "../lib/runtime.ts";
 import { s3 } from "../lib/s3.ts";
@@ -585,6 +586,8 @@ function listError(c: ConsoleContext, field: string): string {
 
 function deadlinesTable(rt: Runtime, record: CaseRecord, c: ConsoleContext): Html {
   const tz = rt.config.organisation.timeZone;
+  // Issue 12: the calendar the case's deadlines were counted on (the one of the config it was received under).
+  const calendar = caseConfig(rt.config, record);
   const t = c.get("t");
   const lang = c.get("lang");
   const v = vocabulary(lang);
@@ -594,7 +597,7 @@ function deadlinesTable(rt: Runtime, record: CaseRecord, c: ConsoleContext): Htm
 ${steps.map((step) => {
   const due = record.deadlines[step] as string;
   const basis = deadlineBasis(rt.config, record, step, t);
-  const skipped = basis?.working ? holidaysBetween(rt.config, record.receivedAt, due) : [];
+  const skipped = basis?.working ? holidaysBetween(calendar, record.receivedAt, due) : [];
   const met = record.met[step];
   const state = record.overdue.includes(step)
     ? html`<span class="late">${t("console.case.deadline.late")}</span>`
@@ -607,5 +610,5 @@ ${steps.map((step) => {
   return html`<tr><td data-label="${label("step")}">${v.step(step)}</td><td data-label="${label("due")}">${v.when(due, tz, true)}</td><td data-label="${label("basis")}">${basis?.text ?? "–"}${skipped.length > 0 ? html`<br><span class="hint">${t("console.case.deadline.holidays", { days: skipped.map((d) => localDay(d, lang)).join(", ") })}</span>` : ""}</td><td data-label="${label("state")}">${state}</td></tr>`;
 })}
 </tbody></table></div>
-<p class="hint">${t("console.case.deadline.footer", { timeZone: tz, days: weekdays(rt.config.organisation.workingDays, lang) })}</p>`;
+<p class="hint">${t("console.case.deadline.footer", { timeZone: tz, days: weekdays(calendar.organisation.workingDays, lang) })}</p>`;
 }

@@ -81,8 +81,23 @@ export function triagedRoute(
   return record.category ? triageRoute(config, record.category, record.admissible) : null;
 }
 
-/** How the case closes, by what ended it (T-10: no reply within the window closes it as configured). */
-export function closureFor(config: OrgConfig, cause: CloseCause | string): Closure {
+/**
+ * T-10: whether the complainant wrote back after the response was sent (a message of theirs, not a stranger's,
+ * on the case). A window that passes after such a reply did not pass "without reply".
+ */
+export function repliedAfterResponse(
+  record: Pick<CaseRecord, "completedAt">,
+  content: Pick<CaseContent, "messages">,
+): boolean {
+  const sent = record.completedAt?.respond;
+  return sent !== undefined && content.messages.some((m) => !m.unknownSender && m.at >= sent);
+}
+
+/**
+ * How the case closes, by what ended it (T-10: no reply within the window closes it as configured; when the
+ * complainant did reply without contesting, it closes resolved, never as "no reply").
+ */
+export function closureFor(config: OrgConfig, cause: CloseCause | string, replied = false): Closure {
   switch (cause) {
     case "referred":
       return "referred";
@@ -91,7 +106,7 @@ export function closureFor(config: OrgConfig, cause: CloseCause | string): Closu
     case "appeal-decided":
       return "appeal-decided";
     case "window-passed":
-      return config.appeals.closeWithoutReply;
+      return replied ? "resolved" : config.appeals.closeWithoutReply;
     case "responded":
       return "resolved";
     default:

@@ -41,6 +41,8 @@ export interface TriageValues {
   reason?: string | undefined;
   conflict?: boolean | undefined;
   concerned?: string | undefined;
+  /** T-4: the date of the facts as the officer read it in the complaint (YYYY-MM-DD), when it differs or was missing. */
+  factsDate?: string | undefined;
 }
 
 /** H-B1 triage, H-B3 routing, T-4 admissibility, T-5 severity deadline, T-7 conflict of interest. */
@@ -53,8 +55,10 @@ export function applyTriage(
   actor: string,
 ): Decision {
   const category = categoryOf(config, values.category);
-  // T-4: the facts must date from less than the maximum age at receipt (the form says so before this).
-  if (values.admissible && factsTooOld(config, content.factsDate, record.receivedAt))
+  // T-4: the facts must date from less than the maximum age at receipt (the form says so before this); the
+  // date recorded at triage, else the complainant's, is the one the decision rests on and is kept.
+  const factsDate = values.factsDate ?? content.factsDate;
+  if (values.admissible && factsTooOld(config, factsDate, record.receivedAt))
     throw new InvalidDecisionError("T-4: facts too old to be admissible");
   // H-C3 (e): a referral tells the complainant where to turn.
   if (category.outcome === "referral" && !values.reason?.trim())
@@ -97,7 +101,7 @@ export function applyTriage(
   }
   return {
     record: base,
-    content: { triageReason: values.reason ?? null, concernedStaff },
+    content: { triageReason: values.reason ?? null, concernedStaff, factsDate },
     event: { type: "triaged", actor, detail: category.sensitive ? undefined : category.id },
     ...(also ? { also } : {}),
     route,

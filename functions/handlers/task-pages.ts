@@ -76,6 +76,11 @@ async function taskPage(
   extra: { values?: Record<string, unknown>; errors?: Record<string, string> } = {},
 ) {
   const language = task.link.language;
+  // T-4: the triage form starts from the date of the facts the complainant gave, if any.
+  const factsDate =
+    task.link.step === "triage" && !extra.values
+      ? (await rt.store.getContent(task.record.reference)).factsDate
+      : null;
   return renderTaskPage({
     action: task.link.step,
     language,
@@ -87,9 +92,11 @@ async function taskPage(
     options: pageOptionsFromConfig(rt.config, language, {
       late: task.late,
       extensionAvailable: task.extensionAvailable,
+      factsTooOld: task.factsTooOld,
     }),
     nonce: task.nonce,
     postUrl: `/t/${token}`,
+    ...(factsDate ? { values: { factsDate } } : {}),
     ...extra,
   });
 }

@@ -5,6 +5,7 @@
 import * as z from "zod";
 import { SEVERITIES } from "../domain/complaint.ts";
 import type { Language, OrgConfig } from "../domain/config.ts";
+import { factsTooOld } from "../domain/deadlines.ts";
 import {
   APPEAL_DECISIONS,
   ASSIGNMENT_DECISIONS,
@@ -24,7 +25,7 @@ export { APPEAL_DECISIONS, ASSIGNMENT_DECISIONS, OUTCOMES };
 
 /** The field names each form posts (the hidden `nonce` included), as CONTRACT.md names them. */
 export const FORM_FIELDS = {
-  triage: ["category", "severity", "admissible", "reason", "conflict", "concerned", "nonce"],
+  triage: ["category", "severity", "admissible", "reason", "conflict", "concerned", "factsDate", "nonce"],
   assignment: ["decision", "delegate", "risks", "nonce"],
   contact: ["contacted", "note", "nonce"],
   progress: ["note", "nonce"],
@@ -90,7 +91,20 @@ function staffAddress(config: OrgConfig) {
  * H-B1 triage, T-4 admissibility (written reason when inadmissible; facts too old cannot be admitted), H-C3 (e)
  * the referral says where to turn, T-7 conflict, H-B3 (d) employee concerned.
  */
-export function triageForm(config: OrgConfig, context: { factsTooOld?: boolean } = {}) {
+export function triageForm(
+  config: OrgConfig,
+  context: { factsTooOld?: boolean; receivedAt?: string | undefined } = {},
+) {
+  // T-4: the date of the facts is checked at admissibility (seed 4.3), the date the officer records here
+  // (from the complaint's text, e.g. an email that gave none) first, else the one the complainant gave.
+  const tooOld = (v: unknown) => {
+    const date = (v as { factsDate?: unknown }).factsDate;
+    // The refinements run even when a field failed (when: () => true): an unreadable date is that field's error.
+    if (typeof date === "string" && !z.iso.date().safeParse(date).success) return false;
+    return typeof date === "string" && context.receivedAt
+      ? factsTooOld(config, date, context.receivedAt)
+      : context.factsTooOld === true;
+  };
   const ids = config.categories.map((c) => c.id) as [string, ...string[]];
   const referral = new Set(config.categories.filter((c) => c.outcome === "referral").map((c) => c.id));
   const limits = TEXT_LIMITS.triage;
@@ -103,6 +117,7 @@ export function triageForm(config: OrgConfig, context: { factsTooOld?: boolean }
         reason: text(limits.reason).optional(),
         conflict: optionalYes,
         concerned: staffAddress(config).optional(),
+        factsDate: z.iso.date().optional(),
         nonce,
       })
       .refine((v) => !(isRaw(v, "admissible", "no") && absent(v, "reason")), {
@@ -111,7 +126,7 @@ export function triageForm(config: OrgConfig, context: { factsTooOld?: boolean }
         when: () => true,
       })
       // T-4: facts older than the maximum age at receipt make the complaint inadmissible.
-      .refine((v) => !(context.factsTooOld && isRaw(v, "admissible", "yes")), {
+      .refine((v) => !(isRaw(v, "admissible", "yes") && tooOld(v)), {
         path: ["admissible"],
         message: "facts-too-old" satisfies Code,
         when: () => true,
@@ -229,6 +244,8 @@ export interface FormOptions {
   late?: boolean;
   /** triage: the facts are older than the organisation's maximum age at receipt (T-4). */
   factsTooOld?: boolean;
+  /** triage: the case's instant of receipt, against which a date of the facts given at triage is checked (T-4). */
+  receivedAt?: string;
   /** appeal decision: an extension remains (T-11). */
   extensionAvailable?: boolean;
 }
@@ -248,7 +265,10 @@ function absent(v: unknown, field: string): boolean {
 function schemaFor(action: TaskAction, options: FormOptions): z.ZodType {
   switch (action) {
     case "triage":
-      return triageForm(options.config, { factsTooOld: options.factsTooOld ?? false });
+      return triageForm(options.config, {
+        factsTooOld: options.factsTooOld ?? false,
+        receivedAt: options.receivedAt,
+      });
     case "assignment":
       return assignmentForm(options.config);
     case "contact":

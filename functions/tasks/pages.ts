@@ -37,7 +37,16 @@ interface Texts {
   severity: Record<(typeof SEVERITIES)[number], string>;
   outcome: Record<(typeof OUTCOMES)[number], string>;
   fields: {
-    triage: { category: string; severity: string; admissible: string; reason: string; reasonHint: string };
+    triage: {
+      category: string;
+      severity: string;
+      admissible: string;
+      reason: string;
+      reasonHint: string;
+      factsDate: string;
+      factsDateHint: string;
+      factsTooOld: string;
+    };
     conflict: string;
     concerned: string;
     concernedHint: string;
@@ -112,7 +121,16 @@ function texts(language: Language): Texts {
       string
     >,
     fields: {
-      triage: group("fields.triage", ["category", "severity", "admissible", "reason", "reasonHint"]),
+      triage: group("fields.triage", [
+        "category",
+        "severity",
+        "admissible",
+        "reason",
+        "reasonHint",
+        "factsDate",
+        "factsDateHint",
+        "factsTooOld",
+      ]),
       conflict: field("conflict"),
       concerned: field("concerned"),
       concernedHint: field("concernedHint"),
@@ -190,6 +208,10 @@ export interface TaskPageOptions {
   extensionAvailable?: boolean;
   /** conclusion: the response is late, a justification is required (T-13). */
   late?: boolean;
+  /** triage: the organisation sets a maximum age of the facts (T-4): the date of the facts is asked. */
+  factsAge?: boolean;
+  /** triage: the date of the facts known so far is past that age (T-4): the complaint is inadmissible. */
+  factsTooOld?: boolean;
 }
 
 export interface TaskPageInput {
@@ -221,7 +243,7 @@ export interface TaskPageInput {
 export function pageOptionsFromConfig(
   config: OrgConfig,
   language: Language,
-  extra: Pick<TaskPageOptions, "extensionAvailable" | "late"> = {},
+  extra: Pick<TaskPageOptions, "extensionAvailable" | "late" | "factsTooOld"> = {},
 ): TaskPageOptions {
   return {
     categories: config.categories.map((c) => ({ id: c.id, label: c.label[language] })),
@@ -230,6 +252,7 @@ export function pageOptionsFromConfig(
       .map((s) => ({ id: s.id, label: s.label[language] })),
     staff: config.staff.map((s) => ({ address: s.address, name: s.name })),
     conflictOfInterest: config.conflictOfInterest !== undefined,
+    factsAge: config.admissibility.maxFactsAge !== undefined,
     ...extra,
   };
 }
@@ -256,6 +279,14 @@ function fieldsFor(action: TaskAction, f: FormRenderer, t: Texts, options: TaskP
           SEVERITIES.map((s) => ({ value: s, label: labels.get(s) ?? t.severity[s] })),
           { required: true },
         ),
+        // T-4: the age of the facts decides admissibility; the officer records their date (the complaint may
+        // give it only in its text) and is told when it is past the organisation's limit.
+        options.factsAge
+          ? f.input("factsDate", x.triage.factsDate, { max: 10, type: "date", hint: x.triage.factsDateHint })
+          : "",
+        options.factsTooOld
+          ? `<p class="warning" data-t4="facts-too-old">${escapeHtml(x.triage.factsTooOld)}</p>`
+          : "",
         f.radios(
           "admissible",
           x.triage.admissible,

@@ -102,6 +102,7 @@ export async function submitTask(
     late: task.late,
     extensionAvailable: task.extensionAvailable,
     factsTooOld: task.factsTooOld,
+    receivedAt: task.record.receivedAt,
   });
   if (!parsed.ok)
     return { kind: "invalid", task, errors: parsed.errors as Record<string, string>, values: body };

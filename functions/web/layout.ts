@@ -31,6 +31,7 @@ textarea{min-height:6rem;resize:vertical}
 .summary h2{margin-top:0}
 .summary a{color:#b00020}
 .notice{border-left:6px solid #00703c;padding:.5rem 1rem;margin:1rem 0;background:#f0f7f3}
+.warning{border-left:6px solid #b00020;padding:.5rem 1rem;margin:1rem 0;background:#fdf2f2}
 button{font:inherit;font-weight:600;padding:.75rem 1.5rem;border:0;background:#00703c;color:#fff;cursor:pointer;width:100%;max-width:20rem}
 button:focus,a:focus,input:focus,select:focus,textarea:focus{outline:3px solid #fd0;outline-offset:0}
 .code{font-family:ui-monospace,monospace;overflow-wrap:anywhere}

@@ -24,6 +24,7 @@ import {
   progressLinkExpiry,
   reminderBudget,
   reminderRound,
+  repliedAfterResponse,
   stepActor,
   stepCheckpoint,
   triagedRoute,
@@ -782,7 +783,11 @@ function roleLabel(rt: Runtime, address: string, language: Language, role?: stri
 
 /** Close (H-F2, T-10, T-12): closure reason, retention expiry, the complainant told. */
 export async function close(rt: Runtime, reference: string, cause: string): Promise<void> {
-  const closure = closureFor(rt.config, cause);
+  const before = await rt.store.require(reference);
+  // T-10: a reply inside the window is not "no reply" (the assignee was told of it when it came in).
+  const replied =
+    cause === "window-passed" && repliedAfterResponse(before, await rt.store.getContent(reference));
+  const closure = closureFor(rt.config, cause, replied);
   if (cause === "window-passed") await revokeStepLink(rt, reference, "appeal");
   const at = rt.now().toISOString();
   const retainUntil = new Date(

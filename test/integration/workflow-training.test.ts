@@ -63,6 +63,58 @@ describe("procedure T", () => {
     expect(decision?.text).toContain("plus de deux mois");
   });
 
+  it("T-4 (issue 14): a complaint that gave no date of the facts is checked on the date recorded at triage", async () => {
+    const ref = await h.file({ content: { factsDate: null } });
+    const link = await h.taskLink(ref, OFFICER);
+    const admitted = await h.act(link, {
+      category: "service",
+      severity: "low",
+      admissible: "yes",
+      factsDate: "2025-12-15", // the email says mid-December; received in 2026
+    });
+    expect(admitted.kind).toBe("invalid");
+    await h.act(link, {
+      category: "service",
+      severity: "low",
+      admissible: "no",
+      factsDate: "2025-12-15",
+      reason: "Les faits datent de plus de deux mois avant la réception.",
+    });
+    expect(await h.record(ref)).toMatchObject({
+      status: "closed",
+      closure: "inadmissible",
+      admissible: false,
+    });
+    expect((await h.rt.store.getContent(ref)).factsDate).toBe("2025-12-15");
+  });
+
+  it("T-10 (issue 14): a reply inside the 15 days is not 'no reply': the case closes resolved and says so", async () => {
+    const ref = await h.file({});
+    await toResponse(ref);
+    await h.advance("P3D");
+    // The complainant writes back without contesting, as the intake adds a reply to its case (a message and its
+    // timeline event, in one transaction).
+    const at = h.rt.now().toISOString();
+    await h.rt.store.update(
+      ref,
+      (_record, content) => ({
+        content: {
+          messages: [
+            ...(content?.messages ?? []),
+            { at, from: COMPLAINANT, text: "Merci pour votre réponse.", rawMessageKey: "raw/t10" },
+          ],
+        },
+        event: { id: "message:t10", at, type: "message", actor: "email" },
+      }),
+      { withContent: true },
+    );
+    await h.advance("P13D");
+    expect(await h.record(ref)).toMatchObject({ status: "closed", closure: "resolved" });
+    const closing = (await h.mails(ref)).filter((m) => m.to.includes(COMPLAINANT)).at(-1);
+    expect(closing?.subject).toMatch(/Clôture/);
+    expect(closing?.text).not.toContain("pas reçu de réponse");
+  });
+
   it("path 8: no reply within 15 days of the response closes the case `no-response` (T-10)", async () => {
     const ref = await h.file({});
     await toResponse(ref);

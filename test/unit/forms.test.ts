@@ -356,6 +356,34 @@ describe("parseForm: procedure checks at triage", () => {
   });
 });
 
+describe("T-4: the date of the facts recorded at triage (issue 14)", () => {
+  const T = loadConfigText(
+    readFileSync(new URL("../../config/training-provider.example.yaml", import.meta.url), "utf8"),
+    "training-provider.example.yaml",
+  );
+  const t: FormOptions = { language: "fr", config: T, receivedAt: "2026-03-02T09:00:00.000Z" };
+  const triage = { ...VALID.triage, category: "service" };
+
+  it("refuses to admit facts dated, at triage, more than two months before receipt", () => {
+    const old = parseForm("triage", { ...triage, factsDate: "2025-12-20" }, t);
+    expect(old.ok).toBe(false);
+    expect(!old.ok && old.errors).toMatchObject({ admissible: expect.stringContaining("irrecevable") });
+    expect(
+      parseForm(
+        "triage",
+        { ...triage, factsDate: "2025-12-20", admissible: "no", reason: "Faits anciens." },
+        t,
+      ).ok,
+    ).toBe(true);
+  });
+
+  it("admits recent facts, and the date read in the complaint prevails over the one the form gave", () => {
+    const recent = parseForm("triage", { ...triage, factsDate: "2026-02-10" }, { ...t, factsTooOld: true });
+    expect(recent.ok && recent.value).toMatchObject({ factsDate: "2026-02-10", admissible: true });
+    expect(parseForm("triage", { ...triage, factsDate: "10/02/2026" }, t).ok).toBe(false);
+  });
+});
+
 describe("parseFormBody", () => {
   it("decodes a urlencoded body", () => {
     const body = parseFormBody("note=ligne+1%0D%0Aligne+2&nonce=abc&x=%C3%A9");

@@ -144,6 +144,18 @@ describe("renderTaskPage", () => {
     );
   });
 
+  it("T-4 (issue 14): asks the date of the facts when the config sets an age, warns when it is past it", () => {
+    const h = pageOptionsFromConfig(config, "fr");
+    expect(fieldNames(page("triage", { options: h }).body)).not.toContain("factsDate");
+    const withAge = { ...h, factsAge: true };
+    const asked = page("triage", { options: withAge, values: { factsDate: "2025-12-01" } }).body;
+    expect(fieldNames(asked)).toContain("factsDate");
+    expect(asked).toMatch(/type="date"[^>]*name="factsDate"[^>]*value="2025-12-01"/);
+    expect(asked).not.toContain("data-t4");
+    const old = page("triage", { options: { ...withAge, factsTooOld: true } }).body;
+    expect(old).toMatch(/data-t4="facts-too-old">Les faits datent de plus longtemps[^<]*irrecevable/);
+  });
+
   it("escapes hostile values everywhere", () => {
     const evil = `"><script>alert(1)</script><img src=x onerror=alert(2)>'`;
 

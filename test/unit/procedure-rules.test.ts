@@ -166,6 +166,35 @@ describe("decisions", () => {
     ).toBe("investigate");
   });
 
+  it("T-4 (issue 14): the date of the facts recorded at triage decides, and is kept with the case", () => {
+    const r = record({ receivedAt: "2026-03-02T09:00:00.000Z" });
+    const values = { category: "service", severity: "low" as const, admissible: true };
+    // An email gives no date of the facts: the officer records the one its text gives.
+    const unknown = { ...content, factsDate: null };
+    expect(() =>
+      applyTriage(T, r, unknown, { ...values, factsDate: "2025-12-01" }, "2026-03-03T09:00:00.000Z", "o"),
+    ).toThrow(/T-4/);
+    const inadmissible = applyTriage(
+      T,
+      r,
+      unknown,
+      { ...values, admissible: false, reason: "Faits de décembre.", factsDate: "2025-12-01" },
+      "2026-03-03T09:00:00.000Z",
+      "o",
+    );
+    expect(inadmissible.route).toBe("inadmissible");
+    expect(inadmissible.content?.factsDate).toBe("2025-12-01");
+    const admitted = applyTriage(
+      T,
+      r,
+      unknown,
+      { ...values, factsDate: "2026-02-01" },
+      "2026-03-03T09:00:00.000Z",
+      "o",
+    );
+    expect(admitted.content?.factsDate).toBe("2026-02-01");
+  });
+
   it("H-C3 (e): out of scope is referred; T-4: inadmissible is decided in writing", () => {
     expect(
       applyTriage(

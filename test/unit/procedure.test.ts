@@ -18,6 +18,7 @@ import {
   owesProgressUpdate,
   progressLinkExpiry,
   reminderBudget,
+  repliedAfterResponse,
   stepActor,
   stepCheckpoint,
   stepRounds,
@@ -156,6 +157,30 @@ describe("H-D3: updates to the complainant past six weeks, whatever the step", (
       true,
     );
     expect(nextProgressUpdate(H, "2026-04-14T09:00:00.000Z")).toBe("2026-04-28T09:00:00.000Z");
+  });
+});
+
+describe("T-10: a reply inside the window is not 'no reply'", () => {
+  const responded = { completedAt: { respond: "2026-04-01T09:00:00.000Z" } };
+  const message = (at: string, unknownSender?: boolean) => ({
+    at,
+    from: "a@example.net",
+    text: "Merci",
+    rawMessageKey: "raw/x",
+    ...(unknownSender ? { unknownSender } : {}),
+  });
+
+  it("counts the complainant's messages after the response, not before it nor a stranger's", () => {
+    expect(repliedAfterResponse(responded, { messages: [message("2026-04-03T09:00:00.000Z")] })).toBe(true);
+    expect(repliedAfterResponse(responded, { messages: [message("2026-03-20T09:00:00.000Z")] })).toBe(false);
+    expect(repliedAfterResponse(responded, { messages: [message("2026-04-03T09:00:00.000Z", true)] })).toBe(
+      false,
+    );
+  });
+
+  it("closes a window that passed after a reply as resolved, else as the config says", () => {
+    expect(closureFor(T, "window-passed")).toBe("no-response");
+    expect(closureFor(T, "window-passed", true)).toBe("resolved");
   });
 });
 
