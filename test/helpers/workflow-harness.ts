@@ -111,6 +111,9 @@ export async function startHarness(
     sesUrl,
     async file(opening) {
       sourceCounter += 1;
+      // The message's arrival, before the config read: the virtual clock runs on, and the tests expect deadlines
+      // counted from the instant they set it to.
+      const receivedAt = rt.now().toISOString();
       await rt.refreshConfig(); // as the intake Lambdas' middleware does before each invocation (issue 12)
       const { reference } = await openCase(rt, {
         sourceId: `test-${Date.now()}-${sourceCounter}`,
@@ -118,7 +121,7 @@ export async function startHarness(
         channel: "email",
         language: "fr",
         anonymous: false,
-        receivedAt: rt.now().toISOString(),
+        receivedAt,
         actor: "email",
         ...opening,
         content: {
