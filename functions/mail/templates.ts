@@ -366,6 +366,26 @@ export function formatDate(iso: IsoInstant, timeZone: string, language: Language
   });
 }
 
+const timeFormatters = new Map<string, Intl.DateTimeFormat>();
+/**
+ * "mardi 1er décembre 2026 à 16 h 58 (heure de Bamako)" / "Tuesday 1 December 2026 at 16:58 (Bamako time)":
+ * a deadline with its hour, in the organisation's zone named by its city (what "UTC+0" never told an officer).
+ */
+export function formatDateTime(iso: IsoInstant, timeZone: string, language: Language): string {
+  const date = formatDate(iso, timeZone, language);
+  const key = `${language}|${timeZone}`;
+  let f = timeFormatters.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat("en-GB", { timeZone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+    timeFormatters.set(key, f);
+  }
+  const parts = f.formatToParts(new Date(iso));
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? "";
+  const place = (timeZone.split("/").at(-1) ?? timeZone).replaceAll("_", " ");
+  const hour = String(Number(part("hour"))); // "8 h 05", not "08 h 05"
+  return translate(language, "format.dateTime", { date, hour, minute: part("minute"), place });
+}
+
 /** Complainant-supplied text shown to staff: links are defanged so a complaint cannot smuggle one in. */
 const defang = (text: string) => text.replace(/\b(h)tt(ps?):\/\//gi, "$1xx$2://");
 /** A long text shown in an email, cut with a pointer to the case file. */

@@ -5,6 +5,7 @@ import { SEVERITIES } from "../domain/complaint.ts";
 import type { Language, OrgConfig } from "../domain/config.ts";
 import { translate, type Values } from "../i18n/i18n.ts";
 import { label } from "../i18n/labels.ts";
+import { formatDateTime } from "../mail/templates.ts";
 import { escapeHtml, isSameOriginPath } from "../web/escape.ts";
 import { type Choice, FormRenderer } from "../web/form.ts";
 import { type HtmlResponse, htmlPage } from "../web/layout.ts";
@@ -411,21 +412,10 @@ function fieldsFor(action: TaskAction, f: FormRenderer, t: Texts, options: TaskP
 }
 
 function formatDue(iso: string, language: Language, timeZone: string): string {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso;
   try {
-    return new Intl.DateTimeFormat(translate(language, "format.locale"), {
-      weekday: "long",
-      day: "numeric",
-      month: "long",
-      year: "numeric",
-      hour: "2-digit",
-      minute: "2-digit",
-      timeZone,
-      timeZoneName: "short",
-    }).format(date);
+    return formatDateTime(iso, timeZone, language);
   } catch {
-    return date.toISOString();
+    return iso; // a bad instant or zone shows as stored rather than breaking the page
   }
 }
 

@@ -117,9 +117,18 @@ describe("renderTaskPage", () => {
     const bamako = page("progress", { dueAt: "2026-03-05T17:00:00Z", timeZone: "Africa/Bamako" }).body;
     const paris = page("progress", { dueAt: "2026-03-05T17:00:00Z", timeZone: "Europe/Paris" }).body;
 
-    expect(bamako).toContain('<time datetime="2026-03-05T17:00:00Z">jeudi 5 mars 2026');
-    expect(bamako).toMatch(/17:00/);
-    expect(paris).toMatch(/18:00/);
+    // The hour as an officer reads it, in the zone named by its city ("UTC+0" told nobody where).
+    expect(bamako).toContain(
+      '<time datetime="2026-03-05T17:00:00Z">jeudi 5 mars 2026 à 17\u00a0h\u00a000 (heure de Bamako)</time>',
+    );
+    expect(paris).toContain("jeudi 5 mars 2026 à 18\u00a0h\u00a000 (heure de Paris)");
+    const english = page("progress", {
+      dueAt: "2026-03-01T08:05:00Z",
+      timeZone: "Africa/Conakry",
+      language: "en",
+    });
+    expect(english.body).toContain("Sunday 1 March 2026 at 8:05 (Conakry time)");
+    expect(bamako).not.toMatch(/UTC|GMT/);
   });
 
   it("T-11: offers extend only while an extension remains", () => {
