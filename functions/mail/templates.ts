@@ -778,7 +778,8 @@ const reminder: Template<ReminderData> = {
 const escalation: Template<EscalationData> = {
   audience: "staff",
   content: (d, c) => {
-    const late = days(c, d.daysLate);
+    // The first escalation fires at the deadline itself: "0 jours de retard" read as no delay at all.
+    const late = d.daysLate < 1 ? c.t("escalation.lessThanADay") : days(c, d.daysLate);
     const step = stepLabel(c, d.step);
     return {
       subject: c.t("escalation.subject", { late }),

@@ -576,7 +576,11 @@ describe("renderEmail: words from the catalogs (R-12)", () => {
     expect(notice(0, false)).toContain("dans un délai de 0 jour, soit");
     const late = (daysLate: number) =>
       renderEmail("escalation", "fr", { ...FIXTURES.escalation, daysLate }).subject;
-    expect(late(0)).toMatch(/– 0 jour de retard$/);
+    // The first escalation fires at the deadline itself: never "0 jour de retard" (issue 14).
+    expect(late(0)).toMatch(/– moins d’un jour de retard$/);
+    expect(renderEmail("escalation", "en", { ...FIXTURES.escalation, daysLate: 0 }).subject).toMatch(
+      /– less than a day late$/,
+    );
     expect(late(2)).toMatch(/– 2 jours de retard$/);
     expect(renderEmail("escalation", "en", { ...FIXTURES.escalation, daysLate: 1 }).subject).toMatch(
       /– 1 day late$/,
