@@ -20,7 +20,7 @@ const FETCH_TIMEOUT_MS = 20_000;
 
 export type KoboResult = { reference: string; created: boolean };
 
-async function put(rt: Runtime, bucket: string, key: string, body: Uint8Array | string, type: string) {
+async function put(bucket: string, key: string, body: Uint8Array | string, type: string) {
   const kmsKeyId = process.env.KMS_KEY_ID;
   await s3().send(
     new PutObjectCommand({
@@ -43,7 +43,7 @@ export async function receiveKobo(
 ): Promise<KoboResult> {
   const rawKey = `hooks/kobo/${form}/${instance.replace(/[^A-Za-z0-9-]/g, "_")}.json`;
   // Every version received is kept (an edit too), before anything else.
-  await put(rt, requireEnv("RAW_BUCKET"), rawKey, rawBody, "application/json");
+  await put(requireEnv("RAW_BUCKET"), rawKey, rawBody, "application/json");
 
   for (const source of [submission.sourceId, submission.replaces]) {
     if (!source) continue;
@@ -160,7 +160,7 @@ async function fetchAttachments(
       });
       continue;
     }
-    await put(rt, bucket, key, bytes, attachment.contentType);
+    await put(bucket, key, bytes, attachment.contentType);
     out.push({
       key,
       filename: attachment.filename,

@@ -96,6 +96,7 @@ async function followUp(page: Page, reference: string, receipt: string): Promise
   expect(response.status()).toBe(200);
 }
 
+// biome-ignore lint/performance/useDomNodeTextContent: the rendered text, as the complainant reads it (hidden parts left out)
 const text = (page: Page, selector = "main") => page.locator(selector).innerText();
 
 /** The anonymous case filed first: later tests come back to it. */
