@@ -122,8 +122,9 @@ describe("the Metrics Insights alarms", () => {
     const alarms = insightAlarms();
 
     // StepOverdue, DeadlineBreached, NeedsAttention, MailQuarantined, MailRecovered (issue 15) and
-    // WhatsAppUndeliverable, ChannelHookRejected (issue 17: the example declares WhatsApp and Kobo).
-    expect(alarms.length).toBe(7);
+    // WhatsAppUndeliverable, ChannelHookRejected (issue 17: the example declares WhatsApp and Kobo),
+    // ConfigRejected (issue 12: a pushed config that does not fit the deployed procedure).
+    expect(alarms.length).toBe(8);
     for (const [id, alarm] of alarms) {
       const metrics = alarm.Properties.Metrics as Json[];
       expect(metrics, id).toHaveLength(1); // a Metrics Insights alarm holds only its query

@@ -111,7 +111,7 @@ describe("the web form's human check is spent once (issue 16)", () => {
     const html = await (await fetch(`${s.httpUrl}/submit`)).text();
     const hidden = (name: string) =>
       new RegExp(`<input type="hidden" name="${name}" value="([^"]+)">`).exec(html)?.[1] ?? "";
-    const [, a, b] = /Combien font (\d+) \+ (\d+) \?/.exec(html) ?? [];
+    const [, a, b] = /Combien font (\d+) \+ (\d+)\s\?/.exec(html) ?? [];
     expect(a && b).toBeTruthy();
     return {
       check: hidden("check"),
