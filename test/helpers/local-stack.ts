@@ -98,21 +98,29 @@ async function json<T>(response: Response, what: string): Promise<T> {
 export async function startTestStack(
   options: { configPath?: string; log?: (line: string) => void } = {},
 ): Promise<TestStack> {
-  const dataDir = mkdtempSync(join(tmpdir(), "cfm-stack-"));
-  const [httpPort, smtpPort, sesPort] = [await freePort(), await freePort(), await freePort()];
-  let stack: LocalStack;
-  try {
-    stack = await startLocalStack({
-      configPath: options.configPath ?? HUMANITARIAN_CONFIG,
-      dataDir,
-      httpPort,
-      smtpPort,
-      sesPort,
-      log: options.log,
-    });
-  } catch (error) {
-    rmSync(dataDir, { recursive: true, force: true });
-    throw error;
+  let dataDir = "";
+  let stack: LocalStack | undefined;
+  // A free port is free when asked, not when bound: test files start stacks in parallel, and another one (or
+  // one of its emulators) may take the port in between. The stack stops what it started on failure: start again
+  // on fresh ports.
+  for (let attempt = 1; !stack; attempt += 1) {
+    dataDir = mkdtempSync(join(tmpdir(), "cfm-stack-"));
+    const [httpPort, smtpPort, sesPort] = [await freePort(), await freePort(), await freePort()];
+    try {
+      stack = await startLocalStack({
+        configPath: options.configPath ?? HUMANITARIAN_CONFIG,
+        dataDir,
+        httpPort,
+        smtpPort,
+        sesPort,
+        log: options.log,
+      });
+    } catch (error) {
+      rmSync(dataDir, { recursive: true, force: true });
+      const taken =
+        (error as NodeJS.ErrnoException).code === "EADDRINUSE" || /EADDRINUSE|in use/.test(String(error));
+      if (!taken || attempt >= 3) throw error;
+    }
   }
   const { httpUrl, sesUrl } = stack;
 
