@@ -1,10 +1,10 @@
 // cfm command line: `cfm config check FILE`, `cfm config push FILE`, `cfm report`, `cfm poster`.
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { parseConfig, summarise } from "../functions/domain/config.ts";
 import { isLanguage } from "../functions/i18n/i18n.ts";
 import { renderPoster } from "../functions/public/poster.ts";
 import { reportCommand } from "../functions/reports/cli.ts";
-import { configPush } from "./config-push.ts";
+import { configPush, readConfigText } from "./config-push.ts";
 import { stackTraceCommand } from "./stack-trace.ts";
 
 const USAGE = `usage:
@@ -36,13 +36,8 @@ function configCheck(args: string[], out: (s: string) => void, err: (s: string) 
     err("usage: cfm config check FILE");
     return 2;
   }
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (error) {
-    err(`${file}: cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-    return 1;
-  }
+  const text = readConfigText(file, err);
+  if (text === null) return 1;
   const result = parseConfig(text);
   if (!result.ok) {
     for (const problem of result.problems) err(problem);
@@ -72,7 +67,9 @@ async function posterCommand(
     return 2;
   }
   const file = options.config ?? process.env.CFM_CONFIG ?? "config/humanitarian.example.yaml";
-  const parsed = parseConfig(readFileSync(file, "utf8"));
+  const text = readConfigText(file, err); // a missing file is a clear error, not a stack trace
+  if (text === null) return 1;
+  const parsed = parseConfig(text);
   if (!parsed.ok) {
     for (const problem of parsed.problems) err(`${file}: ${problem}`);
     return 1;

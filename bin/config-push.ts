@@ -16,6 +16,16 @@ export const PUSH_USAGE =
 
 type Print = (line: string) => void;
 
+/** A config file's text, or null after saying why it cannot be read (`config check` and `config push`). */
+export function readConfigText(file: string, err: Print): string | null {
+  try {
+    return readFileSync(file, "utf8");
+  } catch (error) {
+    err(`${file}: cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    return null;
+  }
+}
+
 export async function configPush(args: string[], out: Print, err: Print): Promise<number> {
   const [file, ...options] = args;
   let table = process.env.CFM_TABLE_NAME;
@@ -30,13 +40,8 @@ export async function configPush(args: string[], out: Print, err: Print): Promis
     err(PUSH_USAGE);
     return 2;
   }
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (error) {
-    err(`${file}: cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-    return 1;
-  }
+  const text = readConfigText(file, err);
+  if (text === null) return 1;
   const result = parseConfig(text);
   if (!result.ok) {
     for (const problem of result.problems) err(problem);
