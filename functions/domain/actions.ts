@@ -8,7 +8,7 @@ import type { CaseContent, CaseRecord } from "./complaint.ts";
 import type { OrgConfig } from "./config.ts";
 import { completeStep, deadlineAfter, respondRule } from "./deadlines.ts";
 import { caseConfig } from "./live-config.ts";
-import { appealsLeft, hasContactStep, neverTold, triagedRoute } from "./procedure.ts";
+import { appealsLeft, hasContactStep, isShortPath, neverTold, triagedRoute } from "./procedure.ts";
 import { categoryOf, responsibleFor } from "./routing.ts";
 import { applyAppeal } from "./transitions.ts";
 import { type EventType, type HumanStep, SEVERITIES, type Status } from "./vocabulary.ts";
@@ -127,6 +127,11 @@ export function refusal(
     case "record-appeal": {
       if (config.appeals.max === 0)
         return { status: 409, error: "record-appeal: the procedure has no appeal" };
+      if (isShortPath(record.kind))
+        return {
+          status: 409,
+          error: "record-appeal: a suggestion, information request or feedback has no appeal (R-6)",
+        };
       if (!appealsLeft(config, record))
         return { status: 409, error: "record-appeal: the case was already appealed (T-11)" };
       const answered =
@@ -290,7 +295,11 @@ function retriage(
     concernedStaff: content.concernedStaff,
     conflict: record.flags.includes("conflict-of-interest"),
   };
-  const route = triagedRoute(config, { category: category.id, admissible: record.admissible });
+  const route = triagedRoute(config, {
+    category: category.id,
+    admissible: record.admissible,
+    kind: record.kind,
+  });
   const responsible = route === "investigate" ? responsibleFor(config, category.id, facts) : null;
   const reroute = route !== "investigate" || responsible !== record.responsible;
   const changes = [
@@ -403,6 +412,9 @@ export function currentHumanStep(
   record: CaseRecord,
   content: Pick<CaseContent, "outcome">,
 ): HumanStep | null {
+  // a short path waits at its answer until it is answered.
+  if (isShortPath(record.kind))
+    return record.status === "responded" || record.status === "closed" ? null : "answer";
   switch (record.status) {
     case "received":
     case "acknowledged":

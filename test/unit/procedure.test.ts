@@ -194,7 +194,12 @@ describe("case shape (H-C3, H-D4, T-11)", () => {
     expect(isAppealable(H, { reachable: true })).toBe(true);
     expect(isAppealable(H, { reachable: false })).toBe(false);
     expect(isAppealable({ ...H, appeals: { ...H.appeals, max: 0 } }, { reachable: true })).toBe(false);
-    expect(caseFlags(T, { reachable: true })).toEqual({ reachable: true, contact: false, appealable: true });
+    expect(caseFlags(T, { reachable: true, kind: "complaint" })).toEqual({
+      reachable: true,
+      contact: false,
+      appealable: true,
+      short: false,
+    });
   });
 
   it("T-11: one extension of the appeal decision where the organisation allows it", () => {
@@ -209,7 +214,7 @@ describe("routes and closures (H-C3 (e), T-4, T-10)", () => {
     expect(triageRoute(H, "out-of-scope", true)).toBe("referral");
     expect(triageRoute(H, "programme", false)).toBe("inadmissible");
     expect(triageRoute(H, "programme", true)).toBe("investigate");
-    expect(triagedRoute(H, { category: null, admissible: null })).toBeNull();
+    expect(triagedRoute(H, { category: null, admissible: null, kind: "complaint" })).toBeNull();
   });
 
   it("closes by cause; an unknown cause is refused", () => {
