@@ -4,7 +4,7 @@
 import { InvalidDecisionError } from "../errors.ts";
 import type { CaseContent, CaseRecord } from "./complaint.ts";
 import type { OrgConfig } from "./config.ts";
-import { completeStep, deadlineAfter, factsTooOld, respondRule } from "./deadlines.ts";
+import { completeStep, deadlineAfter, factsTooOld, initialDeadlines, respondRule } from "./deadlines.ts";
 import { caseConfig } from "./live-config.ts";
 import {
   appealExtensionAvailable,
@@ -305,16 +305,19 @@ export function applyAnswer(
 ): Decision {
   if (values.decision === "complaint") {
     const calendar = caseConfig(config, record);
+    const receipt = initialDeadlines(calendar, record.receivedAt);
     return {
       record: {
         kind: "complaint",
         status: "acknowledged",
         assignee: null,
         overdue: record.overdue.filter((s) => s !== "respond"),
+        // A complaint's deadlines from receipt (H-C3 contact, H-D3/T-2 response), its triage from now.
         deadlines: {
           ...record.deadlines,
+          ...(receipt.contact ? { contact: receipt.contact } : {}),
+          respond: receipt.respond,
           triage: deadlineAfter(calendar, at, config.deadlines.triage),
-          respond: deadlineAfter(calendar, record.receivedAt, config.deadlines.respond),
         },
       },
       event: { type: "retriaged", actor, detail: "complaint" },

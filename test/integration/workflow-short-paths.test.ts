@@ -31,7 +31,10 @@ function expectNoComplaintWording(mails: SentMail[]) {
 
 describe("R-6 short paths (procedure H config)", () => {
   it("R-6: a suggestion is acknowledged as a suggestion, routed to the programme officer, answered and closed, with no appeal link", async () => {
-    const ref = await h.file({ kind: "suggestion", content: { description: "Distribuez plus tôt le matin." } });
+    const ref = await h.file({
+      kind: "suggestion",
+      content: { description: "Distribuez plus tôt le matin." },
+    });
     let record = await h.record(ref);
     // Its own deadlines: the acknowledgement and the answer (P2W from receipt), no triage nor contact.
     expect(record.deadlines).toEqual({
@@ -75,7 +78,10 @@ describe("R-6 short paths (procedure H config)", () => {
   });
 
   it("R-6: an information request goes to the complaints officer, cannot be closed without an answer, and is answered", async () => {
-    const ref = await h.file({ kind: "information-request", content: { description: "Quand a lieu la distribution ?" } });
+    const ref = await h.file({
+      kind: "information-request",
+      content: { description: "Quand a lieu la distribution ?" },
+    });
     const link = await h.taskLink(ref, OFFICER);
     const refused = await h.act(link, { decision: "answer" });
     expect(refused.kind).toBe("invalid");
@@ -91,7 +97,10 @@ describe("R-6 short paths (procedure H config)", () => {
   });
 
   it("R-6: positive feedback is thanked (no text needed) and closed", async () => {
-    const ref = await h.file({ kind: "positive", content: { description: "Merci pour l’accueil au centre." } });
+    const ref = await h.file({
+      kind: "positive",
+      content: { description: "Merci pour l’accueil au centre." },
+    });
     await h.act(await h.taskLink(ref, PROGRAMME), { decision: "answer" });
     expect(await h.record(ref)).toMatchObject({ status: "closed", closure: "resolved" });
     const mails = await toComplainant(ref);
@@ -99,7 +108,9 @@ describe("R-6 short paths (procedure H config)", () => {
       `Nous avons bien reçu votre message [${ref}]`,
       `Merci pour votre message [${ref}]`,
     ]);
-    expect(mails[1]?.text).toContain("Merci pour votre message. Nous l’avons transmis aux personnes concernées.");
+    expect(mails[1]?.text).toContain(
+      "Merci pour votre message. Nous l’avons transmis aux personnes concernées.",
+    );
     expectNoComplaintWording(mails);
   });
 
@@ -112,7 +123,10 @@ describe("R-6 short paths (procedure H config)", () => {
     expect(after.deadlines.respond).toBe(
       deadlineAfter(h.rt.config, record.receivedAt, { duration: "P2W", days: "calendar" }),
     );
-    await h.act(await h.taskLink(ref, PROGRAMME), { decision: "answer", text: "Un point d’eau sera installé." });
+    await h.act(await h.taskLink(ref, PROGRAMME), {
+      decision: "answer",
+      text: "Un point d’eau sera installé.",
+    });
     expect(await h.record(ref)).toMatchObject({ status: "closed", closure: "resolved" });
     const mails = await toComplainant(ref);
     expect(mails.at(-1)?.subject).toBe(`Réponse à votre suggestion [${ref}]`);
@@ -120,12 +134,19 @@ describe("R-6 short paths (procedure H config)", () => {
   });
 
   it("R-6, R-2: a 'suggestion' that is a complaint after all goes to triage and on to a complaint's answer, appeal link included", async () => {
-    const ref = await h.file({ kind: "suggestion", content: { description: "Un agent a exigé de l’argent." } });
+    const ref = await h.file({
+      kind: "suggestion",
+      content: { description: "Un agent a exigé de l’argent." },
+    });
     await h.act(await h.taskLink(ref, PROGRAMME), { decision: "complaint" });
     const record = await h.record(ref);
     expect(record).toMatchObject({ kind: "complaint", status: "acknowledged" });
     expect(record.deadlines.triage).toBeDefined();
-    await h.act(await h.taskLink(ref, OFFICER), { category: "programme", severity: "medium", admissible: "yes" });
+    await h.act(await h.taskLink(ref, OFFICER), {
+      category: "programme",
+      severity: "medium",
+      admissible: "yes",
+    });
     await h.act(await h.taskLink(ref, PROGRAMME), { decision: "accept" });
     await h.act(await h.taskLink(ref, PROGRAMME), { contacted: "yes" });
     await h.act(await h.taskLink(ref, PROGRAMME), {
