@@ -94,6 +94,7 @@ export async function takeAction(
       return {
         record: effect.record,
         content: effect.content,
+        ...(effect.details ? { details: effect.details } : {}),
         event: {
           id: eventId,
           at: now,
@@ -186,6 +187,8 @@ async function reassign(
         stepActors,
         ...(r.assignee === from ? { assignee: action.to } : {}),
         ...(r.responsible === from ? { responsible: action.to } : {}),
+        // H-D1: whoever takes over the investigation keeps its details.
+        ...(r.handler === from ? { handler: action.to } : {}),
       },
       event: {
         id: eventId,
