@@ -609,7 +609,7 @@ async function sendFilingInstructionsOnce(
   try {
     return await sendViaOutbox(
       rt,
-      keys.filingOutbox(sourceId),
+      { filingSource: sourceId },
       `filing-instructions for ${sourceId}`,
       { template: "filing-instructions" },
       { to: [to], replyTo: rt.config.organisation.intakeAddress, ...rendered },

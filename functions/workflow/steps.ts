@@ -53,7 +53,6 @@ import type { Runtime } from "../lib/runtime.ts";
 import { outboxStatus, sendOnce } from "../mail/mailer.ts";
 import type { CaseDetails, TaskData, Step as TemplateStep } from "../mail/templates.ts";
 import { satisfactionUrl } from "../public/tokens.ts";
-import { keys } from "../store/keys.ts";
 import { getSubmission, issueLink, rebindLink, revokeStepLink, submissionsOf } from "../tasks/link-store.ts";
 
 export { SubmissionNotFoundError, TooManyRemindersError };
@@ -221,7 +220,7 @@ export async function open(
   const round = reminderRound(record, step);
   const emailKey = `task:${step}:${round}${k}`;
   // A retried or resumed open for a task already emailed keeps the emailed link: it now answers to this token.
-  const emailed = (await outboxStatus(rt, keys.outbox(reference, emailKey))) === "sent";
+  const emailed = (await outboxStatus(rt, { reference, key: emailKey })) === "sent";
   if (emailed && (await rebindLink(rt, reference, step, taskToken, expiresAt))) return;
   const { url } = await issueLink(rt, { reference, step, actor, taskToken, expiresAt, language });
   const data = {
@@ -291,7 +290,7 @@ async function openProgress(
   language: Language,
   data: TaskData,
 ): Promise<void> {
-  const key = keys.outbox(record.reference, "task:progress");
+  const key = { reference: record.reference, key: "task:progress" };
   if ((await outboxStatus(rt, key)) === "sent") return;
   const respondBy = record.deadlines.respond ?? rt.now().toISOString();
   const progress = await issueLink(rt, {
@@ -322,7 +321,8 @@ async function openAppeal(
   // The complainant keeps the link of a response already sent; a response not sent yet (a retried send)
   // goes out with a new link.
   const responseSent =
-    (await outboxStatus(rt, keys.outbox(record.reference, `response${cycleSuffix(record)}`))) === "sent";
+    (await outboxStatus(rt, { reference: record.reference, key: `response${cycleSuffix(record)}` })) ===
+    "sent";
   if (responseSent && (await rebindLink(rt, record.reference, "appeal", taskToken, expiresAt))) return;
   const content = await rt.store.getContent(record.reference);
   const to = complainantTo(rt, record, content);
