@@ -224,7 +224,9 @@ describe("intake under SIGKILL (issue 15)", () => {
     const duplicated = casesOf.filter((count) => count > 1).length;
     const stuck = views
       .filter((v) => !settledCase(v, mails))
-      .map((v) => `${v.reference} ${v.status} [${v.flags.join(",")}] ${v.timeline.map((e) => e.type).join(">")}`);
+      .map(
+        (v) => `${v.reference} ${v.status} [${v.flags.join(",")}] ${v.timeline.map((e) => e.type).join(">")}`,
+      );
     if (stuck.length > 0) {
       // What the stacks said about each stuck case, to find why (the run's seed replays the kill moments).
       const said = [...outputs, live.output()].flatMap((out, run) =>
