@@ -28,7 +28,6 @@ import { startWorkflow } from "../intake/open-case.ts";
 import { type Runtime, requireEnv } from "../lib/runtime.ts";
 import { sfn } from "../lib/sfn.ts";
 import { outboxStatus } from "../mail/mailer.ts";
-import { keys } from "../store/keys.ts";
 import { activeLinksOf, issueLink, revokeLink, type TaskLink } from "../tasks/link-store.ts";
 import { resumePlan } from "../workflow/resume.ts";
 import { emailTask } from "../workflow/steps.ts";
@@ -94,6 +93,7 @@ export async function takeAction(
       return {
         record: effect.record,
         content: effect.content,
+        ...(effect.details ? { details: effect.details } : {}),
         event: {
           id: eventId,
           at: now,
@@ -186,6 +186,8 @@ async function reassign(
         stepActors,
         ...(r.assignee === from ? { assignee: action.to } : {}),
         ...(r.responsible === from ? { responsible: action.to } : {}),
+        // H-D1: whoever takes over the investigation keeps its details.
+        ...(r.handler === from ? { handler: action.to } : {}),
       },
       event: {
         id: eventId,
@@ -253,7 +255,7 @@ async function completeReassign(rt: Runtime, record: CaseRecord, event: Timeline
     const unsent =
       link.actor === parties.to &&
       link.createdAt >= event.at &&
-      (await outboxStatus(rt, keys.outbox(record.reference, handOverKey(event.id, link)))) !== "sent";
+      (await outboxStatus(rt, { reference: record.reference, key: handOverKey(event.id, link) })) !== "sent";
     if (stale || unsent) await handOver(rt, record, link, parties.to, event.id);
   }
 }

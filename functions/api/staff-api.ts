@@ -609,7 +609,7 @@ async function sendFilingInstructionsOnce(
   try {
     return await sendViaOutbox(
       rt,
-      keys.filingOutbox(sourceId),
+      { filingSource: sourceId },
       `filing-instructions for ${sourceId}`,
       { template: "filing-instructions" },
       { to: [to], replyTo: rt.config.organisation.intakeAddress, ...rendered },
@@ -664,6 +664,10 @@ function view(rt: Runtime, caller: Caller, record: CaseRecord): Promise<StatusVi
       return { content, timeline };
     },
     triageOfficers(rt.config),
+    {
+      load: () => rt.store.getDetails(record.reference),
+      coordinatorReads: rt.config.sensitiveDetails.coordinator,
+    },
   );
 }
 

@@ -4,7 +4,6 @@
 // outbox item records the channel, the template and the SMS encoding and segments, never the number or text.
 import { PinpointSMSVoiceV2Client, SendTextMessageCommand } from "@aws-sdk/client-pinpoint-sms-voice-v2";
 import { SendWhatsAppMessageCommand, SocialMessagingClient } from "@aws-sdk/client-socialmessaging";
-import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { ComplainantRoute } from "../domain/complainant-channel.ts";
 import type { ComplainantMessage, Language } from "../domain/config.ts";
 import { log } from "../lib/logger.ts";
@@ -12,7 +11,7 @@ import { emitMetric } from "../lib/metrics.ts";
 import type { Runtime } from "../lib/runtime.ts";
 import { deliverOnce, outboxStatus, sendOnce } from "../mail/mailer.ts";
 import type { TemplateData } from "../mail/templates.ts";
-import { keys } from "../store/keys.ts";
+import { outboxStore } from "../store/outbox-store.ts";
 import { conversationOf, isOptedOut } from "./conversations.ts";
 import { renderShortText } from "./short-texts.ts";
 import { splitSms } from "./sms-encoding.ts";
@@ -67,17 +66,7 @@ export async function sendToComplainant<T extends ComplainantMessage>(
 
 /** An outbox item that records why nothing was sent (shown on the case; never retried). */
 async function recordUnsent(rt: Runtime, reference: string, key: string, fields: Record<string, string>) {
-  await rt.doc
-    .send(
-      new PutCommand({
-        TableName: rt.tableName,
-        Item: { ...keys.outbox(reference, key), ...fields, at: rt.now().toISOString() },
-        ConditionExpression: "attribute_not_exists(pk)",
-      }),
-    )
-    .catch((error: Error) => {
-      if (error.name !== "ConditionalCheckFailedException") throw error;
-    });
+  await outboxStore(rt).recordUnsent({ reference, key }, fields, rt.now().toISOString());
 }
 
 async function sendSms<T extends ComplainantMessage>(
@@ -87,7 +76,7 @@ async function sendSms<T extends ComplainantMessage>(
 ): Promise<SendOutcome> {
   const settings = rt.config.channels.sms;
   if (!settings) throw new Error("unreachable: an SMS route without channels.sms");
-  const outboxKey = keys.outbox(message.reference, message.key);
+  const outboxKey = { reference: message.reference, key: message.key };
   if ((await outboxStatus(rt, outboxKey)) === "sent") return "already-sent";
   // STOP honoured: the number asked for no more SMS (recorded when it did, on the case and OPTOUT#).
   if (await isOptedOut(rt, phone)) {
@@ -135,7 +124,7 @@ async function sendWhatsApp<T extends ComplainantMessage>(
 ): Promise<SendOutcome> {
   const settings = rt.config.channels.whatsapp;
   if (!settings) throw new Error("unreachable: a WhatsApp route without channels.whatsapp");
-  const outboxKey = keys.outbox(message.reference, message.key);
+  const outboxKey = { reference: message.reference, key: message.key };
   if ((await outboxStatus(rt, outboxKey)) === "sent") return "already-sent";
   const text = renderShortText(message.template, message.language, message.data as never, {
     askSatisfaction: true,

@@ -317,6 +317,13 @@ export const configSchema = z.strictObject({
     extensions: z.number().int().min(0).max(1),
     closeWithoutReply: z.enum(["resolved", "no-response"]),
   }),
+  /**
+   * H-D1: a sensitive case's details stay with the responsible person (and the handler); `coordinator: true`
+   * lets the coordinator read them too (the organisation's choice: the seed names the responsible person only).
+   */
+  sensitiveDetails: z
+    .strictObject({ coordinator: z.boolean().default(false) })
+    .default({ coordinator: false }),
   retention: durationString,
   reports: z.array(reportSchedule).default([]),
   web: webSchema,

@@ -2,7 +2,8 @@
 // change the store writes in one transaction. No AWS imports; unit-tested directly.
 
 import { InvalidDecisionError } from "../errors.ts";
-import type { CaseContent, CaseRecord } from "./complaint.ts";
+import { keepsDetailsPrivate } from "./access.ts";
+import type { CaseContent, CaseRecord, DetailsPatch } from "./complaint.ts";
 import type { OrgConfig } from "./config.ts";
 import { completeStep, deadlineAfter, factsTooOld, initialDeadlines, respondRule } from "./deadlines.ts";
 import { caseConfig } from "./live-config.ts";
@@ -29,12 +30,26 @@ type ContentPatch = Partial<Omit<CaseContent, "reference">>;
 export interface Decision {
   record: RecordPatch;
   content?: ContentPatch;
+  /** H-D1: a sensitive case's investigation details, written to the private item instead of the content. */
+  details?: DetailsPatch;
   event: { type: CaseRecordEventType; actor: string; detail?: string };
   /** Further events the same decision records (written in the same transaction, listed after `event`). */
   also?: Array<{ type: CaseRecordEventType; actor: string; detail?: string }>;
   route: string;
 }
 type CaseRecordEventType = import("./complaint.ts").EventType;
+
+/**
+ * H-D1: "Cas sensible : seul le statut est enregistré dans le système, les détails de la procédure sont gardés
+ * par la personne responsable". While the case counts as sensitive (untriaged included), its investigation
+ * details go to the private item only the responsible person and the handler read; otherwise to the content.
+ */
+export function investigationChange(
+  record: Pick<CaseRecord, "sensitive" | "category">,
+  patch: Omit<DetailsPatch, "progress">,
+): Pick<Decision, "content" | "details"> {
+  return keepsDetailsPrivate(record) ? { details: patch } : { content: patch };
+}
 
 export interface TriageValues {
   /** R-6: what was filed, as the officer reads it (absent: as filed). Not a complaint: category and the rest unused. */
@@ -155,13 +170,15 @@ export function applyAssignment(
   const delegate = values.decision === "delegate" ? values.delegate?.toLowerCase() : undefined;
   if (values.decision === "delegate" && !delegate)
     throw new InvalidDecisionError("delegation without a delegate");
+  const handler = delegate ?? record.responsible ?? actor;
   return {
     record: {
       status: "assigned",
-      assignee: delegate ?? record.responsible ?? actor,
+      assignee: handler,
+      handler,
       ...completeStep(record, "assign", at),
     },
-    content: { risks: values.risks ?? null },
+    ...investigationChange(record, { risks: values.risks ?? null }),
     event: delegate ? { type: "delegated", actor, detail: delegate } : { type: "assigned", actor },
     route: "next",
   };
@@ -176,7 +193,7 @@ export function applyContact(
 ): Decision {
   return {
     record: { status: "investigating", ...completeStep(record, "contact", at) },
-    content: { contactNote: values.note ?? null },
+    ...investigationChange(record, { contactNote: values.note ?? null }),
     event: { type: "contacted", actor },
     route: "next",
   };
@@ -189,7 +206,10 @@ export interface ConclusionValues {
   justification?: string | undefined;
 }
 
-/** H-D1 measures (sensitive: only the outcome is recorded), H-D3 / T-9 response text, T-13 late justification. */
+/**
+ * H-D1 measures and the response text (sensitive: only the outcome is recorded in the shared record, the rest
+ * stays in the private details), H-D3 / T-9 response text, T-13 late justification.
+ */
 export function applyConclusion(
   record: CaseRecord,
   values: ConclusionValues,
@@ -199,6 +219,10 @@ export function applyConclusion(
   const late = isLateResponse(record, at);
   if (late && !values.justification)
     throw new InvalidDecisionError("a late response needs a justification (T-13)");
+  const placed = investigationChange(record, {
+    measures: values.measures ?? null,
+    response: values.response ?? null,
+  });
   return {
     record: {
       status: record.status === "assigned" ? "investigating" : record.status,
@@ -206,10 +230,10 @@ export function applyConclusion(
     },
     content: {
       outcome: values.outcome,
-      measures: record.sensitive ? null : (values.measures ?? null),
-      response: values.response ?? null,
       lateJustification: late ? (values.justification ?? null) : null,
+      ...placed.content,
     },
+    ...(placed.details ? { details: placed.details } : {}),
     event: { type: "progress", actor, detail: "conclusion" },
     route: "next",
   };

@@ -1,14 +1,13 @@
 // Module-scope clients and settings shared by the handlers: created once per Lambda container (or once per
 // local process), with the environment checked at init so a misconfigured function fails at start, clearly.
 import { readFileSync } from "node:fs";
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SESv2Client } from "@aws-sdk/client-sesv2";
-import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { configSchema, type OrgConfig } from "../domain/config-schema.ts";
 import { MissingEnvironmentError } from "../errors.ts";
 import { ComplaintStore } from "../store/complaint-store.ts";
 import { readCurrentConfig } from "../store/config-store.ts";
+import { openTable, type Table } from "../store/table.ts";
 import { cacheMsFromEnv, LiveConfigCache } from "./live-config.ts";
 
 export { MissingEnvironmentError };
@@ -33,15 +32,17 @@ export function loadRuntimeConfig(): OrgConfig {
   return configSchema.parse(JSON.parse(compiled));
 }
 
-export interface Runtime {
+/**
+ * The table handle (`doc`, `tableName`) is what the repositories of functions/store/ are built from
+ * (`outboxStore(rt)`, …); nothing outside functions/store/ sends a DynamoDB command itself.
+ */
+export interface Runtime extends Table {
   /** The config in force: the deployed one with the live part of the last `cfm config push` (issue 12). */
   readonly config: OrgConfig;
   /** The pushed config version in force (0: none pushed). */
   readonly configVersion: number;
   /** Reads the live config again when the cache period has passed (before an invocation), or now (`force`). */
   refreshConfig(force?: boolean): Promise<void>;
-  tableName: string;
-  doc: DynamoDBDocumentClient;
   store: ComplaintStore;
   ses: SESv2Client;
   /** Base URL of task links, ending with "/t/". */
@@ -75,8 +76,7 @@ export function resetRuntime(): void {
 function createRuntime(): Runtime {
   const config = loadRuntimeConfig();
   const tableName = requireEnv("TABLE_NAME");
-  const dynamo = new DynamoDBClient({});
-  const doc = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
+  const { doc } = openTable(tableName);
   const now = () => new Date();
   const live = new LiveConfigCache(config, () => readCurrentConfig(doc, tableName), {
     ttlMs: cacheMsFromEnv(),

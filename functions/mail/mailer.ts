@@ -2,11 +2,11 @@
 // record and does not send again. Throttling is rethrown as TransientError (Step Functions or the caller
 // retries it); a rejected message is recorded on the outbox item and raised as MailRejectedError.
 import { type SESv2Client, SendEmailCommand } from "@aws-sdk/client-sesv2";
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { Language } from "../domain/config.ts";
 import { MailRejectedError, TransientError } from "../errors.ts";
 import type { Runtime } from "../lib/runtime.ts";
-import { keys } from "../store/keys.ts";
+import { type OutboxAddress, outboxStore } from "../store/outbox-store.ts";
+import type { Table } from "../store/table.ts";
 import { renderEmail, type TemplateData, type TemplateId } from "./templates.ts";
 
 export { MailRejectedError, TransientError };
@@ -24,15 +24,12 @@ const THROTTLING = new Set([
 ]);
 
 /** What sending needs from the runtime (the reports handler passes a smaller one). */
-export type MailRuntime = Pick<Runtime, "tableName" | "fromAddress" | "configurationSet" | "now"> & {
-  doc: DynamoDBDocumentClient;
-  ses: SESv2Client;
-};
+export type MailRuntime = Table &
+  Pick<Runtime, "fromAddress" | "configurationSet" | "now"> & {
+    ses: SESv2Client;
+  };
 
-export interface OutboxKey {
-  pk: string;
-  sk: string;
-}
+export type { OutboxAddress };
 
 export interface Message {
   to: string[];
@@ -44,9 +41,8 @@ export interface Message {
 }
 
 /** The state of an outbox item: "sent", "sending", "rejected", or null when nothing was claimed. */
-export async function outboxStatus(rt: MailRuntime, key: OutboxKey): Promise<string | null> {
-  const out = await rt.doc.send(new GetCommand({ TableName: rt.tableName, Key: key, ConsistentRead: true }));
-  return (out.Item?.status as string | undefined) ?? null;
+export async function outboxStatus(rt: Table, at: OutboxAddress): Promise<string | null> {
+  return outboxStore(rt).status(at);
 }
 
 /**
@@ -55,7 +51,7 @@ export async function outboxStatus(rt: MailRuntime, key: OutboxKey): Promise<str
  */
 export async function sendViaOutbox(
   rt: MailRuntime,
-  key: OutboxKey,
+  key: OutboxAddress,
   label: string,
   meta: Record<string, string | number>,
   message: Message,
@@ -102,35 +98,20 @@ export async function sendViaOutbox(
  * MailRejectedError. `transient` names further errors of the provider that are worth a retry.
  */
 export async function deliverOnce(
-  rt: Pick<MailRuntime, "tableName" | "now" | "doc">,
-  key: OutboxKey,
+  rt: Table & Pick<MailRuntime, "now">,
+  key: OutboxAddress,
   what: { label: string; service: string; transient?: ReadonlySet<string> },
   meta: Record<string, string | number>,
   deliver: () => Promise<string>,
 ): Promise<"sent" | "already-sent"> {
   const { label } = what;
+  const outbox = outboxStore(rt);
   const now = rt.now();
-  try {
-    await rt.doc.send(
-      new PutCommand({
-        TableName: rt.tableName,
-        Item: { ...key, ...meta, status: "sending", claimedAt: now.toISOString() },
-        ConditionExpression: "attribute_not_exists(pk) OR (#s = :sending AND claimedAt < :stale)",
-        ExpressionAttributeNames: { "#s": "status" },
-        ExpressionAttributeValues: {
-          ":sending": "sending",
-          ":stale": new Date(now.getTime() - STALE_CLAIM_MS).toISOString(),
-        },
-      }),
-    );
-  } catch (error) {
-    if ((error as Error).name !== "ConditionalCheckFailedException") throw error;
-    const existing = await rt.doc.send(
-      new GetCommand({ TableName: rt.tableName, Key: key, ConsistentRead: true }),
-    );
-    if (existing.Item?.status === "rejected") throw new MailRejectedError(`${label} was rejected`);
+  if (!(await outbox.claim(key, meta, now, new Date(now.getTime() - STALE_CLAIM_MS)))) {
+    const status = await outbox.status(key);
+    if (status === "rejected") throw new MailRejectedError(`${label} was rejected`);
     // Another attempt holds a fresh claim: not sent yet, so not "already sent"; retry later.
-    if (existing.Item?.status === "sending") throw new TransientError(`${label} is being sent`);
+    if (status === "sending") throw new TransientError(`${label} is being sent`);
     return "already-sent";
   }
   let messageId: string;
@@ -140,38 +121,15 @@ export async function deliverOnce(
     const name = (error as Error).name;
     if (THROTTLING.has(name) || what.transient?.has(name) || (error as { $retryable?: unknown }).$retryable) {
       // Release the claim so the retry sends.
-      await rt.doc.send(
-        new UpdateCommand({
-          TableName: rt.tableName,
-          Key: key,
-          UpdateExpression: "SET claimedAt = :old",
-          ExpressionAttributeValues: { ":old": "1970-01-01T00:00:00.000Z" },
-        }),
-      );
+      await outbox.release(key);
       throw new TransientError(`${what.service} throttled ${label}`);
     }
-    await rt.doc.send(
-      new UpdateCommand({
-        TableName: rt.tableName,
-        Key: key,
-        UpdateExpression: "SET #s = :rejected, #e = :error",
-        ExpressionAttributeNames: { "#s": "status", "#e": "error" },
-        ExpressionAttributeValues: { ":rejected": "rejected", ":error": name },
-      }),
-    );
+    await outbox.reject(key, name);
     throw new MailRejectedError(`${label} was rejected by ${what.service} (${name})`);
   }
   // Outside the provider's error handling: a failure here must not release the claim (that would send
   // twice); the claim goes stale instead, and only an attempt past STALE_CLAIM_MS sends again.
-  await rt.doc.send(
-    new UpdateCommand({
-      TableName: rt.tableName,
-      Key: key,
-      UpdateExpression: "SET #s = :sent, messageId = :id, sentAt = :at",
-      ExpressionAttributeNames: { "#s": "status" },
-      ExpressionAttributeValues: { ":sent": "sent", ":id": messageId, ":at": rt.now().toISOString() },
-    }),
-  );
+  await outbox.markSent(key, messageId, rt.now().toISOString());
   return "sent";
 }
 
@@ -193,7 +151,7 @@ export async function sendOnce<T extends TemplateId>(
   const rendered = renderEmail(email.template, email.language, email.data);
   return sendViaOutbox(
     rt,
-    keys.outbox(email.reference, email.key),
+    { reference: email.reference, key: email.key },
     `${email.template} for ${email.reference}`,
     { template: email.template },
     { to: [email.to], replyTo: rt.config.organisation.intakeAddress, ...rendered },

@@ -1,7 +1,6 @@
 // Sends a report email at most once per kind and period, through the mailer's outbox: the item
 // REPORT#<kind>#<period> / OUTBOX is claimed first, so a retried or duplicated invocation does not send again.
 import { type MailRuntime as BaseMailRuntime, sendViaOutbox } from "../mail/mailer.ts";
-import { keys } from "../store/keys.ts";
 import type { ReportRuntime } from "./load.ts";
 
 export interface ReportEmail {
@@ -17,12 +16,10 @@ export interface ReportEmail {
 
 export type MailRuntime = BaseMailRuntime & Pick<ReportRuntime, "config">;
 
-export const reportOutboxKey = keys.reportOutbox;
-
 export async function sendReportOnce(rt: MailRuntime, email: ReportEmail): Promise<"sent" | "already-sent"> {
   return sendViaOutbox(
     rt,
-    reportOutboxKey(email.kind, email.period),
+    { report: email.kind, period: email.period },
     `the ${email.kind} report for ${email.period}`,
     { kind: email.kind, period: email.period, recipients: email.to.length },
     {

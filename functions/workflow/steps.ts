@@ -4,8 +4,14 @@
 // Inputs and outputs carry ids and flags only: no personal data enters Step Functions.
 import { createHash } from "node:crypto";
 import { sendToComplainant } from "../channels/send.ts";
+import { keepsDetailsPrivate } from "../domain/access.ts";
 import { type ComplainantRoute, complainantRoute } from "../domain/complainant-channel.ts";
-import type { CaseContent, CaseRecord } from "../domain/complaint.ts";
+import {
+  type CaseContent,
+  type CaseRecord,
+  type Investigation,
+  investigationOf,
+} from "../domain/complaint.ts";
 import type { Language } from "../domain/config.ts";
 import { completeStep, deadlineAfter, metDeadline, secondsUntil } from "../domain/deadlines.ts";
 import { caseConfig } from "../domain/live-config.ts";
@@ -48,7 +54,6 @@ import type { Runtime } from "../lib/runtime.ts";
 import { outboxStatus, sendOnce } from "../mail/mailer.ts";
 import type { CaseDetails, TaskData, Step as TemplateStep } from "../mail/templates.ts";
 import { satisfactionUrl } from "../public/tokens.ts";
-import { keys } from "../store/keys.ts";
 import { getSubmission, issueLink, rebindLink, revokeStepLink, submissionsOf } from "../tasks/link-store.ts";
 
 export { SubmissionNotFoundError, TooManyRemindersError };
@@ -222,7 +227,7 @@ export async function open(
   const round = reminderRound(record, step);
   const emailKey = `task:${step}:${round}${k}`;
   // A retried or resumed open for a task already emailed keeps the emailed link: it now answers to this token.
-  const emailed = (await outboxStatus(rt, keys.outbox(reference, emailKey))) === "sent";
+  const emailed = (await outboxStatus(rt, { reference, key: emailKey })) === "sent";
   if (emailed && (await rebindLink(rt, reference, step, taskToken, expiresAt))) return;
   const { url } = await issueLink(rt, { reference, step, actor, taskToken, expiresAt, language });
   const data = {
@@ -292,7 +297,7 @@ async function openProgress(
   language: Language,
   data: TaskData,
 ): Promise<void> {
-  const key = keys.outbox(record.reference, "task:progress");
+  const key = { reference: record.reference, key: "task:progress" };
   if ((await outboxStatus(rt, key)) === "sent") return;
   const respondBy = record.deadlines.respond ?? rt.now().toISOString();
   const progress = await issueLink(rt, {
@@ -323,7 +328,8 @@ async function openAppeal(
   // The complainant keeps the link of a response already sent; a response not sent yet (a retried send)
   // goes out with a new link.
   const responseSent =
-    (await outboxStatus(rt, keys.outbox(record.reference, `response${cycleSuffix(record)}`))) === "sent";
+    (await outboxStatus(rt, { reference: record.reference, key: `response${cycleSuffix(record)}` })) ===
+    "sent";
   if (responseSent && (await rebindLink(rt, record.reference, "appeal", taskToken, expiresAt))) return;
   const content = await rt.store.getContent(record.reference);
   const to = complainantTo(rt, record, content);
@@ -344,6 +350,14 @@ async function openAppeal(
   });
 }
 
+/** The investigation of a case: H-D1's private details are read only when the case keeps them. */
+async function investigation(rt: Runtime, record: CaseRecord, content: CaseContent): Promise<Investigation> {
+  return investigationOf(
+    content,
+    keepsDetailsPrivate(record) ? await rt.store.getDetails(record.reference) : null,
+  );
+}
+
 async function sendResponse(
   rt: Runtime,
   record: CaseRecord,
@@ -352,6 +366,7 @@ async function sendResponse(
   appeal: { appealUrl: string; appealDeadline: string } | Record<string, never>,
 ): Promise<void> {
   const outcome = content.outcome ?? "unfounded";
+  const found = await investigation(rt, record, content);
   const base = { ...common(rt, record), ...appeal, recipientName: complainantName(record, content) };
   await sendToComplainant(rt, {
     reference: record.reference,
@@ -361,13 +376,13 @@ async function sendResponse(
     language: record.language,
     // H-D3: a sensitive case is told only whether it is founded and the procedure that follows.
     data: record.sensitive
-      ? { ...base, sensitive: true, outcome, procedure: content.response ?? undefined }
+      ? { ...base, sensitive: true, outcome, procedure: found.response ?? undefined }
       : {
           ...base,
           sensitive: false,
           outcome,
-          responseText: content.response ?? "",
-          measures: content.measures ?? undefined,
+          responseText: found.response ?? "",
+          measures: found.measures ?? undefined,
         },
   });
 }
@@ -402,6 +417,7 @@ export async function apply(
       return {
         record: decision.record,
         content: decision.content,
+        ...(decision.details ? { details: decision.details } : {}),
         event: { id: eventId, at, ...decision.event },
         // Ids after the decision's own, so the timeline (ordered by time, then id) lists them after it.
         also: decision.also?.map((e) => ({ id: `${eventId}:${e.type}`, at, ...e })),

@@ -1,0 +1,139 @@
+// Outbox items: one per outgoing message (email, SMS, WhatsApp, report), so that each is sent at most once.
+// The sending protocol (claim, deliver, mark; what is retried) is the mailer's (functions/mail/mailer.ts);
+// this is where the items live.
+import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { type ItemKey, keys } from "./keys.ts";
+import { isConditionFailed, repository, type Table } from "./table.ts";
+
+/** Which outbox item: a message about a case, the T-1 filing instructions of a source, a scheduled report. */
+export type OutboxAddress =
+  | { reference: string; key: string }
+  | { filingSource: string }
+  | { report: string; period: string };
+
+export interface OutboxStore {
+  /** "sent", "sending", "rejected" (or why nothing was sent: "opted-out", "no-template"); null: never claimed. */
+  status(at: OutboxAddress): Promise<string | null>;
+  /**
+   * Claims the item for one send: true when claimed (new, or a claim older than `staleBefore`, taken to be a
+   * crashed send); false when it is sent, rejected, or held by a fresh claim (`status` tells which).
+   */
+  claim(
+    at: OutboxAddress,
+    meta: Record<string, string | number>,
+    now: Date,
+    staleBefore: Date,
+  ): Promise<boolean>;
+  /** Gives the claim back, so that a retry sends (the provider throttled). */
+  release(at: OutboxAddress): Promise<void>;
+  reject(at: OutboxAddress, errorName: string): Promise<void>;
+  markSent(at: OutboxAddress, messageId: string, sentAt: string): Promise<void>;
+  /** Records, once, why a message of a case was not sent (shown on the case; never retried). */
+  recordUnsent(
+    at: { reference: string; key: string },
+    fields: Record<string, string>,
+    recordedAt: string,
+  ): Promise<void>;
+}
+
+function keyOf(at: OutboxAddress): ItemKey {
+  if ("filingSource" in at) return keys.filingOutbox(at.filingSource);
+  if ("report" in at) return keys.reportOutbox(at.report, at.period);
+  return keys.outbox(at.reference, at.key);
+}
+
+class DynamoOutboxStore implements OutboxStore {
+  constructor(private readonly table: Table) {}
+
+  async status(at: OutboxAddress): Promise<string | null> {
+    const { doc, tableName } = this.table;
+    const out = await doc.send(
+      new GetCommand({ TableName: tableName, Key: keyOf(at), ConsistentRead: true }),
+    );
+    return (out.Item?.status as string | undefined) ?? null;
+  }
+
+  async claim(
+    at: OutboxAddress,
+    meta: Record<string, string | number>,
+    now: Date,
+    staleBefore: Date,
+  ): Promise<boolean> {
+    const { doc, tableName } = this.table;
+    try {
+      await doc.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: { ...keyOf(at), ...meta, status: "sending", claimedAt: now.toISOString() },
+          ConditionExpression: "attribute_not_exists(pk) OR (#s = :sending AND claimedAt < :stale)",
+          ExpressionAttributeNames: { "#s": "status" },
+          ExpressionAttributeValues: { ":sending": "sending", ":stale": staleBefore.toISOString() },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailed(error)) return false;
+      throw error;
+    }
+  }
+
+  async release(at: OutboxAddress): Promise<void> {
+    const { doc, tableName } = this.table;
+    await doc.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: keyOf(at),
+        UpdateExpression: "SET claimedAt = :old",
+        ExpressionAttributeValues: { ":old": "1970-01-01T00:00:00.000Z" },
+      }),
+    );
+  }
+
+  async reject(at: OutboxAddress, errorName: string): Promise<void> {
+    const { doc, tableName } = this.table;
+    await doc.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: keyOf(at),
+        UpdateExpression: "SET #s = :rejected, #e = :error",
+        ExpressionAttributeNames: { "#s": "status", "#e": "error" },
+        ExpressionAttributeValues: { ":rejected": "rejected", ":error": errorName },
+      }),
+    );
+  }
+
+  async markSent(at: OutboxAddress, messageId: string, sentAt: string): Promise<void> {
+    const { doc, tableName } = this.table;
+    await doc.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: keyOf(at),
+        UpdateExpression: "SET #s = :sent, messageId = :id, sentAt = :at",
+        ExpressionAttributeNames: { "#s": "status" },
+        ExpressionAttributeValues: { ":sent": "sent", ":id": messageId, ":at": sentAt },
+      }),
+    );
+  }
+
+  async recordUnsent(
+    at: { reference: string; key: string },
+    fields: Record<string, string>,
+    recordedAt: string,
+  ): Promise<void> {
+    const { doc, tableName } = this.table;
+    try {
+      await doc.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: { ...keyOf(at), ...fields, at: recordedAt },
+          ConditionExpression: "attribute_not_exists(pk)",
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailed(error)) throw error;
+    }
+  }
+}
+
+/** The outbox repository of the runtime's table. */
+export const outboxStore: (table: Table) => OutboxStore = repository((table) => new DynamoOutboxStore(table));
