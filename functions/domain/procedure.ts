@@ -10,7 +10,7 @@ import type { OrgConfig } from "./config.ts";
 import type { ShortPath } from "./config-schema.ts";
 import { deadlineAfter, initialDeadlines, progressUpdateDue, reminderDue } from "./deadlines.ts";
 import { caseConfig } from "./live-config.ts";
-import { categoryOf, escalationTarget, holderOf, unnamedHolderOf } from "./routing.ts";
+import { categoryOf, escalationTarget, holderOf, holdersOf, unnamedHolderOf } from "./routing.ts";
 import {
   type CloseCause,
   type Closure,
@@ -193,6 +193,20 @@ export function stepActor(
       // R-6: the person the kind is routed to (a complaint reclassified meanwhile: the triage role).
       return holder(isShortPath(record.kind) ? shortPathOf(config, record.kind).route : config.steps.triage);
   }
+}
+
+/**
+ * H-B1: the complaints officer triages "with the supervisor" ("il discute et définit avec son supérieur
+ * hiérarchique la nature de la plainte"): the holders of the config's `steps.triageCopy` roles are told of each
+ * triage task, never the triage actor themself nor anyone named in the complaint (T-7).
+ */
+export function triageCopyRecipients(
+  config: OrgConfig,
+  actor: string,
+  named: readonly string[] = [],
+): string[] {
+  const addresses = config.steps.triageCopy.flatMap((role) => holdersOf(config, role).map((s) => s.address));
+  return [...new Set(addresses)].filter((a) => a !== actor && !named.includes(a));
 }
 
 /** H-B1: the triage officer is a new case's first assignee. */

@@ -179,6 +179,35 @@ describe("procedure H", () => {
     expect((await h.record(misconduct)).assignee).toBe("director@example.org"); // programme officer's supervisor
   });
 
+  it("H-B1: triage is done with the supervisor: told of the task, who triages and by when, with no detail of the untriaged case", async () => {
+    const ref = await h.file({
+      content: { description: "Un agent a demandé des faveurs en échange des bons." },
+    });
+    const record = await h.record(ref);
+    const copies = (await h.mails(ref)).filter((m) => m.to.includes("supervisor@example.org"));
+    expect(copies).toHaveLength(1);
+    const copy = copies[0]!;
+    expect(copy.subject).toBe(`Tri à faire avec vous\u00a0: la plainte [${ref}]`);
+    expect(copy.text).toContain("Awa Coulibaly trie la plainte");
+    expect(copy.text).toContain(`/console/cases/${ref}`);
+    // An untriaged case counts as sensitive: neither the description nor the complainant in the email.
+    expect(copy.text).not.toContain("faveurs");
+    expect(copy.text).not.toContain("Aïssata");
+    expect(record.assignee).toBe(OFFICER);
+    expect(
+      (await h.rt.store.timeline(ref)).some(
+        (e) => e.type === "notified" && e.detail === "supervisor@example.org",
+      ),
+    ).toBe(true);
+    // Triaged: the triage round is over, no second copy.
+    await h.act(await h.taskLink(ref, OFFICER), {
+      category: "programme",
+      severity: "low",
+      admissible: "yes",
+    });
+    expect((await h.mails(ref)).filter((m) => m.to.includes("supervisor@example.org"))).toHaveLength(1);
+  });
+
   it("path 4: out of scope is referred and closed `referred` (H-C3 (e))", async () => {
     const ref = await h.file({});
     await h.act(await h.taskLink(ref, OFFICER), {
