@@ -89,6 +89,7 @@ describe("procedure H", () => {
     expect(await types(ref)).toEqual([
       "received",
       "acknowledged",
+      "notified", // H-B1: the supervisor, who triages with the officer
       "triaged",
       "assigned", // H-B3
       "delegated",
@@ -307,7 +308,9 @@ describe("procedure H", () => {
     expect(record.overdue).toContain("triage");
     expect(await escalations()).toBe(1);
     // H-D5: the escalation email reaches the officer's supervisor, naming the step and the reference.
-    const escalation = (await h.mails(ref)).filter((m) => m.to.includes("supervisor@example.org"));
+    const escalation = (await h.mails(ref)).filter(
+      (m) => m.to.includes("supervisor@example.org") && !m.subject.startsWith("Tri à faire avec vous"), // H-B1's copy
+    );
     expect(escalation).toHaveLength(1);
     expect(escalation[0]?.subject).toContain(ref);
     expect(escalation[0]?.text).toContain("tri");
