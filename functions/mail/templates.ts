@@ -43,6 +43,7 @@ export const TEMPLATE_IDS = [
   "implicated-staff",
   "message-received",
   "needs-attention",
+  "closure-pending",
 ] as const;
 export type TemplateId = (typeof TEMPLATE_IDS)[number];
 
@@ -283,7 +284,24 @@ export type MessageReceivedData = Common &
         message?: never;
         sender?: never;
       }
-  ) & { receivedAt: IsoInstant; step?: Step; unknownSender?: boolean };
+  ) & {
+    receivedAt: IsoInstant;
+    step?: Step;
+    unknownSender?: boolean;
+    /**
+     * H-E1 (issue 14): the case is answered and may still be appealed: the message may be an appeal, which
+     * the recipient records from the case page (an appeal by phone, letter or SMS has no link of its own).
+     */
+    appealCaseUrl?: string;
+  };
+
+/** H-F2: the closure check answered "not yet": the responsible person is told what remains. */
+export type ClosurePendingData = ToStaff & {
+  /** Who checked (name or address). */
+  officerName: string;
+  /** What remains to be done (never for a sensitive case). */
+  note?: string;
+};
 
 /** To the coordinator: the case could not proceed automatically. */
 export type NeedsAttentionData = ToStaff & {
@@ -316,6 +334,7 @@ export type TemplateData = {
   "implicated-staff": ImplicatedStaffData;
   "message-received": MessageReceivedData;
   "needs-attention": NeedsAttentionData;
+  "closure-pending": ClosurePendingData;
 };
 
 export interface RenderedEmail {
@@ -853,6 +872,23 @@ const messageReceived: Template<MessageReceivedData> = {
           ]
         : p(c.t("messageReceived.confidential")),
       p(c.t("messageReceived.consider")),
+      present(d.appealCaseUrl) && [
+        p(c.t("messageReceived.appealHint")),
+        button(c.t("messageReceived.appealButton"), d.appealCaseUrl),
+      ],
+    ),
+  }),
+};
+
+const closurePending: Template<ClosurePendingData> = {
+  audience: "staff",
+  content: (d, c) => ({
+    subject: c.t("closurePending.subject"),
+    blocks: blocks(
+      p(c.t("closurePending.notYet", { officerName: d.officerName })),
+      d.sensitive === false && present(d.note) && [h(c.t("closurePending.remains")), quote(excerpt(d.note))],
+      p(c.t("closurePending.act")),
+      detailBlocks(d, c, { description: false }),
     ),
   }),
 };
@@ -901,6 +937,7 @@ const TEMPLATES: { [K in TemplateId]: Template<TemplateData[K]> } = {
   "implicated-staff": implicatedStaff,
   "message-received": messageReceived,
   "needs-attention": needsAttention,
+  "closure-pending": closurePending,
 };
 
 /** Who an email goes to: the complainant (or their representative) or a staff member. */

@@ -65,7 +65,8 @@ type Code =
   | "justification-late"
   | "extension-unavailable"
   | "facts-too-old"
-  | "referral-text";
+  | "referral-text"
+  | "closure-note";
 
 const text = (max: number) => z.string().max(max);
 const nonce = z.string().max(NONCE_MAX);
@@ -208,9 +209,25 @@ export function appealDecisionForm(options: { extensionAvailable: boolean }) {
     });
 }
 
-/** H-F2: the officer confirms the appeal was completed correctly before closing. */
+/** The closure check's answers: closed now, or not yet (the appeal procedure is not finished). */
+export const CLOSURE_ANSWERS = ["yes", "not-yet"] as const;
+
+/**
+ * H-F2: the officer confirms the appeal was completed correctly before closing, or answers "not yet" with what
+ * remains to be done (the case stays open, the responsible person is told).
+ */
 export function closureForm() {
-  return z.object({ confirm: yes, note: text(TEXT_LIMITS.closure.note).optional(), nonce });
+  return z
+    .object({
+      confirm: z.enum(CLOSURE_ANSWERS),
+      note: text(TEXT_LIMITS.closure.note).optional(),
+      nonce,
+    })
+    .refine((v) => !(isRaw(v, "confirm", "not-yet") && absent(v, "note")), {
+      path: ["note"],
+      message: "closure-note" satisfies Code,
+      when: () => true,
+    });
 }
 
 /** H-E1/T-11: the complainant's written appeal. */
@@ -319,6 +336,7 @@ const CODES = [
   "extension-unavailable",
   "facts-too-old",
   "referral-text",
+  "closure-note",
 ] as const satisfies readonly Code[];
 
 /** A field error in the page language (catalog `pages.form`). */
