@@ -432,7 +432,6 @@ export async function notifyAssignee(
   receivedAt: string,
   message: { text: string | undefined; unknownSender: string | null | undefined },
 ): Promise<void> {
-  const { text } = message;
   const assignee = record.assignee ?? rt.config.organisation.coordinator;
   // H-E1 (issue 14): an answered case that may still be appealed: the message may be the appeal (a reply, an
   // SMS without the keyword, a letter scanned in): the complaints officer is told too, with the case page
