@@ -8,7 +8,14 @@ import type { CaseContent, CaseRecord, DetailsPatch } from "./complaint.ts";
 import type { OrgConfig } from "./config.ts";
 import { completeStep, deadlineAfter, respondRule } from "./deadlines.ts";
 import { caseConfig } from "./live-config.ts";
-import { appealRecorders, appealsLeft, hasContactStep, neverTold, triagedRoute } from "./procedure.ts";
+import {
+  appealRecorders,
+  appealsLeft,
+  hasContactStep,
+  isShortPath,
+  neverTold,
+  triagedRoute,
+} from "./procedure.ts";
 import { categoryOf, responsibleFor } from "./routing.ts";
 import { applyAppeal, investigationChange } from "./transitions.ts";
 import { type EventType, type HumanStep, SEVERITIES, type Status } from "./vocabulary.ts";
@@ -146,6 +153,11 @@ export function refusal(
     case "record-appeal": {
       if (config.appeals.max === 0)
         return { status: 409, error: "record-appeal: the procedure has no appeal" };
+      if (isShortPath(record.kind))
+        return {
+          status: 409,
+          error: "record-appeal: a suggestion, information request or feedback has no appeal (R-6)",
+        };
       if (config.intake.channels === "written-only" && ORAL_APPEAL_CHANNELS.includes(action.channel))
         return {
           status: 422,
@@ -317,7 +329,11 @@ function retriage(
     concernedStaff: content.concernedStaff,
     conflict: record.flags.includes("conflict-of-interest"),
   };
-  const route = triagedRoute(config, { category: category.id, admissible: record.admissible });
+  const route = triagedRoute(config, {
+    category: category.id,
+    admissible: record.admissible,
+    kind: record.kind,
+  });
   const responsible = route === "investigate" ? responsibleFor(config, category.id, facts) : null;
   const reroute = route !== "investigate" || responsible !== record.responsible;
   const changes = [
@@ -452,6 +468,9 @@ export function currentHumanStep(
   record: CaseRecord,
   content: Pick<CaseContent, "outcome">,
 ): HumanStep | null {
+  // a short path waits at its answer until it is answered.
+  if (isShortPath(record.kind))
+    return record.status === "responded" || record.status === "closed" ? null : "answer";
   switch (record.status) {
     case "received":
     case "acknowledged":

@@ -5,17 +5,19 @@ import { InvalidDecisionError } from "../errors.ts";
 import { keepsDetailsPrivate } from "./access.ts";
 import type { CaseContent, CaseRecord, DetailsPatch } from "./complaint.ts";
 import type { OrgConfig } from "./config.ts";
-import { completeStep, deadlineAfter, factsTooOld, respondRule } from "./deadlines.ts";
+import { completeStep, deadlineAfter, factsTooOld, initialDeadlines, respondRule } from "./deadlines.ts";
 import { caseConfig } from "./live-config.ts";
 import {
   appealExtensionAvailable,
   appealsLeft,
   isLateResponse,
+  isShortPath,
+  shortPathOf,
   stepActor,
   triageRoute,
 } from "./procedure.ts";
 import { categoryOf, responsibleFor } from "./routing.ts";
-import { type HumanStep, STEP_DEADLINE } from "./vocabulary.ts";
+import { type HumanStep, type Kind, STEP_DEADLINE } from "./vocabulary.ts";
 
 export { InvalidDecisionError };
 
@@ -50,9 +52,11 @@ export function investigationChange(
 }
 
 export interface TriageValues {
-  category: string;
-  severity: "high" | "medium" | "low";
-  admissible: boolean;
+  /** R-6: what was filed, as the officer reads it (absent: as filed). Not a complaint: category and the rest unused. */
+  kind?: Kind | undefined;
+  category?: string | undefined;
+  severity?: "high" | "medium" | "low" | undefined;
+  admissible?: boolean | undefined;
   reason?: string | undefined;
   conflict?: boolean | undefined;
   concerned?: string | undefined;
@@ -69,6 +73,32 @@ export function applyTriage(
   at: string,
   actor: string,
 ): Decision {
+  const kind = values.kind ?? record.kind;
+  // R-6: a suggestion, information request or positive feedback leaves for its short path: no category,
+  // severity nor admissibility; its answer is due as its kind's short path says, from receipt.
+  if (isShortPath(kind))
+    return {
+      record: {
+        kind,
+        status: "triage",
+        ...completeStep(record, "triage", at),
+        deadlines: {
+          ...record.deadlines,
+          respond: deadlineAfter(
+            caseConfig(config, record),
+            record.receivedAt,
+            shortPathOf(config, kind).answer,
+          ),
+        },
+      },
+      content: { triageReason: values.reason ?? null },
+      event: { type: "triaged", actor, detail: kind },
+      route: "answer",
+    };
+  if (!values.category || !values.severity || values.admissible === undefined)
+    throw new InvalidDecisionError(
+      "H-B1, T-4, T-5: a complaint needs its category, severity and admissibility",
+    );
   const category = categoryOf(config, values.category);
   // T-4: the facts must date from less than the maximum age at receipt (the form says so before this); the
   // date recorded at triage, else the complainant's, is the one the decision rests on and is kept.
@@ -86,6 +116,7 @@ export function applyTriage(
   const conflict = values.conflict === true;
   const route = triageRoute(config, category.id, values.admissible);
   const base: RecordPatch = {
+    kind,
     category: category.id,
     severity: values.severity,
     admissible: values.admissible,
@@ -275,6 +306,55 @@ export function applyClosureCheck(record: CaseRecord, at: string, actor: string)
     record: completeStep(record, "closure", at),
     event: { type: "progress", actor, detail: "closure-confirmed" },
     route: "next",
+  };
+}
+
+export interface AnswerValues {
+  /** `answer`: answered (or thanked) and closed; `complaint`: it is a complaint after all, to triage. */
+  decision: "answer" | "complaint";
+  text?: string | undefined;
+}
+
+/**
+ * R-6: the short path's one decision. Answered: the text goes to the person (the response email, never an
+ * outcome nor an appeal) and the case closes. A complaint after all (R-2: a sensitive complaint filed as a
+ * suggestion is never thanked and closed): it goes to triage with a complaint's deadlines.
+ */
+export function applyAnswer(
+  config: OrgConfig,
+  record: CaseRecord,
+  values: AnswerValues,
+  at: string,
+  actor: string,
+): Decision {
+  if (values.decision === "complaint") {
+    const calendar = caseConfig(config, record);
+    const receipt = initialDeadlines(calendar, record.receivedAt);
+    return {
+      record: {
+        kind: "complaint",
+        status: "acknowledged",
+        assignee: null,
+        overdue: record.overdue.filter((s) => s !== "respond"),
+        // A complaint's deadlines from receipt (H-C3 contact, H-D3/T-2 response), its triage from now.
+        deadlines: {
+          ...record.deadlines,
+          ...(receipt.contact ? { contact: receipt.contact } : {}),
+          respond: receipt.respond,
+          triage: deadlineAfter(calendar, at, config.deadlines.triage),
+        },
+      },
+      event: { type: "retriaged", actor, detail: "complaint" },
+      route: "complaint",
+    };
+  }
+  if (record.kind !== "positive" && !values.text?.trim())
+    throw new InvalidDecisionError("R-6: a suggestion or an information request is answered with a text");
+  return {
+    record: { status: "responded", ...completeStep(record, "respond", at) },
+    content: { response: values.text ?? null },
+    event: { type: "responded", actor, detail: "answer" },
+    route: "answered",
   };
 }
 

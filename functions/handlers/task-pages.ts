@@ -56,6 +56,7 @@ async function details(
   ];
   if (link.actor === "complainant") return rows;
   const content = await rt.store.getContent(record.reference);
+  rows.push({ label: t("kind"), value: label(language, "kind", record.kind) });
   rows.push({ label: t("channel"), value: label(language, "channel", record.channel) });
   if (record.category)
     rows.push({ label: t("category"), value: categoryOf(rt.config, record.category).label[language] });

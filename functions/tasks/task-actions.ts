@@ -113,6 +113,8 @@ export async function submitTask(
     extensionAvailable: task.extensionAvailable,
     factsTooOld: task.factsTooOld,
     receivedAt: task.record.receivedAt,
+    // positive feedback may be thanked without a text of one's own.
+    answerTextRequired: task.record.kind !== "positive",
   });
   if (!parsed.ok)
     return { kind: "invalid", task, errors: parsed.errors as Record<string, string>, values: body };

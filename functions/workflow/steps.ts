@@ -37,6 +37,7 @@ import {
 } from "../domain/procedure.ts";
 import { categoryOf, implicatedToInform, languageOf, notifiedFor, staffMember } from "../domain/routing.ts";
 import {
+  applyAnswer,
   applyAppeal,
   applyAppealDecision,
   applyAssignment,
@@ -67,6 +68,7 @@ const TEMPLATE_STEP: Record<DecisionStep, TemplateStep> = {
   appeal: "conclusion",
   "appeal-decision": "appeal-decision",
   closure: "closure",
+  answer: "answer",
 };
 
 const tokenHash = (token: string) => createHash("sha256").update(token).digest("hex").slice(0, 24);
@@ -118,6 +120,11 @@ export async function receive(rt: Runtime, reference: string): Promise<CaseFlags
   );
   emitMetric("ComplaintsReceived", { Channel: record.channel });
   return caseFlags(rt.config, record);
+}
+
+/** R-6: a short path found to be a complaint: its flags again (it may now be appealed), before its triage. */
+export async function reclassified(rt: Runtime, reference: string): Promise<CaseFlags> {
+  return caseFlags(rt.config, await rt.store.require(reference));
 }
 
 /** H-A2, T-2: acknowledge (and send the written notice) unless the complainant cannot be written to. */
@@ -444,6 +451,7 @@ export async function applyPending(rt: Runtime, reference: string): Promise<numb
 function routeOf(rt: Runtime, step: DecisionStep, record: CaseRecord, eventType: string): string {
   if (step === "triage") return triagedRoute(rt.config, record) ?? "investigate";
   if (step === "appeal-decision") return eventType === "appeal-extended" ? "extend" : "decided";
+  if (step === "answer") return eventType === "retriaged" ? "complaint" : "answered";
   return "next";
 }
 
@@ -472,6 +480,8 @@ function decide(
       return applyAppealDecision(rt.config, record, v, at, actor);
     case "closure":
       return applyClosureCheck(record, at, actor);
+    case "answer":
+      return applyAnswer(rt.config, record, v, at, actor);
   }
 }
 
@@ -738,6 +748,27 @@ export async function answerWithoutInvestigation(
   }));
 }
 
+/**
+ * R-6: the answer to a suggestion or an information request, or the thanks for positive feedback, in the
+ * person's words: its own email (never "votre plainte est fondée", never an appeal link), which also says the
+ * matter is closed.
+ */
+export async function sendAnswer(rt: Runtime, reference: string): Promise<void> {
+  const record = await rt.store.require(reference);
+  if (!record.reachable) return;
+  const content = await rt.store.getContent(reference);
+  const to = complainantTo(rt, record, content);
+  if (!to) return;
+  await sendToComplainant(rt, {
+    reference,
+    key: `answer${cycleSuffix(record)}`,
+    to,
+    template: "answer",
+    language: record.language,
+    data: { ...toComplainant(rt, record, content), answerText: content.response ?? undefined },
+  });
+}
+
 /** H-F1: all parties are informed of the appeal decision. */
 export async function informParties(rt: Runtime, reference: string): Promise<void> {
   const record = await rt.store.require(reference);
@@ -822,6 +853,8 @@ export async function close(rt: Runtime, reference: string, cause: string): Prom
   });
   const closedAs = record.closure ?? closure;
   if (!record.reachable || closedAs === "referred" || closedAs === "inadmissible") return;
+  // R-6: the answer (or the thanks) already told the person the matter is closed.
+  if (cause === "answered") return;
   const content = await rt.store.getContent(reference);
   const to = complainantTo(rt, record, content);
   if (to)
