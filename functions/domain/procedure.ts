@@ -209,6 +209,26 @@ export function triageCopyRecipients(
   return [...new Set(addresses)].filter((a) => a !== actor && !named.includes(a));
 }
 
+/**
+ * H-E1 (issue 14): who may record an appeal received outside the complainant's link (by post, phone, in person,
+ * SMS): the complaints officer (the closure check's role, H-F2), the appeal officers (H-E1: "auprès d'un chargé
+ * de procédures d'appel"), and the case's responsible person and handler, who discuss the answer with the
+ * complainant (H-D4). The coordinator may always.
+ */
+export function appealRecorders(
+  config: OrgConfig,
+  record: Pick<CaseRecord, "responsible" | "handler">,
+): string[] {
+  const holders = (role: string) => holdersOf(config, role).map((member) => member.address);
+  return [
+    ...new Set([
+      ...holders(config.steps.closure),
+      ...holders(config.steps.appeal),
+      ...[record.responsible, record.handler].filter((a): a is string => !!a),
+    ]),
+  ];
+}
+
 /** H-B1: the triage officer is a new case's first assignee. */
 export function firstAssignee(config: OrgConfig): string {
   return holderOf(config, config.steps.triage);

@@ -45,6 +45,7 @@ export const TEMPLATE_IDS = [
   "message-received",
   "needs-attention",
   "triage-copy",
+  "closure-pending",
 ] as const;
 export type TemplateId = (typeof TEMPLATE_IDS)[number];
 
@@ -297,7 +298,24 @@ export type MessageReceivedData = Common &
         message?: never;
         sender?: never;
       }
-  ) & { receivedAt: IsoInstant; step?: Step; unknownSender?: boolean };
+  ) & {
+    receivedAt: IsoInstant;
+    step?: Step;
+    unknownSender?: boolean;
+    /**
+     * H-E1 (issue 14): the case is answered and may still be appealed: the message may be an appeal, which
+     * the recipient records from the case page (an appeal by phone, letter or SMS has no link of its own).
+     */
+    appealCaseUrl?: string;
+  };
+
+/** H-F2: the closure check answered "not yet": the responsible person is told what remains. */
+export type ClosurePendingData = ToStaff & {
+  /** Who checked (name or address). */
+  officerName: string;
+  /** What remains to be done (never for a sensitive case). */
+  note?: string;
+};
 
 /**
  * H-B1: the supervisor the complaints officer triages with. An untriaged case counts as sensitive: the email
@@ -347,6 +365,7 @@ export type TemplateData = {
   "message-received": MessageReceivedData;
   "needs-attention": NeedsAttentionData;
   "triage-copy": TriageCopyData;
+  "closure-pending": ClosurePendingData;
 };
 
 export interface RenderedEmail {
@@ -900,6 +919,23 @@ const messageReceived: Template<MessageReceivedData> = {
           ]
         : p(c.t("messageReceived.confidential")),
       p(c.t("messageReceived.consider")),
+      present(d.appealCaseUrl) && [
+        p(c.t("messageReceived.appealHint")),
+        button(c.t("messageReceived.appealButton"), d.appealCaseUrl),
+      ],
+    ),
+  }),
+};
+
+const closurePending: Template<ClosurePendingData> = {
+  audience: "staff",
+  content: (d, c) => ({
+    subject: c.t("closurePending.subject"),
+    blocks: blocks(
+      p(c.t("closurePending.notYet", { officerName: d.officerName })),
+      d.sensitive === false && present(d.note) && [h(c.t("closurePending.remains")), quote(excerpt(d.note))],
+      p(c.t("closurePending.act")),
+      detailBlocks(d, c, { description: false }),
     ),
   }),
 };
@@ -962,6 +998,7 @@ const TEMPLATES: { [K in TemplateId]: Template<TemplateData[K]> } = {
   "message-received": messageReceived,
   "needs-attention": needsAttention,
   "triage-copy": triageCopy,
+  "closure-pending": closurePending,
 };
 
 /** Who an email goes to: the complainant (or their representative) or a staff member. */

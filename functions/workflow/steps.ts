@@ -50,6 +50,7 @@ import {
 } from "../domain/transitions.ts";
 import { type HumanStep as DecisionStep, STEP_DEADLINE } from "../domain/vocabulary.ts";
 import { SubmissionNotFoundError, TooManyRemindersError } from "../errors.ts";
+import { caseConsoleUrl as consoleUrl } from "../lib/console-url.ts";
 import { emitMetric } from "../lib/metrics.ts";
 import type { Runtime } from "../lib/runtime.ts";
 import { outboxStatus, sendOnce } from "../mail/mailer.ts";
@@ -909,7 +910,7 @@ export async function close(rt: Runtime, reference: string, cause: string): Prom
 
 /** The console's page of a case (the console is served beside the task links, under /console). */
 export function caseConsoleUrl(rt: Runtime, reference: string): string {
-  return new URL(`../console/cases/${reference}`, rt.taskBaseUrl).toString();
+  return consoleUrl(rt.taskBaseUrl, reference);
 }
 
 /** Needs attention: flag the case, tell the coordinator, count it. All data stays where it is. */

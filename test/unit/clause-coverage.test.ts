@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 const ROOT = new URL("../../", import.meta.url).pathname;
 
 /** The clause IDs docs/procedures.md defines: each is a list item that starts with its ID. */
-export function clauseIds(procedures: string): string[] {
+function clauseIds(procedures: string): string[] {
   return [...procedures.matchAll(/^- ([HTR]-[A-Z]?\d+) /gm)].map((m) => m[1] as string);
 }
 
@@ -21,7 +21,7 @@ function testFiles(dir: string): string[] {
 }
 
 /** The clause IDs a text cites (an ID not followed by another digit: `H-C3` is not cited by `H-C30`). */
-export function citedIn(text: string, ids: readonly string[]): Set<string> {
+function citedIn(text: string, ids: readonly string[]): Set<string> {
   return new Set(ids.filter((id) => new RegExp(`(^|[^A-Za-z0-9-])${id}(?![0-9])`).test(text)));
 }
 

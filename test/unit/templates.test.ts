@@ -162,6 +162,13 @@ const FIXTURES: { [K in TemplateId]: TemplateData[K] } = {
     detail: "role programme-officer",
     step: "assign",
   },
+  "closure-pending": {
+    ...common,
+    sensitive: false as const,
+    categoryLabel: CATEGORY,
+    officerName: "Awa Coulibaly",
+    note: "La mesure décidée en appel n’est pas encore appliquée.",
+  },
 };
 
 const STAFF_TEMPLATES = [
