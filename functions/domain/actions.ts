@@ -3,14 +3,21 @@
 // handler writes the change with its timeline event in one transaction (functions/api/case-actions.ts) and,
 // when the change moves the case in its procedure, starts the case's next execution at its step.
 import * as z from "zod";
-import type { Audience } from "./access.ts";
-import type { CaseContent, CaseRecord } from "./complaint.ts";
+import { type Audience, keepsDetailsPrivate } from "./access.ts";
+import type { CaseContent, CaseRecord, DetailsPatch } from "./complaint.ts";
 import type { OrgConfig } from "./config.ts";
 import { completeStep, deadlineAfter, respondRule } from "./deadlines.ts";
 import { caseConfig } from "./live-config.ts";
-import { appealsLeft, hasContactStep, neverTold, triagedRoute } from "./procedure.ts";
+import {
+  appealRecorders,
+  appealsLeft,
+  hasContactStep,
+  isShortPath,
+  neverTold,
+  triagedRoute,
+} from "./procedure.ts";
 import { categoryOf, responsibleFor } from "./routing.ts";
-import { applyAppeal } from "./transitions.ts";
+import { applyAppeal, investigationChange } from "./transitions.ts";
 import { type EventType, type HumanStep, SEVERITIES, type Status } from "./vocabulary.ts";
 
 export const ACTIONS = [
@@ -25,6 +32,14 @@ export const ACTIONS = [
 export type ActionName = (typeof ACTIONS)[number];
 /** Kept for the first slice's callers. */
 export const IMPLEMENTED_ACTIONS = ACTIONS;
+
+/**
+ * H-E1 (issue 14): how an appeal recorded by staff arrived. The seed asks for it in writing (to the appeal
+ * officer, or by post): staff write down an appeal made by phone or in person, so a complainant without
+ * email can appeal; a written-only procedure (T-1) takes written channels only (`oralAppealRefusal`).
+ */
+export const APPEAL_CHANNELS = ["letter", "email", "sms", "whatsapp", "phone", "in-person"] as const;
+const ORAL_APPEAL_CHANNELS: readonly string[] = ["phone", "in-person"];
 
 const reason = z
   .string("required")
@@ -67,7 +82,7 @@ export const actionSchema = z.discriminatedUnion(
     z.strictObject({
       action: z.literal("record-appeal"),
       /** H-E1: an appeal in writing, to the appeal officer or by post. */
-      channel: z.enum(["letter", "email"], "must be letter or email"),
+      channel: z.enum(APPEAL_CHANNELS, `must be one of ${APPEAL_CHANNELS.join(", ")}`),
       /** The day the appeal arrived (default: today). */
       receivedOn: z.iso.date("must be a date YYYY-MM-DD").optional(),
       /** The appeal's grounds, as the complainant wrote them (a summary for a letter). */
@@ -110,9 +125,20 @@ export function refusal(
   content: Pick<CaseContent, "concernedStaff" | "outcome">,
   action: CaseAction,
   now: string,
+  actor?: string,
 ): ActionRefusal | null {
-  if (audience !== "coordinator")
-    return { status: 403, error: "only the coordinator takes actions on a case" };
+  // H-E1 (issue 14): an appeal received by phone, letter or SMS is recorded by whoever received it among the
+  // people the procedure names for it (appealRecorders); every other action is the coordinator's.
+  const recordsAppeal =
+    action.action === "record-appeal" && !!actor && appealRecorders(config, record).includes(actor);
+  if (audience !== "coordinator" && !recordsAppeal)
+    return {
+      status: 403,
+      error:
+        action.action === "record-appeal"
+          ? "record-appeal: only the coordinator, the complaints officer, the appeal officer or the case's responsible person or handler"
+          : "only the coordinator takes actions on a case",
+    };
   const closed = record.status === "closed";
   switch (action.action) {
     case "note":
@@ -127,6 +153,17 @@ export function refusal(
     case "record-appeal": {
       if (config.appeals.max === 0)
         return { status: 409, error: "record-appeal: the procedure has no appeal" };
+      if (isShortPath(record.kind))
+        return {
+          status: 409,
+          error: "record-appeal: a suggestion, information request or feedback has no appeal (R-6)",
+        };
+      if (config.intake.channels === "written-only" && ORAL_APPEAL_CHANNELS.includes(action.channel))
+        return {
+          status: 422,
+          field: "channel",
+          error: "channel: this procedure takes written appeals only (T-1): letter, email, SMS or WhatsApp",
+        };
       if (!appealsLeft(config, record))
         return { status: 409, error: "record-appeal: the case was already appealed (T-11)" };
       const answered =
@@ -195,6 +232,8 @@ type ContentPatch = Partial<Omit<CaseContent, "reference">>;
 export interface ActionEffect {
   record: RecordPatch;
   content?: ContentPatch;
+  /** H-D1: a sensitive case's investigation details (the private item). */
+  details?: DetailsPatch;
   event: { type: EventType; detail: string };
   /** The case moves in its procedure: its current execution stops and the next one starts at its step. */
   restart: boolean;
@@ -240,7 +279,7 @@ export function actionEffect(
       return waiting
         ? {
             record: { status: "investigating", ...completeStep(record, "contact", at), runs, resumedAt: at },
-            content: { contactNote: action.reason },
+            ...investigationChange(record, { contactNote: action.reason }),
             event: { type: "contacted", detail: short(action.reason) },
             restart: true,
           }
@@ -290,7 +329,11 @@ function retriage(
     concernedStaff: content.concernedStaff,
     conflict: record.flags.includes("conflict-of-interest"),
   };
-  const route = triagedRoute(config, { category: category.id, admissible: record.admissible });
+  const route = triagedRoute(config, {
+    category: category.id,
+    admissible: record.admissible,
+    kind: record.kind,
+  });
   const responsible = route === "investigate" ? responsibleFor(config, category.id, facts) : null;
   const reroute = route !== "investigate" || responsible !== record.responsible;
   const changes = [
@@ -321,6 +364,8 @@ function retriage(
       status: "triage",
       responsible,
       assignee: responsible,
+      // H-C2: the new responsible person assigns the investigation again.
+      handler: null,
       deadlines,
       met,
       reminders,
@@ -328,8 +373,25 @@ function retriage(
       overdue: record.overdue.filter((s) => s !== "assign"),
     } satisfies RecordPatch);
   }
+  // H-D1: a case that becomes sensitive takes its investigation details out of the shared content.
+  const hiding = !keepsDetailsPrivate(record) && keepsDetailsPrivate({ sensitive, category: category.id });
   return {
     record: base,
+    ...(hiding
+      ? {
+          content: { risks: null, contactNote: null, progress: [], measures: null, response: null },
+          // Only what the content holds: a note kept private before triage is not overwritten.
+          details: Object.fromEntries(
+            Object.entries({
+              risks: content.risks,
+              contactNote: content.contactNote,
+              progress: content.progress.length > 0 ? content.progress : null,
+              measures: content.measures,
+              response: content.response,
+            }).filter(([, value]) => value !== null),
+          ) as DetailsPatch,
+        }
+      : {}),
     event: {
       type: "retriaged",
       // No category id of a sensitive case on the timeline's detail (general staff see it as the status only).
@@ -376,6 +438,8 @@ function reopen(
       },
       // The earlier answer stays on the timeline; the new conclusion replaces it on the case.
       content: { outcome: null, measures: null, response: null, lateJustification: null },
+      // H-D1: a sensitive case's earlier measures and answer go too (the private item).
+      ...(keepsDetailsPrivate(record) ? { details: { measures: null, response: null } } : {}),
       event: { type: "reopened", detail: short(reasonText) },
       restart: true,
     };
@@ -392,6 +456,7 @@ function reopen(
       reminders: { ...record.reminders, triage: 0 },
     },
     content: { outcome: null, response: null },
+    ...(keepsDetailsPrivate(record) ? { details: { response: null } } : {}),
     event: { type: "reopened", detail: short(reasonText) },
     restart: true,
   };
@@ -403,6 +468,9 @@ export function currentHumanStep(
   record: CaseRecord,
   content: Pick<CaseContent, "outcome">,
 ): HumanStep | null {
+  // R-6: a short path waits at its answer until it is answered.
+  if (isShortPath(record.kind))
+    return record.status === "responded" || record.status === "closed" ? null : "answer";
   switch (record.status) {
     case "received":
     case "acknowledged":
@@ -430,6 +498,7 @@ export function availableActions(
   record: CaseRecord,
   content: Pick<CaseContent, "concernedStaff" | "outcome">,
   now: string,
+  who: { audience: Audience; email: string } = { audience: "coordinator", email: "" },
 ): ActionName[] {
   const reasonText = "(offered)";
   const other = config.staff.find((s) => s.address !== record.assignee)?.address ?? "";
@@ -443,6 +512,6 @@ export function availableActions(
     { action: "reopen", reason: reasonText },
   ];
   return probes
-    .filter((probe) => refusal(config, "coordinator", record, content, probe, now) === null)
+    .filter((probe) => refusal(config, who.audience, record, content, probe, now, who.email) === null)
     .map((probe) => probe.action);
 }

@@ -4,6 +4,8 @@ import { randomUUID } from "node:crypto";
 import middy from "@middy/core";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import * as z from "zod";
+import { keepsDetailsPrivate, taskShowsInvestigation } from "../domain/access.ts";
+import { investigationOf } from "../domain/complaint.ts";
 import type { Language } from "../domain/config.ts";
 import { categoryOf, staffMember } from "../domain/routing.ts";
 import { translate } from "../i18n/i18n.ts";
@@ -16,6 +18,7 @@ import { FormBodyTooLargeError, parseFormBody } from "../tasks/forms.ts";
 import {
   pageOptionsFromConfig,
   renderAlreadyDonePage,
+  renderClosurePendingPage,
   renderDonePage,
   renderErrorPage,
   renderExpiredPage,
@@ -53,6 +56,7 @@ async function details(
   ];
   if (link.actor === "complainant") return rows;
   const content = await rt.store.getContent(record.reference);
+  rows.push({ label: t("kind"), value: label(language, "kind", record.kind) }); // R-6
   rows.push({ label: t("channel"), value: label(language, "channel", record.channel) });
   if (record.category)
     rows.push({ label: t("category"), value: categoryOf(rt.config, record.category).label[language] });
@@ -62,11 +66,27 @@ async function details(
   if (content.subject) rows.push({ label: t("subject"), value: content.subject });
   rows.push({ label: t("description"), value: content.description || "-" });
   if (content.factsDate) rows.push({ label: t("factsDate"), value: content.factsDate });
-  if (content.risks) rows.push({ label: t("risks"), value: content.risks });
-  if (link.step === "appeal-decision" && content.appealReason)
+  // H-D1: a sensitive case's investigation shows only to its keepers (and the appeal officer, H-E2).
+  const shown = taskShowsInvestigation(record, link.step, link.actor);
+  const found = shown
+    ? investigationOf(
+        content,
+        keepsDetailsPrivate(record) ? await rt.store.getDetails(record.reference) : null,
+      )
+    : null;
+  if (found?.risks) rows.push({ label: t("risks"), value: found.risks });
+  if ((link.step === "appeal-decision" || link.step === "closure") && content.appealReason)
     rows.push({ label: t("appealReason"), value: content.appealReason });
-  if ((link.step === "appeal-decision" || link.step === "closure") && content.response)
-    rows.push({ label: t("response"), value: content.response });
+  // H-F2: the closure check reads the appeal's decision before confirming the appeal was completed correctly.
+  if (link.step === "closure" && record.appealOutcome) {
+    rows.push({
+      label: t("appealDecision"),
+      value: translate(language, `pages.task.fields.appealDecision.${record.appealOutcome}`),
+    });
+    if (content.appealReasoning) rows.push({ label: t("appealReasoning"), value: content.appealReasoning });
+  }
+  if ((link.step === "appeal-decision" || link.step === "closure") && found?.response)
+    rows.push({ label: t("response"), value: found.response });
   return rows;
 }
 
@@ -142,7 +162,12 @@ export async function handleTaskRequest(
     }
     const result = await submitTask(rt, token, body);
     if (result.kind === "done")
-      return toResult(renderDonePage({ language: result.link.language, reference: result.link.reference }));
+      return toResult(
+        (result.pending ? renderClosurePendingPage : renderDonePage)({
+          language: result.link.language,
+          reference: result.link.reference,
+        }),
+      );
     if (result.kind === "invalid")
       return toResult(await taskPage(result.task, token, { values: result.values, errors: result.errors }));
     return toResult(problemPage(result, fallback));

@@ -35,6 +35,7 @@ export const TEMPLATE_IDS = [
   "appeal-decision",
   "appeal-refused",
   "closure",
+  "answer",
   // to staff
   "task",
   "notification",
@@ -43,6 +44,7 @@ export const TEMPLATE_IDS = [
   "implicated-staff",
   "message-received",
   "needs-attention",
+  "closure-pending",
 ] as const;
 export type TemplateId = (typeof TEMPLATE_IDS)[number];
 
@@ -55,6 +57,7 @@ export const STEPS = [
   "conclusion",
   "appeal-decision",
   "closure",
+  "answer",
 ] as const;
 export type Step = (typeof STEPS)[number];
 
@@ -227,6 +230,17 @@ export interface ClosureData extends ToComplainant {
   satisfactionUrl?: string;
 }
 
+/**
+ * R-6: the answer to a suggestion or an information request, or the thanks for positive feedback, which also
+ * closes the matter. Never an outcome ("fondée") nor an appeal link: the type has neither.
+ */
+export interface AnswerData extends ToComplainant {
+  /** The answer in the person's words (optional for positive feedback: the thanks stand alone). */
+  answerText?: string;
+  outcome?: never;
+  appealUrl?: never;
+}
+
 /** One task link, what to do, by when. */
 export type TaskData = ToStaff & { step: Step; taskUrl: string; dueBy: IsoInstant };
 
@@ -283,7 +297,24 @@ export type MessageReceivedData = Common &
         message?: never;
         sender?: never;
       }
-  ) & { receivedAt: IsoInstant; step?: Step; unknownSender?: boolean };
+  ) & {
+    receivedAt: IsoInstant;
+    step?: Step;
+    unknownSender?: boolean;
+    /**
+     * H-E1 (issue 14): the case is answered and may still be appealed: the message may be an appeal, which
+     * the recipient records from the case page (an appeal by phone, letter or SMS has no link of its own).
+     */
+    appealCaseUrl?: string;
+  };
+
+/** H-F2: the closure check answered "not yet": the responsible person is told what remains. */
+export type ClosurePendingData = ToStaff & {
+  /** Who checked (name or address). */
+  officerName: string;
+  /** What remains to be done (never for a sensitive case). */
+  note?: string;
+};
 
 /** To the coordinator: the case could not proceed automatically. */
 export type NeedsAttentionData = ToStaff & {
@@ -309,6 +340,7 @@ export type TemplateData = {
   "appeal-decision": AppealDecisionData;
   "appeal-refused": AppealRefusedData;
   closure: ClosureData;
+  answer: AnswerData;
   task: TaskData;
   notification: NotificationData;
   reminder: ReminderData;
@@ -316,6 +348,7 @@ export type TemplateData = {
   "implicated-staff": ImplicatedStaffData;
   "message-received": MessageReceivedData;
   "needs-attention": NeedsAttentionData;
+  "closure-pending": ClosurePendingData;
 };
 
 export interface RenderedEmail {
@@ -739,6 +772,22 @@ const closure: Template<ClosureData> = {
   }),
 };
 
+const answer: Template<AnswerData> = {
+  audience: "complainant",
+  content: (d, c) => {
+    const kind = d.kind === "suggestion" || d.kind === "information-request" ? d.kind : "positive";
+    return {
+      subject: c.t(`answer.subject.${kind}`),
+      blocks: blocks(
+        p(c.t(`answer.intro.${kind}`)),
+        present(d.answerText) && quote(d.answerText),
+        p(c.t("answer.closed")),
+        p(c.t("answer.again")),
+      ),
+    };
+  },
+};
+
 const task: Template<TaskData> = {
   audience: "staff",
   content: (d, c) => {
@@ -853,6 +902,23 @@ const messageReceived: Template<MessageReceivedData> = {
           ]
         : p(c.t("messageReceived.confidential")),
       p(c.t("messageReceived.consider")),
+      present(d.appealCaseUrl) && [
+        p(c.t("messageReceived.appealHint")),
+        button(c.t("messageReceived.appealButton"), d.appealCaseUrl),
+      ],
+    ),
+  }),
+};
+
+const closurePending: Template<ClosurePendingData> = {
+  audience: "staff",
+  content: (d, c) => ({
+    subject: c.t("closurePending.subject"),
+    blocks: blocks(
+      p(c.t("closurePending.notYet", { officerName: d.officerName })),
+      d.sensitive === false && present(d.note) && [h(c.t("closurePending.remains")), quote(excerpt(d.note))],
+      p(c.t("closurePending.act")),
+      detailBlocks(d, c, { description: false }),
     ),
   }),
 };
@@ -894,6 +960,7 @@ const TEMPLATES: { [K in TemplateId]: Template<TemplateData[K]> } = {
   "appeal-decision": appealDecision,
   "appeal-refused": appealRefused,
   closure,
+  answer,
   task,
   notification,
   reminder,
@@ -901,6 +968,7 @@ const TEMPLATES: { [K in TemplateId]: Template<TemplateData[K]> } = {
   "implicated-staff": implicatedStaff,
   "message-received": messageReceived,
   "needs-attention": needsAttention,
+  "closure-pending": closurePending,
 };
 
 /** Who an email goes to: the complainant (or their representative) or a staff member. */

@@ -16,6 +16,20 @@ afterAll(async () => {
   await h?.close();
 });
 
+/** The task page a link opens (GET), as the task-pages Lambda renders it. */
+async function pageOf(link: string): Promise<string> {
+  const { handleTaskRequest } = await import("../../functions/handlers/task-pages.ts");
+  const token = link.slice(link.lastIndexOf("/t/") + 3);
+  const response = await handleTaskRequest({
+    requestContext: { http: { method: "GET" } },
+    rawPath: `/t/${token}`,
+    pathParameters: { token },
+    headers: {},
+  } as never);
+  expect(response.statusCode).toBe(200);
+  return String(response.body);
+}
+
 const types = async (reference: string) => (await h.rt.store.timeline(reference)).map((e) => e.type);
 
 describe("procedure H", () => {
@@ -249,7 +263,27 @@ describe("procedure H", () => {
       decision: "revised",
       reasoning: "La distribution sera refaite.",
     });
-    await h.act(await h.taskLink(ref, OFFICER), { confirm: "yes" });
+    // H-F2 (issue 14): the closure check shows the appeal's decision, and may answer "not yet".
+    const closureLink = await h.taskLink(ref, OFFICER);
+    const checkPage = await pageOf(closureLink);
+    expect(checkPage).toContain("Décision sur l’appel");
+    expect(checkPage).toContain("La décision initiale est révisée");
+    expect(checkPage).toContain("La distribution sera refaite.");
+    expect(checkPage).toContain('value="not-yet"');
+    const pending = await h.act(closureLink, {
+      confirm: "not-yet",
+      note: "La nouvelle distribution n’a pas encore eu lieu.",
+    });
+    expect(pending).toMatchObject({ kind: "done", pending: true });
+    expect((await h.record(ref)).status).toBe("appeal");
+    const told = (await h.mails(ref)).filter(
+      (m) => m.to.includes("programme@example.org") && m.subject.includes("pas encore clos"),
+    );
+    expect(told).toHaveLength(1);
+    expect(told[0]?.text).toContain("La nouvelle distribution n’a pas encore eu lieu.");
+    expect((await h.rt.store.timeline(ref)).some((e) => e.detail === "closure-not-yet")).toBe(true);
+    // The same link closes the case once the appeal procedure is finished.
+    await h.act(closureLink, { confirm: "yes" });
     const record = await h.record(ref);
     expect(record).toMatchObject({
       status: "closed",
