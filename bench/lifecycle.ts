@@ -23,6 +23,25 @@ export interface LifecycleCounts {
   writeUnits: number;
   readUnits: number;
   emails: number;
+  /** Units by side (read/write), table or index, command and item kinds (sort key prefixes), largest first. */
+  breakdown: Array<[string, number]>;
+}
+
+/** The item kinds (sort keys up to their first #) a command touches, for the breakdown. */
+function itemKinds(input: Record<string, unknown>): string {
+  const kinds = new Set<string>();
+  const add = (key: unknown) => {
+    const raw = (key as { sk?: unknown } | undefined)?.sk;
+    // Native or marshalled ({ S: "…" }), depending on where the document client is in its stack.
+    const sk = typeof raw === "object" && raw !== null ? (raw as { S?: unknown }).S : raw;
+    if (typeof sk === "string") kinds.add(sk.split("#")[0] ?? sk);
+  };
+  add(input.Item);
+  add(input.Key);
+  for (const t of (input.TransactItems as Array<Record<string, { Item?: unknown; Key?: unknown }>>) ?? [])
+    for (const op of Object.values(t)) add(op.Item ?? op.Key);
+  if (input.IndexName) kinds.add(`query ${String(input.IndexName)}`);
+  return [...kinds].sort().join("+") || "-";
 }
 
 // The low-level commands the document client's commands become (the names the middleware sees).
@@ -63,6 +82,7 @@ export async function benchLifecycle(): Promise<LifecycleCounts> {
   });
   const rt = runtime();
   const units = { read: 0, write: 0 };
+  const breakdown = new Map<string, number>();
   // Every DynamoDB call of the handlers goes through this client: ask for the consumed capacity and add it up.
   rt.doc.middlewareStack.add(
     (next, context) => async (args) => {
@@ -72,9 +92,22 @@ export async function benchLifecycle(): Promise<LifecycleCounts> {
       if (counted) {
         const consumed = (result.output as { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[] })
           .ConsumedCapacity;
-        const total = [consumed ?? []].flat().reduce((sum, c) => sum + (c.CapacityUnits ?? 0), 0);
-        if (WRITES.has(context.commandName ?? "")) units.write += total;
+        const all = [consumed ?? []].flat();
+        const total = all.reduce((sum, c) => sum + (c.CapacityUnits ?? 0), 0);
+        const write = WRITES.has(context.commandName ?? "");
+        if (write) units.write += total;
         else units.read += total;
+        // Where the units went: the table's share by item kind, each index's share (printed by the bench).
+        const kinds = itemKinds(args.input as Record<string, unknown>);
+        for (const c of all) {
+          const side = write ? "write" : "read";
+          const tableKey = `${side} table ${context.commandName?.replace("Command", "")} ${kinds}`;
+          breakdown.set(tableKey, (breakdown.get(tableKey) ?? 0) + (c.Table?.CapacityUnits ?? 0));
+          for (const [index, used] of Object.entries(c.GlobalSecondaryIndexes ?? {})) {
+            const indexKey = `${side} index ${index} ${kinds}`;
+            breakdown.set(indexKey, (breakdown.get(indexKey) ?? 0) + (used.CapacityUnits ?? 0));
+          }
+        }
       }
       return result;
     },
@@ -153,7 +186,14 @@ export async function benchLifecycle(): Promise<LifecycleCounts> {
       }
     }
     const emails = (await mails()).filter((m) => m.subject.includes(`[${reference}]`)).length;
-    return { transitions, lambdaInvocations, writeUnits: units.write, readUnits: units.read, emails };
+    return {
+      transitions,
+      lambdaInvocations,
+      writeUnits: units.write,
+      readUnits: units.read,
+      emails,
+      breakdown: [...breakdown].filter(([, u]) => u > 0).sort((a, b) => b[1] - a[1]),
+    };
   } finally {
     await wf.close();
     await texts.close();

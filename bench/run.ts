@@ -12,6 +12,7 @@ import { inboundMessageSchema, parseInbound } from "../functions/intake/parse-in
 import { freePort } from "../local/dynamodb-local.ts";
 import { hostileMessage } from "../test/helpers/mail-arbitrary.ts";
 import { benchBundles } from "./bundles.ts";
+import { fixedCosts } from "./fixed-costs.ts";
 import { benchLifecycle } from "./lifecycle.ts";
 import { benchReports } from "./reports.ts";
 
@@ -296,12 +297,6 @@ const PRICE = {
 };
 /** Not counted by the bench (README "Cost estimate"): per complaint. */
 const ASSUMED = { lambdaSeconds: 0.4, lambdaGb: 0.5, apiRequests: 20, kmsRequests: 50, logsMb: 0.15 };
-/**
- * Fixed, per month, after the always-free 10 alarms and 10 custom metrics (README): KMS key $1, link secret and
- * channel secrets $0.80, about 26 standard alarms $1.60, about 25 custom metric combinations $4.50; the dashboard
- * ($3) is left out with -c cfm:dashboard=false.
- */
-const FIXED = { key: 1, secrets: 0.8, alarms: 1.6, metrics: 4.5, dashboard: 3 };
 
 /**
  * One clean lifecycle counted on the local stack (bench/lifecycle.ts), and the bill computed from those counts:
@@ -312,6 +307,8 @@ async function lifecycle(): Promise<Row[]> {
   const started = performance.now();
   const c = await benchLifecycle();
   const ms = Math.round(performance.now() - started);
+  console.log("DynamoDB units of one clean lifecycle, by table or index and item kind:");
+  for (const [where, used] of c.breakdown) console.log(`  ${used.toFixed(1).padStart(7)}  ${where}`);
   const perComplaint =
     c.transitions * PRICE.transition +
     c.lambdaInvocations *
@@ -323,7 +320,9 @@ async function lifecycle(): Promise<Row[]> {
     ASSUMED.apiRequests * PRICE.apiRequest +
     ASSUMED.kmsRequests * PRICE.kmsRequest +
     (ASSUMED.logsMb / 1024) * PRICE.logsGb;
-  const fixed = FIXED.key + FIXED.secrets + FIXED.alarms + FIXED.metrics;
+  // Fixed costs counted from the synthesized template (bench/fixed-costs.ts), the dashboard apart.
+  const f = fixedCosts();
+  const fixed = f.withoutDashboard;
   const usd = (n: number) => `$${n.toFixed(2)}`;
   const row = (name: string, value: string, target = "", before = "", ok?: boolean): Row => ({
     suite: "lifecycle",
@@ -360,7 +359,7 @@ async function lifecycle(): Promise<Row[]> {
     ),
     row("emails sent per clean lifecycle", String(c.emails)),
     row(
-      "bill at 300 complaints a month (dashboard off; with it +$3)",
+      `bill at 300 complaints a month (dashboard off; with it +${usd(f.dashboard)})`,
       usd(fixed + 0.3 * 1000 * perComplaint),
       "< $5",
       "about $6.50",
@@ -368,11 +367,18 @@ async function lifecycle(): Promise<Row[]> {
     ),
     row(
       "bill at 30,000 complaints a month, per 1,000",
-      usd((fixed + FIXED.dashboard + 30_000 * perComplaint) / 30),
+      usd((fixed + f.dashboard + 30_000 * perComplaint) / 30),
       "< $2.50 per 1,000",
       "about $2.67 ($80)",
-      (fixed + FIXED.dashboard + 30_000 * perComplaint) / 30 < 2.5,
+      (fixed + f.dashboard + 30_000 * perComplaint) / 30 < 2.5,
     ),
+    row(
+      `fixed a month (dashboard apart): ${f.kmsKeys} KMS key, ${f.secrets} secrets, ${f.alarms} alarms, ${f.customMetrics} custom metrics`,
+      usd(fixed),
+      "",
+      "$7.90 (26 alarms $1.60, about 25 custom metrics $4.50)",
+    ),
+    row("variable, per 1,000 clean lifecycles", usd(1000 * perComplaint), "", "$2.29"),
   ];
 }
 

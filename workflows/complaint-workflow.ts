@@ -38,6 +38,7 @@ export const HUMAN_STEPS = {
   appeal: { handler: "appeal", label: "Appeal window" },
   "appeal-decision": { handler: "appeal", label: "Appeal decision" },
   closure: { handler: "close", label: "Confirm closure" },
+  answer: { handler: "respond", label: "Answer" },
 } as const satisfies Record<HumanStep, { handler: WorkflowHandler; label: string }>;
 export type { HumanStep, ResumableStep };
 /** Steps a stopped execution can be restarted at (vocabulary.ts). */
@@ -147,19 +148,16 @@ export function complaintWorkflow(
     invoke(id, "close", { action: "close", cause }).next(new sfn.Succeed(scope, `${id}: done`));
 
   // Receive (H-A2, T-1) and acknowledge (H-A2, T-2).
-  const receive = invoke(
-    "Receive",
-    "receive",
-    { action: "receive" },
-    {
-      selector: {
-        "reachable.$": "$.Payload.reachable",
-        "contact.$": "$.Payload.contact",
-        "appealable.$": "$.Payload.appealable",
-      },
-      path: "$.case",
+  const flags = {
+    selector: {
+      "reachable.$": "$.Payload.reachable",
+      "contact.$": "$.Payload.contact",
+      "appealable.$": "$.Payload.appealable",
+      "short.$": "$.Payload.short",
     },
-  );
+    path: "$.case",
+  };
+  const receive = invoke("Receive", "receive", { action: "receive" }, flags);
   const acknowledge = invoke("Acknowledge", "acknowledge", { action: "acknowledge" });
 
   // Triage (H-B1, T-4, T-5) and its three routes.
@@ -181,6 +179,19 @@ export function complaintWorkflow(
   const appealDecided = invoke("Inform parties", "appeal", { action: "decided" });
   const closure = humanStep("closure", "remind");
 
+  // R-6: a suggestion, an information request or positive feedback: acknowledged, routed to the person its
+  // kind names, answered (or thanked) and closed; no severity, admissibility, investigation nor appeal. A
+  // complaint after all (R-2) goes to triage.
+  const answer = humanStep("answer", "remind");
+  const sendAnswer = invoke("Send answer", "respond", { action: "answer" });
+  sendAnswer.next(close("Close: answered", "answered"));
+  const toTriage = invoke("Reclassify as complaint", "receive", { action: "flags" }, flags);
+  toTriage.next(triage.start);
+  answer.end.next(
+    new sfn.Choice(scope, "Answer route")
+      .when(sfn.Condition.stringEquals("$.route.route", "complaint"), toTriage)
+      .otherwise(sendAnswer),
+  );
   triage.end.next(
     new sfn.Choice(scope, "Triage route")
       .when(
@@ -191,6 +202,7 @@ export function complaintWorkflow(
         sfn.Condition.stringEquals("$.route.route", "inadmissible"),
         inadmissible.next(close("Close: inadmissible", "inadmissible")),
       )
+      .when(sfn.Condition.stringEquals("$.route.route", "answer"), answer.start)
       .otherwise(notify.next(assign.start)),
   );
   assign.end.next(
@@ -228,13 +240,25 @@ export function complaintWorkflow(
     "appeal-decision": appealDecision.start,
     closure: closure.start,
     "close-after-appeal": closeAfterAppeal,
+    answer: answer.start,
+    "send-answer": sendAnswer,
   };
   let resume = new sfn.Choice(scope, "Resume at step");
   for (const step of RESUMABLE_STEPS)
     resume = resume.when(sfn.Condition.stringEquals("$.resumeAt", step), resumeTargets[step]);
   resume.otherwise(needsAttention);
 
-  acknowledge.next(triage.start);
+  acknowledge.next(
+    new sfn.Choice(scope, "Short path?")
+      .when(
+        sfn.Condition.and(
+          sfn.Condition.isPresent("$.case.short"),
+          sfn.Condition.booleanEquals("$.case.short", true),
+        ),
+        answer.start,
+      )
+      .otherwise(triage.start),
+  );
   return new sfn.Choice(scope, "Start")
     .when(sfn.Condition.isPresent("$.resumeAt"), resume)
     .otherwise(receive.next(acknowledge));

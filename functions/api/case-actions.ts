@@ -93,6 +93,7 @@ export async function takeAction(
       return {
         record: effect.record,
         content: effect.content,
+        ...(effect.details ? { details: effect.details } : {}),
         event: {
           id: eventId,
           at: now,
@@ -185,6 +186,8 @@ async function reassign(
         stepActors,
         ...(r.assignee === from ? { assignee: action.to } : {}),
         ...(r.responsible === from ? { responsible: action.to } : {}),
+        // H-D1: whoever takes over the investigation keeps its details.
+        ...(r.handler === from ? { handler: action.to } : {}),
       },
       event: {
         id: eventId,

@@ -627,6 +627,10 @@ function view(rt: Runtime, caller: Caller, record: CaseRecord): Promise<StatusVi
       return { content, timeline };
     },
     triageOfficers(rt.config),
+    {
+      load: () => rt.store.getDetails(record.reference),
+      coordinatorReads: rt.config.sensitiveDetails.coordinator,
+    },
   );
 }
 

@@ -95,6 +95,12 @@ function parts<T extends ComplainantMessage>(
       return fixed(t("appealDecision", { ...base, decision: t(`decision.${String(data.decision)}`) }));
     case "closure":
       return fixed(t(options.askSatisfaction ? "closure" : "closureNoQuestion", base));
+    case "answer": {
+      // R-6: the answer (or the thanks) and the closure in one text; never an outcome nor an appeal.
+      const answer = String(data.answerText ?? "").trim();
+      if (answer === "") return fixed(t("answerThanks", base));
+      return { text: (free) => t("answer", { ...base, text: free }), free: answer };
+    }
   }
   throw new Error(`no short text for ${String(template)}`);
 }

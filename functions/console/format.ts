@@ -19,6 +19,7 @@ const TASKS: Record<TaskAction, true> = {
   "appeal-decision": true,
   closure: true,
   appeal: true,
+  answer: true,
 };
 export const isTaskStep = (step: string): step is TaskAction => Object.hasOwn(TASKS, step);
 

@@ -5,7 +5,7 @@ import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import type { Hono } from "hono";
 import { html, raw } from "hono/html";
 import { cleanQuery, listCases, listQuerySchema } from "../api/case-list.ts";
-import { accessFor, accessTo, triageOfficers, type Viewer } from "../domain/access.ts";
+import { accessFor, accessTo, keepsDetailsPrivate, triageOfficers, type Viewer } from "../domain/access.ts";
 import {
   type CaseContent,
   type CaseRecord,
@@ -15,6 +15,7 @@ import {
   type Closure,
   DEADLINE_STEPS,
   type DeadlineStep,
+  investigationOf,
   KINDS,
   STATUSES,
   type TimelineEvent,
@@ -286,12 +287,18 @@ ${record.flags.includes("needs-attention") ? html`<dt>${t("console.case.attentio
 ${summary}<h2>${t("console.case.deadlines")}</h2>${deadlines}`;
       return page(c, 200, title, "cases", body);
     }
-    const [content, timeline, views, links] = await Promise.all([
+    const [content, timeline, views, links, kept] = await Promise.all([
       rt.store.getContent(reference),
       rt.store.timeline(reference),
       viewer.audience === "coordinator" && sensitive ? viewsOf(rt, reference) : Promise.resolve([]),
       activeLinksOf(rt, reference),
+      // H-D1: the private details are read only for those who keep them (access.ts).
+      access.investigation && keepsDetailsPrivate(record)
+        ? rt.store.getDetails(reference)
+        : Promise.resolve(null),
     ]);
+    const found = access.investigation ? investigationOf(content, kept) : null;
+    const keptNotice = html`<p class="hint">${t("console.case.detailsKept", { name: staffName(rt.config, record.responsible) })}</p>`;
     // The steps the viewer holds on this case: opened from here as from My tasks (a fresh link each time).
     const mine = links.filter((l) => l.actor === viewer.email && isTaskStep(l.step));
     const contact = access.contact;
@@ -354,16 +361,20 @@ ${content.representative ? html`<h3>${t("console.case.representative")}</h3><dl>
 <dt>${t("console.case.severity")}</dt><dd>${v.severity(rt.config, record.severity)}</dd>
 <dt>${t("console.case.admissible")}</dt><dd>${record.admissible === null ? "–" : t(record.admissible ? "console.case.yes" : "console.case.no")}</dd>
 ${optional("triageReason", content.triageReason)}
-${optional("risks", content.risks)}
+${optional("risks", found?.risks)}
 ${record.flags.length > 0 ? html`<dt>${t("console.case.flags")}</dt><dd>${record.flags.map((f) => html`<span class="tag">${v.flag(f)}</span>`)}</dd>` : ""}
 </dl>
 <h2>${t("console.case.assignment")}</h2>
 <dl><dt>${t("console.case.assignee")}</dt><dd>${staffName(rt.config, record.assignee)}</dd><dt>${t("console.case.responsible")}</dt><dd>${staffName(rt.config, record.responsible)}</dd></dl>
 <h2>${t("console.case.contact")}</h2>
-${content.contactNote ? html`<dl>${optional("contactNote", content.contactNote)}</dl>` : ""}
-${content.progress.length > 0 ? html`<ul>${content.progress.map((p) => html`<li>${t("console.case.progressItem", { date: v.when(p.at, tz(), true), note: p.note })}</li>`)}</ul>` : html`<p>${t("console.case.noProgress")}</p>`}
+${
+  !found
+    ? keptNotice
+    : html`${found.contactNote ? html`<dl>${optional("contactNote", found.contactNote)}</dl>` : ""}
+${found.progress.length > 0 ? html`<ul>${found.progress.map((p) => html`<li>${t("console.case.progressItem", { date: v.when(p.at, tz(), true), note: p.note })}</li>`)}</ul>` : html`<p>${t("console.case.noProgress")}</p>`}`
+}
 <h2>${t("console.case.outcomeTitle")}</h2>
-${!content.outcome && !content.response ? html`<p>${t("console.case.noOutcome")}</p>` : html`<dl>${optional("outcome", content.outcome ? v.outcome(content.outcome) : null)}${optional("measures", content.measures)}${optional("response", content.response)}${optional("lateJustification", content.lateJustification)}</dl>`}
+${!content.outcome && !found?.response ? html`<p>${t("console.case.noOutcome")}</p>` : html`<dl>${optional("outcome", content.outcome ? v.outcome(content.outcome) : null)}${optional("measures", found?.measures)}${optional("response", found?.response)}${optional("lateJustification", content.lateJustification)}</dl>${found ? "" : keptNotice}`}
 <h2>${t("console.case.appeal")}</h2>
 ${record.appeals === 0 ? html`<p>${t("console.case.noAppeal")}</p>` : html`<dl><dt>${t("console.case.appeals")}</dt><dd>${record.appeals}</dd>${optional("appealReason", content.appealReason)}${optional("appealDecision", appealDecision)}${optional("appealReasoning", content.appealReasoning)}</dl>`}
 <h2>${t("console.case.attachments")}</h2>

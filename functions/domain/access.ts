@@ -8,6 +8,11 @@
 //   sexual-abuse report reads like any other complaint until triage). The triage officers read it to triage it
 //   (H-B1).
 // - A case triaged as not sensitive: every staff member sees its details (the general-staff view).
+// - H-D1: the investigation's details of a sensitive case (risks, contact note, progress notes, measures, the
+//   response text) are not kept in the shared records at all but in a private item (complaint.ts
+//   caseDetailsSchema) that only the responsible person and the handler read; the coordinator too only when the
+//   organisation says so (`sensitiveDetails.coordinator`). Of a case triaged as not sensitive, whoever reads
+//   the details reads the investigation.
 // - The complainant's and representative's contact details (email, phone, address): only those who must
 //   contact them, the coordinator, the responsible person and the assigned handler (H-C3, T-8, R-10).
 import type { CaseRecord } from "./complaint.ts";
@@ -22,7 +27,8 @@ export interface Viewer {
   audience: Audience;
 }
 
-export type AccessCase = Pick<CaseRecord, "sensitive" | "category" | "assignee" | "responsible">;
+export type AccessCase = Pick<CaseRecord, "sensitive" | "category" | "assignee" | "responsible"> &
+  Partial<Pick<CaseRecord, "handler">>;
 
 /** What a viewer may see of one case. */
 export interface Access {
@@ -32,6 +38,27 @@ export interface Access {
   details: boolean;
   /** The complainant's and representative's email, phone and address. */
   contact: boolean;
+  /** H-D1: the investigation's details (risks, contact note, progress, measures, response text). */
+  investigation: boolean;
+}
+
+/** H-D1: where a case's investigation details go: the private item while it counts as sensitive. */
+export function keepsDetailsPrivate(record: Pick<CaseRecord, "sensitive" | "category">): boolean {
+  return restricted(record);
+}
+
+/**
+ * What a task page shows its actor of the investigation: everything of a case that is not sensitive; of a
+ * sensitive one, the keepers (H-D1) and the appeal officer deciding an appeal, who reviews every step, result
+ * and measure taken (H-E2).
+ */
+export function taskShowsInvestigation(record: AccessCase, step: string, actor: string): boolean {
+  return !restricted(record) || keepsDetails(record, actor) || step === "appeal-decision";
+}
+
+/** H-D1: the people who keep a sensitive case's details: the responsible person and the handler. */
+export function keepsDetails(record: AccessCase, email: string): boolean {
+  return same(record.responsible, email) || same(record.handler, email);
 }
 
 /** Sensitive, or not yet triaged (triage always sets the category, so "no category" is "not triaged"). */
@@ -55,17 +82,36 @@ export function triageOfficers(config: OrgConfig): string[] {
  * The rule. `officers` are the triage officers (triageOfficers(config)); passed in so a list of cases computes
  * them once.
  */
-export function accessTo(viewer: Viewer, record: AccessCase, officers: readonly string[]): Access {
+export function accessTo(
+  viewer: Viewer,
+  record: AccessCase,
+  officers: readonly string[],
+  coordinatorReadsDetails = false,
+): Access {
   const isRestricted = restricted(record);
-  if (viewer.audience === "coordinator") return { restricted: isRestricted, details: true, contact: true };
+  // H-D1: of a sensitive case only the people who keep its details read them (the coordinator if configured).
+  const keeper = keepsDetails(record, viewer.email);
+  if (viewer.audience === "coordinator")
+    return {
+      restricted: isRestricted,
+      details: true,
+      contact: true,
+      investigation: !isRestricted || coordinatorReadsDetails || keeper,
+    };
   const named = namedFor(record, viewer.email);
   const details =
     named ||
+    keeper ||
     !isRestricted ||
     (record.category === null && officers.some((officer) => same(officer, viewer.email)));
-  return { restricted: isRestricted, details, contact: named };
+  return {
+    restricted: isRestricted,
+    details,
+    contact: named || keeper,
+    investigation: isRestricted ? keeper : details,
+  };
 }
 
 export function accessFor(config: OrgConfig, viewer: Viewer, record: AccessCase): Access {
-  return accessTo(viewer, record, triageOfficers(config));
+  return accessTo(viewer, record, triageOfficers(config), config.sensitiveDetails.coordinator);
 }

@@ -3,14 +3,14 @@
 // handler writes the change with its timeline event in one transaction (functions/api/case-actions.ts) and,
 // when the change moves the case in its procedure, starts the case's next execution at its step.
 import * as z from "zod";
-import type { Audience } from "./access.ts";
-import type { CaseContent, CaseRecord } from "./complaint.ts";
+import { type Audience, keepsDetailsPrivate } from "./access.ts";
+import type { CaseContent, CaseRecord, DetailsPatch } from "./complaint.ts";
 import type { OrgConfig } from "./config.ts";
 import { completeStep, deadlineAfter, respondRule } from "./deadlines.ts";
 import { caseConfig } from "./live-config.ts";
-import { appealsLeft, hasContactStep, neverTold, triagedRoute } from "./procedure.ts";
+import { appealsLeft, hasContactStep, isShortPath, neverTold, triagedRoute } from "./procedure.ts";
 import { categoryOf, responsibleFor } from "./routing.ts";
-import { applyAppeal } from "./transitions.ts";
+import { applyAppeal, investigationChange } from "./transitions.ts";
 import { type EventType, type HumanStep, SEVERITIES, type Status } from "./vocabulary.ts";
 
 export const ACTIONS = [
@@ -127,6 +127,11 @@ export function refusal(
     case "record-appeal": {
       if (config.appeals.max === 0)
         return { status: 409, error: "record-appeal: the procedure has no appeal" };
+      if (isShortPath(record.kind))
+        return {
+          status: 409,
+          error: "record-appeal: a suggestion, information request or feedback has no appeal (R-6)",
+        };
       if (!appealsLeft(config, record))
         return { status: 409, error: "record-appeal: the case was already appealed (T-11)" };
       const answered =
@@ -195,6 +200,8 @@ type ContentPatch = Partial<Omit<CaseContent, "reference">>;
 export interface ActionEffect {
   record: RecordPatch;
   content?: ContentPatch;
+  /** H-D1: a sensitive case's investigation details (the private item). */
+  details?: DetailsPatch;
   event: { type: EventType; detail: string };
   /** The case moves in its procedure: its current execution stops and the next one starts at its step. */
   restart: boolean;
@@ -240,7 +247,7 @@ export function actionEffect(
       return waiting
         ? {
             record: { status: "investigating", ...completeStep(record, "contact", at), runs, resumedAt: at },
-            content: { contactNote: action.reason },
+            ...investigationChange(record, { contactNote: action.reason }),
             event: { type: "contacted", detail: short(action.reason) },
             restart: true,
           }
@@ -290,7 +297,11 @@ function retriage(
     concernedStaff: content.concernedStaff,
     conflict: record.flags.includes("conflict-of-interest"),
   };
-  const route = triagedRoute(config, { category: category.id, admissible: record.admissible });
+  const route = triagedRoute(config, {
+    category: category.id,
+    admissible: record.admissible,
+    kind: record.kind,
+  });
   const responsible = route === "investigate" ? responsibleFor(config, category.id, facts) : null;
   const reroute = route !== "investigate" || responsible !== record.responsible;
   const changes = [
@@ -321,6 +332,8 @@ function retriage(
       status: "triage",
       responsible,
       assignee: responsible,
+      // H-C2: the new responsible person assigns the investigation again.
+      handler: null,
       deadlines,
       met,
       reminders,
@@ -328,8 +341,25 @@ function retriage(
       overdue: record.overdue.filter((s) => s !== "assign"),
     } satisfies RecordPatch);
   }
+  // H-D1: a case that becomes sensitive takes its investigation details out of the shared content.
+  const hiding = !keepsDetailsPrivate(record) && keepsDetailsPrivate({ sensitive, category: category.id });
   return {
     record: base,
+    ...(hiding
+      ? {
+          content: { risks: null, contactNote: null, progress: [], measures: null, response: null },
+          // Only what the content holds: a note kept private before triage is not overwritten.
+          details: Object.fromEntries(
+            Object.entries({
+              risks: content.risks,
+              contactNote: content.contactNote,
+              progress: content.progress.length > 0 ? content.progress : null,
+              measures: content.measures,
+              response: content.response,
+            }).filter(([, value]) => value !== null),
+          ) as DetailsPatch,
+        }
+      : {}),
     event: {
       type: "retriaged",
       // No category id of a sensitive case on the timeline's detail (general staff see it as the status only).
@@ -376,6 +406,8 @@ function reopen(
       },
       // The earlier answer stays on the timeline; the new conclusion replaces it on the case.
       content: { outcome: null, measures: null, response: null, lateJustification: null },
+      // H-D1: a sensitive case's earlier measures and answer go too (the private item).
+      ...(keepsDetailsPrivate(record) ? { details: { measures: null, response: null } } : {}),
       event: { type: "reopened", detail: short(reasonText) },
       restart: true,
     };
@@ -392,6 +424,7 @@ function reopen(
       reminders: { ...record.reminders, triage: 0 },
     },
     content: { outcome: null, response: null },
+    ...(keepsDetailsPrivate(record) ? { details: { response: null } } : {}),
     event: { type: "reopened", detail: short(reasonText) },
     restart: true,
   };
@@ -403,6 +436,9 @@ export function currentHumanStep(
   record: CaseRecord,
   content: Pick<CaseContent, "outcome">,
 ): HumanStep | null {
+  // a short path waits at its answer until it is answered.
+  if (isShortPath(record.kind))
+    return record.status === "responded" || record.status === "closed" ? null : "answer";
   switch (record.status) {
     case "received":
     case "acknowledged":

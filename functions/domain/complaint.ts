@@ -63,6 +63,8 @@ export const caseRecordSchema = z.strictObject({
   assignee: address.nullable(),
   /** H-C1: the responsible person for the case once assigned. */
   responsible: address.nullable(),
+  /** H-C2: who investigates (the responsible person, or the handler they delegated to); reads the private details. */
+  handler: address.nullable().optional(),
   receivedAt: iso,
   deadlines: deadlinesSchema,
   overdue: z.array(z.enum(DEADLINE_STEPS)),
@@ -162,6 +164,41 @@ export const caseContentSchema = z.strictObject({
   ),
 });
 export type CaseContent = z.infer<typeof caseContentSchema>;
+
+/**
+ * H-D1: the investigation's details of a case that counts as sensitive (untriaged included), kept out of the
+ * shared records in an item of their own that only the responsible person and the handler read (and the
+ * coordinator when `sensitiveDetails.coordinator` says so): access.ts `accessTo(...).investigation`.
+ */
+export const caseDetailsSchema = z.strictObject({
+  reference,
+  risks: z.string().max(5000).nullable(),
+  contactNote: z.string().max(5000).nullable(),
+  progress: z.array(z.strictObject({ at: iso, note: z.string().max(5000) })),
+  measures: z.string().max(10_000).nullable(),
+  response: z.string().max(20_000).nullable(),
+});
+export type CaseDetails = z.infer<typeof caseDetailsSchema>;
+/** The fields a sensitive case keeps in its private details instead of the content record. */
+export const PRIVATE_FIELDS = ["risks", "contactNote", "progress", "measures", "response"] as const;
+export type Investigation = Omit<CaseDetails, "reference">;
+/** A change to the private details: the fields given are set; `progress` notes are appended. */
+export type DetailsPatch = Partial<Investigation>;
+
+export function emptyDetails(ref: string): CaseDetails {
+  return { reference: ref, risks: null, contactNote: null, progress: [], measures: null, response: null };
+}
+
+/** The investigation as its readers see it: the private details over what the content record holds. */
+export function investigationOf(content: CaseContent, details: CaseDetails | null): Investigation {
+  return {
+    risks: details?.risks ?? content.risks,
+    contactNote: details?.contactNote ?? content.contactNote,
+    progress: [...content.progress, ...(details?.progress ?? [])].sort((a, b) => a.at.localeCompare(b.at)),
+    measures: details?.measures ?? content.measures,
+    response: details?.response ?? content.response,
+  };
+}
 
 export const timelineEventSchema = z.strictObject({
   /** Unique per case; a retried handler reuses it, so the event is written once. */

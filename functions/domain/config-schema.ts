@@ -74,6 +74,14 @@ const category = z.strictObject({
 
 const severity = z.strictObject({ id, label: labels, respond: deadlineRule.optional() });
 
+/**
+ * R-6: the short path of a kind that is not a complaint (a suggestion, an information request, positive
+ * feedback): acknowledged, routed to the holder of `route`, answered (or thanked) within `answer` from receipt,
+ * closed. No severity, admissibility, investigation or appeal. Unset: the triage role, the response deadline.
+ */
+const shortPath = z.strictObject({ route: id, answer: deadlineRule });
+export type ShortPath = z.output<typeof shortPath>;
+
 const reportSchedule = z.strictObject({
   kind: z.enum(["weekly-pending", "monthly", "quarterly", "annual"]),
   schedule: z
@@ -132,6 +140,7 @@ export const COMPLAINANT_MESSAGES = [
   "appeal-extension",
   "appeal-decision",
   "closure",
+  "answer",
 ] as const;
 export type ComplainantMessage = (typeof COMPLAINANT_MESSAGES)[number];
 
@@ -277,6 +286,14 @@ export const configSchema = z.strictObject({
     appealExtension: deadlineRule.optional(),
     closure: deadlineRule,
   }),
+  /** R-6: one short path per kind that is not a complaint. */
+  shortPaths: z
+    .strictObject({
+      suggestion: shortPath.optional(),
+      "information-request": shortPath.optional(),
+      positive: shortPath.optional(),
+    })
+    .default({}),
   admissibility: z.strictObject({ maxFactsAge: deadlineRule.optional() }).default({}),
   conflictOfInterest: z.strictObject({ managementNamed: id }).optional(),
   implicatedStaff: z.strictObject({ notify: z.boolean() }).default({ notify: false }),
@@ -300,6 +317,13 @@ export const configSchema = z.strictObject({
     extensions: z.number().int().min(0).max(1),
     closeWithoutReply: z.enum(["resolved", "no-response"]),
   }),
+  /**
+   * H-D1: a sensitive case's details stay with the responsible person (and the handler); `coordinator: true`
+   * lets the coordinator read them too (the organisation's choice: the seed names the responsible person only).
+   */
+  sensitiveDetails: z
+    .strictObject({ coordinator: z.boolean().default(false) })
+    .default({ coordinator: false }),
   retention: durationString,
   reports: z.array(reportSchedule).default([]),
   web: webSchema,
@@ -371,6 +395,8 @@ export function semanticProblems(config: OrgConfig): string[] {
 
   for (const step of ["triage", "investigation", "appeal", "closure"] as const)
     heldRole(config.steps[step], `steps.${step}`, `the ${step} step`);
+  for (const [kind, path] of Object.entries(config.shortPaths))
+    if (path) heldRole(path.route, `shortPaths.${kind}.route`, `the short path of "${kind}"`);
   config.steps.triageCopy.forEach((r, i) => {
     heldRole(r, `steps.triageCopy.${i}`, "the triage copy");
   });

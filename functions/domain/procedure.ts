@@ -7,13 +7,17 @@
 import { InvalidDecisionError } from "../errors.ts";
 import type { CaseContent, CaseRecord, DeadlineStep, Deadlines } from "./complaint.ts";
 import type { OrgConfig } from "./config.ts";
-import { deadlineAfter, progressUpdateDue, reminderDue } from "./deadlines.ts";
+import type { ShortPath } from "./config-schema.ts";
+import { deadlineAfter, initialDeadlines, progressUpdateDue, reminderDue } from "./deadlines.ts";
 import { caseConfig } from "./live-config.ts";
 import { categoryOf, escalationTarget, holderOf, unnamedHolderOf } from "./routing.ts";
 import {
   type CloseCause,
   type Closure,
   type HumanStep,
+  type Kind,
+  SHORT_PATH_KINDS,
+  type ShortPathKind,
   STEP_DEADLINE,
   type TriageRoute,
 } from "./vocabulary.ts";
@@ -22,6 +26,34 @@ import {
 export const COMPLAINANT = "complainant";
 
 // ------------------------------------------------------------------------------------------- case shape
+
+/**
+ * R-6: suggestions, information requests and positive feedback take a short path of their own: acknowledged,
+ * routed to the right person, answered (or thanked), closed. Never severity, admissibility, investigation,
+ * "founded" or an appeal: those belong to complaints.
+ */
+export function isShortPath(kind: Kind): kind is ShortPathKind {
+  return (SHORT_PATH_KINDS as readonly string[]).includes(kind);
+}
+
+/** R-6: a kind's short path as the organisation sets it; unset, the triage role within the response deadline. */
+export function shortPathOf(config: OrgConfig, kind: ShortPathKind): ShortPath {
+  return config.shortPaths[kind] ?? { route: config.steps.triage, answer: config.deadlines.respond };
+}
+
+/**
+ * The deadlines a case carries from receipt. R-6: a short path has the acknowledgement and its answer (kept
+ * as the response deadline, so R-9/R-11 count it); no triage, no contact, no T-2 written notice (whose
+ * 45-day commitment is about complaints).
+ */
+export function deadlinesAtReceipt(config: OrgConfig, kind: Kind, receivedAt: string): Deadlines {
+  const deadlines = initialDeadlines(config, receivedAt);
+  if (!isShortPath(kind)) return deadlines;
+  return {
+    acknowledge: deadlines.acknowledge,
+    respond: deadlineAfter(config, receivedAt, shortPathOf(config, kind).answer),
+  };
+}
 
 /** H-C3: the contact step exists when the organisation sets its deadline (procedure T has none). */
 export function hasContactStep(config: OrgConfig): boolean {
@@ -55,13 +87,21 @@ export interface CaseFlags {
   reachable: boolean;
   contact: boolean;
   appealable: boolean;
+  /** R-6: the case takes its kind's short path from receipt (a kind, never personal data). */
+  short: boolean;
 }
 
-export function caseFlags(config: OrgConfig, record: Pick<CaseRecord, "reachable" | "followUp">): CaseFlags {
+export function caseFlags(
+  config: OrgConfig,
+  record: Pick<CaseRecord, "reachable" | "followUp" | "kind">,
+): CaseFlags {
+  const short = isShortPath(record.kind);
   return {
     reachable: record.reachable,
     contact: hasContactStep(config),
-    appealable: isAppealable(config, record),
+    // R-6: nothing to appeal on a short path.
+    appealable: !short && isAppealable(config, record),
+    short,
   };
 }
 
@@ -76,8 +116,9 @@ export function triageRoute(config: OrgConfig, category: string, admissible: boo
 /** The triage route of a case already triaged (resume, a retried apply); null before triage. */
 export function triagedRoute(
   config: OrgConfig,
-  record: Pick<CaseRecord, "category" | "admissible">,
+  record: Pick<CaseRecord, "category" | "admissible" | "kind">,
 ): TriageRoute | null {
+  if (isShortPath(record.kind)) return "answer"; // R-6
   return record.category ? triageRoute(config, record.category, record.admissible) : null;
 }
 
@@ -108,6 +149,7 @@ export function closureFor(config: OrgConfig, cause: CloseCause | string, replie
     case "window-passed":
       return replied ? "resolved" : config.appeals.closeWithoutReply;
     case "responded":
+    case "answered": // R-6
       return "resolved";
     default:
       throw new InvalidDecisionError(`unknown closure cause ${cause}`);
@@ -147,6 +189,9 @@ export function stepActor(
       return holder(config.steps.appeal);
     case "closure":
       return holder(config.steps.closure);
+    case "answer":
+      // R-6: the person the kind is routed to (a complaint reclassified meanwhile: the triage role).
+      return holder(isShortPath(record.kind) ? shortPathOf(config, record.kind).route : config.steps.triage);
   }
 }
 

@@ -2,19 +2,22 @@
 // change the store writes in one transaction. No AWS imports; unit-tested directly.
 
 import { InvalidDecisionError } from "../errors.ts";
-import type { CaseContent, CaseRecord } from "./complaint.ts";
+import { keepsDetailsPrivate } from "./access.ts";
+import type { CaseContent, CaseRecord, DetailsPatch } from "./complaint.ts";
 import type { OrgConfig } from "./config.ts";
-import { completeStep, deadlineAfter, factsTooOld, respondRule } from "./deadlines.ts";
+import { completeStep, deadlineAfter, factsTooOld, initialDeadlines, respondRule } from "./deadlines.ts";
 import { caseConfig } from "./live-config.ts";
 import {
   appealExtensionAvailable,
   appealsLeft,
   isLateResponse,
+  isShortPath,
+  shortPathOf,
   stepActor,
   triageRoute,
 } from "./procedure.ts";
 import { categoryOf, responsibleFor } from "./routing.ts";
-import { type HumanStep, STEP_DEADLINE } from "./vocabulary.ts";
+import { type HumanStep, type Kind, STEP_DEADLINE } from "./vocabulary.ts";
 
 export { InvalidDecisionError };
 
@@ -27,6 +30,8 @@ type ContentPatch = Partial<Omit<CaseContent, "reference">>;
 export interface Decision {
   record: RecordPatch;
   content?: ContentPatch;
+  /** H-D1: a sensitive case's investigation details, written to the private item instead of the content. */
+  details?: DetailsPatch;
   event: { type: CaseRecordEventType; actor: string; detail?: string };
   /** Further events the same decision records (written in the same transaction, listed after `event`). */
   also?: Array<{ type: CaseRecordEventType; actor: string; detail?: string }>;
@@ -34,10 +39,24 @@ export interface Decision {
 }
 type CaseRecordEventType = import("./complaint.ts").EventType;
 
+/**
+ * H-D1: "Cas sensible : seul le statut est enregistré dans le système, les détails de la procédure sont gardés
+ * par la personne responsable". While the case counts as sensitive (untriaged included), its investigation
+ * details go to the private item only the responsible person and the handler read; otherwise to the content.
+ */
+export function investigationChange(
+  record: Pick<CaseRecord, "sensitive" | "category">,
+  patch: Omit<DetailsPatch, "progress">,
+): Pick<Decision, "content" | "details"> {
+  return keepsDetailsPrivate(record) ? { details: patch } : { content: patch };
+}
+
 export interface TriageValues {
-  category: string;
-  severity: "high" | "medium" | "low";
-  admissible: boolean;
+  /** R-6: what was filed, as the officer reads it (absent: as filed). Not a complaint: category and the rest unused. */
+  kind?: Kind | undefined;
+  category?: string | undefined;
+  severity?: "high" | "medium" | "low" | undefined;
+  admissible?: boolean | undefined;
   reason?: string | undefined;
   conflict?: boolean | undefined;
   concerned?: string | undefined;
@@ -54,6 +73,32 @@ export function applyTriage(
   at: string,
   actor: string,
 ): Decision {
+  const kind = values.kind ?? record.kind;
+  // R-6: a suggestion, information request or positive feedback leaves for its short path: no category,
+  // severity nor admissibility; its answer is due as its kind's short path says, from receipt.
+  if (isShortPath(kind))
+    return {
+      record: {
+        kind,
+        status: "triage",
+        ...completeStep(record, "triage", at),
+        deadlines: {
+          ...record.deadlines,
+          respond: deadlineAfter(
+            caseConfig(config, record),
+            record.receivedAt,
+            shortPathOf(config, kind).answer,
+          ),
+        },
+      },
+      content: { triageReason: values.reason ?? null },
+      event: { type: "triaged", actor, detail: kind },
+      route: "answer",
+    };
+  if (!values.category || !values.severity || values.admissible === undefined)
+    throw new InvalidDecisionError(
+      "H-B1, T-4, T-5: a complaint needs its category, severity and admissibility",
+    );
   const category = categoryOf(config, values.category);
   // T-4: the facts must date from less than the maximum age at receipt (the form says so before this); the
   // date recorded at triage, else the complainant's, is the one the decision rests on and is kept.
@@ -71,6 +116,7 @@ export function applyTriage(
   const conflict = values.conflict === true;
   const route = triageRoute(config, category.id, values.admissible);
   const base: RecordPatch = {
+    kind,
     category: category.id,
     severity: values.severity,
     admissible: values.admissible,
@@ -124,13 +170,15 @@ export function applyAssignment(
   const delegate = values.decision === "delegate" ? values.delegate?.toLowerCase() : undefined;
   if (values.decision === "delegate" && !delegate)
     throw new InvalidDecisionError("delegation without a delegate");
+  const handler = delegate ?? record.responsible ?? actor;
   return {
     record: {
       status: "assigned",
-      assignee: delegate ?? record.responsible ?? actor,
+      assignee: handler,
+      handler,
       ...completeStep(record, "assign", at),
     },
-    content: { risks: values.risks ?? null },
+    ...investigationChange(record, { risks: values.risks ?? null }),
     event: delegate ? { type: "delegated", actor, detail: delegate } : { type: "assigned", actor },
     route: "next",
   };
@@ -145,7 +193,7 @@ export function applyContact(
 ): Decision {
   return {
     record: { status: "investigating", ...completeStep(record, "contact", at) },
-    content: { contactNote: values.note ?? null },
+    ...investigationChange(record, { contactNote: values.note ?? null }),
     event: { type: "contacted", actor },
     route: "next",
   };
@@ -158,7 +206,10 @@ export interface ConclusionValues {
   justification?: string | undefined;
 }
 
-/** H-D1 measures (sensitive: only the outcome is recorded), H-D3 / T-9 response text, T-13 late justification. */
+/**
+ * H-D1 measures and the response text (sensitive: only the outcome is recorded in the shared record, the rest
+ * stays in the private details), H-D3 / T-9 response text, T-13 late justification.
+ */
 export function applyConclusion(
   record: CaseRecord,
   values: ConclusionValues,
@@ -168,6 +219,10 @@ export function applyConclusion(
   const late = isLateResponse(record, at);
   if (late && !values.justification)
     throw new InvalidDecisionError("a late response needs a justification (T-13)");
+  const placed = investigationChange(record, {
+    measures: values.measures ?? null,
+    response: values.response ?? null,
+  });
   return {
     record: {
       status: record.status === "assigned" ? "investigating" : record.status,
@@ -175,10 +230,10 @@ export function applyConclusion(
     },
     content: {
       outcome: values.outcome,
-      measures: record.sensitive ? null : (values.measures ?? null),
-      response: values.response ?? null,
       lateJustification: late ? (values.justification ?? null) : null,
+      ...placed.content,
     },
+    ...(placed.details ? { details: placed.details } : {}),
     event: { type: "progress", actor, detail: "conclusion" },
     route: "next",
   };
@@ -251,6 +306,55 @@ export function applyClosureCheck(record: CaseRecord, at: string, actor: string)
     record: completeStep(record, "closure", at),
     event: { type: "progress", actor, detail: "closure-confirmed" },
     route: "next",
+  };
+}
+
+export interface AnswerValues {
+  /** `answer`: answered (or thanked) and closed; `complaint`: it is a complaint after all, to triage. */
+  decision: "answer" | "complaint";
+  text?: string | undefined;
+}
+
+/**
+ * R-6: the short path's one decision. Answered: the text goes to the person (the response email, never an
+ * outcome nor an appeal) and the case closes. A complaint after all (R-2: a sensitive complaint filed as a
+ * suggestion is never thanked and closed): it goes to triage with a complaint's deadlines.
+ */
+export function applyAnswer(
+  config: OrgConfig,
+  record: CaseRecord,
+  values: AnswerValues,
+  at: string,
+  actor: string,
+): Decision {
+  if (values.decision === "complaint") {
+    const calendar = caseConfig(config, record);
+    const receipt = initialDeadlines(calendar, record.receivedAt);
+    return {
+      record: {
+        kind: "complaint",
+        status: "acknowledged",
+        assignee: null,
+        overdue: record.overdue.filter((s) => s !== "respond"),
+        // A complaint's deadlines from receipt (H-C3 contact, H-D3/T-2 response), its triage from now.
+        deadlines: {
+          ...record.deadlines,
+          ...(receipt.contact ? { contact: receipt.contact } : {}),
+          respond: receipt.respond,
+          triage: deadlineAfter(calendar, at, config.deadlines.triage),
+        },
+      },
+      event: { type: "retriaged", actor, detail: "complaint" },
+      route: "complaint",
+    };
+  }
+  if (record.kind !== "positive" && !values.text?.trim())
+    throw new InvalidDecisionError("R-6: a suggestion or an information request is answered with a text");
+  return {
+    record: { status: "responded", ...completeStep(record, "respond", at) },
+    content: { response: values.text ?? null },
+    event: { type: "responded", actor, detail: "answer" },
+    route: "answered",
   };
 }
 

@@ -1,7 +1,15 @@
 // The complaint view of CONTRACT.md, full and status-only (H-D1: for a sensitive case general staff
 // see only the status; the status-only view is built from the status record alone, never the content).
 import { accessTo, type Viewer } from "./access.ts";
-import type { CaseContent, CaseRecord, DeadlineStep, TimelineEvent } from "./complaint.ts";
+import {
+  type CaseContent,
+  type CaseDetails,
+  type CaseRecord,
+  type DeadlineStep,
+  type Investigation,
+  investigationOf,
+  type TimelineEvent,
+} from "./complaint.ts";
 
 export type { Audience, Viewer } from "./access.ts";
 
@@ -36,6 +44,11 @@ export interface FullView extends StatusView {
   subject: string;
   complainant: CaseContent["complainant"];
   representative: CaseContent["representative"];
+  /**
+   * H-D1: risks, contact note, progress notes, measures (internal), the text for the complainant: only for
+   * those access.ts lets read them (of a sensitive case, the responsible person and the handler).
+   */
+  investigation?: Investigation;
 }
 
 export function statusView(record: CaseRecord): StatusView {
@@ -111,9 +124,14 @@ export async function viewFor(
   record: CaseRecord,
   load: () => Promise<{ content: CaseContent; timeline: TimelineEvent[] }>,
   triageOfficers: readonly string[] = [],
+  privateDetails: { load: () => Promise<CaseDetails>; coordinatorReads?: boolean } | null = null,
 ): Promise<StatusView | FullView> {
-  const access = accessTo(viewer, record, triageOfficers);
+  const access = accessTo(viewer, record, triageOfficers, privateDetails?.coordinatorReads ?? false);
   if (!access.details) return statusView(record);
   const { content, timeline } = await load();
-  return fullView(record, content, timeline, access.contact);
+  const view = fullView(record, content, timeline, access.contact);
+  // H-D1: the private item is read only for those who keep the case's details.
+  if (!access.investigation) return view;
+  const details = privateDetails ? await privateDetails.load() : null;
+  return { ...view, investigation: investigationOf(content, details) };
 }

@@ -122,6 +122,9 @@ export const HUMAN_STEPS = [
   "appeal",
   "appeal-decision",
   "closure",
+  // R-6: a suggestion, information request or positive feedback is answered (or thanked) by the person its
+  // kind is routed to, then closed: no severity, admissibility, investigation nor appeal.
+  "answer",
 ] as const;
 export const STEP_DEADLINE = {
   triage: "triage",
@@ -131,6 +134,7 @@ export const STEP_DEADLINE = {
   appeal: "appealWindowEnds",
   "appeal-decision": "appealDecision",
   closure: "closure",
+  answer: "respond",
 } as const satisfies Record<HumanStep, DeadlineStep>;
 
 /** What a task link serves: a human step, or H-C4's standing progress link during the investigation. */
@@ -143,6 +147,7 @@ export const TASK_STEPS = [
   "appeal-decision",
   "closure",
   "appeal",
+  "answer",
 ] as const satisfies readonly TaskStep[];
 
 /** Where a stopped execution can restart (a local restart; an operator after needs-attention). */
@@ -160,10 +165,19 @@ export const RESUMABLE_STEPS = [
   "appeal-decision",
   "closure",
   "close-after-appeal",
+  // R-6: the short path of a suggestion, information request or positive feedback.
+  "answer",
+  "send-answer",
 ] as const;
 
-/** Where triage sends a case: investigation, H-C3 (e) referral, or T-4 inadmissibility. */
-export const TRIAGE_ROUTES = ["investigate", "referral", "inadmissible"] as const;
+/**
+ * Where triage sends a case: investigation, H-C3 (e) referral, T-4 inadmissibility, or R-6's short path (the
+ * officer found a suggestion, an information request or positive feedback, not a complaint).
+ */
+export const TRIAGE_ROUTES = ["investigate", "referral", "inadmissible", "answer"] as const;
+/** R-6: the kinds that take the short path (every kind but a complaint). */
+export const SHORT_PATH_KINDS = ["suggestion", "information-request", "positive"] as const;
+export type ShortPathKind = (typeof SHORT_PATH_KINDS)[number];
 /** What ended a case, from which its closure follows (procedure.closureFor). */
 export const CLOSE_CAUSES = [
   "referred",
@@ -171,6 +185,8 @@ export const CLOSE_CAUSES = [
   "window-passed",
   "responded",
   "appeal-decided",
+  // R-6: a suggestion, information request or positive feedback answered (or thanked).
+  "answered",
 ] as const;
 
 export type Kind = (typeof KINDS)[number];

@@ -1,9 +1,9 @@
-// Workflow state "Receive" (H-A1, H-A2, T-1).
+// Workflow states "Receive" (H-A1, H-A2, T-1) and "Reclassify as complaint".
 import middy from "@middy/core";
 import { liveConfig, logged, parseEvent } from "../lib/middleware.ts";
 import { runtime } from "../lib/runtime.ts";
 import { inputs } from "../workflow/inputs.ts";
-import { receive } from "../workflow/steps.ts";
+import { receive, reclassified } from "../workflow/steps.ts";
 
 const rt = runtime();
 
@@ -11,4 +11,6 @@ export const handler = middy()
   .use(liveConfig(rt))
   .use(logged("receive"))
   .use(parseEvent(inputs.receive))
-  .handler(async (event) => receive(rt, event.reference));
+  .handler(async (event) =>
+    event.action === "flags" ? reclassified(rt, event.reference) : receive(rt, event.reference),
+  );

@@ -4,6 +4,8 @@ import { randomUUID } from "node:crypto";
 import middy from "@middy/core";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import * as z from "zod";
+import { keepsDetailsPrivate, taskShowsInvestigation } from "../domain/access.ts";
+import { investigationOf } from "../domain/complaint.ts";
 import type { Language } from "../domain/config.ts";
 import { categoryOf, staffMember } from "../domain/routing.ts";
 import { translate } from "../i18n/i18n.ts";
@@ -53,6 +55,7 @@ async function details(
   ];
   if (link.actor === "complainant") return rows;
   const content = await rt.store.getContent(record.reference);
+  rows.push({ label: t("kind"), value: label(language, "kind", record.kind) });
   rows.push({ label: t("channel"), value: label(language, "channel", record.channel) });
   if (record.category)
     rows.push({ label: t("category"), value: categoryOf(rt.config, record.category).label[language] });
@@ -62,11 +65,19 @@ async function details(
   if (content.subject) rows.push({ label: t("subject"), value: content.subject });
   rows.push({ label: t("description"), value: content.description || "-" });
   if (content.factsDate) rows.push({ label: t("factsDate"), value: content.factsDate });
-  if (content.risks) rows.push({ label: t("risks"), value: content.risks });
+  // H-D1: a sensitive case's investigation shows only to its keepers (and the appeal officer, H-E2).
+  const shown = taskShowsInvestigation(record, link.step, link.actor);
+  const found = shown
+    ? investigationOf(
+        content,
+        keepsDetailsPrivate(record) ? await rt.store.getDetails(record.reference) : null,
+      )
+    : null;
+  if (found?.risks) rows.push({ label: t("risks"), value: found.risks });
   if (link.step === "appeal-decision" && content.appealReason)
     rows.push({ label: t("appealReason"), value: content.appealReason });
-  if ((link.step === "appeal-decision" || link.step === "closure") && content.response)
-    rows.push({ label: t("response"), value: content.response });
+  if ((link.step === "appeal-decision" || link.step === "closure") && found?.response)
+    rows.push({ label: t("response"), value: found.response });
   return rows;
 }
 

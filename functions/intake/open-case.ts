@@ -6,8 +6,8 @@ import { DescribeExecutionCommand, StartExecutionCommand } from "@aws-sdk/client
 import { isReachable } from "../domain/complainant-channel.ts";
 import { type CaseContent, type Channel, emptyContent, type Flag, type Kind } from "../domain/complaint.ts";
 import type { Language } from "../domain/config.ts";
-import { initialDeadlines } from "../domain/deadlines.ts";
 import { pinCalendar } from "../domain/live-config.ts";
+import { deadlinesAtReceipt } from "../domain/procedure.ts";
 import { type Runtime, requireEnv } from "../lib/runtime.ts";
 import { sfn } from "../lib/sfn.ts";
 
@@ -54,7 +54,8 @@ export async function openCase(
       assignee: null,
       responsible: null,
       receivedAt: opening.receivedAt,
-      deadlines: initialDeadlines(rt.config, opening.receivedAt),
+      // R-6: a suggestion, information request or positive feedback has its short path's deadlines.
+      deadlines: deadlinesAtReceipt(rt.config, opening.kind, opening.receivedAt),
       // Issue 12: the case keeps this calendar for all its deadlines, whatever is pushed later.
       calendar: pinCalendar(rt.config, rt.configVersion ?? 0, opening.receivedAt),
       overdue: [],

@@ -35,6 +35,7 @@ export const TEMPLATE_IDS = [
   "appeal-decision",
   "appeal-refused",
   "closure",
+  "answer",
   // to staff
   "task",
   "notification",
@@ -55,6 +56,7 @@ export const STEPS = [
   "conclusion",
   "appeal-decision",
   "closure",
+  "answer",
 ] as const;
 export type Step = (typeof STEPS)[number];
 
@@ -227,6 +229,17 @@ export interface ClosureData extends ToComplainant {
   satisfactionUrl?: string;
 }
 
+/**
+ * R-6: the answer to a suggestion or an information request, or the thanks for positive feedback, which also
+ * closes the matter. Never an outcome ("fondée") nor an appeal link: the type has neither.
+ */
+export interface AnswerData extends ToComplainant {
+  /** The answer in the person's words (optional for positive feedback: the thanks stand alone). */
+  answerText?: string;
+  outcome?: never;
+  appealUrl?: never;
+}
+
 /** One task link, what to do, by when. */
 export type TaskData = ToStaff & { step: Step; taskUrl: string; dueBy: IsoInstant };
 
@@ -309,6 +322,7 @@ export type TemplateData = {
   "appeal-decision": AppealDecisionData;
   "appeal-refused": AppealRefusedData;
   closure: ClosureData;
+  answer: AnswerData;
   task: TaskData;
   notification: NotificationData;
   reminder: ReminderData;
@@ -739,6 +753,22 @@ const closure: Template<ClosureData> = {
   }),
 };
 
+const answer: Template<AnswerData> = {
+  audience: "complainant",
+  content: (d, c) => {
+    const kind = d.kind === "suggestion" || d.kind === "information-request" ? d.kind : "positive";
+    return {
+      subject: c.t(`answer.subject.${kind}`),
+      blocks: blocks(
+        p(c.t(`answer.intro.${kind}`)),
+        present(d.answerText) && quote(d.answerText),
+        p(c.t("answer.closed")),
+        p(c.t("answer.again")),
+      ),
+    };
+  },
+};
+
 const task: Template<TaskData> = {
   audience: "staff",
   content: (d, c) => {
@@ -894,6 +924,7 @@ const TEMPLATES: { [K in TemplateId]: Template<TemplateData[K]> } = {
   "appeal-decision": appealDecision,
   "appeal-refused": appealRefused,
   closure,
+  answer,
   task,
   notification,
   reminder,

@@ -1,6 +1,8 @@
 // What the public pages do to cases, independent of HTTP: open a web case with its receipt code, show a
 // case to the complainant, and take their message, appeal and satisfaction answer.
+
 import { createHash } from "node:crypto";
+import { keepsDetailsPrivate } from "../domain/access.ts";
 import type { CaseContent, CaseRecord, DeadlineStep } from "../domain/complaint.ts";
 import { categoryOf, languageOf, staffMember } from "../domain/routing.ts";
 import { openCase } from "../intake/open-case.ts";
@@ -89,9 +91,14 @@ const ANSWERED = new Set(["responded", "appeal", "closed"]);
 
 export async function followUpView(rt: Runtime, record: CaseRecord): Promise<FollowUpView> {
   const content = await rt.store.getContent(record.reference);
+  // H-D1: the text for the complainant of a sensitive case is kept in its private details.
+  const response = ANSWERED.has(record.status)
+    ? (content.response ??
+      (keepsDetailsPrivate(record) ? (await rt.store.getDetails(record.reference)).response : null))
+    : null;
   return {
     record,
-    answer: ANSWERED.has(record.status) ? (content.response ?? null) : null,
+    answer: response ?? null,
     decisionReason:
       record.closure === "inadmissible" || record.closure === "referred"
         ? (content.triageReason ?? null)

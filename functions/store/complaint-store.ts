@@ -14,10 +14,14 @@ import {
 import type * as z from "zod";
 import {
   type CaseContent,
+  type CaseDetails,
   type CaseRecord,
   caseContentSchema,
+  caseDetailsSchema,
   caseRecordSchema,
   type DeadlineStep,
+  type DetailsPatch,
+  emptyDetails,
   type Status,
   type TimelineEvent,
   timelineEventSchema,
@@ -179,12 +183,38 @@ export type NewCase = {
 export interface Change {
   record?: Partial<Omit<CaseRecord, "reference" | "version" | "sourceId">>;
   content?: Partial<Omit<CaseContent, "reference">>;
+  /**
+   * H-D1: the private details of a sensitive case (their own item): the fields given are set, `progress` is
+   * appended to the notes already kept.
+   */
+  details?: DetailsPatch;
   /** Required when the status changes; bookkeeping changes (deadlines, assignee) may have none. */
   event?: Omit<TimelineEvent, "at"> & { at?: string };
   /** Further events of the same change (e.g. a reminder and its escalation), each written once. */
   also?: Array<Omit<TimelineEvent, "at"> & { at?: string }>;
   /** Epoch seconds after which DynamoDB may delete the case (T-12 retention), set at closure. */
   expiresAt?: number;
+}
+
+const detailsPatchSchema = caseDetailsSchema.omit({ reference: true }).partial();
+
+/** The UpdateItem of a details patch: fields set, progress notes appended (no read needed). */
+function detailsUpdate(patch: DetailsPatch) {
+  const sets: string[] = [];
+  const names: Record<string, string> = { "#r": "reference" };
+  const values: Record<string, unknown> = {};
+  for (const [field, value] of Object.entries(patch)) {
+    if (value === undefined) continue;
+    names[`#${field}`] = field;
+    values[`:${field}`] = value;
+    sets.push(
+      field === "progress"
+        ? `#progress = list_append(if_not_exists(#progress, :empty), :progress)`
+        : `#${field} = :${field}`,
+    );
+    if (field === "progress") values[":empty"] = [];
+  }
+  return { sets, names, values };
 }
 
 export interface ApplyResult {
@@ -417,6 +447,18 @@ export class ComplaintStore {
     return out;
   }
 
+  /**
+   * H-D1: a sensitive case's private details (empty when none were written). Callers check access first
+   * (access.ts `investigation`); the workflow reads them to answer the complainant.
+   */
+  async getDetails(reference: string): Promise<CaseDetails> {
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.details(reference), ConsistentRead: true }),
+    );
+    if (!out.Item) return emptyDetails(reference);
+    return caseDetailsSchema.parse({ ...emptyDetails(reference), ...strip(out.Item) });
+  }
+
   /** One timeline event by id (a retried handler checks whether its change was already written). */
   async event(reference: string, id: string): Promise<TimelineEvent | null> {
     const out = await this.doc.send(
@@ -469,6 +511,9 @@ export class ComplaintStore {
       nextContent = validate(caseContentSchema, { ...content, ...change.content }, "case content");
     }
     const ref = expected.reference;
+    const detailsPatch = change.details
+      ? validate(detailsPatchSchema, change.details, "case details")
+      : undefined;
     // T-12: the status record is written whole, so its expiry is carried over: a closed case keeps it through
     // every later change (a note, a satisfaction answer, a message); a case that leaves `closed` (reopen, a late
     // appeal) loses it, so that DynamoDB never deletes an open case. The content record follows the same expiry.
@@ -525,6 +570,19 @@ export class ComplaintStore {
             : { UpdateExpression: "REMOVE expiresAt" }),
         },
       });
+    if (detailsPatch) {
+      const { sets, names, values } = detailsUpdate(detailsPatch);
+      if (sets.length > 0)
+        items.push({
+          Update: {
+            TableName: this.tableName,
+            Key: keys.details(ref),
+            UpdateExpression: `SET #r = :ref, ${sets.join(", ")}`,
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: { ":ref": ref, ...values },
+          },
+        });
+    }
     try {
       await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
       return { record, applied: true };

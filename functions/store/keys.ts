@@ -15,6 +15,8 @@ export const keys = {
   status: (reference: string): ItemKey => ({ pk: casePk(reference), sk: "STATUS" }),
   /** The content record: complainant, description, investigation details (H-D1, T-8). */
   content: (reference: string): ItemKey => ({ pk: casePk(reference), sk: "CONTENT" }),
+  /** H-D1: a sensitive case's investigation details, read only by the people access.ts names. */
+  details: (reference: string): ItemKey => ({ pk: casePk(reference), sk: "DETAILS" }),
   eventPrefix: "EVENT#",
   event: (reference: string, id: string): ItemKey => ({ pk: casePk(reference), sk: `EVENT#${id}` }),
   /** One outgoing email about a case, sent once. */

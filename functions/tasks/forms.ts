@@ -3,7 +3,7 @@
 // parsed to a record of strings. Unknown fields are ignored and never passed on; every kept string is
 // trimmed and capped; error messages are in the page's language (fr, en).
 import * as z from "zod";
-import { SEVERITIES } from "../domain/complaint.ts";
+import { KINDS, SEVERITIES } from "../domain/complaint.ts";
 import type { Language, OrgConfig } from "../domain/config.ts";
 import { factsTooOld } from "../domain/deadlines.ts";
 import {
@@ -25,7 +25,17 @@ export { APPEAL_DECISIONS, ASSIGNMENT_DECISIONS, OUTCOMES };
 
 /** The field names each form posts (the hidden `nonce` included), as CONTRACT.md names them. */
 export const FORM_FIELDS = {
-  triage: ["category", "severity", "admissible", "reason", "conflict", "concerned", "factsDate", "nonce"],
+  triage: [
+    "kind",
+    "category",
+    "severity",
+    "admissible",
+    "reason",
+    "conflict",
+    "concerned",
+    "factsDate",
+    "nonce",
+  ],
   assignment: ["decision", "delegate", "risks", "nonce"],
   contact: ["contacted", "note", "nonce"],
   progress: ["note", "nonce"],
@@ -33,6 +43,7 @@ export const FORM_FIELDS = {
   "appeal-decision": ["decision", "reasoning", "nonce"],
   closure: ["confirm", "note", "nonce"],
   appeal: ["reason", "nonce"],
+  answer: ["decision", "text", "nonce"],
 } as const satisfies Record<TaskAction, readonly string[]>;
 export type FormField<A extends TaskAction> = (typeof FORM_FIELDS)[A][number];
 
@@ -46,6 +57,7 @@ export const TEXT_LIMITS = {
   "appeal-decision": { reasoning: 10_000 },
   closure: { note: 5000 },
   appeal: { reason: 10_000 },
+  answer: { text: 20_000 },
 } as const satisfies { [A in TaskAction]: Partial<Record<FormField<A>, number>> };
 /** The complainant's appeal must say something (H-E1, T-11). */
 export const APPEAL_REASON_MIN = 10;
@@ -65,7 +77,8 @@ type Code =
   | "justification-late"
   | "extension-unavailable"
   | "facts-too-old"
-  | "referral-text";
+  | "referral-text"
+  | "answer-text";
 
 const text = (max: number) => z.string().max(max);
 const nonce = z.string().max(NONCE_MAX);
@@ -108,18 +121,33 @@ export function triageForm(
   const ids = config.categories.map((c) => c.id) as [string, ...string[]];
   const referral = new Set(config.categories.filter((c) => c.outcome === "referral").map((c) => c.id));
   const limits = TEXT_LIMITS.triage;
+  // R-6: a case the officer reads as a suggestion, an information request or positive feedback leaves for its
+  // short path: category, severity and admissibility are asked of complaints only.
+  const complaint = (v: unknown) => {
+    const kind = (v as { kind?: unknown }).kind;
+    return kind === undefined || kind === "complaint";
+  };
+  const requiredForComplaints = (field: "category" | "severity" | "admissible") =>
+    [
+      (v: unknown) => !(complaint(v) && absent(v, field)),
+      { path: [field] as PropertyKey[], message: "required" satisfies Code, when: () => true },
+    ] as const;
   return (
     z
       .object({
-        category: z.enum(ids),
-        severity: z.enum(SEVERITIES),
-        admissible: z.enum(["yes", "no"]),
+        kind: z.enum(KINDS).optional(),
+        category: z.enum(ids).optional(),
+        severity: z.enum(SEVERITIES).optional(),
+        admissible: z.enum(["yes", "no"]).optional(),
         reason: text(limits.reason).optional(),
         conflict: optionalYes,
         concerned: staffAddress(config).optional(),
         factsDate: z.iso.date().optional(),
         nonce,
       })
+      .refine(...requiredForComplaints("category"))
+      .refine(...requiredForComplaints("severity"))
+      .refine(...requiredForComplaints("admissible"))
       .refine((v) => !(isRaw(v, "admissible", "no") && absent(v, "reason")), {
         path: ["reason"],
         message: "reason-inadmissible" satisfies Code,
@@ -141,7 +169,22 @@ export function triageForm(
           ),
         { path: ["reason"], message: "referral-text" satisfies Code, when: () => true },
       )
-      .transform((v) => ({ ...v, admissible: v.admissible === "yes" }))
+      .transform((v) => {
+        const { admissible, ...rest } = v;
+        if (!complaint(v)) {
+          // Not a complaint: nothing of a complaint's triage is passed on.
+          const {
+            category: _c,
+            severity: _s,
+            conflict: _f,
+            concerned: _p,
+            factsDate: _d,
+            ...shortPath
+          } = rest;
+          return shortPath;
+        }
+        return { ...rest, admissible: admissible === "yes" };
+      })
   );
 }
 
@@ -213,6 +256,25 @@ export function closureForm() {
   return z.object({ confirm: yes, note: text(TEXT_LIMITS.closure.note).optional(), nonce });
 }
 
+/**
+ * R-6: the short path's answer: sent to the person and the case closed, or (R-2) it is a complaint after all
+ * and goes to triage. A suggestion or an information request needs the answer's text; positive feedback may
+ * be thanked without one.
+ */
+export function answerForm(options: { textRequired: boolean }) {
+  return z
+    .object({
+      decision: z.enum(["answer", "complaint"]),
+      text: text(TEXT_LIMITS.answer.text).optional(),
+      nonce,
+    })
+    .refine((v) => !(options.textRequired && isRaw(v, "decision", "answer") && absent(v, "text")), {
+      path: ["text"],
+      message: "answer-text" satisfies Code,
+      when: () => true,
+    });
+}
+
 /** H-E1/T-11: the complainant's written appeal. */
 export function appealForm() {
   return z.object({ reason: z.string().min(APPEAL_REASON_MIN).max(TEXT_LIMITS.appeal.reason), nonce });
@@ -226,6 +288,7 @@ export type ConclusionValues = z.output<ReturnType<typeof conclusionForm>>;
 export type AppealDecisionValues = z.output<ReturnType<typeof appealDecisionForm>>;
 export type ClosureValues = z.output<ReturnType<typeof closureForm>>;
 export type AppealValues = z.output<ReturnType<typeof appealForm>>;
+export type AnswerValues = z.output<ReturnType<typeof answerForm>>;
 export interface FormValues {
   triage: TriageValues;
   assignment: AssignmentValues;
@@ -235,6 +298,7 @@ export interface FormValues {
   "appeal-decision": AppealDecisionValues;
   closure: ClosureValues;
   appeal: AppealValues;
+  answer: AnswerValues;
 }
 
 export interface FormOptions {
@@ -248,6 +312,8 @@ export interface FormOptions {
   receivedAt?: string;
   /** appeal decision: an extension remains (T-11). */
   extensionAvailable?: boolean;
+  /** answer: the answer needs a text (R-6: a suggestion, an information request; not positive feedback). */
+  answerTextRequired?: boolean;
 }
 
 export type FormBody = Readonly<Record<string, unknown>>;
@@ -283,6 +349,8 @@ function schemaFor(action: TaskAction, options: FormOptions): z.ZodType {
       return closureForm();
     case "appeal":
       return appealForm();
+    case "answer":
+      return answerForm({ textRequired: options.answerTextRequired ?? true });
   }
 }
 
@@ -319,6 +387,7 @@ const CODES = [
   "extension-unavailable",
   "facts-too-old",
   "referral-text",
+  "answer-text",
 ] as const satisfies readonly Code[];
 
 /** A field error in the page language (catalog `pages.form`). */

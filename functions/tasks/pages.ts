@@ -1,7 +1,7 @@
 // Server-rendered task pages (CONTRACT.md "Task pages"), in every language with a catalog (words under
 // `pages` in functions/i18n/locales/<language>.json). No JavaScript and no third-party asset: a plain form
 // works on a low-end phone. Layout, CSP and escaping are the shared web layer's (functions/web/).
-import { SEVERITIES } from "../domain/complaint.ts";
+import { KINDS, SEVERITIES } from "../domain/complaint.ts";
 import type { Language, OrgConfig } from "../domain/config.ts";
 import { translate, type Values } from "../i18n/i18n.ts";
 import { label } from "../i18n/labels.ts";
@@ -37,8 +37,11 @@ interface Texts {
   submit: Record<TaskAction, string>;
   severity: Record<(typeof SEVERITIES)[number], string>;
   outcome: Record<(typeof OUTCOMES)[number], string>;
+  kind: Record<(typeof KINDS)[number], string>;
   fields: {
     triage: {
+      kind: string;
+      kindHint: string;
       category: string;
       severity: string;
       admissible: string;
@@ -77,6 +80,7 @@ interface Texts {
     closureNote: string;
     appealReason: string;
     appealReasonHint: string;
+    answer: { decision: string; answer: string; complaint: string; text: string; textHint: string };
   };
   pages: {
     doneTitle: string;
@@ -121,8 +125,14 @@ function texts(language: Language): Texts {
       (typeof OUTCOMES)[number],
       string
     >,
+    kind: Object.fromEntries(KINDS.map((k) => [k, label(language, "kind", k)])) as Record<
+      (typeof KINDS)[number],
+      string
+    >,
     fields: {
       triage: group("fields.triage", [
+        "kind",
+        "kindHint",
         "category",
         "severity",
         "admissible",
@@ -167,6 +177,7 @@ function texts(language: Language): Texts {
       closureNote: field("closureNote"),
       appealReason: field("appealReason"),
       appealReasonHint: t("fields.appealReasonHint", { min: APPEAL_REASON_MIN }),
+      answer: group("fields.answer", ["decision", "answer", "complaint", "text", "textHint"]),
     },
     pages: {
       ...group("pages", [
@@ -268,6 +279,14 @@ function fieldsFor(action: TaskAction, f: FormRenderer, t: Texts, options: TaskP
     case "triage": {
       const labels = new Map((options.severities ?? []).map((s) => [s.id, s.label]));
       return [
+        // R-6: a suggestion, an information request or positive feedback leaves for its short path (no
+        // category, severity nor admissibility); left as it is, the case is triaged as a complaint.
+        f.select(
+          "kind",
+          x.triage.kind,
+          KINDS.map((k) => ({ value: k, label: t.kind[k] })),
+          { hint: x.triage.kindHint },
+        ),
         f.select(
           "category",
           x.triage.category,
@@ -408,6 +427,25 @@ function fieldsFor(action: TaskAction, f: FormRenderer, t: Texts, options: TaskP
         required: true,
         rows: 10,
       });
+    case "answer":
+      // R-6: answer (or thank) and close; or, a complaint after all, to triage.
+      return [
+        f.radios(
+          "decision",
+          x.answer.decision,
+          [
+            { value: "answer", label: x.answer.answer },
+            { value: "complaint", label: x.answer.complaint },
+          ],
+          { required: true },
+        ),
+        f.textarea("text", x.answer.text, {
+          max: TEXT_LIMITS.answer.text,
+          hint: x.answer.textHint,
+          conditional: true,
+          rows: 8,
+        }),
+      ].join("\n");
   }
 }
 

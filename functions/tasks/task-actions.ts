@@ -3,6 +3,7 @@
 
 import { createHash } from "node:crypto";
 import { SendTaskSuccessCommand } from "@aws-sdk/client-sfn";
+import { keepsDetailsPrivate } from "../domain/access.ts";
 import type { CaseRecord } from "../domain/complaint.ts";
 import type { Language } from "../domain/config.ts";
 import { factsTooOld } from "../domain/deadlines.ts";
@@ -103,14 +104,14 @@ export async function submitTask(
     extensionAvailable: task.extensionAvailable,
     factsTooOld: task.factsTooOld,
     receivedAt: task.record.receivedAt,
+    // R-6: positive feedback may be thanked without a text of one's own.
+    answerTextRequired: task.record.kind !== "positive",
   });
   if (!parsed.ok)
     return { kind: "invalid", task, errors: parsed.errors as Record<string, string>, values: body };
   const { nonce: _nonce, ...values } = parsed.value as FormValues[TaskAction] & { nonce: string };
   if (link.step === "progress")
     return recordProgress(rt, task, values as { note: string }, String(body.nonce));
-  // H-D1: for a sensitive case only the status is recorded; the measures stay with the responsible person.
-  if (link.step === "conclusion" && task.record.sensitive) delete (values as { measures?: string }).measures;
   const completed = await completeLink(rt, link, values);
   if (completed.kind !== "done") return { kind: completed.kind, link, record: task.record };
   return { kind: "done", link, record: task.record, submissionId: completed.submissionId };
@@ -162,8 +163,11 @@ async function recordProgress(
   const id = `progress:${createHash("sha256").update(`${task.link.idHash}:${nonce}`).digest("hex").slice(0, 24)}`;
   const { record } = await rt.store.update(
     task.record.reference,
-    (_record, content) => ({
-      content: { progress: [...(content?.progress ?? []), { at, note: values.note }] },
+    (record, content) => ({
+      // H-D1: a sensitive case's notes are appended to its private details, never the shared content.
+      ...(keepsDetailsPrivate(record)
+        ? { details: { progress: [{ at, note: values.note }] } }
+        : { content: { progress: [...(content?.progress ?? []), { at, note: values.note }] } }),
       event: { id, at, type: "progress", actor: task.link.actor, detail: "note" },
     }),
     { withContent: true },

@@ -19,15 +19,20 @@ const humanStepActions = z.discriminatedUnion("action", [
 export type HumanStepInput = z.infer<typeof humanStepActions>;
 
 export const inputs = {
-  receive: z.strictObject({ action: z.literal("receive"), reference }),
+  // `flags`: the case's flags again, after R-6's short path found a complaint (it is now appealable).
+  receive: z.strictObject({ action: z.enum(["receive", "flags"]), reference }),
   acknowledge: z.strictObject({ action: z.literal("acknowledge"), reference }),
   triage: z.union([humanStepActions, z.strictObject({ action: z.literal("notify"), reference })]),
   human: humanStepActions,
-  respond: z.strictObject({
-    action: z.enum(["respond", "referral", "inadmissible"]),
-    reference,
-    appealable: z.boolean().optional(),
-  }),
+  respond: z.union([
+    // R-6: the short path's answer step, then its email.
+    humanStepActions,
+    z.strictObject({
+      action: z.enum(["respond", "referral", "inadmissible", "answer"]),
+      reference,
+      appealable: z.boolean().optional(),
+    }),
+  ]),
   appeal: z.union([humanStepActions, z.strictObject({ action: z.literal("decided"), reference })]),
   close: z.union([
     humanStepActions,

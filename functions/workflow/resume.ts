@@ -2,7 +2,7 @@
 // derived from the persisted case alone, so nothing is stranded when executions are lost.
 import type { CaseContent, CaseRecord } from "../domain/complaint.ts";
 import type { OrgConfig } from "../domain/config.ts";
-import { type CaseFlags, caseFlags, hasContactStep, triagedRoute } from "../domain/procedure.ts";
+import { type CaseFlags, caseFlags, hasContactStep, isShortPath, triagedRoute } from "../domain/procedure.ts";
 import type { ResumableStep } from "../domain/vocabulary.ts";
 
 /** Where a stopped case restarts: a resumable step of the state machine, or its first state. */
@@ -20,6 +20,11 @@ export function resumePlan(
 ): ResumePlan | null {
   const flags = caseFlags(config, record);
   const at = (resumeAt: ResumeAt): ResumePlan => ({ resumeAt, case: flags });
+  // a short path restarts at its answer, or (answered) at sending it, which closes the case.
+  if (isShortPath(record.kind) && record.status !== "closed") {
+    if (record.status === "received") return at(record.assignee ? "acknowledge" : "receive");
+    return at(record.status === "responded" ? "send-answer" : "answer");
+  }
   switch (record.status) {
     case "closed":
       return null;
@@ -50,5 +55,5 @@ export function resumePlan(
 /** A case triaged out of the investigation: referred (H-C3 (e)) or inadmissible (T-4). */
 function answeredWithout(config: OrgConfig, record: CaseRecord): "referral" | "inadmissible" | null {
   const route = triagedRoute(config, record);
-  return route === "investigate" ? null : route;
+  return route === "referral" || route === "inadmissible" ? route : null;
 }

@@ -4,8 +4,14 @@
 // Inputs and outputs carry ids and flags only: no personal data enters Step Functions.
 import { createHash } from "node:crypto";
 import { sendToComplainant } from "../channels/send.ts";
+import { keepsDetailsPrivate } from "../domain/access.ts";
 import { type ComplainantRoute, complainantRoute } from "../domain/complainant-channel.ts";
-import type { CaseContent, CaseRecord } from "../domain/complaint.ts";
+import {
+  type CaseContent,
+  type CaseRecord,
+  type Investigation,
+  investigationOf,
+} from "../domain/complaint.ts";
 import type { Language } from "../domain/config.ts";
 import { completeStep, deadlineAfter, metDeadline, secondsUntil } from "../domain/deadlines.ts";
 import { caseConfig } from "../domain/live-config.ts";
@@ -31,6 +37,7 @@ import {
 } from "../domain/procedure.ts";
 import { categoryOf, implicatedToInform, languageOf, notifiedFor, staffMember } from "../domain/routing.ts";
 import {
+  applyAnswer,
   applyAppeal,
   applyAppealDecision,
   applyAssignment,
@@ -60,6 +67,7 @@ const TEMPLATE_STEP: Record<DecisionStep, TemplateStep> = {
   appeal: "conclusion",
   "appeal-decision": "appeal-decision",
   closure: "closure",
+  answer: "answer",
 };
 
 const tokenHash = (token: string) => createHash("sha256").update(token).digest("hex").slice(0, 24);
@@ -111,6 +119,11 @@ export async function receive(rt: Runtime, reference: string): Promise<CaseFlags
   );
   emitMetric("ComplaintsReceived", { Channel: record.channel });
   return caseFlags(rt.config, record);
+}
+
+/** R-6: a short path found to be a complaint: its flags again (it may now be appealed), before its triage. */
+export async function reclassified(rt: Runtime, reference: string): Promise<CaseFlags> {
+  return caseFlags(rt.config, await rt.store.require(reference));
 }
 
 /** H-A2, T-2: acknowledge (and send the written notice) unless the complainant cannot be written to. */
@@ -337,6 +350,14 @@ async function openAppeal(
   });
 }
 
+/** The investigation of a case: H-D1's private details are read only when the case keeps them. */
+async function investigation(rt: Runtime, record: CaseRecord, content: CaseContent): Promise<Investigation> {
+  return investigationOf(
+    content,
+    keepsDetailsPrivate(record) ? await rt.store.getDetails(record.reference) : null,
+  );
+}
+
 async function sendResponse(
   rt: Runtime,
   record: CaseRecord,
@@ -345,6 +366,7 @@ async function sendResponse(
   appeal: { appealUrl: string; appealDeadline: string } | Record<string, never>,
 ): Promise<void> {
   const outcome = content.outcome ?? "unfounded";
+  const found = await investigation(rt, record, content);
   const base = { ...common(rt, record), ...appeal, recipientName: complainantName(record, content) };
   await sendToComplainant(rt, {
     reference: record.reference,
@@ -354,13 +376,13 @@ async function sendResponse(
     language: record.language,
     // H-D3: a sensitive case is told only whether it is founded and the procedure that follows.
     data: record.sensitive
-      ? { ...base, sensitive: true, outcome, procedure: content.response ?? undefined }
+      ? { ...base, sensitive: true, outcome, procedure: found.response ?? undefined }
       : {
           ...base,
           sensitive: false,
           outcome,
-          responseText: content.response ?? "",
-          measures: content.measures ?? undefined,
+          responseText: found.response ?? "",
+          measures: found.measures ?? undefined,
         },
   });
 }
@@ -395,6 +417,7 @@ export async function apply(
       return {
         record: decision.record,
         content: decision.content,
+        ...(decision.details ? { details: decision.details } : {}),
         event: { id: eventId, at, ...decision.event },
         // Ids after the decision's own, so the timeline (ordered by time, then id) lists them after it.
         also: decision.also?.map((e) => ({ id: `${eventId}:${e.type}`, at, ...e })),
@@ -427,6 +450,7 @@ export async function applyPending(rt: Runtime, reference: string): Promise<numb
 function routeOf(rt: Runtime, step: DecisionStep, record: CaseRecord, eventType: string): string {
   if (step === "triage") return triagedRoute(rt.config, record) ?? "investigate";
   if (step === "appeal-decision") return eventType === "appeal-extended" ? "extend" : "decided";
+  if (step === "answer") return eventType === "retriaged" ? "complaint" : "answered";
   return "next";
 }
 
@@ -455,6 +479,8 @@ function decide(
       return applyAppealDecision(rt.config, record, v, at, actor);
     case "closure":
       return applyClosureCheck(record, at, actor);
+    case "answer":
+      return applyAnswer(rt.config, record, v, at, actor);
   }
 }
 
@@ -721,6 +747,27 @@ export async function answerWithoutInvestigation(
   }));
 }
 
+/**
+ * R-6: the answer to a suggestion or an information request, or the thanks for positive feedback, in the
+ * person's words: its own email (never "votre plainte est fondée", never an appeal link), which also says the
+ * matter is closed.
+ */
+export async function sendAnswer(rt: Runtime, reference: string): Promise<void> {
+  const record = await rt.store.require(reference);
+  if (!record.reachable) return;
+  const content = await rt.store.getContent(reference);
+  const to = complainantTo(rt, record, content);
+  if (!to) return;
+  await sendToComplainant(rt, {
+    reference,
+    key: `answer${cycleSuffix(record)}`,
+    to,
+    template: "answer",
+    language: record.language,
+    data: { ...toComplainant(rt, record, content), answerText: content.response ?? undefined },
+  });
+}
+
 /** H-F1: all parties are informed of the appeal decision. */
 export async function informParties(rt: Runtime, reference: string): Promise<void> {
   const record = await rt.store.require(reference);
@@ -805,6 +852,8 @@ export async function close(rt: Runtime, reference: string, cause: string): Prom
   });
   const closedAs = record.closure ?? closure;
   if (!record.reachable || closedAs === "referred" || closedAs === "inadmissible") return;
+  // R-6: the answer (or the thanks) already told the person the matter is closed.
+  if (cause === "answered") return;
   const content = await rt.store.getContent(reference);
   const to = complainantTo(rt, record, content);
   if (to)

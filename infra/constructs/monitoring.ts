@@ -1,5 +1,5 @@
 // Monitoring: the alarms that tell the coordinator a deadline was missed or something broke, the SNS topic
-// (email) they notify, and a dashboard of the metrics the handlers emit in Embedded Metric Format.
+// (email) they notify, and a dashboard of the counts the handlers log (functions/lib/metrics.ts).
 import { Aws, CfnOutput, Duration, Stack } from "aws-cdk-lib";
 import * as cw from "aws-cdk-lib/aws-cloudwatch";
 import * as actions from "aws-cdk-lib/aws-cloudwatch-actions";
@@ -11,34 +11,36 @@ import type * as sqs from "aws-cdk-lib/aws-sqs";
 import type * as sfn from "aws-cdk-lib/aws-stepfunctions";
 import { Construct } from "constructs";
 import type { OrgConfig } from "../../functions/domain/config.ts";
+import {
+  ALARMED_METRICS,
+  type AlarmedMetric,
+  COUNT_FIELD,
+  LOGGED_COUNTS,
+} from "../../functions/lib/metrics.ts";
+import { WORKFLOW_HANDLERS } from "../../workflows/complaint-workflow.ts";
 import type { CfmFunction } from "./cfm-function.ts";
 
 /**
  * The EMF namespace and the dimension every cfm metric carries. functions/lib/metrics.ts emits through
  * Powertools (`new Metrics({ namespace: "Cfm", serviceName: "cfm" })`), whose default dimension is `service`
- * (lower case) and cannot be dropped; metrics also carry their own dimensions (Step, Channel). Alarms therefore
- * query with Metrics Insights, which sums over every dimension combination, rather than naming one.
+ * (lower case) and cannot be dropped. Issue 18: only the counts an alarm watches are metrics, and with that one
+ * dimension only (a custom metric per name, inside the free ten); alarms query them with Metrics Insights.
  */
 export const METRICS_NAMESPACE = "Cfm";
 export const SERVICE_DIMENSION = { name: "service", value: "cfm" } as const;
-export const CFM_METRICS = [
-  "ComplaintsReceived",
-  "AcknowledgedLate",
-  "StepOverdue",
-  "DeadlineBreached",
-  "MailQuarantined",
-  "NeedsAttention",
-  "MailNoise",
-  "MailRecovered",
-  "SmsSent",
-  "SmsOptOut",
-  "WhatsAppSent",
-  "WhatsAppUndeliverable",
-  "ChannelMessageReceived",
-  "ChannelHookRejected",
-  "ConfigRejected",
-] as const;
+/** The counts the handlers emit: the alarmed ones as metrics and log lines, the others as log lines only. */
+export const CFM_METRICS = [...ALARMED_METRICS, ...LOGGED_COUNTS] as const;
 export type CfmMetricName = (typeof CFM_METRICS)[number];
+
+/**
+ * Issue 18: the workflow's task Lambdas have no Errors alarm of their own. Each of their tasks retries with
+ * backoff and then catches into the needs-attention path, whose NeedsAttention alarm tells the coordinator
+ * once per case (and ExecutionsFailed if even that fails); an alarm per Lambda cost $0.10 a month each and
+ * also rang for errors a retry had already recovered. The needs-attention Lambda, the last resort, keeps its own.
+ */
+export const WORKFLOW_TASKS_WITHOUT_ERRORS_ALARM: readonly string[] = WORKFLOW_HANDLERS.filter(
+  (h) => h !== "needs-attention",
+);
 
 const PERIOD = Duration.minutes(5);
 
@@ -149,6 +151,7 @@ export class Monitoring extends Construct {
       "A complaint workflow execution reached the state machine timeout.",
     );
     for (const fn of props.functions) {
+      if (WORKFLOW_TASKS_WITHOUT_ERRORS_ALARM.includes(fn.handlerName)) continue;
       alarm(
         `ErrorsAlarm-${fn.handlerName}`,
         fn.fn.metricErrors({ period: PERIOD, statistic: "Sum" }),
@@ -182,34 +185,48 @@ export class Monitoring extends Construct {
     const dashboard = new cw.Dashboard(this, "Dashboard", { defaultInterval: Duration.days(7) });
     const graph = (title: string, metrics: cw.IMetric[]) =>
       new cw.GraphWidget({ title, left: metrics, width: 12, height: 6, period: PERIOD });
+    // Issue 18: the counts, from the log lines every handler writes (functions/lib/metrics.ts), by Logs Insights:
+    // no custom metric per dimension value, a query (about $0.005 per GB of logs read) only when this is viewed.
+    const logGroupNames = props.functions.map((fn) => fn.logGroup.logGroupName);
+    const counts = (title: string, names: readonly CfmMetricName[], by: string[]) =>
+      new cw.LogQueryWidget({
+        title,
+        logGroupNames,
+        view: cw.LogQueryVisualizationType.TABLE,
+        width: 12,
+        height: 6,
+        queryLines: [
+          `filter ${SERVICE_DIMENSION.name} = "${SERVICE_DIMENSION.value}" and ${COUNT_FIELD} in [${names.map((n) => `"${n}"`).join(", ")}]`,
+          `stats count(*) as count by ${[COUNT_FIELD, ...by].join(", ")}`,
+          `sort ${COUNT_FIELD} asc`,
+        ],
+      });
     dashboard.addWidgets(
-      graph("Complaints received (by channel)", [cfmSeries("ComplaintsReceived")]),
-      graph("Steps overdue (by step)", [cfmSeries("StepOverdue")]),
+      counts("Complaints received (by channel)", ["ComplaintsReceived"], ["Channel"]),
+      counts(
+        "Steps overdue, deadlines breached (by step), acknowledged late",
+        ["StepOverdue", "DeadlineBreached", "AcknowledgedLate"],
+        ["Step"],
+      ),
     );
     dashboard.addWidgets(
-      graph("Deadlines breached (by step) / acknowledged late", [
-        cfmSeries("DeadlineBreached"),
-        cfmSeries("AcknowledgedLate"),
-      ]),
-      graph("Needs attention / config refused / mail quarantined / noise / recovered by the sweep", [
-        cfmSeries("NeedsAttention"),
-        cfmSeries("ConfigRejected"),
-        cfmSeries("MailQuarantined"),
-        cfmSeries("MailNoise"),
-        cfmSeries("MailRecovered"),
-      ]),
-    );
-    dashboard.addWidgets(
-      graph("SMS / WhatsApp sent, opt-outs, undeliverable", [
-        cfmSeries("SmsSent"),
-        cfmSeries("SmsOptOut"),
-        cfmSeries("WhatsAppSent"),
-        cfmSeries("WhatsAppUndeliverable"),
-      ]),
-      graph("Messages received on the channels (by channel) / hooks refused", [
-        cfmSeries("ChannelMessageReceived"),
-        cfmSeries("ChannelHookRejected"),
-      ]),
+      counts(
+        "Needs attention, config refused, mail quarantined, noise, recovered by the sweep",
+        ["NeedsAttention", "ConfigRejected", "MailQuarantined", "MailNoise", "MailRecovered"],
+        ["Kind"],
+      ),
+      counts(
+        "SMS and WhatsApp sent, opt-outs, undeliverable, messages received, hooks refused",
+        [
+          "SmsSent",
+          "SmsOptOut",
+          "WhatsAppSent",
+          "WhatsAppUndeliverable",
+          "ChannelMessageReceived",
+          "ChannelHookRejected",
+        ],
+        ["Channel", "Kind", "Hook"],
+      ),
     );
     dashboard.addWidgets(
       graph("Workflow executions", [
@@ -234,21 +251,11 @@ export class Monitoring extends Construct {
 }
 
 /** One cfm metric summed over all its dimension values (Step, Channel...), for an alarm: Metrics Insights. */
-export function cfmTotal(name: CfmMetricName): cw.MathExpression {
+export function cfmTotal(name: AlarmedMetric): cw.MathExpression {
   return new cw.MathExpression({
     expression: `SELECT SUM(${name}) FROM "${METRICS_NAMESPACE}" WHERE ${SERVICE_DIMENSION.name} = '${SERVICE_DIMENSION.value}'`,
     usingMetrics: {},
     period: PERIOD,
     label: `${name} (all)`,
-  });
-}
-
-/** One cfm metric, one line per dimension value, for the dashboard (SEARCH covers the dashboard's whole range). */
-export function cfmSeries(name: CfmMetricName): cw.MathExpression {
-  return new cw.MathExpression({
-    expression: `SEARCH('Namespace="${METRICS_NAMESPACE}" MetricName="${name}" ${SERVICE_DIMENSION.name}="${SERVICE_DIMENSION.value}"', 'Sum', ${PERIOD.toSeconds()})`,
-    usingMetrics: {},
-    label: "",
-    period: PERIOD,
   });
 }

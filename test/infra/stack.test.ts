@@ -12,7 +12,12 @@ import { INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from "../../functions/store/table-
 import { CfmStack, type CfmStackProps } from "../../infra/cfm-stack.ts";
 import { THROTTLE } from "../../infra/constructs/api.ts";
 import { cfmBundling } from "../../infra/constructs/cfm-function.ts";
-import { CFM_METRICS, type CfmMetricName, SERVICE_DIMENSION } from "../../infra/constructs/monitoring.ts";
+import {
+  CFM_METRICS,
+  type CfmMetricName,
+  SERVICE_DIMENSION,
+  WORKFLOW_TASKS_WITHOUT_ERRORS_ALARM,
+} from "../../infra/constructs/monitoring.ts";
 import { DEFAULT_RAW_MAIL_EXPIRY_DAYS, retentionDays } from "../../infra/constructs/storage.ts";
 import { STATE_MACHINE_TIMEOUT, WORKFLOW_HANDLERS } from "../../workflows/complaint-workflow.ts";
 
@@ -859,8 +864,9 @@ describe("monitoring", () => {
     const alarms = Object.values(resources(h.template, "AWS::CloudWatch::Alarm"));
     // 5 metric alarms + 2 channel alarms (issue 17: the example declares WhatsApp and Kobo) + the refused
     // config (issue 12) + 2 state machine alarms + one per Lambda + one per dead-letter queue (T-12: the purge's
-    // failure queue is the fifth)
-    expect(alarms).toHaveLength(5 + 2 + 1 + 2 + ALL_HANDLERS.length + 5);
+    // failure queue is the fifth); issue 18: the workflow's task Lambdas but needs-attention have none (their
+    // tasks catch into the needs-attention path, which alarms)
+    expect(alarms).toHaveLength(5 + 2 + 1 + 2 + ALL_HANDLERS.length - 8 + 5);
     for (const alarm of alarms) {
       expect(alarm.Properties.TreatMissingData).toBe("notBreaching");
       expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topic }]);
@@ -910,14 +916,22 @@ describe("monitoring", () => {
     });
   });
 
-  it("alarms on each Lambda's Errors and on each dead-letter queue holding a message", () => {
-    for (const fn of Object.values(h.stack.functions)) {
-      h.template.hasResourceProperties("AWS::CloudWatch::Alarm", {
-        Namespace: "AWS/Lambda",
-        MetricName: "Errors",
-        Dimensions: [{ Name: "FunctionName", Value: { Ref: h.id(fn) } }],
-      });
+  it("alarms on the Errors of each Lambda outside the workflow's catching tasks and on each dead-letter queue holding a message", () => {
+    const errorsAlarmed = (fn: Json) =>
+      Object.values(resources(h.template, "AWS::CloudWatch::Alarm")).some(
+        (a) =>
+          a.Properties.Namespace === "AWS/Lambda" &&
+          a.Properties.MetricName === "Errors" &&
+          JSON.stringify(a.Properties.Dimensions) ===
+            JSON.stringify([{ Name: "FunctionName", Value: { Ref: h.id(fn) } }]),
+      );
+    for (const [name, fn] of Object.entries(h.stack.functions)) {
+      // Issue 18: a workflow task retries, then catches into needs-attention (NeedsAttention alarms once per case).
+      const caught = WORKFLOW_TASKS_WITHOUT_ERRORS_ALARM.includes(name);
+      expect(errorsAlarmed(fn), name).toBe(!caught);
     }
+    expect(WORKFLOW_TASKS_WITHOUT_ERRORS_ALARM).toHaveLength(8);
+    expect(WORKFLOW_TASKS_WITHOUT_ERRORS_ALARM).not.toContain("needs-attention");
     for (const queue of Object.keys(resources(h.template, "AWS::SQS::Queue"))) {
       h.template.hasResourceProperties("AWS::CloudWatch::Alarm", {
         Namespace: "AWS/SQS",
@@ -928,18 +942,23 @@ describe("monitoring", () => {
     }
   });
 
-  it("has a dashboard with every metric the handlers emit, by dimension value", () => {
+  it("has a dashboard counting every count the handlers emit, by dimension value, from their logs (issue 18)", () => {
     const dashboard = Object.values(resources(h.template, "AWS::CloudWatch::Dashboard"))[0];
     const parts: unknown[] = dashboard?.Properties.DashboardBody["Fn::Join"][1];
     const body = JSON.parse(parts.map((p) => (typeof p === "string" ? p : "TOKEN")).join(""));
-    const expressions = (body.widgets as Json[]).flatMap((w) =>
-      (w.properties.metrics ?? []).flatMap((m: Json[]) => m.map((e) => e?.expression).filter(Boolean)),
-    );
+    const queries = (body.widgets as Json[])
+      .filter((w) => w.type === "log")
+      .map((w) => String(w.properties.query));
     for (const metric of CFM_METRICS) {
-      expect(expressions).toContain(
-        `SEARCH('Namespace="Cfm" MetricName="${metric}" service="cfm"', 'Sum', 300)`,
-      );
+      const query = queries.find((q) => q.includes(`"${metric}"`));
+      expect(query, metric).toMatch(/filter service = "cfm" and cfmCount in \[/);
+      expect(query, metric).toMatch(/stats count\(\*\) as count by cfmCount/);
     }
+    // Every Lambda's log group is read (the counts come from all of them).
+    const logWidget = (body.widgets as Json[]).find((w) => w.type === "log");
+    expect(String(logWidget.properties.query).match(/SOURCE '/g)).toHaveLength(ALL_HANDLERS.length);
+    // No custom metric is searched per dimension value any more (each would be billed as a custom metric).
+    expect(JSON.stringify(body)).not.toContain("SEARCH(");
   });
 
   it("leaves the dashboard out with dashboard: false (-c cfm:dashboard=false, $3 a month), alarms kept", () => {

@@ -101,6 +101,7 @@ describe("the complaint state machine", () => {
     const callbacks = tasks().filter(([, s]) => String(s.Resource).endsWith(".waitForTaskToken"));
     expect(callbacks.map(([n]) => n).sort()).toEqual(
       [
+        "Answer: await",
         "Appeal decision: await",
         "Appeal window: await",
         "Assign: await",

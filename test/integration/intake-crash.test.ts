@@ -71,6 +71,8 @@ interface StoredEmail {
 const coordinator = { Authorization: "Bearer local-coordinator" };
 const dataDir = mkdtempSync(join(tmpdir(), "cfm-crash-"));
 let stack: StackProcess | undefined;
+/** Every stack's output, killed ones included: what a stuck case went through is told there. */
+const outputs: string[] = [];
 
 afterAll(async () => {
   await stack?.stop();
@@ -84,6 +86,7 @@ describe("intake under SIGKILL (issue 15)", () => {
     const httpUrl = `http://127.0.0.1:${ports.http}`;
     // A loaded 2-core machine can take minutes to start the stack (Java, CDK synthesis).
     const start = async () => {
+      if (stack) outputs.push(stack.output());
       stack = await spawnStack({ dataDir, ports, readyWithinMs: 240_000 });
     };
     await start();
@@ -219,7 +222,21 @@ describe("intake under SIGKILL (issue 15)", () => {
     const casesOf = complaints.map((c) => views.filter((v) => v.description.includes(c.marker)).length);
     const lost = casesOf.filter((count) => count === 0).length;
     const duplicated = casesOf.filter((count) => count > 1).length;
-    const stuck = views.filter((v) => !settledCase(v, mails)).map((v) => `${v.reference} ${v.status}`);
+    const stuck = views
+      .filter((v) => !settledCase(v, mails))
+      .map(
+        (v) => `${v.reference} ${v.status} [${v.flags.join(",")}] ${v.timeline.map((e) => e.type).join(">")}`,
+      );
+    if (stuck.length > 0) {
+      // What the stacks said about each stuck case, to find why (the run's seed replays the kill moments).
+      const said = [...outputs, live.output()].flatMap((out, run) =>
+        out
+          .split("\n")
+          .filter((line) => stuck.some((s) => line.includes(s.slice(0, 15))))
+          .map((line) => `run ${run}: ${line}`),
+      );
+      console.log(`stuck cases:\n${stuck.join("\n")}\n${said.join("\n")}`);
+    }
     const seen = new Map<string, number>();
     for (const m of mails)
       for (const to of m.destination.to)

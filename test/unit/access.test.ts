@@ -10,6 +10,7 @@ import {
   accessFor,
   accessTo,
   restricted,
+  taskShowsInvestigation,
   triageOfficers,
 } from "../../functions/domain/access.ts";
 import type { CaseContent, CaseRecord, TimelineEvent } from "../../functions/domain/complaint.ts";
@@ -49,6 +50,7 @@ describe("who sees what (access.ts)", () => {
       restricted: true,
       details: false,
       contact: false,
+      investigation: false,
     });
     expect(accessTo(staff("programme@example.org"), untriaged, [])).toMatchObject({ details: false });
   });
@@ -58,6 +60,7 @@ describe("who sees what (access.ts)", () => {
       restricted: true,
       details: true,
       contact: false,
+      investigation: false,
     });
   });
 
@@ -71,6 +74,7 @@ describe("who sees what (access.ts)", () => {
       restricted: true,
       details: true,
       contact: true,
+      investigation: true,
     });
     expect(accessTo(staff("HANDLER@example.org"), abuse, officers)).toMatchObject({
       details: true,
@@ -84,6 +88,7 @@ describe("who sees what (access.ts)", () => {
         restricted: true,
         details: false,
         contact: false,
+        investigation: false,
       });
   });
 
@@ -93,9 +98,45 @@ describe("who sees what (access.ts)", () => {
       restricted: false,
       details: true,
       contact: false,
+      investigation: true,
     });
     expect(accessTo(staff("programme@example.org"), programme, officers).contact).toBe(true);
     expect(accessTo(staff("handler@example.org"), programme, officers).contact).toBe(true);
+  });
+
+  it("H-D1: a sensitive case's investigation details: the responsible person and the handler only", () => {
+    const handled = { ...abuse, assignee: "appeals@example.org", handler: "handler@example.org" };
+    expect(accessTo(staff("director@example.org"), handled, officers).investigation).toBe(true);
+    expect(accessTo(staff("handler@example.org"), handled, officers).investigation).toBe(true);
+    // The appeal officer the case waits for reads the case, not the investigation's private details.
+    expect(accessTo(staff("appeals@example.org"), handled, officers)).toMatchObject({
+      details: true,
+      investigation: false,
+    });
+    for (const email of ["officer@example.org", "programme@example.org", "delegate@example.org"])
+      expect(accessTo(staff(email), handled, officers).investigation).toBe(false);
+    // An untriaged case counts as sensitive: its triage officer does not read private notes either.
+    expect(accessTo(staff("officer@example.org"), untriaged, officers).investigation).toBe(false);
+  });
+
+  it("H-D1: the coordinator reads them only when the organisation says so (sensitiveDetails.coordinator)", () => {
+    expect(accessTo(coordinator, abuse, officers).investigation).toBe(false);
+    expect(accessTo(coordinator, untriaged, officers).investigation).toBe(false);
+    expect(accessTo(coordinator, abuse, officers, true).investigation).toBe(true);
+    expect(accessTo(coordinator, programme, officers).investigation).toBe(true);
+    expect(config.sensitiveDetails.coordinator).toBe(false);
+    expect(accessFor(config, coordinator, abuse).investigation).toBe(false);
+    const trusting = { ...config, sensitiveDetails: { coordinator: true } };
+    expect(accessFor(trusting, coordinator, abuse).investigation).toBe(true);
+  });
+
+  it("H-D1, H-E2: a task page shows the investigation to its keepers and to the appeal officer deciding", () => {
+    const handled = { ...abuse, handler: "handler@example.org" };
+    expect(taskShowsInvestigation(handled, "conclusion", "handler@example.org")).toBe(true);
+    expect(taskShowsInvestigation(handled, "assignment", "director@example.org")).toBe(true);
+    expect(taskShowsInvestigation(handled, "appeal-decision", "appeals@example.org")).toBe(true);
+    expect(taskShowsInvestigation(handled, "closure", "officer@example.org")).toBe(false);
+    expect(taskShowsInvestigation(programme, "closure", "officer@example.org")).toBe(true);
   });
 
   it("accessFor reads the triage officers from the config", () => {
@@ -131,6 +172,11 @@ describe("viewFor applies the rule (staff API view)", () => {
     subject: "",
     description: "faveurs demandées",
     attachments: [],
+    risks: null,
+    contactNote: null,
+    progress: [],
+    measures: null,
+    response: null,
   } as unknown as CaseContent;
   let loads = 0;
   const load = async () => {
@@ -158,5 +204,56 @@ describe("viewFor applies the rule (staff API view)", () => {
     expect(view).toMatchObject({ description: "faveurs demandées", complainant: { name: "Aïssata Traoré" } });
     expect(JSON.stringify(view)).not.toContain("+223");
     expect(JSON.stringify(view)).not.toContain("a@example.net");
+  });
+
+  it("H-D1: viewFor reads the private details for their keepers only, and shows them only to them", async () => {
+    const kept = {
+      reference: record.reference,
+      risks: "représailles possibles",
+      contactNote: "appelée le 3 mars",
+      progress: [{ at: "2026-03-04T09:00:00.000Z", note: "témoin entendu" }],
+      measures: "suspension de l’agent",
+      response: "Votre plainte est fondée ; une procédure disciplinaire suit.",
+    };
+    let reads = 0;
+    const privateDetails = {
+      load: async () => {
+        reads++;
+        return kept;
+      },
+    };
+    const handled = {
+      ...record,
+      handler: "handler@example.org",
+      assignee: "appeals@example.org",
+    } as CaseRecord;
+    for (const viewer of [
+      coordinator,
+      staff("appeals@example.org"), // the current assignee: reads the case, not its private details
+      staff("programme@example.org"),
+    ]) {
+      const view = await viewFor(viewer, handled, load, officers, privateDetails);
+      expect(view).not.toHaveProperty("investigation");
+      for (const text of ["représailles", "appelée", "témoin", "suspension", "disciplinaire"])
+        expect(JSON.stringify(view)).not.toContain(text);
+    }
+    expect(reads).toBe(0);
+    for (const email of ["director@example.org", "handler@example.org"]) {
+      const view = await viewFor(staff(email), handled, load, officers, privateDetails);
+      expect(view).toMatchObject({
+        investigation: {
+          risks: "représailles possibles",
+          contactNote: "appelée le 3 mars",
+          progress: [{ note: "témoin entendu" }],
+          measures: "suspension de l’agent",
+        },
+      });
+    }
+    expect(reads).toBe(2);
+    const trusted = await viewFor(coordinator, handled, load, officers, {
+      ...privateDetails,
+      coordinatorReads: true,
+    });
+    expect(trusted).toHaveProperty("investigation.measures", "suspension de l’agent");
   });
 });

@@ -36,6 +36,7 @@ const VALID: Record<TaskAction, Record<string, string>> = {
   "appeal-decision": { decision: "upheld", reasoning: "Les faits ont été établis.", nonce },
   closure: { confirm: "yes", nonce },
   appeal: { reason: "La réponse ne tient pas compte des témoins.", nonce },
+  answer: { decision: "answer", text: "Merci : la distribution commencera plus tôt dès avril.", nonce },
 };
 
 /** Fields whose absence is an error on its own. */
@@ -48,6 +49,7 @@ const REQUIRED: Record<TaskAction, string[]> = {
   "appeal-decision": ["decision", "reasoning", "nonce"],
   closure: ["confirm", "nonce"],
   appeal: ["reason", "nonce"],
+  answer: ["decision", "nonce"],
 };
 
 /** A value each choice field must refuse. */

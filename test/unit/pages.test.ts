@@ -65,7 +65,7 @@ function styleBlock(html: string): string {
 }
 
 const EXPECTED_NAMES: Record<TaskAction, string[]> = {
-  triage: ["nonce", "category", "severity", "admissible", "reason", "conflict", "concerned"],
+  triage: ["nonce", "kind", "category", "severity", "admissible", "reason", "conflict", "concerned"],
   assignment: ["nonce", "decision", "delegate", "risks"],
   contact: ["nonce", "contacted", "note"],
   progress: ["nonce", "note"],
@@ -73,6 +73,7 @@ const EXPECTED_NAMES: Record<TaskAction, string[]> = {
   "appeal-decision": ["nonce", "decision", "reasoning"],
   closure: ["nonce", "confirm", "note"],
   appeal: ["nonce", "reason"],
+  answer: ["nonce", "decision", "text"],
 };
 
 describe("renderTaskPage", () => {

@@ -10,6 +10,7 @@ import {
   applyAppealDecision,
   applyAssignment,
   applyConclusion,
+  applyContact,
   applyTriage,
   closureFor,
 } from "../../functions/domain/transitions.ts";
@@ -18,6 +19,7 @@ import { caseRecord } from "../events/case-record.ts";
 const H = loadConfigText(readFileSync("config/humanitarian.example.yaml", "utf8"), "H");
 const T = loadConfigText(readFileSync("config/training-provider.example.yaml", "utf8"), "T");
 const none = { concernedStaff: [], conflict: false };
+const AT = "2026-03-04T09:00:00.000Z";
 
 function record(overrides: Partial<CaseRecord> = {}): CaseRecord {
   return caseRecord({
@@ -244,15 +246,52 @@ describe("decisions", () => {
     });
   });
 
-  it("H-D1: a sensitive case records the outcome, not the measures", () => {
+  it("H-D1: a sensitive case records the outcome in the shared record; measures and response stay private", () => {
     const d = applyConclusion(
       record({ sensitive: true }),
       { outcome: "founded", measures: "Licenciement de X", response: "Procédure disciplinaire" },
       "2026-03-20T09:00:00.000Z",
       "director@example.org",
     );
-    expect(d.content?.measures).toBeNull();
     expect(d.content?.outcome).toBe("founded");
+    expect(d.content).not.toHaveProperty("measures");
+    expect(d.content).not.toHaveProperty("response");
+    expect(JSON.stringify(d.content)).not.toContain("Licenciement");
+    expect(d.details).toEqual({ measures: "Licenciement de X", response: "Procédure disciplinaire" });
+  });
+
+  it("H-D1: an untriaged or sensitive case's risks and contact note go to the private details", () => {
+    for (const r of [record({ sensitive: true }), record({ category: null })]) {
+      const assigned = applyAssignment(
+        r,
+        { decision: "accept", risks: "représailles" },
+        AT,
+        "director@example.org",
+      );
+      expect(assigned.content).toBeUndefined();
+      expect(assigned.details).toEqual({ risks: "représailles" });
+      const contacted = applyContact(r, { note: "appelée" }, AT, "handler@example.org");
+      expect(contacted.content).toBeUndefined();
+      expect(contacted.details).toEqual({ contactNote: "appelée" });
+    }
+    const open = applyAssignment(
+      record({ category: "programme" }),
+      { decision: "accept", risks: "aucun" },
+      AT,
+      "programme@example.org",
+    );
+    expect(open.content).toEqual({ risks: "aucun" });
+    expect(open.details).toBeUndefined();
+  });
+
+  it("H-C2, H-D1: the assignment names the handler, who keeps the details with the responsible person", () => {
+    const d = applyAssignment(
+      record({ responsible: "director@example.org" }),
+      { decision: "delegate", delegate: "Handler@example.org" },
+      AT,
+      "director@example.org",
+    );
+    expect(d.record.handler).toBe("handler@example.org");
   });
 
   it("T-13: a late response needs a justification of its delay", () => {

@@ -1,24 +1,27 @@
 // The procedure module's rules (functions/domain/procedure.ts), on the two example configurations.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import type { CaseRecord } from "../../functions/domain/complaint.ts";
+import { type CaseRecord, emptyContent } from "../../functions/domain/complaint.ts";
 import { loadConfigText } from "../../functions/domain/config.ts";
 import { deadlineAfter } from "../../functions/domain/deadlines.ts";
 import {
   appealExtensionAvailable,
   caseFlags,
   closureFor,
+  deadlinesAtReceipt,
   deadlinesStartingWith,
   escalationRecipient,
   hasContactStep,
   isAppealable,
   isLateResponse,
+  isShortPath,
   neverTold,
   nextProgressUpdate,
   owesProgressUpdate,
   progressLinkExpiry,
   reminderBudget,
   repliedAfterResponse,
+  shortPathOf,
   stepActor,
   stepCheckpoint,
   stepRounds,
@@ -26,7 +29,7 @@ import {
   triageRoute,
 } from "../../functions/domain/procedure.ts";
 import { escalationTarget, responsibleFor, unnamedHolderOf } from "../../functions/domain/routing.ts";
-import { applyAppeal } from "../../functions/domain/transitions.ts";
+import { applyAnswer, applyAppeal, applyTriage } from "../../functions/domain/transitions.ts";
 import { HUMAN_STEPS } from "../../functions/domain/vocabulary.ts";
 import { InvalidDecisionError, NoRoleHolderError } from "../../functions/errors.ts";
 import { loopBound } from "../../workflows/history-bound.ts";
@@ -194,7 +197,12 @@ describe("case shape (H-C3, H-D4, T-11)", () => {
     expect(isAppealable(H, { reachable: true })).toBe(true);
     expect(isAppealable(H, { reachable: false })).toBe(false);
     expect(isAppealable({ ...H, appeals: { ...H.appeals, max: 0 } }, { reachable: true })).toBe(false);
-    expect(caseFlags(T, { reachable: true })).toEqual({ reachable: true, contact: false, appealable: true });
+    expect(caseFlags(T, { reachable: true, kind: "complaint" })).toEqual({
+      reachable: true,
+      contact: false,
+      appealable: true,
+      short: false,
+    });
   });
 
   it("T-11: one extension of the appeal decision where the organisation allows it", () => {
@@ -209,7 +217,7 @@ describe("routes and closures (H-C3 (e), T-4, T-10)", () => {
     expect(triageRoute(H, "out-of-scope", true)).toBe("referral");
     expect(triageRoute(H, "programme", false)).toBe("inadmissible");
     expect(triageRoute(H, "programme", true)).toBe("investigate");
-    expect(triagedRoute(H, { category: null, admissible: null })).toBeNull();
+    expect(triagedRoute(H, { category: null, admissible: null, kind: "complaint" })).toBeNull();
   });
 
   it("closes by cause; an unknown cause is refused", () => {
@@ -260,5 +268,83 @@ describe("deadlines and reminders (H-D3, H-D5, H-F2)", () => {
     expect(stepCheckpoint(H, r, "triage")).toBe("2026-03-09T09:00:00.000Z"); // 2 working days
     expect(stepCheckpoint(H, r, "conclusion")).toBe("2026-04-27T09:00:00.000Z"); // H-D3: 2 weeks
     expect(progressLinkExpiry(H, "2026-04-13T09:00:00.000Z") > "2027-01-01").toBe(true);
+  });
+});
+
+describe("R-6: the short paths of suggestions, information requests and positive feedback", () => {
+  const at = "2026-03-02T09:00:00.000Z";
+
+  it("R-6: every kind but a complaint takes a short path, never appealable", () => {
+    expect(isShortPath("complaint")).toBe(false);
+    for (const kind of ["suggestion", "information-request", "positive"] as const) {
+      expect(isShortPath(kind)).toBe(true);
+      expect(caseFlags(H, { reachable: true, kind })).toEqual({
+        reachable: true,
+        contact: true,
+        appealable: false,
+        short: true,
+      });
+      expect(triagedRoute(H, { category: null, admissible: null, kind })).toBe("answer");
+    }
+  });
+
+  it("R-6: each kind goes to the person its config names, within its own answer deadline from receipt", () => {
+    expect(shortPathOf(H, "suggestion").route).toBe("programme-officer");
+    expect(stepActor(H, record({ kind: "suggestion" }), "answer")).toBe("programme@example.org");
+    expect(stepActor(H, record({ kind: "information-request" }), "answer")).toBe("officer@example.org");
+    expect(deadlinesAtReceipt(H, "suggestion", at)).toEqual({
+      acknowledge: deadlineAfter(H, at, { duration: "P1W", days: "calendar" }),
+      respond: deadlineAfter(H, at, { duration: "P2W", days: "calendar" }),
+    });
+    // A complaint keeps its own deadlines (triage, contact, response).
+    expect(Object.keys(deadlinesAtReceipt(H, "complaint", at)).sort()).toEqual([
+      "acknowledge",
+      "contact",
+      "respond",
+      "triage",
+    ]);
+    // T's config: no T-2 written notice for a suggestion (its 45-day commitment is a complaint's).
+    expect(deadlinesAtReceipt(T, "suggestion", at).writtenNotice).toBeUndefined();
+    expect(deadlinesAtReceipt(T, "complaint", at).writtenNotice).toBeDefined();
+  });
+
+  it("R-6: unset in the config, a kind goes to the triage role within the response deadline", () => {
+    const bare = { ...H, shortPaths: {} };
+    expect(shortPathOf(bare, "positive")).toEqual({
+      route: "complaints-officer",
+      answer: H.deadlines.respond,
+    });
+  });
+
+  it("R-6: an answered short path closes resolved", () => {
+    expect(closureFor(H, "answered")).toBe("resolved");
+  });
+
+  it("R-6: triage can send a case to the short path; the answer needs a text except for positive feedback", () => {
+    const triaged = applyTriage(
+      H,
+      record(),
+      emptyContent("CFM-2026-000001"),
+      { kind: "suggestion" },
+      at,
+      "o",
+    );
+    expect(triaged.route).toBe("answer");
+    expect(triaged.record).toMatchObject({ kind: "suggestion" });
+    expect(triaged.record.category).toBeUndefined();
+    expect(() =>
+      applyTriage(H, record(), emptyContent("CFM-2026-000001"), { kind: "complaint" }, at, "o"),
+    ).toThrow(InvalidDecisionError);
+    expect(() => applyAnswer(H, record({ kind: "suggestion" }), { decision: "answer" }, at, "p")).toThrow(
+      InvalidDecisionError,
+    );
+    expect(applyAnswer(H, record({ kind: "positive" }), { decision: "answer" }, at, "p").route).toBe(
+      "answered",
+    );
+    const back = applyAnswer(H, record({ kind: "suggestion" }), { decision: "complaint" }, at, "p");
+    expect(back.route).toBe("complaint");
+    expect(back.record).toMatchObject({ kind: "complaint", status: "acknowledged" });
+    expect(back.record.deadlines?.triage).toBeDefined();
+    expect(back.record.deadlines?.contact).toBeDefined();
   });
 });

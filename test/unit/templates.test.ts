@@ -100,6 +100,7 @@ const FIXTURES: { [K in TemplateId]: TemplateData[K] } = {
   "appeal-decision": { ...common, decision: "revised", reasoning: "La liste était incomplète." },
   "appeal-refused": { ...common, appealDecidedAt: "2027-02-01T09:00:00Z" },
   closure: { ...common, closure: "resolved" },
+  answer: { ...common, kind: "suggestion", answerText: "Les horaires de distribution seront avancés." },
   task: {
     ...common,
     ...staffDetails,
