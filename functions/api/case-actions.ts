@@ -77,7 +77,7 @@ export async function takeAction(
     return { ok: true, applied: false, record };
   }
   const now = rt.now().toISOString();
-  const refusedNow = refusal(rt.config, caller.audience, record, content, action, now);
+  const refusedNow = refusal(rt.config, caller.audience, record, content, action, now, caller.actor);
   if (refusedNow) return refused(refusedNow);
   if (action.action === "reassign") return reassign(rt, caller, record, content, action, eventId, now);
 
@@ -87,7 +87,7 @@ export async function takeAction(
     reference,
     (current, currentContent) => {
       // Decided again on the latest case (a concurrent change retries the transaction).
-      refusedLater = refusal(rt.config, caller.audience, current, currentContent!, action, now);
+      refusedLater = refusal(rt.config, caller.audience, current, currentContent!, action, now, caller.actor);
       if (refusedLater) return null;
       effect = actionEffect(rt.config, current, currentContent!, action, now);
       return {

@@ -6,7 +6,7 @@
 import type { Hono } from "hono";
 import { html } from "hono/html";
 import { parseAction, takeAction } from "../api/case-actions.ts";
-import { ACTIONS, type ActionName, availableActions } from "../domain/actions.ts";
+import { ACTIONS, type ActionName, APPEAL_CHANNELS, availableActions } from "../domain/actions.ts";
 import type { CaseContent, CaseRecord } from "../domain/complaint.ts";
 import { SEVERITIES } from "../domain/vocabulary.ts";
 import type { Runtime } from "../lib/runtime.ts";
@@ -71,7 +71,11 @@ export function actionForms(c: ConsoleContext, rt: Runtime, record: CaseRecord, 
   const t = c.get("t");
   const lang = c.get("lang");
   const v = vocabulary(lang);
-  const offered = new Set(availableActions(rt.config, record, content, rt.now().toISOString()));
+  const session = c.get("session");
+  const who = { audience: session.audience, email: session.email };
+  const offered = new Set(availableActions(rt.config, record, content, rt.now().toISOString(), who));
+  // General staff: only the appeal they may record (H-E1), nothing else, not even a note.
+  if (who.audience !== "coordinator" && !offered.has("record-appeal")) return html``;
   const open = (action: ActionName) =>
     html`<form method="post" action="/console/cases/${record.reference}/actions">${csrf(c)}<input type="hidden" name="_key" value="${crypto.randomUUID()}"><input type="hidden" name="action" value="${action}">`;
   const reasonField = (action: ActionName, label: string, hint: string) =>
@@ -114,7 +118,7 @@ ${open("record-contact")}${reasonField("record-contact", a("recordContact.label"
   if (offered.has("record-appeal"))
     forms.push(html`<section aria-labelledby="record-appeal-title"><h3 id="record-appeal-title">${a("recordAppeal.title")}</h3>
 <p>${a("recordAppeal.text")}</p>
-${open("record-appeal")}<div class="field"><label for="record-appeal-channel">${a("recordAppeal.channel")}</label><select id="record-appeal-channel" name="channel"><option value="letter">${v.channel("letter")}</option><option value="email">${v.channel("email")}</option></select></div>
+${open("record-appeal")}<div class="field"><label for="record-appeal-channel">${a("recordAppeal.channel")}</label><select id="record-appeal-channel" name="channel">${APPEAL_CHANNELS.filter((ch) => rt.config.intake.channels === "any" || (ch !== "phone" && ch !== "in-person")).map((ch) => html`<option value="${ch}">${v.channel(ch)}</option>`)}</select></div>
 <div class="field"><label for="record-appeal-received">${a("recordAppeal.receivedOn")}</label><p class="hint" id="record-appeal-received-hint">${a("recordAppeal.receivedOnHint")}</p><input type="date" id="record-appeal-received" name="receivedOn" aria-describedby="record-appeal-received-hint"></div>
 ${reasonField("record-appeal", a("recordAppeal.label"), a("recordAppeal.hint"))}
 <button type="submit">${a("recordAppeal.submit")}</button></form></section>`);
@@ -123,7 +127,8 @@ ${reasonField("record-appeal", a("recordAppeal.label"), a("recordAppeal.hint"))}
 <p>${a("reopen.text")}</p>
 ${open("reopen")}${reasonField("reopen", a("reason"), a("reopen.hint"))}
 <button type="submit">${a("reopen.submit")}</button></form></section>`);
-  forms.push(html`<section aria-labelledby="note-title"><h3 id="note-title">${a("note.title")}</h3>
+  if (who.audience === "coordinator")
+    forms.push(html`<section aria-labelledby="note-title"><h3 id="note-title">${a("note.title")}</h3>
 ${open("note")}${reasonField("note", a("note.label"), a("note.hint"))}
 <button type="submit">${a("note.submit")}</button></form></section>`);
   return html`<h2 id="actions">${a("title")}</h2>${forms}`;

@@ -391,7 +391,7 @@ ${timeline.map((e) => {
   return html`<tr><td data-label="${t("console.case.date")}">${v.when(e.at, tz(), true)}</td><td data-label="${t("console.case.event")}">${v.event(e.type)}</td><td data-label="${t("console.case.by")}">${actorName(rt, c, e.actor)}</td>${detail ? html`<td data-label="${t("console.case.detail")}">${detail}</td>` : html`<td></td>`}</tr>`;
 })}
 </tbody></table></div>
-${viewer.audience === "coordinator" ? actionForms(c, rt, record, content) : ""}
+${actionForms(c, rt, record, content)}
 ${viewer.audience === "coordinator" ? receiptForm(c, record) : ""}
 ${
   viewer.audience === "coordinator" && sensitive

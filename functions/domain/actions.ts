@@ -8,7 +8,14 @@ import type { CaseContent, CaseRecord, DetailsPatch } from "./complaint.ts";
 import type { OrgConfig } from "./config.ts";
 import { completeStep, deadlineAfter, respondRule } from "./deadlines.ts";
 import { caseConfig } from "./live-config.ts";
-import { appealsLeft, hasContactStep, isShortPath, neverTold, triagedRoute } from "./procedure.ts";
+import {
+  appealRecorders,
+  appealsLeft,
+  hasContactStep,
+  isShortPath,
+  neverTold,
+  triagedRoute,
+} from "./procedure.ts";
 import { categoryOf, responsibleFor } from "./routing.ts";
 import { applyAppeal, investigationChange } from "./transitions.ts";
 import { type EventType, type HumanStep, SEVERITIES, type Status } from "./vocabulary.ts";
@@ -25,6 +32,14 @@ export const ACTIONS = [
 export type ActionName = (typeof ACTIONS)[number];
 /** Kept for the first slice's callers. */
 export const IMPLEMENTED_ACTIONS = ACTIONS;
+
+/**
+ * H-E1 (issue 14): how an appeal recorded by staff arrived. The seed asks for it in writing (to the appeal
+ * officer, or by post): staff write down an appeal made by phone or in person, so a complainant without
+ * email can appeal; a written-only procedure (T-1) takes written channels only (`oralAppealRefusal`).
+ */
+export const APPEAL_CHANNELS = ["letter", "email", "sms", "whatsapp", "phone", "in-person"] as const;
+const ORAL_APPEAL_CHANNELS: readonly string[] = ["phone", "in-person"];
 
 const reason = z
   .string("required")
@@ -67,7 +82,7 @@ export const actionSchema = z.discriminatedUnion(
     z.strictObject({
       action: z.literal("record-appeal"),
       /** H-E1: an appeal in writing, to the appeal officer or by post. */
-      channel: z.enum(["letter", "email"], "must be letter or email"),
+      channel: z.enum(APPEAL_CHANNELS, `must be one of ${APPEAL_CHANNELS.join(", ")}`),
       /** The day the appeal arrived (default: today). */
       receivedOn: z.iso.date("must be a date YYYY-MM-DD").optional(),
       /** The appeal's grounds, as the complainant wrote them (a summary for a letter). */
@@ -110,9 +125,20 @@ export function refusal(
   content: Pick<CaseContent, "concernedStaff" | "outcome">,
   action: CaseAction,
   now: string,
+  actor?: string,
 ): ActionRefusal | null {
-  if (audience !== "coordinator")
-    return { status: 403, error: "only the coordinator takes actions on a case" };
+  // H-E1 (issue 14): an appeal received by phone, letter or SMS is recorded by whoever received it among the
+  // people the procedure names for it (appealRecorders); every other action is the coordinator's.
+  const recordsAppeal =
+    action.action === "record-appeal" && !!actor && appealRecorders(config, record).includes(actor);
+  if (audience !== "coordinator" && !recordsAppeal)
+    return {
+      status: 403,
+      error:
+        action.action === "record-appeal"
+          ? "record-appeal: only the coordinator, the complaints officer, the appeal officer or the case's responsible person or handler"
+          : "only the coordinator takes actions on a case",
+    };
   const closed = record.status === "closed";
   switch (action.action) {
     case "note":
@@ -131,6 +157,12 @@ export function refusal(
         return {
           status: 409,
           error: "record-appeal: a suggestion, information request or feedback has no appeal (R-6)",
+        };
+      if (config.intake.channels === "written-only" && ORAL_APPEAL_CHANNELS.includes(action.channel))
+        return {
+          status: 422,
+          field: "channel",
+          error: "channel: this procedure takes written appeals only (T-1): letter, email, SMS or WhatsApp",
         };
       if (!appealsLeft(config, record))
         return { status: 409, error: "record-appeal: the case was already appealed (T-11)" };
@@ -466,6 +498,7 @@ export function availableActions(
   record: CaseRecord,
   content: Pick<CaseContent, "concernedStaff" | "outcome">,
   now: string,
+  who: { audience: Audience; email: string } = { audience: "coordinator", email: "" },
 ): ActionName[] {
   const reasonText = "(offered)";
   const other = config.staff.find((s) => s.address !== record.assignee)?.address ?? "";
@@ -479,6 +512,6 @@ export function availableActions(
     { action: "reopen", reason: reasonText },
   ];
   return probes
-    .filter((probe) => refusal(config, "coordinator", record, content, probe, now) === null)
+    .filter((probe) => refusal(config, who.audience, record, content, probe, now, who.email) === null)
     .map((probe) => probe.action);
 }

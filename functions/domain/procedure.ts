@@ -10,7 +10,7 @@ import type { OrgConfig } from "./config.ts";
 import type { ShortPath } from "./config-schema.ts";
 import { deadlineAfter, initialDeadlines, progressUpdateDue, reminderDue } from "./deadlines.ts";
 import { caseConfig } from "./live-config.ts";
-import { categoryOf, escalationTarget, holderOf, unnamedHolderOf } from "./routing.ts";
+import { categoryOf, escalationTarget, holderOf, holdersOf, unnamedHolderOf } from "./routing.ts";
 import {
   type CloseCause,
   type Closure,
@@ -193,6 +193,40 @@ export function stepActor(
       // R-6: the person the kind is routed to (a complaint reclassified meanwhile: the triage role).
       return holder(isShortPath(record.kind) ? shortPathOf(config, record.kind).route : config.steps.triage);
   }
+}
+
+/**
+ * H-B1: the complaints officer triages "with the supervisor" ("il discute et définit avec son supérieur
+ * hiérarchique la nature de la plainte"): the holders of the config's `steps.triageCopy` roles are told of each
+ * triage task, never the triage actor themself nor anyone named in the complaint (T-7).
+ */
+export function triageCopyRecipients(
+  config: OrgConfig,
+  actor: string,
+  named: readonly string[] = [],
+): string[] {
+  const addresses = config.steps.triageCopy.flatMap((role) => holdersOf(config, role).map((s) => s.address));
+  return [...new Set(addresses)].filter((a) => a !== actor && !named.includes(a));
+}
+
+/**
+ * H-E1 (issue 14): who may record an appeal received outside the complainant's link (by post, phone, in person,
+ * SMS): the complaints officer (the closure check's role, H-F2), the appeal officers (H-E1: "auprès d'un chargé
+ * de procédures d'appel"), and the case's responsible person and handler, who discuss the answer with the
+ * complainant (H-D4). The coordinator may always.
+ */
+export function appealRecorders(
+  config: OrgConfig,
+  record: Pick<CaseRecord, "responsible" | "handler">,
+): string[] {
+  const holders = (role: string) => holdersOf(config, role).map((member) => member.address);
+  return [
+    ...new Set([
+      ...holders(config.steps.closure),
+      ...holders(config.steps.appeal),
+      ...[record.responsible, record.handler].filter((a): a is string => !!a),
+    ]),
+  ];
 }
 
 /** H-B1: the triage officer is a new case's first assignee. */

@@ -18,6 +18,7 @@ import { FormBodyTooLargeError, parseFormBody } from "../tasks/forms.ts";
 import {
   pageOptionsFromConfig,
   renderAlreadyDonePage,
+  renderClosurePendingPage,
   renderDonePage,
   renderErrorPage,
   renderExpiredPage,
@@ -74,8 +75,16 @@ async function details(
       )
     : null;
   if (found?.risks) rows.push({ label: t("risks"), value: found.risks });
-  if (link.step === "appeal-decision" && content.appealReason)
+  if ((link.step === "appeal-decision" || link.step === "closure") && content.appealReason)
     rows.push({ label: t("appealReason"), value: content.appealReason });
+  // H-F2: the closure check reads the appeal's decision before confirming the appeal was completed correctly.
+  if (link.step === "closure" && record.appealOutcome) {
+    rows.push({
+      label: t("appealDecision"),
+      value: translate(language, `pages.task.fields.appealDecision.${record.appealOutcome}`),
+    });
+    if (content.appealReasoning) rows.push({ label: t("appealReasoning"), value: content.appealReasoning });
+  }
   if ((link.step === "appeal-decision" || link.step === "closure") && found?.response)
     rows.push({ label: t("response"), value: found.response });
   return rows;
@@ -153,7 +162,12 @@ export async function handleTaskRequest(
     }
     const result = await submitTask(rt, token, body);
     if (result.kind === "done")
-      return toResult(renderDonePage({ language: result.link.language, reference: result.link.reference }));
+      return toResult(
+        (result.pending ? renderClosurePendingPage : renderDonePage)({
+          language: result.link.language,
+          reference: result.link.reference,
+        }),
+      );
     if (result.kind === "invalid")
       return toResult(await taskPage(result.task, token, { values: result.values, errors: result.errors }));
     return toResult(problemPage(result, fallback));

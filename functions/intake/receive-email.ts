@@ -14,10 +14,13 @@
 import { createHash } from "node:crypto";
 import { GetObjectCommand, PutObjectCommand, PutObjectTaggingCommand } from "@aws-sdk/client-s3";
 import * as z from "zod";
+import { refusal } from "../domain/actions.ts";
 import type { CaseContent, CaseRecord, Flag } from "../domain/complaint.ts";
 import type { Language } from "../domain/config.ts";
+import { neverTold, stepActor } from "../domain/procedure.ts";
 import { categoryOf, languageOf, staffMember } from "../domain/routing.ts";
 import { RawMessageMissingError } from "../errors.ts";
+import { caseConsoleUrl } from "../lib/console-url.ts";
 import { log } from "../lib/logger.ts";
 import { emitMetric } from "../lib/metrics.ts";
 import { type Runtime, requireEnv, runtime } from "../lib/runtime.ts";
@@ -428,8 +431,36 @@ export async function notifyAssignee(
   receivedAt: string,
   message: { text: string | undefined; unknownSender: string | null | undefined },
 ): Promise<void> {
+  const assignee = record.assignee ?? rt.config.organisation.coordinator;
+  // H-E1 (issue 14): an answered case that may still be appealed: the message may be the appeal (a reply, an
+  // SMS without the keyword, a letter scanned in): the complaints officer is told too, with the case page
+  // where it is recorded. The rule is record-appeal's own (actions.refusal), so the email offers only what
+  // the page allows. Never from an unknown sender.
+  let appealCaseUrl: string | undefined;
+  let recipients = [assignee];
+  if (message.unknownSender === undefined && (record.status === "responded" || record.status === "closed")) {
+    const content = await rt.store.getContent(record.reference);
+    const probe = { action: "record-appeal" as const, channel: "email" as const, reason: "(message)" };
+    if (refusal(rt.config, "coordinator", record, content, probe, receivedAt) === null) {
+      appealCaseUrl = caseConsoleUrl(rt.taskBaseUrl, record.reference);
+      recipients = [...new Set([assignee, stepActor(rt.config, record, "closure", neverTold(content))])];
+    }
+  }
+  for (const to of recipients)
+    await notifyOne(rt, record, messageId, receivedAt, message, to, appealCaseUrl, to !== assignee);
+}
+
+async function notifyOne(
+  rt: Runtime,
+  record: CaseRecord,
+  messageId: string,
+  receivedAt: string,
+  message: { text: string | undefined; unknownSender: string | null | undefined },
+  to: string,
+  appealCaseUrl: string | undefined,
+  extra: boolean,
+): Promise<void> {
   const { text } = message;
-  const to = record.assignee ?? rt.config.organisation.coordinator;
   const language = languageOf(rt.config, to);
   const common = {
     reference: record.reference,
@@ -438,6 +469,7 @@ export async function notifyAssignee(
     kind: record.kind,
     receivedAt,
     recipientName: staffMember(rt.config, to)?.name,
+    ...(appealCaseUrl ? { appealCaseUrl } : {}),
   };
   // Never the text (nor the category) of a sensitive case (H-D1, CONTRACT "Emails").
   // Issue 15: a message from somebody else is announced as such; its sender is named unless the case is
@@ -457,7 +489,7 @@ export async function notifyAssignee(
   try {
     await sendOnce(rt, {
       reference: record.reference,
-      key: messageEventId(messageId),
+      key: extra ? `${messageEventId(messageId)}:appeal`.slice(0, 220) : messageEventId(messageId),
       to,
       template: "message-received",
       language,

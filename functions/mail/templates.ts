@@ -44,6 +44,8 @@ export const TEMPLATE_IDS = [
   "implicated-staff",
   "message-received",
   "needs-attention",
+  "triage-copy",
+  "closure-pending",
 ] as const;
 export type TemplateId = (typeof TEMPLATE_IDS)[number];
 
@@ -296,7 +298,39 @@ export type MessageReceivedData = Common &
         message?: never;
         sender?: never;
       }
-  ) & { receivedAt: IsoInstant; step?: Step; unknownSender?: boolean };
+  ) & {
+    receivedAt: IsoInstant;
+    step?: Step;
+    unknownSender?: boolean;
+    /**
+     * H-E1 (issue 14): the case is answered and may still be appealed: the message may be an appeal, which
+     * the recipient records from the case page (an appeal by phone, letter or SMS has no link of its own).
+     */
+    appealCaseUrl?: string;
+  };
+
+/** H-F2: the closure check answered "not yet": the responsible person is told what remains. */
+export type ClosurePendingData = ToStaff & {
+  /** Who checked (name or address). */
+  officerName: string;
+  /** What remains to be done (never for a sensitive case). */
+  note?: string;
+};
+
+/**
+ * H-B1: the supervisor the complaints officer triages with. An untriaged case counts as sensitive: the email
+ * carries the reference, who triages and by when, and the console link (where the page decides what they read).
+ */
+export type TriageCopyData = Common & {
+  sensitive: true;
+  complainantName?: never;
+  categoryLabel?: never;
+  description?: never;
+  /** The triage officer's name. */
+  officerName: string;
+  dueBy: IsoInstant;
+  caseUrl: string;
+};
 
 /** To the coordinator: the case could not proceed automatically. */
 export type NeedsAttentionData = ToStaff & {
@@ -330,6 +364,8 @@ export type TemplateData = {
   "implicated-staff": ImplicatedStaffData;
   "message-received": MessageReceivedData;
   "needs-attention": NeedsAttentionData;
+  "triage-copy": TriageCopyData;
+  "closure-pending": ClosurePendingData;
 };
 
 export interface RenderedEmail {
@@ -883,6 +919,23 @@ const messageReceived: Template<MessageReceivedData> = {
           ]
         : p(c.t("messageReceived.confidential")),
       p(c.t("messageReceived.consider")),
+      present(d.appealCaseUrl) && [
+        p(c.t("messageReceived.appealHint")),
+        button(c.t("messageReceived.appealButton"), d.appealCaseUrl),
+      ],
+    ),
+  }),
+};
+
+const closurePending: Template<ClosurePendingData> = {
+  audience: "staff",
+  content: (d, c) => ({
+    subject: c.t("closurePending.subject"),
+    blocks: blocks(
+      p(c.t("closurePending.notYet", { officerName: d.officerName })),
+      d.sensitive === false && present(d.note) && [h(c.t("closurePending.remains")), quote(excerpt(d.note))],
+      p(c.t("closurePending.act")),
+      detailBlocks(d, c, { description: false }),
     ),
   }),
 };
@@ -910,6 +963,18 @@ const needsAttention: Template<NeedsAttentionData> = {
   }),
 };
 
+const triageCopy: Template<TriageCopyData> = {
+  audience: "staff",
+  content: (d, c) => ({
+    subject: c.t("triageCopy.subject"),
+    blocks: [
+      p(c.t("triageCopy.with", { officerName: d.officerName, dueBy: c.date(d.dueBy) })),
+      p(c.t("triageCopy.untriaged")),
+      button(c.t("triageCopy.button"), d.caseUrl),
+    ],
+  }),
+};
+
 const TEMPLATES: { [K in TemplateId]: Template<TemplateData[K]> } = {
   acknowledgement,
   "written-notice": writtenNotice,
@@ -932,6 +997,8 @@ const TEMPLATES: { [K in TemplateId]: Template<TemplateData[K]> } = {
   "implicated-staff": implicatedStaff,
   "message-received": messageReceived,
   "needs-attention": needsAttention,
+  "triage-copy": triageCopy,
+  "closure-pending": closurePending,
 };
 
 /** Who an email goes to: the complainant (or their representative) or a staff member. */

@@ -78,6 +78,7 @@ type Code =
   | "extension-unavailable"
   | "facts-too-old"
   | "referral-text"
+  | "closure-note"
   | "answer-text";
 
 const text = (max: number) => z.string().max(max);
@@ -251,9 +252,25 @@ export function appealDecisionForm(options: { extensionAvailable: boolean }) {
     });
 }
 
-/** H-F2: the officer confirms the appeal was completed correctly before closing. */
+/** The closure check's answers: closed now, or not yet (the appeal procedure is not finished). */
+export const CLOSURE_ANSWERS = ["yes", "not-yet"] as const;
+
+/**
+ * H-F2: the officer confirms the appeal was completed correctly before closing, or answers "not yet" with what
+ * remains to be done (the case stays open, the responsible person is told).
+ */
 export function closureForm() {
-  return z.object({ confirm: yes, note: text(TEXT_LIMITS.closure.note).optional(), nonce });
+  return z
+    .object({
+      confirm: z.enum(CLOSURE_ANSWERS),
+      note: text(TEXT_LIMITS.closure.note).optional(),
+      nonce,
+    })
+    .refine((v) => !(isRaw(v, "confirm", "not-yet") && absent(v, "note")), {
+      path: ["note"],
+      message: "closure-note" satisfies Code,
+      when: () => true,
+    });
 }
 
 /**
@@ -387,6 +404,7 @@ const CODES = [
   "extension-unavailable",
   "facts-too-old",
   "referral-text",
+  "closure-note",
   "answer-text",
 ] as const satisfies readonly Code[];
 

@@ -77,7 +77,10 @@ interface Texts {
     justificationHint: string;
     appealDecision: { decision: string; upheld: string; revised: string; extend: string; reasoning: string };
     confirm: string;
+    closureQuestion: string;
+    closureNotYet: string;
     closureNote: string;
+    closureNoteHint: string;
     appealReason: string;
     appealReasonHint: string;
     answer: { decision: string; answer: string; complaint: string; text: string; textHint: string };
@@ -85,6 +88,8 @@ interface Texts {
   pages: {
     doneTitle: string;
     done: string;
+    closurePendingTitle: string;
+    closurePending: string;
     alreadyDoneTitle: string;
     alreadyDone: string;
     alreadyDoneNext: string;
@@ -174,7 +179,10 @@ function texts(language: Language): Texts {
         "reasoning",
       ]),
       confirm: field("confirm"),
+      closureQuestion: field("closureQuestion"),
+      closureNotYet: field("closureNotYet"),
       closureNote: field("closureNote"),
+      closureNoteHint: field("closureNoteHint"),
       appealReason: field("appealReason"),
       appealReasonHint: t("fields.appealReasonHint", { min: APPEAL_REASON_MIN }),
       answer: group("fields.answer", ["decision", "answer", "complaint", "text", "textHint"]),
@@ -183,6 +191,8 @@ function texts(language: Language): Texts {
       ...group("pages", [
         "doneTitle",
         "done",
+        "closurePendingTitle",
+        "closurePending",
         "alreadyDoneTitle",
         "alreadyDone",
         "alreadyDoneNext",
@@ -415,8 +425,21 @@ function fieldsFor(action: TaskAction, f: FormRenderer, t: Texts, options: TaskP
         .join("\n");
     case "closure":
       return [
-        f.checkbox("confirm", x.confirm, { required: true }),
-        f.textarea("note", x.closureNote, { max: TEXT_LIMITS.closure.note, rows: 3 }),
+        // H-F2: close now, or not yet (what remains goes to the responsible person).
+        f.radios(
+          "confirm",
+          x.closureQuestion,
+          [
+            { value: "yes", label: x.confirm },
+            { value: "not-yet", label: x.closureNotYet },
+          ],
+          { required: true },
+        ),
+        f.textarea("note", x.closureNote, {
+          max: TEXT_LIMITS.closure.note,
+          hint: x.closureNoteHint,
+          rows: 3,
+        }),
       ]
         .filter(Boolean)
         .join("\n");
@@ -530,6 +553,12 @@ function messagePage(
     .filter(Boolean)
     .join("\n");
   return respond(statusCode, input.language, title, main);
+}
+
+/** 200: H-F2 "not yet": the case stays open, the link stays valid, the responsible person is told. */
+export function renderClosurePendingPage(input: MessagePageInput): HtmlResponse {
+  const p = texts(input.language).pages;
+  return messagePage(200, input, p.closurePendingTitle, [p.closurePending]);
 }
 
 /** 200: the POST was recorded. */

@@ -8,9 +8,11 @@ import type { CaseRecord } from "../domain/complaint.ts";
 import type { Language } from "../domain/config.ts";
 import { factsTooOld } from "../domain/deadlines.ts";
 import { appealExtensionAvailable, isLateResponse } from "../domain/procedure.ts";
+import { languageOf, staffMember } from "../domain/routing.ts";
 import { translate } from "../i18n/i18n.ts";
 import type { Runtime } from "../lib/runtime.ts";
 import { sfn } from "../lib/sfn.ts";
+import { sendOnce } from "../mail/mailer.ts";
 import { type FormBody, type FormValues, parseForm, type TaskAction } from "./forms.ts";
 import {
   consumeWithSubmission,
@@ -79,7 +81,14 @@ export async function loadTask(rt: Runtime, token: string): Promise<LoadedTask |
 export type SubmitResult =
   | LinkProblem
   | { kind: "invalid"; task: LoadedTask; errors: Record<string, string>; values: FormBody }
-  | { kind: "done"; link: TaskLink; record: CaseRecord; submissionId: string };
+  | {
+      kind: "done";
+      link: TaskLink;
+      record: CaseRecord;
+      submissionId: string;
+      /** H-F2: the closure check answered "not yet": the case stays open and the link valid. */
+      pending?: boolean;
+    };
 
 export async function submitTask(
   rt: Runtime,
@@ -112,6 +121,8 @@ export async function submitTask(
   const { nonce: _nonce, ...values } = parsed.value as FormValues[TaskAction] & { nonce: string };
   if (link.step === "progress")
     return recordProgress(rt, task, values as { note: string }, String(body.nonce));
+  if (link.step === "closure" && (values as { confirm?: string }).confirm === "not-yet")
+    return closureNotYet(rt, task, (values as { note: string }).note, String(body.nonce));
   const completed = await completeLink(rt, link, values);
   if (completed.kind !== "done") return { kind: completed.kind, link, record: task.record };
   return { kind: "done", link, record: task.record, submissionId: completed.submissionId };
@@ -147,6 +158,53 @@ export async function completeLink(
     throw error;
   }
   return { kind: "done", submissionId };
+}
+
+/**
+ * H-F2: "not yet": the complaints officer checked the case and the appeal procedure is not finished. Nothing
+ * waits for this answer: the note is recorded (a progress note, kept private for a sensitive case, H-D1), the
+ * responsible person is emailed what remains, and the link stays usable to close the case later. Idempotent
+ * per form (the event id derives from its nonce).
+ */
+async function closureNotYet(
+  rt: Runtime,
+  task: LoadedTask,
+  note: string,
+  nonce: string,
+): Promise<SubmitResult> {
+  const at = rt.now().toISOString();
+  const id = `closure-not-yet:${createHash("sha256").update(`${task.link.idHash}:${nonce}`).digest("hex").slice(0, 24)}`;
+  const { record } = await rt.store.update(
+    task.record.reference,
+    (current, content) => ({
+      ...(keepsDetailsPrivate(current)
+        ? { details: { progress: [{ at, note }] } }
+        : { content: { progress: [...(content?.progress ?? []), { at, note }] } }),
+      event: { id, at, type: "progress", actor: task.link.actor, detail: "closure-not-yet" },
+    }),
+    { withContent: true },
+  );
+  const responsible = record.responsible;
+  if (responsible && responsible !== task.link.actor) {
+    const language = languageOf(rt.config, responsible);
+    await sendOnce(rt, {
+      reference: record.reference,
+      key: id,
+      to: responsible,
+      template: "closure-pending",
+      language,
+      data: {
+        reference: record.reference,
+        organisation: rt.config.organisation.name,
+        timeZone: rt.config.organisation.timeZone,
+        kind: record.kind,
+        recipientName: staffMember(rt.config, responsible)?.name,
+        officerName: staffMember(rt.config, task.link.actor)?.name ?? task.link.actor,
+        ...(record.sensitive ? { sensitive: true as const } : { sensitive: false as const, note }),
+      },
+    });
+  }
+  return { kind: "done", link: task.link, record, submissionId: id, pending: true };
 }
 
 /**

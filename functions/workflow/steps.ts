@@ -33,6 +33,7 @@ import {
   repliedAfterResponse,
   stepActor,
   stepCheckpoint,
+  triageCopyRecipients,
   triagedRoute,
 } from "../domain/procedure.ts";
 import { categoryOf, implicatedToInform, languageOf, notifiedFor, staffMember } from "../domain/routing.ts";
@@ -49,6 +50,7 @@ import {
 } from "../domain/transitions.ts";
 import { type HumanStep as DecisionStep, STEP_DEADLINE } from "../domain/vocabulary.ts";
 import { SubmissionNotFoundError, TooManyRemindersError } from "../errors.ts";
+import { caseConsoleUrl as consoleUrl } from "../lib/console-url.ts";
 import { emitMetric } from "../lib/metrics.ts";
 import type { Runtime } from "../lib/runtime.ts";
 import { outboxStatus, sendOnce } from "../mail/mailer.ts";
@@ -243,6 +245,7 @@ export async function open(
   if (k === 0) {
     if (step === "conclusion") await openProgress(rt, record, actor, language, data);
     await sendOnce(rt, { reference, key, to: actor, template: "task", language, data });
+    if (step === "triage") await triageCopy(rt, record, actor, round);
   } else
     await sendOnce(rt, {
       reference,
@@ -252,6 +255,39 @@ export async function open(
       language,
       data: { ...data, reminderNumber: k },
     });
+}
+
+/**
+ * H-B1: the complaints officer triages "with the supervisor": each holder of `steps.triageCopy` is told, once
+ * per triage round, who triages the case and by when, with the console link; the untriaged case counts as
+ * sensitive, so the email names nothing but the reference. Never a person named in the complaint (T-7).
+ */
+async function triageCopy(rt: Runtime, record: CaseRecord, actor: string, round: string): Promise<void> {
+  const content = await rt.store.getContent(record.reference);
+  const recipients = triageCopyRecipients(rt.config, actor, neverTold(content));
+  const officerName = staffMember(rt.config, actor)?.name ?? actor;
+  for (const address of recipients)
+    await sendOnce(rt, {
+      reference: record.reference,
+      key: `triage-copy:${round}${address}`,
+      to: address,
+      template: "triage-copy",
+      language: languageOf(rt.config, address),
+      data: {
+        ...common(rt, record),
+        sensitive: true,
+        officerName,
+        dueBy: record.deadlines.triage ?? rt.now().toISOString(),
+        caseUrl: caseConsoleUrl(rt, record.reference),
+      },
+    });
+  const [first, ...rest] = recipients.map((address) => ({
+    id: `triage-copy:${round}${address}`,
+    type: "notified" as const,
+    actor: SYSTEM,
+    detail: address,
+  }));
+  if (first) await rt.store.update(record.reference, () => ({ event: first, also: rest }));
 }
 
 /**
@@ -874,7 +910,7 @@ export async function close(rt: Runtime, reference: string, cause: string): Prom
 
 /** The console's page of a case (the console is served beside the task links, under /console). */
 export function caseConsoleUrl(rt: Runtime, reference: string): string {
-  return new URL(`../console/cases/${reference}`, rt.taskBaseUrl).toString();
+  return consoleUrl(rt.taskBaseUrl, reference);
 }
 
 /** Needs attention: flag the case, tell the coordinator, count it. All data stays where it is. */

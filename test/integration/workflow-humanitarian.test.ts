@@ -16,6 +16,20 @@ afterAll(async () => {
   await h?.close();
 });
 
+/** The task page a link opens (GET), as the task-pages Lambda renders it. */
+async function pageOf(link: string): Promise<string> {
+  const { handleTaskRequest } = await import("../../functions/handlers/task-pages.ts");
+  const token = link.slice(link.lastIndexOf("/t/") + 3);
+  const response = await handleTaskRequest({
+    requestContext: { http: { method: "GET" } },
+    rawPath: `/t/${token}`,
+    pathParameters: { token },
+    headers: {},
+  } as never);
+  expect(response.statusCode).toBe(200);
+  return String(response.body);
+}
+
 const types = async (reference: string) => (await h.rt.store.timeline(reference)).map((e) => e.type);
 
 describe("procedure H", () => {
@@ -89,6 +103,7 @@ describe("procedure H", () => {
     expect(await types(ref)).toEqual([
       "received",
       "acknowledged",
+      "notified", // H-B1: the supervisor, who triages with the officer
       "triaged",
       "assigned", // H-B3
       "delegated",
@@ -179,6 +194,35 @@ describe("procedure H", () => {
     expect((await h.record(misconduct)).assignee).toBe("director@example.org"); // programme officer's supervisor
   });
 
+  it("H-B1: triage is done with the supervisor: told of the task, who triages and by when, with no detail of the untriaged case", async () => {
+    const ref = await h.file({
+      content: { description: "Un agent a demandé des faveurs en échange des bons." },
+    });
+    const record = await h.record(ref);
+    const copies = (await h.mails(ref)).filter((m) => m.to.includes("supervisor@example.org"));
+    expect(copies).toHaveLength(1);
+    const copy = copies[0]!;
+    expect(copy.subject).toBe(`Tri à faire avec vous\u00a0: la plainte [${ref}]`);
+    expect(copy.text).toContain("Awa Coulibaly trie la plainte");
+    expect(copy.text).toContain(`/console/cases/${ref}`);
+    // An untriaged case counts as sensitive: neither the description nor the complainant in the email.
+    expect(copy.text).not.toContain("faveurs");
+    expect(copy.text).not.toContain("Aïssata");
+    expect(record.assignee).toBe(OFFICER);
+    expect(
+      (await h.rt.store.timeline(ref)).some(
+        (e) => e.type === "notified" && e.detail === "supervisor@example.org",
+      ),
+    ).toBe(true);
+    // Triaged: the triage round is over, no second copy.
+    await h.act(await h.taskLink(ref, OFFICER), {
+      category: "programme",
+      severity: "low",
+      admissible: "yes",
+    });
+    expect((await h.mails(ref)).filter((m) => m.to.includes("supervisor@example.org"))).toHaveLength(1);
+  });
+
   it("path 4: out of scope is referred and closed `referred` (H-C3 (e))", async () => {
     const ref = await h.file({});
     await h.act(await h.taskLink(ref, OFFICER), {
@@ -249,7 +293,27 @@ describe("procedure H", () => {
       decision: "revised",
       reasoning: "La distribution sera refaite.",
     });
-    await h.act(await h.taskLink(ref, OFFICER), { confirm: "yes" });
+    // H-F2 (issue 14): the closure check shows the appeal's decision, and may answer "not yet".
+    const closureLink = await h.taskLink(ref, OFFICER);
+    const checkPage = await pageOf(closureLink);
+    expect(checkPage).toContain("Décision sur l’appel");
+    expect(checkPage).toContain("La décision initiale est révisée");
+    expect(checkPage).toContain("La distribution sera refaite.");
+    expect(checkPage).toContain('value="not-yet"');
+    const pending = await h.act(closureLink, {
+      confirm: "not-yet",
+      note: "La nouvelle distribution n’a pas encore eu lieu.",
+    });
+    expect(pending).toMatchObject({ kind: "done", pending: true });
+    expect((await h.record(ref)).status).toBe("appeal");
+    const told = (await h.mails(ref)).filter(
+      (m) => m.to.includes("programme@example.org") && m.subject.includes("pas encore clos"),
+    );
+    expect(told).toHaveLength(1);
+    expect(told[0]?.text).toContain("La nouvelle distribution n’a pas encore eu lieu.");
+    expect((await h.rt.store.timeline(ref)).some((e) => e.detail === "closure-not-yet")).toBe(true);
+    // The same link closes the case once the appeal procedure is finished.
+    await h.act(closureLink, { confirm: "yes" });
     const record = await h.record(ref);
     expect(record).toMatchObject({
       status: "closed",
@@ -278,7 +342,9 @@ describe("procedure H", () => {
     expect(record.overdue).toContain("triage");
     expect(await escalations()).toBe(1);
     // H-D5: the escalation email reaches the officer's supervisor, naming the step and the reference.
-    const escalation = (await h.mails(ref)).filter((m) => m.to.includes("supervisor@example.org"));
+    const escalation = (await h.mails(ref)).filter(
+      (m) => m.to.includes("supervisor@example.org") && !m.subject.startsWith("Tri à faire avec vous"), // H-B1's copy
+    );
     expect(escalation).toHaveLength(1);
     expect(escalation[0]?.subject).toContain(ref);
     expect(escalation[0]?.text).toContain("tri");

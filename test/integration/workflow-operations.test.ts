@@ -8,6 +8,7 @@ import type { Caller } from "../../functions/api/auth.ts";
 import { parseAction, takeAction } from "../../functions/api/case-actions.ts";
 import { routeStaffApi } from "../../functions/api/staff-api.ts";
 import type { CaseAction } from "../../functions/domain/actions.ts";
+import { notifyAssignee } from "../../functions/intake/receive-email.ts";
 import { sfn } from "../../functions/lib/sfn.ts";
 import { type Harness, startHarness } from "../helpers/workflow-harness.ts";
 
@@ -267,6 +268,52 @@ describe("coordinator actions on the synthesized workflow", () => {
     expect(
       await act(ref, { action: "record-appeal", channel: "letter", reason: "Encore une fois." }),
     ).toMatchObject({ ok: false, status: 409 });
+  });
+
+  it("H-E1 (issue 14): a reply during the appeal window reaches the complaints officer, and the responsible person records the appeal made by phone", async () => {
+    const ref = await h.file({});
+    await triage(ref);
+    await h.act(await h.taskLink(ref, PROGRAMME), { decision: "accept" });
+    await h.act(await h.taskLink(ref, PROGRAMME), { contacted: "yes", note: "Appel" });
+    await h.act(await h.taskLink(ref, PROGRAMME), { outcome: "unfounded", response: "Non fondée." });
+    let record = await h.record(ref);
+    expect(record.status).toBe("responded");
+    // The complainant answers without the link (an email reply, an SMS without the keyword): the message is
+    // filed, its assignee told as before, and the complaints officer too, with the page to record the appeal.
+    await notifyAssignee(h.rt, record, "sms:appeal-reply", h.rt.now().toISOString(), {
+      text: "Je ne suis pas d’accord avec votre réponse, je fais appel.",
+      unknownSender: undefined,
+    });
+    const toOfficer = (await h.mails(ref)).filter(
+      (m) => m.to.includes(OFFICER) && m.subject.includes("Nouveau message"),
+    );
+    expect(toOfficer).toHaveLength(1);
+    expect(toOfficer[0]?.text).toContain("enregistrez l’appel depuis la page du dossier");
+    expect(toOfficer[0]?.text).toContain(`/console/cases/${ref}`);
+    // Not a party the procedure names for it (the handler has no part in this case): refused.
+    expect(
+      await act(ref, { action: "record-appeal", channel: "phone", reason: "Appel par téléphone." }, STAFF),
+    ).toMatchObject({ ok: false, status: 403 });
+    // The responsible person, who took the call, records it (H-D4: they discuss the answer with the complainant).
+    const responsible: Caller = { audience: "staff", actor: PROGRAMME };
+    expect(
+      await act(
+        ref,
+        {
+          action: "record-appeal",
+          channel: "phone",
+          reason: "Appel par téléphone : la distribution manque.",
+        },
+        responsible,
+      ),
+    ).toMatchObject({ ok: true, applied: true });
+    record = await h.record(ref);
+    expect(record).toMatchObject({ status: "appeal", appeals: 1, assignee: APPEALS });
+    const filed = (await h.rt.store.timeline(ref)).filter((e) => e.type === "appeal-filed");
+    expect(filed).toEqual([expect.objectContaining({ actor: PROGRAMME })]);
+    expect(filed[0]?.detail).toMatch(/^phone: /);
+    // The appeal officer's task is out.
+    expect(await h.taskLink(ref, APPEALS)).toMatch(/\/t\//);
   });
 
   it("T-12: a reopened case resumes at its investigation and closes again", async () => {

@@ -109,6 +109,34 @@ describe("coordinator actions: which fits which status", () => {
     );
   });
 
+  it("H-E1 (issue 14): staff named for the appeal record one received by phone, in person or SMS; T-1: written only", () => {
+    const byPhone: CaseAction = { action: "record-appeal", channel: "phone", reason: "Appel par téléphone" };
+    expect(actionSchema.safeParse({ ...byPhone, channel: "sms" }).success).toBe(true);
+    expect(actionSchema.safeParse({ ...byPhone, channel: "pigeon" }).success).toBe(false);
+    const as = (email: string) => refusal(H, "staff", closed, content, byPhone, NOW, email);
+    // The responsible person, the appeal officer and the complaints officer; nobody else among general staff.
+    for (const email of ["programme@example.org", "appeals@example.org", "officer@example.org"])
+      expect(as(email), email).toBeNull();
+    for (const email of ["delegate@example.org", "finance@example.org", undefined])
+      expect(as(email as string), String(email)).toMatchObject({ status: 403 });
+    expect(
+      refusal(H, "staff", closed, content, { action: "note", reason: "Note" }, NOW, "programme@example.org"),
+    ).toMatchObject({ status: 403 });
+    // T-1: the training provider's procedure takes written appeals only.
+    const T = loadConfigText(readFileSync("config/training-provider.example.yaml", "utf8"), "T");
+    expect(refusal(T, "coordinator", closed, content, byPhone, NOW)).toMatchObject({
+      status: 422,
+      field: "channel",
+    });
+    expect(refusal(T, "coordinator", closed, content, { ...byPhone, channel: "sms" }, NOW)).toBeNull();
+    expect(
+      availableActions(H, closed, content, NOW, { audience: "staff", email: "programme@example.org" }),
+    ).toEqual(["record-appeal"]);
+    expect(
+      availableActions(H, closed, content, NOW, { audience: "staff", email: "delegate@example.org" }),
+    ).toEqual([]);
+  });
+
   it("offers on the case page exactly the actions the rules allow", () => {
     expect(availableActions(H, closed, content, NOW).sort()).toEqual(["note", "record-appeal", "reopen"]);
     expect(availableActions(H, triaged, content, NOW).sort()).toEqual([

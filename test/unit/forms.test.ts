@@ -131,9 +131,19 @@ describe("parseForm: valid input", () => {
     expect(result).toEqual({ ok: true, value: { decision: "accept", nonce } });
   });
 
-  it("contact and closure: the box gives true", () => {
+  it("contact: the box gives true; closure: close now", () => {
     expect(parseForm("contact", VALID.contact, fr)).toMatchObject({ ok: true, value: { contacted: true } });
-    expect(parseForm("closure", VALID.closure, fr)).toMatchObject({ ok: true, value: { confirm: true } });
+    expect(parseForm("closure", VALID.closure, fr)).toMatchObject({ ok: true, value: { confirm: "yes" } });
+  });
+
+  it("H-F2: the closure check may answer not yet, with what remains to be done", () => {
+    expect(parseForm("closure", { confirm: "not-yet", nonce }, fr)).toEqual({
+      ok: false,
+      errors: { note: "Indiquez ce qui reste à faire avant la clôture." },
+    });
+    expect(
+      parseForm("closure", { confirm: "not-yet", note: "Mesure d’appel non appliquée", nonce }, fr),
+    ).toMatchObject({ ok: true, value: { confirm: "not-yet", note: "Mesure d’appel non appliquée" } });
   });
 
   it("ignores unknown fields and never passes them on", () => {
