@@ -73,9 +73,13 @@ export function namedFor(record: Pick<CaseRecord, "assignee" | "responsible">, e
   return same(record.responsible, email) || same(record.assignee, email);
 }
 
-/** H-B1: the staff who triage (holders of the config's triage role). */
+/**
+ * H-B1: the staff who triage: the holders of the config's triage role and those it triages with (the
+ * supervisor, `steps.triageCopy`), whom the procedure names for an untriaged case.
+ */
 export function triageOfficers(config: OrgConfig): string[] {
-  return holdersOf(config, config.steps.triage).map((member) => member.address);
+  const roles = [config.steps.triage, ...config.steps.triageCopy];
+  return [...new Set(roles.flatMap((role) => holdersOf(config, role).map((member) => member.address)))];
 }
 
 /**

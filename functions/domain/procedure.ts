@@ -196,6 +196,20 @@ export function stepActor(
 }
 
 /**
+ * H-B1: the complaints officer triages "with the supervisor" ("il discute et définit avec son supérieur
+ * hiérarchique la nature de la plainte"): the holders of the config's `steps.triageCopy` roles are told of each
+ * triage task, never the triage actor themself nor anyone named in the complaint (T-7).
+ */
+export function triageCopyRecipients(
+  config: OrgConfig,
+  actor: string,
+  named: readonly string[] = [],
+): string[] {
+  const addresses = config.steps.triageCopy.flatMap((role) => holdersOf(config, role).map((s) => s.address));
+  return [...new Set(addresses)].filter((a) => a !== actor && !named.includes(a));
+}
+
+/**
  * H-E1 (issue 14): who may record an appeal received outside the complainant's link (by post, phone, in person,
  * SMS): the complaints officer (the closure check's role, H-F2), the appeal officers (H-E1: "auprès d'un chargé
  * de procédures d'appel"), and the case's responsible person and handler, who discuss the answer with the

@@ -44,6 +44,7 @@ export const TEMPLATE_IDS = [
   "implicated-staff",
   "message-received",
   "needs-attention",
+  "triage-copy",
   "closure-pending",
 ] as const;
 export type TemplateId = (typeof TEMPLATE_IDS)[number];
@@ -316,6 +317,21 @@ export type ClosurePendingData = ToStaff & {
   note?: string;
 };
 
+/**
+ * H-B1: the supervisor the complaints officer triages with. An untriaged case counts as sensitive: the email
+ * carries the reference, who triages and by when, and the console link (where the page decides what they read).
+ */
+export type TriageCopyData = Common & {
+  sensitive: true;
+  complainantName?: never;
+  categoryLabel?: never;
+  description?: never;
+  /** The triage officer's name. */
+  officerName: string;
+  dueBy: IsoInstant;
+  caseUrl: string;
+};
+
 /** To the coordinator: the case could not proceed automatically. */
 export type NeedsAttentionData = ToStaff & {
   reason: NeedsAttentionReason;
@@ -348,6 +364,7 @@ export type TemplateData = {
   "implicated-staff": ImplicatedStaffData;
   "message-received": MessageReceivedData;
   "needs-attention": NeedsAttentionData;
+  "triage-copy": TriageCopyData;
   "closure-pending": ClosurePendingData;
 };
 
@@ -946,6 +963,18 @@ const needsAttention: Template<NeedsAttentionData> = {
   }),
 };
 
+const triageCopy: Template<TriageCopyData> = {
+  audience: "staff",
+  content: (d, c) => ({
+    subject: c.t("triageCopy.subject"),
+    blocks: [
+      p(c.t("triageCopy.with", { officerName: d.officerName, dueBy: c.date(d.dueBy) })),
+      p(c.t("triageCopy.untriaged")),
+      button(c.t("triageCopy.button"), d.caseUrl),
+    ],
+  }),
+};
+
 const TEMPLATES: { [K in TemplateId]: Template<TemplateData[K]> } = {
   acknowledgement,
   "written-notice": writtenNotice,
@@ -968,6 +997,7 @@ const TEMPLATES: { [K in TemplateId]: Template<TemplateData[K]> } = {
   "implicated-staff": implicatedStaff,
   "message-received": messageReceived,
   "needs-attention": needsAttention,
+  "triage-copy": triageCopy,
   "closure-pending": closurePending,
 };
 

@@ -33,6 +33,7 @@ import {
   repliedAfterResponse,
   stepActor,
   stepCheckpoint,
+  triageCopyRecipients,
   triagedRoute,
 } from "../domain/procedure.ts";
 import { categoryOf, implicatedToInform, languageOf, notifiedFor, staffMember } from "../domain/routing.ts";
@@ -245,6 +246,7 @@ export async function open(
   if (k === 0) {
     if (step === "conclusion") await openProgress(rt, record, actor, language, data);
     await sendOnce(rt, { reference, key, to: actor, template: "task", language, data });
+    if (step === "triage") await triageCopy(rt, record, actor, round);
   } else
     await sendOnce(rt, {
       reference,
@@ -254,6 +256,39 @@ export async function open(
       language,
       data: { ...data, reminderNumber: k },
     });
+}
+
+/**
+ * H-B1: the complaints officer triages "with the supervisor": each holder of `steps.triageCopy` is told, once
+ * per triage round, who triages the case and by when, with the console link; the untriaged case counts as
+ * sensitive, so the email names nothing but the reference. Never a person named in the complaint (T-7).
+ */
+async function triageCopy(rt: Runtime, record: CaseRecord, actor: string, round: string): Promise<void> {
+  const content = await rt.store.getContent(record.reference);
+  const recipients = triageCopyRecipients(rt.config, actor, neverTold(content));
+  const officerName = staffMember(rt.config, actor)?.name ?? actor;
+  for (const address of recipients)
+    await sendOnce(rt, {
+      reference: record.reference,
+      key: `triage-copy:${round}${address}`,
+      to: address,
+      template: "triage-copy",
+      language: languageOf(rt.config, address),
+      data: {
+        ...common(rt, record),
+        sensitive: true,
+        officerName,
+        dueBy: record.deadlines.triage ?? rt.now().toISOString(),
+        caseUrl: caseConsoleUrl(rt, record.reference),
+      },
+    });
+  const [first, ...rest] = recipients.map((address) => ({
+    id: `triage-copy:${round}${address}`,
+    type: "notified" as const,
+    actor: SYSTEM,
+    detail: address,
+  }));
+  if (first) await rt.store.update(record.reference, () => ({ event: first, also: rest }));
 }
 
 /**

@@ -80,6 +80,7 @@ describe("npm start: the local stack", () => {
     expect(v.timeline.map((e) => e.type)).toEqual([
       "received",
       "acknowledged",
+      "notified", // H-B1: the supervisor, who triages with the officer
       "triaged",
       "assigned", // H-B3
       "delegated",

@@ -292,7 +292,7 @@ describe("POST /api/complaints: staff-recorded intake (H-A1)", () => {
 });
 
 describe("T-1: written complaints only (training-provider config)", () => {
-  it("answers a phone complaint 202 with no case, and emails the filing instructions once", async () => {
+  it("T-15: answers a phone complaint 202 with no case, and tells the complainant by email, once, how to file it", async () => {
     const key = randomUUID();
     const { status, body } = await post(training, complaint({ channel: "phone" }), key);
 

@@ -126,6 +126,7 @@ describe("procedure H", () => {
     expect(await types(ref)).toEqual([
       "received",
       "acknowledged",
+      "notified", // H-B1: the supervisor, who triages with the officer
       "triaged",
       "assigned", // H-B3
       "delegated",
@@ -214,6 +215,35 @@ describe("procedure H", () => {
       concerned: "programme@example.org",
     });
     expect((await h.record(misconduct)).assignee).toBe("director@example.org"); // programme officer's supervisor
+  });
+
+  it("H-B1: triage is done with the supervisor: told of the task, who triages and by when, with no detail of the untriaged case", async () => {
+    const ref = await h.file({
+      content: { description: "Un agent a demandé des faveurs en échange des bons." },
+    });
+    const record = await h.record(ref);
+    const copies = (await h.mails(ref)).filter((m) => m.to.includes("supervisor@example.org"));
+    expect(copies).toHaveLength(1);
+    const copy = copies[0]!;
+    expect(copy.subject).toBe(`Tri à faire avec vous\u00a0: la plainte [${ref}]`);
+    expect(copy.text).toContain("Awa Coulibaly trie la plainte");
+    expect(copy.text).toContain(`/console/cases/${ref}`);
+    // An untriaged case counts as sensitive: neither the description nor the complainant in the email.
+    expect(copy.text).not.toContain("faveurs");
+    expect(copy.text).not.toContain("Aïssata");
+    expect(record.assignee).toBe(OFFICER);
+    expect(
+      (await h.rt.store.timeline(ref)).some(
+        (e) => e.type === "notified" && e.detail === "supervisor@example.org",
+      ),
+    ).toBe(true);
+    // Triaged: the triage round is over, no second copy.
+    await h.act(await h.taskLink(ref, OFFICER), {
+      category: "programme",
+      severity: "low",
+      admissible: "yes",
+    });
+    expect((await h.mails(ref)).filter((m) => m.to.includes("supervisor@example.org"))).toHaveLength(1);
   });
 
   it("path 4: out of scope is referred and closed `referred` (H-C3 (e))", async () => {
@@ -335,7 +365,9 @@ describe("procedure H", () => {
     expect(record.overdue).toContain("triage");
     expect(await escalations()).toBe(1);
     // H-D5: the escalation email reaches the officer's supervisor, naming the step and the reference.
-    const escalation = (await h.mails(ref)).filter((m) => m.to.includes("supervisor@example.org"));
+    const escalation = (await h.mails(ref)).filter(
+      (m) => m.to.includes("supervisor@example.org") && !m.subject.startsWith("Tri à faire avec vous"), // H-B1's copy
+    );
     expect(escalation).toHaveLength(1);
     expect(escalation[0]?.subject).toContain(ref);
     expect(escalation[0]?.text).toContain("tri");

@@ -40,8 +40,19 @@ const abuse: AccessCase = {
 };
 
 describe("who sees what (access.ts)", () => {
-  it("H-B1: the config's triage officers are the complaints officer", () => {
-    expect(officers).toEqual(["officer@example.org"]);
+  it("H-B1: the config's triage officers are the complaints officer and the supervisor they triage with", () => {
+    expect(officers).toEqual(["officer@example.org", "supervisor@example.org"]);
+    expect(triageOfficers({ ...config, steps: { ...config.steps, triageCopy: [] } })).toEqual([
+      "officer@example.org",
+    ]);
+  });
+
+  it("H-B1: the supervisor reads an untriaged case with the officer, then only what any staff reads", () => {
+    expect(accessFor(config, staff("supervisor@example.org"), untriaged)).toMatchObject({
+      details: true,
+      contact: false,
+    });
+    expect(accessFor(config, staff("supervisor@example.org"), abuse)).toMatchObject({ details: false });
   });
 
   it("H-D1: an untriaged case counts as sensitive; general staff see its status only", () => {
@@ -141,7 +152,7 @@ describe("who sees what (access.ts)", () => {
 
   it("accessFor reads the triage officers from the config", () => {
     expect(accessFor(config, staff("officer@example.org"), untriaged).details).toBe(true);
-    expect(accessFor(config, staff("supervisor@example.org"), untriaged).details).toBe(false);
+    expect(accessFor(config, staff("programme@example.org"), untriaged).details).toBe(false);
   });
 });
 

@@ -101,6 +101,13 @@ const FIXTURES: { [K in TemplateId]: TemplateData[K] } = {
   "appeal-refused": { ...common, appealDecidedAt: "2027-02-01T09:00:00Z" },
   closure: { ...common, closure: "resolved" },
   answer: { ...common, kind: "suggestion", answerText: "Les horaires de distribution seront avancés." },
+  "triage-copy": {
+    ...common,
+    sensitive: true,
+    officerName: "Awa Coulibaly",
+    dueBy: "2026-12-04T09:00:00Z",
+    caseUrl: "https://cfm.example.org/console/cases/CFM-2026-000123",
+  },
   task: {
     ...common,
     ...staffDetails,
@@ -274,10 +281,10 @@ describe("task links", () => {
     expect(() => renderEmail("task", "fr", data)).toThrow(TemplateDataError);
   });
 
-  it("other emails carry no link at all, except the response's appeal link", () => {
+  it("other emails carry no link at all, except the response's appeal link and the triage copy's case page (H-B1)", () => {
     for (const id of TEMPLATE_IDS.filter((t) => t !== "task" && t !== "reminder")) {
       const email = renderEmail(id, "fr", FIXTURES[id]);
-      const expected = id === "response" ? 1 : 0;
+      const expected = id === "response" || id === "triage-copy" ? 1 : 0;
       expect(urlCount(email.text), id).toBe(expected);
       expect(anchorCount(email.html), id).toBe(expected);
     }
