@@ -210,8 +210,6 @@ export async function benchReports(): Promise<BenchRow[]> {
       await ensureTable(dynamo.endpoint, tableName);
       const rt: ReportRuntime = {
         config,
-        tableName,
-        doc,
         store: new ComplaintStore(doc, tableName, () => NOW),
         now: () => NOW,
       };

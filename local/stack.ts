@@ -388,7 +388,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         ...(envelopeSender ? { source: envelopeSender } : {}),
       });
       const result = await receiveEmail(event, rt);
-      await wf.settled();
+      // Answered once this message's own case is handled (its execution idle: acknowledged, the next task
+      // emailed), not when every other execution is: a burst's requests no longer wait for each other
+      // (issue 18). A message that opened or touched no case has nothing to wait for.
+      if ("reference" in result) await wf.caseSettled(result.reference);
       return result;
     };
 

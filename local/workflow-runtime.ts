@@ -48,6 +48,8 @@ export interface WorkflowRuntime {
   /** Moves virtual time forward and answers once every timer due has fired and its work settled. */
   advance(duration: string): Promise<Date>;
   settled(): Promise<void>;
+  /** Resolves once the executions of one case (`<reference>`, `<reference>-<n>`) are idle, whatever the others do. */
+  caseSettled(reference: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -153,6 +155,8 @@ export async function startWorkflowRuntime(options: WorkflowRuntimeOptions): Pro
     definition,
     advance: (duration) => sfn.advanceTime(durationMs(duration)),
     settled: () => sfn.settled(),
+    caseSettled: (reference) =>
+      sfn.settledExecutions((name) => name === reference || name.startsWith(`${reference}-`)),
     close: async () => {
       await sfn.dispose();
       await server.close();

@@ -9,7 +9,6 @@
 // 400 {"errors": {"field.path": "message"}}.
 
 import { createHash } from "node:crypto";
-import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import * as z from "zod";
 import { triageOfficers } from "../domain/access.ts";
@@ -32,7 +31,7 @@ import { type Runtime, runtime } from "../lib/runtime.ts";
 import { MailRejectedError, sendViaOutbox } from "../mail/mailer.ts";
 import { type FilingInstructionsData, renderEmail } from "../mail/templates.ts";
 import { handleReportsRequest } from "../reports/api.ts";
-import { keys } from "../store/keys.ts";
+import { filingStore } from "../store/filing-store.ts";
 import { type AuthEvent, authenticate, type Caller, header } from "./auth.ts";
 import { parseAction, reassignAll, takeAction } from "./case-actions.ts";
 import { listCases, listQuerySchema } from "./case-list.ts";
@@ -542,57 +541,21 @@ async function recordFiling(
   needsReference: boolean,
   fingerprint: string,
 ): Promise<{ reference: string | null; at: string; fingerprint?: string }> {
-  const Key = keys.filing(sourceId);
-  const existing = await rt.doc.send(new GetCommand({ TableName: rt.tableName, Key, ConsistentRead: true }));
-  if (existing.Item)
-    return {
-      reference: (existing.Item.reference as string | null) ?? null,
-      at: String(existing.Item.at),
-      ...(existing.Item.fingerprint ? { fingerprint: String(existing.Item.fingerprint) } : {}),
-    };
+  const filings = filingStore(rt);
+  const existing = await filings.get(sourceId);
+  if (existing) return existing;
   const at = rt.now().toISOString();
   const reference = needsReference ? await reserveFilingReference(rt, Number(at.slice(0, 4))) : null;
-  try {
-    await rt.doc.send(
-      new PutCommand({
-        TableName: rt.tableName,
-        Item: { ...Key, sourceId, channel, at, reference, fingerprint },
-        ConditionExpression: "attribute_not_exists(pk)",
-      }),
-    );
-    return { reference, at };
-  } catch (error) {
-    if ((error as Error).name !== "ConditionalCheckFailedException") throw error;
-    // A concurrent replay won: answer with its record.
-    const winner = await rt.doc.send(new GetCommand({ TableName: rt.tableName, Key, ConsistentRead: true }));
-    return {
-      reference: (winner.Item?.reference as string | null) ?? null,
-      at: String(winner.Item?.at ?? at),
-      ...(winner.Item?.fingerprint ? { fingerprint: String(winner.Item.fingerprint) } : {}),
-    };
-  }
+  if (await filings.create(sourceId, { channel, at, reference, fingerprint })) return { reference, at };
+  // A concurrent replay won: answer with its record.
+  const winner = await filings.get(sourceId);
+  return winner ?? { reference: null, at };
 }
 
 async function reserveFilingReference(rt: Runtime, year: number): Promise<string> {
-  const out = await rt.doc.send(
-    new UpdateCommand({
-      TableName: rt.tableName,
-      Key: keys.filingCounter(year),
-      UpdateExpression: "ADD #v :one",
-      ExpressionAttributeNames: { "#v": "value" },
-      ExpressionAttributeValues: { ":one": 1 },
-      ReturnValues: "UPDATED_NEW",
-    }),
-  );
-  const n = 1_000_000 - Number(out.Attributes?.value ?? 1);
-  const cases = await rt.doc.send(
-    new GetCommand({
-      TableName: rt.tableName,
-      Key: keys.counter(year),
-      ConsistentRead: true,
-    }),
-  );
-  if (n < 1 || Number(cases.Item?.value ?? 0) >= n)
+  // Filing references count down from 999999, case references up from 1: they never meet unnoticed.
+  const n = 1_000_000 - (await filingStore(rt).nextNumber(year));
+  if (n < 1 || (await rt.store.lastNumber(year)) >= n)
     throw new FilingReferencesExhaustedError(`no filing reference left for ${year}`);
   return formatReference(year, n);
 }

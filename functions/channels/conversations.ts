@@ -3,10 +3,9 @@
 // HMAC of the number with the link secret: the table never holds a number outside a case's content record,
 // and a leaked key list cannot be reversed by trying every number of a country.
 import { createHmac } from "node:crypto";
-import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { deadlineAfter } from "../domain/deadlines.ts";
 import type { Runtime } from "../lib/runtime.ts";
-import { keys } from "../store/keys.ts";
+import { conversationStore } from "../store/conversation-store.ts";
 
 export type PhoneChannel = "sms" | "whatsapp";
 
@@ -34,15 +33,7 @@ export async function conversationOf(
   channel: PhoneChannel,
   phone: string,
 ): Promise<Conversation | null> {
-  const out = await rt.doc.send(
-    new GetCommand({
-      TableName: rt.tableName,
-      Key: keys.conversation(channel, await phoneHash(rt, phone)),
-      ConsistentRead: true,
-    }),
-  );
-  if (!out.Item) return null;
-  return { reference: String(out.Item.reference), lastInboundAt: String(out.Item.lastInboundAt) };
+  return conversationStore(rt).get(channel, await phoneHash(rt, phone));
 }
 
 /** The number wrote at `at` about `reference` (a new case, or a message added to it). */
@@ -53,40 +44,20 @@ export async function recordInbound(
   reference: string,
   at: string,
 ): Promise<void> {
-  // Never moves lastInboundAt backwards (a redelivered older message).
-  await rt.doc
-    .send(
-      new UpdateCommand({
-        TableName: rt.tableName,
-        Key: keys.conversation(channel, await phoneHash(rt, phone)),
-        UpdateExpression: "SET #ref = :r, lastInboundAt = :at, #ch = :c, expiresAt = :e",
-        ConditionExpression: "attribute_not_exists(lastInboundAt) OR lastInboundAt <= :at OR #ref <> :r",
-        ExpressionAttributeNames: { "#ref": "reference", "#ch": "channel" },
-        ExpressionAttributeValues: { ":r": reference, ":at": at, ":c": channel, ":e": expiry(rt, at) },
-      }),
-    )
-    .catch((error: Error) => {
-      if (error.name !== "ConditionalCheckFailedException") throw error;
-    });
+  await conversationStore(rt).recordInbound(
+    channel,
+    await phoneHash(rt, phone),
+    reference,
+    at,
+    expiry(rt, at),
+  );
 }
 
 export async function isOptedOut(rt: Runtime, phone: string): Promise<boolean> {
-  const out = await rt.doc.send(
-    new GetCommand({
-      TableName: rt.tableName,
-      Key: keys.optOut(await phoneHash(rt, phone)),
-      ConsistentRead: true,
-    }),
-  );
-  return out.Item !== undefined && out.Item.optedOut === true;
+  return conversationStore(rt).isOptedOut(await phoneHash(rt, phone));
 }
 
 /** STOP: no SMS to this number any more (kept until the number opts back in). */
 export async function recordOptOut(rt: Runtime, phone: string, at: string, optedOut: boolean): Promise<void> {
-  await rt.doc.send(
-    new PutCommand({
-      TableName: rt.tableName,
-      Item: { ...keys.optOut(await phoneHash(rt, phone)), optedOut, at },
-    }),
-  );
+  await conversationStore(rt).setOptOut(await phoneHash(rt, phone), optedOut, at);
 }

@@ -13,7 +13,6 @@
 // Logs carry ids only: never addresses, names, subjects, bodies or file names.
 import { createHash } from "node:crypto";
 import { GetObjectCommand, PutObjectCommand, PutObjectTaggingCommand } from "@aws-sdk/client-s3";
-import { PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import * as z from "zod";
 import { refusal } from "../domain/actions.ts";
 import type { CaseContent, CaseRecord, Flag } from "../domain/complaint.ts";
@@ -28,7 +27,7 @@ import { type Runtime, requireEnv, runtime } from "../lib/runtime.ts";
 import { s3 } from "../lib/s3.ts";
 import { MailRejectedError, sendOnce } from "../mail/mailer.ts";
 import type { MessageReceivedData } from "../mail/templates.ts";
-import { indexKeys, keys } from "../store/keys.ts";
+import { type InboxKind, inboxStore } from "../store/inbox-store.ts";
 import { OUTSIDE_CASE_TAG } from "../store/retention-tags.ts";
 import { openCase } from "./open-case.ts";
 import {
@@ -557,12 +556,10 @@ function outcomeName(result: IntakeResult): string {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// INBOX#<messageId> items (table-design.ts): what became of each message, ids and verdicts only.
-// QUARANTINE and NOISE are listed for the officer through the byStatus index (gsi1pk INBOX#QUARANTINE /
-// INBOX#NOISE, sorted by receipt), which otherwise holds STATUS#<status> partitions only; RECEIPT marks a
-// message that opened or joined a case.
+// What became of each message (functions/store/inbox-store.ts: ids and verdicts only). QUARANTINE and NOISE
+// are listed for the officer; RECEIPT marks a message that opened or joined a case.
 
-export type InboxKind = "QUARANTINE" | "NOISE" | "RECEIPT";
+export type { InboxKind };
 
 /** Shared with the SMS, WhatsApp and webhook intake (functions/intake/receive-text.ts). */
 export class Inbox {
@@ -580,22 +577,10 @@ export class Inbox {
     this.dedupeKey = messageId;
   }
 
-  private get pk() {
-    return keys.inboxPartition(this.messageId);
-  }
-
   /** The outcome of an earlier delivery of this message, as it is answered again. */
   async previousOutcome(): Promise<IntakeResult | null> {
-    const out = await this.rt.doc.send(
-      new QueryCommand({
-        TableName: this.rt.tableName,
-        KeyConditionExpression: "pk = :pk",
-        ExpressionAttributeValues: { ":pk": this.pk },
-        ConsistentRead: true,
-      }),
-    );
-    const items = out.Items ?? [];
-    const find = (sk: InboxKind) => items.find((item) => item.sk === sk);
+    const items = await inboxStore(this.rt).outcomes(this.messageId);
+    const find = (kind: InboxKind) => items.find((item) => item.kind === kind)?.fields;
     const messageId = this.messageId;
     if (find("QUARANTINE")) return { messageId, quarantined: true };
     const noise = find("NOISE");
@@ -619,33 +604,18 @@ export class Inbox {
           Tagging: { TagSet: [{ Key: OUTSIDE_CASE_TAG.key, Value: OUTSIDE_CASE_TAG.value }] },
         }),
       );
-    const listed =
-      kind === "RECEIPT"
-        ? {}
-        : { gsi1pk: indexKeys.inboxList(kind), gsi1sk: `${this.receivedAt}#${this.messageId}` };
-    try {
-      await this.rt.doc.send(
-        new PutCommand({
-          TableName: this.rt.tableName,
-          Item: {
-            pk: this.pk,
-            sk: kind,
-            messageId: this.messageId,
-            receivedAt: this.receivedAt,
-            rawBucket: this.raw.bucket,
-            rawMessageKey: this.raw.key,
-            recordedAt: this.rt.now().toISOString(),
-            ...fields,
-            ...listed,
-          },
-          ConditionExpression: "attribute_not_exists(pk)",
-        }),
-      );
-      return true;
-    } catch (error) {
-      if ((error as Error).name === "ConditionalCheckFailedException") return false;
-      throw error;
-    }
+    return inboxStore(this.rt).record(
+      kind,
+      { messageId: this.messageId, receivedAt: this.receivedAt },
+      {
+        messageId: this.messageId,
+        receivedAt: this.receivedAt,
+        rawBucket: this.raw.bucket,
+        rawMessageKey: this.raw.key,
+        recordedAt: this.rt.now().toISOString(),
+        ...fields,
+      },
+    );
   }
 }
 

@@ -4,12 +4,11 @@
 // and on the message itself (SOURCE#…), so a message being processed concurrently is answered once.
 // Runs as a scheduled Lambda in AWS (infra/constructs/intake.ts) and, locally, at start and periodically.
 import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
-import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { log } from "../lib/logger.ts";
 import { emitMetric } from "../lib/metrics.ts";
 import type { Runtime } from "../lib/runtime.ts";
 import { s3 } from "../lib/s3.ts";
-import { keys } from "../store/keys.ts";
+import { inboxStore } from "../store/inbox-store.ts";
 import { type IntakeResult, RAW_PREFIX, receiveEmail } from "./receive-email.ts";
 import { makeSesEvent, type VerdictName, type VerdictStatus } from "./ses-event.ts";
 
@@ -96,16 +95,7 @@ export async function sweepRawMessages(rt: Runtime, options: SweepOptions): Prom
 
 /** Whether the intake recorded what became of this delivery (INBOX#<messageId>: RECEIPT, NOISE, QUARANTINE). */
 export async function hasOutcome(rt: Runtime, messageId: string): Promise<boolean> {
-  const out = await rt.doc.send(
-    new QueryCommand({
-      TableName: rt.tableName,
-      KeyConditionExpression: "pk = :pk",
-      ExpressionAttributeValues: { ":pk": keys.inboxPartition(messageId) },
-      ConsistentRead: true,
-      Limit: 1,
-    }),
-  );
-  return (out.Items ?? []).length > 0;
+  return (await inboxStore(rt).outcomes(messageId, { limit: 1 })).length > 0;
 }
 
 /**

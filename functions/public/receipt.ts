@@ -2,8 +2,8 @@
 // only as a slow, salted hash (scrypt), so a stolen table does not give access to the follow-up page.
 // 20 Crockford base-32 characters = 100 bits: far beyond guessing, and the follow-up page throttles tries.
 import { randomBytes, type ScryptOptions, scrypt, timingSafeEqual } from "node:crypto";
-import { DeleteCommand, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { Runtime } from "../lib/runtime.ts";
+import { receiptStore } from "../store/receipt-store.ts";
 
 /** Crockford base 32: no I, L, O or U, so the code survives being read aloud or copied by hand. */
 const ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
@@ -40,28 +40,20 @@ function derive(code: string, salt: Buffer): Promise<Buffer> {
   );
 }
 
-const receiptKey = (reference: string) => ({ pk: `CASE#${reference}`, sk: "RECEIPT" });
-
 /** Stores the hash of a case's receipt code (replacing an earlier one: see the re-issue rule in app.ts). */
 export async function storeReceipt(rt: Runtime, reference: string, code: string): Promise<void> {
   const salt = randomBytes(16);
   const hash = await derive(code, salt);
-  await rt.doc.send(
-    new PutCommand({
-      TableName: rt.tableName,
-      Item: {
-        ...receiptKey(reference),
-        salt: salt.toString("base64"),
-        hash: hash.toString("base64"),
-        kdf: `scrypt:${SCRYPT.N}:${SCRYPT.r}:${SCRYPT.p}`,
-        createdAt: rt.now().toISOString(),
-      },
-    }),
-  );
+  await receiptStore(rt).put(reference, {
+    salt: salt.toString("base64"),
+    hash: hash.toString("base64"),
+    kdf: `scrypt:${SCRYPT.N}:${SCRYPT.r}:${SCRYPT.p}`,
+    createdAt: rt.now().toISOString(),
+  });
 }
 
 export async function deleteReceipt(rt: Runtime, reference: string): Promise<void> {
-  await rt.doc.send(new DeleteCommand({ TableName: rt.tableName, Key: receiptKey(reference) }));
+  await receiptStore(rt).delete(reference);
 }
 
 const DUMMY_SALT = randomBytes(16);
@@ -71,10 +63,7 @@ const DUMMY_SALT = randomBytes(16);
  * so the answer time does not tell whether a reference exists.
  */
 export async function verifyReceipt(rt: Runtime, reference: string, code: string): Promise<boolean> {
-  const out = await rt.doc.send(
-    new GetCommand({ TableName: rt.tableName, Key: receiptKey(reference), ConsistentRead: true }),
-  );
-  const item = out.Item as { salt?: string; hash?: string } | undefined;
+  const item = await receiptStore(rt).get(reference);
   if (!item?.salt || !item.hash) {
     await derive(code, DUMMY_SALT);
     return false;

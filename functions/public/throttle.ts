@@ -2,8 +2,8 @@
 // hash (HMAC with the link secret, so the small IPv4 space cannot be reversed from the table), for one fixed
 // window, in an item DynamoDB deletes by TTL. Nothing links two windows or an address to a case.
 import { createHmac } from "node:crypto";
-import { GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { Runtime } from "../lib/runtime.ts";
+import { throttleStore } from "../store/throttle-store.ts";
 
 export type ThrottleBucket = "submit" | "follow-up";
 
@@ -23,10 +23,7 @@ async function keyFor(rt: Runtime, bucket: ThrottleBucket, address: string, wind
     .update(`throttle:${bucket}:${address}:${windowStart}`)
     .digest("base64url")
     .slice(0, 32);
-  return {
-    key: { pk: `THROTTLE#${hash}`, sk: "THROTTLE" },
-    windowEnd: windowStart + windowMs,
-  };
+  return { hash, windowEnd: windowStart + windowMs };
 }
 
 /** Counts one attempt; allowed while the window's count stays within `limit`. */
@@ -38,17 +35,8 @@ export async function countAttempt(
   windowMs: number,
 ): Promise<ThrottleState> {
   const now = realNow();
-  const { key, windowEnd } = await keyFor(rt, bucket, address, windowMs, now);
-  const out = await rt.doc.send(
-    new UpdateCommand({
-      TableName: rt.tableName,
-      Key: key,
-      UpdateExpression: "ADD attempts :one SET expiresAt = if_not_exists(expiresAt, :ttl)",
-      ExpressionAttributeValues: { ":one": 1, ":ttl": Math.ceil(windowEnd / 1000) + 60 },
-      ReturnValues: "UPDATED_NEW",
-    }),
-  );
-  const attempts = Number(out.Attributes?.attempts ?? 1);
+  const { hash, windowEnd } = await keyFor(rt, bucket, address, windowMs, now);
+  const attempts = await throttleStore(rt).count(hash, Math.ceil(windowEnd / 1000) + 60);
   return { allowed: attempts <= limit, retryAfter: Math.max(1, Math.ceil((windowEnd - now) / 1000)) };
 }
 
@@ -61,8 +49,7 @@ export async function isThrottled(
   windowMs: number,
 ): Promise<ThrottleState> {
   const now = realNow();
-  const { key, windowEnd } = await keyFor(rt, bucket, address, windowMs, now);
-  const out = await rt.doc.send(new GetCommand({ TableName: rt.tableName, Key: key, ConsistentRead: true }));
-  const attempts = Number(out.Item?.attempts ?? 0);
+  const { hash, windowEnd } = await keyFor(rt, bucket, address, windowMs, now);
+  const attempts = await throttleStore(rt).attempts(hash);
   return { allowed: attempts < limit, retryAfter: Math.max(1, Math.ceil((windowEnd - now) / 1000)) };
 }

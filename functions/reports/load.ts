@@ -2,10 +2,8 @@
 // in the previous one (byPeriod index, one partition per month), the open cases with a past deadline
 // (byDeadline index, sorted by next deadline, read up to now), and for late cases only, the T-13
 // justification from their content record (projected to that one attribute).
-import { BatchGetCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { OrgConfig } from "../domain/config.ts";
 import type { ComplaintStore } from "../store/complaint-store.ts";
-import { keys as tableKeys } from "../store/keys.ts";
 import { type ComputeOptions, computeReport, type Report, type ReportCase } from "./compute.ts";
 import { type Period, previousPeriod } from "./periods.ts";
 
@@ -13,8 +11,6 @@ import { type Period, previousPeriod } from "./periods.ts";
 export interface ReportRuntime {
   config: OrgConfig;
   store: ComplaintStore;
-  doc: DynamoDBDocumentClient;
-  tableName: string;
   now(): Date;
 }
 
@@ -25,39 +21,12 @@ export interface ReportInputs {
   justifications: Map<string, string | null>;
 }
 
-const BATCH_GET_MAX = 100;
-
 /** T-13 justifications of the given cases, read from their content records (that attribute only). */
 export async function loadJustifications(
-  rt: Pick<ReportRuntime, "doc" | "tableName">,
+  rt: Pick<ReportRuntime, "store">,
   references: readonly string[],
 ): Promise<Map<string, string | null>> {
-  const out = new Map<string, string | null>();
-  const unique = [...new Set(references)];
-  for (let i = 0; i < unique.length; i += BATCH_GET_MAX) {
-    let keys: Array<Record<string, unknown>> = unique
-      .slice(i, i + BATCH_GET_MAX)
-      .map((reference) => ({ ...tableKeys.content(reference) }));
-    for (let attempt = 0; keys.length > 0; attempt++) {
-      if (attempt > 8) throw new Error("reports: content records still unprocessed after 8 BatchGet retries");
-      const response = await rt.doc.send(
-        new BatchGetCommand({
-          RequestItems: {
-            [rt.tableName]: {
-              Keys: keys,
-              ProjectionExpression: "#r, lateJustification",
-              ExpressionAttributeNames: { "#r": "reference" },
-            },
-          },
-        }),
-      );
-      for (const item of response.Responses?.[rt.tableName] ?? [])
-        out.set(item.reference as string, (item.lateJustification as string | null | undefined) ?? null);
-      keys = (response.UnprocessedKeys?.[rt.tableName]?.Keys ?? []) as Array<Record<string, unknown>>;
-      if (keys.length > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
-    }
-  }
-  return out;
+  return rt.store.lateJustifications(references);
 }
 
 /**

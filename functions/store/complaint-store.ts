@@ -4,6 +4,7 @@
 // allocated in the same transaction as the case, so a failed creation never burns a number (no gaps).
 import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import {
+  BatchGetCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   QueryCommand,
@@ -53,6 +54,7 @@ const INTERNAL = new Set([
   "gsi4sk",
 ]);
 const MAX_ALLOCATION_ATTEMPTS = 200;
+const BATCH_GET_MAX = 100;
 
 function validate<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const result = schema.safeParse(value);
@@ -336,6 +338,14 @@ export class ComplaintStore {
     throw new Error(`could not allocate a reference after ${MAX_ALLOCATION_ATTEMPTS} attempts`);
   }
 
+  /** The last case number allocated in `year` (0: none yet). */
+  async lastNumber(year: number): Promise<number> {
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.counter(year), ConsistentRead: true }),
+    );
+    return Number(out.Item?.value ?? 0);
+  }
+
   /** The case a source opened, with the fingerprint of the request that opened it. */
   async source(sourceId: string): Promise<{ reference: string; fingerprint: string | null } | null> {
     const out = await this.doc.send(
@@ -401,6 +411,40 @@ export class ComplaintStore {
     );
     if (!out.Item) throw new CaseNotFoundError(`no content for ${reference}`);
     return caseContentSchema.parse(strip(out.Item));
+  }
+
+  /**
+   * T-13 justifications of the given cases (reports: late cases only), read from their content records with
+   * that one attribute projected, by BatchGetItem (100 keys a call, unprocessed keys retried with backoff).
+   */
+  async lateJustifications(references: readonly string[]): Promise<Map<string, string | null>> {
+    const out = new Map<string, string | null>();
+    const unique = [...new Set(references)];
+    for (let i = 0; i < unique.length; i += BATCH_GET_MAX) {
+      let batch: Array<Record<string, unknown>> = unique
+        .slice(i, i + BATCH_GET_MAX)
+        .map((reference) => ({ ...keys.content(reference) }));
+      for (let attempt = 0; batch.length > 0; attempt++) {
+        if (attempt > 8)
+          throw new Error("reports: content records still unprocessed after 8 BatchGet retries");
+        const response = await this.doc.send(
+          new BatchGetCommand({
+            RequestItems: {
+              [this.tableName]: {
+                Keys: batch,
+                ProjectionExpression: "#r, lateJustification",
+                ExpressionAttributeNames: { "#r": "reference" },
+              },
+            },
+          }),
+        );
+        for (const item of response.Responses?.[this.tableName] ?? [])
+          out.set(item.reference as string, (item.lateJustification as string | null | undefined) ?? null);
+        batch = (response.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as Array<Record<string, unknown>>;
+        if (batch.length > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
+      }
+    }
+    return out;
   }
 
   /**

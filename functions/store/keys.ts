@@ -69,6 +69,12 @@ export const keys = {
   }),
   /** Issue 17: a number that sent STOP (or ARRET): no SMS goes to it any more. */
   optOut: (phoneHash: string): ItemKey => ({ pk: `OPTOUT#${phoneHash}`, sk: "OPTOUT" }),
+  /** A web case's receipt code, as a salted scrypt hash (functions/public/receipt.ts). */
+  receipt: (reference: string): ItemKey => ({ pk: casePk(reference), sk: "RECEIPT" }),
+  /** Issue 16: a web form's human check, spent once, by the hash of its id (TTL: the check's validity). */
+  humanCheck: (idHash: string): ItemKey => ({ pk: `HUMANCHECK#${idHash}`, sk: "HUMANCHECK" }),
+  /** A public page's rate-limit window for one keyed hash of (bucket, address, window) (TTL). */
+  throttle: (hash: string): ItemKey => ({ pk: `THROTTLE#${hash}`, sk: "THROTTLE" }),
   /** Issue 12: the live part of the organisation config now in force (the last `cfm config push`). */
   configCurrent: { pk: "CONFIG", sk: "CURRENT" } as ItemKey,
   /** Issue 12: one pushed version of the live config, never changed (the history of pushes). */

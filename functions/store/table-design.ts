@@ -10,6 +10,7 @@
 //   CASE#<ref>        / LINKPTR#<step>   the current task link of a step (a re-issue revokes the old one)
 //   CASE#<ref>        / VIEW#<at>#<who>  one opening of the case in the console (who saw what)
 //   CASE#<ref>        / SUBMISSION#<id>  a decision posted on a task page, until the workflow applies it (TTL)
+//   CASE#<ref>        / RECEIPT          a web case's receipt code, as a salted scrypt hash (never the code)
 //   SOURCE#<id>       / SOURCE           idempotency: source id (SES messageId, Idempotency-Key) -> reference
 //   SOURCE#<id>       / FILING           T-1: an oral complaint answered with filing instructions (no case)
 //   SOURCE#<id>       / OUTBOX#filing-instructions   that answer's email (sent once)
@@ -19,6 +20,7 @@
 //   INBOX#<msgId>     / RECEIPT|NOISE|QUARANTINE   what became of one inbound message
 //   REPORT#<kind>#<period> / OUTBOX      a scheduled report, sent once per kind and period
 //   HUMANCHECK#<idHash> / HUMANCHECK     a web form's human check, spent once (TTL: the check's validity)
+//   THROTTLE#<hash>   / THROTTLE         a public page's attempts in one window, by keyed hash of the address (TTL)
 //   CONVERSATION#<channel>#<phoneHash> / CONVERSATION   issue 17: a number's open case on SMS/WhatsApp (TTL)
 //   OPTOUT#<phoneHash> / OPTOUT          issue 17: a number that sent STOP (no SMS to it any more)
 //   CONFIG            / CURRENT          issue 12: the live config in force (staff, calendar, reminders, recipients)

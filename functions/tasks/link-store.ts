@@ -1,19 +1,12 @@
-// Task links in DynamoDB. Only the SHA-256 of a link's id is stored, with the task token, the case, the
-// step, the intended actor and the expiry; a per-case pointer lets a re-issued step revoke its old link.
-// The task token never leaves this table: not in a URL, an email or a log.
+// Task links. Only the SHA-256 of a link's id is stored (functions/store/task-link-store.ts), with the task
+// token, the case, the step, the intended actor and the expiry; a per-case pointer lets a re-issued step revoke
+// its old link. The task token never leaves the table: not in a URL, an email or a log.
 import { randomUUID } from "node:crypto";
-import {
-  DeleteCommand,
-  GetCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-} from "@aws-sdk/lib-dynamodb";
 import type { Language } from "../domain/config.ts";
 import { deadlineAfter } from "../domain/deadlines.ts";
 import { LinkAlreadyUsedError } from "../errors.ts";
 import type { Runtime } from "../lib/runtime.ts";
-import { keys } from "../store/keys.ts";
+import { taskLinkStore } from "../store/task-link-store.ts";
 import type { FormValues, TaskAction } from "./forms.ts";
 import { mintLink } from "./link-token.ts";
 
@@ -44,9 +37,6 @@ export interface Submission<A extends TaskAction = TaskAction> {
   values: Omit<FormValues[A], "nonce">;
 }
 
-const linkKey = keys.link;
-const pointerKey = keys.linkPointer;
-
 /** Mints a link for a step and revokes the step's previous link (re-issue after a timeout or reassignment). */
 export async function issueLink(
   rt: Runtime,
@@ -61,34 +51,16 @@ export async function issueLink(
 ): Promise<{ url: string; idHash: string }> {
   const secret = await rt.linkSecret();
   const link = mintLink(secret);
-  const previous = await rt.doc.send(
-    new GetCommand({
-      TableName: rt.tableName,
-      Key: pointerKey(input.reference, input.step),
-      ConsistentRead: true,
-    }),
-  );
+  const links = taskLinkStore(rt);
+  const previous = await links.currentOf(input.reference, input.step);
   const item: TaskLink = {
     ...input,
     idHash: link.idHash,
     status: "active",
     createdAt: rt.now().toISOString(),
   };
-  await rt.doc.send(
-    new TransactWriteCommand({
-      TransactItems: [
-        { Put: { TableName: rt.tableName, Item: { ...linkKey(link.idHash), ...item } } },
-        {
-          Put: {
-            TableName: rt.tableName,
-            Item: { ...pointerKey(input.reference, input.step), idHash: link.idHash },
-          },
-        },
-      ],
-    }),
-  );
-  const old = previous.Item?.idHash as string | undefined;
-  if (old && old !== link.idHash) await revokeLink(rt, old);
+  await links.putCurrent(item);
+  if (previous && previous !== link.idHash) await revokeLink(rt, previous);
   return { url: `${rt.taskBaseUrl}${link.token}`, idHash: link.idHash };
 }
 
@@ -100,52 +72,19 @@ export async function rebindLink(
   taskToken: string,
   expiresAt: string,
 ): Promise<boolean> {
-  const pointer = await rt.doc.send(
-    new GetCommand({ TableName: rt.tableName, Key: pointerKey(reference, step), ConsistentRead: true }),
-  );
-  const idHash = pointer.Item?.idHash as string | undefined;
+  const links = taskLinkStore(rt);
+  const idHash = await links.currentOf(reference, step);
   if (!idHash) return false;
-  try {
-    await rt.doc.send(
-      new UpdateCommand({
-        TableName: rt.tableName,
-        Key: linkKey(idHash),
-        UpdateExpression: "SET taskToken = :t, expiresAt = :e",
-        ConditionExpression: "#s = :active",
-        ExpressionAttributeNames: { "#s": "status" },
-        ExpressionAttributeValues: { ":t": taskToken, ":e": expiresAt, ":active": "active" },
-      }),
-    );
-    return true;
-  } catch (error) {
-    if ((error as Error).name === "ConditionalCheckFailedException") return false;
-    throw error;
-  }
+  return links.rebind(idHash, taskToken, expiresAt);
 }
 
 export async function revokeLink(rt: Runtime, idHash: string): Promise<void> {
-  try {
-    await rt.doc.send(
-      new UpdateCommand({
-        TableName: rt.tableName,
-        Key: linkKey(idHash),
-        UpdateExpression: "SET #s = :revoked",
-        ConditionExpression: "#s = :active",
-        ExpressionAttributeNames: { "#s": "status" },
-        ExpressionAttributeValues: { ":revoked": "revoked", ":active": "active" },
-      }),
-    );
-  } catch (error) {
-    if ((error as Error).name !== "ConditionalCheckFailedException") throw error;
-  }
+  await taskLinkStore(rt).revoke(idHash);
 }
 
 /** Revokes the current link of a step, if any (the step ended another way, e.g. the appeal window passed). */
 export async function revokeStepLink(rt: Runtime, reference: string, step: TaskAction): Promise<void> {
-  const pointer = await rt.doc.send(
-    new GetCommand({ TableName: rt.tableName, Key: pointerKey(reference, step), ConsistentRead: true }),
-  );
-  const idHash = pointer.Item?.idHash as string | undefined;
+  const idHash = await taskLinkStore(rt).currentOf(reference, step);
   if (idHash) await revokeLink(rt, idHash);
 }
 
@@ -155,20 +94,12 @@ export async function currentStepLink(
   reference: string,
   step: TaskAction,
 ): Promise<TaskLink | null> {
-  const pointer = await rt.doc.send(
-    new GetCommand({ TableName: rt.tableName, Key: pointerKey(reference, step), ConsistentRead: true }),
-  );
-  const idHash = pointer.Item?.idHash as string | undefined;
+  const idHash = await taskLinkStore(rt).currentOf(reference, step);
   return idHash ? getLink(rt, idHash) : null;
 }
 
 export async function getLink(rt: Runtime, idHash: string): Promise<TaskLink | null> {
-  const out = await rt.doc.send(
-    new GetCommand({ TableName: rt.tableName, Key: linkKey(idHash), ConsistentRead: true }),
-  );
-  if (!out.Item) return null;
-  const { pk: _pk, sk: _sk, ...link } = out.Item;
-  return link as TaskLink;
+  return (await taskLinkStore(rt).get(idHash)) as TaskLink | null;
 }
 
 /**
@@ -188,118 +119,39 @@ export async function consumeWithSubmission<A extends TaskAction>(
     at: rt.now().toISOString(),
     values,
   };
-  try {
-    await rt.doc.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Update: {
-              TableName: rt.tableName,
-              Key: linkKey(link.idHash),
-              UpdateExpression: "SET #s = :used, submissionId = :id, usedAt = :at",
-              ConditionExpression: "#s = :active AND taskToken = :token",
-              ExpressionAttributeNames: { "#s": "status" },
-              ExpressionAttributeValues: {
-                ":used": "used",
-                ":active": "active",
-                ":id": submission.id,
-                ":at": submission.at,
-                ":token": link.taskToken,
-              },
-            },
-          },
-          {
-            Put: {
-              TableName: rt.tableName,
-              Item: {
-                ...keys.submission(link.reference, submission.id),
-                ...submission,
-                // T-12: kept no longer than the case itself is.
-                expiresAt: Math.floor(
-                  new Date(
-                    deadlineAfter(rt.config, submission.at, {
-                      duration: rt.config.retention,
-                      days: "calendar",
-                    }),
-                  ).getTime() / 1000,
-                ),
-              },
-              ConditionExpression: "attribute_not_exists(pk)",
-            },
-          },
-        ],
-      }),
-    );
-  } catch (error) {
-    if ((error as Error).name === "TransactionCanceledException")
-      throw new LinkAlreadyUsedError("link already used");
-    throw error;
-  }
+  // T-12: kept no longer than the case itself is.
+  const expiresAt = Math.floor(
+    new Date(
+      deadlineAfter(rt.config, submission.at, { duration: rt.config.retention, days: "calendar" }),
+    ).getTime() / 1000,
+  );
+  await taskLinkStore(rt).consume(link, submission, expiresAt);
   return submission;
 }
 
 /** Gives a consumed link back (SendTaskSuccess failed for a reason that is not final). */
 export async function releaseLink(rt: Runtime, link: TaskLink, submissionId: string): Promise<void> {
-  try {
-    await rt.doc.send(
-      new UpdateCommand({
-        TableName: rt.tableName,
-        Key: linkKey(link.idHash),
-        UpdateExpression: "SET #s = :active REMOVE submissionId, usedAt",
-        // Only the consumption being undone: never revive a link revoked meanwhile.
-        ConditionExpression: "#s = :used AND submissionId = :id",
-        ExpressionAttributeNames: { "#s": "status" },
-        ExpressionAttributeValues: { ":active": "active", ":used": "used", ":id": submissionId },
-      }),
-    );
-  } catch (error) {
-    if ((error as Error).name !== "ConditionalCheckFailedException") throw error;
-  }
+  await taskLinkStore(rt).release(link.idHash, submissionId);
 }
 
 export async function getSubmission(rt: Runtime, reference: string, id: string): Promise<Submission | null> {
-  const out = await rt.doc.send(
-    new GetCommand({
-      TableName: rt.tableName,
-      Key: keys.submission(reference, id),
-      ConsistentRead: true,
-    }),
-  );
-  if (!out.Item) return null;
-  const { pk: _pk, sk: _sk, ...submission } = out.Item;
-  return submission as Submission;
+  return (await taskLinkStore(rt).submission(reference, id)) as Submission | null;
 }
 
 export async function deleteSubmission(rt: Runtime, reference: string, id: string): Promise<void> {
-  await rt.doc.send(new DeleteCommand({ TableName: rt.tableName, Key: keys.submission(reference, id) }));
+  await taskLinkStore(rt).deleteSubmission(reference, id);
 }
 
 /** Every submission stored for a case (a handful at most), oldest first. */
 export async function submissionsOf(rt: Runtime, reference: string): Promise<Submission[]> {
-  const out = await rt.doc.send(
-    new QueryCommand({
-      TableName: rt.tableName,
-      KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
-      ExpressionAttributeValues: { ":pk": keys.casePartition(reference), ":prefix": keys.submissionPrefix },
-      ConsistentRead: true,
-    }),
-  );
-  return (out.Items ?? [])
-    .map(({ pk: _pk, sk: _sk, expiresAt: _e, ...submission }) => submission as Submission)
-    .sort((a, b) => a.at.localeCompare(b.at));
+  const submissions = (await taskLinkStore(rt).submissionsOf(reference)) as Submission[];
+  return submissions.sort((a, b) => a.at.localeCompare(b.at));
 }
 
 /** The active links of a case's steps (the console's "My tasks": each step has at most one). */
 export async function activeLinksOf(rt: Runtime, reference: string): Promise<TaskLink[]> {
-  const pointers = await rt.doc.send(
-    new QueryCommand({
-      TableName: rt.tableName,
-      KeyConditionExpression: "pk = :pk AND begins_with(sk, :sk)",
-      ExpressionAttributeValues: { ":pk": keys.casePartition(reference), ":sk": keys.linkPointerPrefix },
-      ConsistentRead: true,
-    }),
-  );
-  const links = await Promise.all((pointers.Items ?? []).map((item) => getLink(rt, String(item.idHash))));
+  const pointers = await taskLinkStore(rt).pointersOf(reference);
+  const links = await Promise.all(pointers.map((idHash) => getLink(rt, idHash)));
   const now = rt.now().toISOString();
   return links.filter((l): l is TaskLink => l !== null && l.status === "active" && l.expiresAt > now);
 }

@@ -428,6 +428,8 @@ export class LocalStepFunctions {
   readonly #attemptsByToken = new Map<string, TaskAttempt>();
   readonly #activeHandlers = new Set<Promise<unknown>>();
   readonly #finalizing = new Set<Promise<unknown>>();
+  /** The execution (by name) each tracked handler or finalization belongs to (settledExecutions). */
+  readonly #owners = new WeakMap<Promise<unknown>, string>();
   readonly #restoreTimeouts: () => void;
 
   constructor(options: LocalStepFunctionsOptions) {
@@ -556,9 +558,10 @@ export class LocalStepFunctions {
         this.#track(
           this.#finalizing,
           this.#finalize(exec, drained, { status: "SUCCEEDED", output: toJson(output) }),
+          exec.name,
         ),
       (error: unknown) =>
-        this.#track(this.#finalizing, this.#finalize(exec, drained, this.#outcomeOf(error))),
+        this.#track(this.#finalizing, this.#finalize(exec, drained, this.#outcomeOf(error)), exec.name),
     );
     return { executionArn, startDate: exec.startDate };
   }
@@ -681,6 +684,27 @@ export class LocalStepFunctions {
     }
   }
 
+  /**
+   * Resolves once no Task handler of the executions `select` picks (by name) is running or finalizing, and the
+   * queues have drained, whatever the other executions do (issue 18: a local endpoint answers when its own
+   * message is handled, not when the whole runtime is idle, so a burst's requests do not wait for each other).
+   */
+  async settledExecutions(select: (name: string) => boolean): Promise<void> {
+    let quietRounds = 0;
+    while (quietRounds < 2) {
+      await nextMacrotask();
+      const busy = [...this.#activeHandlers, ...this.#finalizing].filter((p) =>
+        select(this.#owners.get(p) ?? ""),
+      );
+      if (busy.length > 0) {
+        quietRounds = 0;
+        await Promise.allSettled(busy);
+      } else {
+        quietRounds++;
+      }
+    }
+  }
+
   /** Shortcut for clock.advance(ms, () => this.settled()). */
   advanceTime(durationMs: number): Promise<Date> {
     if (!this.#clock) throw new Error("advanceTime() needs the LocalStepFunctions to be built with a clock");
@@ -737,7 +761,7 @@ export class LocalStepFunctions {
     attempt.timeoutTimer = setTimeout(() => this.#onTimeout(attempt), timeoutSeconds * 1000);
 
     const handlerPhase = this.#runHandler(exec, meta, attempt, wrapped, attemptNumber, timeoutSeconds);
-    this.#track(this.#activeHandlers, handlerPhase);
+    this.#track(this.#activeHandlers, handlerPhase, exec.name);
     if (!meta.waitForToken) return handlerPhase;
     return handlerPhase.then(() => this.#awaitCallback(attempt));
   }
@@ -955,8 +979,9 @@ export class LocalStepFunctions {
     for (let i = 0; i < count; i++) await nextMacrotask();
   }
 
-  #track(set: Set<Promise<unknown>>, promise: Promise<unknown>): void {
+  #track(set: Set<Promise<unknown>>, promise: Promise<unknown>, owner: string): void {
     set.add(promise);
+    this.#owners.set(promise, owner);
     const remove = () => {
       set.delete(promise);
     };

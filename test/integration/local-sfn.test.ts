@@ -573,6 +573,39 @@ describe("executions", () => {
     ]);
   });
 
+  // Issue 18: the local inbound endpoint answers when its own case is handled, so that a burst's requests do not
+  // wait for each other's executions.
+  it("settledExecutions waits for the executions it selects only, not for a busy other one", async () => {
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const work: TaskHandler = async (payload) => {
+      if ((payload as { slow?: boolean }).slow) await gate;
+      return {};
+    };
+    const wait = recorder();
+    const sfn = build(
+      machine("Work", {
+        Work: invoke({ "slow.$": "$.slow" }, { Next: "AwaitAnything" }),
+        AwaitAnything: invokeAndWait({ "id.$": "$$.Execution.Name" }, { End: true }),
+      }),
+      { Work: work, AwaitAnything: wait.handler },
+    );
+    const input = (slow: boolean) => JSON.stringify({ slow });
+    sfn.startExecution({ stateMachineArn: STATE_MACHINE_ARN, name: "SLOW", input: input(true) });
+    sfn.startExecution({ stateMachineArn: STATE_MACHINE_ARN, name: "FAST", input: input(false) });
+
+    await sfn.settledExecutions((name) => name === "FAST");
+
+    // FAST went through Work to its callback task while SLOW is still inside Work.
+    expect(wait.calls.map((c) => (c.payload as { id: string }).id)).toEqual(["FAST"]);
+    expect(sfn.inFlight()).toBe(1);
+    release();
+    await sfn.settled();
+    expect(wait.calls.map((c) => (c.payload as { id: string }).id).sort()).toEqual(["FAST", "SLOW"]);
+  });
+
   it("answers unknown executions and bad input with the AWS error names", async () => {
     const sfn = build(machine("Done", { Done: { Type: "Succeed" } }), {});
     const { client } = await serve(sfn);

@@ -50,20 +50,6 @@ function crossings(file: string, source: string): string[] {
 
 const outside = sources(FUNCTIONS).filter((file) => !file.startsWith(`${STORE}/`));
 
-/** Modules still being moved behind a repository, one item kind at a time (issue 13): this list only shrinks. */
-const NOT_MOVED_YET = new Set([
-  "functions/api/staff-api.ts",
-  "functions/channels/conversations.ts",
-  "functions/console/view-log.ts",
-  "functions/intake/receive-email.ts",
-  "functions/intake/recover.ts",
-  "functions/public/human-check.ts",
-  "functions/public/receipt.ts",
-  "functions/public/throttle.ts",
-  "functions/reports/load.ts",
-  "functions/tasks/link-store.ts",
-]);
-
 describe("the data-access boundary (issue 13)", () => {
   it("finds a crossing when there is one (the check itself can fail)", () => {
     const file = join(FUNCTIONS, "api", "example.ts");
@@ -81,14 +67,7 @@ describe("the data-access boundary (issue 13)", () => {
   });
 
   it("no module outside functions/store/ imports the DynamoDB SDK or the keys, or sends a command", () => {
-    const found = outside
-      .filter((file) => !NOT_MOVED_YET.has(relative(ROOT, file)))
-      .flatMap((file) => crossings(file, readFileSync(file, "utf8")));
+    const found = outside.flatMap((file) => crossings(file, readFileSync(file, "utf8")));
     expect(found).toEqual([]);
-  });
-
-  it("every module on the not-moved-yet list still crosses (a moved one leaves the list)", () => {
-    for (const file of NOT_MOVED_YET)
-      expect(crossings(join(ROOT, file), readFileSync(join(ROOT, file), "utf8")), file).not.toEqual([]);
   });
 });
