@@ -229,6 +229,14 @@ export function appealRecorders(
   ];
 }
 
+/**
+ * H-C3: the complainant's phone, email and address show on the page of the person who must contact them (the
+ * contact step's actor), and on no other task page (T-8, R-10). An anonymous complainant left none to show.
+ */
+export function showsComplainantContact(record: Pick<CaseRecord, "anonymous">, step: string): boolean {
+  return step === "contact" && !record.anonymous;
+}
+
 /** H-B1: the triage officer is a new case's first assignee. */
 export function firstAssignee(config: OrgConfig): string {
   return holderOf(config, config.steps.triage);

@@ -64,6 +64,8 @@ interface Texts {
       risksHint: string;
     };
     contacted: string;
+    nextUpdateBy: string;
+    nextUpdateByHint: string;
     contactNote: string;
     contactNoteHint: string;
     progressNote: string;
@@ -160,6 +162,8 @@ function texts(language: Language): Texts {
         "risksHint",
       ]),
       contacted: field("contacted"),
+      nextUpdateBy: field("nextUpdateBy"),
+      nextUpdateByHint: field("nextUpdateByHint"),
       contactNote: field("contactNote"),
       contactNoteHint: field("contactNoteHint"),
       progressNote: field("progressNote"),
@@ -372,6 +376,13 @@ function fieldsFor(action: TaskAction, f: FormRenderer, t: Texts, options: TaskP
     case "contact":
       return [
         f.checkbox("contacted", x.contacted, { required: true }),
+        // H-C3: the date given to the complainant for further information.
+        f.input("nextUpdateBy", x.nextUpdateBy, {
+          max: 10,
+          type: "date",
+          required: true,
+          hint: x.nextUpdateByHint,
+        }),
         f.textarea("note", x.contactNote, {
           max: TEXT_LIMITS.contact.note,
           hint: x.contactNoteHint,

@@ -79,8 +79,16 @@ describe("procedure H", () => {
 
     // H-C3: contact within 2 weeks.
     await h.advance("P5D");
-    await h.act(await h.taskLink(ref, "handler@example.org"), { contacted: "yes", note: "Appel le 8 mars" });
+    await h.act(await h.taskLink(ref, "handler@example.org"), {
+      contacted: "yes",
+      nextUpdateBy: "2026-12-31",
+      note: "Appel le 8 mars",
+    });
     expect((await h.record(ref)).status).toBe("investigating");
+    // H-C3: the date promised to the complainant for further information is kept on the timeline.
+    expect((await h.rt.store.timeline(ref)).find((e) => e.type === "contacted")?.detail).toBe(
+      "next-update:2026-12-31",
+    );
 
     // H-D1/H-D3: conclusion and response within 6 weeks, with the outcome report and an appeal link.
     await h.advance("P14D");
@@ -187,7 +195,10 @@ describe("procedure H", () => {
     ]);
 
     await h.act(await h.taskLink(ref, "director@example.org"), { decision: "accept" });
-    await h.act(await h.taskLink(ref, "director@example.org"), { contacted: "yes" });
+    await h.act(await h.taskLink(ref, "director@example.org"), {
+      contacted: "yes",
+      nextUpdateBy: "2026-12-31",
+    });
     await h.act(await h.taskLink(ref, "director@example.org"), {
       outcome: "founded",
       measures: "Suspension de l'agent X",
@@ -268,7 +279,10 @@ describe("procedure H", () => {
       admissible: "yes",
     });
     await h.act(await h.taskLink(ref, "programme@example.org"), { decision: "accept" });
-    await h.act(await h.taskLink(ref, "programme@example.org"), { contacted: "yes" });
+    await h.act(await h.taskLink(ref, "programme@example.org"), {
+      contacted: "yes",
+      nextUpdateBy: "2026-12-31",
+    });
     const before = (await h.mails(ref)).filter((m) => m.to.includes(COMPLAINANT)).length;
     await h.advance("P6W"); // respond deadline passes
     await h.advance("P2W"); // one interval later
@@ -297,7 +311,10 @@ describe("procedure H", () => {
       admissible: "yes",
     });
     await h.act(await h.taskLink(ref, "programme@example.org"), { decision: "accept" });
-    await h.act(await h.taskLink(ref, "programme@example.org"), { contacted: "yes" });
+    await h.act(await h.taskLink(ref, "programme@example.org"), {
+      contacted: "yes",
+      nextUpdateBy: "2026-12-31",
+    });
     await h.act(await h.taskLink(ref, "programme@example.org"), {
       outcome: "unfounded",
       response: "Non fondée.",
@@ -431,7 +448,10 @@ describe("procedure H", () => {
       admissible: "yes",
     });
     await h.act(await h.taskLink(ref, "programme@example.org"), { decision: "accept" });
-    await h.act(await h.taskLink(ref, "programme@example.org"), { contacted: "yes" });
+    await h.act(await h.taskLink(ref, "programme@example.org"), {
+      contacted: "yes",
+      nextUpdateBy: "2026-12-31",
+    });
     await h.act(await h.taskLink(ref, "programme@example.org"), { outcome: "unfounded", response: "Non." });
     await h.act(await h.taskLink(ref, COMPLAINANT), {
       reason: "Je ne suis pas d'accord avec cette réponse.",
@@ -455,7 +475,10 @@ describe("procedure H", () => {
       admissible: "yes",
     });
     await h.act(await h.taskLink(ref, "programme@example.org"), { decision: "accept" });
-    await h.act(await h.taskLink(ref, "programme@example.org"), { contacted: "yes" });
+    await h.act(await h.taskLink(ref, "programme@example.org"), {
+      contacted: "yes",
+      nextUpdateBy: "2026-12-31",
+    });
     await h.act(await h.taskLink(ref, "programme@example.org"), { outcome: "unfounded", response: "Non." });
     await h.act(await h.taskLink(ref, COMPLAINANT), {
       reason: "Je ne suis pas d'accord avec cette réponse.",
@@ -477,7 +500,10 @@ describe("procedure H", () => {
       admissible: "yes",
     });
     await h.act(await h.taskLink(ref, "programme@example.org"), { decision: "accept" });
-    await h.act(await h.taskLink(ref, "programme@example.org"), { contacted: "yes" });
+    await h.act(await h.taskLink(ref, "programme@example.org"), {
+      contacted: "yes",
+      nextUpdateBy: "2026-12-31",
+    });
     await h.act(await h.taskLink(ref, "programme@example.org"), { outcome: "founded", response: "Merci." });
     expect(await h.record(ref)).toMatchObject({ status: "closed", closure: "resolved", anonymous: true });
     expect((await h.mails(ref)).filter((m) => m.to.includes(COMPLAINANT))).toEqual([]);
@@ -492,7 +518,10 @@ describe("procedure H", () => {
       admissible: "yes",
     });
     await h.act(await h.taskLink(ref, "programme@example.org"), { decision: "accept" });
-    await h.act(await h.taskLink(ref, "programme@example.org"), { contacted: "yes" });
+    await h.act(await h.taskLink(ref, "programme@example.org"), {
+      contacted: "yes",
+      nextUpdateBy: "2026-12-31",
+    });
     const toProgramme = (await h.mails(ref)).filter((m) => m.to.includes("programme@example.org"));
     const progressMail = toProgramme.at(-2); // sent just before the conclusion task
     const link = progressMail?.text.match(/https?:\/\/\S+\/t\/[A-Za-z0-9_.-]+/)?.[0] ?? "";
