@@ -519,7 +519,7 @@ export function renderTaskPage(input: TaskPageInput): HtmlResponse {
     ? `<dl>${input.details.map((d) => `<dt>${escapeHtml(d.label)}</dt><dd>${escapeHtml(d.value)}</dd>`).join("")}</dl>`
     : "";
   const due = input.dueAt
-    ? `<p><strong>${escapeHtml(t.dueBy)}</strong> <time datetime="${escapeHtml(input.dueAt)}">${escapeHtml(
+    ? `<p><strong>${escapeHtml(input.action === "progress" ? translate(input.language, "pages.task.validUntil") : t.dueBy)}</strong> <time datetime="${escapeHtml(input.dueAt)}">${escapeHtml(
         formatDue(input.dueAt, input.language, input.timeZone),
       )}</time></p>`
     : "";

@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { statusView, viewFor } from "../../functions/domain/views.ts";
 import { recordedMetrics } from "../../functions/lib/metrics.ts";
+import { formatDate, formatDateTime } from "../../functions/mail/templates.ts";
 import { loadTask, submitTask } from "../../functions/tasks/task-actions.ts";
 import { type Harness, startHarness } from "../helpers/workflow-harness.ts";
 
@@ -373,6 +374,33 @@ describe("procedure H", () => {
     for (const mail of decided) expect(mail.text).not.toMatch(/en tant que\s*\./);
   });
 
+  it("issue 14: a step reached after its deadline gets a link that works and one reminder interval, not a reminder at once", async () => {
+    const ref = await h.file({});
+    await h.act(await h.taskLink(ref, OFFICER), {
+      category: "programme",
+      severity: "low",
+      admissible: "yes",
+    });
+    await h.advance("P15D"); // the assignment is late; the contact deadline (2 weeks from receipt) passes meanwhile
+    await h.act(await h.taskLink(ref, "programme@example.org"), { decision: "accept" });
+    const now = h.rt.now().toISOString();
+    expect((await h.record(ref)).deadlines.contact! < now).toBe(true);
+    const contactReminders = async () =>
+      (await h.rt.store.timeline(ref)).filter((e) => e.type === "reminder" && e.detail === "contact").length;
+    const link = await h.taskLink(ref, "programme@example.org");
+    const token = link.slice(link.lastIndexOf("/t/") + 3);
+    const loaded = await loadTask(h.rt, token);
+    expect(loaded.kind).toBe("open");
+    expect(loaded.kind === "open" && loaded.link.step).toBe("contact");
+    expect(loaded.kind === "open" && loaded.link.expiresAt > now).toBe(true);
+    expect(await contactReminders()).toBe(0);
+    // The first reminder comes one reminder interval (2 working days) later, on its own.
+    await h.advance("P1D");
+    expect(await contactReminders()).toBe(0);
+    await h.advance("P4D");
+    expect(await contactReminders()).toBe(1);
+  });
+
   it("path 10: a deadline missed at every human step is reminded, escalated and shown overdue", async () => {
     const ref = await h.file({});
     const escalations = () =>
@@ -500,6 +528,14 @@ describe("procedure H", () => {
     const token = link.slice(link.lastIndexOf("/t/") + 3);
     const loaded = await loadTask(h.rt, token);
     expect(loaded.kind === "open" && loaded.link.step).toBe("progress");
+    // Issue 14: a standing link, not an action due: the email gives the date the link works until, as its page.
+    const validUntil = loaded.kind === "open" ? loaded.link.expiresAt : "";
+    expect(progressMail?.subject).not.toMatch(/Action requise/);
+    expect(progressMail?.subject).toContain("noter l’avancement");
+    expect(progressMail?.text).toContain(formatDate(validUntil, "Africa/Bamako", "fr"));
+    const progressPage = await pageOf(link);
+    expect(progressPage).toContain("Lien valable jusqu’au");
+    expect(progressPage).toContain(formatDateTime(validUntil, "Africa/Bamako", "fr"));
     const nonce = loaded.kind === "open" ? loaded.nonce : "";
     expect((await submitTask(h.rt, token, { note: "Visite à Kati le 10 mars", nonce })).kind).toBe("done");
     expect((await submitTask(h.rt, token, { note: "Visite à Kati le 10 mars", nonce })).kind).toBe("done");
