@@ -295,7 +295,17 @@ export const configSchema = z.strictObject({
     })
     .default({}),
   admissibility: z.strictObject({ maxFactsAge: deadlineRule.optional() }).default({}),
-  conflictOfInterest: z.strictObject({ managementNamed: id }).optional(),
+  conflictOfInterest: z
+    .strictObject({
+      /** T-7: the role that handles a case naming the management (the president). */
+      managementNamed: id,
+      /**
+       * T-7: a named person who handles it first ("le Président / la Présidente"), when the organisation names
+       * one rather than a role; the role's holders follow when that person is named in the complaint too.
+       */
+      delegate: email.optional(),
+    })
+    .optional(),
   implicatedStaff: z.strictObject({ notify: z.boolean() }).default({ notify: false }),
   /** After a missed deadline: remind the assignee and escalate every `reminderInterval`, at most `maxReminders` times. */
   escalation: z
@@ -410,6 +420,9 @@ export function semanticProblems(config: OrgConfig): string[] {
       heldRole(r, `categories.${i}.notify.${j}`, `the notification for "${c.id}"`);
     });
   });
+  const delegate = config.conflictOfInterest?.delegate;
+  if (delegate && !addresses.has(delegate))
+    problems.push(`conflictOfInterest.delegate: ${delegate} is not in staff`);
   if (config.conflictOfInterest)
     heldRole(
       config.conflictOfInterest.managementNamed,

@@ -34,12 +34,21 @@ export function unnamedHolderOf(config: OrgConfig, role: string, named: readonly
   return fallbackOf(config, named);
 }
 
+/**
+ * T-7: who handles a case naming the management: the named delegate the config gives, unless named in the
+ * complaint too, else the first holder of the conflict-of-interest role who is not named.
+ */
+function conflictHandler(config: OrgConfig, named: readonly string[]): string | undefined {
+  const conflict = config.conflictOfInterest;
+  if (!conflict) return undefined;
+  if (conflict.delegate && !named.includes(conflict.delegate)) return conflict.delegate;
+  return holdersOf(config, conflict.managementNamed).find((s) => !named.includes(s.address))?.address;
+}
+
 /** The last resorts when everyone in line is named: the president (T-7), then the coordinator. */
 function fallbackOf(config: OrgConfig, named: readonly string[]): string {
-  const president = config.conflictOfInterest
-    ? holdersOf(config, config.conflictOfInterest.managementNamed).find((s) => !named.includes(s.address))
-    : undefined;
-  if (president) return president.address;
+  const president = conflictHandler(config, named);
+  if (president) return president;
   if (!named.includes(config.organisation.coordinator)) return config.organisation.coordinator;
   throw new NoRoleHolderError("everyone who could handle this case is named in it");
 }
@@ -65,7 +74,10 @@ function managementConcerned(config: OrgConfig, facts: RoutingFacts): boolean {
 export function responsibleFor(config: OrgConfig, categoryId: string, facts: RoutingFacts): string {
   const category = categoryOf(config, categoryId);
   if (config.conflictOfInterest && managementConcerned(config, facts))
-    return unnamedHolderOf(config, config.conflictOfInterest.managementNamed, facts.concernedStaff);
+    return (
+      conflictHandler(config, facts.concernedStaff) ??
+      unnamedHolderOf(config, config.conflictOfInterest.managementNamed, facts.concernedStaff)
+    );
   if (category.responsibleIsLineManagerOfConcerned) {
     // H-B3 (d): the line manager of the employee concerned, when the directory knows them.
     for (const address of facts.concernedStaff) {

@@ -199,3 +199,31 @@ describe("H-D2: the handler monitors risk situations, notably retaliation", () =
     expect(investigationChange(sensitive, { risks: "x" })).toEqual({ details: { risks: "x" } });
   });
 });
+
+describe("T-7: the person who handles a case naming the management can be a named person", () => {
+  const withDelegate = {
+    ...T,
+    conflictOfInterest: { managementNamed: "president", delegate: "appeals@example.org" },
+  };
+  const conflict = { concernedStaff: ["supervisor@example.org"], conflict: true };
+
+  it("T-7: the named delegate handles it, not the president role's holder", () => {
+    expect(responsibleFor(T, "service", conflict)).toBe("president@example.org");
+    expect(responsibleFor(withDelegate, "service", conflict)).toBe("appeals@example.org");
+  });
+
+  it("T-7: a delegate named in the complaint too is passed over for the role's holder", () => {
+    const named = { concernedStaff: ["supervisor@example.org", "appeals@example.org"], conflict: true };
+    expect(responsibleFor(withDelegate, "service", named)).toBe("president@example.org");
+  });
+
+  it("T-7: a delegate who is not in the staff directory is refused by the config check", () => {
+    const text = readFileSync("config/training-provider.example.yaml", "utf8").replace(
+      "managementNamed: president",
+      "managementNamed: president\n  delegate: nobody@example.org",
+    );
+    expect(() => loadConfigText(text, "T")).toThrow(
+      /conflictOfInterest\.delegate: nobody@example\.org is not in staff/,
+    );
+  });
+});
