@@ -27,8 +27,15 @@ import {
   renderForbiddenPage,
   renderNotFoundPage,
   renderTaskPage,
+  type TaskPagePreview,
 } from "../tasks/pages.ts";
-import { type LoadedTask, loadTask, type SubmitResult, submitTask } from "../tasks/task-actions.ts";
+import {
+  type LoadedTask,
+  loadTask,
+  previewTask,
+  type SubmitResult,
+  submitTask,
+} from "../tasks/task-actions.ts";
 import type { HtmlResponse } from "../web/layout.ts";
 
 const rt = runtime();
@@ -98,7 +105,11 @@ async function details(
 async function taskPage(
   task: LoadedTask,
   token: string,
-  extra: { values?: Record<string, unknown>; errors?: Record<string, string> } = {},
+  extra: {
+    values?: Record<string, unknown>;
+    errors?: Record<string, string>;
+    preview?: TaskPagePreview;
+  } = {},
 ) {
   const language = task.link.language;
   // T-4: the triage form starts from the date of the facts the complainant gave, if any.
@@ -164,6 +175,19 @@ export async function handleTaskRequest(
       if (error instanceof FormBodyTooLargeError)
         return { statusCode: 413, headers: { "Content-Type": "text/plain" }, body: "" };
       throw error;
+    }
+    // Issue 14: the conclusion's "see what the complainant will receive" button records nothing.
+    if (body.preview === "yes") {
+      const previewed = await previewTask(rt, token, body);
+      if (previewed.kind === "preview")
+        return toResult(
+          await taskPage(previewed.task, token, { values: previewed.values, preview: previewed.preview }),
+        );
+      if (previewed.kind === "invalid")
+        return toResult(
+          await taskPage(previewed.task, token, { values: previewed.values, errors: previewed.errors }),
+        );
+      return toResult(problemPage(previewed, fallback));
     }
     const result = await submitTask(rt, token, body);
     if (result.kind === "done")

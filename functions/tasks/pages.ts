@@ -238,8 +238,16 @@ export interface TaskPageOptions {
   factsTooOld?: boolean;
 }
 
+/** Issue 14: what the complainant will receive, shown on the conclusion page before it is submitted. */
+export type TaskPagePreview =
+  | { channel: "email"; subject: string; text: string }
+  | { channel: "sms" | "whatsapp"; text: string }
+  | { channel: "none" };
+
 export interface TaskPageInput {
   action: TaskAction;
+  /** conclusion: the response as the complainant will receive it (after a "preview" POST). */
+  preview?: TaskPagePreview;
   language: Language;
   reference: string;
   /** What this step is, e.g. "Triage" (the caller's wording, in the page language). */
@@ -520,13 +528,36 @@ export function renderTaskPage(input: TaskPageInput): HtmlResponse {
     `<form method="post"${action} accept-charset="utf-8" autocomplete="off">`,
     `<input type="hidden" name="nonce" value="${escapeHtml(input.nonce)}">`,
     fields,
+    input.preview ? previewSection(input.preview, input.language) : "",
     `<div class="field"><button type="submit">${escapeHtml(t.submit[input.action])}</button></div>`,
+    // Issue 14: see exactly what the complainant will receive before sending it (no JavaScript needed).
+    input.action === "conclusion"
+      ? `<div class="field"><button type="submit" name="preview" value="yes">${escapeHtml(
+          translate(input.language, "pages.task.preview.button"),
+        )}</button></div>`
+      : "",
     `</form>`,
   ]
     .filter(Boolean)
     .join("\n");
   const title = `${f.hasErrors ? t.errorPrefix : ""}${input.stepLabel} · ${input.reference}`;
   return respond(f.hasErrors ? 422 : 200, input.language, title, main);
+}
+
+/** The complainant's message as it will be sent: channel, subject (email) and text, whitespace kept. */
+function previewSection(preview: TaskPagePreview, language: Language): string {
+  const t = (key: string, values?: Values) => translate(language, `pages.task.preview.${key}`, values);
+  const rows =
+    preview.channel === "none"
+      ? `<p>${escapeHtml(t("none"))}</p>`
+      : `<p>${escapeHtml(t(preview.channel))}</p><dl>${
+          preview.channel === "email"
+            ? `<dt>${escapeHtml(t("subject"))}</dt><dd>${escapeHtml(preview.subject)}</dd>`
+            : ""
+        }<dt>${escapeHtml(t("message"))}</dt><dd>${escapeHtml(preview.text)}</dd></dl>`;
+  return `<section class="notice" aria-labelledby="preview-title" id="preview"><h2 id="preview-title">${escapeHtml(
+    t("title"),
+  )}</h2>${rows}<p>${escapeHtml(t("check"))}</p></section>`;
 }
 
 // ---------------------------------------------------------------------------------------------------

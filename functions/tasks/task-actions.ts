@@ -6,13 +6,15 @@ import { SendTaskSuccessCommand } from "@aws-sdk/client-sfn";
 import { keepsDetailsPrivate } from "../domain/access.ts";
 import type { CaseRecord } from "../domain/complaint.ts";
 import type { Language } from "../domain/config.ts";
-import { factsTooOld } from "../domain/deadlines.ts";
-import { appealExtensionAvailable, isLateResponse } from "../domain/procedure.ts";
+import { deadlineAfter, factsTooOld } from "../domain/deadlines.ts";
+import { caseConfig } from "../domain/live-config.ts";
+import { appealExtensionAvailable, caseFlags, isLateResponse } from "../domain/procedure.ts";
 import { languageOf, staffMember } from "../domain/routing.ts";
 import { translate } from "../i18n/i18n.ts";
 import type { Runtime } from "../lib/runtime.ts";
 import { sfn } from "../lib/sfn.ts";
 import { sendOnce } from "../mail/mailer.ts";
+import { previewResponse, type ResponsePreview } from "../mail/response-data.ts";
 import { type FormBody, type FormValues, parseForm, type TaskAction } from "./forms.ts";
 import {
   consumeWithSubmission,
@@ -126,6 +128,64 @@ export async function submitTask(
   const completed = await completeLink(rt, link, values);
   if (completed.kind !== "done") return { kind: completed.kind, link, record: task.record };
   return { kind: "done", link, record: task.record, submissionId: completed.submissionId };
+}
+
+export type PreviewResult =
+  | LinkProblem
+  | { kind: "invalid"; task: LoadedTask; errors: Record<string, string>; values: FormBody }
+  | { kind: "preview"; task: LoadedTask; values: FormBody; preview: ResponsePreview };
+
+/**
+ * Issue 14: the conclusion form posted with `preview=yes`: validated as a submission would be, nothing
+ * recorded, and the response rendered exactly as the complainant will receive it (response-data.ts). An
+ * appeal link that would go with it is shown with a placeholder address and the window's end from now.
+ */
+export async function previewTask(rt: Runtime, token: string, body: FormBody): Promise<PreviewResult> {
+  const task = await loadTask(rt, token);
+  if (task.kind !== "open") return task;
+  const { link, record } = task;
+  // Only the conclusion previews; another step's page is shown again as posted.
+  if (link.step !== "conclusion") return { kind: "invalid", task, errors: {}, values: body };
+  const secret = await rt.linkSecret();
+  if (!verifyCsrfNonce(secret, link.idHash, body.nonce, { now: realNow() }).ok)
+    return {
+      kind: "invalid",
+      task,
+      errors: { nonce: translate(link.language, "pages.form.field.expired") },
+      values: body,
+    };
+  const parsed = parseForm("conclusion", body, {
+    language: link.language,
+    config: rt.config,
+    late: task.late,
+  });
+  if (!parsed.ok)
+    return { kind: "invalid", task, errors: parsed.errors as Record<string, string>, values: body };
+  const now = rt.now();
+  const appeal = caseFlags(rt.config, record).appealable
+    ? {
+        appealUrl: new URL("…", rt.taskBaseUrl).toString(),
+        appealDeadline: deadlineAfter(caseConfig(rt.config, record), now, rt.config.deadlines.appealWindow),
+      }
+    : {};
+  const content = await rt.store.getContent(record.reference);
+  const shown = previewResponse(
+    rt.config,
+    record,
+    content,
+    { outcome: parsed.value.outcome, response: parsed.value.response },
+    appeal,
+  );
+  // The appeal link does not exist yet: say what goes there instead of a placeholder address.
+  const placeholder = "appealUrl" in appeal ? appeal.appealUrl : null;
+  const preview =
+    placeholder && shown.channel !== "none"
+      ? {
+          ...shown,
+          text: shown.text.split(placeholder).join(translate(link.language, "pages.task.preview.appealLink")),
+        }
+      : shown;
+  return { kind: "preview", task, values: body, preview };
 }
 
 /**

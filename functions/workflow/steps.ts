@@ -54,6 +54,7 @@ import { caseConsoleUrl as consoleUrl } from "../lib/console-url.ts";
 import { emitMetric } from "../lib/metrics.ts";
 import type { Runtime } from "../lib/runtime.ts";
 import { outboxStatus, sendOnce } from "../mail/mailer.ts";
+import { responseData } from "../mail/response-data.ts";
 import type { CaseDetails, TaskData, Step as TemplateStep } from "../mail/templates.ts";
 import { satisfactionUrl } from "../public/tokens.ts";
 import { getSubmission, issueLink, rebindLink, revokeStepLink, submissionsOf } from "../tasks/link-store.ts";
@@ -403,23 +404,15 @@ async function sendResponse(
 ): Promise<void> {
   const outcome = content.outcome ?? "unfounded";
   const found = await investigation(rt, record, content);
-  const base = { ...common(rt, record), ...appeal, recipientName: complainantName(record, content) };
   await sendToComplainant(rt, {
     reference: record.reference,
     key: `response${cycleSuffix(record)}`,
     to,
     template: "response",
     language: record.language,
-    // H-D3: a sensitive case is told only whether it is founded and the procedure that follows.
-    data: record.sensitive
-      ? { ...base, sensitive: true, outcome, procedure: found.response ?? undefined }
-      : {
-          ...base,
-          sensitive: false,
-          outcome,
-          responseText: found.response ?? "",
-          measures: found.measures ?? undefined,
-        },
+    // Issue 14: the text written for the complainant, word for word (previewed on the conclusion page);
+    // the internal record of the measures never goes out.
+    data: responseData(rt.config, record, content, { outcome, response: found.response }, appeal),
   });
 }
 

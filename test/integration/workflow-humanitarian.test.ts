@@ -16,15 +16,20 @@ afterAll(async () => {
   await h?.close();
 });
 
-/** The task page a link opens (GET), as the task-pages Lambda renders it. */
-async function pageOf(link: string): Promise<string> {
+/** The task page a link opens (GET), or answers to a POST of `fields`, as the task-pages Lambda renders it. */
+async function pageOf(link: string, fields?: Record<string, string>): Promise<string> {
   const { handleTaskRequest } = await import("../../functions/handlers/task-pages.ts");
   const token = link.slice(link.lastIndexOf("/t/") + 3);
+  const loaded = fields ? await loadTask(h.rt, token) : null;
+  const body = fields
+    ? new URLSearchParams({ ...fields, nonce: loaded?.kind === "open" ? loaded.nonce : "" }).toString()
+    : undefined;
   const response = await handleTaskRequest({
-    requestContext: { http: { method: "GET" } },
+    requestContext: { http: { method: fields ? "POST" : "GET" } },
     rawPath: `/t/${token}`,
     pathParameters: { token },
-    headers: {},
+    headers: fields ? { "content-type": "application/x-www-form-urlencoded" } : {},
+    ...(body ? { body, isBase64Encoded: false } : {}),
   } as never);
   expect(response.statusCode).toBe(200);
   return String(response.body);
@@ -78,7 +83,23 @@ describe("procedure H", () => {
 
     // H-D1/H-D3: conclusion and response within 6 weeks, with the outcome report and an appeal link.
     await h.advance("P14D");
-    await h.act(await h.taskLink(ref, "handler@example.org"), {
+    // Issue 14: the page first shows exactly what the complainant will receive; nothing is recorded or sent.
+    const conclusionLink = await h.taskLink(ref, "handler@example.org");
+    const mailsBefore = (await h.mails(ref)).length;
+    const previewed = await pageOf(conclusionLink, {
+      outcome: "founded",
+      measures: "Distribution complémentaire le 30 mars",
+      response: "Votre plainte est fondée : une distribution complémentaire aura lieu.",
+      preview: "yes",
+    });
+    expect(previewed).toContain("Ce que le plaignant recevra");
+    expect(previewed).toContain("Réponse à votre plainte [");
+    expect(previewed).toContain("une distribution complémentaire aura lieu.");
+    expect(previewed).toContain("[votre lien personnel pour faire appel]");
+    expect(previewed.split('id="preview"')[1]).not.toContain("le 30 mars");
+    expect((await h.record(ref)).status).toBe("investigating");
+    expect((await h.mails(ref)).length).toBe(mailsBefore);
+    await h.act(conclusionLink, {
       outcome: "founded",
       measures: "Distribution complémentaire le 30 mars",
       response: "Votre plainte est fondée : une distribution complémentaire aura lieu.",
@@ -94,6 +115,8 @@ describe("procedure H", () => {
     });
     const response = (await h.mails(ref)).filter((m) => m.to.includes(COMPLAINANT)).at(-1);
     expect(response?.text).toContain("distribution complémentaire");
+    // Issue 14: the internal record of the measures never goes to the complainant, only the text written for them.
+    expect(response?.text).not.toContain("le 30 mars");
     expect(response?.text).toMatch(/\/t\/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/); // the appeal link (H-D4)
 
     // The appeal window passes: closed `resolved`.
