@@ -313,13 +313,14 @@ function fieldsFor(action: TaskAction, f: FormRenderer, t: Texts, options: TaskP
           "category",
           x.triage.category,
           (options.categories ?? []).map((c) => ({ value: c.id, label: c.label })),
-          { required: true },
+          // Required of a complaint only: the server says so; a browser must not block a suggestion.
+          { conditional: true },
         ),
         f.radios(
           "severity",
           x.triage.severity,
           SEVERITIES.map((s) => ({ value: s, label: labels.get(s) ?? t.severity[s] })),
-          { required: true },
+          { conditional: true },
         ),
         // T-4: the age of the facts decides admissibility; the officer records their date (the complaint may
         // give it only in its text) and is told when it is past the organisation's limit.
@@ -336,7 +337,7 @@ function fieldsFor(action: TaskAction, f: FormRenderer, t: Texts, options: TaskP
             { value: "yes", label: t.yes },
             { value: "no", label: t.no },
           ],
-          { required: true },
+          { conditional: true },
         ),
         f.textarea("reason", x.triage.reason, {
           max: TEXT_LIMITS.triage.reason,
