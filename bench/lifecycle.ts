@@ -162,7 +162,11 @@ export async function benchLifecycle(): Promise<LifecycleCounts> {
       risks: "Aucun",
     });
     await wf.advance("P5D");
-    await act(reference, "handler@example.org", { contacted: "yes", note: "Appel le 8 mars" });
+    await act(reference, "handler@example.org", {
+      contacted: "yes",
+      nextUpdateBy: "2026-12-31",
+      note: "Appel le 8 mars",
+    });
     await wf.advance("P14D");
     await act(reference, "handler@example.org", {
       outcome: "founded",

@@ -117,6 +117,7 @@ export async function runDemo(target: DemoTarget): Promise<{ reference: string; 
       await advance("P5D");
       await act("handler@example.org", reference, {
         contacted: "yes",
+        nextUpdateBy: "2026-12-31",
         note: "Appel téléphonique, suite sous 3 semaines",
       });
     },

@@ -360,6 +360,7 @@ function retriage(
     const { assign: _met, ...met } = record.met;
     const { assignment: _r1, contact: _r2, conclusion: _r3, ...reminders } = record.reminders;
     const { assignment: _s1, contact: _s2, conclusion: _s3, ...stepActors } = record.stepActors ?? {};
+    const { assignment: _l1, contact: _l2, conclusion: _l3, ...lateStarts } = record.lateStarts ?? {};
     Object.assign(base, {
       status: "triage",
       responsible,
@@ -370,6 +371,7 @@ function retriage(
       met,
       reminders,
       stepActors,
+      lateStarts,
       overdue: record.overdue.filter((s) => s !== "assign"),
     } satisfies RecordPatch);
   }

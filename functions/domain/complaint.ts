@@ -93,6 +93,11 @@ export const caseRecordSchema = z.strictObject({
   reopened: z.number().int().min(0).optional(),
   /** Issue 12: a step the coordinator gave to someone else than the procedure's actor (reassign). */
   stepActors: z.partialRecord(z.enum(HUMAN_STEPS), address).optional(),
+  /**
+   * Issue 14: when a step began after its deadline had passed (e.g. the contact, due 2 weeks from receipt,
+   * reached after a late assignment): its actor gets one reminder interval from then before reminders start.
+   */
+  lateStarts: z.partialRecord(z.enum(HUMAN_STEPS), iso).optional(),
   /** Issue 12: the config version the case was received under and its calendar, which its deadlines keep. */
   calendar: caseCalendarSchema.optional(),
   version: z.number().int().min(1),

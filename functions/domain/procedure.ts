@@ -229,6 +229,14 @@ export function appealRecorders(
   ];
 }
 
+/**
+ * H-C3: the complainant's phone, email and address show on the page of the person who must contact them (the
+ * contact step's actor), and on no other task page (T-8, R-10). An anonymous complainant left none to show.
+ */
+export function showsComplainantContact(record: Pick<CaseRecord, "anonymous">, step: string): boolean {
+  return step === "contact" && !record.anonymous;
+}
+
 /** H-B1: the triage officer is a new case's first assignee. */
 export function firstAssignee(config: OrgConfig): string {
   return holderOf(config, config.steps.triage);
@@ -321,6 +329,21 @@ export function stepRounds(config: OrgConfig, step: HumanStep): number {
 }
 
 /**
+ * Issue 14: the instant a step begins after its deadline already passed (null: on time, already recorded, or a
+ * wait after a reminder). Recorded once by the step's prepare; stepCheckpoint counts from it.
+ */
+export function lateStart(
+  record: Pick<CaseRecord, "deadlines" | "reminders" | "lateStarts">,
+  step: HumanStep,
+  now: string,
+): string | null {
+  const deadline = record.deadlines[STEP_DEADLINE[step]];
+  if (!deadline || deadline >= now) return null;
+  if ((record.reminders[step] ?? 0) > 0 || record.lateStarts?.[step]) return null;
+  return now;
+}
+
+/**
  * When the step's current wait ends: its deadline, then each reminder (for the conclusion, H-D3's progress
  * updates once progressUpdateInterval is set).
  */
@@ -329,9 +352,14 @@ export function stepCheckpoint(config: OrgConfig, record: CaseRecord, step: Huma
   if (!deadline) throw new Error(`step ${step} of ${record.reference} has no deadline`);
   const k = record.reminders[step] ?? 0;
   const calendar = caseConfig(config, record);
-  // Issue 12: a resumed step's actor gets one reminder interval from the resumption before reminders resume.
-  const base =
-    record.resumedAt && record.resumedAt > deadline ? reminderDue(calendar, record.resumedAt, 1) : deadline;
+  // Issue 12: a resumed step's actor gets one reminder interval from the resumption before reminders resume;
+  // issue 14: so does the actor of a step that began after its deadline (its first link is not born expired,
+  // and its first reminder does not come with the task).
+  const late = [record.resumedAt, record.lateStarts?.[step]]
+    .filter((at): at is string => !!at && at > deadline)
+    .sort()
+    .at(-1);
+  const base = late ? reminderDue(calendar, late, 1) : deadline;
   if (step === "conclusion" && config.deadlines.progressUpdateInterval)
     return progressUpdateDue(calendar, base, k);
   return reminderDue(calendar, base, k);

@@ -187,14 +187,18 @@ export function applyAssignment(
 /** H-C3: the complainant has been contacted. */
 export function applyContact(
   record: CaseRecord,
-  values: { note?: string | undefined },
+  values: { note?: string | undefined; nextUpdateBy?: string | undefined },
   at: string,
   actor: string,
 ): Decision {
   return {
     record: { status: "investigating", ...completeStep(record, "contact", at) },
     ...investigationChange(record, { contactNote: values.note ?? null }),
-    event: { type: "contacted", actor },
+    // H-C3: the date promised to the complainant for further information, on the timeline (a date, no personal
+    // data) where the officer and the responsible person follow the case (H-D5).
+    event: values.nextUpdateBy
+      ? { type: "contacted", actor, detail: `next-update:${values.nextUpdateBy}` }
+      : { type: "contacted", actor },
     route: "next",
   };
 }

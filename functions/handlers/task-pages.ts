@@ -9,6 +9,7 @@ import { keepsDetailsPrivate, taskShowsInvestigation } from "../domain/access.ts
 import { investigationOf } from "../domain/complaint.ts";
 import type { Language } from "../domain/config.ts";
 import { labelIn } from "../domain/config-schema.ts";
+import { showsComplainantContact } from "../domain/procedure.ts";
 import { categoryOf, staffMember } from "../domain/routing.ts";
 import { translate } from "../i18n/i18n.ts";
 import { label } from "../i18n/labels.ts";
@@ -78,6 +79,15 @@ async function details(
   if (content.subject) rows.push({ label: t("subject"), value: content.subject });
   rows.push({ label: t("description"), value: content.description || "-" });
   if (content.factsDate) rows.push({ label: t("factsDate"), value: content.factsDate });
+  // H-C3: the person who must contact the complainant sees how to reach them (only on that step's page).
+  if (showsComplainantContact(record, link.step)) {
+    const who = content.representative ?? content.complainant;
+    if (content.representative?.name)
+      rows.push({ label: t("representative"), value: content.representative.name });
+    if (who?.phone) rows.push({ label: t("contactPhone"), value: who.phone });
+    if (who?.email) rows.push({ label: t("contactEmail"), value: who.email });
+    if (who?.address) rows.push({ label: t("contactAddress"), value: who.address });
+  }
   // H-D1: a sensitive case's investigation shows only to its keepers (and the appeal officer, H-E2).
   const shown = taskShowsInvestigation(record, link.step, link.actor);
   const found = shown

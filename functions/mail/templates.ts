@@ -809,10 +809,13 @@ const task: Template<TaskData> = {
   audience: "staff",
   content: (d, c) => {
     const values = { action: action(c, d.step), dueBy: c.date(d.dueBy) };
+    // Issue 14: the progress link is a standing link, not an action due: its email says until when it works
+    // (the date its page shows), never "Action requise".
+    const standing = d.step === "progress";
     return {
-      subject: c.t("task.subject", values),
+      subject: c.t(standing ? "task.progressSubject" : "task.subject", values),
       blocks: blocks(
-        p(c.t("task.todo", values)),
+        p(c.t(standing ? "task.progressTodo" : "task.todo", values)),
         p(instructions(c, d.step, d.sensitive)),
         button(c.t("task.button"), d.taskUrl),
         detailBlocks(d, c, { description: true }),

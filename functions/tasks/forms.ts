@@ -37,7 +37,7 @@ export const FORM_FIELDS = {
     "nonce",
   ],
   assignment: ["decision", "delegate", "risks", "nonce"],
-  contact: ["contacted", "note", "nonce"],
+  contact: ["contacted", "nextUpdateBy", "note", "nonce"],
   progress: ["note", "nonce"],
   conclusion: ["outcome", "measures", "response", "justification", "nonce"],
   "appeal-decision": ["decision", "reasoning", "nonce"],
@@ -209,9 +209,17 @@ export function assignmentForm(config: OrgConfig) {
     );
 }
 
-/** H-C3: the complainant was contacted. */
+/**
+ * H-C3: the complainant was contacted, informed of the case, and given a date for further information ("leur
+ * donner une date à laquelle des informations supplémentaires leur seront fournies"): that date is required.
+ */
 export function contactForm() {
-  return z.object({ contacted: yes, note: text(TEXT_LIMITS.contact.note).optional(), nonce });
+  return z.object({
+    contacted: yes,
+    nextUpdateBy: z.iso.date(),
+    note: text(TEXT_LIMITS.contact.note).optional(),
+    nonce,
+  });
 }
 
 /** H-C4: a progress update. */
@@ -413,7 +421,7 @@ const errorText = (language: Language, code: Code, values?: Values) =>
   translate(language, `pages.form.error.${code}`, values);
 
 /** Field-specific wording where the generic one would be unclear (checkboxes, the hidden nonce). */
-const FIELD_SPECIFIC = new Set(["nonce", "contacted", "confirm"]);
+const FIELD_SPECIFIC = new Set(["nonce", "contacted", "confirm", "nextUpdateBy"]);
 const fieldText = (language: Language, field: string) =>
   FIELD_SPECIFIC.has(field) ? translate(language, `pages.form.field.${field}`) : undefined;
 

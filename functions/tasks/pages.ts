@@ -66,6 +66,8 @@ interface Texts {
       risksHint: string;
     };
     contacted: string;
+    nextUpdateBy: string;
+    nextUpdateByHint: string;
     contactNote: string;
     contactNoteHint: string;
     progressNote: string;
@@ -162,6 +164,8 @@ function texts(language: Language): Texts {
         "risksHint",
       ]),
       contacted: field("contacted"),
+      nextUpdateBy: field("nextUpdateBy"),
+      nextUpdateByHint: field("nextUpdateByHint"),
       contactNote: field("contactNote"),
       contactNoteHint: field("contactNoteHint"),
       progressNote: field("progressNote"),
@@ -311,13 +315,14 @@ function fieldsFor(action: TaskAction, f: FormRenderer, t: Texts, options: TaskP
           "category",
           x.triage.category,
           (options.categories ?? []).map((c) => ({ value: c.id, label: c.label })),
-          { required: true },
+          // Required of a complaint only (R-6): the server says so; a browser must not block a suggestion.
+          { conditional: true },
         ),
         f.radios(
           "severity",
           x.triage.severity,
           SEVERITIES.map((s) => ({ value: s, label: labels.get(s) ?? t.severity[s] })),
-          { required: true },
+          { conditional: true },
         ),
         // T-4: the age of the facts decides admissibility; the officer records their date (the complaint may
         // give it only in its text) and is told when it is past the organisation's limit.
@@ -334,7 +339,7 @@ function fieldsFor(action: TaskAction, f: FormRenderer, t: Texts, options: TaskP
             { value: "yes", label: t.yes },
             { value: "no", label: t.no },
           ],
-          { required: true },
+          { conditional: true },
         ),
         f.textarea("reason", x.triage.reason, {
           max: TEXT_LIMITS.triage.reason,
@@ -374,6 +379,13 @@ function fieldsFor(action: TaskAction, f: FormRenderer, t: Texts, options: TaskP
     case "contact":
       return [
         f.checkbox("contacted", x.contacted, { required: true }),
+        // H-C3: the date given to the complainant for further information.
+        f.input("nextUpdateBy", x.nextUpdateBy, {
+          max: 10,
+          type: "date",
+          required: true,
+          hint: x.nextUpdateByHint,
+        }),
         f.textarea("note", x.contactNote, {
           max: TEXT_LIMITS.contact.note,
           hint: x.contactNoteHint,
@@ -509,7 +521,7 @@ export function renderTaskPage(input: TaskPageInput): HtmlResponse {
     ? `<dl>${input.details.map((d) => `<dt>${escapeHtml(d.label)}</dt><dd>${escapeHtml(d.value)}</dd>`).join("")}</dl>`
     : "";
   const due = input.dueAt
-    ? `<p><strong>${escapeHtml(t.dueBy)}</strong> <time datetime="${escapeHtml(input.dueAt)}">${escapeHtml(
+    ? `<p><strong>${escapeHtml(input.action === "progress" ? translate(input.language, "pages.task.validUntil") : t.dueBy)}</strong> <time datetime="${escapeHtml(input.dueAt)}">${escapeHtml(
         formatDue(input.dueAt, input.language, input.timeZone),
       )}</time></p>`
     : "";

@@ -24,6 +24,7 @@ import {
   deadlinesStartingWith,
   escalationRecipient,
   firstAssignee,
+  lateStart,
   neverTold,
   nextProgressUpdate,
   owesProgressUpdate,
@@ -206,8 +207,16 @@ export async function prepare(
       const deadlines = deadlinesStartingWith(rt.config, r, step, now);
       const actor = actorFor(rt, r, step, content);
       const assignee = actor === COMPLAINANT ? r.assignee : actor;
-      if (Object.keys(deadlines).length === 0 && assignee === r.assignee) return null;
-      return { record: { deadlines: { ...r.deadlines, ...deadlines }, assignee } };
+      const all = { ...r.deadlines, ...deadlines };
+      const late = lateStart({ ...r, deadlines: all }, step, now.toISOString());
+      if (Object.keys(deadlines).length === 0 && assignee === r.assignee && !late) return null;
+      return {
+        record: {
+          deadlines: all,
+          assignee,
+          ...(late ? { lateStarts: { ...r.lateStarts, [step]: late } } : {}),
+        },
+      };
     },
     { withContent: true },
   );
@@ -337,12 +346,13 @@ async function openProgress(
   const key = { reference: record.reference, key: "task:progress" };
   if ((await outboxStatus(rt, key)) === "sent") return;
   const respondBy = record.deadlines.respond ?? rt.now().toISOString();
+  const expiresAt = progressLinkExpiry(rt.config, respondBy);
   const progress = await issueLink(rt, {
     reference: record.reference,
     step: "progress",
     actor,
     taskToken: "",
-    expiresAt: progressLinkExpiry(rt.config, respondBy),
+    expiresAt,
     language,
   });
   await sendOnce(rt, {
@@ -351,7 +361,8 @@ async function openProgress(
     to: actor,
     template: "task",
     language,
-    data: { ...data, step: "progress", taskUrl: progress.url },
+    // Issue 14: the date the link works until, as its page shows it (not the conclusion's deadline).
+    data: { ...data, step: "progress", taskUrl: progress.url, dueBy: expiresAt },
   });
 }
 

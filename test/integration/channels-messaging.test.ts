@@ -207,7 +207,11 @@ describe("SMS, two-way (AWS End User Messaging SMS)", () => {
       risks: "Aucun",
     });
     await t.advance("P3D");
-    await submitForm(await taskLink("handler@example.org", reference), { contacted: "yes", note: "Appel" });
+    await submitForm(await taskLink("handler@example.org", reference), {
+      contacted: "yes",
+      nextUpdateBy: "2026-12-31",
+      note: "Appel",
+    });
     await t.advance("P7D");
     await submitForm(await taskLink("handler@example.org", reference), {
       outcome: "partly-founded",

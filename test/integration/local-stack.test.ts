@@ -187,7 +187,7 @@ describe("npm start: the local stack", () => {
       expect(r.status, `${to} ${JSON.stringify(fields)}`).toBe(200);
     };
     await act("programme@example.org", { decision: "accept" }, assignmentLink);
-    await act("programme@example.org", { contacted: "yes" });
+    await act("programme@example.org", { contacted: "yes", nextUpdateBy: "2026-12-31" });
     await act("programme@example.org", {
       outcome: "founded",
       response: "Le forage sera réparé cette semaine.",

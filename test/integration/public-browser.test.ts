@@ -77,7 +77,11 @@ async function answer(reference: string, response: string): Promise<void> {
   ).toBe(200);
   const steps: Array<Record<string, string>> = [
     { decision: "accept", risks: "Aucun risque identifié." },
-    { contacted: "yes", note: "Plaignant anonyme : réponse sur la page de suivi." },
+    {
+      contacted: "yes",
+      nextUpdateBy: "2026-12-31",
+      note: "Plaignant anonyme : réponse sur la page de suivi.",
+    },
     { outcome: "founded", measures: "Agent rappelé à l'ordre.", response },
   ];
   for (const fields of steps)

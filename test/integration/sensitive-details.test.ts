@@ -42,7 +42,11 @@ beforeAll(async () => {
     delegate: HANDLER,
     risks: SECRETS.risks,
   });
-  await h.act(await h.taskLink(reference, HANDLER), { contacted: "yes", note: SECRETS.contactNote });
+  await h.act(await h.taskLink(reference, HANDLER), {
+    contacted: "yes",
+    nextUpdateBy: "2026-12-31",
+    note: SECRETS.contactNote,
+  });
   // H-C4: the handler's standing progress link, emailed just before the conclusion task.
   const progressMail = (await h.mails(reference)).filter((m) => m.to.includes(HANDLER)).at(-2);
   const link = progressMail?.text.match(/https?:\/\/\S+\/t\/[A-Za-z0-9_.-]+/)?.[0] ?? "";

@@ -420,7 +420,10 @@ describe("task pages in Chromium (issue 5)", () => {
     await triage(filed.reference, "programme");
     const steps: Array<[string, Record<string, string>]> = [
       ["prendre en charge", { decision: "accept", risks: "Aucun risque identifié." }],
-      ["contacter le plaignant", { contacted: "yes", note: "Appel le 3 ; réparation annoncée." }],
+      [
+        "contacter le plaignant",
+        { contacted: "yes", nextUpdateBy: "2026-12-31", note: "Appel le 3 ; réparation annoncée." },
+      ],
       [
         "conclure l’enquête",
         {

@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { statusView, viewFor } from "../../functions/domain/views.ts";
 import { recordedMetrics } from "../../functions/lib/metrics.ts";
+import { formatDate, formatDateTime } from "../../functions/mail/templates.ts";
 import { loadTask, submitTask } from "../../functions/tasks/task-actions.ts";
 import { type Harness, startHarness } from "../helpers/workflow-harness.ts";
 
@@ -78,8 +79,16 @@ describe("procedure H", () => {
 
     // H-C3: contact within 2 weeks.
     await h.advance("P5D");
-    await h.act(await h.taskLink(ref, "handler@example.org"), { contacted: "yes", note: "Appel le 8 mars" });
+    await h.act(await h.taskLink(ref, "handler@example.org"), {
+      contacted: "yes",
+      nextUpdateBy: "2026-12-31",
+      note: "Appel le 8 mars",
+    });
     expect((await h.record(ref)).status).toBe("investigating");
+    // H-C3: the date promised to the complainant for further information is kept on the timeline.
+    expect((await h.rt.store.timeline(ref)).find((e) => e.type === "contacted")?.detail).toBe(
+      "next-update:2026-12-31",
+    );
 
     // H-D1/H-D3: conclusion and response within 6 weeks, with the outcome report and an appeal link.
     await h.advance("P14D");
@@ -186,7 +195,10 @@ describe("procedure H", () => {
     ]);
 
     await h.act(await h.taskLink(ref, "director@example.org"), { decision: "accept" });
-    await h.act(await h.taskLink(ref, "director@example.org"), { contacted: "yes" });
+    await h.act(await h.taskLink(ref, "director@example.org"), {
+      contacted: "yes",
+      nextUpdateBy: "2026-12-31",
+    });
     await h.act(await h.taskLink(ref, "director@example.org"), {
       outcome: "founded",
       measures: "Suspension de l'agent X",
@@ -267,7 +279,10 @@ describe("procedure H", () => {
       admissible: "yes",
     });
     await h.act(await h.taskLink(ref, "programme@example.org"), { decision: "accept" });
-    await h.act(await h.taskLink(ref, "programme@example.org"), { contacted: "yes" });
+    await h.act(await h.taskLink(ref, "programme@example.org"), {
+      contacted: "yes",
+      nextUpdateBy: "2026-12-31",
+    });
     const before = (await h.mails(ref)).filter((m) => m.to.includes(COMPLAINANT)).length;
     await h.advance("P6W"); // respond deadline passes
     await h.advance("P2W"); // one interval later
@@ -296,7 +311,10 @@ describe("procedure H", () => {
       admissible: "yes",
     });
     await h.act(await h.taskLink(ref, "programme@example.org"), { decision: "accept" });
-    await h.act(await h.taskLink(ref, "programme@example.org"), { contacted: "yes" });
+    await h.act(await h.taskLink(ref, "programme@example.org"), {
+      contacted: "yes",
+      nextUpdateBy: "2026-12-31",
+    });
     await h.act(await h.taskLink(ref, "programme@example.org"), {
       outcome: "unfounded",
       response: "Non fondée.",
@@ -356,6 +374,33 @@ describe("procedure H", () => {
     for (const mail of decided) expect(mail.text).not.toMatch(/en tant que\s*\./);
   });
 
+  it("issue 14: a step reached after its deadline gets a link that works and one reminder interval, not a reminder at once", async () => {
+    const ref = await h.file({});
+    await h.act(await h.taskLink(ref, OFFICER), {
+      category: "programme",
+      severity: "low",
+      admissible: "yes",
+    });
+    await h.advance("P15D"); // the assignment is late; the contact deadline (2 weeks from receipt) passes meanwhile
+    await h.act(await h.taskLink(ref, "programme@example.org"), { decision: "accept" });
+    const now = h.rt.now().toISOString();
+    expect((await h.record(ref)).deadlines.contact! < now).toBe(true);
+    const contactReminders = async () =>
+      (await h.rt.store.timeline(ref)).filter((e) => e.type === "reminder" && e.detail === "contact").length;
+    const link = await h.taskLink(ref, "programme@example.org");
+    const token = link.slice(link.lastIndexOf("/t/") + 3);
+    const loaded = await loadTask(h.rt, token);
+    expect(loaded.kind).toBe("open");
+    expect(loaded.kind === "open" && loaded.link.step).toBe("contact");
+    expect(loaded.kind === "open" && loaded.link.expiresAt > now).toBe(true);
+    expect(await contactReminders()).toBe(0);
+    // The first reminder comes one reminder interval (2 working days) later, on its own.
+    await h.advance("P1D");
+    expect(await contactReminders()).toBe(0);
+    await h.advance("P4D");
+    expect(await contactReminders()).toBe(1);
+  });
+
   it("path 10: a deadline missed at every human step is reminded, escalated and shown overdue", async () => {
     const ref = await h.file({});
     const escalations = () =>
@@ -403,7 +448,10 @@ describe("procedure H", () => {
       admissible: "yes",
     });
     await h.act(await h.taskLink(ref, "programme@example.org"), { decision: "accept" });
-    await h.act(await h.taskLink(ref, "programme@example.org"), { contacted: "yes" });
+    await h.act(await h.taskLink(ref, "programme@example.org"), {
+      contacted: "yes",
+      nextUpdateBy: "2026-12-31",
+    });
     await h.act(await h.taskLink(ref, "programme@example.org"), { outcome: "unfounded", response: "Non." });
     await h.act(await h.taskLink(ref, COMPLAINANT), {
       reason: "Je ne suis pas d'accord avec cette réponse.",
@@ -427,7 +475,10 @@ describe("procedure H", () => {
       admissible: "yes",
     });
     await h.act(await h.taskLink(ref, "programme@example.org"), { decision: "accept" });
-    await h.act(await h.taskLink(ref, "programme@example.org"), { contacted: "yes" });
+    await h.act(await h.taskLink(ref, "programme@example.org"), {
+      contacted: "yes",
+      nextUpdateBy: "2026-12-31",
+    });
     await h.act(await h.taskLink(ref, "programme@example.org"), { outcome: "unfounded", response: "Non." });
     await h.act(await h.taskLink(ref, COMPLAINANT), {
       reason: "Je ne suis pas d'accord avec cette réponse.",
@@ -449,7 +500,10 @@ describe("procedure H", () => {
       admissible: "yes",
     });
     await h.act(await h.taskLink(ref, "programme@example.org"), { decision: "accept" });
-    await h.act(await h.taskLink(ref, "programme@example.org"), { contacted: "yes" });
+    await h.act(await h.taskLink(ref, "programme@example.org"), {
+      contacted: "yes",
+      nextUpdateBy: "2026-12-31",
+    });
     await h.act(await h.taskLink(ref, "programme@example.org"), { outcome: "founded", response: "Merci." });
     expect(await h.record(ref)).toMatchObject({ status: "closed", closure: "resolved", anonymous: true });
     expect((await h.mails(ref)).filter((m) => m.to.includes(COMPLAINANT))).toEqual([]);
@@ -464,13 +518,24 @@ describe("procedure H", () => {
       admissible: "yes",
     });
     await h.act(await h.taskLink(ref, "programme@example.org"), { decision: "accept" });
-    await h.act(await h.taskLink(ref, "programme@example.org"), { contacted: "yes" });
+    await h.act(await h.taskLink(ref, "programme@example.org"), {
+      contacted: "yes",
+      nextUpdateBy: "2026-12-31",
+    });
     const toProgramme = (await h.mails(ref)).filter((m) => m.to.includes("programme@example.org"));
     const progressMail = toProgramme.at(-2); // sent just before the conclusion task
     const link = progressMail?.text.match(/https?:\/\/\S+\/t\/[A-Za-z0-9_.-]+/)?.[0] ?? "";
     const token = link.slice(link.lastIndexOf("/t/") + 3);
     const loaded = await loadTask(h.rt, token);
     expect(loaded.kind === "open" && loaded.link.step).toBe("progress");
+    // Issue 14: a standing link, not an action due: the email gives the date the link works until, as its page.
+    const validUntil = loaded.kind === "open" ? loaded.link.expiresAt : "";
+    expect(progressMail?.subject).not.toMatch(/Action requise/);
+    expect(progressMail?.subject).toContain("noter l’avancement");
+    expect(progressMail?.text).toContain(formatDate(validUntil, "Africa/Bamako", "fr"));
+    const progressPage = await pageOf(link);
+    expect(progressPage).toContain("Lien valable jusqu’au");
+    expect(progressPage).toContain(formatDateTime(validUntil, "Africa/Bamako", "fr"));
     const nonce = loaded.kind === "open" ? loaded.nonce : "";
     expect((await submitTask(h.rt, token, { note: "Visite à Kati le 10 mars", nonce })).kind).toBe("done");
     expect((await submitTask(h.rt, token, { note: "Visite à Kati le 10 mars", nonce })).kind).toBe("done");

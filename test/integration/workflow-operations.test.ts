@@ -102,7 +102,11 @@ describe("needs attention is a state the coordinator acts on", () => {
 
     await triage(ref);
     await h.act(await h.taskLink(ref, PROGRAMME), { decision: "accept" });
-    await h.act(await h.taskLink(ref, PROGRAMME), { contacted: "yes", note: "Appel" });
+    await h.act(await h.taskLink(ref, PROGRAMME), {
+      contacted: "yes",
+      nextUpdateBy: "2026-12-31",
+      note: "Appel",
+    });
     await h.act(await h.taskLink(ref, PROGRAMME), {
       outcome: "founded",
       measures: "Distribution complémentaire",
@@ -233,7 +237,11 @@ describe("coordinator actions on the synthesized workflow", () => {
     });
     expect((await h.record(ref)).status).toBe("assigned");
     // After the conclusion, no retriage.
-    await h.act(await h.taskLink(ref, FINANCE), { contacted: "yes", note: "Appel" });
+    await h.act(await h.taskLink(ref, FINANCE), {
+      contacted: "yes",
+      nextUpdateBy: "2026-12-31",
+      note: "Appel",
+    });
     await h.act(await h.taskLink(ref, FINANCE), { outcome: "unfounded", response: "Non fondée." });
     expect(await act(ref, { action: "retriage", severity: "high", reason: "Trop tard" })).toMatchObject({
       ok: false,
@@ -248,7 +256,11 @@ describe("coordinator actions on the synthesized workflow", () => {
     });
     await triage(ref);
     await h.act(await h.taskLink(ref, PROGRAMME), { decision: "accept" });
-    await h.act(await h.taskLink(ref, PROGRAMME), { contacted: "yes", note: "Visite" });
+    await h.act(await h.taskLink(ref, PROGRAMME), {
+      contacted: "yes",
+      nextUpdateBy: "2026-12-31",
+      note: "Visite",
+    });
     await h.act(await h.taskLink(ref, PROGRAMME), { outcome: "unfounded", response: "Non fondée." });
     let record = await h.record(ref);
     expect(record.status).toBe("closed"); // no email: no appeal window was opened
@@ -274,7 +286,11 @@ describe("coordinator actions on the synthesized workflow", () => {
     const ref = await h.file({});
     await triage(ref);
     await h.act(await h.taskLink(ref, PROGRAMME), { decision: "accept" });
-    await h.act(await h.taskLink(ref, PROGRAMME), { contacted: "yes", note: "Appel" });
+    await h.act(await h.taskLink(ref, PROGRAMME), {
+      contacted: "yes",
+      nextUpdateBy: "2026-12-31",
+      note: "Appel",
+    });
     await h.act(await h.taskLink(ref, PROGRAMME), { outcome: "unfounded", response: "Non fondée." });
     let record = await h.record(ref);
     expect(record.status).toBe("responded");
@@ -288,7 +304,7 @@ describe("coordinator actions on the synthesized workflow", () => {
       (m) => m.to.includes(OFFICER) && m.subject.includes("Nouveau message"),
     );
     expect(toOfficer).toHaveLength(1);
-    expect(toOfficer[0]?.text).toContain("enregistrez l’appel depuis la page du dossier");
+    expect(toOfficer[0]?.text).toContain("enregistrez-le comme appel depuis la page du dossier");
     expect(toOfficer[0]?.text).toContain(`/console/cases/${ref}`);
     // Not a party the procedure names for it (the handler has no part in this case): refused.
     expect(
@@ -324,7 +340,11 @@ describe("coordinator actions on the synthesized workflow", () => {
     });
     await triage(ref);
     await h.act(await h.taskLink(ref, PROGRAMME), { decision: "accept" });
-    await h.act(await h.taskLink(ref, PROGRAMME), { contacted: "yes", note: "Appel" });
+    await h.act(await h.taskLink(ref, PROGRAMME), {
+      contacted: "yes",
+      nextUpdateBy: "2026-12-31",
+      note: "Appel",
+    });
     await h.act(await h.taskLink(ref, PROGRAMME), { outcome: "unfounded", response: "Non fondée." });
     await h.advance("P31D");
     expect((await h.record(ref)).status).toBe("closed");

@@ -148,7 +148,7 @@ describe("R-6 short paths (procedure H config)", () => {
       admissible: "yes",
     });
     await h.act(await h.taskLink(ref, PROGRAMME), { decision: "accept" });
-    await h.act(await h.taskLink(ref, PROGRAMME), { contacted: "yes" });
+    await h.act(await h.taskLink(ref, PROGRAMME), { contacted: "yes", nextUpdateBy: "2026-12-31" });
     await h.act(await h.taskLink(ref, PROGRAMME), {
       outcome: "founded",
       response: "Votre plainte est fondée : l’agent a été rappelé à l’ordre.",

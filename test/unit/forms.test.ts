@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { loadConfigText } from "../../functions/domain/config.ts";
+import { showsComplainantContact } from "../../functions/domain/procedure.ts";
 import {
   FORM_FIELDS,
   FormBodyTooLargeError,
@@ -25,7 +26,7 @@ const en: FormOptions = { language: "en", config };
 const VALID: Record<TaskAction, Record<string, string>> = {
   triage: { category: "fraud", severity: "high", admissible: "yes", nonce },
   assignment: { decision: "accept", risks: "Risque de représailles contre le témoin.", nonce },
-  contact: { contacted: "yes", note: "Rappel prévu le 12 mars.", nonce },
+  contact: { contacted: "yes", nextUpdateBy: "2026-12-31", note: "Rappel prévu le 12 mars.", nonce },
   progress: { note: "Entretiens menés avec deux témoins.", nonce },
   conclusion: {
     outcome: "founded",
@@ -43,7 +44,7 @@ const VALID: Record<TaskAction, Record<string, string>> = {
 const REQUIRED: Record<TaskAction, string[]> = {
   triage: ["category", "severity", "admissible", "nonce"],
   assignment: ["decision", "nonce"],
-  contact: ["contacted", "nonce"],
+  contact: ["contacted", "nextUpdateBy", "nonce"],
   progress: ["note", "nonce"],
   conclusion: ["outcome", "response", "nonce"],
   "appeal-decision": ["decision", "reasoning", "nonce"],
@@ -72,6 +73,47 @@ const without = (body: Record<string, string>, field: string) => {
   delete copy[field];
   return copy;
 };
+
+describe("H-C3: the contact captures the date promised for further information", () => {
+  it("H-C3: no date, no contact recorded: a clear French error", () => {
+    const result = parseForm("contact", { contacted: "yes", nonce }, fr);
+    expect(result).toEqual({
+      ok: false,
+      errors: { nextUpdateBy: "Indiquez la date annoncée au plaignant pour de nouvelles informations." },
+    });
+    expect(parseForm("contact", { contacted: "yes", nextUpdateBy: "31/12/2026", nonce }, fr).ok).toBe(false);
+  });
+
+  it("H-C3 (e): a referral without the text telling the complainant where to turn is refused, in French", () => {
+    const result = parseForm(
+      "triage",
+      { category: "out-of-scope", severity: "low", admissible: "yes", nonce },
+      { language: "fr", config },
+    );
+    expect(result).toEqual({
+      ok: false,
+      errors: {
+        reason:
+          "Indiquez au plaignant vers qui se tourner (organisation concernée, médiateur, autorités locales).",
+      },
+    });
+  });
+
+  it("H-C3: the complainant's contact details show on the contact step's page only, never for an anonymous case", () => {
+    expect(showsComplainantContact({ anonymous: false }, "contact")).toBe(true);
+    for (const step of [
+      "triage",
+      "assignment",
+      "conclusion",
+      "progress",
+      "appeal-decision",
+      "closure",
+      "answer",
+    ])
+      expect(showsComplainantContact({ anonymous: false }, step)).toBe(false);
+    expect(showsComplainantContact({ anonymous: true }, "contact")).toBe(false);
+  });
+});
 
 describe("parseForm: valid input", () => {
   it.each(TASK_ACTIONS)("%s: a complete body parses", (action) => {
@@ -166,9 +208,13 @@ describe("parseForm: valid input", () => {
   });
 
   it("treats a blank optional field as absent", () => {
-    const result = parseForm("contact", { contacted: "yes", note: "   ", nonce }, fr);
+    const result = parseForm(
+      "contact",
+      { contacted: "yes", nextUpdateBy: "2026-12-31", note: "   ", nonce },
+      fr,
+    );
 
-    expect(result).toEqual({ ok: true, value: { contacted: true, nonce } });
+    expect(result).toEqual({ ok: true, value: { contacted: true, nextUpdateBy: "2026-12-31", nonce } });
   });
 });
 
@@ -429,7 +475,7 @@ describe("FORM_FIELDS", () => {
       expect.arrayContaining(["category", "severity", "admissible", "reason"]),
     );
     expect(FORM_FIELDS.assignment).toEqual(["decision", "delegate", "risks", "nonce"]);
-    expect(FORM_FIELDS.contact).toEqual(["contacted", "note", "nonce"]);
+    expect(FORM_FIELDS.contact).toEqual(["contacted", "nextUpdateBy", "note", "nonce"]);
     expect(FORM_FIELDS.conclusion).toEqual(expect.arrayContaining(["outcome", "measures", "response"]));
     expect(FORM_FIELDS["appeal-decision"]).toEqual(["decision", "reasoning", "nonce"]);
     expect(FORM_FIELDS.appeal).toEqual(["reason", "nonce"]);

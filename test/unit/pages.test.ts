@@ -67,7 +67,7 @@ function styleBlock(html: string): string {
 const EXPECTED_NAMES: Record<TaskAction, string[]> = {
   triage: ["nonce", "kind", "category", "severity", "admissible", "reason", "conflict", "concerned"],
   assignment: ["nonce", "decision", "delegate", "risks"],
-  contact: ["nonce", "contacted", "note"],
+  contact: ["nonce", "contacted", "nextUpdateBy", "note"],
   progress: ["nonce", "note"],
   conclusion: ["nonce", "outcome", "measures", "response", "justification"],
   "appeal-decision": ["nonce", "decision", "reasoning"],

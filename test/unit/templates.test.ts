@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  audienceOf,
   NEEDS_ATTENTION_REASONS,
   renderEmail,
   STEPS,
@@ -607,5 +608,26 @@ describe("renderEmail: words from the catalogs (R-12)", () => {
     const email = renderEmail("contact", "fr", { ...FIXTURES.contact, handlerName: "{{noun.your}}", note });
     expect(email.text).toContain(note);
     expect(email.text).toContain("{{noun.your}} est la personne chargée de suivre votre plainte.");
+  });
+});
+
+describe("issue 14: the organisation's own defaults are not told to the complainant as the procedure's rule", () => {
+  // The H example's 30-day appeal window and decision, 3-day triage and assignment: the organisation's choice
+  // (config comments), not seed 000's. Emails give the dates that follow from them, never the periods as rules.
+  const complainantEmails = TEMPLATE_IDS.filter((id) => audienceOf(id) === "complainant");
+
+  it.each(complainantEmails)("%s (fr, en) names no period of days as a rule of the procedure", (id) => {
+    for (const language of ["fr", "en"] as const) {
+      const { subject, text } = renderEmail(id, language, FIXTURES[id]);
+      expect(`${subject}\n${text}`).not.toMatch(/\b(30|trente|thirty|3|trois|three) (jours|days)\b/i);
+      expect(`${subject}\n${text}`).not.toMatch(
+        /la procédure (prévoit|impose|exige)|the procedure (requires|provides)/i,
+      );
+    }
+  });
+
+  it("the appeal offer gives a date, not a period", () => {
+    const text = renderEmail("response", "fr", FIXTURES.response).text;
+    expect(text).toMatch(/faire appel de cette décision jusqu’au \S+ \d+ \S+ 2027/);
   });
 });
