@@ -3,11 +3,13 @@
 // token and a one-time key (a form sent twice acts once). The POST goes through the same code as
 // POST /api/complaints/{reference}/actions; a refusal answers its status with the reason in the staff
 // member's language (catalog group `console.actions`).
+
 import type { Hono } from "hono";
 import { html } from "hono/html";
 import { parseAction, takeAction } from "../api/case-actions.ts";
 import { ACTIONS, type ActionName, APPEAL_CHANNELS, availableActions } from "../domain/actions.ts";
 import type { CaseContent, CaseRecord } from "../domain/complaint.ts";
+import { labelIn } from "../domain/config-schema.ts";
 import { SEVERITIES } from "../domain/vocabulary.ts";
 import type { Runtime } from "../lib/runtime.ts";
 import type { ConsoleContext, ConsoleEnv } from "./app.ts";
@@ -105,7 +107,7 @@ ${open("retriage")}<div class="field"><label for="retriage-category">${a("retria
       .filter((cat) => cat.outcome !== "referral")
       .map(
         (cat) =>
-          html`<option value="${cat.id}">${current(cat.label[lang], cat.id === record.category)}</option>`,
+          html`<option value="${cat.id}">${current(labelIn(cat.label, lang), cat.id === record.category)}</option>`,
       )}</select></div>
 <div class="field"><label for="retriage-severity">${a("retriage.severity")}</label><select id="retriage-severity" name="severity"><option value="">${a("retriage.unchanged")}</option>${SEVERITIES.map((s) => html`<option value="${s}">${current(v.severity(rt.config, s), s === record.severity)}</option>`)}</select></div>
 <div class="field"><label for="retriage-sensitive">${a("retriage.sensitivity")}</label><select id="retriage-sensitive" name="sensitive"><option value="">${a("retriage.byCategory")}</option><option value="yes">${a("retriage.sensitive")}</option><option value="no">${a("retriage.notSensitive")}</option></select></div>

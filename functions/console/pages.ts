@@ -1,5 +1,6 @@
 // The console's pages: My tasks, Cases, the case page, Pending this week. Intake and reports are in
 // intake-page.ts and reports-page.ts. Who sees what: functions/domain/access.ts.
+
 import { GetObjectCommand } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import type { Hono } from "hono";
@@ -20,6 +21,7 @@ import {
   STATUSES,
   type TimelineEvent,
 } from "../domain/complaint.ts";
+import { labelIn } from "../domain/config-schema.ts";
 import { caseConfig } from "../domain/live-config.ts";
 import { REFERENCE_PATTERN } from "../domain/vocabulary.ts";
 import type { Runtime } from "../lib/runtime.ts";
@@ -207,7 +209,7 @@ ${select(
 )}
 ${select(
   "category",
-  rt.config.categories.map((cat) => [cat.id, cat.label[lang]]),
+  rt.config.categories.map((cat) => [cat.id, labelIn(cat.label, lang)]),
   category,
 )}
 ${select(
@@ -581,7 +583,7 @@ function eventDetail(rt: Runtime, c: ConsoleContext, e: TimelineEvent): string {
     return v.closure(detail as Closure);
   if (e.type === "triaged") {
     const category = rt.config.categories.find((cat) => cat.id === detail);
-    if (category) return category.label[c.get("lang")];
+    if (category) return labelIn(category.label, c.get("lang"));
   }
   return detail;
 }

@@ -43,7 +43,13 @@ export type DeadlineRule = z.output<typeof deadlineRule>;
 const otherLanguageLabels = Object.fromEntries(
   LANGUAGES.filter((l) => l !== "fr" && l !== "en").map((l) => [l, z.string().min(1).optional()]),
 );
-const labels = z.strictObject({ fr: z.string().min(1), en: z.string().min(1), ...otherLanguageLabels });
+/** A label in French and English, and in any other language of the organisation that has a catalog. */
+export type Labels = { fr: string; en: string } & Readonly<Partial<Record<Language, string>>>;
+/** A label in `language`; French when the organisation wrote none in it (the config check asks for one). */
+export const labelIn = (labels: Labels, language: Language): string => labels[language] ?? labels.fr;
+const labels = z
+  .strictObject({ fr: z.string().min(1), en: z.string().min(1), ...otherLanguageLabels })
+  .transform((l) => l as Labels);
 const id = z.string().regex(/^[a-z][a-z0-9-]*$/, "must be a lower-case id (letters, digits, dashes)");
 const email = z.email("must be an email address").transform((s) => s.toLowerCase());
 const localDate = z.string().refine(isValidLocalDate, { message: "is not a date (YYYY-MM-DD)" });
@@ -246,7 +252,13 @@ export const configSchema = z.strictObject({
     name: z.string().min(1),
     intakeAddress: email,
     languages: z
-      .array(z.enum(LANGUAGES, { message: `unknown language; supported: ${LANGUAGES.join(", ")}` }))
+      .array(
+        z.enum(LANGUAGES, {
+          // Adding a language is adding its catalog (README "Languages"): say which file is missing.
+          error: (issue) =>
+            `unknown language: no catalog functions/i18n/locales/${String(issue.input)}.json; supported: ${LANGUAGES.join(", ")}`,
+        }),
+      )
       .min(1),
     timeZone: z.string().refine(isValidTimeZone, { message: "is not an IANA time zone" }),
     workingDays: z.array(z.enum(WEEKDAYS)).min(1).default(["mon", "tue", "wed", "thu", "fri"]),

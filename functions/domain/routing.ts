@@ -1,7 +1,7 @@
 // Who acts and who is told: routing rules of the procedures (H-B1..H-B3, H-C2, T-3, T-7), from the config.
 
 import { NoRoleHolderError, UnknownCategoryError } from "../errors.ts";
-import type { Category, OrgConfig, StaffMember } from "./config.ts";
+import type { Category, Language, OrgConfig, StaffMember } from "./config.ts";
 
 export { NoRoleHolderError, UnknownCategoryError };
 
@@ -126,6 +126,6 @@ export function escalationTarget(
     : config.organisation.coordinator;
 }
 
-export function languageOf(config: OrgConfig, address: string): "fr" | "en" {
+export function languageOf(config: OrgConfig, address: string): Language {
   return staffMember(config, address)?.language ?? config.organisation.languages[0] ?? "fr";
 }

@@ -1,5 +1,6 @@
 // Task pages: GET/HEAD /t/{token} render (and change nothing: mail scanners fetch links), POST acts once.
 // API Gateway HTTP API (payload v2) in AWS; the local stack calls this same handler with the same events.
+
 import { randomUUID } from "node:crypto";
 import middy from "@middy/core";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
@@ -7,6 +8,7 @@ import * as z from "zod";
 import { keepsDetailsPrivate, taskShowsInvestigation } from "../domain/access.ts";
 import { investigationOf } from "../domain/complaint.ts";
 import type { Language } from "../domain/config.ts";
+import { labelIn } from "../domain/config-schema.ts";
 import { showsComplainantContact } from "../domain/procedure.ts";
 import { categoryOf, staffMember } from "../domain/routing.ts";
 import { translate } from "../i18n/i18n.ts";
@@ -67,7 +69,10 @@ async function details(
   rows.push({ label: t("kind"), value: label(language, "kind", record.kind) });
   rows.push({ label: t("channel"), value: label(language, "channel", record.channel) });
   if (record.category)
-    rows.push({ label: t("category"), value: categoryOf(rt.config, record.category).label[language] });
+    rows.push({
+      label: t("category"),
+      value: labelIn(categoryOf(rt.config, record.category).label, language),
+    });
   if (record.flags.length > 0) rows.push({ label: t("flags"), value: record.flags.join(", ") });
   if (!record.anonymous && content.complainant?.name)
     rows.push({ label: t("complainant"), value: content.complainant.name });

@@ -15,7 +15,8 @@ import addressparser from "nodemailer/lib/addressparser";
 import * as z from "zod";
 import { extractReferences, REFERENCE_PATTERN } from "../domain/reference.ts";
 
-export type Language = "fr" | "en";
+/** A language code with a catalog (the text itself is recognised as French or English only). */
+export type Language = string;
 
 export interface ParseInboundOptions {
   /** Attachments larger than this (decoded bytes) are flagged `oversized` and their content is not kept. */
@@ -70,7 +71,7 @@ export const inboundMessageSchema = z.object({
   /** Plain text (converted from HTML for an HTML-only message), forwarded .eml attachments appended. */
   text: z.string(),
   date: z.iso.datetime().nullable(),
-  language: z.enum(["fr", "en"]),
+  language: z.string().regex(/^[a-z]{2,3}(-[A-Z]{2})?$/),
   references: z.array(z.string().regex(REFERENCE_PATTERN)),
   /** Auto-replies, bounces and delivery/read reports: never acknowledged, never open a case (mail loops). */
   noise: noiseSchema.nullable(),

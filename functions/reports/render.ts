@@ -11,9 +11,11 @@
 // The email chart is a table of coloured cells, not SVG: Gmail and Outlook on Windows drop inline SVG, and
 // Gmail blocks data: URI images, while table cells with bgcolor and a width render in every common client
 // (Outlook's Word engine included) and stay readable as text (each bar has its figure next to it).
+
 import type ExcelJS from "exceljs";
 import type { DeadlineStep } from "../domain/complaint.ts";
 import type { Language, OrgConfig } from "../domain/config.ts";
+import { labelIn } from "../domain/config-schema.ts";
 import type { CATALOGS } from "../i18n/catalogs.ts";
 import { translate, type Values } from "../i18n/i18n.ts";
 import { label } from "../i18n/labels.ts";
@@ -74,7 +76,7 @@ function r11Notes(report: Report, language: Language): string[] {
 function categoryLabel(report: Report, id: string | null | undefined, language: Language): string {
   if (id === undefined || id === null) return "";
   const row = report.categories.find((c) => c.id === id);
-  return row ? row.label[language] : id;
+  return row ? labelIn(row.label, language) : id;
 }
 
 function severityLabel(id: string, language: Language, config?: OrgConfig): string {
@@ -179,7 +181,7 @@ export function reportTables(report: Report, options: RenderOptions): ReportTabl
       rows: report.categories.map((row) => {
         const b = row.breakdown;
         return [
-          row.label[l],
+          labelIn(row.label, l),
           yesNo(row.sensitive),
           cell(row.total),
           cell(b?.open),
@@ -692,7 +694,7 @@ export function renderHtmlSummary(report: Report, options: SummaryOptions): stri
     htmlTable(
       [t("category", l), t("total", l), t("open", l), t("overdue", l), t("respondShare", l)],
       report.categories.map((row) => [
-        `${escapeHtml(row.label[l])}${row.sensitive ? ` <span style="color:${MUTED};font-size:12px;">(${escapeHtml(t("sensitive", l).toLowerCase())})</span>` : ""}`,
+        `${escapeHtml(labelIn(row.label, l))}${row.sensitive ? ` <span style="color:${MUTED};font-size:12px;">(${escapeHtml(t("sensitive", l).toLowerCase())})</span>` : ""}`,
         cellText(row.total),
         cellText(row.breakdown?.open),
         cellText(row.breakdown?.overdue),
@@ -823,7 +825,7 @@ export function renderTextSummary(report: Report, options: SummaryOptions): stri
     t("byCategory", l),
     ...report.categories.map(
       (row) =>
-        `- ${row.label[l]}${row.sensitive ? ` (${t("sensitive", l).toLowerCase()})` : ""}${c}${row.total}`,
+        `- ${labelIn(row.label, l)}${row.sensitive ? ` (${t("sensitive", l).toLowerCase()})` : ""}${c}${row.total}`,
     ),
     "",
     "--",

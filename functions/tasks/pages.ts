@@ -1,8 +1,10 @@
 // Server-rendered task pages (CONTRACT.md "Task pages"), in every language with a catalog (words under
 // `pages` in functions/i18n/locales/<language>.json). No JavaScript and no third-party asset: a plain form
 // works on a low-end phone. Layout, CSP and escaping are the shared web layer's (functions/web/).
+
 import { KINDS, SEVERITIES } from "../domain/complaint.ts";
 import type { Language, OrgConfig } from "../domain/config.ts";
+import { labelIn } from "../domain/config-schema.ts";
 import { translate, type Values } from "../i18n/i18n.ts";
 import { label } from "../i18n/labels.ts";
 import { formatDateTime } from "../mail/templates.ts";
@@ -280,10 +282,10 @@ export function pageOptionsFromConfig(
   extra: Pick<TaskPageOptions, "extensionAvailable" | "late" | "factsTooOld"> = {},
 ): TaskPageOptions {
   return {
-    categories: config.categories.map((c) => ({ id: c.id, label: c.label[language] })),
+    categories: config.categories.map((c) => ({ id: c.id, label: labelIn(c.label, language) })),
     severities: config.severities
       .filter((s) => (SEVERITIES as readonly string[]).includes(s.id))
-      .map((s) => ({ id: s.id, label: s.label[language] })),
+      .map((s) => ({ id: s.id, label: labelIn(s.label, language) })),
     staff: config.staff.map((s) => ({ address: s.address, name: s.name })),
     conflictOfInterest: config.conflictOfInterest !== undefined,
     factsAge: config.admissibility.maxFactsAge !== undefined,

@@ -19,6 +19,7 @@ import * as logs from "aws-cdk-lib/aws-logs";
 import * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import type { OrgConfig } from "../../functions/domain/config.ts";
+import { LOCALES_DIR, readCatalogs } from "../../functions/i18n/catalogs.ts";
 import type { WorkflowHandler } from "../../workflows/complaint-workflow.ts";
 import { acceptIamWildcards, REASONS, SQS_KMS_ALLOWANCES, suppress, XRAY_ALLOWANCE } from "../nag.ts";
 import { LOG_RETENTION } from "./storage.ts";
@@ -75,7 +76,12 @@ export function cfmBundling(config: OrgConfig, options: { metafile?: boolean } =
     sourceMapMode: SourceMapMode.EXTERNAL,
     sourcesContent: false,
     // The validated organisation config is compiled into the bundle: environment variables are limited to 4 KB.
-    define: { "process.env.CFM_CONFIG_JSON": JSON.stringify(JSON.stringify(config)) },
+    // The catalogs other than French (imported) likewise: discovered in functions/i18n/locales/ at synth, so
+    // that adding a language needs no import line (functions/i18n/catalogs.ts).
+    define: {
+      "process.env.CFM_CONFIG_JSON": JSON.stringify(JSON.stringify(config)),
+      CFM_CATALOGS: JSON.stringify(readCatalogs(LOCALES_DIR)),
+    },
   };
 }
 

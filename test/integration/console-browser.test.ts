@@ -101,7 +101,7 @@ async function mainText(page: Page): Promise<string> {
  */
 async function expectNoFrench(page: Page, what: string): Promise<void> {
   const text = await mainText(page);
-  const en = flatten(CATALOGS.en);
+  const en = flatten(CATALOGS.en ?? {});
   const leftovers = [...flatten(CATALOGS.fr)]
     .filter(([key, fr]) => key.startsWith("console.") && fr !== en.get(key) && fr.includes(" "))
     .map(

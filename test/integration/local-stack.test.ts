@@ -227,7 +227,9 @@ describe("npm start: clear one-line errors", () => {
     const { code, output } = await run({ CFM_CONFIG: "test/events/config/broken.yaml" });
     expect(code).toBe(1);
     expect(output).toContain("invalid config test/events/config/broken.yaml");
-    expect(output).toContain("organisation.languages.1: unknown language; supported: fr, en");
+    expect(output).toMatch(
+      /organisation\.languages\.1: unknown language: no catalog functions\/i18n\/locales\/\S+\.json; supported: fr, en/,
+    );
   });
 
   it("a port already in use: exit 1 naming the port and its variable", async () => {

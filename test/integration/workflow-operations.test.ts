@@ -304,7 +304,7 @@ describe("coordinator actions on the synthesized workflow", () => {
       (m) => m.to.includes(OFFICER) && m.subject.includes("Nouveau message"),
     );
     expect(toOfficer).toHaveLength(1);
-    expect(toOfficer[0]?.text).toContain("enregistrez l’appel depuis la page du dossier");
+    expect(toOfficer[0]?.text).toContain("enregistrez-le comme appel depuis la page du dossier");
     expect(toOfficer[0]?.text).toContain(`/console/cases/${ref}`);
     // Not a party the procedure names for it (the handler has no part in this case): refused.
     expect(

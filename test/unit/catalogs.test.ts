@@ -1,27 +1,69 @@
 // R-12: French plus local languages. Every shipped catalog is complete against fr, and the check itself
 // fails on the mistakes a translator makes (a missing message, a plural form, a renamed variable).
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ACTIONS } from "../../functions/domain/actions.ts";
+import { parseConfig } from "../../functions/domain/config.ts";
 import { EVENT_TYPES, FLAGS, HUMAN_STEPS } from "../../functions/domain/vocabulary.ts";
 import { MissingMessageError } from "../../functions/errors.ts";
-import { CATALOGS } from "../../functions/i18n/catalogs.ts";
+import { CATALOGS, readCatalogs } from "../../functions/i18n/catalogs.ts";
 import { catalogProblems, flatten } from "../../functions/i18n/check.ts";
 import { createMessages, translate } from "../../functions/i18n/i18n.ts";
 import { LANGUAGES } from "../../functions/i18n/languages.ts";
 
 describe("the shipped catalogs (R-12)", () => {
   it("ships French first and English", () => {
-    expect(LANGUAGES.slice(0, 2)).toEqual(["fr", "en"]);
+    expect(LANGUAGES[0]).toBe("fr");
+    expect(LANGUAGES).toContain("en");
   });
 
   it.each(LANGUAGES.filter((l) => l !== "fr"))("%s has every message of fr, with the same variables", (l) => {
-    expect(catalogProblems(CATALOGS.fr, CATALOGS[l], l)).toEqual([]);
+    expect(catalogProblems(CATALOGS.fr, CATALOGS[l] ?? {}, l)).toEqual([]);
   });
 
   it("fr has every plural form French needs", () => {
     expect(catalogProblems(CATALOGS.fr, CATALOGS.fr, "fr")).toEqual([]);
+  });
+});
+
+// Adding a language is adding locales/<code>.json and its code in the config: nothing lists the catalogs.
+describe("catalog discovery", () => {
+  it("speaks exactly the languages that have a file in locales/, French first", () => {
+    const files = readdirSync(join(import.meta.dirname, "../../functions/i18n/locales"))
+      .filter((f) => f.endsWith(".json"))
+      .map((f) => f.replace(/\.json$/, ""));
+    expect(LANGUAGES[0]).toBe("fr");
+    expect([...LANGUAGES].sort()).toEqual(files.sort());
+  });
+
+  it("finds a new catalog by its file name alone, and ignores what is not a catalog", () => {
+    const dir = mkdtempSync(join(tmpdir(), "cfm-locales-"));
+    try {
+      writeFileSync(join(dir, "fr.json"), JSON.stringify({ a: "A fr" }));
+      writeFileSync(join(dir, "en.json"), JSON.stringify({ a: "A en", b: "B en" }));
+      writeFileSync(join(dir, "bm.json"), JSON.stringify({ a: "A bm" }));
+      writeFileSync(join(dir, "README.md"), "not a catalog");
+      writeFileSync(join(dir, "notes.json"), "{}");
+      const found = readCatalogs(dir);
+      expect(Object.keys(found)).toEqual(["bm", "en"]); // fr is the imported reference
+      // A message the new catalog lacks falls back to the organisation's first language (here English).
+      const messages = createMessages({ fr: { a: "A fr", b: "B fr" }, ...found });
+      expect(messages.translate("bm", "a", undefined, "en")).toBe("A bm");
+      expect(messages.translate("bm", "b", undefined, "en")).toBe("B en");
+      expect(messages.translate("bm", "b", undefined, "fr")).toBe("B fr");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("rejects a config whose language has no catalog, naming the file to add", () => {
+    const yaml = readFileSync(join(import.meta.dirname, "../../config/humanitarian.example.yaml"), "utf8");
+    const result = parseConfig(yaml.replace(/languages: \[fr, en\]/, "languages: [fr, bm]"));
+    expect(result.ok ? [] : result.problems).toContain(
+      "organisation.languages.1: unknown language: no catalog functions/i18n/locales/bm.json; supported: fr, en",
+    );
   });
 });
 
@@ -95,7 +137,7 @@ describe("translate", () => {
 // Issue 11: every console page reads its words from the catalogs, in French and English alike.
 describe("the console's messages", () => {
   const fr = flatten(CATALOGS.fr);
-  const flat = new Map(LANGUAGES.map((l) => [l, flatten(CATALOGS[l])]));
+  const flat = new Map(LANGUAGES.map((l) => [l, flatten(CATALOGS[l] ?? {})]));
   const has = (l: (typeof LANGUAGES)[number], key: string) => {
     const messages = flat.get(l);
     return Boolean(messages?.has(key) || messages?.has(`${key}_one`));

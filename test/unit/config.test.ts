@@ -95,7 +95,9 @@ describe("organisation configuration", () => {
 
   it("rejects an unknown language", () => {
     const problems = problemsAfter((doc) => doc.setIn(["organisation", "languages"], ["fr", "bm-Latn"]));
-    expect(problems).toEqual(["organisation.languages.1: unknown language; supported: fr, en"]);
+    expect(problems).toEqual([
+      "organisation.languages.1: unknown language: no catalog functions/i18n/locales/bm-Latn.json; supported: fr, en",
+    ]);
   });
 
   it("rejects an unknown time zone and an unknown supervisor", () => {
