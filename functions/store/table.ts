@@ -3,7 +3,7 @@
 // `linkStore(rt)`, …), which the runtime's table handle builds on first use. Each repository is its own
 // module, so a Lambda bundles only the repositories it uses (issue 18).
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { DynamoDBDocumentClient, type NativeAttributeValue, QueryCommand } from "@aws-sdk/lib-dynamodb";
 
 /** A document client and the table's name: what a DynamoDB adapter is built from. */
 export interface Table {
@@ -43,4 +43,31 @@ export function repository<T>(build: (table: Table) => T): (table: Table) => T {
 /** DynamoDB refused a conditional write: the item was not in the state the write expected. */
 export function isConditionFailed(error: unknown): boolean {
   return (error as Error | undefined)?.name === "ConditionalCheckFailedException";
+}
+
+/**
+ * Every item of a partition whose sort key starts with `prefix`, strongly consistent, all pages read (a
+ * case's partition can pass DynamoDB's 1 MB page: stopping at the first page would silently drop items).
+ */
+export async function itemsWithPrefix(
+  table: Table,
+  pk: string,
+  prefix: string,
+): Promise<Record<string, NativeAttributeValue>[]> {
+  const items: Record<string, NativeAttributeValue>[] = [];
+  let startKey: Record<string, NativeAttributeValue> | undefined;
+  do {
+    const out = await table.doc.send(
+      new QueryCommand({
+        TableName: table.tableName,
+        KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+        ExpressionAttributeValues: { ":pk": pk, ":prefix": prefix },
+        ConsistentRead: true,
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    items.push(...(out.Items ?? []));
+    startKey = out.LastEvaluatedKey;
+  } while (startKey);
+  return items;
 }

@@ -1,16 +1,10 @@
 // Task links, their per-step pointers and the decisions posted through them (table-design.ts: LINK#,
 // LINKPTR#, SUBMISSION#). What a link means (minting, expiry, who may act) is functions/tasks/link-store.ts's;
 // this is where the items live. Only the hash of a link's id is stored; the task token never leaves the table.
-import {
-  DeleteCommand,
-  GetCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-} from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, GetCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { LinkAlreadyUsedError } from "../errors.ts";
 import { keys } from "./keys.ts";
-import { isConditionFailed, repository, type Table } from "./table.ts";
+import { isConditionFailed, itemsWithPrefix, repository, type Table } from "./table.ts";
 
 /** A task link as stored (functions/tasks/link-store.ts narrows `step` and `language`). */
 export interface StoredLink {
@@ -214,31 +208,13 @@ class DynamoTaskLinkStore implements TaskLinkStore {
   }
 
   async submissionsOf(reference: string): Promise<StoredSubmission[]> {
-    const { doc, tableName } = this.table;
-    const out = await doc.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
-        ExpressionAttributeValues: { ":pk": keys.casePartition(reference), ":prefix": keys.submissionPrefix },
-        ConsistentRead: true,
-      }),
-    );
-    return (out.Items ?? []).map(
-      ({ pk: _pk, sk: _sk, expiresAt: _e, ...submission }) => submission as StoredSubmission,
-    );
+    const items = await itemsWithPrefix(this.table, keys.casePartition(reference), keys.submissionPrefix);
+    return items.map(({ pk: _pk, sk: _sk, expiresAt: _e, ...submission }) => submission as StoredSubmission);
   }
 
   async pointersOf(reference: string): Promise<string[]> {
-    const { doc, tableName } = this.table;
-    const out = await doc.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: "pk = :pk AND begins_with(sk, :sk)",
-        ExpressionAttributeValues: { ":pk": keys.casePartition(reference), ":sk": keys.linkPointerPrefix },
-        ConsistentRead: true,
-      }),
-    );
-    return (out.Items ?? []).map((item) => String(item.idHash));
+    const items = await itemsWithPrefix(this.table, keys.casePartition(reference), keys.linkPointerPrefix);
+    return items.map((item) => String(item.idHash));
   }
 }
 
