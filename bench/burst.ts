@@ -2,31 +2,7 @@
 // `concurrency` at a time, each from its own sender. Measured: the time each request takes to be answered (the
 // endpoint answers once its own case is handled: acknowledged and its triage task emailed). Checked: one case
 // per message, the references gapless from 1, and each sender acknowledged exactly once.
-import { request as httpRequest } from "node:http";
-import { type Mail, startTestStack } from "../test/helpers/local-stack.ts";
-
-/**
- * POST the raw message with node:http on a fresh connection (Connection: close): fetch reuses kept-alive sockets,
- * and one closed by the server as a request went out was reset mid-burst (ECONNRESET).
- */
-function postRaw(url: string, raw: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const request = httpRequest(
-      url,
-      { method: "POST", headers: { "Content-Type": "message/rfc822", Connection: "close" } },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on("data", (chunk: Buffer) => chunks.push(chunk));
-        response.on("end", () =>
-          resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }),
-        );
-        response.on("error", reject);
-      },
-    );
-    request.on("error", reject);
-    request.end(raw);
-  });
-}
+import { type Mail, postWithoutTimers, startTestStack } from "../test/helpers/local-stack.ts";
 
 export interface BurstResult {
   total: number;
@@ -61,7 +37,7 @@ export async function benchBurst(total = 200, concurrency = 20): Promise<BurstRe
           "Content-Type: text/plain; charset=utf-8\r\n\r\n" +
           `Les bons promis au ménage ${i} n’ont pas été distribués à Kati.\r\n`;
         const started = performance.now();
-        const answer = await postRaw(`${stack.httpUrl}/local/inbound-email`, raw);
+        const answer = await postWithoutTimers(`${stack.httpUrl}/local/inbound-email`, raw, "message/rfc822");
         latencies.push(performance.now() - started);
         if (answer.status !== 200) throw new Error(`message ${i}: HTTP ${answer.status} ${answer.body}`);
         const result = JSON.parse(answer.body) as { reference?: string };

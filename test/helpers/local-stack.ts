@@ -67,14 +67,19 @@ export function taskLinks(mail: Mail): string[] {
 }
 
 /**
- * A POST with node:http, which sets no timer of its own. fetch (undici) arms its headers timeout on the
- * global setTimeout, which the stack's virtual clock fakes: the clock's jump would fire it mid-request.
+ * A POST with node:http on a fresh connection, which sets no timer of its own. fetch (undici) arms its headers
+ * timeout on the global setTimeout, which the stack's virtual clock fakes: the clock's jump would fire it
+ * mid-request; and a kept-alive socket closed by the server as a request went out is reset (ECONNRESET).
  */
-function postWithoutTimers(url: string, body: string): Promise<{ status: number; body: string }> {
+export function postWithoutTimers(
+  url: string,
+  body: string,
+  contentType = "application/json",
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const request = httpRequest(
       url,
-      { method: "POST", headers: { "Content-Type": "application/json", Connection: "close" } },
+      { method: "POST", headers: { "Content-Type": contentType, Connection: "close" } },
       (response) => {
         const chunks: Buffer[] = [];
         response.on("data", (chunk: Buffer) => chunks.push(chunk));
