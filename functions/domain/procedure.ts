@@ -41,6 +41,11 @@ export function shortPathOf(config: OrgConfig, kind: ShortPathKind): ShortPath {
   return config.shortPaths[kind] ?? { route: config.steps.triage, answer: config.deadlines.respond };
 }
 
+/** R-6: when a short path's answer is due, counted from receipt (on the calendar `config` carries). */
+export function shortPathAnswerBy(config: OrgConfig, kind: ShortPathKind, receivedAt: string): string {
+  return deadlineAfter(config, receivedAt, shortPathOf(config, kind).answer);
+}
+
 /**
  * The deadlines a case carries from receipt. R-6: a short path has the acknowledgement and its answer (kept
  * as the response deadline, so R-9/R-11 count it); no triage, no contact, no T-2 written notice (whose
@@ -51,7 +56,7 @@ export function deadlinesAtReceipt(config: OrgConfig, kind: Kind, receivedAt: st
   if (!isShortPath(kind)) return deadlines;
   return {
     acknowledge: deadlines.acknowledge,
-    respond: deadlineAfter(config, receivedAt, shortPathOf(config, kind).answer),
+    respond: shortPathAnswerBy(config, kind, receivedAt),
   };
 }
 

@@ -12,7 +12,7 @@ import {
   appealsLeft,
   isLateResponse,
   isShortPath,
-  shortPathOf,
+  shortPathAnswerBy,
   stepActor,
   triageRoute,
 } from "./procedure.ts";
@@ -84,11 +84,7 @@ export function applyTriage(
         ...completeStep(record, "triage", at),
         deadlines: {
           ...record.deadlines,
-          respond: deadlineAfter(
-            caseConfig(config, record),
-            record.receivedAt,
-            shortPathOf(config, kind).answer,
-          ),
+          respond: shortPathAnswerBy(caseConfig(config, record), kind, record.receivedAt),
         },
       },
       content: { triageReason: values.reason ?? null },
