@@ -37,8 +37,8 @@ interface CfnIntrinsic {
 type CfnValue = string | CfnIntrinsic;
 
 /**
- * Everything the synthesized definition depends on: the CDK app and constructs, the workflow, the domain modules
- * and table design they read, the locked package versions. A change to any of them is a new cache key.
+ * Everything the synthesized definition depends on: the CDK app and constructs, the workflow, the domain modules,
+ * catalogs, metric names and table design they read, the locked package versions. A change to any of them is a new cache key.
  */
 export const DEFINITION_INPUTS = [
   "infra",
@@ -46,6 +46,8 @@ export const DEFINITION_INPUTS = [
   "functions/domain",
   "functions/store",
   "functions/errors.ts",
+  "functions/i18n", // the catalogs cfmBundling compiles into each Lambda (CFM_CATALOGS)
+  "functions/lib/metrics.ts", // the metric names the alarms watch
   "local/workflow-definition.ts",
   "package-lock.json",
 ];
