@@ -38,7 +38,29 @@ export function javaAvailable(): boolean {
   return probe.status === 0;
 }
 
+/**
+ * A port free now, for a server that binds it a little later. Chosen at random below Linux's ephemeral range
+ * (32768-60999): a port the kernel handed out for listen(0) is soon handed again to an outgoing connection, and
+ * the server that binds it later then fails with EADDRINUSE (seen in CI with many stacks side by side).
+ */
 export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (await canListen(port)) return port;
+  }
+  return listenAnywhere();
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.unref();
+    server.once("error", () => resolve(false));
+    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
+  });
+}
+
+function listenAnywhere(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();

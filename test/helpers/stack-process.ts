@@ -15,13 +15,28 @@ export interface StackProcess {
   kill(): Promise<void>;
 }
 
-export async function spawnStack(options: {
+interface SpawnOptions {
   dataDir: string;
   configPath?: string;
   ports?: { http: number; smtp: number; ses: number };
   /** How long to wait for "ready" (60 s, the contract's figure, unless a test on a loaded machine says more). */
   readyWithinMs?: number;
-}): Promise<StackProcess> {
+}
+
+export async function spawnStack(options: SpawnOptions): Promise<StackProcess> {
+  // A free port can be taken between the pick and the bind by another process of a loaded machine: ports this
+  // helper picked are picked again; ports the test fixed are its own business.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await spawnOnce(options);
+    } catch (error) {
+      const portTaken = error instanceof Error && error.message.includes("EADDRINUSE");
+      if (!portTaken || options.ports || attempt >= 3) throw error;
+    }
+  }
+}
+
+async function spawnOnce(options: SpawnOptions): Promise<StackProcess> {
   const ports = options.ports ?? { http: await freePort(), smtp: await freePort(), ses: await freePort() };
   const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "local/main.ts"], {
     env: {
