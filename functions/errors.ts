@@ -22,6 +22,15 @@ export class VersionConflictError extends NamedError {
   override name = "VersionConflictError";
 }
 
+/**
+ * An outgoing message is claimed by another attempt and not yet marked sent: it may be on its way. A crashed
+ * attempt (a Lambda timeout, the local stack killed) leaves such a claim; the mailer waits out a claim about to
+ * go stale (SEND_CLAIM_STALE_SECONDS) and sends, and throws this for one that is still young: retried.
+ */
+export class SendInProgressError extends NamedError {
+  override name = "SendInProgressError";
+}
+
 // ------------------------------------------------------------------------------------------- procedure
 
 /** A submitted decision breaks a rule of the procedure (e.g. a second appeal, T-11). */
@@ -183,8 +192,16 @@ export const AWS_TRANSIENT_ERRORS = [
 export const TRANSIENT_ERRORS: readonly string[] = [
   new TransientError().name,
   new VersionConflictError().name,
+  new SendInProgressError().name,
   ...AWS_TRANSIENT_ERRORS,
 ];
+
+/**
+ * How long a claim on an outgoing message holds before another attempt may send it: longer than a live
+ * attempt can hold it (the workflow Lambdas stop at 30 s, the staff API's sooner; the SES client gives up on a
+ * call after 10 s), so that only a crashed attempt's claim is taken over.
+ */
+export const SEND_CLAIM_STALE_SECONDS = 40;
 
 /** Failures of the Lambda service itself (not of the function's code), as Step Functions names them. */
 export const LAMBDA_SERVICE_ERRORS = [

@@ -8,7 +8,7 @@ import type { ComplainantRoute } from "../domain/complainant-channel.ts";
 import type { ComplainantMessage, Language } from "../domain/config.ts";
 import { log } from "../lib/logger.ts";
 import { emitMetric } from "../lib/metrics.ts";
-import type { Runtime } from "../lib/runtime.ts";
+import { type Runtime, SENDER_CLIENT_OPTIONS } from "../lib/runtime.ts";
 import { deliverOnce, outboxStatus, sendOnce } from "../mail/mailer.ts";
 import type { TemplateData } from "../mail/templates.ts";
 import { outboxStore } from "../store/outbox-store.ts";
@@ -21,11 +21,11 @@ let sms: PinpointSMSVoiceV2Client | undefined;
 let social: SocialMessagingClient | undefined;
 // Built on first use (cold starts: most Lambdas never send an SMS).
 const smsClient = () => {
-  sms ??= new PinpointSMSVoiceV2Client({});
+  sms ??= new PinpointSMSVoiceV2Client(SENDER_CLIENT_OPTIONS);
   return sms;
 };
 const socialClient = () => {
-  social ??= new SocialMessagingClient({});
+  social ??= new SocialMessagingClient(SENDER_CLIENT_OPTIONS);
   return social;
 };
 

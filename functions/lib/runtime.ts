@@ -36,6 +36,16 @@ export function loadRuntimeConfig(): OrgConfig {
  * The table handle (`doc`, `tableName`) is what the repositories of functions/store/ are built from
  * (`outboxStore(rt)`, …); nothing outside functions/store/ sends a DynamoDB command itself.
  */
+/**
+ * The clients that send messages (SES, SMS, WhatsApp) give up on a call after 10 s: a send then holds its
+ * outbox claim for at most three attempts of it, less than SEND_CLAIM_STALE_SECONDS (errors.ts; a unit test
+ * checks the two agree).
+ */
+export const SENDER_CLIENT_OPTIONS = {
+  maxAttempts: 3,
+  requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000 },
+} as const;
+
 export interface Runtime extends Table {
   /** The config in force: the deployed one with the live part of the last `cfm config push` (issue 12). */
   readonly config: OrgConfig;
@@ -97,7 +107,7 @@ function createRuntime(): Runtime {
     doc,
     store: new ComplaintStore(doc, tableName, now),
     get ses() {
-      ses ??= new SESv2Client({});
+      ses ??= new SESv2Client(SENDER_CLIENT_OPTIONS);
       return ses;
     },
     taskBaseUrl: process.env.TASK_BASE_URL ?? "http://127.0.0.1:3000/t/",

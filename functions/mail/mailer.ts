@@ -3,7 +3,12 @@
 // retries it); a rejected message is recorded on the outbox item and raised as MailRejectedError.
 import { type SESv2Client, SendEmailCommand } from "@aws-sdk/client-sesv2";
 import type { Language } from "../domain/config.ts";
-import { MailRejectedError, TransientError } from "../errors.ts";
+import {
+  MailRejectedError,
+  SEND_CLAIM_STALE_SECONDS,
+  SendInProgressError,
+  TransientError,
+} from "../errors.ts";
 import type { Runtime } from "../lib/runtime.ts";
 import { type OutboxAddress, outboxStore } from "../store/outbox-store.ts";
 import type { Table } from "../store/table.ts";
@@ -11,11 +16,16 @@ import { renderEmail, type TemplateData, type TemplateId } from "./templates.ts"
 
 export { MailRejectedError, TransientError };
 
+/** A claim older than this with no "sent" mark is taken to be a crashed send and is sent again. */
+const STALE_CLAIM_MS = SEND_CLAIM_STALE_SECONDS * 1000;
 /**
- * A claim older than this with no "sent" mark is taken to be a crashed send and is sent again. It is shorter
- * than the workflow's retries (2 + 4 + … + 64 s), so a handler that died mid-send is retried into a send.
+ * An attempt that finds a claim going stale within this long waits for it and sends, rather than throwing: the
+ * workflow's retries have full jitter and can all fall inside a claim's life (issue 15's crash test: the
+ * restarted acknowledgement's six retries were spent in 35 s and the case went to needs-attention). A Lambda
+ * that died at its 30 s timeout left a claim that goes stale within 10 s of its retry. 15 s leaves the rest of
+ * a 30 s Lambda for the send.
  */
-const STALE_CLAIM_MS = 90 * 1000;
+const MAX_TAKEOVER_WAIT_MS = 15_000;
 const THROTTLING = new Set([
   "TooManyRequestsException",
   "ThrottlingException",
@@ -106,13 +116,26 @@ export async function deliverOnce(
 ): Promise<"sent" | "already-sent"> {
   const { label } = what;
   const outbox = outboxStore(rt);
-  const now = rt.now();
-  if (!(await outbox.claim(key, meta, now, new Date(now.getTime() - STALE_CLAIM_MS)))) {
-    const status = await outbox.status(key);
-    if (status === "rejected") throw new MailRejectedError(`${label} was rejected`);
-    // Another attempt holds a fresh claim: not sent yet, so not "already sent"; retry later.
-    if (status === "sending") throw new TransientError(`${label} is being sent`);
-    return "already-sent";
+  const claim = () => {
+    const now = rt.now();
+    return outbox.claim(key, meta, now, new Date(now.getTime() - STALE_CLAIM_MS));
+  };
+  let claimed = await claim();
+  if (!claimed) {
+    const held = await outbox.lookup(key);
+    if (held?.status === "rejected") throw new MailRejectedError(`${label} was rejected`);
+    if (held?.status !== "sending") return "already-sent";
+    // Another attempt holds a claim: not sent yet, so not "already sent". One going stale soon (a crashed
+    // attempt's) is waited for and taken over; a young one is retried later.
+    const staleIn = Date.parse(held.claimedAt ?? "") + STALE_CLAIM_MS - rt.now().getTime();
+    if (staleIn <= MAX_TAKEOVER_WAIT_MS) {
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, staleIn) + 50));
+      claimed = await claim();
+    }
+    if (!claimed) {
+      if ((await outbox.status(key)) === "sent") return "already-sent";
+      throw new SendInProgressError(`${label} is being sent`);
+    }
   }
   let messageId: string;
   try {

@@ -14,6 +14,8 @@ export type OutboxAddress =
 export interface OutboxStore {
   /** "sent", "sending", "rejected" (or why nothing was sent: "opted-out", "no-template"); null: never claimed. */
   status(at: OutboxAddress): Promise<string | null>;
+  /** The status and, for a claim, when it was taken (ISO); null: never claimed. */
+  lookup(at: OutboxAddress): Promise<{ status: string; claimedAt?: string } | null>;
   /**
    * Claims the item for one send: true when claimed (new, or a claim older than `staleBefore`, taken to be a
    * crashed send); false when it is sent, rejected, or held by a fresh claim (`status` tells which).
@@ -46,11 +48,17 @@ class DynamoOutboxStore implements OutboxStore {
   constructor(private readonly table: Table) {}
 
   async status(at: OutboxAddress): Promise<string | null> {
+    return (await this.lookup(at))?.status ?? null;
+  }
+
+  async lookup(at: OutboxAddress): Promise<{ status: string; claimedAt?: string } | null> {
     const { doc, tableName } = this.table;
     const out = await doc.send(
       new GetCommand({ TableName: tableName, Key: keyOf(at), ConsistentRead: true }),
     );
-    return (out.Item?.status as string | undefined) ?? null;
+    if (!out.Item) return null;
+    const claimedAt = out.Item.claimedAt as string | undefined;
+    return { status: out.Item.status as string, ...(claimedAt ? { claimedAt } : {}) };
   }
 
   async claim(

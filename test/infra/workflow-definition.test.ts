@@ -9,6 +9,7 @@ import {
   isTransient,
   MailRejectedError,
   NoRoleHolderError,
+  SendInProgressError,
   StoreValidationError,
   SubmissionNotFoundError,
   TemplateDataError,
@@ -35,6 +36,7 @@ beforeAll(() => {
 const TRANSIENT_NAMES = [
   new TransientError("SES throttled").name,
   new VersionConflictError("changed meanwhile").name,
+  new SendInProgressError("claimed by another attempt").name,
   "ThrottlingException",
   "TooManyRequestsException",
   "ProvisionedThroughputExceededException",

@@ -10,8 +10,11 @@ import {
 } from "@aws-sdk/client-sfn";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { SEND_CLAIM_STALE_SECONDS, SendInProgressError } from "../../functions/errors.ts";
 import { openCase } from "../../functions/intake/open-case.ts";
+import { SENDER_CLIENT_OPTIONS } from "../../functions/lib/runtime.ts";
 import { MailRejectedError, sendOnce, TransientError } from "../../functions/mail/mailer.ts";
+import { outboxStore } from "../../functions/store/outbox-store.ts";
 import { consumeWithSubmission, submissionsOf } from "../../functions/tasks/link-store.ts";
 import { loadTask, submitTask } from "../../functions/tasks/task-actions.ts";
 import { acknowledge, applyPending, notify, overdue } from "../../functions/workflow/steps.ts";
@@ -96,6 +99,40 @@ describe("error paths", () => {
     };
     await expect(sendOnce(h.rt, email)).rejects.toBeInstanceOf(MailRejectedError);
     await expect(sendOnce(h.rt, email)).rejects.toBeInstanceOf(MailRejectedError); // still surfaced, not "sent"
+  });
+});
+
+describe("a send that died holding its claim (issue 15)", () => {
+  it("is retried later while the claim is young, then waited out and sent once as the claim goes stale", async () => {
+    const ref = await h.file({});
+    const email = {
+      reference: ref,
+      key: "test-crashed-send",
+      to: "crash@example.org",
+      template: "closure" as const,
+      language: "fr" as const,
+      data: { reference: ref, organisation: "O", timeZone: "Africa/Bamako", closure: "resolved" as const },
+    };
+    const at = { reference: ref, key: email.key };
+    const outbox = outboxStore(h.rt);
+    // The claim of an attempt that died before SES answered (a Lambda at its timeout, a stack killed).
+    expect(await outbox.claim(at, { template: "closure" }, h.rt.now(), new Date(0))).toBe(true);
+
+    await expect(sendOnce(h.rt, email)).rejects.toBeInstanceOf(SendInProgressError);
+    expect(await outbox.status(at)).toBe("sending");
+
+    await h.advance("PT30S"); // the retry after a Lambda's 30 s timeout: the claim goes stale in 10 s
+    const retry = sendOnce(h.rt, email);
+    await h.advance("PT15S");
+    await expect(retry).resolves.toBe("sent");
+    await expect(sendOnce(h.rt, email)).resolves.toBe("already-sent");
+    expect((await h.mails(ref)).filter((m) => m.to.includes("crash@example.org"))).toHaveLength(1);
+  });
+
+  it("is never taken over from a live send: the senders' clients give up before a claim goes stale", () => {
+    const { maxAttempts, requestHandler } = SENDER_CLIENT_OPTIONS;
+    const connect = requestHandler.connectionTimeout + requestHandler.requestTimeout;
+    expect((maxAttempts * connect) / 1000).toBeLessThan(SEND_CLAIM_STALE_SECONDS);
   });
 });
 

@@ -2,6 +2,7 @@
 // nor repeat its change: the retried Lambda finishes what the first attempt started (review findings).
 import type { SendEmailCommand } from "@aws-sdk/client-sesv2";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { outboxStore } from "../../functions/store/outbox-store.ts";
 import { type Harness, startHarness } from "../helpers/workflow-harness.ts";
 
 const COMPLAINANT = "aissata@example.net";
@@ -98,6 +99,31 @@ describe("retries finish what the first attempt started", () => {
     await h.advance("P16D");
     expect(await h.record(ref)).toMatchObject({ status: "closed", closure: "no-response" });
     expect((await complainantMail(ref)).length).toBe(before + 1);
+  });
+
+  it("an acknowledgement a killed attempt left claimed is sent once the claim is stale, and the case goes on (issue 15)", async () => {
+    // The crash test's stuck case: the stack died between the outbox claim and SES, the restarted workflow
+    // found the claim fresh ("sending"), and its retries were spent before the claim went stale: the case went
+    // to needs-attention with no acknowledgement sent.
+    const previous = await h.file({});
+    const next = previous.replace(/\d+$/, (n) => String(Number(n) + 1).padStart(n.length, "0"));
+    const outbox = outboxStore(h.rt);
+    const key = { reference: next, key: "acknowledgement" };
+    // Claimed by an attempt that then died (a Lambda stopped at its 30 s timeout, a stack killed).
+    const claimedAt = new Date(h.rt.now().getTime() - 30_000);
+    expect(await outbox.claim(key, { template: "acknowledgement" }, claimedAt, new Date(0))).toBe(true);
+
+    const ref = await h.file({});
+    await h.advance("PT15M"); // the wait for the claim to go stale
+
+    expect(ref).toBe(next);
+    const record = await h.record(ref);
+    expect(record.flags).not.toContain("needs-attention");
+    expect(record.status).toBe("acknowledged");
+    expect(await outbox.status(key)).toBe("sent");
+    const subjects = (await complainantMail(ref)).map((m) => m.subject);
+    expect(subjects.filter((subject) => subject === subjects[0])).toHaveLength(1); // H-A2: once
+    expect((await h.mails(ref)).some((m) => m.to.includes("officer@example.org"))).toBe(true); // H-B1
   });
 
   it("a missed deadline after the appeal extension is reminded once, without a loop of task emails (T-11)", async () => {
