@@ -159,6 +159,7 @@ export async function benchLifecycle(): Promise<LifecycleCounts> {
     await act(reference, "programme@example.org", {
       decision: "delegate",
       delegate: "handler@example.org",
+      courseOfAction: "Entendre les parties et vérifier les faits.",
       risks: "Aucun",
     });
     await wf.advance("P5D");

@@ -107,6 +107,7 @@ export async function runDemo(target: DemoTarget): Promise<{ reference: string; 
       act("programme@example.org", reference, {
         decision: "delegate",
         delegate: "handler@example.org",
+        courseOfAction: "Entendre le plaignant et le chef de magasin, vérifier les listes de distribution",
         risks: "Aucun risque de représailles identifié",
       }),
     reference,

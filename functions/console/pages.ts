@@ -367,7 +367,7 @@ ${optional("risks", found?.risks)}
 ${record.flags.length > 0 ? html`<dt>${t("console.case.flags")}</dt><dd>${record.flags.map((f) => html`<span class="tag">${v.flag(f)}</span>`)}</dd>` : ""}
 </dl>
 <h2>${t("console.case.assignment")}</h2>
-<dl><dt>${t("console.case.assignee")}</dt><dd>${staffName(rt.config, record.assignee)}</dd><dt>${t("console.case.responsible")}</dt><dd>${staffName(rt.config, record.responsible)}</dd></dl>
+<dl><dt>${t("console.case.assignee")}</dt><dd>${staffName(rt.config, record.assignee)}</dd><dt>${t("console.case.responsible")}</dt><dd>${staffName(rt.config, record.responsible)}</dd>${optional("courseOfAction", found?.courseOfAction)}</dl>
 <h2>${t("console.case.contact")}</h2>
 ${
   !found

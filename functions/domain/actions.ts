@@ -381,10 +381,18 @@ function retriage(
     record: base,
     ...(hiding
       ? {
-          content: { risks: null, contactNote: null, progress: [], measures: null, response: null },
+          content: {
+            courseOfAction: null,
+            risks: null,
+            contactNote: null,
+            progress: [],
+            measures: null,
+            response: null,
+          },
           // Only what the content holds: a note kept private before triage is not overwritten.
           details: Object.fromEntries(
             Object.entries({
+              courseOfAction: content.courseOfAction,
               risks: content.risks,
               contactNote: content.contactNote,
               progress: content.progress.length > 0 ? content.progress : null,

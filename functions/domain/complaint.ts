@@ -145,6 +145,8 @@ export const caseContentSchema = z.strictObject({
   attachments: z.array(attachmentSchema),
   rawMessageKey: z.string().nullable(),
   triageReason: z.string().max(5000).nullable(),
+  /** H-C1: the course of action the responsible person decided at the review (absent on older cases). */
+  courseOfAction: z.string().max(5000).nullable().default(null),
   risks: z.string().max(5000).nullable(),
   contactNote: z.string().max(5000).nullable(),
   progress: z.array(z.strictObject({ at: iso, note: z.string().max(5000) })),
@@ -177,6 +179,8 @@ export type CaseContent = z.infer<typeof caseContentSchema>;
  */
 export const caseDetailsSchema = z.strictObject({
   reference,
+  /** H-C1: the course of action decided at the review. */
+  courseOfAction: z.string().max(5000).nullable(),
   risks: z.string().max(5000).nullable(),
   contactNote: z.string().max(5000).nullable(),
   progress: z.array(z.strictObject({ at: iso, note: z.string().max(5000) })),
@@ -185,18 +189,34 @@ export const caseDetailsSchema = z.strictObject({
 });
 export type CaseDetails = z.infer<typeof caseDetailsSchema>;
 /** The fields a sensitive case keeps in its private details instead of the content record. */
-export const PRIVATE_FIELDS = ["risks", "contactNote", "progress", "measures", "response"] as const;
+export const PRIVATE_FIELDS = [
+  "courseOfAction",
+  "risks",
+  "contactNote",
+  "progress",
+  "measures",
+  "response",
+] as const;
 export type Investigation = Omit<CaseDetails, "reference">;
 /** A change to the private details: the fields given are set; `progress` notes are appended. */
 export type DetailsPatch = Partial<Investigation>;
 
 export function emptyDetails(ref: string): CaseDetails {
-  return { reference: ref, risks: null, contactNote: null, progress: [], measures: null, response: null };
+  return {
+    reference: ref,
+    courseOfAction: null,
+    risks: null,
+    contactNote: null,
+    progress: [],
+    measures: null,
+    response: null,
+  };
 }
 
 /** The investigation as its readers see it: the private details over what the content record holds. */
 export function investigationOf(content: CaseContent, details: CaseDetails | null): Investigation {
   return {
+    courseOfAction: details?.courseOfAction ?? content.courseOfAction,
     risks: details?.risks ?? content.risks,
     contactNote: details?.contactNote ?? content.contactNote,
     progress: [...content.progress, ...(details?.progress ?? [])].sort((a, b) => a.at.localeCompare(b.at)),
@@ -232,6 +252,7 @@ export function emptyContent(ref: string): CaseContent {
     attachments: [],
     rawMessageKey: null,
     triageReason: null,
+    courseOfAction: null,
     risks: null,
     contactNote: null,
     progress: [],

@@ -153,10 +153,16 @@ export function applyTriage(
 export interface AssignmentValues {
   decision: "accept" | "delegate";
   delegate?: string | undefined;
+  /** H-C1: the course of action decided at the review (the form requires it). */
+  courseOfAction?: string | undefined;
   risks?: string | undefined;
 }
 
-/** H-C1 review and risks; H-C2 delegation to the complaints handler. */
+/**
+ * H-C1 review: the course of action decided and the risks identified (retaliation against complainants or
+ * witnesses), kept with the investigation's details (H-D1: a sensitive case's in the private item); H-C2
+ * delegation to the complaints handler.
+ */
 export function applyAssignment(
   record: CaseRecord,
   values: AssignmentValues,
@@ -174,7 +180,10 @@ export function applyAssignment(
       handler,
       ...completeStep(record, "assign", at),
     },
-    ...investigationChange(record, { risks: values.risks ?? null }),
+    ...investigationChange(record, {
+      courseOfAction: values.courseOfAction ?? null,
+      risks: values.risks ?? null,
+    }),
     event: delegate ? { type: "delegated", actor, detail: delegate } : { type: "assigned", actor },
     route: "next",
   };

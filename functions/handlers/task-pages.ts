@@ -96,6 +96,8 @@ async function details(
         keepsDetailsPrivate(record) ? await rt.store.getDetails(record.reference) : null,
       )
     : null;
+  // H-C1: the course of action the responsible person decided, for the later steps (H-D1: its keepers only).
+  if (found?.courseOfAction) rows.push({ label: t("courseOfAction"), value: found.courseOfAction });
   if (found?.risks) rows.push({ label: t("risks"), value: found.risks });
   if ((link.step === "appeal-decision" || link.step === "closure") && content.appealReason)
     rows.push({ label: t("appealReason"), value: content.appealReason });

@@ -4,7 +4,7 @@
 // Items (pk / sk), every key built by keys.ts:
 //   CASE#<ref>        / STATUS           the status record (no personal data)               H-D1
 //   CASE#<ref>        / CONTENT          complainant, description, investigation details   H-D1, T-8
-//   CASE#<ref>        / DETAILS          H-D1: a sensitive case's risks, notes, measures, response (private)
+//   CASE#<ref>        / DETAILS          H-D1: a sensitive case's course of action, risks, notes, measures, response (private)
 //   CASE#<ref>        / EVENT#<id>       one timeline event (id unique per case: idempotent writes)
 //   CASE#<ref>        / OUTBOX#<key>     one outgoing email about the case (sent once)
 //   CASE#<ref>        / LINKPTR#<step>   the current task link of a step (a re-issue revokes the old one)

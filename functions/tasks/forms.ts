@@ -36,7 +36,7 @@ export const FORM_FIELDS = {
     "factsDate",
     "nonce",
   ],
-  assignment: ["decision", "delegate", "risks", "nonce"],
+  assignment: ["decision", "delegate", "courseOfAction", "risks", "nonce"],
   contact: ["contacted", "nextUpdateBy", "note", "nonce"],
   progress: ["note", "nonce"],
   conclusion: ["outcome", "measures", "response", "justification", "nonce"],
@@ -50,7 +50,7 @@ export type FormField<A extends TaskAction> = (typeof FORM_FIELDS)[A][number];
 /** Caps of the free-text fields, matching the content record (complaint.ts). */
 export const TEXT_LIMITS = {
   triage: { reason: 5000 },
-  assignment: { risks: 5000 },
+  assignment: { courseOfAction: 5000, risks: 5000 },
   contact: { note: 5000 },
   progress: { note: 5000 },
   conclusion: { measures: 10_000, response: 20_000, justification: 5000 },
@@ -79,7 +79,8 @@ type Code =
   | "facts-too-old"
   | "referral-text"
   | "closure-note"
-  | "answer-text";
+  | "answer-text"
+  | "course-of-action";
 
 const text = (max: number) => z.string().max(max);
 const nonce = z.string().max(NONCE_MAX);
@@ -189,14 +190,23 @@ export function triageForm(
   );
 }
 
-/** H-C1 review and risks (retaliation), H-C2 delegation to the handler. */
+/**
+ * H-C1: the responsible person reviews the case, decides the course of action (required: "décide de la marche à
+ * suivre") and identifies the risks (retaliation); H-C2 delegation to the handler.
+ */
 export function assignmentForm(config: OrgConfig) {
   return z
     .object({
       decision: z.enum(ASSIGNMENT_DECISIONS),
       delegate: staffAddress(config).optional(),
+      courseOfAction: text(TEXT_LIMITS.assignment.courseOfAction).optional(),
       risks: text(TEXT_LIMITS.assignment.risks).optional(),
       nonce,
+    })
+    .refine((v) => !absent(v, "courseOfAction"), {
+      path: ["courseOfAction"],
+      message: "course-of-action" satisfies Code,
+      when: () => true,
     })
     .refine((v) => !(isRaw(v, "decision", "delegate") && absent(v, "delegate")), {
       path: ["delegate"],
@@ -414,6 +424,7 @@ const CODES = [
   "referral-text",
   "closure-note",
   "answer-text",
+  "course-of-action",
 ] as const satisfies readonly Code[];
 
 /** A field error in the page language (catalog `pages.form`). */

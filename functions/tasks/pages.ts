@@ -62,6 +62,8 @@ interface Texts {
       delegate: string;
       delegateTo: string;
       delegateHint: string;
+      courseOfAction: string;
+      courseOfActionHint: string;
       risks: string;
       risksHint: string;
     };
@@ -160,6 +162,8 @@ function texts(language: Language): Texts {
         "delegate",
         "delegateTo",
         "delegateHint",
+        "courseOfAction",
+        "courseOfActionHint",
         "risks",
         "risksHint",
       ]),
@@ -368,6 +372,12 @@ function fieldsFor(action: TaskAction, f: FormRenderer, t: Texts, options: TaskP
         f.select("delegate", x.assignment.delegateTo, staffChoices(options), {
           hint: x.assignment.delegateHint,
           conditional: true,
+        }),
+        // H-C1: the course of action decided at the review (required).
+        f.textarea("courseOfAction", x.assignment.courseOfAction, {
+          max: TEXT_LIMITS.assignment.courseOfAction,
+          hint: x.assignment.courseOfActionHint,
+          required: true,
         }),
         f.textarea("risks", x.assignment.risks, {
           max: TEXT_LIMITS.assignment.risks,

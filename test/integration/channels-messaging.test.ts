@@ -204,6 +204,7 @@ describe("SMS, two-way (AWS End User Messaging SMS)", () => {
     await submitForm(await taskLink("programme@example.org", reference), {
       decision: "delegate",
       delegate: "handler@example.org",
+      courseOfAction: "Entendre les parties et vérifier les faits.",
       risks: "Aucun",
     });
     await t.advance("P3D");

@@ -186,7 +186,11 @@ describe("npm start: the local stack", () => {
       });
       expect(r.status, `${to} ${JSON.stringify(fields)}`).toBe(200);
     };
-    await act("programme@example.org", { decision: "accept" }, assignmentLink);
+    await act(
+      "programme@example.org",
+      { decision: "accept", courseOfAction: "Entendre les parties et vérifier les faits." },
+      assignmentLink,
+    );
     await act("programme@example.org", { contacted: "yes", nextUpdateBy: "2026-12-31" });
     await act("programme@example.org", {
       outcome: "founded",

@@ -76,7 +76,7 @@ async function answer(reference: string, response: string): Promise<void> {
     (await submitForm(triage, { category: "programme", severity: "low", admissible: "yes" })).status,
   ).toBe(200);
   const steps: Array<Record<string, string>> = [
-    { decision: "accept", risks: "Aucun risque identifié." },
+    { decision: "accept", courseOfAction: "Entendre l’agent concerné.", risks: "Aucun risque identifié." },
     {
       contacted: "yes",
       nextUpdateBy: "2026-12-31",

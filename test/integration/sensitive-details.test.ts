@@ -19,6 +19,7 @@ const DIRECTOR = "director@example.org"; // H-B3 (b): responsible for sexual exp
 const HANDLER = "handler@example.org"; // H-C2: the handler the director delegates to
 const COMPLAINANT = "aissata@example.net";
 const SECRETS = {
+  courseOfAction: "Entendre le chef de magasin hors de Sikasso, protéger la plaignante (H-C1)",
   risks: "Risque de représailles contre la plaignante par le chef de magasin",
   contactNote: "Plaignante appelée le 4 mars, entretien prévu à Sikasso",
   progress: "Deux témoins entendus au magasin de Sikasso",
@@ -40,6 +41,7 @@ beforeAll(async () => {
   await h.act(await h.taskLink(reference, DIRECTOR), {
     decision: "delegate",
     delegate: HANDLER,
+    courseOfAction: SECRETS.courseOfAction,
     risks: SECRETS.risks,
   });
   await h.act(await h.taskLink(reference, HANDLER), {
@@ -108,6 +110,7 @@ describe("H-D1: a sensitive case's details stay with the responsible person", ()
     expect(leaks(JSON.stringify(content))).toEqual([]);
     const kept = await h.rt.store.getDetails(reference);
     expect(kept).toMatchObject({
+      courseOfAction: SECRETS.courseOfAction,
       risks: SECRETS.risks,
       contactNote: SECRETS.contactNote,
       progress: [{ note: SECRETS.progress }],
@@ -142,6 +145,7 @@ describe("H-D1: a sensitive case's details stay with the responsible person", ()
     for (const who of [DIRECTOR, HANDLER]) {
       const view = JSON.parse(await apiView("staff", who)) as { investigation?: Record<string, unknown> };
       expect(view.investigation).toMatchObject({
+        courseOfAction: SECRETS.courseOfAction,
         risks: SECRETS.risks,
         contactNote: SECRETS.contactNote,
         progress: [expect.objectContaining({ note: SECRETS.progress })],

@@ -375,6 +375,8 @@ describe("task pages in Chromium (issue 5)", () => {
     expect((await page.goto(link))?.status()).toBe(200);
 
     await page.check('input[name="decision"][value="delegate"]');
+    // H-C1: the course of action is required (the browser asks for it before posting).
+    await page.fill('textarea[name="courseOfAction"]', "Entendre la famille à Ségou, puis le chef d’équipe.");
     await page.fill('textarea[name="risks"]', "Risque de représailles contre la famille.");
     expect(await submit(page)).toBe(422);
 
@@ -388,6 +390,9 @@ describe("task pages in Chromium (issue 5)", () => {
     expect(await page.locator('input[name="decision"][value="delegate"]').isChecked()).toBe(true); // refilled
     expect(await page.locator('textarea[name="risks"]').inputValue()).toBe(
       "Risque de représailles contre la famille.",
+    );
+    expect(await page.locator('textarea[name="courseOfAction"]').inputValue()).toBe(
+      "Entendre la famille à Ségou, puis le chef d’équipe.",
     );
     expect(await page.title()).toMatch(/^Erreur\u00a0: /);
     await page.evaluate("document.getElementById('f-delegate').scrollIntoView({ block: 'center' })");
@@ -419,7 +424,14 @@ describe("task pages in Chromium (issue 5)", () => {
     expect((await s.view(filed.reference)).language).toBe("en");
     await triage(filed.reference, "programme");
     const steps: Array<[string, Record<string, string>]> = [
-      ["prendre en charge", { decision: "accept", risks: "Aucun risque identifié." }],
+      [
+        "prendre en charge",
+        {
+          decision: "accept",
+          courseOfAction: "Vérifier la pompe sur place.",
+          risks: "Aucun risque identifié.",
+        },
+      ],
       [
         "contacter le plaignant",
         { contacted: "yes", nextUpdateBy: "2026-12-31", note: "Appel le 3 ; réparation annoncée." },

@@ -84,7 +84,12 @@ it("path 12: a handler failing permanently moves the case to needs-attention and
   await h.wf.settled();
   expect(resumed).toMatchObject({ ok: true, applied: true });
   expect((await h.record(ref)).flags).not.toContain("needs-attention");
-  expect(await h.act(await h.taskLink(ref, "programme@example.org"), { decision: "accept" })).toMatchObject({
+  expect(
+    await h.act(await h.taskLink(ref, "programme@example.org"), {
+      decision: "accept",
+      courseOfAction: "Entendre les parties et vérifier les faits.",
+    }),
+  ).toMatchObject({
     kind: "done",
   });
   expect((await h.record(ref)).status).toBe("assigned");

@@ -69,13 +69,30 @@ describe("procedure H", () => {
       assignee: "programme@example.org",
     });
 
-    // H-C1/H-C2: the responsible person delegates to the handler.
-    await h.act(await h.taskLink(ref, "programme@example.org"), {
+    // H-C1: the responsible person reviews the case and must state the course of action decided.
+    const assignmentLink = await h.taskLink(ref, "programme@example.org");
+    expect(
+      await h.act(assignmentLink, { decision: "delegate", delegate: "handler@example.org", risks: "Aucun" }),
+    ).toMatchObject({
+      kind: "invalid",
+      errors: { courseOfAction: "Indiquez la démarche retenue après examen du dossier." },
+    });
+    expect((await h.record(ref)).assignee).toBe("programme@example.org"); // nothing recorded
+    // H-C1/H-C2: the responsible person decides the course of action and delegates to the handler.
+    await h.act(assignmentLink, {
       decision: "delegate",
       delegate: "handler@example.org",
+      courseOfAction: "Vérifier les listes de Kati, puis entendre le chef de distribution",
       risks: "Aucun",
     });
     expect((await h.record(ref)).assignee).toBe("handler@example.org");
+    expect((await h.rt.store.getContent(ref)).courseOfAction).toBe(
+      "Vérifier les listes de Kati, puis entendre le chef de distribution",
+    );
+    // H-C1: the handler reads it on the next step's page.
+    expect(await pageOf(await h.taskLink(ref, "handler@example.org"))).toContain(
+      "Vérifier les listes de Kati, puis entendre le chef de distribution",
+    );
 
     // H-C3: contact within 2 weeks.
     await h.advance("P5D");
@@ -126,6 +143,9 @@ describe("procedure H", () => {
     expect(response?.text).toContain("distribution complémentaire");
     // Issue 14: the internal record of the measures never goes to the complainant, only the text written for them.
     expect(response?.text).not.toContain("le 30 mars");
+    // H-C1: the course of action is internal: no email to the complainant carries it.
+    for (const mail of (await h.mails(ref)).filter((m) => m.to.includes(COMPLAINANT)))
+      expect(mail.text).not.toContain("listes de Kati");
     expect(response?.text).toMatch(/\/t\/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/); // the appeal link (H-D4)
 
     // The appeal window passes: closed `resolved`.
@@ -194,7 +214,10 @@ describe("procedure H", () => {
       "status",
     ]);
 
-    await h.act(await h.taskLink(ref, "director@example.org"), { decision: "accept" });
+    await h.act(await h.taskLink(ref, "director@example.org"), {
+      decision: "accept",
+      courseOfAction: "Entendre les parties et vérifier les faits.",
+    });
     await h.act(await h.taskLink(ref, "director@example.org"), {
       contacted: "yes",
       nextUpdateBy: "2026-12-31",
@@ -278,7 +301,10 @@ describe("procedure H", () => {
       severity: "low",
       admissible: "yes",
     });
-    await h.act(await h.taskLink(ref, "programme@example.org"), { decision: "accept" });
+    await h.act(await h.taskLink(ref, "programme@example.org"), {
+      decision: "accept",
+      courseOfAction: "Entendre les parties et vérifier les faits.",
+    });
     await h.act(await h.taskLink(ref, "programme@example.org"), {
       contacted: "yes",
       nextUpdateBy: "2026-12-31",
@@ -310,7 +336,10 @@ describe("procedure H", () => {
       severity: "low",
       admissible: "yes",
     });
-    await h.act(await h.taskLink(ref, "programme@example.org"), { decision: "accept" });
+    await h.act(await h.taskLink(ref, "programme@example.org"), {
+      decision: "accept",
+      courseOfAction: "Entendre les parties et vérifier les faits.",
+    });
     await h.act(await h.taskLink(ref, "programme@example.org"), {
       contacted: "yes",
       nextUpdateBy: "2026-12-31",
@@ -382,7 +411,10 @@ describe("procedure H", () => {
       admissible: "yes",
     });
     await h.advance("P15D"); // the assignment is late; the contact deadline (2 weeks from receipt) passes meanwhile
-    await h.act(await h.taskLink(ref, "programme@example.org"), { decision: "accept" });
+    await h.act(await h.taskLink(ref, "programme@example.org"), {
+      decision: "accept",
+      courseOfAction: "Entendre les parties et vérifier les faits.",
+    });
     const now = h.rt.now().toISOString();
     expect((await h.record(ref)).deadlines.contact! < now).toBe(true);
     const contactReminders = async () =>
@@ -435,8 +467,18 @@ describe("procedure H", () => {
     const links = (await h.mails(ref)).filter((m) => m.to.includes("programme@example.org"));
     expect(links.length).toBeGreaterThanOrEqual(2);
     const first = links[0]!.text.match(/https?:\/\/\S+\/t\/[A-Za-z0-9_.-]+/)?.[0] ?? "";
-    expect((await h.act(first, { decision: "accept" })).kind).toBe("expired");
-    await h.act(await h.taskLink(ref, "programme@example.org"), { decision: "accept" });
+    expect(
+      (
+        await h.act(first, {
+          decision: "accept",
+          courseOfAction: "Entendre les parties et vérifier les faits.",
+        })
+      ).kind,
+    ).toBe("expired");
+    await h.act(await h.taskLink(ref, "programme@example.org"), {
+      decision: "accept",
+      courseOfAction: "Entendre les parties et vérifier les faits.",
+    });
     expect((await h.record(ref)).met.assign).toBe(false);
   });
 
@@ -447,7 +489,10 @@ describe("procedure H", () => {
       severity: "low",
       admissible: "yes",
     });
-    await h.act(await h.taskLink(ref, "programme@example.org"), { decision: "accept" });
+    await h.act(await h.taskLink(ref, "programme@example.org"), {
+      decision: "accept",
+      courseOfAction: "Entendre les parties et vérifier les faits.",
+    });
     await h.act(await h.taskLink(ref, "programme@example.org"), {
       contacted: "yes",
       nextUpdateBy: "2026-12-31",
@@ -474,7 +519,10 @@ describe("procedure H", () => {
       severity: "low",
       admissible: "yes",
     });
-    await h.act(await h.taskLink(ref, "programme@example.org"), { decision: "accept" });
+    await h.act(await h.taskLink(ref, "programme@example.org"), {
+      decision: "accept",
+      courseOfAction: "Entendre les parties et vérifier les faits.",
+    });
     await h.act(await h.taskLink(ref, "programme@example.org"), {
       contacted: "yes",
       nextUpdateBy: "2026-12-31",
@@ -499,7 +547,10 @@ describe("procedure H", () => {
       severity: "low",
       admissible: "yes",
     });
-    await h.act(await h.taskLink(ref, "programme@example.org"), { decision: "accept" });
+    await h.act(await h.taskLink(ref, "programme@example.org"), {
+      decision: "accept",
+      courseOfAction: "Entendre les parties et vérifier les faits.",
+    });
     await h.act(await h.taskLink(ref, "programme@example.org"), {
       contacted: "yes",
       nextUpdateBy: "2026-12-31",
@@ -517,7 +568,10 @@ describe("procedure H", () => {
       severity: "low",
       admissible: "yes",
     });
-    await h.act(await h.taskLink(ref, "programme@example.org"), { decision: "accept" });
+    await h.act(await h.taskLink(ref, "programme@example.org"), {
+      decision: "accept",
+      courseOfAction: "Entendre les parties et vérifier les faits.",
+    });
     await h.act(await h.taskLink(ref, "programme@example.org"), {
       contacted: "yes",
       nextUpdateBy: "2026-12-31",

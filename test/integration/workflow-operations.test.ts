@@ -101,7 +101,10 @@ describe("needs attention is a state the coordinator acts on", () => {
     expect(await act(ref, { action: "resume", reason: "Encore" })).toMatchObject({ ok: false, status: 409 });
 
     await triage(ref);
-    await h.act(await h.taskLink(ref, PROGRAMME), { decision: "accept" });
+    await h.act(await h.taskLink(ref, PROGRAMME), {
+      decision: "accept",
+      courseOfAction: "Entendre les parties et vérifier les faits.",
+    });
     await h.act(await h.taskLink(ref, PROGRAMME), {
       contacted: "yes",
       nextUpdateBy: "2026-12-31",
@@ -229,10 +232,22 @@ describe("coordinator actions on the synthesized workflow", () => {
       responsible: FINANCE,
       assignee: FINANCE,
     });
-    expect((await h.act(programmeLink, { decision: "accept" })).kind).not.toBe("done");
+    expect(
+      (
+        await h.act(programmeLink, {
+          decision: "accept",
+          courseOfAction: "Entendre les parties et vérifier les faits.",
+        })
+      ).kind,
+    ).not.toBe("done");
     const financeMails = (await h.mails(ref)).filter((m) => m.to.includes(FINANCE));
     expect(financeMails.length).toBeGreaterThanOrEqual(2); // the notification (H-B2) and the assignment task
-    expect(await h.act(await h.taskLink(ref, FINANCE), { decision: "accept" })).toMatchObject({
+    expect(
+      await h.act(await h.taskLink(ref, FINANCE), {
+        decision: "accept",
+        courseOfAction: "Entendre les parties et vérifier les faits.",
+      }),
+    ).toMatchObject({
       kind: "done",
     });
     expect((await h.record(ref)).status).toBe("assigned");
@@ -255,7 +270,10 @@ describe("coordinator actions on the synthesized workflow", () => {
       content: { complainant: { name: "Moussa Keïta", address: "BP 12, Ségou" } },
     });
     await triage(ref);
-    await h.act(await h.taskLink(ref, PROGRAMME), { decision: "accept" });
+    await h.act(await h.taskLink(ref, PROGRAMME), {
+      decision: "accept",
+      courseOfAction: "Entendre les parties et vérifier les faits.",
+    });
     await h.act(await h.taskLink(ref, PROGRAMME), {
       contacted: "yes",
       nextUpdateBy: "2026-12-31",
@@ -285,7 +303,10 @@ describe("coordinator actions on the synthesized workflow", () => {
   it("H-E1 (issue 14): a reply during the appeal window reaches the complaints officer, and the responsible person records the appeal made by phone", async () => {
     const ref = await h.file({});
     await triage(ref);
-    await h.act(await h.taskLink(ref, PROGRAMME), { decision: "accept" });
+    await h.act(await h.taskLink(ref, PROGRAMME), {
+      decision: "accept",
+      courseOfAction: "Entendre les parties et vérifier les faits.",
+    });
     await h.act(await h.taskLink(ref, PROGRAMME), {
       contacted: "yes",
       nextUpdateBy: "2026-12-31",
@@ -339,7 +360,10 @@ describe("coordinator actions on the synthesized workflow", () => {
       status: 409,
     });
     await triage(ref);
-    await h.act(await h.taskLink(ref, PROGRAMME), { decision: "accept" });
+    await h.act(await h.taskLink(ref, PROGRAMME), {
+      decision: "accept",
+      courseOfAction: "Entendre les parties et vérifier les faits.",
+    });
     await h.act(await h.taskLink(ref, PROGRAMME), {
       contacted: "yes",
       nextUpdateBy: "2026-12-31",
@@ -370,7 +394,10 @@ describe("coordinator actions on the synthesized workflow", () => {
   it("record-contact completes the waiting contact step (H-C3) and is idempotent", async () => {
     const ref = await h.file({});
     await triage(ref);
-    await h.act(await h.taskLink(ref, PROGRAMME), { decision: "accept" });
+    await h.act(await h.taskLink(ref, PROGRAMME), {
+      decision: "accept",
+      courseOfAction: "Entendre les parties et vérifier les faits.",
+    });
     const body: CaseAction = { action: "record-contact", reason: "Appelé le 5 mars par le coordinateur" };
     expect(await act(ref, body, COORDINATOR, "contact-1")).toMatchObject({ ok: true, applied: true });
     expect(await act(ref, body, COORDINATOR, "contact-1")).toMatchObject({ ok: true, applied: false });

@@ -37,7 +37,10 @@ async function toConclusion(ref: string) {
     severity: "medium",
     admissible: "yes",
   });
-  await h.act(await h.taskLink(ref, "handler@example.org"), { decision: "accept" });
+  await h.act(await h.taskLink(ref, "handler@example.org"), {
+    decision: "accept",
+    courseOfAction: "Entendre les parties et vérifier les faits.",
+  });
 }
 
 describe("retries finish what the first attempt started", () => {

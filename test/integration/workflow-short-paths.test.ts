@@ -147,7 +147,10 @@ describe("R-6 short paths (procedure H config)", () => {
       severity: "medium",
       admissible: "yes",
     });
-    await h.act(await h.taskLink(ref, PROGRAMME), { decision: "accept" });
+    await h.act(await h.taskLink(ref, PROGRAMME), {
+      decision: "accept",
+      courseOfAction: "Entendre les parties et vérifier les faits.",
+    });
     await h.act(await h.taskLink(ref, PROGRAMME), { contacted: "yes", nextUpdateBy: "2026-12-31" });
     await h.act(await h.taskLink(ref, PROGRAMME), {
       outcome: "founded",

@@ -17,7 +17,10 @@ afterAll(async () => {
 
 async function toResponse(ref: string, severity = "medium") {
   await h.act(await h.taskLink(ref, OFFICER), { category: "service", severity, admissible: "yes" });
-  await h.act(await h.taskLink(ref, "handler@example.org"), { decision: "accept" });
+  await h.act(await h.taskLink(ref, "handler@example.org"), {
+    decision: "accept",
+    courseOfAction: "Entendre les parties et vérifier les faits.",
+  });
   await h.act(await h.taskLink(ref, "handler@example.org"), {
     outcome: "partly-founded",
     measures: "Formateur remplacé",
@@ -176,7 +179,10 @@ describe("procedure T", () => {
     const record = await h.record(ref);
     expect(record).toMatchObject({ responsible: "president@example.org", assignee: "president@example.org" });
     expect(record.flags).toContain("conflict-of-interest");
-    await h.act(await h.taskLink(ref, "president@example.org"), { decision: "accept" });
+    await h.act(await h.taskLink(ref, "president@example.org"), {
+      decision: "accept",
+      courseOfAction: "Entendre les parties et vérifier les faits.",
+    });
     // T-7 overrides T-3 here: the named manager is not even informed.
     expect((await h.mails(ref)).filter((m) => m.to.includes("director@example.org"))).toEqual([]);
   });

@@ -220,6 +220,7 @@ describe("viewFor applies the rule (staff API view)", () => {
   it("H-D1: viewFor reads the private details for their keepers only, and shows them only to them", async () => {
     const kept = {
       reference: record.reference,
+      courseOfAction: "entendre le chef de magasin à Sikasso", // H-C1
       risks: "représailles possibles",
       contactNote: "appelée le 3 mars",
       progress: [{ at: "2026-03-04T09:00:00.000Z", note: "témoin entendu" }],
@@ -245,7 +246,7 @@ describe("viewFor applies the rule (staff API view)", () => {
     ]) {
       const view = await viewFor(viewer, handled, load, officers, privateDetails);
       expect(view).not.toHaveProperty("investigation");
-      for (const text of ["représailles", "appelée", "témoin", "suspension", "disciplinaire"])
+      for (const text of ["Sikasso", "représailles", "appelée", "témoin", "suspension", "disciplinaire"])
         expect(JSON.stringify(view)).not.toContain(text);
     }
     expect(reads).toBe(0);
@@ -253,6 +254,7 @@ describe("viewFor applies the rule (staff API view)", () => {
       const view = await viewFor(staff(email), handled, load, officers, privateDetails);
       expect(view).toMatchObject({
         investigation: {
+          courseOfAction: "entendre le chef de magasin à Sikasso",
           risks: "représailles possibles",
           contactNote: "appelée le 3 mars",
           progress: [{ note: "témoin entendu" }],

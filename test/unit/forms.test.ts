@@ -25,7 +25,12 @@ const en: FormOptions = { language: "en", config };
 /** A complete valid body for each action. */
 const VALID: Record<TaskAction, Record<string, string>> = {
   triage: { category: "fraud", severity: "high", admissible: "yes", nonce },
-  assignment: { decision: "accept", risks: "Risque de représailles contre le témoin.", nonce },
+  assignment: {
+    decision: "accept",
+    courseOfAction: "Entendre les deux témoins, puis le chef de magasin.",
+    risks: "Risque de représailles contre le témoin.",
+    nonce,
+  },
   contact: { contacted: "yes", nextUpdateBy: "2026-12-31", note: "Rappel prévu le 12 mars.", nonce },
   progress: { note: "Entretiens menés avec deux témoins.", nonce },
   conclusion: {
@@ -43,7 +48,7 @@ const VALID: Record<TaskAction, Record<string, string>> = {
 /** Fields whose absence is an error on its own. */
 const REQUIRED: Record<TaskAction, string[]> = {
   triage: ["category", "severity", "admissible", "nonce"],
-  assignment: ["decision", "nonce"],
+  assignment: ["decision", "courseOfAction", "nonce"],
   contact: ["contacted", "nextUpdateBy", "nonce"],
   progress: ["note", "nonce"],
   conclusion: ["outcome", "response", "nonce"],
@@ -153,24 +158,42 @@ describe("parseForm: valid input", () => {
   it("assignment: delegation to a staff member", () => {
     const result = parseForm(
       "assignment",
-      { decision: "delegate", delegate: "handler@example.org", nonce },
+      {
+        decision: "delegate",
+        delegate: "handler@example.org",
+        courseOfAction: "Entendre les deux témoins à Kati.",
+        nonce,
+      },
       en,
     );
 
     expect(result).toEqual({
       ok: true,
-      value: { decision: "delegate", delegate: "handler@example.org", nonce },
+      value: {
+        decision: "delegate",
+        delegate: "handler@example.org",
+        courseOfAction: "Entendre les deux témoins à Kati.",
+        nonce,
+      },
     });
   });
 
   it("assignment: a delegate posted with accept is dropped, not passed on", () => {
     const result = parseForm(
       "assignment",
-      { decision: "accept", delegate: "handler@example.org", nonce },
+      {
+        decision: "accept",
+        delegate: "handler@example.org",
+        courseOfAction: "Entendre les deux témoins à Kati.",
+        nonce,
+      },
       en,
     );
 
-    expect(result).toEqual({ ok: true, value: { decision: "accept", nonce } });
+    expect(result).toEqual({
+      ok: true,
+      value: { decision: "accept", courseOfAction: "Entendre les deux témoins à Kati.", nonce },
+    });
   });
 
   it("contact: the box gives true; closure: close now", () => {
@@ -342,8 +365,39 @@ describe("parseForm: conditional requirements", () => {
     });
   });
 
+  it("H-C1: the course of action decided at the review is required, with its own message in fr and en", () => {
+    for (const courseOfAction of [undefined, "", "   \n  "]) {
+      const body = {
+        decision: "accept",
+        risks: "Représailles possibles.",
+        nonce,
+        ...(courseOfAction === undefined ? {} : { courseOfAction }),
+      };
+      const inFrench = parseForm("assignment", body, fr);
+      const inEnglish = parseForm("assignment", body, en);
+      expect(inFrench).toEqual({
+        ok: false,
+        errors: { courseOfAction: "Indiquez la démarche retenue après examen du dossier." },
+      });
+      expect(inEnglish).toEqual({
+        ok: false,
+        errors: { courseOfAction: "State the course of action decided after reviewing the case." },
+      });
+    }
+    // Kept as written (trimmed), next to the risks (H-C1: "identifie les risques").
+    expect(
+      parseForm("assignment", { ...VALID.assignment, courseOfAction: "  Visite à Kati.\r\n" }, fr),
+    ).toMatchObject({ ok: true, value: { courseOfAction: "Visite à Kati.", risks: expect.any(String) } });
+    expect(
+      parseForm("assignment", { ...VALID.assignment, courseOfAction: "x".repeat(5001) }, fr),
+    ).toMatchObject({
+      ok: false,
+      errors: { courseOfAction: expect.stringContaining("5") },
+    });
+  });
+
   it("H-C2: delegating needs a delegate, in fr and en", () => {
-    const body = { decision: "delegate", nonce };
+    const body = { decision: "delegate", courseOfAction: "Entendre les deux témoins à Kati.", nonce };
 
     const inFrench = parseForm("assignment", body, fr);
     const inEnglish = parseForm("assignment", body, en);
@@ -474,7 +528,7 @@ describe("FORM_FIELDS", () => {
     expect(FORM_FIELDS.triage).toEqual(
       expect.arrayContaining(["category", "severity", "admissible", "reason"]),
     );
-    expect(FORM_FIELDS.assignment).toEqual(["decision", "delegate", "risks", "nonce"]);
+    expect(FORM_FIELDS.assignment).toEqual(["decision", "delegate", "courseOfAction", "risks", "nonce"]);
     expect(FORM_FIELDS.contact).toEqual(["contacted", "nextUpdateBy", "note", "nonce"]);
     expect(FORM_FIELDS.conclusion).toEqual(expect.arrayContaining(["outcome", "measures", "response"]));
     expect(FORM_FIELDS["appeal-decision"]).toEqual(["decision", "reasoning", "nonce"]);

@@ -66,7 +66,7 @@ function styleBlock(html: string): string {
 
 const EXPECTED_NAMES: Record<TaskAction, string[]> = {
   triage: ["nonce", "kind", "category", "severity", "admissible", "reason", "conflict", "concerned"],
-  assignment: ["nonce", "decision", "delegate", "risks"],
+  assignment: ["nonce", "decision", "delegate", "courseOfAction", "risks"],
   contact: ["nonce", "contacted", "nextUpdateBy", "note"],
   progress: ["nonce", "note"],
   conclusion: ["nonce", "outcome", "measures", "response", "justification"],
@@ -251,13 +251,25 @@ describe("renderTaskPage", () => {
     expect(() => page("progress", { postUrl })).toThrow(TypeError);
   });
 
+  it("H-C1: the assignment page asks for the course of action (required, never sent to the complainant)", () => {
+    const { body } = page("assignment");
+    expect(body).toMatch(/<label class="main" for="f-courseOfAction">Démarche retenue<\/label>/);
+    expect(body).toMatch(/<textarea id="f-courseOfAction" name="courseOfAction"[^>]*\brequired\b/);
+    expect(body).toContain("Jamais envoyé au plaignant.");
+    // An error shows next to the field.
+    const refused = page("assignment", {
+      errors: { courseOfAction: "Indiquez la démarche retenue après examen du dossier." },
+    }).body;
+    expect(refused).toContain("Indiquez la démarche retenue après examen du dossier.");
+  });
+
   it("a page rendered from config options round-trips through parseForm", () => {
     const { body } = page("assignment", { options: pageOptionsFromConfig(config, "en") });
     const delegate = /<option value="(handler@example\.org)"/.exec(body)?.[1] ?? "";
 
     const result = parseForm(
       "assignment",
-      { decision: "delegate", delegate, nonce },
+      { decision: "delegate", delegate, courseOfAction: "Hear the witnesses.", nonce },
       { language: "en", config },
     );
 

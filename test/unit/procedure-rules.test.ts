@@ -260,27 +260,28 @@ describe("decisions", () => {
     expect(d.details).toEqual({ measures: "Licenciement de X", response: "Procédure disciplinaire" });
   });
 
-  it("H-D1: an untriaged or sensitive case's risks and contact note go to the private details", () => {
+  it("H-C1, H-D1: an untriaged or sensitive case's course of action, risks and contact note go to the private details", () => {
     for (const r of [record({ sensitive: true }), record({ category: null })]) {
       const assigned = applyAssignment(
         r,
-        { decision: "accept", risks: "représailles" },
+        { decision: "accept", courseOfAction: "entendre le témoin", risks: "représailles" },
         AT,
         "director@example.org",
       );
       expect(assigned.content).toBeUndefined();
-      expect(assigned.details).toEqual({ risks: "représailles" });
+      expect(assigned.details).toEqual({ courseOfAction: "entendre le témoin", risks: "représailles" });
       const contacted = applyContact(r, { note: "appelée" }, AT, "handler@example.org");
       expect(contacted.content).toBeUndefined();
       expect(contacted.details).toEqual({ contactNote: "appelée" });
     }
     const open = applyAssignment(
       record({ category: "programme" }),
-      { decision: "accept", risks: "aucun" },
+      { decision: "accept", courseOfAction: "visite du site", risks: "aucun" },
       AT,
       "programme@example.org",
     );
-    expect(open.content).toEqual({ risks: "aucun" });
+    // H-C1: a case that is not sensitive keeps its course of action with its content, beside the risks.
+    expect(open.content).toEqual({ courseOfAction: "visite du site", risks: "aucun" });
     expect(open.details).toBeUndefined();
   });
 
