@@ -2,6 +2,7 @@
 // `format`; French first). Category and severity names come from the config.
 import type { CaseRecord, DeadlineStep } from "../domain/complaint.ts";
 import type { DeadlineRule, OrgConfig } from "../domain/config.ts";
+import { labelOf } from "../domain/config-schema.ts";
 import { respondRule } from "../domain/deadlines.ts";
 import { parseDuration } from "../domain/duration.ts";
 import type { Outcome } from "../domain/vocabulary.ts";
@@ -63,11 +64,8 @@ export function vocabulary(language: Language) {
     closure: (id: NonNullable<CaseRecord["closure"]>) => label(language, "closure", id),
     step: (id: DeadlineStep) => label(language, "step", id),
     category: (config: OrgConfig, id: string | null) =>
-      id
-        ? (config.categories.find((c) => c.id === id)?.label[language] ?? id)
-        : translate(language, "console.untriaged"),
-    severity: (config: OrgConfig, id: string | null) =>
-      id ? (config.severities.find((s) => s.id === id)?.label[language] ?? id) : "–",
+      id ? labelOf(config.categories, id, language) : translate(language, "console.untriaged"),
+    severity: (config: OrgConfig, id: string | null) => (id ? labelOf(config.severities, id, language) : "–"),
     outcome: (id: Outcome) => label(language, "outcome", id),
     event: (type: string) => known(language, `console.event.${type}`) ?? type,
     flag: (id: string) => known(language, `console.flag.${id}`) ?? id,

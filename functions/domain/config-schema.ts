@@ -47,6 +47,15 @@ const otherLanguageLabels = Object.fromEntries(
 export type Labels = { fr: string; en: string } & Readonly<Partial<Record<Language, string>>>;
 /** A label in `language`; French when the organisation wrote none in it (the config check asks for one). */
 export const labelIn = (labels: Labels, language: Language): string => labels[language] ?? labels.fr;
+/** The label of a category or severity by id, in `language` (French when it has none); the id if unknown. */
+export const labelOf = (
+  rows: readonly { id: string; label: Labels }[],
+  id: string,
+  language: Language,
+): string => {
+  const row = rows.find((r) => r.id === id);
+  return row ? labelIn(row.label, language) : id;
+};
 const labels = z
   .strictObject({ fr: z.string().min(1), en: z.string().min(1), ...otherLanguageLabels })
   .transform((l) => l as Labels);

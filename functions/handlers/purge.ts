@@ -1,6 +1,6 @@
 // T-12: the table's stream (old images), filtered in the event source mapping to the status and content records
 // DynamoDB's TTL deleted (infra/constructs/retention.ts). Each one erases the rest of its case
-// (functions/store/purge.ts); a content record's image says where the case's S3 objects are. Nothing of the
+// (functions/retention/purge-case.ts); a content record's image says where the case's S3 objects are. Nothing of the
 // image is logged.
 // A failed record is reported alone (ReportBatchItemFailures) and retried; after the retries it goes to the
 // mapping's failure queue, which an alarm watches.
@@ -9,7 +9,7 @@ import * as z from "zod";
 import { log } from "../lib/logger.ts";
 import { parseEvent } from "../lib/middleware.ts";
 import { requireEnv, runtime } from "../lib/runtime.ts";
-import { evidenceFromImage, purgeCase } from "../store/purge.ts";
+import { evidenceFromImage, purgeCase } from "../retention/purge-case.ts";
 
 const rt = runtime();
 const buckets = { raw: requireEnv("RAW_BUCKET"), attachments: requireEnv("ATTACHMENTS_BUCKET") };

@@ -4,6 +4,7 @@
 // UUID: a resubmission or an edit of it never opens a second case.
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import type { CaseContent } from "../domain/complaint.ts";
+import { labelIn } from "../domain/config-schema.ts";
 import { categoryOf } from "../domain/routing.ts";
 import { TransientError } from "../errors.ts";
 import { translate } from "../i18n/i18n.ts";
@@ -59,7 +60,7 @@ export async function receiveKobo(
 
   const attachments = await fetchAttachments(rt, submission, apiToken, rawKey);
   const hint = submission.categoryHint
-    ? categoryOf(rt.config, submission.categoryHint).label[submission.language]
+    ? labelIn(categoryOf(rt.config, submission.categoryHint).label, submission.language)
     : null;
   const content: Partial<Omit<CaseContent, "reference">> = {
     complainant: submission.complainant,

@@ -1,7 +1,15 @@
 // One set of user-visible labels for the vocabulary (kinds, channels, statuses, closures, steps, outcomes),
 // used alike by emails, task pages and reports, so a channel or a status has one name everywhere
 // (catalog group `labels`). Emails lower-case them mid-sentence with the `lowercase` format.
-import type { Channel, Closure, DeadlineStep, Kind, Outcome, Status } from "../domain/vocabulary.ts";
+import type {
+  Channel,
+  Closure,
+  DeadlineStep,
+  Kind,
+  Outcome,
+  Status,
+  TaskStep,
+} from "../domain/vocabulary.ts";
 import { translate } from "./i18n.ts";
 
 interface LabelIds {
@@ -11,6 +19,8 @@ interface LabelIds {
   closure: Closure | "open";
   /** The deadline steps, plus the two staff steps that have no deadline of their own. */
   step: DeadlineStep | "progress" | "conclusion";
+  /** The steps a task link serves, as emails name them. */
+  taskStep: TaskStep;
   outcome: Outcome;
 }
 export type LabelGroup = keyof LabelIds;

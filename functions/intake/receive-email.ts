@@ -17,6 +17,7 @@ import * as z from "zod";
 import { refusal } from "../domain/actions.ts";
 import type { CaseContent, CaseRecord, Flag } from "../domain/complaint.ts";
 import type { Language } from "../domain/config.ts";
+import { labelIn } from "../domain/config-schema.ts";
 import { neverTold, stepActor } from "../domain/procedure.ts";
 import { categoryOf, languageOf, staffMember } from "../domain/routing.ts";
 import { RawMessageMissingError } from "../errors.ts";
@@ -480,7 +481,9 @@ async function notifyOne(
     : {
         ...common,
         sensitive: false,
-        ...(record.category ? { categoryLabel: categoryOf(rt.config, record.category).label[language] } : {}),
+        ...(record.category
+          ? { categoryLabel: labelIn(categoryOf(rt.config, record.category).label, language) }
+          : {}),
         ...(text ? { message: text } : {}),
         ...(unknown
           ? { unknownSender: true, ...(message.unknownSender ? { sender: message.unknownSender } : {}) }

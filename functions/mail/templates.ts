@@ -6,7 +6,7 @@
 // complainant's name, the description and the category impossible to pass for a sensitive case, and
 // renderEmail strips them at runtime anyway, so a cast or a bad Step Functions payload cannot leak them.
 import { type Closure, KINDS, type Kind } from "../domain/complaint.ts";
-import { REFERENCE_PATTERN } from "../domain/vocabulary.ts";
+import { REFERENCE_PATTERN, TASK_STEPS, type TaskStep } from "../domain/vocabulary.ts";
 import {
   DEFAULT_LANGUAGE,
   isLanguage,
@@ -49,18 +49,9 @@ export const TEMPLATE_IDS = [
 ] as const;
 export type TemplateId = (typeof TEMPLATE_IDS)[number];
 
-/** The staff steps a task link serves (CONTRACT.md Task pages). */
-export const STEPS = [
-  "triage",
-  "assign",
-  "contact",
-  "progress",
-  "conclusion",
-  "appeal-decision",
-  "closure",
-  "answer",
-] as const;
-export type Step = (typeof STEPS)[number];
+/** The staff steps a task link serves (CONTRACT.md Task pages): the task steps but the complainant's appeal. */
+export type Step = Exclude<TaskStep, "appeal">;
+export const STEPS: readonly Step[] = TASK_STEPS.filter((step): step is Step => step !== "appeal");
 
 export const OUTCOMES = ["founded", "unfounded", "partly-founded"] as const;
 export type Outcome = (typeof OUTCOMES)[number];
@@ -509,8 +500,7 @@ function appealBlocks(d: AppealOffer, c: Ctx): Block[] {
 }
 
 /** The shared label of a staff step, lower case as emails name it ("tri", "décision sur l'appel"). */
-const stepLabel = (c: Ctx, step: Step) =>
-  c.label(`step.${step === "appeal-decision" ? "appealDecision" : step}`).toLocaleLowerCase(c.language);
+const stepLabel = (c: Ctx, step: Step) => c.label(`taskStep.${step}`).toLocaleLowerCase(c.language);
 
 /** Staff: the action of a step ("trier la plainte [CFM-…]"). */
 const action = (c: Ctx, step: Step) => c.t(`action.${step}`);

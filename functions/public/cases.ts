@@ -4,6 +4,7 @@
 import { createHash } from "node:crypto";
 import { keepsDetailsPrivate } from "../domain/access.ts";
 import type { CaseContent, CaseRecord, DeadlineStep } from "../domain/complaint.ts";
+import { labelIn } from "../domain/config-schema.ts";
 import { categoryOf, languageOf, staffMember } from "../domain/routing.ts";
 import { openCase } from "../intake/open-case.ts";
 import { log } from "../lib/logger.ts";
@@ -171,7 +172,9 @@ async function notifyAssignee(rt: Runtime, record: CaseRecord, key: string, at: 
     : {
         ...common,
         sensitive: false,
-        ...(record.category ? { categoryLabel: categoryOf(rt.config, record.category).label[language] } : {}),
+        ...(record.category
+          ? { categoryLabel: labelIn(categoryOf(rt.config, record.category).label, language) }
+          : {}),
         message: text,
       };
   try {

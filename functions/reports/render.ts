@@ -15,7 +15,7 @@
 import type ExcelJS from "exceljs";
 import type { DeadlineStep } from "../domain/complaint.ts";
 import type { Language, OrgConfig } from "../domain/config.ts";
-import { labelIn } from "../domain/config-schema.ts";
+import { labelIn, labelOf } from "../domain/config-schema.ts";
 import type { CATALOGS } from "../i18n/catalogs.ts";
 import { translate, type Values } from "../i18n/i18n.ts";
 import { label } from "../i18n/labels.ts";
@@ -81,7 +81,7 @@ function categoryLabel(report: Report, id: string | null | undefined, language: 
 
 function severityLabel(id: string, language: Language, config?: OrgConfig): string {
   if (id === "none") return t("severityNone", language);
-  return config?.severities.find((s) => s.id === id)?.label[language] ?? id;
+  return config ? labelOf(config.severities, id, language) : id;
 }
 
 const stepsLabel = (steps: readonly DeadlineStep[], language: Language) =>

@@ -13,6 +13,7 @@ import {
   investigationOf,
 } from "../domain/complaint.ts";
 import type { Language } from "../domain/config.ts";
+import { labelIn } from "../domain/config-schema.ts";
 import { completeStep, deadlineAfter, metDeadline, secondsUntil } from "../domain/deadlines.ts";
 import { caseConfig } from "../domain/live-config.ts";
 import {
@@ -63,16 +64,8 @@ import { getSubmission, issueLink, rebindLink, revokeStepLink, submissionsOf } f
 export { SubmissionNotFoundError, TooManyRemindersError };
 
 const SYSTEM = "cfm";
-const TEMPLATE_STEP: Record<DecisionStep, TemplateStep> = {
-  triage: "triage",
-  assignment: "assign",
-  contact: "contact",
-  conclusion: "conclusion",
-  appeal: "conclusion",
-  "appeal-decision": "appeal-decision",
-  closure: "closure",
-  answer: "answer",
-};
+/** The staff step an email names: a step's own, but the appeal window's, which the conclusion's handler minds. */
+const templateStep = (step: DecisionStep): TemplateStep => (step === "appeal" ? "conclusion" : step);
 
 const tokenHash = (token: string) => createHash("sha256").update(token).digest("hex").slice(0, 24);
 
@@ -88,7 +81,7 @@ function common(rt: Runtime, record: CaseRecord) {
 /** What a staff email may say: nothing but the reference for a sensitive case (CONTRACT, H-D1). */
 function details(rt: Runtime, record: CaseRecord, language: Language): CaseDetails {
   if (record.sensitive) return { sensitive: true };
-  const label = record.category ? categoryOf(rt.config, record.category).label[language] : undefined;
+  const label = record.category ? labelIn(categoryOf(rt.config, record.category).label, language) : undefined;
   return label ? { sensitive: false, categoryLabel: label } : { sensitive: false };
 }
 
@@ -246,7 +239,7 @@ export async function open(
     ...common(rt, record),
     ...details(rt, record, language),
     recipientName: staffMember(rt.config, actor)?.name,
-    step: TEMPLATE_STEP[step],
+    step: templateStep(step),
     taskUrl: url,
     dueBy: record.deadlines[STEP_DEADLINE[step]] ?? expiresAt,
   };
@@ -324,7 +317,7 @@ export async function emailTask(
       ...common(rt, record),
       ...details(rt, record, language),
       recipientName: staffMember(rt.config, actor)?.name,
-      step: step === "progress" ? "progress" : TEMPLATE_STEP[step],
+      step: step === "progress" ? "progress" : templateStep(step),
       taskUrl,
       dueBy: (step === "progress" ? undefined : record.deadlines[STEP_DEADLINE[step]]) ?? expiresAt,
     },
@@ -608,7 +601,7 @@ export async function overdue(rt: Runtime, reference: string, step: DecisionStep
     data: {
       ...common(rt, record),
       ...details(rt, record, language),
-      step: TEMPLATE_STEP[step],
+      step: templateStep(step),
       assignee: assignee ?? "-",
       dueBy: deadline,
       daysLate: Math.max(0, Math.floor((rt.now().getTime() - new Date(deadline).getTime()) / 86_400_000)),

@@ -1,7 +1,7 @@
 // T-12: a closed case is archived for the retention period, then erased whole. The status and content records
 // carry the clock (DynamoDB TTL `expiresAt`, set at closure); when DynamoDB deletes either, the table's stream
 // (old images), filtered to TTL deletions of those records, invokes the purge Lambda, which deletes the case's S3 objects
-// (raw messages and attachments) and every other item of the case (functions/store/purge.ts). Why a stream
+// (raw messages and attachments) and every other item of the case (functions/retention/purge-case.ts). Why a stream
 // rather than an S3 lifecycle alone: lifecycle rules count from an object's creation, the retention counts
 // from the case's closure, which may come months later; a TTL on every item would still leave the S3 objects.
 import { Duration } from "aws-cdk-lib";

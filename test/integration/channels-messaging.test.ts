@@ -223,7 +223,7 @@ describe("SMS, two-way (AWS End User Messaging SMS)", () => {
     expect(response?.body).toContain(reference);
     expect(response?.body).toContain("en partie fondée");
     expect(response?.body).toContain("distribution complémentaire aura lieu le 30 mars");
-    expect(response?.body).toContain("répondez RECOURS");
+    expect(response?.body).toContain("répondez APPEL"); // issue 13: "appel" everywhere, as in the emails
     expect((await t.view(reference)).status).toBe("responded");
 
     const appeal = await post(
@@ -235,7 +235,7 @@ describe("SMS, two-way (AWS End User Messaging SMS)", () => {
     expect(view.status).toBe("appeal");
     expect(view.timeline.map((e) => e.type)).toContain("appeal-filed");
     const ack = (await outbox("sms", ALICE)).at(-1);
-    expect(ack?.body).toMatch(/votre recours sur le dossier CFM-\d{4}-\d{6} est bien recu/);
+    expect(ack?.body).toMatch(/votre appel sur le dossier CFM-\d{4}-\d{6} est bien recu/);
   });
 
   it("tells the appeal decision by SMS, closes, and takes a reply 1 to 5 as the satisfaction answer", async () => {
@@ -246,7 +246,7 @@ describe("SMS, two-way (AWS End User Messaging SMS)", () => {
     // H-F2: the officer checks the case and closes it.
     await submitForm(await taskLink("officer@example.org", reference), { confirm: "yes" });
     const texts = (await outbox("sms", ALICE)).map((m) => m.body);
-    expect(texts.some((b) => b.includes("décision sur votre recours") && b.includes(reference))).toBe(true);
+    expect(texts.some((b) => b.includes("décision sur votre appel") && b.includes(reference))).toBe(true);
     // H-D1: the appeal officer's reasoning stays out of the SMS.
     expect(texts.join("\n")).not.toContain("La liste a été vérifiée");
     const view = await t.view(reference);

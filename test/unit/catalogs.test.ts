@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ACTIONS } from "../../functions/domain/actions.ts";
 import { parseConfig } from "../../functions/domain/config.ts";
-import { EVENT_TYPES, FLAGS, HUMAN_STEPS } from "../../functions/domain/vocabulary.ts";
+import { EVENT_TYPES, FLAGS, HUMAN_STEPS, TASK_STEPS } from "../../functions/domain/vocabulary.ts";
 import { MissingMessageError } from "../../functions/errors.ts";
 import { CATALOGS, readCatalogs } from "../../functions/i18n/catalogs.ts";
 import { catalogProblems, flatten } from "../../functions/i18n/check.ts";
@@ -175,6 +175,13 @@ describe("the console's messages", () => {
       ...[...HUMAN_STEPS, "progress"].map((s) => `console.task.${s}`),
       ...ACTIONS.map((a) => `console.actions.done.${a}`),
       ...LANGUAGES.map((l) => `console.languageName.${l}`),
+      // Issue 13: one step vocabulary; emails and pages name a task step by its own id, no translation table.
+      ...TASK_STEPS.map((s) => `labels.taskStep.${s}`),
+      ...TASK_STEPS.map((s) => `pages.task.title.${s}`),
+      ...TASK_STEPS.filter((s) => s !== "appeal").flatMap((s) => [
+        `mail.action.${s}`,
+        `mail.instructions.${s}`,
+      ]),
     ];
     const missing = LANGUAGES.flatMap((l) => keys.filter((k) => !has(l, k)).map((k) => `${l}: ${k}`));
     expect(missing).toEqual([]);

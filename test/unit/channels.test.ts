@@ -173,7 +173,7 @@ describe("short texts (SMS, WhatsApp)", () => {
     );
     expect(segmentCount(text)).toBeLessThanOrEqual(3);
     expect(text).toContain("(suite : répondez à ce message)");
-    expect(text).toContain("répondez RECOURS");
+    expect(text).toContain("répondez APPEL");
     expect(text).not.toContain("https://");
   });
 });

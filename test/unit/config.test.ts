@@ -3,7 +3,8 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parseDocument } from "yaml";
 import { main } from "../../bin/cli.ts";
-import { LANGUAGES, parseConfig } from "../../functions/domain/config.ts";
+import { LANGUAGES, loadConfigText, parseConfig } from "../../functions/domain/config.ts";
+import { labelIn, labelOf } from "../../functions/domain/config-schema.ts";
 
 const humanitarian = readFileSync("config/humanitarian.example.yaml", "utf8");
 const training = readFileSync("config/training-provider.example.yaml", "utf8");
@@ -181,4 +182,18 @@ describe("npx cfm (the package's bin)", () => {
     expect(bad.status).toBe(1);
     expect(bad.stderr).toContain("organisation.holidays.3: is not a date (YYYY-MM-DD)");
   }, 30_000);
+});
+
+describe("labels the organisation writes (issue 13: one lookup, with the French fallback)", () => {
+  const config = loadConfigText(readFileSync("config/humanitarian.example.yaml", "utf8"), "H");
+  const category = config.categories[0];
+
+  it("gives a category or severity its label in the language asked, French for a language it lacks", () => {
+    expect(category).toBeDefined();
+    const id = category?.id ?? "";
+    expect(labelOf(config.categories, id, "en")).toBe(category?.label.en);
+    expect(labelOf(config.categories, id, "bm")).toBe(category?.label.fr);
+    expect(labelIn(category?.label ?? { fr: "x", en: "y" }, "ff")).toBe(category?.label.fr);
+    expect(labelOf(config.severities, "no-such-id", "fr")).toBe("no-such-id");
+  });
 });

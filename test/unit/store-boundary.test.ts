@@ -66,6 +66,18 @@ describe("the data-access boundary (issue 13)", () => {
     expect(outside.some((f) => f.endsWith("api/staff-api.ts"))).toBe(true);
   });
 
+  it("the store depends on the domain and the errors only, never on what uses it (lib, intake, handlers…)", () => {
+    const upward = sources(STORE).flatMap((file) =>
+      specifiers(readFileSync(file, "utf8"))
+        .filter((spec) => spec.startsWith("."))
+        .map((spec) => relative(FUNCTIONS, resolve(dirname(file), spec)))
+        .filter((target) => !/^(store|domain)\//.test(target) && target !== "errors.ts")
+        .map((target) => `${relative(ROOT, file)} imports functions/${target}`),
+    );
+    expect(sources(STORE).length).toBeGreaterThan(10);
+    expect(upward).toEqual([]);
+  });
+
   it("no module outside functions/store/ imports the DynamoDB SDK or the keys, or sends a command", () => {
     const found = outside.flatMap((file) => crossings(file, readFileSync(file, "utf8")));
     expect(found).toEqual([]);

@@ -161,7 +161,7 @@ const FIXTURES: { [K in TemplateId]: TemplateData[K] } = {
     ...staffDetails,
     reason: "no-recipient",
     detail: "role programme-officer",
-    step: "assign",
+    step: "assignment",
   },
   "closure-pending": {
     ...common,
