@@ -378,7 +378,7 @@ ${found.progress.length > 0 ? html`<ul>${found.progress.map((p) => html`<li>${t(
 <h2>${t("console.case.outcomeTitle")}</h2>
 ${!content.outcome && !found?.response ? html`<p>${t("console.case.noOutcome")}</p>` : html`<dl>${optional("outcome", content.outcome ? v.outcome(content.outcome) : null)}${optional("measures", found?.measures)}${optional("response", found?.response)}${optional("lateJustification", content.lateJustification)}</dl>${found ? "" : keptNotice}`}
 <h2>${t("console.case.appeal")}</h2>
-${record.appeals === 0 ? html`<p>${t("console.case.noAppeal")}</p>` : html`<dl><dt>${t("console.case.appeals")}</dt><dd>${record.appeals}</dd>${optional("appealReason", content.appealReason)}${optional("appealDecision", appealDecision)}${optional("appealReasoning", content.appealReasoning)}</dl>`}
+${record.appeals === 0 ? html`<p>${t("console.case.noAppeal")}</p>` : html`<dl><dt>${t("console.case.appeals")}</dt><dd>${record.appeals}</dd>${optional("appealHandler", record.appealHandler ? staffName(rt.config, record.appealHandler) : null)}${optional("appealReason", content.appealReason)}${optional("appealDecision", appealDecision)}${optional("appealReasoning", content.appealReasoning)}</dl>`}
 <h2>${t("console.case.attachments")}</h2>
 ${
   content.attachments.length === 0
@@ -557,6 +557,9 @@ function eventDetail(rt: Runtime, c: ConsoleContext, e: TimelineEvent): string {
   };
   const code = codes[detail];
   if (code) return t(code);
+  // H-E2: the member the appeal officer assigned to handle the appeal.
+  if (e.type === "assigned" && detail.startsWith("appeal:"))
+    return t("console.detail.appealMember", { name: staffName(rt.config, detail.slice("appeal:".length)) });
   if (ADDRESS.test(detail)) return staffName(rt.config, detail);
   // A step given to another person: "from → to: reason" (functions/api/case-actions.ts).
   const handOver = e.type === "reassigned" ? /^(\S+@\S+) → (\S+@\S+?): ([\s\S]*)$/.exec(detail) : null;

@@ -28,7 +28,7 @@ export interface Viewer {
 }
 
 export type AccessCase = Pick<CaseRecord, "sensitive" | "category" | "assignee" | "responsible"> &
-  Partial<Pick<CaseRecord, "handler">>;
+  Partial<Pick<CaseRecord, "handler" | "appealHandler">>;
 
 /** What a viewer may see of one case. */
 export interface Access {
@@ -68,9 +68,16 @@ export function restricted(record: Pick<CaseRecord, "sensitive" | "category">): 
 
 const same = (a: string | null | undefined, b: string) => !!a && a.toLowerCase() === b.toLowerCase();
 
-/** H-B3, H-C2, H-D1: the people the procedure names for this case, the responsible person and the handler. */
-export function namedFor(record: Pick<CaseRecord, "assignee" | "responsible">, email: string): boolean {
-  return same(record.responsible, email) || same(record.assignee, email);
+/**
+ * H-B3, H-C2, H-D1: the people the procedure names for this case, the responsible person and the assignee; H-E2:
+ * the member handling its appeal, who keeps the complainant informed (the case and its contact details, not the
+ * private investigation).
+ */
+export function namedFor(
+  record: Pick<CaseRecord, "assignee" | "responsible"> & Partial<Pick<CaseRecord, "appealHandler">>,
+  email: string,
+): boolean {
+  return same(record.responsible, email) || same(record.assignee, email) || same(record.appealHandler, email);
 }
 
 /**

@@ -65,6 +65,11 @@ export const caseRecordSchema = z.strictObject({
   responsible: address.nullable(),
   /** H-C2: who investigates (the responsible person, or the handler they delegated to); reads the private details. */
   handler: address.nullable().optional(),
+  /**
+   * H-E2: the member the appeal officer assigned to handle the appeal and keep the complainant and parties
+   * informed (the appeal's reminders and decision go to them too).
+   */
+  appealHandler: address.nullable().optional(),
   receivedAt: iso,
   deadlines: deadlinesSchema,
   overdue: z.array(z.enum(DEADLINE_STEPS)),

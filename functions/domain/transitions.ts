@@ -309,6 +309,27 @@ export function applyAppealDecision(
   };
 }
 
+/**
+ * H-E2: "assigne à un membre … la tâche de s'en occuper et d'informer régulièrement le plaignant et toute partie
+ * concernée". The appeal officer names the member handling the appeal while it awaits its decision; the decision
+ * itself stays with the appeal officer, so the step does not end. T-7: never a person named in the complaint.
+ */
+export function applyAppealMember(
+  record: CaseRecord,
+  member: string,
+  actor: string,
+  named: readonly string[] = [],
+): Pick<Decision, "record" | "event"> {
+  const address = member.toLowerCase();
+  if (record.status !== "appeal") throw new InvalidDecisionError("H-E2: the case is not in appeal");
+  if (named.some((n) => n.toLowerCase() === address))
+    throw new InvalidDecisionError("T-7: a person named in the complaint cannot handle its appeal");
+  return {
+    record: { appealHandler: address },
+    event: { type: "assigned", actor, detail: `appeal:${address}` },
+  };
+}
+
 /** H-F2: the complaints officer checks the appeal was completed correctly before closing. */
 export function applyClosureCheck(record: CaseRecord, at: string, actor: string): Decision {
   return {

@@ -46,8 +46,11 @@ export const SEVERITIES = ["high", "medium", "low"] as const;
 export const OUTCOMES = ["founded", "unfounded", "partly-founded"] as const;
 /** H-E2: the outcome of an appeal. */
 export const APPEAL_OUTCOMES = ["upheld", "revised"] as const;
-/** H-E2, T-11: what the appeal officer may decide (an extension is not an outcome). */
-export const APPEAL_DECISIONS = [...APPEAL_OUTCOMES, "extend"] as const;
+/**
+ * H-E2, T-11: what the appeal officer may decide (an extension is not an outcome). `assign` names the member who
+ * handles the appeal and keeps the complainant and parties informed (H-E2); it does not end the step.
+ */
+export const APPEAL_DECISIONS = [...APPEAL_OUTCOMES, "extend", "assign"] as const;
 /** H-C1, H-C2: the responsible person takes the case or delegates it. */
 export const ASSIGNMENT_DECISIONS = ["accept", "delegate"] as const;
 export const FLAGS = [

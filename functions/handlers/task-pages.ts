@@ -21,6 +21,7 @@ import { FormBodyTooLargeError, parseFormBody } from "../tasks/forms.ts";
 import {
   pageOptionsFromConfig,
   renderAlreadyDonePage,
+  renderAppealMemberPage,
   renderClosurePendingPage,
   renderDonePage,
   renderErrorPage,
@@ -101,6 +102,12 @@ async function details(
   if (found?.risks) rows.push({ label: t("risks"), value: found.risks });
   if ((link.step === "appeal-decision" || link.step === "closure") && content.appealReason)
     rows.push({ label: t("appealReason"), value: content.appealReason });
+  // H-E2: the member handling the appeal, once the appeal officer named them.
+  if ((link.step === "appeal-decision" || link.step === "closure") && record.appealHandler)
+    rows.push({
+      label: t("appealHandler"),
+      value: staffMember(rt.config, record.appealHandler)?.name ?? record.appealHandler,
+    });
   // H-F2: the closure check reads the appeal's decision before confirming the appeal was completed correctly.
   if (link.step === "closure" && record.appealOutcome) {
     rows.push({
@@ -204,7 +211,11 @@ export async function handleTaskRequest(
     const result = await submitTask(rt, token, body);
     if (result.kind === "done")
       return toResult(
-        (result.pending ? renderClosurePendingPage : renderDonePage)({
+        (result.pending === "closure"
+          ? renderClosurePendingPage
+          : result.pending === "appeal-member"
+            ? renderAppealMemberPage
+            : renderDonePage)({
           language: result.link.language,
           reference: result.link.reference,
         }),

@@ -46,6 +46,7 @@ export const TEMPLATE_IDS = [
   "needs-attention",
   "triage-copy",
   "closure-pending",
+  "appeal-member",
 ] as const;
 export type TemplateId = (typeof TEMPLATE_IDS)[number];
 
@@ -323,6 +324,24 @@ export type TriageCopyData = Common & {
   caseUrl: string;
 };
 
+/**
+ * H-E2: the member the appeal officer assigned to handle an appeal and keep the complainant and parties
+ * informed: when assigned, and (`reminder`) each time the appeal decision is overdue. No detail of the case:
+ * the console's case page decides what they read.
+ */
+export type AppealMemberData = Common & {
+  sensitive: true;
+  complainantName?: never;
+  categoryLabel?: never;
+  description?: never;
+  /** The appeal officer who assigned them (name or address). */
+  officerName: string;
+  /** The appeal decision's deadline. */
+  decisionBy: IsoInstant;
+  caseUrl: string;
+  reminder?: boolean;
+};
+
 /** To the coordinator: the case could not proceed automatically. */
 export type NeedsAttentionData = ToStaff & {
   reason: NeedsAttentionReason;
@@ -357,6 +376,7 @@ export type TemplateData = {
   "needs-attention": NeedsAttentionData;
   "triage-copy": TriageCopyData;
   "closure-pending": ClosurePendingData;
+  "appeal-member": AppealMemberData;
 };
 
 export interface RenderedEmail {
@@ -933,6 +953,20 @@ const closurePending: Template<ClosurePendingData> = {
   }),
 };
 
+const appealMember: Template<AppealMemberData> = {
+  audience: "staff",
+  content: (d, c) => ({
+    subject: c.t(d.reminder ? "appealMember.reminderSubject" : "appealMember.subject"),
+    blocks: [
+      d.reminder
+        ? p(c.t("appealMember.overdue", { decisionBy: c.date(d.decisionBy) }))
+        : p(c.t("appealMember.assigned", { officerName: d.officerName, decisionBy: c.date(d.decisionBy) })),
+      p(c.t("appealMember.inform")),
+      button(c.t("appealMember.button"), d.caseUrl),
+    ],
+  }),
+};
+
 const needsAttention: Template<NeedsAttentionData> = {
   audience: "staff",
   content: (d, c) => ({
@@ -992,6 +1026,7 @@ const TEMPLATES: { [K in TemplateId]: Template<TemplateData[K]> } = {
   "needs-attention": needsAttention,
   "triage-copy": triageCopy,
   "closure-pending": closurePending,
+  "appeal-member": appealMember,
 };
 
 /** Who an email goes to: the complainant (or their representative) or a staff member. */

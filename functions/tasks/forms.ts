@@ -40,7 +40,7 @@ export const FORM_FIELDS = {
   contact: ["contacted", "nextUpdateBy", "note", "nonce"],
   progress: ["note", "nonce"],
   conclusion: ["outcome", "measures", "response", "justification", "nonce"],
-  "appeal-decision": ["decision", "reasoning", "nonce"],
+  "appeal-decision": ["decision", "member", "reasoning", "nonce"],
   closure: ["confirm", "note", "nonce"],
   appeal: ["reason", "nonce"],
   answer: ["decision", "text", "nonce"],
@@ -80,7 +80,8 @@ type Code =
   | "referral-text"
   | "closure-note"
   | "answer-text"
-  | "course-of-action";
+  | "course-of-action"
+  | "appeal-member";
 
 const text = (max: number) => z.string().max(max);
 const nonce = z.string().max(NONCE_MAX);
@@ -255,19 +256,40 @@ export function conclusionForm(options: { late: boolean }) {
     });
 }
 
-/** H-E2/T-11: the appeal decision; `extend` only while an extension remains. */
-export function appealDecisionForm(options: { extensionAvailable: boolean }) {
+/**
+ * H-E2/T-11: the appeal decision, with its reasoning; `extend` only while an extension remains. H-E2: `assign`
+ * names the member (a staff address) who handles the appeal and keeps the complainant and parties informed; it
+ * needs no reasoning and leaves the decision open.
+ */
+export function appealDecisionForm(config: OrgConfig, options: { extensionAvailable: boolean }) {
   return z
     .object({
       decision: z.enum(APPEAL_DECISIONS),
-      reasoning: text(TEXT_LIMITS["appeal-decision"].reasoning),
+      member: staffAddress(config).optional(),
+      reasoning: text(TEXT_LIMITS["appeal-decision"].reasoning).optional(),
       nonce,
     })
     .refine((v) => !(isRaw(v, "decision", "extend") && !options.extensionAvailable), {
       path: ["decision"],
       message: "extension-unavailable" satisfies Code,
       when: () => true,
-    });
+    })
+    .refine((v) => !(isRaw(v, "decision", "assign") && absent(v, "member")), {
+      path: ["member"],
+      message: "appeal-member" satisfies Code,
+      when: () => true,
+    })
+    .refine((v) => isRaw(v, "decision", "assign") || !absent(v, "reasoning"), {
+      path: ["reasoning"],
+      message: "required" satisfies Code,
+      when: () => true,
+    })
+    .transform(({ member, reasoning, ...rest }) =>
+      // Only an assignment names a member; only a decision carries the reasoning.
+      rest.decision === "assign"
+        ? { ...rest, member: member as string }
+        : { ...rest, reasoning: reasoning as string },
+    );
 }
 
 /** The closure check's answers: closed now, or not yet (the appeal procedure is not finished). */
@@ -379,7 +401,9 @@ function schemaFor(action: TaskAction, options: FormOptions): z.ZodType {
     case "conclusion":
       return conclusionForm({ late: options.late ?? false });
     case "appeal-decision":
-      return appealDecisionForm({ extensionAvailable: options.extensionAvailable ?? false });
+      return appealDecisionForm(options.config, {
+        extensionAvailable: options.extensionAvailable ?? false,
+      });
     case "closure":
       return closureForm();
     case "appeal":
@@ -425,6 +449,7 @@ const CODES = [
   "closure-note",
   "answer-text",
   "course-of-action",
+  "appeal-member",
 ] as const satisfies readonly Code[];
 
 /** A field error in the page language (catalog `pages.form`). */

@@ -81,7 +81,17 @@ interface Texts {
     responseHint: string;
     justification: string;
     justificationHint: string;
-    appealDecision: { decision: string; upheld: string; revised: string; extend: string; reasoning: string };
+    appealDecision: {
+      decision: string;
+      upheld: string;
+      revised: string;
+      extend: string;
+      assign: string;
+      member: string;
+      memberHint: string;
+      reasoning: string;
+      reasoningHint: string;
+    };
     confirm: string;
     closureQuestion: string;
     closureNotYet: string;
@@ -96,6 +106,8 @@ interface Texts {
     done: string;
     closurePendingTitle: string;
     closurePending: string;
+    appealMemberTitle: string;
+    appealMember: string;
     alreadyDoneTitle: string;
     alreadyDone: string;
     alreadyDoneNext: string;
@@ -186,7 +198,11 @@ function texts(language: Language): Texts {
         "upheld",
         "revised",
         "extend",
+        "assign",
+        "member",
+        "memberHint",
         "reasoning",
+        "reasoningHint",
       ]),
       confirm: field("confirm"),
       closureQuestion: field("closureQuestion"),
@@ -203,6 +219,8 @@ function texts(language: Language): Texts {
         "done",
         "closurePendingTitle",
         "closurePending",
+        "appealMemberTitle",
+        "appealMember",
         "alreadyDoneTitle",
         "alreadyDone",
         "alreadyDoneNext",
@@ -444,12 +462,19 @@ function fieldsFor(action: TaskAction, f: FormRenderer, t: Texts, options: TaskP
             { value: "upheld", label: x.appealDecision.upheld },
             { value: "revised", label: x.appealDecision.revised },
             ...(options.extensionAvailable ? [{ value: "extend", label: x.appealDecision.extend }] : []),
+            // H-E2: name the member who handles the appeal (the decision stays open).
+            { value: "assign", label: x.appealDecision.assign },
           ],
           { required: true },
         ),
+        f.select("member", x.appealDecision.member, staffChoices(options), {
+          hint: x.appealDecision.memberHint,
+          conditional: true,
+        }),
         f.textarea("reasoning", x.appealDecision.reasoning, {
           max: TEXT_LIMITS["appeal-decision"].reasoning,
-          required: true,
+          hint: x.appealDecision.reasoningHint,
+          conditional: true,
           rows: 8,
         }),
       ]
@@ -614,6 +639,12 @@ function messagePage(
 export function renderClosurePendingPage(input: MessagePageInput): HtmlResponse {
   const p = texts(input.language).pages;
   return messagePage(200, input, p.closurePendingTitle, [p.closurePending]);
+}
+
+/** 200: H-E2 the member handling the appeal was recorded; the decision is still to be taken on this link. */
+export function renderAppealMemberPage(input: MessagePageInput): HtmlResponse {
+  const p = texts(input.language).pages;
+  return messagePage(200, input, p.appealMemberTitle, [p.appealMember]);
 }
 
 /** 200: the POST was recorded. */

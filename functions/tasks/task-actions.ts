@@ -8,9 +8,12 @@ import type { CaseRecord } from "../domain/complaint.ts";
 import type { Language } from "../domain/config.ts";
 import { deadlineAfter, factsTooOld } from "../domain/deadlines.ts";
 import { caseConfig } from "../domain/live-config.ts";
-import { appealExtensionAvailable, caseFlags, isLateResponse } from "../domain/procedure.ts";
+import { appealExtensionAvailable, caseFlags, isLateResponse, neverTold } from "../domain/procedure.ts";
 import { languageOf, staffMember } from "../domain/routing.ts";
+import { applyAppealMember } from "../domain/transitions.ts";
+import { InvalidDecisionError } from "../errors.ts";
 import { translate } from "../i18n/i18n.ts";
+import { caseConsoleUrl } from "../lib/console-url.ts";
 import type { Runtime } from "../lib/runtime.ts";
 import { sfn } from "../lib/sfn.ts";
 import { sendOnce } from "../mail/mailer.ts";
@@ -88,8 +91,11 @@ export type SubmitResult =
       link: TaskLink;
       record: CaseRecord;
       submissionId: string;
-      /** H-F2: the closure check answered "not yet": the case stays open and the link valid. */
-      pending?: boolean;
+      /**
+       * The step stays open and the link valid: H-F2 the closure check answered "not yet"; H-E2 the appeal
+       * officer assigned the member handling the appeal.
+       */
+      pending?: "closure" | "appeal-member";
     };
 
 export async function submitTask(
@@ -125,6 +131,8 @@ export async function submitTask(
     return recordProgress(rt, task, values as { note: string }, String(body.nonce));
   if (link.step === "closure" && (values as { confirm?: string }).confirm === "not-yet")
     return closureNotYet(rt, task, (values as { note: string }).note, String(body.nonce));
+  if (link.step === "appeal-decision" && (values as { decision?: string }).decision === "assign")
+    return appealMember(rt, task, (values as { member: string }).member, String(body.nonce), lang, body);
   const completed = await completeLink(rt, link, values);
   if (completed.kind !== "done") return { kind: completed.kind, link, record: task.record };
   return { kind: "done", link, record: task.record, submissionId: completed.submissionId };
@@ -264,7 +272,61 @@ async function closureNotYet(
       },
     });
   }
-  return { kind: "done", link: task.link, record, submissionId: id, pending: true };
+  return { kind: "done", link: task.link, record, submissionId: id, pending: "closure" };
+}
+
+/**
+ * H-E2: the appeal officer assigns the member who handles the appeal and keeps the complainant and parties
+ * informed. Nothing waits for this answer: the case records the member (`appealHandler`, an `assigned` event),
+ * the member is emailed the case page, and the link stays usable for the decision. Idempotent per form.
+ */
+async function appealMember(
+  rt: Runtime,
+  task: LoadedTask,
+  member: string,
+  nonce: string,
+  language: Language,
+  body: FormBody,
+): Promise<SubmitResult> {
+  const at = rt.now().toISOString();
+  const id = `appeal-member:${createHash("sha256").update(`${task.link.idHash}:${nonce}`).digest("hex").slice(0, 24)}`;
+  const named = neverTold(await rt.store.getContent(task.record.reference));
+  try {
+    applyAppealMember(task.record, member, task.link.actor, named);
+  } catch (error) {
+    if (!(error instanceof InvalidDecisionError)) throw error;
+    // T-7: a person named in the complaint is never given its appeal.
+    return {
+      kind: "invalid",
+      task,
+      errors: { member: translate(language, "pages.form.error.appeal-member-named") },
+      values: body,
+    };
+  }
+  const { record } = await rt.store.update(task.record.reference, (current) => {
+    const decided = applyAppealMember(current, member, task.link.actor, named);
+    return { record: decided.record, event: { id, at, ...decided.event } };
+  });
+  const to = record.appealHandler ?? member.toLowerCase();
+  await sendOnce(rt, {
+    reference: record.reference,
+    key: id,
+    to,
+    template: "appeal-member",
+    language: languageOf(rt.config, to),
+    data: {
+      reference: record.reference,
+      organisation: rt.config.organisation.name,
+      timeZone: rt.config.organisation.timeZone,
+      kind: record.kind,
+      sensitive: true,
+      recipientName: staffMember(rt.config, to)?.name,
+      officerName: staffMember(rt.config, task.link.actor)?.name ?? task.link.actor,
+      decisionBy: record.deadlines.appealDecision ?? at,
+      caseUrl: caseConsoleUrl(rt.taskBaseUrl, record.reference),
+    },
+  });
+  return { kind: "done", link: task.link, record, submissionId: id, pending: "appeal-member" };
 }
 
 /**

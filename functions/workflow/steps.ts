@@ -52,6 +52,7 @@ import {
 } from "../domain/transitions.ts";
 import { type HumanStep as DecisionStep, STEP_DEADLINE } from "../domain/vocabulary.ts";
 import { SubmissionNotFoundError, TooManyRemindersError } from "../errors.ts";
+import { translate } from "../i18n/i18n.ts";
 import { caseConsoleUrl as consoleUrl } from "../lib/console-url.ts";
 import { emitMetric } from "../lib/metrics.ts";
 import type { Runtime } from "../lib/runtime.ts";
@@ -609,6 +610,25 @@ export async function overdue(rt: Runtime, reference: string, step: DecisionStep
       recipientRole: target === rt.config.organisation.coordinator ? "coordinator" : "supervisor",
     },
   });
+  // H-E2: the member handling the appeal is reminded too: they keep the complainant and parties informed.
+  const member = step === "appeal-decision" ? record.appealHandler : null;
+  if (member && member !== assignee && !neverTold(content).includes(member))
+    await sendOnce(rt, {
+      reference,
+      key: `appeal-member-reminder:${round}${k}`,
+      to: member,
+      template: "appeal-member",
+      language: languageOf(rt.config, member),
+      data: {
+        ...common(rt, record),
+        sensitive: true,
+        recipientName: staffMember(rt.config, member)?.name,
+        officerName: staffMember(rt.config, assignee ?? "")?.name ?? assignee ?? "-",
+        decisionBy: deadline,
+        caseUrl: caseConsoleUrl(rt, reference),
+        reminder: true,
+      },
+    });
   await progressUpdate(rt, record, content, step, `${round}${k}`, k);
 }
 
@@ -821,9 +841,11 @@ export async function informParties(rt: Runtime, reference: string): Promise<voi
     });
   // T-7: a party named in the complaint is not told (the closure check goes to someone else, see stepActor).
   const named = neverTold(content);
+  // H-E2: the member who handled the appeal is told of its decision too.
+  const closer = stepActor(rt.config, record, "closure", named);
   const staff = [
     ...new Set(
-      [record.responsible, stepActor(rt.config, record, "closure", named)].filter(
+      [record.responsible, closer, record.appealHandler].filter(
         (a): a is string => !!a && !named.includes(a),
       ),
     ),
@@ -840,12 +862,12 @@ export async function informParties(rt: Runtime, reference: string): Promise<voi
         ...common(rt, record),
         ...details(rt, record, language),
         // H-F1: each party is told in the role it holds on the case (never an empty "en tant que .").
-        notifiedAs: roleLabel(
-          rt,
-          address,
-          language,
-          address === record.responsible ? undefined : rt.config.steps.closure,
-        ),
+        notifiedAs:
+          address === record.responsible
+            ? roleLabel(rt, address, language)
+            : address === closer
+              ? roleLabel(rt, address, language, rt.config.steps.closure)
+              : translate(language, "mail.appealMember.role"),
         step: "appeal-decision",
       },
     });

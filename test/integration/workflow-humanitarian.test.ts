@@ -1,5 +1,7 @@
 // Procedure H end to end, on the state machine CDK synthesizes, in virtual time.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createConsoleApp } from "../../functions/console/app.ts";
+import { consoleKey, newSession, SESSION_COOKIE, seal } from "../../functions/console/session.ts";
 import { statusView, viewFor } from "../../functions/domain/views.ts";
 import { recordedMetrics } from "../../functions/lib/metrics.ts";
 import { formatDate, formatDateTime } from "../../functions/mail/templates.ts";
@@ -34,6 +36,23 @@ async function pageOf(link: string, fields?: Record<string, string>): Promise<st
   } as never);
   expect(response.statusCode).toBe(200);
   return String(response.body);
+}
+
+/** The console's case page as a staff member sees it (a session sealed as the console's sign-in would). */
+async function consoleCasePage(reference: string, email: string): Promise<string> {
+  const signedInAt = Date.now();
+  const app = createConsoleApp({
+    rt: h.rt,
+    oidc: { issuer: "http://127.0.0.1:1", clientId: "cfm-console", logoutUrl: "http://127.0.0.1:1/end" },
+    realNow: () => signedInAt,
+  });
+  const key = consoleKey(await h.rt.linkSecret());
+  const session = newSession({ email, name: email, audience: "staff" }, signedInAt);
+  const response = await app.request(`http://127.0.0.1/console/cases/${reference}`, {
+    headers: { cookie: `${SESSION_COOKIE}=${seal(key, "session", session)}` },
+  });
+  expect(response.status).toBe(200);
+  return (await response.text()).replace(/&#39;|&#x27;/g, "'");
 }
 
 const types = async (reference: string) => (await h.rt.store.timeline(reference)).map((e) => e.type);
@@ -374,7 +393,7 @@ describe("procedure H", () => {
       confirm: "not-yet",
       note: "La nouvelle distribution n’a pas encore eu lieu.",
     });
-    expect(pending).toMatchObject({ kind: "done", pending: true });
+    expect(pending).toMatchObject({ kind: "done", pending: "closure" });
     expect((await h.record(ref)).status).toBe("appeal");
     const told = (await h.mails(ref)).filter(
       (m) => m.to.includes("programme@example.org") && m.subject.includes("pas encore clos"),
@@ -401,6 +420,71 @@ describe("procedure H", () => {
       "en tant que Chargé(e) des plaintes",
     );
     for (const mail of decided) expect(mail.text).not.toMatch(/en tant que\s*\./);
+  });
+
+  it("H-E2: the appeal officer assigns a member to handle the appeal, who is told, reminded and informed of the decision", async () => {
+    const MEMBER = "handler@example.org";
+    const ref = await h.file({});
+    await h.act(await h.taskLink(ref, OFFICER), {
+      category: "programme",
+      severity: "low",
+      admissible: "yes",
+    });
+    await h.act(await h.taskLink(ref, "programme@example.org"), {
+      decision: "accept",
+      courseOfAction: "Entendre les parties et vérifier les faits.",
+    });
+    await h.act(await h.taskLink(ref, "programme@example.org"), {
+      contacted: "yes",
+      nextUpdateBy: "2026-12-31",
+    });
+    await h.act(await h.taskLink(ref, "programme@example.org"), {
+      outcome: "unfounded",
+      response: "Non fondée.",
+    });
+    await h.act(await h.taskLink(ref, COMPLAINANT), {
+      reason: "Je ne suis pas d'accord avec cette réponse.",
+    });
+    const decisionLink = await h.taskLink(ref, "appeals@example.org");
+    // The member is chosen from the staff directory.
+    expect(await h.act(decisionLink, { decision: "assign", member: "stranger@example.com" })).toMatchObject({
+      kind: "invalid",
+      errors: { member: expect.any(String) },
+    });
+    const assigned = await h.act(decisionLink, { decision: "assign", member: MEMBER });
+    expect(assigned).toMatchObject({ kind: "done", pending: "appeal-member" });
+    // Recorded on the case and its timeline; the decision stays with the appeal officer.
+    expect(await h.record(ref)).toMatchObject({
+      status: "appeal",
+      appealHandler: MEMBER,
+      assignee: "appeals@example.org",
+    });
+    expect((await h.rt.store.timeline(ref)).filter((e) => e.type === "assigned").at(-1)).toMatchObject({
+      actor: "appeals@example.org",
+      detail: `appeal:${MEMBER}`,
+    });
+    const toMember = () => h.mails(ref).then((all) => all.filter((m) => m.to.includes(MEMBER)));
+    const told = (await toMember()).filter((m) => m.subject.includes("vous en êtes chargé(e)"));
+    expect(told).toHaveLength(1);
+    expect(told[0]?.text).toContain("tenez régulièrement informés le plaignant et les parties concernées");
+    expect(told[0]?.text).toContain(`/console/cases/${ref}`);
+    // The decision page and the console's case page show who handles the appeal; the link still decides.
+    expect(await pageOf(decisionLink)).toContain("Membre chargé de l’appel");
+    const casePage = await consoleCasePage(ref, MEMBER);
+    expect(casePage).toContain("Membre chargé de l’appel (H-E2)");
+    expect(casePage).toMatch(/Suivi de l’appel confié à/);
+    // The appeal decision is overdue: the member is reminded with the appeal officer.
+    await h.advance("P31D");
+    expect((await toMember()).some((m) => m.subject.includes("attend sa décision"))).toBe(true);
+    // The decision: the member is informed of it with the parties (H-F1).
+    await h.act(await h.taskLink(ref, "appeals@example.org"), {
+      decision: "upheld",
+      reasoning: "Les faits ont été vérifiés.",
+    });
+    expect((await toMember()).some((m) => m.text.includes("en tant que membre chargé de l’appel"))).toBe(
+      true,
+    );
+    expect((await h.record(ref)).appealOutcome).toBe("upheld");
   });
 
   it("issue 14: a step reached after its deadline gets a link that works and one reminder interval, not a reminder at once", async () => {

@@ -40,6 +40,27 @@ const abuse: AccessCase = {
 };
 
 describe("who sees what (access.ts)", () => {
+  it("H-E2: the member handling a sensitive case's appeal reads the case and the contact details, not the private investigation", () => {
+    const appealed: AccessCase = {
+      ...abuse,
+      assignee: "appeals@example.org",
+      appealHandler: "finance@example.org",
+    };
+    expect(accessTo(staff("finance@example.org"), appealed, officers)).toEqual({
+      restricted: true,
+      details: true,
+      contact: true,
+      investigation: false,
+    });
+    // Before they are assigned, the same person sees the status only.
+    expect(
+      accessTo(staff("finance@example.org"), { ...appealed, appealHandler: null }, officers),
+    ).toMatchObject({
+      details: false,
+      contact: false,
+    });
+  });
+
   it("H-B1: the config's triage officers are the complaints officer and the supervisor they triage with", () => {
     expect(officers).toEqual(["officer@example.org", "supervisor@example.org"]);
     expect(triageOfficers({ ...config, steps: { ...config.steps, triageCopy: [] } })).toEqual([

@@ -442,6 +442,34 @@ describe("parseForm: conditional requirements", () => {
   });
 });
 
+describe("parseForm: H-E2, the member handling the appeal", () => {
+  it("assign names a staff member (required, from the directory) and needs no reasoning", () => {
+    expect(
+      parseForm("appeal-decision", { decision: "assign", member: "Handler@Example.org", nonce }, fr),
+    ).toEqual({ ok: true, value: { decision: "assign", member: "handler@example.org", nonce } });
+    expect(parseForm("appeal-decision", { decision: "assign", nonce }, fr)).toEqual({
+      ok: false,
+      errors: { member: "Choisissez le membre chargé de l’appel dans la liste du personnel." },
+    });
+    expect(parseForm("appeal-decision", { decision: "assign", nonce }, en)).toEqual({
+      ok: false,
+      errors: { member: "Choose the member handling the appeal from the staff list." },
+    });
+    expect(
+      parseForm("appeal-decision", { decision: "assign", member: "stranger@example.com", nonce }, fr),
+    ).toMatchObject({ ok: false, errors: { member: expect.any(String) } });
+  });
+
+  it("a decision still needs its reasoning, and a member posted with it is dropped", () => {
+    expect(
+      parseForm("appeal-decision", { decision: "upheld", member: "handler@example.org", nonce }, fr),
+    ).toEqual({ ok: false, errors: { reasoning: "Ce champ est obligatoire." } });
+    expect(
+      parseForm("appeal-decision", { ...VALID["appeal-decision"], member: "handler@example.org" }, fr),
+    ).toEqual({ ok: true, value: VALID["appeal-decision"] });
+  });
+});
+
 describe("parseForm: procedure checks at triage", () => {
   it("H-C3 (e): a referral without the text telling the complainant where to turn is refused", () => {
     expect(parseForm("triage", { ...VALID.triage, category: "out-of-scope" }, fr)).toEqual({
@@ -531,7 +559,7 @@ describe("FORM_FIELDS", () => {
     expect(FORM_FIELDS.assignment).toEqual(["decision", "delegate", "courseOfAction", "risks", "nonce"]);
     expect(FORM_FIELDS.contact).toEqual(["contacted", "nextUpdateBy", "note", "nonce"]);
     expect(FORM_FIELDS.conclusion).toEqual(expect.arrayContaining(["outcome", "measures", "response"]));
-    expect(FORM_FIELDS["appeal-decision"]).toEqual(["decision", "reasoning", "nonce"]);
+    expect(FORM_FIELDS["appeal-decision"]).toEqual(["decision", "member", "reasoning", "nonce"]);
     expect(FORM_FIELDS.appeal).toEqual(["reason", "nonce"]);
     for (const action of TASK_ACTIONS) expect(FORM_FIELDS[action]).toContain("nonce");
   });

@@ -70,7 +70,7 @@ const EXPECTED_NAMES: Record<TaskAction, string[]> = {
   contact: ["nonce", "contacted", "nextUpdateBy", "note"],
   progress: ["nonce", "note"],
   conclusion: ["nonce", "outcome", "measures", "response", "justification"],
-  "appeal-decision": ["nonce", "decision", "reasoning"],
+  "appeal-decision": ["nonce", "decision", "member", "reasoning"],
   closure: ["nonce", "confirm", "note"],
   appeal: ["nonce", "reason"],
   answer: ["nonce", "decision", "text"],
@@ -138,6 +138,16 @@ describe("renderTaskPage", () => {
 
     expect(available).toContain('value="extend"');
     expect(spent).not.toContain('value="extend"');
+  });
+
+  it("H-E2: the appeal officer may assign the member handling the appeal, chosen from the staff", () => {
+    const { body } = page("appeal-decision", { options: pageOptionsFromConfig(config, "fr") });
+    expect(body).toContain('value="assign"');
+    expect(body).toContain("Confier le suivi de l’appel à un membre");
+    expect(body).toMatch(/<select id="f-member" name="member"/);
+    expect(body).toContain('<option value="handler@example.org"');
+    // The reasoning is not required by the browser: an assignment posts without it.
+    expect(body).not.toMatch(/<textarea id="f-reasoning"[^>]*\brequired\b/);
   });
 
   it("T-13: asks for a justification only when late", () => {

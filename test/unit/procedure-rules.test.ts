@@ -8,6 +8,7 @@ import { escalationTarget, notifiedFor, responsibleFor } from "../../functions/d
 import {
   applyAppeal,
   applyAppealDecision,
+  applyAppealMember,
   applyAssignment,
   applyConclusion,
   applyContact,
@@ -360,5 +361,30 @@ describe("decisions", () => {
     expect(closureFor(T, "window-passed")).toBe("no-response");
     expect(closureFor(H, "window-passed")).toBe("resolved");
     expect(closureFor(H, "appeal-decided")).toBe("appeal-decided");
+  });
+});
+
+describe("H-E2: the appeal officer assigns a member to handle the appeal", () => {
+  it("records the member on the case and an `assigned` event, without deciding the appeal", () => {
+    const appealing = record({ status: "appeal", assignee: "appeals@example.org", appeals: 1 });
+    const d = applyAppealMember(appealing, "Handler@example.org", "appeals@example.org");
+    expect(d.record).toEqual({ appealHandler: "handler@example.org" });
+    expect(d.event).toEqual({
+      type: "assigned",
+      actor: "appeals@example.org",
+      detail: "appeal:handler@example.org",
+    });
+    // The appeal decision stays with the appeal officer (the step's assignee does not change).
+    expect(d.record).not.toHaveProperty("assignee");
+    expect(d.record).not.toHaveProperty("appealOutcome");
+  });
+
+  it("only while the case is in appeal, and never to a person named in the complaint (T-7)", () => {
+    expect(() => applyAppealMember(record({ status: "responded" }), "handler@example.org", "a")).toThrow(
+      /not in appeal/,
+    );
+    expect(() =>
+      applyAppealMember(record({ status: "appeal" }), "Manager@example.org", "a", ["manager@example.org"]),
+    ).toThrow(/T-7/);
   });
 });

@@ -170,6 +170,13 @@ const FIXTURES: { [K in TemplateId]: TemplateData[K] } = {
     officerName: "Awa Coulibaly",
     note: "La mesure décidée en appel n’est pas encore appliquée.",
   },
+  "appeal-member": {
+    ...common,
+    sensitive: true,
+    officerName: "Moussa Keïta",
+    decisionBy: "2027-02-10T09:00:00Z",
+    caseUrl: "https://cfm.example.org/console/cases/CFM-2026-000123",
+  },
 };
 
 const STAFF_TEMPLATES = [
@@ -282,13 +289,27 @@ describe("task links", () => {
     expect(() => renderEmail("task", "fr", data)).toThrow(TemplateDataError);
   });
 
-  it("other emails carry no link at all, except the response's appeal link and the triage copy's case page (H-B1)", () => {
+  it("other emails carry no link at all, except the response's appeal link and the case page of the triage copy (H-B1) and of the appeal member's email (H-E2)", () => {
     for (const id of TEMPLATE_IDS.filter((t) => t !== "task" && t !== "reminder")) {
       const email = renderEmail(id, "fr", FIXTURES[id]);
-      const expected = id === "response" || id === "triage-copy" ? 1 : 0;
+      const expected = id === "response" || id === "triage-copy" || id === "appeal-member" ? 1 : 0;
       expect(urlCount(email.text), id).toBe(expected);
       expect(anchorCount(email.html), id).toBe(expected);
     }
+  });
+});
+
+describe("H-E2: the member handling an appeal", () => {
+  it("is told who assigned them, by when the decision is due, and to keep the complainant and parties informed", () => {
+    const email = renderEmail("appeal-member", "fr", FIXTURES["appeal-member"]);
+    expect(email.subject).toContain("vous en êtes chargé(e)");
+    expect(email.text).toContain("Moussa Keïta vous confie l’appel");
+    expect(email.text).toContain("10 février 2027");
+    expect(email.text).toContain("tenez régulièrement informés le plaignant et les parties concernées");
+    expect(email.text).toContain("https://cfm.example.org/console/cases/CFM-2026-000123");
+    const reminder = renderEmail("appeal-member", "en", { ...FIXTURES["appeal-member"], reminder: true });
+    expect(reminder.subject).toMatch(/^Reminder: the appeal .* awaits its decision$/);
+    expect(reminder.text).toContain("has not been taken yet");
   });
 });
 
