@@ -422,71 +422,6 @@ describe("procedure H", () => {
     for (const mail of decided) expect(mail.text).not.toMatch(/en tant que\s*\./);
   });
 
-  it("H-E2: the appeal officer assigns a member to handle the appeal, who is told, reminded and informed of the decision", async () => {
-    const MEMBER = "handler@example.org";
-    const ref = await h.file({});
-    await h.act(await h.taskLink(ref, OFFICER), {
-      category: "programme",
-      severity: "low",
-      admissible: "yes",
-    });
-    await h.act(await h.taskLink(ref, "programme@example.org"), {
-      decision: "accept",
-      courseOfAction: "Entendre les parties et vérifier les faits.",
-    });
-    await h.act(await h.taskLink(ref, "programme@example.org"), {
-      contacted: "yes",
-      nextUpdateBy: "2026-12-31",
-    });
-    await h.act(await h.taskLink(ref, "programme@example.org"), {
-      outcome: "unfounded",
-      response: "Non fondée.",
-    });
-    await h.act(await h.taskLink(ref, COMPLAINANT), {
-      reason: "Je ne suis pas d'accord avec cette réponse.",
-    });
-    const decisionLink = await h.taskLink(ref, "appeals@example.org");
-    // The member is chosen from the staff directory.
-    expect(await h.act(decisionLink, { decision: "assign", member: "stranger@example.com" })).toMatchObject({
-      kind: "invalid",
-      errors: { member: expect.any(String) },
-    });
-    const assigned = await h.act(decisionLink, { decision: "assign", member: MEMBER });
-    expect(assigned).toMatchObject({ kind: "done", pending: "appeal-member" });
-    // Recorded on the case and its timeline; the decision stays with the appeal officer.
-    expect(await h.record(ref)).toMatchObject({
-      status: "appeal",
-      appealHandler: MEMBER,
-      assignee: "appeals@example.org",
-    });
-    expect((await h.rt.store.timeline(ref)).filter((e) => e.type === "assigned").at(-1)).toMatchObject({
-      actor: "appeals@example.org",
-      detail: `appeal:${MEMBER}`,
-    });
-    const toMember = () => h.mails(ref).then((all) => all.filter((m) => m.to.includes(MEMBER)));
-    const told = (await toMember()).filter((m) => m.subject.includes("vous en êtes chargé(e)"));
-    expect(told).toHaveLength(1);
-    expect(told[0]?.text).toContain("tenez régulièrement informés le plaignant et les parties concernées");
-    expect(told[0]?.text).toContain(`/console/cases/${ref}`);
-    // The decision page and the console's case page show who handles the appeal; the link still decides.
-    expect(await pageOf(decisionLink)).toContain("Membre chargé de l’appel");
-    const casePage = await consoleCasePage(ref, MEMBER);
-    expect(casePage).toContain("Membre chargé de l’appel (H-E2)");
-    expect(casePage).toMatch(/Suivi de l’appel confié à/);
-    // The appeal decision is overdue: the member is reminded with the appeal officer.
-    await h.advance("P31D");
-    expect((await toMember()).some((m) => m.subject.includes("attend sa décision"))).toBe(true);
-    // The decision: the member is informed of it with the parties (H-F1).
-    await h.act(await h.taskLink(ref, "appeals@example.org"), {
-      decision: "upheld",
-      reasoning: "Les faits ont été vérifiés.",
-    });
-    expect((await toMember()).some((m) => m.text.includes("en tant que membre chargé de l’appel"))).toBe(
-      true,
-    );
-    expect((await h.record(ref)).appealOutcome).toBe("upheld");
-  });
-
   it("issue 14: a step reached after its deadline gets a link that works and one reminder interval, not a reminder at once", async () => {
     const ref = await h.file({});
     await h.act(await h.taskLink(ref, OFFICER), {
@@ -686,6 +621,71 @@ describe("procedure H", () => {
     ]);
     await h.act(await h.taskLink(ref, "programme@example.org"), { outcome: "founded", response: "Merci." });
     expect((await loadTask(h.rt, token)).kind).toBe("expired"); // answered: no more progress notes
+  });
+
+  it("H-E2: the appeal officer assigns a member to handle the appeal, who is told, reminded and informed of the decision", async () => {
+    const MEMBER = "handler@example.org";
+    const ref = await h.file({});
+    await h.act(await h.taskLink(ref, OFFICER), {
+      category: "programme",
+      severity: "low",
+      admissible: "yes",
+    });
+    await h.act(await h.taskLink(ref, "programme@example.org"), {
+      decision: "accept",
+      courseOfAction: "Entendre les parties et vérifier les faits.",
+    });
+    await h.act(await h.taskLink(ref, "programme@example.org"), {
+      contacted: "yes",
+      nextUpdateBy: "2026-12-31",
+    });
+    await h.act(await h.taskLink(ref, "programme@example.org"), {
+      outcome: "unfounded",
+      response: "Non fondée.",
+    });
+    await h.act(await h.taskLink(ref, COMPLAINANT), {
+      reason: "Je ne suis pas d'accord avec cette réponse.",
+    });
+    const decisionLink = await h.taskLink(ref, "appeals@example.org");
+    // The member is chosen from the staff directory.
+    expect(await h.act(decisionLink, { decision: "assign", member: "stranger@example.com" })).toMatchObject({
+      kind: "invalid",
+      errors: { member: expect.any(String) },
+    });
+    const assigned = await h.act(decisionLink, { decision: "assign", member: MEMBER });
+    expect(assigned).toMatchObject({ kind: "done", pending: "appeal-member" });
+    // Recorded on the case and its timeline; the decision stays with the appeal officer.
+    expect(await h.record(ref)).toMatchObject({
+      status: "appeal",
+      appealHandler: MEMBER,
+      assignee: "appeals@example.org",
+    });
+    expect((await h.rt.store.timeline(ref)).filter((e) => e.type === "assigned").at(-1)).toMatchObject({
+      actor: "appeals@example.org",
+      detail: `appeal:${MEMBER}`,
+    });
+    const toMember = () => h.mails(ref).then((all) => all.filter((m) => m.to.includes(MEMBER)));
+    const told = (await toMember()).filter((m) => m.subject.includes("vous en êtes chargé(e)"));
+    expect(told).toHaveLength(1);
+    expect(told[0]?.text).toContain("tenez régulièrement informés le plaignant et les parties concernées");
+    expect(told[0]?.text).toContain(`/console/cases/${ref}`);
+    // The decision page and the console's case page show who handles the appeal; the link still decides.
+    expect(await pageOf(decisionLink)).toContain("Membre chargé de l’appel");
+    const casePage = await consoleCasePage(ref, MEMBER);
+    expect(casePage).toContain("Membre chargé de l’appel (H-E2)");
+    expect(casePage).toMatch(/Suivi de l’appel confié à/);
+    // The appeal decision is overdue: the member is reminded with the appeal officer.
+    await h.advance("P31D");
+    expect((await toMember()).some((m) => m.subject.includes("attend sa décision"))).toBe(true);
+    // The decision: the member is informed of it with the parties (H-F1).
+    await h.act(await h.taskLink(ref, "appeals@example.org"), {
+      decision: "upheld",
+      reasoning: "Les faits ont été vérifiés.",
+    });
+    expect((await toMember()).some((m) => m.text.includes("en tant que membre chargé de l’appel"))).toBe(
+      true,
+    );
+    expect((await h.record(ref)).appealOutcome).toBe("upheld");
   });
 
   it("keeps personal data out of every execution's history", async () => {
