@@ -550,6 +550,7 @@ function eventDetail(rt: Runtime, c: ConsoleContext, e: TimelineEvent): string {
     note: "console.detail.note",
     conclusion: "console.detail.conclusion",
     "closure-confirmed": "console.detail.closureConfirmed",
+    explanations: "console.detail.explanations",
     "follow-up": "console.detail.followUp",
     "replaces the previous code": "console.detail.receiptReplaced",
     upheld: "console.detail.upheld",

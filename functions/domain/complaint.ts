@@ -161,6 +161,8 @@ export const caseContentSchema = z.strictObject({
   /** T-13: a late response carries the justification of its delay. */
   lateJustification: z.string().max(5000).nullable(),
   appealReason: z.string().max(10_000).nullable(),
+  /** H-D4: what the complainant asked to have explained about the answer (non-sensitive cases only). */
+  explanationRequests: z.array(z.strictObject({ at: iso, text: z.string().max(10_000) })).optional(),
   appealReasoning: z.string().max(10_000).nullable(),
   messages: z.array(
     z.strictObject({

@@ -347,6 +347,11 @@ export const configSchema = z.strictObject({
     max: z.number().int().min(0).max(1),
     extensions: z.number().int().min(0).max(1),
     closeWithoutReply: z.enum(["resolved", "no-response"]),
+    /**
+     * H-D4: a complainant who is not satisfied is first offered explanations (non-sensitive cases only), then
+     * referred to the appeal procedure. Procedure H says so; T does not (default off).
+     */
+    explanationsFirst: z.boolean().default(false),
   }),
   /**
    * H-D1: a sensitive case's details stay with the responsible person (and the handler); `coordinator: true`

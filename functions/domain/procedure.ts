@@ -79,6 +79,31 @@ export function appealsLeft(config: OrgConfig, record: Pick<CaseRecord, "appeals
   return record.appeals < config.appeals.max;
 }
 
+/**
+ * H-D4: "il s'efforce d'en discuter avec les plaignants et de leur offrir si possible des explications … (pour
+ * autant que les plaintes soient de nature non sensible). Si les plaignants continuent à ne pas être satisfaits,
+ * il les renvoie à la procédure d'appel." Whether a dissatisfied complainant is offered explanations before the
+ * appeal: the organisation's procedure says so, and the case is not sensitive. The appeal window is unchanged.
+ */
+export function offersExplanations(
+  config: Pick<OrgConfig, "appeals">,
+  record: Pick<CaseRecord, "sensitive" | "category">,
+): boolean {
+  return config.appeals.explanationsFirst && !record.sensitive && record.category !== null;
+}
+
+/**
+ * H-D4: who explains the answer to a complainant who asks: the handler (the complaints handler, "avec le
+ * soutien de la personne responsable"), and the responsible person; else the coordinator.
+ */
+export function explainers(
+  config: Pick<OrgConfig, "organisation">,
+  record: Pick<CaseRecord, "handler" | "responsible">,
+): string[] {
+  const named = [record.handler, record.responsible].filter((a): a is string => !!a);
+  return named.length > 0 ? [...new Set(named)] : [config.organisation.coordinator];
+}
+
 /** T-11: whether the appeal officer may still extend the decision deadline. */
 export function appealExtensionAvailable(
   config: OrgConfig,

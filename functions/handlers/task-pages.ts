@@ -26,6 +26,7 @@ import {
   renderDonePage,
   renderErrorPage,
   renderExpiredPage,
+  renderExplanationsPage,
   renderForbiddenPage,
   renderNotFoundPage,
   renderTaskPage,
@@ -140,7 +141,11 @@ async function taskPage(
     action: task.link.step,
     language,
     reference: task.record.reference,
-    stepLabel: translate(language, `pages.task.title.${task.link.step}`),
+    // H-D4: the answer's link asks for explanations first, or appeals.
+    stepLabel: translate(
+      language,
+      task.explanations ? "pages.task.title.appealOrExplanations" : `pages.task.title.${task.link.step}`,
+    ),
     dueAt: task.link.expiresAt,
     timeZone: rt.config.organisation.timeZone,
     details: await details(task, language),
@@ -148,6 +153,7 @@ async function taskPage(
       late: task.late,
       extensionAvailable: task.extensionAvailable,
       factsTooOld: task.factsTooOld,
+      explanations: task.explanations,
     }),
     nonce: task.nonce,
     postUrl: `/t/${token}`,
@@ -215,7 +221,9 @@ export async function handleTaskRequest(
           ? renderClosurePendingPage
           : result.pending === "appeal-member"
             ? renderAppealMemberPage
-            : renderDonePage)({
+            : result.pending === "explanations"
+              ? renderExplanationsPage
+              : renderDonePage)({
           language: result.link.language,
           reference: result.link.reference,
         }),

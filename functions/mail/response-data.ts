@@ -1,10 +1,12 @@
 // The response to the complainant (H-D3, T-9), built in one place: the workflow sends it (steps.sendResponse)
 // and the conclusion's task page previews exactly that message before it is submitted (issue 14). Only the
 // text written for the complainant goes out; the internal record of the measures never does.
+
 import { renderShortText } from "../channels/short-texts.ts";
 import { complainantRoute } from "../domain/complainant-channel.ts";
 import type { CaseContent, CaseRecord } from "../domain/complaint.ts";
 import type { OrgConfig } from "../domain/config.ts";
+import { offersExplanations } from "../domain/procedure.ts";
 import type { Outcome } from "../domain/vocabulary.ts";
 import { type AppealOffer, type ResponseData, renderEmail } from "./templates.ts";
 
@@ -31,6 +33,8 @@ export function responseData(
     kind: record.kind,
     ...appeal,
     recipientName: complainantName(record, content),
+    // H-D4: explanations first where the procedure offers them (procedure.offersExplanations).
+    ...(offersExplanations(config, record) ? { explanationsFirst: true } : {}),
   };
   // H-D3: a sensitive case is told only whether it is founded and the procedure that follows.
   return record.sensitive

@@ -47,6 +47,7 @@ export const TEMPLATE_IDS = [
   "triage-copy",
   "closure-pending",
   "appeal-member",
+  "explanation-request",
 ] as const;
 export type TemplateId = (typeof TEMPLATE_IDS)[number];
 
@@ -154,8 +155,10 @@ export interface ProgressUpdateData extends ToComplainant {
  * founded and the procedure that follows (never the measures nor the investigation).
  */
 export type ResponseData = Common &
-  AppealOffer &
-  (
+  AppealOffer & {
+    /** H-D4: a dissatisfied complainant is offered explanations first, then the appeal (non-sensitive only). */
+    explanationsFirst?: boolean;
+  } & (
     | {
         sensitive: false;
         outcome: Outcome;
@@ -342,6 +345,19 @@ export type AppealMemberData = Common & {
   reminder?: boolean;
 };
 
+/**
+ * H-D4: the complainant asks for explanations of the answer before appealing (non-sensitive cases only): to the
+ * handler and the responsible person, with the question and the case page.
+ */
+export type ExplanationRequestData = Common & {
+  sensitive: false;
+  complainantName?: string;
+  question: string;
+  /** The end of the appeal window, unchanged by the request. */
+  appealDeadline?: IsoInstant;
+  caseUrl: string;
+};
+
 /** To the coordinator: the case could not proceed automatically. */
 export type NeedsAttentionData = ToStaff & {
   reason: NeedsAttentionReason;
@@ -377,6 +393,7 @@ export type TemplateData = {
   "triage-copy": TriageCopyData;
   "closure-pending": ClosurePendingData;
   "appeal-member": AppealMemberData;
+  "explanation-request": ExplanationRequestData;
 };
 
 export interface RenderedEmail {
@@ -515,6 +532,21 @@ function appealBlocks(d: AppealOffer, c: Ctx): Block[] {
     h(c.t("appeal.heading")),
     p(c.t("appeal.until", { appealDeadline: c.date(d.appealDeadline) })),
     button(c.t("appeal.button"), d.appealUrl),
+    p(c.t("appeal.otherwise")),
+  ];
+}
+
+/**
+ * H-D4: a complainant who is not satisfied asks for explanations first (the link's page offers that choice, or
+ * a reply to the email); if still not satisfied, appeals through the same link until the window ends.
+ */
+function explanationsThenAppeal(d: AppealOffer, c: Ctx): Block[] {
+  if (!present(d.appealUrl) || !present(d.appealDeadline)) return [];
+  return [
+    h(c.t("explanations.heading")),
+    p(c.t("explanations.first")),
+    button(c.t("explanations.button"), d.appealUrl),
+    p(c.t("explanations.thenAppeal", { appealDeadline: c.date(d.appealDeadline) })),
     p(c.t("appeal.otherwise")),
   ];
 }
@@ -676,10 +708,12 @@ const response: Template<ResponseData> = {
             h(c.t("response.ourResponse")),
             quote(d.responseText),
             present(d.measures) && [h(c.t("response.measures")), quote(d.measures)],
-            // H-D4: explanations first, for non-sensitive cases.
-            p(c.t("response.questions")),
+            // H-D4: explanations first, for non-sensitive cases (with the appeal link when there is one).
+            !(d.explanationsFirst && present(d.appealUrl)) && p(c.t("response.questions")),
           ],
-      appealBlocks(d, c),
+      d.explanationsFirst && !d.sensitive && present(d.appealUrl)
+        ? explanationsThenAppeal(d, c)
+        : appealBlocks(d, c),
     ),
   }),
 };
@@ -967,6 +1001,26 @@ const appealMember: Template<AppealMemberData> = {
   }),
 };
 
+const explanationRequest: Template<ExplanationRequestData> = {
+  audience: "staff",
+  content: (d, c) => ({
+    subject: c.t("explanationRequest.subject"),
+    blocks: blocks(
+      p(
+        present(d.complainantName)
+          ? c.t("explanationRequest.askedBy", { complainantName: d.complainantName })
+          : c.t("explanationRequest.asked"),
+      ),
+      h(c.t("explanationRequest.question")),
+      quote(excerpt(defang(d.question))),
+      p(c.t("explanationRequest.act")),
+      present(d.appealDeadline) &&
+        p(c.t("explanationRequest.appealStill", { appealDeadline: c.date(d.appealDeadline) })),
+      button(c.t("explanationRequest.button"), d.caseUrl),
+    ),
+  }),
+};
+
 const needsAttention: Template<NeedsAttentionData> = {
   audience: "staff",
   content: (d, c) => ({
@@ -1027,6 +1081,7 @@ const TEMPLATES: { [K in TemplateId]: Template<TemplateData[K]> } = {
   "triage-copy": triageCopy,
   "closure-pending": closurePending,
   "appeal-member": appealMember,
+  "explanation-request": explanationRequest,
 };
 
 /** Who an email goes to: the complainant (or their representative) or a staff member. */

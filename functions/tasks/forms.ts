@@ -42,7 +42,7 @@ export const FORM_FIELDS = {
   conclusion: ["outcome", "measures", "response", "justification", "nonce"],
   "appeal-decision": ["decision", "member", "reasoning", "nonce"],
   closure: ["confirm", "note", "nonce"],
-  appeal: ["reason", "nonce"],
+  appeal: ["request", "reason", "nonce"],
   answer: ["decision", "text", "nonce"],
 } as const satisfies Record<TaskAction, readonly string[]>;
 export type FormField<A extends TaskAction> = (typeof FORM_FIELDS)[A][number];
@@ -81,7 +81,8 @@ type Code =
   | "closure-note"
   | "answer-text"
   | "course-of-action"
-  | "appeal-member";
+  | "appeal-member"
+  | "explanations-unavailable";
 
 const text = (max: number) => z.string().max(max);
 const nonce = z.string().max(NONCE_MAX);
@@ -332,9 +333,27 @@ export function answerForm(options: { textRequired: boolean }) {
     });
 }
 
-/** H-E1/T-11: the complainant's written appeal. */
-export function appealForm() {
-  return z.object({ reason: z.string().min(APPEAL_REASON_MIN).max(TEXT_LIMITS.appeal.reason), nonce });
+/** What the complainant asks for through the answer's link: explanations first (H-D4), or the appeal. */
+export const APPEAL_REQUESTS = ["explanations", "appeal"] as const;
+
+/**
+ * H-E1/T-11: the complainant's written appeal. H-D4: where explanations are offered (procedure
+ * `offersExplanations`), `request=explanations` asks for them instead (the reason is then the question); absent,
+ * it is an appeal.
+ */
+export function appealForm(options: { explanations: boolean } = { explanations: false }) {
+  return z
+    .object({
+      request: z.enum(APPEAL_REQUESTS).optional(),
+      reason: z.string().min(APPEAL_REASON_MIN).max(TEXT_LIMITS.appeal.reason),
+      nonce,
+    })
+    .refine((v) => !(isRaw(v, "request", "explanations") && !options.explanations), {
+      path: ["request"],
+      message: "explanations-unavailable" satisfies Code,
+      when: () => true,
+    })
+    .transform(({ request, ...rest }) => (request === "explanations" ? { ...rest, request } : rest));
 }
 
 export type TriageValues = z.output<ReturnType<typeof triageForm>>;
@@ -369,6 +388,8 @@ export interface FormOptions {
   receivedAt?: string;
   /** appeal decision: an extension remains (T-11). */
   extensionAvailable?: boolean;
+  /** appeal: the complainant may ask for explanations first (H-D4, procedure.offersExplanations). */
+  explanations?: boolean;
   /** answer: the answer needs a text (R-6: a suggestion, an information request; not positive feedback). */
   answerTextRequired?: boolean;
 }
@@ -407,7 +428,7 @@ function schemaFor(action: TaskAction, options: FormOptions): z.ZodType {
     case "closure":
       return closureForm();
     case "appeal":
-      return appealForm();
+      return appealForm({ explanations: options.explanations ?? false });
     case "answer":
       return answerForm({ textRequired: options.answerTextRequired ?? true });
   }
@@ -450,6 +471,7 @@ const CODES = [
   "answer-text",
   "course-of-action",
   "appeal-member",
+  "explanations-unavailable",
 ] as const satisfies readonly Code[];
 
 /** A field error in the page language (catalog `pages.form`). */

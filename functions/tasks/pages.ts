@@ -99,6 +99,14 @@ interface Texts {
     closureNoteHint: string;
     appealReason: string;
     appealReasonHint: string;
+    appealRequest: {
+      request: string;
+      hint: string;
+      explanations: string;
+      appeal: string;
+      reason: string;
+      submit: string;
+    };
     answer: { decision: string; answer: string; complaint: string; text: string; textHint: string };
   };
   pages: {
@@ -108,6 +116,8 @@ interface Texts {
     closurePending: string;
     appealMemberTitle: string;
     appealMember: string;
+    explanationsTitle: string;
+    explanations: string;
     alreadyDoneTitle: string;
     alreadyDone: string;
     alreadyDoneNext: string;
@@ -211,6 +221,14 @@ function texts(language: Language): Texts {
       closureNoteHint: field("closureNoteHint"),
       appealReason: field("appealReason"),
       appealReasonHint: t("fields.appealReasonHint", { min: APPEAL_REASON_MIN }),
+      appealRequest: group("fields.appealRequest", [
+        "request",
+        "hint",
+        "explanations",
+        "appeal",
+        "reason",
+        "submit",
+      ]),
       answer: group("fields.answer", ["decision", "answer", "complaint", "text", "textHint"]),
     },
     pages: {
@@ -221,6 +239,8 @@ function texts(language: Language): Texts {
         "closurePending",
         "appealMemberTitle",
         "appealMember",
+        "explanationsTitle",
+        "explanations",
         "alreadyDoneTitle",
         "alreadyDone",
         "alreadyDoneNext",
@@ -256,6 +276,8 @@ export interface TaskPageOptions {
   conflictOfInterest?: boolean;
   /** appeal decision: an extension remains (T-11). */
   extensionAvailable?: boolean;
+  /** appeal: the complainant may ask for explanations first (H-D4). */
+  explanations?: boolean;
   /** conclusion: the response is late, a justification is required (T-13). */
   late?: boolean;
   /** triage: the organisation sets a maximum age of the facts (T-4): the date of the facts is asked. */
@@ -301,7 +323,7 @@ export interface TaskPageInput {
 export function pageOptionsFromConfig(
   config: OrgConfig,
   language: Language,
-  extra: Pick<TaskPageOptions, "extensionAvailable" | "late" | "factsTooOld"> = {},
+  extra: Pick<TaskPageOptions, "extensionAvailable" | "late" | "factsTooOld" | "explanations"> = {},
 ): TaskPageOptions {
   return {
     categories: config.categories.map((c) => ({ id: c.id, label: labelIn(c.label, language) })),
@@ -501,12 +523,28 @@ function fieldsFor(action: TaskAction, f: FormRenderer, t: Texts, options: TaskP
         .filter(Boolean)
         .join("\n");
     case "appeal":
-      return f.textarea("reason", x.appealReason, {
-        max: TEXT_LIMITS.appeal.reason,
-        hint: x.appealReasonHint,
-        required: true,
-        rows: 10,
-      });
+      // H-D4: where explanations are offered, the complainant asks for them first, or appeals.
+      return [
+        options.explanations
+          ? f.radios(
+              "request",
+              x.appealRequest.request,
+              [
+                { value: "explanations", label: x.appealRequest.explanations },
+                { value: "appeal", label: x.appealRequest.appeal },
+              ],
+              { required: true, hint: x.appealRequest.hint },
+            )
+          : "",
+        f.textarea("reason", options.explanations ? x.appealRequest.reason : x.appealReason, {
+          max: TEXT_LIMITS.appeal.reason,
+          hint: x.appealReasonHint,
+          required: true,
+          rows: 10,
+        }),
+      ]
+        .filter(Boolean)
+        .join("\n");
     case "answer":
       // R-6: answer (or thank) and close; or, a complaint after all, to triage.
       return [
@@ -576,7 +614,7 @@ export function renderTaskPage(input: TaskPageInput): HtmlResponse {
     `<input type="hidden" name="nonce" value="${escapeHtml(input.nonce)}">`,
     fields,
     input.preview ? previewSection(input.preview, input.language) : "",
-    `<div class="field"><button type="submit">${escapeHtml(t.submit[input.action])}</button></div>`,
+    `<div class="field"><button type="submit">${escapeHtml(input.action === "appeal" && input.options.explanations ? t.fields.appealRequest.submit : t.submit[input.action])}</button></div>`,
     // Issue 14: see exactly what the complainant will receive before sending it (no JavaScript needed).
     input.action === "conclusion"
       ? `<div class="field"><button type="submit" name="preview" value="yes">${escapeHtml(
@@ -645,6 +683,12 @@ export function renderClosurePendingPage(input: MessagePageInput): HtmlResponse 
 export function renderAppealMemberPage(input: MessagePageInput): HtmlResponse {
   const p = texts(input.language).pages;
   return messagePage(200, input, p.appealMemberTitle, [p.appealMember]);
+}
+
+/** 200: H-D4 the complainant's request for explanations was passed on; the same link still appeals. */
+export function renderExplanationsPage(input: MessagePageInput): HtmlResponse {
+  const p = texts(input.language).pages;
+  return messagePage(200, input, p.explanationsTitle, [p.explanations]);
 }
 
 /** 200: the POST was recorded. */

@@ -8,7 +8,14 @@ import type { CaseRecord } from "../domain/complaint.ts";
 import type { Language } from "../domain/config.ts";
 import { deadlineAfter, factsTooOld } from "../domain/deadlines.ts";
 import { caseConfig } from "../domain/live-config.ts";
-import { appealExtensionAvailable, caseFlags, isLateResponse, neverTold } from "../domain/procedure.ts";
+import {
+  appealExtensionAvailable,
+  caseFlags,
+  explainers,
+  isLateResponse,
+  neverTold,
+  offersExplanations,
+} from "../domain/procedure.ts";
 import { languageOf, staffMember } from "../domain/routing.ts";
 import { applyAppealMember } from "../domain/transitions.ts";
 import { InvalidDecisionError } from "../errors.ts";
@@ -44,6 +51,8 @@ export type LoadedTask = {
   extensionAvailable: boolean;
   /** Triage: the facts are too old to be admitted (T-4). */
   factsTooOld: boolean;
+  /** Appeal: the complainant may ask for explanations first (H-D4). */
+  explanations: boolean;
 };
 
 /** Errors of SendTaskSuccess that mean the step is over (timed out, re-issued or finished). */
@@ -77,6 +86,7 @@ export async function loadTask(rt: Runtime, token: string): Promise<LoadedTask |
     nonce: csrfNonce(secret, link.idHash, realNow()),
     late: link.step === "conclusion" && isLateResponse(record, rt.now().toISOString()),
     extensionAvailable: link.step === "appeal-decision" && appealExtensionAvailable(rt.config, record),
+    explanations: link.step === "appeal" && offersExplanations(rt.config, record),
     factsTooOld:
       link.step === "triage" &&
       factsTooOld(rt.config, (await rt.store.getContent(record.reference)).factsDate, record.receivedAt),
@@ -95,7 +105,7 @@ export type SubmitResult =
        * The step stays open and the link valid: H-F2 the closure check answered "not yet"; H-E2 the appeal
        * officer assigned the member handling the appeal.
        */
-      pending?: "closure" | "appeal-member";
+      pending?: "closure" | "appeal-member" | "explanations";
     };
 
 export async function submitTask(
@@ -123,6 +133,7 @@ export async function submitTask(
     receivedAt: task.record.receivedAt,
     // R-6: positive feedback may be thanked without a text of one's own.
     answerTextRequired: task.record.kind !== "positive",
+    explanations: task.explanations,
   });
   if (!parsed.ok)
     return { kind: "invalid", task, errors: parsed.errors as Record<string, string>, values: body };
@@ -131,6 +142,8 @@ export async function submitTask(
     return recordProgress(rt, task, values as { note: string }, String(body.nonce));
   if (link.step === "closure" && (values as { confirm?: string }).confirm === "not-yet")
     return closureNotYet(rt, task, (values as { note: string }).note, String(body.nonce));
+  if (link.step === "appeal" && (values as { request?: string }).request === "explanations")
+    return explanationRequest(rt, task, (values as { reason: string }).reason, String(body.nonce));
   if (link.step === "appeal-decision" && (values as { decision?: string }).decision === "assign")
     return appealMember(rt, task, (values as { member: string }).member, String(body.nonce), lang, body);
   const completed = await completeLink(rt, link, values);
@@ -273,6 +286,56 @@ async function closureNotYet(
     });
   }
   return { kind: "done", link: task.link, record, submissionId: id, pending: "closure" };
+}
+
+/**
+ * H-D4: the complainant asks for explanations before appealing. Nothing waits for this (non-blocking): the
+ * question is kept with the case and on the timeline, the handler and the responsible person are emailed it with
+ * the case page, and the same link still appeals until the appeal window ends (unchanged). Idempotent per form.
+ */
+async function explanationRequest(
+  rt: Runtime,
+  task: LoadedTask,
+  question: string,
+  nonce: string,
+): Promise<SubmitResult> {
+  const at = rt.now().toISOString();
+  const id = `explanations:${createHash("sha256").update(`${task.link.idHash}:${nonce}`).digest("hex").slice(0, 24)}`;
+  const { record } = await rt.store.update(
+    task.record.reference,
+    (_current, content) => ({
+      content: { explanationRequests: [...(content?.explanationRequests ?? []), { at, text: question }] },
+      event: { id, at, type: "message", actor: "complainant", detail: "explanations" },
+    }),
+    { withContent: true },
+  );
+  const content = await rt.store.getContent(record.reference);
+  const named = neverTold(content);
+  for (const to of explainers(rt.config, record).filter((a) => !named.includes(a))) {
+    const language = languageOf(rt.config, to);
+    await sendOnce(rt, {
+      reference: record.reference,
+      key: `${id}:${to}`,
+      to,
+      template: "explanation-request",
+      language,
+      data: {
+        reference: record.reference,
+        organisation: rt.config.organisation.name,
+        timeZone: rt.config.organisation.timeZone,
+        kind: record.kind,
+        sensitive: false,
+        recipientName: staffMember(rt.config, to)?.name,
+        ...(!record.anonymous && content.complainant?.name
+          ? { complainantName: content.complainant.name }
+          : {}),
+        question,
+        ...(record.deadlines.appealWindowEnds ? { appealDeadline: record.deadlines.appealWindowEnds } : {}),
+        caseUrl: caseConsoleUrl(rt.taskBaseUrl, record.reference),
+      },
+    });
+  }
+  return { kind: "done", link: task.link, record, submissionId: id, pending: "explanations" };
 }
 
 /**

@@ -461,9 +461,12 @@ describe("task pages in Chromium (issue 5)", () => {
     const { page, consoleProblems } = await open();
     expect((await page.goto(appeal))?.status()).toBe(200);
     expect(await page.locator("html").getAttribute("lang")).toBe("en");
-    expect(await text(page, "h1")).toBe("Appeal the decision");
+    // H-D4: procedure H offers explanations first (a case that is not sensitive), then the appeal.
+    expect(await text(page, "h1")).toBe("Explanations or an appeal");
+    expect(await page.locator('input[name="request"][value="explanations"]').count()).toBe(1);
+    expect(await page.locator('input[name="request"][value="appeal"]').count()).toBe(1);
     expect(await page.locator('textarea[name="reason"]').count()).toBe(1);
-    expect(await text(page, "button[type=submit]")).toBe("Send my appeal");
+    expect(await text(page, "button[type=submit]")).toBe("Send my request");
     expect(await text(page)).not.toContain("water point"); // the complainant's page shows no staff details
 
     await s.advance("P31D"); // the 30-day appeal window passes

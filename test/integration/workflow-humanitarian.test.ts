@@ -688,6 +688,92 @@ describe("procedure H", () => {
     expect((await h.record(ref)).appealOutcome).toBe("upheld");
   });
 
+  it("H-D4: a dissatisfied complainant asks for explanations first (the handler is told), then may still appeal; a sensitive case goes straight to the appeal", async () => {
+    const ref = await h.file({});
+    await h.act(await h.taskLink(ref, OFFICER), {
+      category: "programme",
+      severity: "low",
+      admissible: "yes",
+    });
+    await h.act(await h.taskLink(ref, "programme@example.org"), {
+      decision: "delegate",
+      delegate: "handler@example.org",
+      courseOfAction: "Vérifier la liste de distribution.",
+    });
+    await h.act(await h.taskLink(ref, "handler@example.org"), {
+      contacted: "yes",
+      nextUpdateBy: "2026-12-31",
+    });
+    await h.act(await h.taskLink(ref, "handler@example.org"), {
+      outcome: "unfounded",
+      response: "Votre famille figure sur la liste du 12 mars.",
+    });
+    const answer = (await h.mails(ref)).filter((m) => m.to.includes(COMPLAINANT)).at(-1);
+    const explain = answer?.text.indexOf("Demandez-nous d’abord des explications") ?? -1;
+    expect(explain).toBeGreaterThan(0);
+    expect(answer?.text.indexOf("faire appel de la décision")).toBeGreaterThan(explain);
+    const windowEnds = (await h.record(ref)).deadlines.appealWindowEnds;
+    // The link's page offers explanations first.
+    const link = await h.taskLink(ref, COMPLAINANT);
+    expect(await pageOf(link)).toContain("Je souhaite des explications sur la réponse");
+    const asked = await h.act(link, {
+      request: "explanations",
+      reason: "Je ne comprends pas : ma famille n’a rien reçu le 12 mars.",
+    });
+    expect(asked).toMatchObject({ kind: "done", pending: "explanations" });
+    // Recorded, the handler and the responsible person told; nothing else changes (non-blocking).
+    expect(await h.record(ref)).toMatchObject({
+      status: "responded",
+      deadlines: { appealWindowEnds: windowEnds },
+    });
+    expect((await h.rt.store.timeline(ref)).filter((e) => e.detail === "explanations")).toEqual([
+      expect.objectContaining({ type: "message", actor: "complainant" }),
+    ]);
+    expect((await h.rt.store.getContent(ref)).explanationRequests).toEqual([
+      expect.objectContaining({ text: "Je ne comprends pas : ma famille n’a rien reçu le 12 mars." }),
+    ]);
+    for (const staff of ["handler@example.org", "programme@example.org"]) {
+      const told = (await h.mails(ref)).filter(
+        (m) => m.to.includes(staff) && m.subject.includes("Demande d’explications"),
+      );
+      expect(told, staff).toHaveLength(1);
+      expect(told[0]?.text).toContain("ma famille n’a rien reçu le 12 mars");
+    }
+    // Still not satisfied: the same link appeals, within the unchanged window.
+    expect(
+      (await h.act(link, { request: "appeal", reason: "Les explications ne me satisfont pas." })).kind,
+    ).toBe("done");
+    expect(await h.record(ref)).toMatchObject({ status: "appeal", appeals: 1 });
+
+    // A sensitive case: the answer goes straight to the appeal information; explanations are refused.
+    const sensitive = await h.file({ content: { description: "Un agent demande des faveurs." } });
+    await h.act(await h.taskLink(sensitive, OFFICER), {
+      category: "sexual-exploitation-abuse",
+      severity: "high",
+      admissible: "yes",
+    });
+    await h.act(await h.taskLink(sensitive, "director@example.org"), {
+      decision: "accept",
+      courseOfAction: "Entendre la plaignante en lieu sûr.",
+    });
+    await h.act(await h.taskLink(sensitive, "director@example.org"), {
+      contacted: "yes",
+      nextUpdateBy: "2026-12-31",
+    });
+    await h.act(await h.taskLink(sensitive, "director@example.org"), {
+      outcome: "founded",
+      response: "Une procédure disciplinaire est engagée.",
+    });
+    const sensitiveAnswer = (await h.mails(sensitive)).filter((m) => m.to.includes(COMPLAINANT)).at(-1);
+    expect(sensitiveAnswer?.text).not.toContain("explications");
+    expect(sensitiveAnswer?.text).toContain("Vous pouvez faire appel de cette décision jusqu’au");
+    const sensitiveLink = await h.taskLink(sensitive, COMPLAINANT);
+    expect(await pageOf(sensitiveLink)).not.toContain("Je souhaite des explications");
+    expect(
+      await h.act(sensitiveLink, { request: "explanations", reason: "Je voudrais comprendre la décision." }),
+    ).toMatchObject({ kind: "invalid", errors: { request: "Pour ce dossier, seul l’appel est possible." } });
+  });
+
   it("keeps personal data out of every execution's history", async () => {
     const executions = h.wf.sfn.listExecutions({
       stateMachineArn: "arn:aws:states:us-east-1:000000000000:stateMachine:cfm-complaint",

@@ -38,7 +38,12 @@ describe("organisation configuration", () => {
       duration: "P10D",
       days: "working",
     }); // T-5
-    expect(result.config.appeals).toEqual({ max: 1, extensions: 1, closeWithoutReply: "no-response" }); // T-10, T-11
+    expect(result.config.appeals).toEqual({
+      max: 1,
+      extensions: 1,
+      closeWithoutReply: "no-response",
+      explanationsFirst: false, // H-D4 is procedure H's, not T's
+    }); // T-10, T-11
     expect(result.config.conflictOfInterest?.managementNamed).toBe("president"); // T-7
   });
 

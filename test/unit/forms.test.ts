@@ -442,6 +442,32 @@ describe("parseForm: conditional requirements", () => {
   });
 });
 
+describe("parseForm: H-D4, explanations before the appeal", () => {
+  const question = "Pourquoi ma famille n’est-elle pas sur la liste ?";
+  it("where they are offered, the complainant asks for explanations or appeals; absent, it is an appeal", () => {
+    const offered = { ...fr, explanations: true };
+    expect(parseForm("appeal", { request: "explanations", reason: question, nonce }, offered)).toEqual({
+      ok: true,
+      value: { request: "explanations", reason: question, nonce },
+    });
+    expect(parseForm("appeal", { request: "appeal", reason: question, nonce }, offered)).toEqual({
+      ok: true,
+      value: { reason: question, nonce },
+    });
+    expect(parseForm("appeal", { reason: question, nonce }, offered)).toEqual({
+      ok: true,
+      value: { reason: question, nonce },
+    });
+  });
+
+  it("a sensitive case (or procedure T) is not offered explanations: the request is refused", () => {
+    expect(parseForm("appeal", { request: "explanations", reason: question, nonce }, fr)).toEqual({
+      ok: false,
+      errors: { request: "Pour ce dossier, seul l’appel est possible." },
+    });
+  });
+});
+
 describe("parseForm: H-E2, the member handling the appeal", () => {
   it("assign names a staff member (required, from the directory) and needs no reasoning", () => {
     expect(
@@ -560,7 +586,7 @@ describe("FORM_FIELDS", () => {
     expect(FORM_FIELDS.contact).toEqual(["contacted", "nextUpdateBy", "note", "nonce"]);
     expect(FORM_FIELDS.conclusion).toEqual(expect.arrayContaining(["outcome", "measures", "response"]));
     expect(FORM_FIELDS["appeal-decision"]).toEqual(["decision", "member", "reasoning", "nonce"]);
-    expect(FORM_FIELDS.appeal).toEqual(["reason", "nonce"]);
+    expect(FORM_FIELDS.appeal).toEqual(["request", "reason", "nonce"]);
     for (const action of TASK_ACTIONS) expect(FORM_FIELDS[action]).toContain("nonce");
   });
 });

@@ -140,6 +140,17 @@ describe("renderTaskPage", () => {
     expect(spent).not.toContain('value="extend"');
   });
 
+  it("H-D4: the answer's link offers explanations first where they are offered, else the appeal only", () => {
+    const offered = page("appeal", { options: { explanations: true } }).body;
+    expect(fieldNames(offered)).toEqual(["nonce", "request", "reason"]);
+    expect(offered).toContain("Je souhaite des explications sur la réponse");
+    expect(offered).toContain("Je fais appel de la décision");
+    expect(offered).toContain("Envoyer ma demande");
+    const appealOnly = page("appeal", { options: { explanations: false } }).body;
+    expect(fieldNames(appealOnly)).toEqual(["nonce", "reason"]);
+    expect(appealOnly).toContain("Envoyer mon appel");
+  });
+
   it("H-E2: the appeal officer may assign the member handling the appeal, chosen from the staff", () => {
     const { body } = page("appeal-decision", { options: pageOptionsFromConfig(config, "fr") });
     expect(body).toContain('value="assign"');

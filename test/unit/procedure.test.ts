@@ -11,12 +11,14 @@ import {
   deadlinesAtReceipt,
   deadlinesStartingWith,
   escalationRecipient,
+  explainers,
   hasContactStep,
   isAppealable,
   isLateResponse,
   isShortPath,
   neverTold,
   nextProgressUpdate,
+  offersExplanations,
   owesProgressUpdate,
   progressLinkExpiry,
   reminderBudget,
@@ -346,5 +348,26 @@ describe("R-6: the short paths of suggestions, information requests and positive
     expect(back.record).toMatchObject({ kind: "complaint", status: "acknowledged" });
     expect(back.record.deadlines?.triage).toBeDefined();
     expect(back.record.deadlines?.contact).toBeDefined();
+  });
+});
+
+describe("H-D4: explanations first (non-sensitive cases only), then the appeal", () => {
+  it("procedure H offers them for a triaged case that is not sensitive; never for a sensitive one; T does not", () => {
+    expect(offersExplanations(H, record({ category: "programme", sensitive: false }))).toBe(true);
+    expect(offersExplanations(H, record({ category: "sexual-exploitation-abuse", sensitive: true }))).toBe(
+      false,
+    );
+    expect(offersExplanations(H, record({ category: null, sensitive: false }))).toBe(false);
+    expect(offersExplanations(T, record({ category: "training", sensitive: false }))).toBe(false);
+  });
+
+  it("the handler explains, with the responsible person; else the coordinator", () => {
+    expect(
+      explainers(H, record({ handler: "handler@example.org", responsible: "programme@example.org" })),
+    ).toEqual(["handler@example.org", "programme@example.org"]);
+    expect(
+      explainers(H, record({ handler: "programme@example.org", responsible: "programme@example.org" })),
+    ).toEqual(["programme@example.org"]);
+    expect(explainers(H, record({ handler: null, responsible: null }))).toEqual([H.organisation.coordinator]);
   });
 });

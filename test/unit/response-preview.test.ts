@@ -41,7 +41,9 @@ describe("the response to the complainant (issue 14)", () => {
     const sent = renderEmail("response", "fr", responseData(H, record, content, answer, appeal));
     expect(preview).toEqual({ channel: "email", subject: sent.subject, text: sent.text });
     expect(sent.text).toContain(answer.response);
-    expect(sent.text).toContain("Faire appel");
+    // H-D4: procedure H offers explanations first, then the appeal through the same link.
+    expect(sent.text).toContain("Demander des explications");
+    expect(sent.text).toContain("faire appel de la décision");
   });
 
   it("a complainant who cannot be reached gets nothing, and the preview says so", () => {

@@ -177,6 +177,14 @@ const FIXTURES: { [K in TemplateId]: TemplateData[K] } = {
     decisionBy: "2027-02-10T09:00:00Z",
     caseUrl: "https://cfm.example.org/console/cases/CFM-2026-000123",
   },
+  "explanation-request": {
+    ...common,
+    sensitive: false,
+    complainantName: NAME,
+    question: "Je ne comprends pas pourquoi ma famille n’est pas sur la nouvelle liste.",
+    appealDeadline: "2027-01-20T23:00:00Z",
+    caseUrl: "https://cfm.example.org/console/cases/CFM-2026-000123",
+  },
 };
 
 const STAFF_TEMPLATES = [
@@ -292,10 +300,59 @@ describe("task links", () => {
   it("other emails carry no link at all, except the response's appeal link and the case page of the triage copy (H-B1) and of the appeal member's email (H-E2)", () => {
     for (const id of TEMPLATE_IDS.filter((t) => t !== "task" && t !== "reminder")) {
       const email = renderEmail(id, "fr", FIXTURES[id]);
-      const expected = id === "response" || id === "triage-copy" || id === "appeal-member" ? 1 : 0;
+      const expected = ["response", "triage-copy", "appeal-member", "explanation-request"].includes(id)
+        ? 1
+        : 0;
       expect(urlCount(email.text), id).toBe(expected);
       expect(anchorCount(email.html), id).toBe(expected);
     }
+  });
+});
+
+describe("H-D4: explanations first, then the appeal", () => {
+  const order = (text: string, ...parts: string[]) => parts.map((part) => text.indexOf(part));
+
+  it("a non-sensitive answer offers explanations first, and the appeal only if they do not satisfy", () => {
+    const email = renderEmail("response", "fr", { ...FIXTURES.response, explanationsFirst: true });
+    const [explain, appeal] = order(
+      email.text,
+      "Demandez-nous d’abord des explications",
+      "faire appel de la décision",
+    );
+    expect(explain).toBeGreaterThan(0);
+    expect(appeal).toBeGreaterThan(explain as number);
+    expect(email.text).toContain("Demander des explications");
+    // The appeal window is unchanged: the same end date as the plain appeal information.
+    const plainEnd = /jusqu’au ([^.]+)\./.exec(renderEmail("response", "fr", FIXTURES.response).text)?.[1];
+    expect(plainEnd).toBeTruthy();
+    expect(email.text).toContain(`jusqu’au ${plainEnd}`);
+    expect(urlCount(email.text)).toBe(1); // one link: explanations, then the appeal, on the same page
+    // Without the rule (procedure T), the appeal information as before.
+    const plain = renderEmail("response", "fr", FIXTURES.response);
+    expect(plain.text).not.toContain("Demandez-nous d’abord des explications");
+    expect(plain.text).toContain("Vous pouvez faire appel de cette décision jusqu’au");
+  });
+
+  it("a sensitive case goes straight to the appeal information", () => {
+    const sensitive = {
+      ...common,
+      sensitive: true as const,
+      outcome: "founded" as const,
+      appealUrl: APPEAL_URL,
+      appealDeadline: "2027-01-20T23:00:00Z",
+      explanationsFirst: true,
+    };
+    const email = renderEmail("response", "fr", sensitive);
+    expect(email.text).not.toContain("explications");
+    expect(email.text).toContain("Vous pouvez faire appel de cette décision jusqu’au");
+  });
+
+  it("the handler is told what the complainant asks, and that the appeal stays possible", () => {
+    const email = renderEmail("explanation-request", "fr", FIXTURES["explanation-request"]);
+    expect(email.subject).toContain("Demande d’explications sur la réponse");
+    expect(email.text).toContain("pourquoi ma famille n’est pas sur la nouvelle liste.");
+    expect(email.text).toContain("l’appel reste possible jusqu’au");
+    expect(email.text).toContain("https://cfm.example.org/console/cases/CFM-2026-000123");
   });
 });
 
