@@ -1188,7 +1188,8 @@ export function renderEmail<K extends TemplateId>(
       template.audience,
       ctx,
       safe as Common & { sensitive?: boolean },
-      body.some((b) => b.type === "button"),
+      // A task link is personal (anyone holding it acts); a link to the console asks its reader to sign in.
+      body.some((b) => b.type === "button" && !new URL(b.url).pathname.includes("/console/")),
     ),
   };
   // A subject is one line: user strings must not inject headers.

@@ -255,6 +255,13 @@ describe("renderEmail: every template", () => {
 });
 
 describe("task links", () => {
+  it("warns that a task link is personal, and not a link to the console, which asks to sign in", () => {
+    expect(renderEmail("task", "fr", FIXTURES.task).text).toContain("Ce lien est personnel");
+    const copy = renderEmail("triage-copy", "fr", FIXTURES["triage-copy"]);
+    expect(copy.text).toContain("https://cfm.example.org/console/cases/CFM-2026-000123");
+    expect(copy.text).not.toContain("Ce lien est personnel");
+  });
+
   describe.each(["task", "reminder"] as const)("%s", (id) => {
     it.each(STEPS.flatMap((step) => [true, false].map((sensitive) => [step, sensitive] as const)))(
       "holds exactly one link, the task URL (step %s, sensitive %s)",
