@@ -24,8 +24,9 @@ export class VersionConflictError extends NamedError {
 
 /**
  * An outgoing message is claimed by another attempt and not yet marked sent: it may be on its way. A crashed
- * attempt (a Lambda timeout, the local stack killed) leaves such a claim; the mailer waits out a claim about to
- * go stale (SEND_CLAIM_STALE_SECONDS) and sends, and throws this for one that is still young: retried.
+ * attempt (a Lambda timeout, the local stack killed) or a provider that did not answer leaves such a claim; the
+ * mailer waits out a claim about to go stale (SEND_CLAIM_STALE_SECONDS) when the invocation has the time and
+ * sends, and throws this otherwise: retried.
  */
 export class SendInProgressError extends NamedError {
   override name = "SendInProgressError";
@@ -198,10 +199,10 @@ export const TRANSIENT_ERRORS: readonly string[] = [
 
 /**
  * How long a claim on an outgoing message holds before another attempt may send it: longer than a live
- * attempt can hold it (the workflow Lambdas stop at 30 s, the staff API's sooner; the SES client gives up on a
- * call after 10 s), so that only a crashed attempt's claim is taken over.
+ * attempt can hold it (the senders' clients give up after 3 s to connect and 8 s for the request, one
+ * attempt: functions/lib/runtime.ts), so that only a crashed attempt's claim is taken over.
  */
-export const SEND_CLAIM_STALE_SECONDS = 40;
+export const SEND_CLAIM_STALE_SECONDS = 30;
 
 /** Failures of the Lambda service itself (not of the function's code), as Step Functions names them. */
 export const LAMBDA_SERVICE_ERRORS = [

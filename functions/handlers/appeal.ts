@@ -1,6 +1,7 @@
 // Workflow states "Appeal window: *" (H-D4, H-E1, T-10, T-11), "Appeal decision: *" (H-E2, T-11) and
 // "Inform parties" (H-F1).
 import middy from "@middy/core";
+import { invocationDeadline } from "../lib/invocation.ts";
 import { liveConfig, logged, parseEvent } from "../lib/middleware.ts";
 import { runtime } from "../lib/runtime.ts";
 import { runHumanStep } from "../workflow/human-step.ts";
@@ -11,6 +12,7 @@ const rt = runtime();
 
 export const handler = middy()
   .use(liveConfig(rt))
+  .use(invocationDeadline())
   .use(logged("appeal"))
   .use(parseEvent(inputs.appeal))
   .handler(async (event) => {

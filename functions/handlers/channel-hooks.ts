@@ -5,6 +5,7 @@ import middy from "@middy/core";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
 import { handle } from "hono/aws-lambda";
 import { createHooksApp } from "../hooks/app.ts";
+import { invocationDeadline } from "../lib/invocation.ts";
 import { liveConfig } from "../lib/middleware.ts";
 import { requireEnv, runtime } from "../lib/runtime.ts";
 
@@ -23,4 +24,5 @@ export const handleHookRequest = handle(createHooksApp(rt)) as unknown as HooksH
 
 export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
   .use(liveConfig(rt))
+  .use(invocationDeadline())
   .handler((event, context) => handleHookRequest(event, context));

@@ -4,6 +4,7 @@
 import { handle } from "hono/aws-lambda";
 import { createConsoleApp } from "../console/app.ts";
 import { oidcSettingsFromEnv } from "../console/oidc.ts";
+import { clearDeadline, noteDeadline } from "../lib/invocation.ts";
 import { runtime } from "../lib/runtime.ts";
 
 // At init: a misconfigured function fails at start, clearly.
@@ -14,6 +15,11 @@ const serve = handle(app);
 
 /** Issue 12: the live config (staff, calendar…) is refreshed before each request, as the middy handlers do. */
 export const handler: typeof serve = async (event, context) => {
-  await rt.refreshConfig();
-  return serve(event, context);
+  noteDeadline(context);
+  try {
+    await rt.refreshConfig();
+    return await serve(event, context);
+  } finally {
+    clearDeadline();
+  }
 };

@@ -3,6 +3,7 @@
 // retries the event goes to the function's failure destination, and the raw message is still in S3.
 import middy from "@middy/core";
 import { receiveEmail } from "../intake/receive-email.ts";
+import { invocationDeadline } from "../lib/invocation.ts";
 import { liveConfig } from "../lib/middleware.ts";
 import { runtime } from "../lib/runtime.ts";
 
@@ -11,6 +12,7 @@ const rt = runtime();
 
 export const handler = middy()
   .use(liveConfig(rt))
+  .use(invocationDeadline())
   .handler(async (event: unknown) => receiveEmail(event, rt));
 
 export type { IntakeResult } from "../intake/receive-email.ts";

@@ -6,6 +6,7 @@
 import middy from "@middy/core";
 import { InvalidInputError } from "../errors.ts";
 import { receiveSmsEvent, receiveWhatsAppEvent } from "../intake/receive-text.ts";
+import { invocationDeadline } from "../lib/invocation.ts";
 import { log } from "../lib/logger.ts";
 import { liveConfig } from "../lib/middleware.ts";
 import { requireEnv, runtime } from "../lib/runtime.ts";
@@ -23,6 +24,7 @@ type SnsEvent = { Records?: Array<{ Sns?: { TopicArn?: string } }> };
 
 export const handler = middy()
   .use(liveConfig(rt))
+  .use(invocationDeadline())
   .handler(async (event: unknown) => {
     const topic = (event as SnsEvent).Records?.[0]?.Sns?.TopicArn;
     try {

@@ -6,6 +6,7 @@ import middy from "@middy/core";
 import * as z from "zod";
 import { SweepIncompleteError } from "../errors.ts";
 import { sweepRawMessages } from "../intake/recover.ts";
+import { invocationDeadline } from "../lib/invocation.ts";
 import { log } from "../lib/logger.ts";
 import { liveConfig } from "../lib/middleware.ts";
 import { requireEnv, runtime } from "../lib/runtime.ts";
@@ -24,6 +25,7 @@ const eventSchema = z.object({}).passthrough();
 
 export const handler = middy()
   .use(liveConfig(rt))
+  .use(invocationDeadline())
   .handler(async (event: unknown) => {
     eventSchema.parse(event ?? {});
     const result = await sweepRawMessages(rt, {

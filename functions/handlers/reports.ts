@@ -3,6 +3,7 @@
 // and the outbox (REPORT#<kind>#<period>) keeps it to one email.
 import middy from "@middy/core";
 import * as z from "zod";
+import { invocationDeadline } from "../lib/invocation.ts";
 import { liveConfig, parseEvent } from "../lib/middleware.ts";
 import { runtime } from "../lib/runtime.ts";
 import { runScheduledReport } from "../reports/scheduled.ts";
@@ -13,6 +14,7 @@ const scheduledEvent = z.object({ kind: z.enum(["weekly-pending", "monthly", "qu
 
 export const handler = middy()
   .use(liveConfig(rt))
+  .use(invocationDeadline())
   .use(parseEvent(scheduledEvent))
   .handler(async (event) => {
     const { kind } = scheduledEvent.parse(event);

@@ -2,6 +2,7 @@
 // path: "Answer: *" (the human step) and "Send answer".
 import middy from "@middy/core";
 import { isAppealable } from "../domain/procedure.ts";
+import { invocationDeadline } from "../lib/invocation.ts";
 import { liveConfig, logged, parseEvent } from "../lib/middleware.ts";
 import { runtime } from "../lib/runtime.ts";
 import { runHumanStep } from "../workflow/human-step.ts";
@@ -12,6 +13,7 @@ const rt = runtime();
 
 export const handler = middy()
   .use(liveConfig(rt))
+  .use(invocationDeadline())
   .use(logged("respond"))
   .use(parseEvent(inputs.respond))
   .handler(async (event) => {

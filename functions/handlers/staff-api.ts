@@ -2,6 +2,7 @@
 // rules live in functions/api/staff-api.ts; the local HTTP server calls handleStaffApi with the same events.
 import middy from "@middy/core";
 import { type ApiResponse, handleStaffApi, type StaffApiEvent } from "../api/staff-api.ts";
+import { invocationDeadline } from "../lib/invocation.ts";
 import { liveConfig } from "../lib/middleware.ts";
 import { runtime } from "../lib/runtime.ts";
 
@@ -10,6 +11,7 @@ const rt = runtime();
 
 export const handler = middy<StaffApiEvent, ApiResponse>()
   .use(liveConfig(rt))
+  .use(invocationDeadline())
   .handler(async (event) => handleStaffApi(event, rt));
 
 export type { ApiResponse, StaffApiEvent };

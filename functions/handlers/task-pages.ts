@@ -13,6 +13,7 @@ import { showsComplainantContact } from "../domain/procedure.ts";
 import { categoryOf, staffMember } from "../domain/routing.ts";
 import { translate } from "../i18n/i18n.ts";
 import { label } from "../i18n/labels.ts";
+import { invocationDeadline } from "../lib/invocation.ts";
 import { log } from "../lib/logger.ts";
 import { liveConfig } from "../lib/middleware.ts";
 import { runtime } from "../lib/runtime.ts";
@@ -241,4 +242,5 @@ export async function handleTaskRequest(
 
 export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
   .use(liveConfig(rt))
+  .use(invocationDeadline())
   .handler(handleTaskRequest);

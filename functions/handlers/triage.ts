@@ -1,5 +1,6 @@
 // Workflow states "Triage: *" (H-B1, T-4, T-5) and "Notify" (H-B2, T-3).
 import middy from "@middy/core";
+import { invocationDeadline } from "../lib/invocation.ts";
 import { liveConfig, logged, parseEvent } from "../lib/middleware.ts";
 import { runtime } from "../lib/runtime.ts";
 import { runHumanStep } from "../workflow/human-step.ts";
@@ -10,6 +11,7 @@ const rt = runtime();
 
 export const handler = middy()
   .use(liveConfig(rt))
+  .use(invocationDeadline())
   .use(logged("triage"))
   .use(parseEvent(inputs.triage))
   .handler(async (event) => {

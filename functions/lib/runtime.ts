@@ -37,13 +37,15 @@ export function loadRuntimeConfig(): OrgConfig {
  * (`outboxStore(rt)`, …); nothing outside functions/store/ sends a DynamoDB command itself.
  */
 /**
- * The clients that send messages (SES, SMS, WhatsApp) give up on a call after 10 s: a send then holds its
- * outbox claim for at most three attempts of it, less than SEND_CLAIM_STALE_SECONDS (errors.ts; a unit test
- * checks the two agree).
+ * The clients that send messages (SES, SMS, WhatsApp): one attempt (the outbox decides what is retried: a
+ * throttled or unreachable provider gives the claim back, a call that got no answer keeps it), given up after
+ * 3 s to connect and 8 s for the whole request (`throwOnRequestTimeout`: without it the SDK only logs a
+ * warning). A send thus holds its outbox claim well under SEND_CLAIM_STALE_SECONDS (errors.ts; a test checks
+ * it against a server that never answers).
  */
 export const SENDER_CLIENT_OPTIONS = {
-  maxAttempts: 3,
-  requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000 },
+  maxAttempts: 1,
+  requestHandler: { connectionTimeout: 3_000, requestTimeout: 8_000, throwOnRequestTimeout: true },
 } as const;
 
 export interface Runtime extends Table {

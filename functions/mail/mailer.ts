@@ -9,7 +9,8 @@ import {
   SendInProgressError,
   TransientError,
 } from "../errors.ts";
-import type { Runtime } from "../lib/runtime.ts";
+import { timeLeftMs } from "../lib/invocation.ts";
+import { type Runtime, SENDER_CLIENT_OPTIONS } from "../lib/runtime.ts";
 import { type OutboxAddress, outboxStore } from "../store/outbox-store.ts";
 import type { Table } from "../store/table.ts";
 import { renderEmail, type TemplateData, type TemplateId } from "./templates.ts";
@@ -19,13 +20,35 @@ export { MailRejectedError, TransientError };
 /** A claim older than this with no "sent" mark is taken to be a crashed send and is sent again. */
 const STALE_CLAIM_MS = SEND_CLAIM_STALE_SECONDS * 1000;
 /**
- * An attempt that finds a claim going stale within this long waits for it and sends, rather than throwing: the
- * workflow's retries have full jitter and can all fall inside a claim's life (issue 15's crash test: the
- * restarted acknowledgement's six retries were spent in 35 s and the case went to needs-attention). A Lambda
- * that died at its 30 s timeout left a claim that goes stale within 10 s of its retry. 15 s leaves the rest of
- * a 30 s Lambda for the send.
+ * An attempt that finds a claim going stale soon waits for it and sends, rather than throwing: the workflow's
+ * retries have full jitter and can all fall inside a claim's life (issue 15's crash test: the restarted
+ * acknowledgement's six retries were spent in 35 s and the case went to needs-attention). It waits at most this
+ * long, and only while the invocation keeps SEND_BUDGET_MS for the send after the wait (a 15 s page Lambda
+ * never waits; a 30 s workflow Lambda waits up to about 16 s).
  */
-const MAX_TAKEOVER_WAIT_MS = 15_000;
+const MAX_TAKEOVER_WAIT_MS = 20_000;
+/** What a send may take once claimed: the senders' clients' connection and request timeouts, and a margin. */
+const SEND_BUDGET_MS =
+  SENDER_CLIENT_OPTIONS.requestHandler.connectionTimeout +
+  SENDER_CLIENT_OPTIONS.requestHandler.requestTimeout +
+  2_000;
+
+/** Network failures before the request went out: nothing was sent, the claim is given back. */
+const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH"]);
+/** Failures after the request went out: the provider may have sent it; the claim is kept until it is stale. */
+const IN_DOUBT_CODES = new Set(["ECONNRESET", "EPIPE", "ETIMEDOUT"]);
+
+function failureKind(error: unknown): "not-sent" | "in-doubt" | "other" {
+  const { name, code, message } = error as { name?: string; code?: string; message?: string };
+  if (
+    (code && NOT_SENT_CODES.has(code)) ||
+    (name === "TimeoutError" && /did not establish a connection/.test(message ?? ""))
+  )
+    return "not-sent";
+  if (name === "TimeoutError" || (code && IN_DOUBT_CODES.has(code)) || /socket hang up/.test(message ?? ""))
+    return "in-doubt";
+  return "other";
+}
 const THROTTLING = new Set([
   "TooManyRequestsException",
   "ThrottlingException",
@@ -126,14 +149,16 @@ export async function deliverOnce(
     if (held?.status === "rejected") throw new MailRejectedError(`${label} was rejected`);
     if (held?.status !== "sending") return "already-sent";
     // Another attempt holds a claim: not sent yet, so not "already sent". One going stale soon (a crashed
-    // attempt's) is waited for and taken over; a young one is retried later.
+    // attempt's) is waited for and taken over, when this invocation has the time; a young one is retried later.
     const staleIn = Date.parse(held.claimedAt ?? "") + STALE_CLAIM_MS - rt.now().getTime();
-    if (staleIn <= MAX_TAKEOVER_WAIT_MS) {
+    if (staleIn <= Math.min(MAX_TAKEOVER_WAIT_MS, timeLeftMs() - SEND_BUDGET_MS)) {
       await new Promise((resolve) => setTimeout(resolve, Math.max(0, staleIn) + 50));
       claimed = await claim();
     }
     if (!claimed) {
-      if ((await outbox.status(key)) === "sent") return "already-sent";
+      const now = await outbox.status(key);
+      if (now === "sent") return "already-sent";
+      if (now === "rejected") throw new MailRejectedError(`${label} was rejected`);
       throw new SendInProgressError(`${label} is being sent`);
     }
   }
@@ -142,12 +167,23 @@ export async function deliverOnce(
     messageId = await deliver();
   } catch (error) {
     const name = (error as Error).name;
-    if (THROTTLING.has(name) || what.transient?.has(name) || (error as { $retryable?: unknown }).$retryable) {
-      // Release the claim so the retry sends.
-      await outbox.release(key);
-      throw new TransientError(`${what.service} throttled ${label}`);
+    const kind = failureKind(error);
+    if (kind === "in-doubt") {
+      // The provider may have the message: sending it again now could send it twice. The claim stays; an
+      // attempt after it is stale sends (at least once, rather than perhaps never).
+      throw new SendInProgressError(`${label}: ${what.service} did not answer (${name})`);
     }
-    await outbox.reject(key, name);
+    if (
+      kind === "not-sent" ||
+      THROTTLING.has(name) ||
+      what.transient?.has(name) ||
+      (error as { $retryable?: unknown }).$retryable
+    ) {
+      // Release the claim so the retry sends.
+      await outbox.release(key, claimed);
+      throw new TransientError(`${what.service} throttled or unreachable for ${label} (${name})`);
+    }
+    await outbox.reject(key, name, claimed);
     throw new MailRejectedError(`${label} was rejected by ${what.service} (${name})`);
   }
   // Outside the provider's error handling: a failure here must not release the claim (that would send

@@ -1,6 +1,7 @@
 // Outbox items: one per outgoing message (email, SMS, WhatsApp, report), so that each is sent at most once.
 // The sending protocol (claim, deliver, mark; what is retried) is the mailer's (functions/mail/mailer.ts);
 // this is where the items live.
+import { randomUUID } from "node:crypto";
 import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { type ItemKey, keys } from "./keys.ts";
 import { isConditionFailed, repository, type Table } from "./table.ts";
@@ -17,18 +18,22 @@ export interface OutboxStore {
   /** The status and, for a claim, when it was taken (ISO); null: never claimed. */
   lookup(at: OutboxAddress): Promise<{ status: string; claimedAt?: string } | null>;
   /**
-   * Claims the item for one send: true when claimed (new, or a claim older than `staleBefore`, taken to be a
-   * crashed send); false when it is sent, rejected, or held by a fresh claim (`status` tells which).
+   * Claims the item for one send: the claim's id when claimed (new, or a claim older than `staleBefore`, taken
+   * to be a crashed send); null when it is sent, rejected, or held by a fresh claim (`status` tells which).
    */
   claim(
     at: OutboxAddress,
     meta: Record<string, string | number>,
     now: Date,
     staleBefore: Date,
-  ): Promise<boolean>;
-  /** Gives the claim back, so that a retry sends (the provider throttled). */
-  release(at: OutboxAddress): Promise<void>;
-  reject(at: OutboxAddress, errorName: string): Promise<void>;
+  ): Promise<string | null>;
+  /**
+   * Gives the claim back, so that a retry sends (the provider throttled): only while it is still this claim, so
+   * that an attempt overtaken by another never frees the other's claim.
+   */
+  release(at: OutboxAddress, claimId: string): Promise<void>;
+  /** Marks the message rejected, only while it is still this claim. */
+  reject(at: OutboxAddress, errorName: string, claimId: string): Promise<void>;
   markSent(at: OutboxAddress, messageId: string, sentAt: string): Promise<void>;
   /** Records, once, why a message of a case was not sent (shown on the case; never retried). */
   recordUnsent(
@@ -66,48 +71,58 @@ class DynamoOutboxStore implements OutboxStore {
     meta: Record<string, string | number>,
     now: Date,
     staleBefore: Date,
-  ): Promise<boolean> {
+  ): Promise<string | null> {
     const { doc, tableName } = this.table;
+    const claimId = randomUUID();
     try {
       await doc.send(
         new PutCommand({
           TableName: tableName,
-          Item: { ...keyOf(at), ...meta, status: "sending", claimedAt: now.toISOString() },
+          Item: { ...keyOf(at), ...meta, status: "sending", claimedAt: now.toISOString(), claimId },
           ConditionExpression: "attribute_not_exists(pk) OR (#s = :sending AND claimedAt < :stale)",
           ExpressionAttributeNames: { "#s": "status" },
           ExpressionAttributeValues: { ":sending": "sending", ":stale": staleBefore.toISOString() },
         }),
       );
-      return true;
+      return claimId;
     } catch (error) {
-      if (isConditionFailed(error)) return false;
+      if (isConditionFailed(error)) return null;
       throw error;
     }
   }
 
-  async release(at: OutboxAddress): Promise<void> {
-    const { doc, tableName } = this.table;
-    await doc.send(
-      new UpdateCommand({
-        TableName: tableName,
-        Key: keyOf(at),
-        UpdateExpression: "SET claimedAt = :old",
-        ExpressionAttributeValues: { ":old": "1970-01-01T00:00:00.000Z" },
-      }),
-    );
+  async release(at: OutboxAddress, claimId: string): Promise<void> {
+    await this.ifStillClaimed(at, claimId, "SET claimedAt = :old", { ":old": "1970-01-01T00:00:00.000Z" });
   }
 
-  async reject(at: OutboxAddress, errorName: string): Promise<void> {
+  async reject(at: OutboxAddress, errorName: string, claimId: string): Promise<void> {
+    await this.ifStillClaimed(at, claimId, "SET #s = :rejected, #e = :error", {
+      ":rejected": "rejected",
+      ":error": errorName,
+    });
+  }
+
+  private async ifStillClaimed(
+    at: OutboxAddress,
+    claimId: string,
+    update: string,
+    values: Record<string, string>,
+  ): Promise<void> {
     const { doc, tableName } = this.table;
-    await doc.send(
-      new UpdateCommand({
-        TableName: tableName,
-        Key: keyOf(at),
-        UpdateExpression: "SET #s = :rejected, #e = :error",
-        ExpressionAttributeNames: { "#s": "status", "#e": "error" },
-        ExpressionAttributeValues: { ":rejected": "rejected", ":error": errorName },
-      }),
-    );
+    try {
+      await doc.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: keyOf(at),
+          UpdateExpression: update,
+          ConditionExpression: "claimId = :claim",
+          ...(update.includes("#s") ? { ExpressionAttributeNames: { "#s": "status", "#e": "error" } } : {}),
+          ExpressionAttributeValues: { ...values, ":claim": claimId },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailed(error)) throw error; // another attempt took the claim over: theirs now
+    }
   }
 
   async markSent(at: OutboxAddress, messageId: string, sentAt: string): Promise<void> {

@@ -112,9 +112,11 @@ describe("retries finish what the first attempt started", () => {
     const next = previous.replace(/\d+$/, (n) => String(Number(n) + 1).padStart(n.length, "0"));
     const outbox = outboxStore(h.rt);
     const key = { reference: next, key: "acknowledgement" };
-    // Claimed by an attempt that then died (a Lambda stopped at its 30 s timeout, a stack killed).
-    const claimedAt = new Date(h.rt.now().getTime() - 30_000);
-    expect(await outbox.claim(key, { template: "acknowledgement" }, claimedAt, new Date(0))).toBe(true);
+    // Claimed 20 s ago by an attempt that then died (a Lambda stopped at its timeout, a stack killed).
+    const claimedAt = new Date(h.rt.now().getTime() - 20_000);
+    expect(await outbox.claim(key, { template: "acknowledgement" }, claimedAt, new Date(0))).toEqual(
+      expect.any(String),
+    );
 
     const ref = await h.file({});
     await h.advance("PT15M"); // the wait for the claim to go stale
