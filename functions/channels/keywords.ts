@@ -32,7 +32,9 @@ const OPT_OUT = new Set([
   "DESINSCRIRE",
 ]);
 const OPT_IN = new Set(["START", "UNSTOP", "DEMARRER", "REPRENDRE"]);
-const APPEAL = /^(?:RECOURS|APPEL|APPEAL)\b[\s:.,-]*/i;
+// The keyword alone or before a space or punctuation: `\b` would end the word before "é", so that "Appelé ce
+// matin…" read as an appeal and spent the complainant's only one (T-11).
+const APPEAL = /^(?:RECOURS|APPEL|APPEAL)(?=$|[\s:.,;!-])[\s:.,;!-]*/i;
 
 /** Upper case, accents and surrounding punctuation removed, inner whitespace collapsed. */
 export function normaliseKeyword(text: string): string {

@@ -30,7 +30,8 @@ export async function spawnStack(options: SpawnOptions): Promise<StackProcess> {
     try {
       return await spawnOnce(options);
     } catch (error) {
-      const portTaken = error instanceof Error && error.message.includes("EADDRINUSE");
+      // EADDRINUSE from a server, or the stack's own check of its ports at start ("port N … is already in use").
+      const portTaken = error instanceof Error && /EADDRINUSE|already in use/.test(error.message);
       if (!portTaken || options.ports || attempt >= 3) throw error;
     }
   }

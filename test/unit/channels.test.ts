@@ -74,6 +74,10 @@ describe("intentOf: what an inbound text asks for", () => {
     // A sentence that merely contains a keyword is a message.
     expect(intentOf("Il faut que ça stop, le chef de site vole").kind).toBe("message");
     expect(intentOf("Appelez-moi demain").kind).toBe("message");
+    // An accented letter goes on the word: not the keyword (T-11: one appeal, never spent by accident).
+    expect(intentOf("Appelé ce matin, personne n'a répondu").kind).toBe("message");
+    expect(intentOf("Recoursé").kind).toBe("message");
+    expect(intentOf("APPEL")).toEqual({ kind: "appeal", reason: "" });
   });
 });
 
