@@ -3,7 +3,7 @@
 // fixed window, which DynamoDB deletes by TTL. The limit reads the current window and the one before, weighted
 // by how much of it the last `windowMs` still covers (a sliding-window estimate): with fixed windows alone a
 // burst across a window's end was allowed twice the limit (seen in CI: 30 forms let through for a limit of
-// 20). Nothing stored links two windows or an address to a case: each key hashes the address with its
+// 20). An estimate: it assumes the previous window's attempts were spread evenly. Nothing stored links two windows or an address to a case: each key hashes the address with its
 // window's start.
 import { createHmac } from "node:crypto";
 import type { Runtime } from "../lib/runtime.ts";
@@ -13,7 +13,7 @@ export type ThrottleBucket = "submit" | "follow-up";
 
 export interface ThrottleState {
   allowed: boolean;
-  /** Seconds until the window ends (when a throttled address may try again). */
+  /** Seconds until a throttled address may try again (if it makes no attempt meanwhile). */
   retryAfter: number;
 }
 
@@ -37,10 +37,29 @@ async function windowsFor(
   return {
     current: hashOf(windowStart),
     previous: hashOf(windowStart - windowMs),
+    windowStart,
     windowEnd: windowStart + windowMs,
     /** The share of the previous window still inside the last `windowMs`. */
     previousWeight: 1 - (now - windowStart) / windowMs,
   };
+}
+
+/**
+ * Seconds until one more attempt is allowed, if none is made meanwhile: while this window lasts, the previous
+ * window's share must fall to what the limit leaves; past it, this window's count becomes the previous one.
+ */
+export function secondsUntilAllowed(
+  counts: { previous: number; current: number },
+  limit: number,
+  at: { now: number; windowStart: number; windowMs: number },
+): number {
+  const { now, windowStart, windowMs } = at;
+  const room = limit - 1 - counts.current; // what the previous window may still weigh
+  const when =
+    room >= 0
+      ? windowStart + windowMs * (1 - (counts.previous === 0 ? 1 : Math.min(1, room / counts.previous)))
+      : windowStart + windowMs + windowMs * (1 - (limit - 1) / counts.current);
+  return Math.max(1, Math.ceil((when - now) / 1000));
 }
 
 /**
@@ -69,7 +88,11 @@ export async function countAttempt(
   ]);
   return {
     allowed: slidingCount(previous, current, w.previousWeight) <= limit,
-    retryAfter: Math.max(1, Math.ceil((w.windowEnd - now) / 1000)),
+    retryAfter: secondsUntilAllowed({ previous, current }, limit, {
+      now,
+      windowStart: w.windowStart,
+      windowMs,
+    }),
   };
 }
 
@@ -87,6 +110,10 @@ export async function isThrottled(
   const [current, previous] = await Promise.all([store.attempts(w.current), store.attempts(w.previous)]);
   return {
     allowed: slidingCount(previous, current, w.previousWeight) < limit,
-    retryAfter: Math.max(1, Math.ceil((w.windowEnd - now) / 1000)),
+    retryAfter: secondsUntilAllowed({ previous, current }, limit, {
+      now,
+      windowStart: w.windowStart,
+      windowMs,
+    }),
   };
 }

@@ -2,7 +2,12 @@
 // over any `windowMs`, not per fixed window (CI let 30 forms through a limit of 20 when a run crossed 11:00).
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Runtime } from "../../functions/lib/runtime.ts";
-import { countAttempt, isThrottled, slidingCount } from "../../functions/public/throttle.ts";
+import {
+  countAttempt,
+  isThrottled,
+  secondsUntilAllowed,
+  slidingCount,
+} from "../../functions/public/throttle.ts";
 import { freshTable } from "../helpers/dynamo.ts";
 
 const WINDOW = 10 * 60_000;
@@ -23,6 +28,19 @@ describe("rate limits over a sliding window", () => {
     expect(slidingCount(2, 8, 0.9)).toBe(10); // 1.8 of the previous window's attempts count as 2
   });
 
+  it("tells a throttled address how long to wait for its next attempt, counting what carries into the next window", () => {
+    const at = { now: windowEnd + 60_000, windowStart: windowEnd, windowMs: WINDOW };
+    // A bot's 200 attempts this window: they weigh on the next one until 19 of them are left (19/200 of it).
+    expect(secondsUntilAllowed({ previous: 0, current: 200 }, LIMIT, at)).toBe(
+      540 + Math.ceil(600 * (1 - 19 / 200)),
+    );
+    // 5 this window and 30 in the last: the 30 must weigh 14 at most, 16/30 into this window.
+    expect(secondsUntilAllowed({ previous: 30, current: 5 }, LIMIT, at)).toBe(
+      Math.ceil(600 * (16 / 30)) - 60,
+    );
+    expect(secondsUntilAllowed({ previous: 0, current: 3 }, LIMIT, at)).toBe(1);
+  });
+
   it("lets no more than the limit through a burst that crosses a window's end", async () => {
     const allowed: boolean[] = [];
     for (let i = 0; i < 15; i++)
@@ -33,7 +51,8 @@ describe("rate limits over a sliding window", () => {
     expect(allowed.filter(Boolean)).toHaveLength(LIMIT);
     expect(allowed.slice(0, LIMIT).every(Boolean)).toBe(true);
     const state = await isThrottled(rt, "submit", "192.0.2.7", LIMIT, WINDOW, windowEnd + 2_000);
-    expect(state).toEqual({ allowed: false, retryAfter: (WINDOW - 2_000) / 1000 });
+    // 15 + 15 counted: the previous window's 15 must weigh no more than 4 (20 - 1 - 15), 11/15 into this one.
+    expect(state).toEqual({ allowed: false, retryAfter: Math.ceil((WINDOW * (11 / 15)) / 1000) - 2 });
   });
 
   it("forgets the previous window as the last window slides past it, and counts each address and page apart", async () => {
