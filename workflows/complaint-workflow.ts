@@ -33,8 +33,10 @@ export type WorkflowHandler = (typeof WORKFLOW_HANDLERS)[number];
 export const HUMAN_STEPS = {
   triage: { handler: "triage", label: "Triage" },
   assignment: { handler: "assign", label: "Assign" },
-  contact: { handler: "investigate", label: "Contact" },
-  conclusion: { handler: "investigate", label: "Conclude" },
+  // The card's states are receive, acknowledge, triage, assign, investigate, respond, appeal and close: the
+  // contact (H-C3) and the conclusion (H-C4, H-D1) are parts of the investigation, and read so (issue 14).
+  contact: { handler: "investigate", label: "Investigate: contact" },
+  conclusion: { handler: "investigate", label: "Investigate: conclude" },
   appeal: { handler: "appeal", label: "Appeal window" },
   "appeal-decision": { handler: "appeal", label: "Appeal decision" },
   closure: { handler: "close", label: "Confirm closure" },
@@ -206,7 +208,7 @@ export function complaintWorkflow(
       .otherwise(notify.next(assign.start)),
   );
   assign.end.next(
-    new sfn.Choice(scope, "Contact step?")
+    new sfn.Choice(scope, "Investigate: contact step?")
       .when(sfn.Condition.booleanEquals("$.case.contact", true), contact.start)
       .otherwise(conclusion.start),
   );

@@ -1,4 +1,4 @@
-// Workflow states "Contact: * and Conclude: * (H-C3, H-C4, H-D1, H-D3, T-9, T-13)".
+// Workflow states "Investigate: contact: *" and "Investigate: conclude: *" (H-C3, H-C4, H-D1, H-D3, T-9, T-13).
 import middy from "@middy/core";
 import { invocationDeadline } from "../lib/invocation.ts";
 import { liveConfig, logged, parseEvent } from "../lib/middleware.ts";

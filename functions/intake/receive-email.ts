@@ -448,7 +448,21 @@ export async function notifyAssignee(
     }
   }
   for (const to of recipients)
-    await notifyOne(rt, record, messageId, receivedAt, message, to, appealCaseUrl, to !== assignee);
+    await notifyOne(
+      rt,
+      record,
+      messageId,
+      receivedAt,
+      message,
+      to,
+      appealCaseUrl,
+      to !== assignee ? "appeal" : null,
+    );
+  // H-E2: during the appeal, the member the appeal officer assigned keeps the complainant informed: the
+  // complainant's messages reach them too (never one from an unknown sender).
+  const member = record.status === "appeal" ? record.appealHandler : null;
+  if (member && message.unknownSender === undefined && !recipients.includes(member))
+    await notifyOne(rt, record, messageId, receivedAt, message, member, undefined, "appeal-member");
 }
 
 async function notifyOne(
@@ -459,7 +473,8 @@ async function notifyOne(
   message: { text: string | undefined; unknownSender: string | null | undefined },
   to: string,
   appealCaseUrl: string | undefined,
-  extra: boolean,
+  /** Another recipient than the assignee: the outbox key gets this suffix. */
+  extra: string | null,
 ): Promise<void> {
   const { text } = message;
   const language = languageOf(rt.config, to);
@@ -492,7 +507,7 @@ async function notifyOne(
   try {
     await sendOnce(rt, {
       reference: record.reference,
-      key: extra ? `${messageEventId(messageId)}:appeal`.slice(0, 220) : messageEventId(messageId),
+      key: extra ? `${messageEventId(messageId)}:${extra}`.slice(0, 220) : messageEventId(messageId),
       to,
       template: "message-received",
       language,

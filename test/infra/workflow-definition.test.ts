@@ -107,9 +107,9 @@ describe("the complaint state machine", () => {
         "Appeal decision: await",
         "Appeal window: await",
         "Assign: await",
-        "Conclude: await",
         "Confirm closure: await",
-        "Contact: await",
+        "Investigate: conclude: await",
+        "Investigate: contact: await",
         "Triage: await",
       ].sort(),
     );

@@ -669,6 +669,17 @@ describe("procedure H", () => {
     expect(told).toHaveLength(1);
     expect(told[0]?.text).toContain("tenez régulièrement informés le plaignant et les parties concernées");
     expect(told[0]?.text).toContain(`/console/cases/${ref}`);
+    // The complainant's messages during the appeal reach the member too.
+    const { notifyAssignee } = await import("../../functions/intake/receive-email.ts");
+    await notifyAssignee(h.rt, await h.record(ref), "appeal-update-1", h.rt.now().toISOString(), {
+      text: "J’ai un nouveau témoin pour mon appel.",
+      unknownSender: undefined,
+    });
+    expect(
+      (await toMember()).filter(
+        (m) => m.subject.includes("Nouveau message") && m.text.includes("J’ai un nouveau témoin"),
+      ),
+    ).toHaveLength(1);
     // The decision page and the console's case page show who handles the appeal; the link still decides.
     expect(await pageOf(decisionLink)).toContain("Membre chargé de l’appel");
     const casePage = await consoleCasePage(ref, MEMBER);
