@@ -203,7 +203,16 @@ export async function previewTask(rt: Runtime, token: string, body: FormBody): P
     placeholder && shown.channel !== "none"
       ? {
           ...shown,
-          text: shown.text.split(placeholder).join(translate(link.language, "pages.task.preview.appealLink")),
+          text: shown.text
+            .split(placeholder)
+            .join(
+              translate(
+                link.language,
+                offersExplanations(rt.config, record)
+                  ? "pages.task.preview.explanationsLink"
+                  : "pages.task.preview.appealLink",
+              ),
+            ),
         }
       : shown;
   return { kind: "preview", task, values: body, preview };

@@ -140,7 +140,7 @@ describe("procedure H", () => {
     expect(previewed).toContain("Ce que le plaignant recevra");
     expect(previewed).toContain("Réponse à votre plainte [");
     expect(previewed).toContain("une distribution complémentaire aura lieu.");
-    expect(previewed).toContain("[votre lien personnel pour faire appel]");
+    expect(previewed).toContain("[son lien personnel : explications, puis appel]");
     expect(previewed.split('id="preview"')[1]).not.toContain("le 30 mars");
     expect((await h.record(ref)).status).toBe("investigating");
     expect((await h.mails(ref)).length).toBe(mailsBefore);
