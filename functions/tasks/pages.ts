@@ -576,6 +576,13 @@ function formatDue(iso: string, language: Language, timeZone: string): string {
 }
 
 /** A same-origin absolute path only: never another origin, never a scheme-relative `//host`. */
+/** The date over a task page: a deadline for staff, how long a standing link works, until when the complainant may act. */
+function dueLabel(action: string, language: Language, staffDue: string): string {
+  if (action === "progress") return translate(language, "pages.task.validUntil");
+  if (action === "appeal") return translate(language, "pages.task.openUntil");
+  return staffDue;
+}
+
 function checkPostUrl(postUrl: string): void {
   if (!isSameOriginPath(postUrl))
     throw new TypeError("postUrl must be a same-origin absolute path such as /t/{token}");
@@ -594,7 +601,7 @@ export function renderTaskPage(input: TaskPageInput): HtmlResponse {
     ? `<dl>${input.details.map((d) => `<dt>${escapeHtml(d.label)}</dt><dd>${escapeHtml(d.value)}</dd>`).join("")}</dl>`
     : "";
   const due = input.dueAt
-    ? `<p><strong>${escapeHtml(input.action === "progress" ? translate(input.language, "pages.task.validUntil") : t.dueBy)}</strong> <time datetime="${escapeHtml(input.dueAt)}">${escapeHtml(
+    ? `<p><strong>${escapeHtml(dueLabel(input.action, input.language, t.dueBy))}</strong> <time datetime="${escapeHtml(input.dueAt)}">${escapeHtml(
         formatDue(input.dueAt, input.language, input.timeZone),
       )}</time></p>`
     : "";

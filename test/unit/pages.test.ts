@@ -114,6 +114,14 @@ describe("renderTaskPage", () => {
     expect(body).toContain('value="manager@example.org"');
   });
 
+  it("heads the date as a deadline for staff, and as how long the complainant may act on their appeal page", () => {
+    expect(page("triage").body).toContain("<strong>À faire avant le</strong>");
+    expect(page("progress").body).toContain("<strong>Lien valable jusqu’au</strong>");
+    const appeal = page("appeal").body;
+    expect(appeal).toContain("<strong>Possible jusqu’au</strong>");
+    expect(appeal).not.toContain("À faire avant le");
+  });
+
   it("shows the due date in the organisation's time zone", () => {
     const bamako = page("progress", { dueAt: "2026-03-05T17:00:00Z", timeZone: "Africa/Bamako" }).body;
     const paris = page("progress", { dueAt: "2026-03-05T17:00:00Z", timeZone: "Europe/Paris" }).body;
