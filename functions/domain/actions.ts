@@ -4,7 +4,7 @@
 // when the change moves the case in its procedure, starts the case's next execution at its step.
 import * as z from "zod";
 import { type Audience, keepsDetailsPrivate } from "./access.ts";
-import type { CaseContent, CaseRecord, DetailsPatch } from "./complaint.ts";
+import { type CaseContent, type CaseRecord, type DetailsPatch, noInvestigation } from "./complaint.ts";
 import type { OrgConfig } from "./config.ts";
 import { completeStep, deadlineAfter, respondRule } from "./deadlines.ts";
 import { caseConfig } from "./live-config.ts";
@@ -381,14 +381,7 @@ function retriage(
     record: base,
     ...(hiding
       ? {
-          content: {
-            courseOfAction: null,
-            risks: null,
-            contactNote: null,
-            progress: [],
-            measures: null,
-            response: null,
-          },
+          content: noInvestigation(),
           // Only what the content holds: a note kept private before triage is not overwritten.
           details: Object.fromEntries(
             Object.entries({

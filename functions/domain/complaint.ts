@@ -208,16 +208,18 @@ export type Investigation = Omit<CaseDetails, "reference">;
 /** A change to the private details: the fields given are set; `progress` notes are appended. */
 export type DetailsPatch = Partial<Investigation>;
 
+/** An investigation with nothing recorded yet (the private details' start; what a hidden content holds). */
+export const noInvestigation = (): Investigation => ({
+  courseOfAction: null,
+  risks: null,
+  contactNote: null,
+  progress: [],
+  measures: null,
+  response: null,
+});
+
 export function emptyDetails(ref: string): CaseDetails {
-  return {
-    reference: ref,
-    courseOfAction: null,
-    risks: null,
-    contactNote: null,
-    progress: [],
-    measures: null,
-    response: null,
-  };
+  return { reference: ref, ...noInvestigation() };
 }
 
 /** The investigation as its readers see it: the private details over what the content record holds. */

@@ -36,6 +36,10 @@ import {
 } from "./link-store.ts";
 import { csrfNonce, verifyCsrfNonce, verifyLink } from "./link-token.ts";
 
+/** The timeline id of what a form records without a workflow step: one per link and form, so a replayed POST records once. */
+const formEventId = (kind: string, task: LoadedTask, nonce: string) =>
+  `${kind}:${createHash("sha256").update(`${task.link.idHash}:${nonce}`).digest("hex").slice(0, 24)}`;
+
 export type LinkProblem =
   | { kind: "forbidden" } // tampered or malformed signature
   | { kind: "not-found" }
@@ -263,7 +267,7 @@ async function closureNotYet(
   nonce: string,
 ): Promise<SubmitResult> {
   const at = rt.now().toISOString();
-  const id = `closure-not-yet:${createHash("sha256").update(`${task.link.idHash}:${nonce}`).digest("hex").slice(0, 24)}`;
+  const id = formEventId("closure-not-yet", task, nonce);
   const { record } = await rt.store.update(
     task.record.reference,
     (current, content) => ({
@@ -309,7 +313,7 @@ async function explanationRequest(
   nonce: string,
 ): Promise<SubmitResult> {
   const at = rt.now().toISOString();
-  const id = `explanations:${createHash("sha256").update(`${task.link.idHash}:${nonce}`).digest("hex").slice(0, 24)}`;
+  const id = formEventId("explanations", task, nonce);
   const { record } = await rt.store.update(
     task.record.reference,
     (_current, content) => ({
@@ -361,7 +365,7 @@ async function appealMember(
   body: FormBody,
 ): Promise<SubmitResult> {
   const at = rt.now().toISOString();
-  const id = `appeal-member:${createHash("sha256").update(`${task.link.idHash}:${nonce}`).digest("hex").slice(0, 24)}`;
+  const id = formEventId("appeal-member", task, nonce);
   const named = neverTold(await rt.store.getContent(task.record.reference));
   try {
     applyAppealMember(task.record, member, task.link.actor, named);
@@ -412,7 +416,7 @@ async function recordProgress(
   nonce: string,
 ): Promise<SubmitResult> {
   const at = rt.now().toISOString();
-  const id = `progress:${createHash("sha256").update(`${task.link.idHash}:${nonce}`).digest("hex").slice(0, 24)}`;
+  const id = formEventId("progress", task, nonce);
   const { record } = await rt.store.update(
     task.record.reference,
     (record, content) => ({
