@@ -11,6 +11,7 @@ import type { Language } from "../domain/config.ts";
 import { labelIn } from "../domain/config-schema.ts";
 import { showsComplainantContact } from "../domain/procedure.ts";
 import { categoryOf, staffMember } from "../domain/routing.ts";
+import { isTransient } from "../errors.ts";
 import { translate } from "../i18n/i18n.ts";
 import { label } from "../i18n/labels.ts";
 import { invocationDeadline } from "../lib/invocation.ts";
@@ -235,8 +236,9 @@ export async function handleTaskRequest(
   } catch (error) {
     // No stack trace on the page: a correlation id the officer can quote, the error in the log (no personal data).
     const correlationId = randomUUID();
-    log("ERROR", "task page failed", { correlationId, error: (error as Error).name });
-    return toResult(renderErrorPage({ language: fallback, correlationId }));
+    const transient = isTransient(error);
+    log(transient ? "WARN" : "ERROR", "task page failed", { correlationId, error: (error as Error).name });
+    return toResult(renderErrorPage({ language: fallback, correlationId, transient }));
   }
 }
 

@@ -8,7 +8,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { type Context, Hono } from "hono";
 import type { CaseRecord } from "../domain/complaint.ts";
 import { approxSeconds, parseDuration } from "../domain/duration.ts";
-import { FormBodyTooLargeError } from "../errors.ts";
+import { FormBodyTooLargeError, isTransient } from "../errors.ts";
 import { isLanguage, type Language, type Translator, translator } from "../i18n/i18n.ts";
 import { log } from "../lib/logger.ts";
 import type { Runtime } from "../lib/runtime.ts";
@@ -393,11 +393,13 @@ export function createPublicApp(rt: Runtime): Hono<Env> {
       );
     // No detail on the page: an id to quote, the error's name in the log (no personal data).
     const correlationId = randomUUID();
-    log("ERROR", "public page failed", { correlationId, error: error.name });
+    // A dependency briefly unavailable (throttled, a message being sent) is a 503: the page says to try again.
+    const transient = isTransient(error);
+    log(transient ? "WARN" : "ERROR", "public page failed", { correlationId, error: error.name });
     return send(
       c,
       renderMessagePage(
-        500,
+        transient ? 503 : 500,
         fallback,
         t("public.pages.errorTitle"),
         [t("public.pages.error")],

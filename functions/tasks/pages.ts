@@ -740,11 +740,16 @@ export function renderNotFoundPage(input: { language: Language }): HtmlResponse 
 const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** 500: no error detail, no stack trace; only a correlation id to quote. */
-export function renderErrorPage(input: { language: Language; correlationId: string }): HtmlResponse {
+export function renderErrorPage(input: {
+  language: Language;
+  correlationId: string;
+  /** A dependency was briefly unavailable (errors.ts isTransient): 503, the page's "try again" is the whole answer. */
+  transient?: boolean;
+}): HtmlResponse {
   const t = texts(input.language);
   const id = CORRELATION_ID.test(input.correlationId) ? input.correlationId : "-";
   return messagePage(
-    500,
+    input.transient ? 503 : 500,
     input,
     t.pages.errorTitle,
     [t.pages.error],

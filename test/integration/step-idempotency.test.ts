@@ -10,6 +10,7 @@ import {
   SFNClient,
   StartExecutionCommand,
 } from "@aws-sdk/client-sfn";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { SEND_CLAIM_STALE_SECONDS, SendInProgressError } from "../../functions/errors.ts";
@@ -82,6 +83,32 @@ describe("error paths", () => {
     await expect(sendOnce(h.rt, email)).resolves.toBe("sent");
     await expect(sendOnce(h.rt, email)).resolves.toBe("already-sent");
     expect(mocked.commandCalls(SendEmailCommand)).toHaveLength(2);
+  });
+
+  it("answers a task page with 503 while DynamoDB throttles (the page says to try again), not 500", async () => {
+    const ref = await h.file({});
+    const link = await h.taskLink(ref, "officer@example.org");
+    const token = link.slice(link.lastIndexOf("/t/") + 3);
+    const { handleTaskRequest } = await import("../../functions/handlers/task-pages.ts");
+    const get = () =>
+      handleTaskRequest({
+        requestContext: { http: { method: "GET" } },
+        rawPath: `/t/${token}`,
+        pathParameters: { token },
+        headers: {},
+      } as never);
+    const mocked = mockClient(DynamoDBDocumentClient);
+    try {
+      mocked
+        .onAnyCommand()
+        .rejects(Object.assign(new Error("slow down"), { name: "ProvisionedThroughputExceededException" }));
+      const busy = await get();
+      expect(busy.statusCode).toBe(503);
+      expect(String(busy.body)).toContain("Veuillez réessayer dans quelques minutes");
+    } finally {
+      mocked.restore();
+    }
+    expect((await get()).statusCode).toBe(200);
   });
 
   it("surfaces a rejected message (MessageRejected) instead of dropping it", async () => {

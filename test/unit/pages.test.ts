@@ -357,6 +357,7 @@ describe("outcome pages", () => {
       [renderForbiddenPage({ language: "fr" }), 403],
       [renderNotFoundPage({ language: "fr" }), 404],
       [renderErrorPage({ language: "fr", correlationId: "req-1" }), 500],
+      [renderErrorPage({ language: "fr", correlationId: "req-2", transient: true }), 503],
     ];
 
     for (const [response, status] of cases) {
