@@ -3,12 +3,14 @@
 //   honours on its own opt-out list) and their French forms (ARRET, ARRÊT, DESABONNER).
 // - Opt-in: START, UNSTOP, and their French form (DEMARRER): SMS may be sent again.
 // - Appeal (H-E1, T-11): "RECOURS <reasons>", "APPEL <reasons>" or "APPEAL <reasons>" on an answered case.
+// - Explanations (H-D4): "EXPLICATIONS <question>" (or EXPLICATION, EXPLAIN) on an answered case, before an appeal.
 // - Satisfaction (closing the loop): a lone digit 1 to 5 in reply to the closing message.
 
 export type TextIntent =
   | { kind: "opt-out" }
   | { kind: "opt-in" }
   | { kind: "appeal"; reason: string }
+  | { kind: "explanations"; question: string }
   | { kind: "satisfaction"; score: 1 | 2 | 3 | 4 | 5 }
   | { kind: "message" };
 
@@ -35,6 +37,7 @@ const OPT_IN = new Set(["START", "UNSTOP", "DEMARRER", "REPRENDRE"]);
 // The keyword alone or before a space or punctuation: `\b` would end the word before "é", so that "Appelé ce
 // matin…" read as an appeal and spent the complainant's only one (T-11).
 const APPEAL = /^(?:RECOURS|APPEL|APPEAL)(?=$|[\s:.,;!-])[\s:.,;!-]*/i;
+const EXPLANATIONS = /^(?:EXPLICATIONS?|EXPLANATIONS?|EXPLAIN)(?=$|[\s:.,;!?-])[\s:.,;!?-]*/i;
 
 /** Upper case, accents and surrounding punctuation removed, inner whitespace collapsed. */
 export function normaliseKeyword(text: string): string {
@@ -55,5 +58,8 @@ export function intentOf(text: string): TextIntent {
   if (digit?.[1]) return { kind: "satisfaction", score: Number(digit[1]) as 1 | 2 | 3 | 4 | 5 };
   const appeal = APPEAL.exec(text.trim().normalize("NFC"));
   if (appeal) return { kind: "appeal", reason: text.trim().slice(appeal[0].length).trim() };
+  const explanations = EXPLANATIONS.exec(text.trim().normalize("NFC"));
+  if (explanations)
+    return { kind: "explanations", question: text.trim().slice(explanations[0].length).trim() };
   return { kind: "message" };
 }

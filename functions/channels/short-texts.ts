@@ -63,9 +63,10 @@ function parts<T extends ComplainantMessage>(
     case "progress-update":
       return fixed(t("progressUpdate", { ...base, nextUpdateBy: date(data.nextUpdateBy) }));
     case "response": {
+      // H-D4: where explanations come first, the text says how to ask for them before how to appeal.
       const appeal =
         typeof data.appealDeadline === "string"
-          ? ` ${t("appealHint", { appealDeadline: date(data.appealDeadline) })}`
+          ? ` ${t(data.explanationsFirst === true ? "explanationsHint" : "appealHint", { appealDeadline: date(data.appealDeadline) })}`
           : "";
       // H-D3: a sensitive case is told only that there is an answer, and how to hear it.
       if (data.sensitive === true) return fixed(`${t("responseSensitive", base)}${appeal}`);

@@ -9,11 +9,13 @@ import { conversationOf, type PhoneChannel, recordInbound, recordOptOut } from "
 import { intentOf } from "../channels/keywords.ts";
 import type { CaseRecord, Channel } from "../domain/complaint.ts";
 import type { Language } from "../domain/config.ts";
+import { offersExplanations } from "../domain/procedure.ts";
 import { log } from "../lib/logger.ts";
 import { emitMetric } from "../lib/metrics.ts";
 import { type Runtime, requireEnv } from "../lib/runtime.ts";
 import { s3 } from "../lib/s3.ts";
 import { fileAppeal, recordSatisfaction } from "../public/cases.ts";
+import { requestExplanations } from "../workflow/explanations.ts";
 import { openCase } from "./open-case.ts";
 import { detectLanguage } from "./parse-inbound.ts";
 import { fitText, Inbox, notifyAssignee } from "./receive-email.ts";
@@ -48,6 +50,7 @@ export type TextIntakeResult =
   | { messageId: string; reference: string }
   | { messageId: string; reference: string; attached: true }
   | { messageId: string; reference: string; appeal: true }
+  | { messageId: string; reference: string; explanations: true }
   | { messageId: string; reference: string; satisfaction: number }
   | { messageId: string; duplicate: true; reference: string }
   | { messageId: string; optedOut: boolean; reference?: string };
@@ -128,6 +131,24 @@ export async function receiveText(rt: Runtime, message: InboundText): Promise<Te
       await inbox.record("RECEIPT", { reference: current.reference, outcome: "appeal" });
       log("INFO", "text intake: appeal filed", { messageId, reference: current.reference });
       return { messageId, reference: current.reference, appeal: true };
+    }
+    // H-D4: explanations before an appeal, where the procedure offers them, while the answer can be appealed.
+    if (
+      intent.kind === "explanations" &&
+      current.status === "responded" &&
+      offersExplanations(rt.config, current)
+    ) {
+      await requestExplanations(
+        rt,
+        current.reference,
+        fitText(intent.question || message.text, MESSAGE_MAX_BYTES),
+        `explanations:${messageId}`.slice(0, 200),
+      );
+      if (message.conversation)
+        await recordInbound(rt, message.conversation, message.from, current.reference, receivedAt);
+      await inbox.record("RECEIPT", { reference: current.reference, outcome: "attached" });
+      log("INFO", "text intake: explanations requested", { messageId, reference: current.reference });
+      return { messageId, reference: current.reference, explanations: true };
     }
     return attach(rt, inbox, current, message);
   }

@@ -11,7 +11,6 @@ import { caseConfig } from "../domain/live-config.ts";
 import {
   appealExtensionAvailable,
   caseFlags,
-  explainers,
   isLateResponse,
   neverTold,
   offersExplanations,
@@ -25,6 +24,7 @@ import type { Runtime } from "../lib/runtime.ts";
 import { sfn } from "../lib/sfn.ts";
 import { sendOnce } from "../mail/mailer.ts";
 import { previewResponse, type ResponsePreview } from "../mail/response-data.ts";
+import { requestExplanations } from "../workflow/explanations.ts";
 import { type FormBody, type FormValues, parseForm, type TaskAction } from "./forms.ts";
 import {
   consumeWithSubmission,
@@ -312,42 +312,8 @@ async function explanationRequest(
   question: string,
   nonce: string,
 ): Promise<SubmitResult> {
-  const at = rt.now().toISOString();
   const id = formEventId("explanations", task, nonce);
-  const { record } = await rt.store.update(
-    task.record.reference,
-    (_current, content) => ({
-      content: { explanationRequests: [...(content?.explanationRequests ?? []), { at, text: question }] },
-      event: { id, at, type: "message", actor: "complainant", detail: "explanations" },
-    }),
-    { withContent: true },
-  );
-  const content = await rt.store.getContent(record.reference);
-  const named = neverTold(content);
-  for (const to of explainers(rt.config, record).filter((a) => !named.includes(a))) {
-    const language = languageOf(rt.config, to);
-    await sendOnce(rt, {
-      reference: record.reference,
-      key: `${id}:${to}`,
-      to,
-      template: "explanation-request",
-      language,
-      data: {
-        reference: record.reference,
-        organisation: rt.config.organisation.name,
-        timeZone: rt.config.organisation.timeZone,
-        kind: record.kind,
-        sensitive: false,
-        recipientName: staffMember(rt.config, to)?.name,
-        ...(!record.anonymous && content.complainant?.name
-          ? { complainantName: content.complainant.name }
-          : {}),
-        question,
-        ...(record.deadlines.appealWindowEnds ? { appealDeadline: record.deadlines.appealWindowEnds } : {}),
-        caseUrl: caseConsoleUrl(rt.taskBaseUrl, record.reference),
-      },
-    });
-  }
+  const record = await requestExplanations(rt, task.record.reference, question, id);
   return { kind: "done", link: task.link, record, submissionId: id, pending: "explanations" };
 }
 

@@ -224,7 +224,22 @@ describe("SMS, two-way (AWS End User Messaging SMS)", () => {
     expect(response?.body).toContain("en partie fondée");
     expect(response?.body).toContain("distribution complémentaire aura lieu le 30 mars");
     expect(response?.body).toContain("répondez APPEL"); // issue 13: "appel" everywhere, as in the emails
+    // H-D4: the H procedure offers explanations first, by SMS too.
+    expect(response?.body).toContain("répondez EXPLICATIONS");
     expect((await t.view(reference)).status).toBe("responded");
+
+    const question = await post(
+      "/local/inbound-sms",
+      smsNotification(ALICE, "EXPLICATIONS : pourquoi ma famille n'était pas sur la liste ?"),
+    );
+    expect(question.json).toEqual({ messageId: expect.any(String), reference, explanations: true });
+    const asked = await t.view(reference);
+    expect(asked.status).toBe("responded"); // nothing waits for it: the appeal stays open
+    expect(asked.timeline.some((e) => e.type === "message" && e.detail === "explanations")).toBe(true);
+    const toHandler = (await t.mails()).filter(
+      (m) => m.to === "handler@example.org" && m.subject.includes(reference),
+    );
+    expect(toHandler.at(-1)?.text).toContain("pourquoi ma famille n'était pas sur la liste ?");
 
     const appeal = await post(
       "/local/inbound-sms",

@@ -78,6 +78,10 @@ describe("intentOf: what an inbound text asks for", () => {
     expect(intentOf("Appelé ce matin, personne n'a répondu").kind).toBe("message");
     expect(intentOf("Recoursé").kind).toBe("message");
     expect(intentOf("APPEL")).toEqual({ kind: "appeal", reason: "" });
+    // H-D4: explanations before an appeal.
+    expect(intentOf("EXPLICATIONS : pourquoi ?")).toEqual({ kind: "explanations", question: "pourquoi ?" });
+    expect(intentOf("explication")).toEqual({ kind: "explanations", question: "" });
+    expect(intentOf("Expliqué hier au téléphone").kind).toBe("message");
   });
 });
 
