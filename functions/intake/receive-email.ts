@@ -26,6 +26,7 @@ import { log } from "../lib/logger.ts";
 import { emitMetric } from "../lib/metrics.ts";
 import { type Runtime, requireEnv, runtime } from "../lib/runtime.ts";
 import { s3 } from "../lib/s3.ts";
+import { caseEmailBase } from "../mail/case-email.ts";
 import { MailRejectedError, sendOnce } from "../mail/mailer.ts";
 import type { MessageReceivedData } from "../mail/templates.ts";
 import { type InboxKind, inboxStore } from "../store/inbox-store.ts";
@@ -479,10 +480,7 @@ async function notifyOne(
   const { text } = message;
   const language = languageOf(rt.config, to);
   const common = {
-    reference: record.reference,
-    organisation: rt.config.organisation.name,
-    timeZone: rt.config.organisation.timeZone,
-    kind: record.kind,
+    ...caseEmailBase(rt.config, record),
     receivedAt,
     recipientName: staffMember(rt.config, to)?.name,
     ...(appealCaseUrl ? { appealCaseUrl } : {}),

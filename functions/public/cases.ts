@@ -9,6 +9,7 @@ import { categoryOf, languageOf, staffMember } from "../domain/routing.ts";
 import { openCase } from "../intake/open-case.ts";
 import { log } from "../lib/logger.ts";
 import type { Runtime } from "../lib/runtime.ts";
+import { caseEmailBase } from "../mail/case-email.ts";
 import { MailRejectedError, sendOnce } from "../mail/mailer.ts";
 import type { MessageReceivedData } from "../mail/templates.ts";
 import { currentStepLink } from "../tasks/link-store.ts";
@@ -159,10 +160,7 @@ async function notifyAssignee(rt: Runtime, record: CaseRecord, key: string, at: 
   const to = record.assignee ?? record.responsible ?? rt.config.organisation.coordinator;
   const language = languageOf(rt.config, to);
   const common = {
-    reference: record.reference,
-    organisation: rt.config.organisation.name,
-    timeZone: rt.config.organisation.timeZone,
-    kind: record.kind,
+    ...caseEmailBase(rt.config, record),
     receivedAt: at,
     recipientName: staffMember(rt.config, to)?.name,
   };

@@ -22,6 +22,7 @@ import { translate } from "../i18n/i18n.ts";
 import { caseConsoleUrl } from "../lib/console-url.ts";
 import type { Runtime } from "../lib/runtime.ts";
 import { sfn } from "../lib/sfn.ts";
+import { caseEmailBase } from "../mail/case-email.ts";
 import { sendOnce } from "../mail/mailer.ts";
 import { previewResponse, type ResponsePreview } from "../mail/response-data.ts";
 import { requestExplanations } from "../workflow/explanations.ts";
@@ -288,10 +289,7 @@ async function closureNotYet(
       template: "closure-pending",
       language,
       data: {
-        reference: record.reference,
-        organisation: rt.config.organisation.name,
-        timeZone: rt.config.organisation.timeZone,
-        kind: record.kind,
+        ...caseEmailBase(rt.config, record),
         recipientName: staffMember(rt.config, responsible)?.name,
         officerName: staffMember(rt.config, task.link.actor)?.name ?? task.link.actor,
         ...(record.sensitive ? { sensitive: true as const } : { sensitive: false as const, note }),
@@ -357,10 +355,7 @@ async function appealMember(
     template: "appeal-member",
     language: languageOf(rt.config, to),
     data: {
-      reference: record.reference,
-      organisation: rt.config.organisation.name,
-      timeZone: rt.config.organisation.timeZone,
-      kind: record.kind,
+      ...caseEmailBase(rt.config, record),
       sensitive: true,
       recipientName: staffMember(rt.config, to)?.name,
       officerName: staffMember(rt.config, task.link.actor)?.name ?? task.link.actor,

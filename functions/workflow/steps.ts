@@ -56,6 +56,7 @@ import { translate } from "../i18n/i18n.ts";
 import { caseConsoleUrl as consoleUrl } from "../lib/console-url.ts";
 import { emitMetric } from "../lib/metrics.ts";
 import type { Runtime } from "../lib/runtime.ts";
+import { caseEmailBase } from "../mail/case-email.ts";
 import { outboxStatus, sendOnce } from "../mail/mailer.ts";
 import { responseData } from "../mail/response-data.ts";
 import type { CaseDetails, TaskData, Step as TemplateStep } from "../mail/templates.ts";
@@ -70,15 +71,6 @@ const templateStep = (step: DecisionStep): TemplateStep => (step === "appeal" ? 
 
 const tokenHash = (token: string) => createHash("sha256").update(token).digest("hex").slice(0, 24);
 
-function common(rt: Runtime, record: CaseRecord) {
-  return {
-    reference: record.reference,
-    organisation: rt.config.organisation.name,
-    timeZone: rt.config.organisation.timeZone,
-    kind: record.kind,
-  };
-}
-
 /** What a staff email may say: nothing but the reference for a sensitive case (CONTRACT, H-D1). */
 function details(rt: Runtime, record: CaseRecord, language: Language): CaseDetails {
   if (record.sensitive) return { sensitive: true };
@@ -89,7 +81,7 @@ function details(rt: Runtime, record: CaseRecord, language: Language): CaseDetai
 /** What every email to the complainant carries (no name for a sensitive or anonymous case). */
 function toComplainant(rt: Runtime, record: CaseRecord, content: CaseContent) {
   return {
-    ...common(rt, record),
+    ...caseEmailBase(rt.config, record),
     recipientName: complainantName(record, content),
     sensitive: record.sensitive,
   };
@@ -237,7 +229,7 @@ export async function open(
   if (emailed && (await rebindLink(rt, reference, step, taskToken, expiresAt))) return;
   const { url } = await issueLink(rt, { reference, step, actor, taskToken, expiresAt, language });
   const data = {
-    ...common(rt, record),
+    ...caseEmailBase(rt.config, record),
     ...details(rt, record, language),
     recipientName: staffMember(rt.config, actor)?.name,
     step: templateStep(step),
@@ -278,7 +270,7 @@ async function triageCopy(rt: Runtime, record: CaseRecord, actor: string, round:
       template: "triage-copy",
       language: languageOf(rt.config, address),
       data: {
-        ...common(rt, record),
+        ...caseEmailBase(rt.config, record),
         sensitive: true,
         officerName,
         dueBy: record.deadlines.triage ?? rt.now().toISOString(),
@@ -315,7 +307,7 @@ export async function emailTask(
     template: "task",
     language,
     data: {
-      ...common(rt, record),
+      ...caseEmailBase(rt.config, record),
       ...details(rt, record, language),
       recipientName: staffMember(rt.config, actor)?.name,
       step: step === "progress" ? "progress" : templateStep(step),
@@ -600,7 +592,7 @@ export async function overdue(rt: Runtime, reference: string, step: DecisionStep
     template: "escalation",
     language,
     data: {
-      ...common(rt, record),
+      ...caseEmailBase(rt.config, record),
       ...details(rt, record, language),
       step: templateStep(step),
       assignee: assignee ?? "-",
@@ -620,7 +612,7 @@ export async function overdue(rt: Runtime, reference: string, step: DecisionStep
       template: "appeal-member",
       language: languageOf(rt.config, member),
       data: {
-        ...common(rt, record),
+        ...caseEmailBase(rt.config, record),
         sensitive: true,
         recipientName: staffMember(rt.config, member)?.name,
         officerName: staffMember(rt.config, assignee ?? "")?.name ?? assignee ?? "-",
@@ -697,7 +689,7 @@ export async function notify(rt: Runtime, reference: string): Promise<void> {
       template: "notification",
       language,
       data: {
-        ...common(rt, record),
+        ...caseEmailBase(rt.config, record),
         ...details(rt, record, language),
         notifiedAs: rt.config.roles[role]?.[language] ?? role,
       },
@@ -712,7 +704,7 @@ export async function notify(rt: Runtime, reference: string): Promise<void> {
       to: address,
       template: "implicated-staff",
       language,
-      data: { ...common(rt, record), sensitive: true, receivedAt: record.receivedAt },
+      data: { ...caseEmailBase(rt.config, record), sensitive: true, receivedAt: record.receivedAt },
     });
   }
   const events = [...notified, ...implicated].map((address) => ({
@@ -859,7 +851,7 @@ export async function informParties(rt: Runtime, reference: string): Promise<voi
       template: "notification",
       language,
       data: {
-        ...common(rt, record),
+        ...caseEmailBase(rt.config, record),
         ...details(rt, record, language),
         // H-F1: each party is told in the role it holds on the case (never an empty "en tant que .").
         notifiedAs:
@@ -962,7 +954,7 @@ export async function needsAttention(rt: Runtime, reference: string, error: stri
     template: "needs-attention",
     language,
     data: {
-      ...common(rt, record),
+      ...caseEmailBase(rt.config, record),
       ...details(rt, record, language),
       reason: error === "TooManyRemindersError" ? "reminders-exhausted" : "error",
       detail: error.slice(0, 100),
