@@ -107,7 +107,7 @@ function createRuntime(): Runtime {
     refreshConfig: (force) => live.refresh(force),
     tableName,
     doc,
-    store: new ComplaintStore(doc, tableName, now),
+    store: new ComplaintStore(doc, tableName, now, config.organisation.timeZone),
     get ses() {
       ses ??= new SESv2Client(SENDER_CLIENT_OPTIONS);
       return ses;
