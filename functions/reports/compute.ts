@@ -16,12 +16,21 @@ import {
   STATUSES,
 } from "../domain/complaint.ts";
 import type { OrgConfig } from "../domain/config.ts";
-import { acknowledgementNeverSent, deadlineOutcome } from "../domain/procedure.ts";
 import { buckets, makePeriod, type Period, previousPeriod, type ReportKind } from "./periods.ts";
+import {
+  caseTally,
+  counter,
+  FROZEN,
+  pastSteps,
+  R11_STEPS,
+  type R11Step,
+  sumTallies,
+  type Tally,
+  tallyByDay,
+  UNTRIAGED,
+} from "./tally.ts";
 
-/** The deadlines of the R-11 indicator. */
-export const R11_STEPS = ["acknowledge", "contact", "respond", "appealDecision"] as const;
-export type R11Step = (typeof R11_STEPS)[number];
+export { R11_STEPS, type R11Step };
 
 /** A cell that may be hidden: "<3" for a count of 1 or 2, "x" for a complementary hidden cell. */
 export type Cell = number | "<3" | "x";
@@ -176,25 +185,28 @@ const ratio = (n: number, d: number) => (d > 0 ? n / d : null);
 
 /** Closing the loop, from the status records alone (no personal data, no comment). */
 export function loopIndicators(cases: readonly CaseRecord[]): LoopIndicators {
-  const closed = cases.filter((c) => c.status === "closed");
-  // The closing email carries the question unless the case went elsewhere (referred, inadmissible: their
-  // own email); the follow-up page asks every closed case.
-  const askedByEmail = (c: CaseRecord) =>
-    c.reachable && c.closure !== "referred" && c.closure !== "inadmissible";
-  const asked = closed.filter((c) => askedByEmail(c) || c.followUp === true || c.satisfaction !== undefined);
-  const scores = closed.flatMap((c) => (c.satisfaction ? [c.satisfaction.score] : []));
-  const satisfied = scores.filter((score) => score >= 4).length;
-  const communicated = closed.filter((c) => c.reachable || c.outcomeSeenAt !== undefined).length;
+  return loopFromTally(sumTallies(cases.map((c) => caseTally(c, FROZEN))));
+}
+
+function loopFromTally(t: Tally): LoopIndicators {
+  const get = (what: Parameters<typeof counter.loop>[0]) => t[counter.loop(what)] ?? 0;
+  const [asked, answered, satisfied, closed, communicated] = [
+    get("asked"),
+    get("answered"),
+    get("satisfied"),
+    get("closed"),
+    get("communicated"),
+  ];
   return {
-    asked: asked.length,
-    answered: scores.length,
-    responseRate: ratio(scores.length, asked.length),
+    asked,
+    answered,
+    responseRate: ratio(answered, asked),
     satisfied,
-    satisfactionRate: ratio(satisfied, scores.length),
-    averageScore: scores.length ? scores.reduce((a, b) => a + b, 0) / scores.length : null,
-    closed: closed.length,
+    satisfactionRate: ratio(satisfied, answered),
+    averageScore: answered ? get("score") / answered : null,
+    closed,
     communicated,
-    communicatedShare: ratio(communicated, closed.length),
+    communicatedShare: ratio(communicated, closed),
   };
 }
 
@@ -222,14 +234,8 @@ export interface ComputeOptions {
 }
 
 const DAY_MS = 86_400_000;
-/** Steps that are not staff work: the complainant's appeal window running out is not "pending". */
-const NOT_PENDING: ReadonlySet<DeadlineStep> = new Set(["appealWindowEnds"]);
 
 const ms = (iso: string) => new Date(iso).getTime();
-
-function zeroes<K extends string>(keys: readonly K[]): Record<K, number> {
-  return Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>;
-}
 
 function inPeriod(c: CaseRecord, period: Period): boolean {
   const t = ms(c.receivedAt);
@@ -248,33 +254,9 @@ function indicator(current: Share, previous: Share | null): Indicator {
   return { ...current, previous, change };
 }
 
-/** R-11 per deadline: met among the decided ones (met, or missed: completed late or still open past it). */
-function stepShare(cases: readonly CaseRecord[], step: R11Step, now: string): Share {
-  let met = 0;
-  let completed = 0;
-  for (const c of cases) {
-    const outcome = deadlineOutcome(c, step, now);
-    if (outcome !== "met" && outcome !== "missed") continue;
-    completed += 1;
-    if (outcome === "met") met += 1;
-  }
-  return shareOf(met, completed);
-}
-
-/** A case counts for the overall indicator once one R-11 deadline is decided; it is "within" if all were met. */
-function overallShare(cases: readonly CaseRecord[], now: string): Share {
-  let met = 0;
-  let completed = 0;
-  for (const c of cases) {
-    const done = R11_STEPS.map((s) => deadlineOutcome(c, s, now)).filter(
-      (o) => o === "met" || o === "missed",
-    );
-    if (done.length === 0) continue;
-    completed += 1;
-    if (done.every((o) => o === "met")) met += 1;
-  }
-  return shareOf(met, completed);
-}
+const stepShare = (t: Tally, step: R11Step): Share =>
+  shareOf(t[counter.r11(step, "met")] ?? 0, t[counter.r11(step, "done")] ?? 0);
+const overallShare = (t: Tally): Share => shareOf(t[counter.overallMet] ?? 0, t[counter.overallDone] ?? 0);
 
 /** Median (mean of the two middle values for an even count) and 90th percentile (nearest rank). */
 export function medianAndP90(values: number[]): { median: number | null; p90: number | null } {
@@ -289,22 +271,27 @@ export function medianAndP90(values: number[]): { median: number | null; p90: nu
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
-function timing(cases: readonly ReportCase[], step: "acknowledge" | "respond"): Timing {
-  const days: number[] = [];
-  for (const c of cases) {
-    const at = c.completedAt?.[step];
-    if (at) days.push((ms(at) - ms(c.receivedAt)) / DAY_MS);
-  }
-  const { median, p90 } = medianAndP90(days);
-  return { count: days.length, medianDays: median, p90Days: p90 };
-}
-
-/** Steps of an open case whose deadline passed, earliest deadline first. */
-function pastSteps(c: CaseRecord, now: number): Array<[DeadlineStep, string]> {
-  if (c.status === "closed") return [];
-  return (Object.entries(c.deadlines) as Array<[DeadlineStep, string]>)
-    .filter(([step, at]) => !NOT_PENDING.has(step) && c.met[step] === undefined && ms(at) < now)
-    .sort((a, b) => ms(a[1]) - ms(b[1]));
+/** Median and 90th percentile of a step's completion times, from the exact histogram of the tally. */
+function timing(t: Tally, step: "acknowledge" | "respond"): Timing {
+  const prefix = `t.${step}.`;
+  const bins = Object.entries(t)
+    .filter(([name, n]) => name.startsWith(prefix) && n > 0)
+    .map(([name, n]) => [Number(name.slice(prefix.length)), n] as const)
+    .sort((a, b) => a[0] - b[0]);
+  const count = bins.reduce((sum, [, n]) => sum + n, 0);
+  if (count === 0) return { count: 0, medianDays: null, p90Days: null };
+  /** The value of rank i (0-based) in the sorted values, in days. */
+  const at = (i: number) => {
+    let seen = 0;
+    for (const [value, n] of bins) {
+      seen += n;
+      if (i < seen) return value / DAY_MS;
+    }
+    throw new RangeError(`rank ${i} beyond ${count} values`);
+  };
+  const mid = Math.floor(count / 2);
+  const median = count % 2 === 1 ? at(mid) : (at(mid - 1) + at(mid)) / 2;
+  return { count, medianDays: round2(median), p90Days: round2(at(Math.ceil(0.9 * count) - 1)) };
 }
 
 /** Primary suppression of one count. */
@@ -329,33 +316,38 @@ export function suppressGroup(values: readonly number[], totalShown = true): Cel
   return cells;
 }
 
-function categoryRows(config: OrgConfig, cases: readonly CaseRecord[], now: number): CategoryRow[] {
-  const groups = new Map<string | null, CaseRecord[]>();
-  for (const category of config.categories) groups.set(category.id, []);
-  for (const c of cases) {
-    const list = groups.get(c.category) ?? [];
-    list.push(c);
-    groups.set(c.category, list);
+/** The categories of a tally: the config's in its order, then unknown ids (a category since removed), then "not triaged". */
+function categoryIds(config: OrgConfig, t: Tally): Array<string | null> {
+  const known = config.categories.map((c) => c.id);
+  const seen = new Set<string>();
+  for (const [name, n] of Object.entries(t)) {
+    if (n <= 0 || !name.startsWith("cat.") || !name.endsWith(".n")) continue;
+    seen.add(name.slice(4, -2));
   }
-  const ids = [...groups.keys()].filter((id) => id !== null || (groups.get(null)?.length ?? 0) > 0);
-  const rows = ids.map((id) => {
-    const list = groups.get(id) ?? [];
+  const unknown = [...seen].filter((id) => id !== UNTRIAGED && !known.includes(id)).sort();
+  return [...known, ...unknown, ...(seen.has(UNTRIAGED) ? [null] : [])];
+}
+
+function categoryRows(config: OrgConfig, t: Tally): CategoryRow[] {
+  const rows = categoryIds(config, t).map((id) => {
     const known = id === null ? undefined : config.categories.find((c) => c.id === id);
+    const get = (what: string) => t[counter.category(id, what)] ?? 0;
     return {
       id,
-      list,
+      get,
+      n: get("n"),
       label:
         id === null ? { fr: "Pas encore trié", en: "Not triaged yet" } : (known?.label ?? { fr: id, en: id }),
       // A category unknown to the current config is sensitive if any of its cases is.
-      sensitive: known?.sensitive ?? list.some((c) => c.sensitive),
+      sensitive: known?.sensitive ?? get("sensitive") > 0,
     };
   });
   // The column of totals adds up to the overall total, which is shown: hide a complement there too,
   // preferably a sensitive category (it shows no breakdown that would give the hidden total back).
-  const totals: Cell[] = rows.map((r) => small(r.list.length));
+  const totals: Cell[] = rows.map((r) => small(r.n));
   if (totals.filter((t) => t === "<3").length === 1) {
     const candidates = rows
-      .map((r, i) => ({ i, n: r.list.length, sensitive: r.sensitive }))
+      .map((r, i) => ({ i, n: r.n, sensitive: r.sensitive }))
       .filter(({ i, n }) => n > 0 && totals[i] !== "<3")
       .sort((a, b) => Number(b.sensitive) - Number(a.sensitive) || a.n - b.n);
     const pick = candidates[0];
@@ -364,7 +356,6 @@ function categoryRows(config: OrgConfig, cases: readonly CaseRecord[], now: numb
   return rows.map((r, i): CategoryRow => {
     const total = totals[i]!;
     if (r.sensitive) return { id: r.id, label: r.label, sensitive: true, total };
-    const list = r.list;
     // A hidden total ("x") hides its whole breakdown, which would give it back.
     if (total === "x") {
       const x = "x" as const;
@@ -385,19 +376,19 @@ function categoryRows(config: OrgConfig, cases: readonly CaseRecord[], now: numb
       };
     }
     const shown = total !== "<3";
-    const open = list.filter((c) => c.status !== "closed").length;
-    const [openCell, closedCell] = suppressGroup([open, list.length - open], shown);
+    const open = r.get("open");
+    const [openCell, closedCell] = suppressGroup([open, r.n - open], shown);
     const severity =
       r.id === null
         ? null
         : (() => {
             const cells = suppressGroup(
-              SEVERITIES.map((s) => list.filter((c) => c.severity === s).length),
+              SEVERITIES.map((s) => r.get(`sev.${s}`)),
               shown,
             );
             return { high: cells[0]!, medium: cells[1]!, low: cells[2]! };
           })();
-    const respond = stepShare(list, "respond", new Date(now).toISOString());
+    const respond = shareOf(r.get("respondMet"), r.get("respondDone"));
     const [metCell, missedCell] = suppressGroup([respond.met, respond.completed - respond.met], true);
     const respondShare =
       respond.completed >= 3 && typeof metCell === "number" && typeof missedCell === "number"
@@ -412,7 +403,7 @@ function categoryRows(config: OrgConfig, cases: readonly CaseRecord[], now: numb
         open: openCell!,
         closed: closedCell!,
         severity,
-        overdue: small(list.filter((c) => pastSteps(c, now).length > 0).length),
+        overdue: small(r.get("overdue")),
         respondMet: metCell!,
         respondMissed: missedCell!,
         respondShare,
@@ -421,7 +412,7 @@ function categoryRows(config: OrgConfig, cases: readonly CaseRecord[], now: numb
   });
 }
 
-function isLate(c: CaseRecord, now: number): boolean {
+export function isLate(c: CaseRecord, now: number): boolean {
   if (c.met.respond === false || c.flags.includes("late")) return true;
   return (
     c.status !== "closed" &&
@@ -431,7 +422,11 @@ function isLate(c: CaseRecord, now: number): boolean {
   );
 }
 
-function lateRows(cases: readonly ReportCase[], options: ComputeOptions, now: number): LateRow[] {
+export function lateRows(
+  cases: readonly ReportCase[],
+  options: Pick<ComputeOptions, "justifications" | "includeJustificationText">,
+  now: number,
+): LateRow[] {
   const rows: LateRow[] = [];
   for (const c of cases) {
     if (!isLate(c, now)) continue;
@@ -466,7 +461,7 @@ function lateRows(cases: readonly ReportCase[], options: ComputeOptions, now: nu
   return rows.sort((a, b) => a.reference.localeCompare(b.reference));
 }
 
-function pendingRows(cases: readonly CaseRecord[], now: number): PendingRow[] {
+export function pendingRows(cases: readonly CaseRecord[], now: number): PendingRow[] {
   const rows: Array<PendingRow & { sortKey: number }> = [];
   const seen = new Set<string>();
   for (const c of cases) {
@@ -505,86 +500,108 @@ export function computeReport(cases: ReportCase[], options: ComputeOptions): Rep
   const inScope = cases.filter((c) => inPeriod(c, period));
   const prevPeriod = options.previous ? previousPeriod(period, timeZone) : null;
   const previous = prevPeriod ? (options.previous ?? []).filter((c) => inPeriod(c, prevPeriod)) : null;
+  return reportFromTallies({
+    config,
+    now: options.now,
+    period,
+    previousPeriod: prevPeriod,
+    days: tallyByDay(inScope, timeZone, options.now),
+    previous: previous ? sumTallies(previous.map((c) => caseTally(c, options.now))) : null,
+    late: lateRows(inScope, options, now),
+    pending: pendingRows(options.open ?? inScope, now),
+  });
+}
 
+/** What a report is made of, however it was read: tallies as of `now`, and the two lists. */
+export interface TallyInputs {
+  config: OrgConfig;
+  now: string;
+  period: Period;
+  previousPeriod: Period | null;
+  /** The period's tallies as of `now`, by local day of receipt (days with no case may be absent). */
+  days: ReadonlyMap<string, Tally>;
+  /** The previous period's tally as of `now`, for the trends; null for none. */
+  previous: Tally | null;
+  /** T-13: the period's late cases (lateRows). */
+  late: LateRow[];
+  /** R-5: open cases past a staff deadline (pendingRows). */
+  pending: PendingRow[];
+}
+
+/** The report of a period from its tallies (the count rules are tally.ts's; this only reads and hides). */
+export function reportFromTallies(inputs: TallyInputs): Report {
+  const { config, period } = inputs;
+  const timeZone = config.organisation.timeZone;
+  const now = ms(inputs.now);
+  if (Number.isNaN(now)) throw new RangeError(`now is not an instant: ${inputs.now}`);
+  const inDays = (from: string, to: string) =>
+    sumTallies([...inputs.days].filter(([day]) => day >= from && day <= to).map(([, t]) => t));
+  const t = inDays(period.from, period.to);
+  const previous = inputs.previous;
+
+  const pick = <K extends string>(keys: readonly K[], name: (k: K) => string) =>
+    Object.fromEntries(keys.map((k) => [k, t[name(k)] ?? 0])) as Record<K, number>;
   const counts: Report["counts"] = {
-    kind: zeroes(KINDS),
-    channel: zeroes(CHANNELS),
-    severity: zeroes([...SEVERITIES, "none"] as const),
-    status: zeroes(STATUSES),
-    closure: zeroes([...CLOSURES, "open"] as const),
+    kind: pick(KINDS, counter.kind),
+    channel: pick(CHANNELS, counter.channel),
+    severity: pick([...SEVERITIES, "none"] as const, (s) => counter.severity(s === "none" ? null : s)),
+    status: pick(STATUSES, counter.status),
+    closure: pick([...CLOSURES, "open"] as const, (c) => counter.closure(c === "open" ? null : c)),
   };
-  for (const c of inScope) {
-    counts.kind[c.kind] += 1;
-    counts.channel[c.channel] += 1;
-    counts.severity[c.severity ?? "none"] += 1;
-    counts.status[c.status] += 1;
-    counts.closure[c.closure ?? "open"] += 1;
-  }
 
   const steps = Object.fromEntries(
-    R11_STEPS.map((s) => [
-      s,
-      indicator(stepShare(inScope, s, options.now), previous ? stepShare(previous, s, options.now) : null),
-    ]),
+    R11_STEPS.map((s) => [s, indicator(stepShare(t, s), previous ? stepShare(previous, s) : null)]),
   ) as Record<R11Step, Indicator>;
   const series = buckets(period, timeZone).map((b) => ({
     label: b.label,
     unit: b.unit,
     from: b.from,
     to: b.to,
-    ...overallShare(
-      inScope.filter((c) => ms(c.receivedAt) >= ms(b.start) && ms(c.receivedAt) < ms(b.end)),
-      options.now,
-    ),
+    ...overallShare(inDays(b.from, b.to)),
   }));
 
-  const referralCategories = new Set(
-    config.categories.filter((c) => c.outcome === "referral").map((c) => c.id),
+  const referralCategories = config.categories.filter((c) => c.outcome === "referral").map((c) => c.id);
+  const referredOpen = referralCategories.reduce(
+    (sum, id) => sum + (t[counter.category(id, "openNotReferred")] ?? 0),
+    0,
   );
-  const referred = inScope.filter(
-    (c) =>
-      c.closure === "referred" ||
-      (c.status !== "closed" && c.category !== null && referralCategories.has(c.category)),
-  );
-
-  const late = lateRows(inScope, options, now);
-  const withTimes = inScope.some((c) => c.completedAt !== undefined);
+  const late = inputs.late;
 
   return {
-    kind: options.kind,
+    kind: period.kind,
     organisation: config.organisation.name,
     timeZone,
     generatedAt: new Date(now).toISOString(),
     period,
-    previousPeriod: prevPeriod,
-    total: inScope.length,
+    previousPeriod: inputs.previousPeriod,
+    total: t[counter.total] ?? 0,
     counts,
-    categories: categoryRows(config, inScope, now),
+    categories: categoryRows(config, t),
     r11: {
-      overall: indicator(
-        overallShare(inScope, options.now),
-        previous ? overallShare(previous, options.now) : null,
-      ),
+      overall: indicator(overallShare(t), previous ? overallShare(previous) : null),
       steps,
       series,
-      acknowledgementsNotSent: inScope.filter(acknowledgementNeverSent).length,
+      acknowledgementsNotSent: t[counter.acknowledgementsNotSent] ?? 0,
     },
     timings: {
-      available: withTimes,
-      acknowledge: timing(inScope, "acknowledge"),
-      respond: timing(inScope, "respond"),
+      available: (t[counter.timed] ?? 0) > 0,
+      acknowledge: timing(t, "acknowledge"),
+      respond: timing(t, "respond"),
     },
-    pending: pendingRows(options.open ?? inScope, now),
+    pending: inputs.pending,
     appeals: {
-      filed: inScope.filter((c) => c.appeals > 0).length,
-      decided: inScope.filter((c) => c.appealOutcome !== null).length,
-      upheld: inScope.filter((c) => c.appealOutcome === "upheld").length,
-      revised: inScope.filter((c) => c.appealOutcome === "revised").length,
-      open: inScope.filter((c) => c.appeals > 0 && c.appealOutcome === null && c.status !== "closed").length,
-      extended: inScope.filter((c) => c.appealExtensions > 0).length,
+      filed: t[counter.appeals("filed")] ?? 0,
+      decided: t[counter.appeals("decided")] ?? 0,
+      upheld: t[counter.appeals("upheld")] ?? 0,
+      revised: t[counter.appeals("revised")] ?? 0,
+      open: t[counter.appeals("open")] ?? 0,
+      extended: t[counter.appeals("extended")] ?? 0,
     },
-    referrals: { total: referred.length, closed: referred.filter((c) => c.status === "closed").length },
-    loop: loopIndicators(inScope),
+    referrals: {
+      total: (t[counter.closure("referred")] ?? 0) + referredOpen,
+      closed: t[counter.referredClosed] ?? 0,
+    },
+    loop: loopFromTally(t),
     late: {
       total: late.length,
       justified: late.filter((r) => r.justified).length,
