@@ -14,6 +14,7 @@ import { Api, type CustomDomain } from "./constructs/api.ts";
 import type { CfmFunction, HandlerName } from "./constructs/cfm-function.ts";
 import { Channels } from "./constructs/channels.ts";
 import { EmailDomain, Intake } from "./constructs/intake.ts";
+import { MailEvents } from "./constructs/mail-events.ts";
 import { Monitoring } from "./constructs/monitoring.ts";
 import { Reports } from "./constructs/reports.ts";
 import { Retention } from "./constructs/retention.ts";
@@ -80,6 +81,7 @@ export class CfmStack extends Stack {
       email,
       stateMachine: workflow.stateMachine,
     });
+    const mailEvents = new MailEvents(this, "MailEvents", { config, storage, email });
     const reports = new Reports(this, "Reports", { config, storage, email });
     const retention = new Retention(this, "Retention", { config, storage });
     // Issue 17: SMS, WhatsApp, Kobo and gateway webhooks, each only when the config declares it.
@@ -97,6 +99,7 @@ export class CfmStack extends Stack {
       ...Object.values(workflow.functions),
       intake.function,
       intake.sweep,
+      mailEvents.function,
       api.staffApi,
       api.taskPages,
       api.console,

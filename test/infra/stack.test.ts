@@ -36,6 +36,7 @@ const ALL_HANDLERS = [
   ...WORKFLOW_HANDLERS,
   "intake-email",
   "intake-sweep",
+  "mail-sent",
   "staff-api",
   "task-pages",
   "public-pages",
@@ -1052,6 +1053,43 @@ function definitionOf(template: Template): { TimeoutSeconds?: number; [key: stri
       .join(""),
   );
 }
+
+describe("SES Send events mark outgoing mail sent (issue 15)", () => {
+  it("publishes the configuration set's Send events to the default bus, and a rule gives them to mail-sent", () => {
+    h.template.hasResourceProperties("AWS::SES::ConfigurationSetEventDestination", {
+      EventDestination: Match.objectLike({
+        Enabled: true,
+        MatchingEventTypes: ["send"],
+        EventBridgeDestination: {
+          EventBusArn: Match.anyValue(),
+        },
+      }),
+    });
+    const mailSent = h.id(h.stack.functions["mail-sent"]);
+    const rules = Object.values(h.template.findResources("AWS::Events::Rule")) as Json[];
+    const rule = rules.find((r) =>
+      (r.Properties.Targets ?? []).some(
+        (t: Json) => JSON.stringify(t.Arn) === JSON.stringify({ "Fn::GetAtt": [mailSent, "Arn"] }),
+      ),
+    );
+    expect(rule?.Properties.EventPattern).toMatchObject({
+      source: ["aws.ses"],
+      "detail-type": ["Email Sent"],
+      detail: { eventType: ["Send"], mail: { tags: { "ses:configuration-set": [expect.anything()] } } },
+    });
+    expect(rule?.Properties.Targets[0].RetryPolicy).toEqual({ MaximumRetryAttempts: 2 });
+  });
+
+  it("lets mail-sent read and update table items only: no delete, no put, no query, no send", () => {
+    const statements = statementsOfRole(
+      h.template,
+      roleOfFunction(h.template, h.id(h.stack.functions["mail-sent"])),
+    ).filter((s) => s.Effect === "Allow");
+    const table = actionsOf(statements).filter((a) => a.startsWith("dynamodb:"));
+    expect(table.sort()).toEqual(["dynamodb:GetItem", "dynamodb:UpdateItem"]);
+    expect(actionsOf(statements).filter((a) => /^(ses|s3|states):/.test(a))).toEqual([]);
+  });
+});
 
 describe("intake recovery sweep (issue 15)", () => {
   it("runs the sweep Lambda every 15 minutes, retried by EventBridge", () => {
