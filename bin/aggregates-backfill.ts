@@ -51,7 +51,7 @@ export async function aggregatesBackfill(args: string[], out: Print, err: Print)
   const client = new DynamoDBClient({});
   const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   try {
-    const store = new ComplaintStore(doc, options.data.table, () => new Date(), timeZone);
+    const store = new ComplaintStore(doc, options.data.table, () => new Date(), "current", timeZone);
     const result = await backfillAggregates(store, {
       now: new Date(),
       ...(options.data.since ? { since: options.data.since } : {}),

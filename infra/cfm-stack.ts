@@ -9,10 +9,12 @@ import type * as sfn from "aws-cdk-lib/aws-stepfunctions";
 import type { Construct } from "constructs";
 import type { OrgConfig } from "../functions/domain/config.ts";
 import { keys } from "../functions/store/keys.ts";
+import { INDEX_SET_ENV } from "../functions/store/table-design.ts";
 import { Api, type CustomDomain } from "./constructs/api.ts";
 import type { CfmFunction, HandlerName } from "./constructs/cfm-function.ts";
 import { Channels } from "./constructs/channels.ts";
 import { EmailDomain, Intake } from "./constructs/intake.ts";
+import { MailEvents } from "./constructs/mail-events.ts";
 import { Monitoring } from "./constructs/monitoring.ts";
 import { Reports } from "./constructs/reports.ts";
 import { Retention } from "./constructs/retention.ts";
@@ -37,6 +39,8 @@ export interface CfmStackProps extends StackProps {
   loginDomainPrefix?: string;
   /** The organisation's host name for the console and task links, with its ACM certificate. */
   customDomain?: CustomDomain;
+  /** Issue 18: the stage of the staged index upgrade (Storage; README deploy checklist). Default: the last. */
+  indexStage?: number;
 }
 
 export class CfmStack extends Stack {
@@ -49,7 +53,11 @@ export class CfmStack extends Stack {
     super(scope, id, props);
     const { config } = props;
 
-    const storage = new Storage(this, "Storage", { config, rawMailExpiryDays: props.rawMailExpiryDays });
+    const storage = new Storage(this, "Storage", {
+      config,
+      rawMailExpiryDays: props.rawMailExpiryDays,
+      indexStage: props.indexStage,
+    });
     const email = new EmailDomain(this, "EmailDomain", { config, manageIdentity: props.manageEmailIdentity });
     const api = new Api(this, "Api", {
       config,
@@ -73,6 +81,7 @@ export class CfmStack extends Stack {
       email,
       stateMachine: workflow.stateMachine,
     });
+    const mailEvents = new MailEvents(this, "MailEvents", { config, storage, email });
     const reports = new Reports(this, "Reports", { config, storage, email });
     const retention = new Retention(this, "Retention", { config, storage });
     // Issue 17: SMS, WhatsApp, Kobo and gateway webhooks, each only when the config declares it.
@@ -90,6 +99,7 @@ export class CfmStack extends Stack {
       ...Object.values(workflow.functions),
       intake.function,
       intake.sweep,
+      mailEvents.function,
       api.staffApi,
       api.taskPages,
       api.console,
@@ -101,6 +111,9 @@ export class CfmStack extends Stack {
     // Issue 12: every function reads the live config (CONFIG/CURRENT, a GetItem its table grant allows) before
     // its invocations; only an operator's `cfm config push` writes it. A function that is compromised or wrong
     // cannot change who receives the cases.
+    // Issue 18: until the new indexes are all filled (INDEX_SWITCH_STAGE), the code reads the old ones.
+    if (storage.indexStage.reads === "legacy")
+      for (const fn of all) fn.fn.addEnvironment(INDEX_SET_ENV, "legacy");
     for (const fn of all)
       fn.role.addToPrincipalPolicy(
         new iam.PolicyStatement({

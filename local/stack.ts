@@ -237,6 +237,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const { sweepRawMessages, VERDICTS_METADATA } = await import("../functions/intake/recover.ts");
     const { createConsoleApp } = await import("../functions/console/app.ts");
     const { handleHookRequest } = await import("../functions/handlers/channel-hooks.ts");
+    const { recordSent } = await import("../functions/mail/record-sent.ts");
+
+    // Issue 15: SES's Send events, as the configuration set publishes them in AWS, mark each email sent; those
+    // of the last ten minutes first, so that a send cut by a crash after SES took it is not repeated when the
+    // cases resume below.
+    await ses.publishSendEvents((event) => recordSent(rt, event), {
+      replayMs: 10 * 60_000,
+      onError: (error) => log(`send event not recorded: ${error.name}`),
+    });
 
     // Issue 12: the config file's live part (staff, calendar, reminders, report recipients) is pushed to the
     // local table as `cfm config push` does in AWS, at start (the file is the source here) and whenever the file

@@ -13,6 +13,7 @@ import { timeLeftMs } from "../lib/invocation.ts";
 import { type Runtime, SENDER_CLIENT_OPTIONS } from "../lib/runtime.ts";
 import { type OutboxAddress, outboxStore } from "../store/outbox-store.ts";
 import type { Table } from "../store/table.ts";
+import { OUTBOX_HEADER, outboxHeaderValue } from "./sent-receipt.ts";
 import { renderEmail, type TemplateData, type TemplateId } from "./templates.ts";
 
 export { MailRejectedError, TransientError };
@@ -103,8 +104,13 @@ export async function sendViaOutbox(
               Text: { Data: message.text, Charset: "UTF-8" },
               Html: { Data: message.html, Charset: "UTF-8" },
             },
-            // Auto-responders must not answer our mail (no loops with the intake address).
-            Headers: [{ Name: "Auto-Submitted", Value: "auto-generated" }],
+            Headers: [
+              // Auto-responders must not answer our mail (no loops with the intake address).
+              { Name: "Auto-Submitted", Value: "auto-generated" },
+              // SES's Send event names the item, so that a crash after SES accepted the message does not send
+              // it again (functions/mail/sent-receipt.ts).
+              { Name: OUTBOX_HEADER, Value: outboxHeaderValue(key) },
+            ],
             ...(message.attachments?.length
               ? {
                   Attachments: message.attachments.map((a) => ({

@@ -35,6 +35,11 @@ export interface OutboxStore {
   /** Marks the message rejected, only while it is still this claim. */
   reject(at: OutboxAddress, errorName: string, claimId: string): Promise<void>;
   markSent(at: OutboxAddress, messageId: string, sentAt: string): Promise<void>;
+  /**
+   * Marks a claimed item sent on the provider's word (SES's Send event, functions/mail/sent-receipt.ts): only
+   * while it is claimed, so that a mark already written, or a rejection, stays. True when this marked it.
+   */
+  confirmSent(at: OutboxAddress, messageId: string, sentAt: string): Promise<boolean>;
   /** Records, once, why a message of a case was not sent (shown on the case; never retried). */
   recordUnsent(
     at: { reference: string; key: string },
@@ -136,6 +141,43 @@ class DynamoOutboxStore implements OutboxStore {
         ExpressionAttributeValues: { ":sent": "sent", ":id": messageId, ":at": sentAt },
       }),
     );
+  }
+
+  async confirmSent(at: OutboxAddress, messageId: string, sentAt: string): Promise<boolean> {
+    const { doc, tableName } = this.table;
+    // Usually the sender's mark came first: an eventually consistent read (half a read unit) finds it, where
+    // a failed conditional write would still cost a write unit. A stale read only means the write is tried.
+    const seen = await doc.send(
+      new GetCommand({
+        TableName: tableName,
+        Key: keyOf(at),
+        ProjectionExpression: "#s",
+        ExpressionAttributeNames: { "#s": "status" },
+      }),
+    );
+    if (seen.Item?.status !== "sending") return false;
+    try {
+      await doc.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: keyOf(at),
+          UpdateExpression: "SET #s = :sent, messageId = :id, sentAt = :at, confirmedBy = :event",
+          ConditionExpression: "#s = :sending",
+          ExpressionAttributeNames: { "#s": "status" },
+          ExpressionAttributeValues: {
+            ":sent": "sent",
+            ":sending": "sending",
+            ":id": messageId,
+            ":at": sentAt,
+            ":event": "send-event",
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailed(error)) return false;
+      throw error;
+    }
   }
 
   async recordUnsent(

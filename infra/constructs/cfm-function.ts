@@ -29,6 +29,8 @@ export type HandlerName =
   | WorkflowHandler
   | "intake-email"
   | "intake-sweep"
+  // Issue 15: SES's Send events mark outbox items sent (EventBridge).
+  | "mail-sent"
   | "staff-api"
   | "task-pages"
   | "public-pages"

@@ -8,11 +8,12 @@ import type { CaseContent, CaseRecord } from "../../functions/domain/complaint.t
 import { loadConfigText } from "../../functions/domain/config.ts";
 import { type CaseOpening, openCase } from "../../functions/intake/open-case.ts";
 import { type Runtime, runtime } from "../../functions/lib/runtime.ts";
+import { recordSent } from "../../functions/mail/record-sent.ts";
 import type { FormBody } from "../../functions/tasks/forms.ts";
 import { loadTask, submitTask } from "../../functions/tasks/task-actions.ts";
 import { freePort } from "../../local/dynamodb-local.ts";
 import { type MessagingChannel, type SentMessage, startMessagingLocal } from "../../local/messaging-local.ts";
-import { startSesLocal } from "../../local/ses-local.ts";
+import { type SesLocal, startSesLocal } from "../../local/ses-local.ts";
 import { startWorkflowRuntime, type WorkflowRuntime } from "../../local/workflow-runtime.ts";
 import { freshTable } from "./dynamo.ts";
 
@@ -25,11 +26,11 @@ export interface SentMail {
   at: number;
 }
 
-let sesStarted: { url: string } | undefined;
+let sesStarted: SesLocal | undefined;
 
-async function ses(): Promise<string> {
+async function ses(): Promise<SesLocal> {
   sesStarted ??= await startSesLocal(await freePort());
-  return sesStarted.url;
+  return sesStarted;
 }
 
 let messagingStarted: Awaited<ReturnType<typeof startMessagingLocal>> | undefined;
@@ -69,7 +70,8 @@ export async function startHarness(
 ): Promise<Harness> {
   const config = loadConfigText(readFileSync(configPath, "utf8"), configPath);
   const table = await freshTable("cfm-e2e");
-  const sesUrl = await ses();
+  const sesLocal = await ses();
+  const sesUrl = sesLocal.url;
   const texts = await messaging();
   const wf = await startWorkflowRuntime({
     config,
@@ -84,6 +86,12 @@ export async function startHarness(
     beforeTask,
   });
   const rt = runtime();
+  // As in AWS and the local stack: SES's Send event marks each email's outbox item sent (issue 15). One SES
+  // store per test process: the newest harness receives the events.
+  await sesLocal.publishSendEvents((event) => recordSent(rt, event), {
+    replayMs: 0,
+    onError: (error) => console.error(`harness: send event not recorded: ${error.name}: ${error.message}`),
+  });
   const mails = async (reference?: string) => {
     const store = (await (await fetch(`${sesUrl}/store`)).json()) as {
       emails: Array<{

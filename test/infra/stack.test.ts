@@ -8,7 +8,13 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { loadConfigText, type OrgConfig } from "../../functions/domain/config.ts";
 import type { MetricName } from "../../functions/lib/metrics.ts";
 import { OUTSIDE_CASE_TAG } from "../../functions/store/retention-tags.ts";
-import { INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from "../../functions/store/table-design.ts";
+import {
+  createTableInput,
+  INDEXES,
+  LIST_ATTRIBUTES,
+  TABLE_KEYS,
+  TTL_ATTRIBUTE,
+} from "../../functions/store/table-design.ts";
 import { CfmStack, type CfmStackProps } from "../../infra/cfm-stack.ts";
 import { THROTTLE } from "../../infra/constructs/api.ts";
 import { cfmBundling } from "../../infra/constructs/cfm-function.ts";
@@ -30,6 +36,7 @@ const ALL_HANDLERS = [
   ...WORKFLOW_HANDLERS,
   "intake-email",
   "intake-sweep",
+  "mail-sent",
   "staff-api",
   "task-pages",
   "public-pages",
@@ -109,11 +116,23 @@ describe("storage", () => {
           { AttributeName: index.partitionKey, KeyType: "HASH" },
           { AttributeName: index.sortKey, KeyType: "RANGE" },
         ],
-        Projection: { ProjectionType: "ALL" },
+        // Issue 18: each index holds what the list filters test, not the whole record.
+        Projection: { ProjectionType: "INCLUDE", NonKeyAttributes: [...LIST_ATTRIBUTES] },
       })),
       TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true },
       BillingMode: "PAY_PER_REQUEST",
     });
+  });
+
+  it("issue 18: builds the same indexes as DynamoDB Local's CreateTable (one definition, table-design.ts)", () => {
+    const table = Object.values(h.template.findResources("AWS::DynamoDB::Table"))[0];
+    const local = createTableInput("cfm-local");
+
+    expect(table?.Properties.GlobalSecondaryIndexes).toEqual(local.GlobalSecondaryIndexes);
+    expect(table?.Properties.AttributeDefinitions).toEqual(
+      expect.arrayContaining(local.AttributeDefinitions),
+    );
+    expect(table?.Properties.AttributeDefinitions).toHaveLength(local.AttributeDefinitions.length);
   });
 
   it("protects the table: point-in-time recovery, customer-managed KMS key, deletion protection, retained", () => {
@@ -1034,6 +1053,43 @@ function definitionOf(template: Template): { TimeoutSeconds?: number; [key: stri
       .join(""),
   );
 }
+
+describe("SES Send events mark outgoing mail sent (issue 15)", () => {
+  it("publishes the configuration set's Send events to the default bus, and a rule gives them to mail-sent", () => {
+    h.template.hasResourceProperties("AWS::SES::ConfigurationSetEventDestination", {
+      EventDestination: Match.objectLike({
+        Enabled: true,
+        MatchingEventTypes: ["send"],
+        EventBridgeDestination: {
+          EventBusArn: Match.anyValue(),
+        },
+      }),
+    });
+    const mailSent = h.id(h.stack.functions["mail-sent"]);
+    const rules = Object.values(h.template.findResources("AWS::Events::Rule")) as Json[];
+    const rule = rules.find((r) =>
+      (r.Properties.Targets ?? []).some(
+        (t: Json) => JSON.stringify(t.Arn) === JSON.stringify({ "Fn::GetAtt": [mailSent, "Arn"] }),
+      ),
+    );
+    expect(rule?.Properties.EventPattern).toMatchObject({
+      source: ["aws.ses"],
+      "detail-type": ["Email Sent"],
+      detail: { eventType: ["Send"], mail: { tags: { "ses:configuration-set": [expect.anything()] } } },
+    });
+    expect(rule?.Properties.Targets[0].RetryPolicy).toEqual({ MaximumRetryAttempts: 2 });
+  });
+
+  it("lets mail-sent read and update table items only: no delete, no put, no query, no send", () => {
+    const statements = statementsOfRole(
+      h.template,
+      roleOfFunction(h.template, h.id(h.stack.functions["mail-sent"])),
+    ).filter((s) => s.Effect === "Allow");
+    const table = actionsOf(statements).filter((a) => a.startsWith("dynamodb:"));
+    expect(table.sort()).toEqual(["dynamodb:GetItem", "dynamodb:UpdateItem"]);
+    expect(actionsOf(statements).filter((a) => /^(ses|s3|states):/.test(a))).toEqual([]);
+  });
+});
 
 describe("intake recovery sweep (issue 15)", () => {
   it("runs the sweep Lambda every 15 minutes, retried by EventBridge", () => {

@@ -66,6 +66,7 @@ describe("day items kept in the cases' own transactions", () => {
       table.doc,
       table.tableName,
       () => new Date("2026-04-20T08:00:00Z"),
+      "current",
       "Europe/Paris",
     );
   });
@@ -147,7 +148,13 @@ describe("cases written before the aggregates: the recount, then the backfill", 
 
   beforeAll(async () => {
     const table = await freshTable("cfm-agg-backfill");
-    store = new ComplaintStore(table.doc, table.tableName, now, humanitarian.organisation.timeZone);
+    store = new ComplaintStore(
+      table.doc,
+      table.tableName,
+      now,
+      "current",
+      humanitarian.organisation.timeZone,
+    );
     rt = { config: humanitarian, store, now };
     // Written as an older release wrote them: no counters, no mark.
     await batchPut(table.doc, table.tableName, seeded.map(statusItem));

@@ -1,7 +1,8 @@
 // A transient failure in the middle of a step (one SES throttle) must neither lose the email the step owes
 // nor repeat its change: the retried Lambda finishes what the first attempt started (review findings).
-import type { SendEmailCommand } from "@aws-sdk/client-sesv2";
+import { SendEmailCommand } from "@aws-sdk/client-sesv2";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { OUTBOX_HEADER, outboxHeaderValue } from "../../functions/mail/sent-receipt.ts";
 import { outboxStore } from "../../functions/store/outbox-store.ts";
 import { type Harness, startHarness } from "../helpers/workflow-harness.ts";
 
@@ -128,6 +129,54 @@ describe("retries finish what the first attempt started", () => {
     expect(await outbox.status(key)).toBe("sent");
     const subjects = (await complainantMail(ref)).map((m) => m.subject);
     expect(subjects.filter((subject) => subject === subjects[0])).toHaveLength(1); // H-A2: once
+    expect((await h.mails(ref)).some((m) => m.to.includes("officer@example.org"))).toBe(true); // H-B1
+  });
+
+  it("an acknowledgement SES accepted just before its attempt died is not sent again: SES's Send event marks it (issue 15)", async () => {
+    // The crash test's email sent twice: the stack was killed after SES took the acknowledgement and before
+    // the outbox recorded it; the restarted workflow took the stale claim over and sent it again. SES's Send
+    // event names the outbox item (X-CFM-Outbox header) and marks it sent, so the takeover finds it done.
+    const previous = await h.file({});
+    const next = previous.replace(/\d+$/, (n) => String(Number(n) + 1).padStart(n.length, "0"));
+    const outbox = outboxStore(h.rt);
+    const key = { reference: next, key: "acknowledgement" };
+    const claimedAt = new Date(h.rt.now().getTime() - 20_000);
+    expect(await outbox.claim(key, { template: "acknowledgement" }, claimedAt, new Date(0))).toEqual(
+      expect.any(String),
+    );
+    // The dead attempt's send, which SES accepted: the message carries its outbox item.
+    const accepted = await h.rt.ses.send(
+      new SendEmailCommand({
+        FromEmailAddress: h.rt.fromAddress,
+        Destination: { ToAddresses: [COMPLAINANT] },
+        Content: {
+          Simple: {
+            Subject: { Data: `Nous avons bien reçu votre plainte [${next}]` },
+            Body: { Text: { Data: "Accusé de réception (H-A2)." } },
+            Headers: [{ Name: OUTBOX_HEADER, Value: outboxHeaderValue(key) }],
+          },
+        },
+      }),
+    );
+    for (let i = 0; i < 100 && (await outbox.status(key)) !== "sent"; i++)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await outbox.status(key)).toBe("sent");
+
+    const ref = await h.file({});
+    await h.advance("PT15M"); // past the claim's staleness: without the event, the takeover sent it again
+
+    expect(ref).toBe(next);
+    const record = await h.record(ref);
+    expect(record.status).toBe("acknowledged");
+    expect(record.flags).not.toContain("needs-attention");
+    // H-A2: one acknowledgement, the one SES accepted (the T-2 written notice follows it, sent once too).
+    const acknowledgements = (await complainantMail(ref)).filter((m) =>
+      m.subject.startsWith("Nous avons bien reçu"),
+    );
+    expect(acknowledgements.map((m) => m.messageId)).toEqual([accepted.MessageId]);
+    expect(
+      (await complainantMail(ref)).filter((m) => m.subject.startsWith("Avis de réception")),
+    ).toHaveLength(1);
     expect((await h.mails(ref)).some((m) => m.to.includes("officer@example.org"))).toBe(true); // H-B1
   });
 
