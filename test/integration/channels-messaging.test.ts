@@ -7,6 +7,7 @@ import { GetExecutionHistoryCommand, ListExecutionsCommand, SFNClient } from "@a
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encodingOf, segmentCount } from "../../functions/channels/sms-encoding.ts";
 import { logger } from "../../functions/lib/logger.ts";
+import { runtime } from "../../functions/lib/runtime.ts";
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from "../../local/dynamodb-local.ts";
 import { STATE_MACHINE_ARN } from "../../local/workflow-runtime.ts";
 import { startTestStack, submitForm, type TestStack, taskLinks } from "../helpers/local-stack.ts";
@@ -241,12 +242,27 @@ describe("SMS, two-way (AWS End User Messaging SMS)", () => {
     );
     expect(toHandler.at(-1)?.text).toContain("pourquoi ma famille n'était pas sur la liste ?");
 
+    // T-11: a text that starts with the word is not filed at once ("Appel de Moussa ce matin" is a phone
+    // call): it is added to the case and the number is asked to confirm; only OUI spends the one appeal.
+    const call = await post("/local/inbound-sms", smsNotification(ALICE, "Appel de Moussa ce matin, merci."));
+    expect(call.json).toEqual({ messageId: expect.any(String), reference, appealPending: true });
+    const question2 = (await outbox("sms", ALICE)).at(-1);
+    expect(question2?.body).toContain(`faire appel de la réponse au dossier ${reference}`);
+    expect(question2?.body).toContain("un seul appel");
+    expect(question2?.body).toContain("répondez OUI avant le");
+    expect((await t.view(reference)).status).toBe("responded"); // nothing filed
     const appeal = await post(
       "/local/inbound-sms",
       smsNotification(ALICE, "RECOURS ma famille n'était pas sur la liste, je conteste."),
     );
-    expect(appeal.json).toEqual({ messageId: expect.any(String), reference, appeal: true });
+    expect(appeal.json).toEqual({ messageId: expect.any(String), reference, appealPending: true });
+    expect((await t.view(reference)).status).toBe("responded");
+    const confirmed = await post("/local/inbound-sms", smsNotification(ALICE, "oui"));
+    expect(confirmed.json).toEqual({ messageId: expect.any(String), reference, appeal: true });
     const view = await t.view(reference);
+    // The latest ask is the one filed, with its reasons (the words after the keyword), not the phone call's.
+    const content = await runtime().store.getContent(reference);
+    expect(content?.appealReason).toBe("ma famille n'était pas sur la liste, je conteste.");
     expect(view.status).toBe("appeal");
     expect(view.timeline.map((e) => e.type)).toContain("appeal-filed");
     const ack = (await outbox("sms", ALICE)).at(-1);
