@@ -350,6 +350,55 @@ describe("WhatsApp (AWS End User Messaging Social)", () => {
     expect(referral?.body).toBe(`[cfm_suivi_dossier] ${reference}`);
   });
 
+  it("asks to confirm an appeal by WhatsApp too, in text, and files it on OUI (T-11, H-E1)", async () => {
+    const user = "22377000404";
+    const opened = await post(
+      "/local/inbound-whatsapp",
+      whatsappNotification(user, "Ma famille n'a pas reçu les vivres promis à Kati.", await now()),
+    );
+    const [result] = opened.json.results as Array<{ reference: string }>;
+    const reference = String(result?.reference);
+    await submitForm(await taskLink("officer@example.org", reference), {
+      category: "programme",
+      severity: "medium",
+      admissible: "yes",
+    });
+    await submitForm(await taskLink("programme@example.org", reference), {
+      decision: "delegate",
+      delegate: "handler@example.org",
+      courseOfAction: "Vérifier la liste de distribution.",
+      risks: "Aucun",
+    });
+    await submitForm(await taskLink("handler@example.org", reference), {
+      contacted: "yes",
+      nextUpdateBy: "2026-12-31",
+      note: "Appel",
+    });
+    await submitForm(await taskLink("handler@example.org", reference), {
+      outcome: "founded",
+      measures: "Distribution complémentaire",
+      response: "Votre famille recevra sa ration la semaine prochaine.",
+    });
+    expect((await t.view(reference)).status).toBe("responded");
+
+    const ask = await post(
+      "/local/inbound-whatsapp",
+      whatsappNotification(user, "APPEL : la ration promise est incomplète.", await now()),
+    );
+    expect(ask.json.results).toEqual([{ messageId: expect.any(String), reference, appealPending: true }]);
+    const question = (await outbox("whatsapp", `+${user}`)).at(-1);
+    expect(question?.template).toBeUndefined(); // a text: the person has just written
+    expect(question?.body).toContain(`faire appel de la réponse au dossier ${reference}`);
+    expect((await t.view(reference)).status).toBe("responded");
+
+    const yes = await post("/local/inbound-whatsapp", whatsappNotification(user, "Oui", await now()));
+    expect(yes.json.results).toEqual([{ messageId: expect.any(String), reference, appeal: true }]);
+    expect((await t.view(reference)).status).toBe("appeal");
+    expect((await runtime().store.getContent(reference))?.appealReason).toBe(
+      "la ration promise est incomplète.",
+    );
+  });
+
   it("ignores a delivery receipt (no message), and rejects a malformed entry with a 400", async () => {
     const receipt = whatsappNotification(WA_USER, "x", await now());
     const message = JSON.parse(receipt.Message) as { whatsAppWebhookEntry: string };
