@@ -114,6 +114,7 @@ function createRuntime(): Runtime {
       tableName,
       now,
       process.env[INDEX_SET_ENV] === "legacy" ? "legacy" : "current",
+      config.organisation.timeZone,
     ),
     get ses() {
       ses ??= new SESv2Client(SENDER_CLIENT_OPTIONS);

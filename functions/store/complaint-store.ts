@@ -28,12 +28,14 @@ import {
   timelineEventSchema,
 } from "../domain/complaint.ts";
 import { formatReference } from "../domain/reference.ts";
+import { caseTally, FROZEN, lateAtRest, receivedDay, sumTallies } from "../domain/report-tally.ts";
 import {
   CaseNotFoundError,
   InvalidPageTokenError,
   StoreValidationError,
   VersionConflictError,
 } from "../errors.ts";
+import { AGGREGATED_IN, AggregateStore, aggregateUpdate, caseAggregateUpdates } from "./aggregate-store.ts";
 import { indexKeys, keys } from "./keys.ts";
 import { type IndexDesign, type IndexSet, indexFor } from "./table-design.ts";
 
@@ -53,9 +55,17 @@ const INTERNAL = new Set([
   "gsi3sk",
   "gsi4pk",
   "gsi4sk",
+  AGGREGATED_IN,
 ]);
 const MAX_ALLOCATION_ATTEMPTS = 200;
 const BATCH_GET_MAX = 100;
+/** Backfill: cases per transaction (100 actions at most: a mark per case and at most one day item per case). */
+const BACKFILL_CASES = 50;
+/** Backfill: counters per day-item update, so its UpdateExpression stays well under DynamoDB's 4 KB. */
+const BACKFILL_COUNTERS = 250;
+type TransactItem = NonNullable<
+  ConstructorParameters<typeof TransactWriteCommand>[0]["TransactItems"]
+>[number];
 
 function validate<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const result = schema.safeParse(value);
@@ -283,12 +293,17 @@ export interface ApplyResult {
 }
 
 export class ComplaintStore {
+  /**
+   * `timeZone`: the organisation's, in which the report counters of each case are kept per local day of receipt
+   * (issue 18, aggregate-store.ts); reports read them only in the time zone they are made in.
+   */
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     readonly tableName: string,
     private readonly now: () => Date = () => new Date(),
     /** Issue 18: the indexes queried (the old ones until a deployed table has the new ones filled). */
     private readonly indexSet: IndexSet = "current",
+    readonly timeZone = "UTC",
   ) {}
 
   /** Creates a case once per source id; a second call with the same source id returns the first reference. */
@@ -369,6 +384,7 @@ export class ComplaintStore {
                     ...keys.status(reference),
                     ...compact(record),
                     ...indexAttributes(record, this.indexSet),
+                    [AGGREGATED_IN]: this.timeZone,
                   },
                   ConditionExpression: "attribute_not_exists(pk)",
                 },
@@ -385,6 +401,8 @@ export class ComplaintStore {
                   Item: { ...keys.event(reference, event.id), ...event },
                 },
               },
+              // Issue 18: the case's report counters, in the same transaction (a failed creation counts nothing).
+              ...caseAggregateUpdates(this.tableName, this.timeZone, null, record),
             ],
           }),
         );
@@ -455,14 +473,32 @@ export class ComplaintStore {
     return record;
   }
 
-  /** The status record with its T-12 expiry (epoch seconds, closed cases only), which the record leaves out. */
-  private async requireWithExpiry(reference: string): Promise<{ record: CaseRecord; expiresAt?: number }> {
+  /**
+   * The status record with what the record leaves out: its T-12 expiry (epoch seconds, closed cases only) and
+   * the time zone its report counters are kept in (null: not counted yet, issue 18).
+   */
+  private async requireWithExpiry(
+    reference: string,
+  ): Promise<{ record: CaseRecord; expiresAt?: number; aggregatedIn: string | null }> {
+    const stored = await this.stored(reference);
+    if (!stored) throw new CaseNotFoundError(`no case ${reference}`);
+    return stored;
+  }
+
+  private async stored(
+    reference: string,
+  ): Promise<{ record: CaseRecord; expiresAt?: number; aggregatedIn: string | null } | null> {
     const out = await this.doc.send(
       new GetCommand({ TableName: this.tableName, Key: keys.status(reference), ConsistentRead: true }),
     );
-    if (!out.Item) throw new CaseNotFoundError(`no case ${reference}`);
+    if (!out.Item) return null;
     const expiresAt = typeof out.Item.expiresAt === "number" ? out.Item.expiresAt : undefined;
-    return { record: recordOf(out.Item), ...(expiresAt ? { expiresAt } : {}) };
+    const aggregatedIn = out.Item[AGGREGATED_IN];
+    return {
+      record: recordOf(out.Item),
+      ...(expiresAt ? { expiresAt } : {}),
+      aggregatedIn: typeof aggregatedIn === "string" ? aggregatedIn : null,
+    };
   }
 
   /** The sensitive part: read only for the full view and by the handlers that need it. */
@@ -512,6 +548,16 @@ export class ComplaintStore {
     return out;
   }
 
+  /** Status records by reference (BatchGetItem, strongly consistent); missing ones left out. */
+  async records(references: readonly string[]): Promise<CaseRecord[]> {
+    return [...(await this.statusRecords(references.map((reference) => caseKey(reference)))).values()];
+  }
+
+  /** Issue 18: the report counters kept per local day in this store's time zone (aggregate-store.ts). */
+  aggregates(): AggregateStore {
+    return new AggregateStore(this.doc, this.tableName, this.timeZone);
+  }
+
   /**
    * H-D1: a sensitive case's private details (empty when none were written). Callers check access first
    * (access.ts `investigation`); the workflow reads them to answer the complainant.
@@ -551,13 +597,16 @@ export class ComplaintStore {
   /**
    * Writes one change: the record patch, the content patch and the event, in one transaction, only if
    * the record is still at `expected.version` (VersionConflictError otherwise) and the event id is new
-   * (otherwise nothing is written and `applied` is false).
+   * (otherwise nothing is written and `applied` is false). The case's report counters move in the same
+   * transaction (issue 18): `aggregatedIn` is the time zone the stored record is counted in (null: not yet
+   * counted), checked by the write, so a wrong guess is a VersionConflictError like a stale version.
    */
   async transition(
     expected: CaseRecord,
     change: Change,
     content?: CaseContent,
     storedExpiresAt?: number,
+    aggregatedIn: string | null = this.timeZone,
   ): Promise<ApplyResult> {
     const at = change.event?.at ?? this.now().toISOString();
     const event = change.event
@@ -592,9 +641,14 @@ export class ComplaintStore {
             ...compact(record),
             ...indexAttributes(record, this.indexSet),
             ...(expiresAt ? { expiresAt } : {}),
+            [AGGREGATED_IN]: this.timeZone,
           },
-          ConditionExpression: "version = :v",
-          ExpressionAttributeValues: { ":v": expected.version },
+          ConditionExpression:
+            aggregatedIn === this.timeZone
+              ? "version = :v AND #agg = :tz"
+              : "version = :v AND (attribute_not_exists(#agg) OR #agg <> :tz)",
+          ExpressionAttributeNames: { "#agg": AGGREGATED_IN },
+          ExpressionAttributeValues: { ":v": expected.version, ":tz": this.timeZone },
         },
       },
     ];
@@ -648,6 +702,10 @@ export class ComplaintStore {
           },
         });
     }
+    // Last, so that the indexes of the status record (0) and the event (1) in CancellationReasons stay put.
+    items.push(
+      ...caseAggregateUpdates(this.tableName, this.timeZone, { record: expected, aggregatedIn }, record),
+    );
     const only = items.length === 1 ? items[0]?.Put : undefined;
     try {
       // Issue 18: a change of the status record alone (bookkeeping: deadlines, an assignee) is one conditional
@@ -664,6 +722,10 @@ export class ComplaintStore {
         return { record: await this.require(ref), applied: false };
       if (reasons[0]?.Code === "ConditionalCheckFailed")
         throw new VersionConflictError(`case ${ref} changed since version ${expected.version}`);
+      // Another case of the same day moved the same day item at the same instant: nothing was written, and
+      // update() reads again and retries, as after a version conflict.
+      if (reasons.some((r) => r.Code === "TransactionConflict"))
+        throw new VersionConflictError(`case ${ref}: a concurrent transaction on the same item`);
       throw error;
     }
   }
@@ -679,17 +741,93 @@ export class ComplaintStore {
   ): Promise<ApplyResult> {
     const attempts = options.attempts ?? 8;
     for (let attempt = 1; ; attempt++) {
-      const { record, expiresAt } = await this.requireWithExpiry(reference);
+      const { record, expiresAt, aggregatedIn } = await this.requireWithExpiry(reference);
       const content = options.withContent ? await this.getContent(reference) : undefined;
       const change = decide(record, content);
       if (!change) return { record, applied: false };
       try {
-        return await this.transition(record, change, content, expiresAt);
+        return await this.transition(record, change, content, expiresAt, aggregatedIn);
       } catch (error) {
         if (!(error instanceof VersionConflictError) || attempt >= attempts) throw error;
         await new Promise((r) => setTimeout(r, Math.random() * 20 * attempt));
       }
     }
+  }
+
+  /**
+   * Issue 18's backfill: counts in this time zone's day items each of `records` not counted there yet (written
+   * before the aggregates existed, or counted in another zone), marking each so it is counted once. Each
+   * transaction marks up to BACKFILL_CASES cases, conditioned on their version, and adds their tallies to their
+   * day items; a case changed meanwhile is read again, one counted meanwhile is left out. Idempotent. Returns
+   * how many cases it counted.
+   */
+  async countInAggregates(records: readonly CaseRecord[]): Promise<number> {
+    let counted = 0;
+    const pending = [...records];
+    while (pending.length > 0) {
+      // One transaction's worth: cases in order, until the case or counter budget is spent.
+      let chunk: CaseRecord[] = [];
+      const counters = new Set<string>();
+      while (pending.length > 0 && chunk.length < BACKFILL_CASES) {
+        const names = Object.keys(caseTally(pending[0]!, FROZEN));
+        if (chunk.length > 0 && new Set([...counters, ...names]).size > BACKFILL_COUNTERS) break;
+        for (const name of names) counters.add(name);
+        chunk.push(pending.shift()!);
+      }
+      for (let attempt = 0; chunk.length > 0; attempt++) {
+        if (attempt > 10)
+          throw new Error("aggregates backfill: a transaction kept failing after 10 attempts");
+        try {
+          await this.doc.send(new TransactWriteCommand({ TransactItems: this.backfillItems(chunk) }));
+          counted += chunk.length;
+          chunk = [];
+        } catch (error) {
+          if (!(error instanceof TransactionCanceledException)) throw error;
+          const reasons = error.CancellationReasons ?? [];
+          const next: CaseRecord[] = [];
+          for (const [i, record] of chunk.entries()) {
+            if (reasons[i]?.Code !== "ConditionalCheckFailed") {
+              next.push(record);
+              continue;
+            }
+            const stored = await this.stored(record.reference);
+            if (stored && stored.aggregatedIn !== this.timeZone) next.push(stored.record);
+          }
+          chunk = next;
+          await new Promise((r) => setTimeout(r, Math.random() * Math.min(500, 20 * 2 ** attempt)));
+        }
+      }
+    }
+    return counted;
+  }
+
+  private backfillItems(chunk: readonly CaseRecord[]): TransactItem[] {
+    const marks: TransactItem[] = chunk.map((record) => ({
+      Update: {
+        TableName: this.tableName,
+        Key: keys.status(record.reference),
+        UpdateExpression: "SET #agg = :tz",
+        ConditionExpression: "version = :v AND (attribute_not_exists(#agg) OR #agg <> :tz)",
+        ExpressionAttributeNames: { "#agg": AGGREGATED_IN },
+        ExpressionAttributeValues: { ":v": record.version, ":tz": this.timeZone },
+      },
+    }));
+    const byDay = new Map<string, CaseRecord[]>();
+    for (const record of chunk) {
+      const day = receivedDay(record.receivedAt, this.timeZone);
+      byDay.set(day, [...(byDay.get(day) ?? []), record]);
+    }
+    const days = [...byDay].flatMap(([day, list]) => {
+      const update = aggregateUpdate(
+        this.tableName,
+        this.timeZone,
+        day,
+        sumTallies(list.map((r) => caseTally(r, FROZEN))),
+        { add: list.filter(lateAtRest).map((r) => r.reference) },
+      );
+      return update ? [update] : [];
+    });
+    return [...marks, ...days];
   }
 
   async byStatus(status: Status, limit = 500): Promise<CaseRecord[]> {
@@ -843,8 +981,15 @@ export class ComplaintStore {
     options: { keepMissing?: boolean } = {},
   ): Promise<Array<CaseRecord | null>> {
     if (this.indexSet === "legacy") return items.map((item) => recordOf(item));
+    const found = await this.statusRecords(items.map((item) => String(item.pk)));
+    const records = items.map((item) => found.get(String(item.pk)) ?? null);
+    return options.keepMissing ? records : records.filter((r): r is CaseRecord => r !== null);
+  }
+
+  /** The status records of case partitions, by partition key (100 keys a call, unprocessed keys retried). */
+  private async statusRecords(partitions: readonly string[]): Promise<Map<string, CaseRecord>> {
     const found = new Map<string, CaseRecord>();
-    const unique = [...new Set(items.map((item) => String(item.pk)))];
+    const unique = [...new Set(partitions)];
     for (let i = 0; i < unique.length; i += BATCH_GET_MAX) {
       let batch: Array<Record<string, unknown>> = unique
         .slice(i, i + BATCH_GET_MAX)
@@ -860,8 +1005,7 @@ export class ComplaintStore {
         if (batch.length > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
       }
     }
-    const records = items.map((item) => found.get(String(item.pk)) ?? null);
-    return options.keepMissing ? records : records.filter((r): r is CaseRecord => r !== null);
+    return found;
   }
 
   private async queryAll(input: QueryCommandInput, limit = Number.POSITIVE_INFINITY) {

@@ -25,12 +25,17 @@
 //   OPTOUT#<phoneHash> / OPTOUT          issue 17: a number that sent STOP (no SMS to it any more)
 //   CONFIG            / CURRENT          issue 12: the live config in force (staff, calendar, reminders, recipients)
 //   CONFIG            / VERSION#<n>      issue 12: each pushed version of it, kept unchanged
+//   AGG#<timeZone>    / DAY#<YYYY-MM-DD> issue 18: report counters of the cases received that local day, moved by ADD in
+//                                        each case change's own transaction (aggregate-store.ts; the count rules in
+//                                        domain/report-tally.ts), and the references of its late cases: no personal data
+//   AGG#<timeZone>    / READY            issue 18: the backfill counted every older case; reports read the DAY# items
 //
 // Access patterns, all by GetItem or Query, never Scan (the index names of INDEXES; LEGACY_INDEXES below):
 //   by reference                    GetItem CASE#<ref>/STATUS (+ CONTENT for the full view, + Query EVENT#)
 //   by status                       Query byStatusV2:   gsi1pk = STATUS#<status>,  receivedAt
 //   by assignee                     Query byAssigneeV2: gsi2pk = ASSIGNEE#<addr> (open cases), gsi3sk = <nextDeadline>#<ref>
 //   open cases by next deadline     Query byDeadlineV2: gsi3pk = OPEN (sparse: removed on closure), gsi3sk = <nextDeadline>#<ref>
+//   a period's report counters      Query AGG#<timeZone>, sk BETWEEN DAY#<from> AND DAY#<to> (≤ 366 items a year)
 //   cases by period (reports)       Query byPeriodV2:   gsi4pk = RECEIVED#<YYYY-MM>, receivedAt
 //   inbound mail with no case       gsi1pk = INBOX#NOISE|INBOX#QUARANTINE, gsi1sk = <receivedAt>#<msgId> (recorded for the
 //                                   old byStatus index; nothing lists them, and the new index leaves them out)
