@@ -4,6 +4,7 @@ import { parseConfig, summarise } from "../functions/domain/config.ts";
 import { isLanguage } from "../functions/i18n/i18n.ts";
 import { renderPoster } from "../functions/public/poster.ts";
 import { reportCommand } from "../functions/reports/cli.ts";
+import { aggregatesBackfill } from "./aggregates-backfill.ts";
 import { configPush, readConfigText } from "./config-push.ts";
 import { stackTraceCommand } from "./stack-trace.ts";
 
@@ -12,6 +13,9 @@ const USAGE = `usage:
   cfm config push FILE [--table TABLE]
                             validate it, then put its staff, calendar, reminders and report recipients in
                             force in the deployed stack without a deploy (issue 12)
+  cfm aggregates backfill FILE [--table TABLE] [--since YEAR]
+                            count the cases written before the report aggregates existed, then let the
+                            reports read the aggregates (issue 18; idempotent)
   cfm report --from YYYY-MM-DD --to YYYY-MM-DD [--format csv|xlsx|json] [--out FILE]
                             a report from the running local stack (npm start)
   cfm poster --url https://…/submit [--out FILE] [--lang fr|en] [--config FILE]
@@ -23,6 +27,7 @@ export async function main(argv: string[], out = console.log, err = console.erro
   const [group, command, ...rest] = argv;
   if (group === "config" && command === "check") return configCheck(rest, out, err);
   if (group === "config" && command === "push") return configPush(rest, out, err);
+  if (group === "aggregates" && command === "backfill") return aggregatesBackfill(rest, out, err);
   if (group === "report") return reportCommand(argv.slice(1), out, err);
   if (group === "poster") return posterCommand(argv.slice(1), out, err);
   if (group === "stack-trace") return stackTraceCommand(argv.slice(1), out, err);

@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import { App, Validations } from "aws-cdk-lib";
 import { AwsSolutionsChecks } from "cdk-nag";
 import { InvalidConfigError, loadConfigText, type OrgConfig } from "../functions/domain/config.ts";
+import { FINAL_INDEX_STAGE } from "../functions/store/table-design.ts";
 import { CfmStack } from "./cfm-stack.ts";
 import { ControlTowerChecks } from "./control-tower.ts";
 
@@ -46,6 +47,21 @@ if ((domainName === undefined) !== (certificateArn === undefined)) {
   process.exit(1);
 }
 const loginDomainPrefix = context("cfm:loginDomainPrefix");
+// Issue 18: a table deployed before the INCLUDE indexes steps through INDEX_STAGES one deploy at a time.
+const indexStage = context("cfm:indexStage");
+if (
+  indexStage !== undefined &&
+  !(
+    Number.isInteger(Number(indexStage)) &&
+    Number(indexStage) >= 0 &&
+    Number(indexStage) <= FINAL_INDEX_STAGE
+  )
+) {
+  console.error(
+    `cfm: context cfm:indexStage must be a whole number from 0 to ${FINAL_INDEX_STAGE}, got ${String(indexStage)}`,
+  );
+  process.exit(1);
+}
 new CfmStack(app, String(context("cfm:stackName") ?? "Cfm"), {
   config,
   description: `cfm: complaints and feedback mechanism for ${config.organisation.name}`,
@@ -54,6 +70,7 @@ new CfmStack(app, String(context("cfm:stackName") ?? "Cfm"), {
   dashboard: String(context("cfm:dashboard") ?? "true") !== "false",
   staffMfa,
   loginDomainPrefix: loginDomainPrefix === undefined ? undefined : String(loginDomainPrefix),
+  indexStage: indexStage === undefined ? undefined : Number(indexStage),
   customDomain:
     domainName === undefined
       ? undefined

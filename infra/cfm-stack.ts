@@ -9,6 +9,7 @@ import type * as sfn from "aws-cdk-lib/aws-stepfunctions";
 import type { Construct } from "constructs";
 import type { OrgConfig } from "../functions/domain/config.ts";
 import { keys } from "../functions/store/keys.ts";
+import { INDEX_SET_ENV } from "../functions/store/table-design.ts";
 import { Api, type CustomDomain } from "./constructs/api.ts";
 import type { CfmFunction, HandlerName } from "./constructs/cfm-function.ts";
 import { Channels } from "./constructs/channels.ts";
@@ -38,6 +39,8 @@ export interface CfmStackProps extends StackProps {
   loginDomainPrefix?: string;
   /** The organisation's host name for the console and task links, with its ACM certificate. */
   customDomain?: CustomDomain;
+  /** Issue 18: the stage of the staged index upgrade (Storage; README deploy checklist). Default: the last. */
+  indexStage?: number;
 }
 
 export class CfmStack extends Stack {
@@ -50,7 +53,11 @@ export class CfmStack extends Stack {
     super(scope, id, props);
     const { config } = props;
 
-    const storage = new Storage(this, "Storage", { config, rawMailExpiryDays: props.rawMailExpiryDays });
+    const storage = new Storage(this, "Storage", {
+      config,
+      rawMailExpiryDays: props.rawMailExpiryDays,
+      indexStage: props.indexStage,
+    });
     const email = new EmailDomain(this, "EmailDomain", { config, manageIdentity: props.manageEmailIdentity });
     const api = new Api(this, "Api", {
       config,
@@ -104,6 +111,9 @@ export class CfmStack extends Stack {
     // Issue 12: every function reads the live config (CONFIG/CURRENT, a GetItem its table grant allows) before
     // its invocations; only an operator's `cfm config push` writes it. A function that is compromised or wrong
     // cannot change who receives the cases.
+    // Issue 18: until the new indexes are all filled (INDEX_SWITCH_STAGE), the code reads the old ones.
+    if (storage.indexStage.reads === "legacy")
+      for (const fn of all) fn.fn.addEnvironment(INDEX_SET_ENV, "legacy");
     for (const fn of all)
       fn.role.addToPrincipalPolicy(
         new iam.PolicyStatement({

@@ -82,7 +82,8 @@ export const REASONS = {
     "AWS X-Ray PutTraceSegments/PutTelemetryRecords do not support resource-level permissions (the service " +
     "authorization reference lists no resource type), so '*' is the only possible resource.",
   tableIndexes:
-    "Query on the table's global secondary indexes (byStatus, byAssignee, byDeadline, byPeriod): the grant is " +
+    "Query on the table's global secondary indexes (byStatusV2, byAssigneeV2, byDeadlineV2, byPeriodV2, and the " +
+    "old byStatus, byAssignee, byDeadline, byPeriod during the staged upgrade): the grant is " +
     "limited to this table's own indexes (<table arn>/index/*).",
   kmsDataKeys:
     "kms:GenerateDataKey* and kms:ReEncrypt* come from CDK's grantSendMessages on a KMS-encrypted SQS queue " +

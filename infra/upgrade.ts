@@ -7,6 +7,9 @@
 // - test/infra/baseline/<config>.template.json is the released stack, normalised; the test diffs HEAD's template
 //   against it with @aws-cdk/cloudformation-diff and fails on any removal or replacement of a stateful resource
 //   and any change of its DeletionPolicy/UpdateReplacePolicy. Other changes pass (others change the stack).
+// - a table's global secondary indexes: CloudFormation changes none in place (key schema, projection) and creates
+//   or deletes one per stack update, else the deploy fails: such a step is reported too, so that an index change
+//   goes through the stages of `cfm:indexStage` (table-design.ts INDEX_STAGES, README deploy checklist).
 // `npm run baseline` rewrites the baselines: a deliberate step, reviewed with the migration it stands for.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -62,11 +65,15 @@ export const baselinePath = (name: ExampleName) =>
   join(REPO_ROOT, "test", "infra", "baseline", `${name}.template.json`);
 
 /** The stack for a config as `cdk synth` makes it (stack name Cfm), without building the Lambda assets. */
-export function synthTemplate(configFile: string, customise?: (stack: CfmStack) => void): CfnTemplate {
+export function synthTemplate(
+  configFile: string,
+  customise?: (stack: CfmStack) => void,
+  options: { indexStage?: number } = {},
+): CfnTemplate {
   const path = join(REPO_ROOT, configFile);
   const config = loadConfigText(readFileSync(path, "utf8"), configFile);
   const app = new App({ context: { "aws:cdk:bundling-stacks": [] } });
-  const stack = new CfmStack(app, "Cfm", { config });
+  const stack = new CfmStack(app, "Cfm", { config, indexStage: options.indexStage });
   customise?.(stack);
   return Template.fromStack(stack).toJSON() as CfnTemplate;
 }
@@ -89,10 +96,47 @@ export function normaliseTemplate(template: CfnTemplate): CfnTemplate {
   return copy;
 }
 
+interface Gsi {
+  IndexName: string;
+  KeySchema?: Json;
+  Projection?: Json;
+}
+
+/**
+ * Why CloudFormation would refuse the index changes of one table in one update: an index changed in place (key
+ * schema or projection: it needs a new name), or more than one index created or deleted.
+ */
+export function indexChangeProblems(what: string, before: Json, after: Json): string[] {
+  const list = (t: Json) =>
+    ((t?.Properties?.GlobalSecondaryIndexes ?? []) as Gsi[]).filter((g) => g?.IndexName);
+  const old = new Map(list(before).map((g) => [g.IndexName, g]));
+  const now = new Map(list(after).map((g) => [g.IndexName, g]));
+  const problems: string[] = [];
+  const same = (a: Json, b: Json) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+  for (const [name, g] of now) {
+    const was = old.get(name);
+    if (was && (!same(was.KeySchema, g.KeySchema) || !same(was.Projection, g.Projection)))
+      problems.push(
+        `${what}: index ${name} changes its key schema or projection, which CloudFormation cannot do in place: ` +
+          "create it under a new name (table-design.ts INDEX_STAGES).",
+      );
+  }
+  const created = [...now.keys()].filter((n) => !old.has(n));
+  const deleted = [...old.keys()].filter((n) => !now.has(n));
+  if (created.length + deleted.length > 1)
+    problems.push(
+      `${what}: one update would create ${created.join(", ") || "no index"} and delete ${deleted.join(", ") || "no index"}; ` +
+        "CloudFormation creates or deletes one global secondary index per update: deploy the stages of " +
+        "cfm:indexStage one at a time (README, deploy checklist).",
+    );
+  return problems;
+}
+
 /**
  * What an upgrade from `baseline` to `current` would do to data: one line per stateful resource (listed, or of a
  * stateful type in the baseline) that would be removed, replaced (or might be), change type, or change its
- * DeletionPolicy/UpdateReplacePolicy. Additions and changes of other resources are not reported.
+ * DeletionPolicy/UpdateReplacePolicy, and per table whose index changes CloudFormation would refuse
+ * (indexChangeProblems). Additions and changes of other resources are not reported.
  */
 export function upgradeProblems(
   baseline: CfnTemplate,
@@ -138,6 +182,8 @@ export function upgradeProblems(
         `${what}: CloudFormation ${verb} replace it (a new, empty resource) because of ${causes.join(", ")}.`,
       );
     }
+    if (before.Type === "AWS::DynamoDB::Table")
+      problems.push(...indexChangeProblems(what, before, current.Resources[id]));
     for (const policy of ["DeletionPolicy", "UpdateReplacePolicy"]) {
       if (before[policy] !== current.Resources[id]?.[policy]) {
         problems.push(

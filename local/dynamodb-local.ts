@@ -10,9 +10,10 @@ import {
   DescribeTableCommand,
   DynamoDBClient,
   ResourceNotFoundException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from "@aws-sdk/client-dynamodb";
-import { createTableInput, TTL_ATTRIBUTE } from "../functions/store/table-design.ts";
+import { createTableInput, FINAL_INDEX_STAGE, TTL_ATTRIBUTE } from "../functions/store/table-design.ts";
 
 export class MissingJavaError extends Error {
   override name = "MissingJavaError";
@@ -215,13 +216,40 @@ export async function startDynamoDbLocal(
 }
 
 /** Creates the cfm table (same definition as the CDK stack) unless it exists. */
-export async function ensureTable(endpoint: string, tableName: string): Promise<void> {
+/**
+ * Creates the table (the design's indexes, or those of one stage of the index upgrade), or brings an existing one
+ * to them: a data directory kept from before issue 18 has the old indexes, which the code no longer reads. One
+ * index per UpdateTable, new ones first, as on AWS (the local table goes through the stages in one call).
+ */
+export async function ensureTable(
+  endpoint: string,
+  tableName: string,
+  stage: number = FINAL_INDEX_STAGE,
+): Promise<void> {
   const client = new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+  const wanted = createTableInput(tableName, stage);
   try {
-    await client.send(new DescribeTableCommand({ TableName: tableName }));
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    const present = new Set((Table?.GlobalSecondaryIndexes ?? []).map((g) => g.IndexName));
+    for (const index of wanted.GlobalSecondaryIndexes.filter((g) => !present.has(g.IndexName)))
+      await client.send(
+        new UpdateTableCommand({
+          TableName: tableName,
+          AttributeDefinitions: wanted.AttributeDefinitions,
+          GlobalSecondaryIndexUpdates: [{ Create: index }],
+        }),
+      );
+    const names = new Set(wanted.GlobalSecondaryIndexes.map((g) => g.IndexName));
+    for (const name of [...present].filter((n): n is string => n !== undefined && !names.has(n)))
+      await client.send(
+        new UpdateTableCommand({
+          TableName: tableName,
+          GlobalSecondaryIndexUpdates: [{ Delete: { IndexName: name } }],
+        }),
+      );
   } catch (error) {
     if (!(error instanceof ResourceNotFoundException)) throw error;
-    await client.send(new CreateTableCommand(createTableInput(tableName)));
+    await client.send(new CreateTableCommand(wanted));
     await client.send(
       new UpdateTimeToLiveCommand({
         TableName: tableName,

@@ -3,7 +3,8 @@
 // continuation. Every list reads one index partition at a time (never a Scan, never the whole filtered set):
 // - `status` → byStatus (`needs-attention`: the open cases flagged so, issue 12); no status but `assignee` → byAssignee (open cases); `from`/`to` → byPeriod, month by
 //   month; otherwise the open cases by next deadline (byDeadline).
-// - kind, channel, category, assignee, status, overdue: a DynamoDB filter on the status record.
+// - kind, channel, category, flags, overdue: a DynamoDB filter on the index (the attributes it projects, issue 18);
+//   status and assignee, which the indexes do not hold: tested on the status records the page reads.
 // - category and assignee match only cases whose details the viewer may see (access.ts), so a filter never
 //   reveals what the case page would not.
 // - `q`: a reference goes straight to that case; text (coordinator only) is searched in the content of at most
@@ -164,7 +165,8 @@ export async function listCases(
   const token = query.next === undefined ? undefined : decode(query.next);
   if (token === null) return { ok: false, errors: BAD_TOKEN };
 
-  // The DynamoDB filter: every field the status record holds and the index does not already select.
+  // The DynamoDB filter: the fields the index projects (table-design.ts LIST_ATTRIBUTES) and does not already
+  // select by its key; status and assignee are tested on the records (`match`).
   const conditions: string[] = [];
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = {};
@@ -193,13 +195,20 @@ export async function listCases(
     return { by: "open" };
   };
   const first = source(periodic ? (query.to ?? rt.now().toISOString().slice(0, 10)).slice(0, 7) : undefined);
+  const tests: Array<(record: CaseRecord) => boolean> = [];
   if (query.status === "needs-attention") {
-    conditions.push("contains(flags, :flag) AND #status <> :closed");
-    names["#status"] = "status";
+    conditions.push("contains(flags, :flag)");
     values[":flag"] = "needs-attention";
-    values[":closed"] = "closed";
-  } else if (first.by !== "status") equal("status", query.status);
-  if (first.by !== "assignee") equal("assignee", query.assignee);
+    tests.push((r) => r.status !== "closed");
+  } else if (first.by !== "status" && query.status !== undefined) {
+    const status = query.status;
+    tests.push((r) => r.status === status);
+  }
+  if (first.by !== "assignee" && query.assignee !== undefined) {
+    const assignee = query.assignee;
+    tests.push((r) => r.assignee === assignee);
+  }
+  const match = tests.length > 0 ? (r: CaseRecord) => tests.every((test) => test(r)) : undefined;
   equal("kind", query.kind);
   equal("channel", query.channel);
   equal("category", query.category);
@@ -246,6 +255,7 @@ export async function listCases(
         budget: Math.max(1, budget - read),
         after,
         filter,
+        match,
         keep,
       });
     } catch (error) {

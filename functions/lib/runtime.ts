@@ -8,6 +8,7 @@ import { MissingEnvironmentError } from "../errors.ts";
 import { ComplaintStore } from "../store/complaint-store.ts";
 import { readCurrentConfig } from "../store/config-store.ts";
 import { openTable, type Table } from "../store/table.ts";
+import { INDEX_SET_ENV } from "../store/table-design.ts";
 import { cacheMsFromEnv, LiveConfigCache } from "./live-config.ts";
 
 export { MissingEnvironmentError };
@@ -107,7 +108,14 @@ function createRuntime(): Runtime {
     refreshConfig: (force) => live.refresh(force),
     tableName,
     doc,
-    store: new ComplaintStore(doc, tableName, now),
+    // Issue 18: the old indexes until a deployed table's new ones are filled (INDEX_STAGES, set by the stack).
+    store: new ComplaintStore(
+      doc,
+      tableName,
+      now,
+      process.env[INDEX_SET_ENV] === "legacy" ? "legacy" : "current",
+      config.organisation.timeZone,
+    ),
     get ses() {
       ses ??= new SESv2Client(SENDER_CLIENT_OPTIONS);
       return ses;

@@ -16,7 +16,6 @@ import {
   STATUSES,
 } from "../domain/complaint.ts";
 import type { OrgConfig } from "../domain/config.ts";
-import { buckets, makePeriod, type Period, previousPeriod, type ReportKind } from "./periods.ts";
 import {
   caseTally,
   counter,
@@ -28,7 +27,8 @@ import {
   type Tally,
   tallyByDay,
   UNTRIAGED,
-} from "./tally.ts";
+} from "../domain/report-tally.ts";
+import { buckets, makePeriod, type Period, previousPeriod, type ReportKind } from "./periods.ts";
 
 export { R11_STEPS, type R11Step };
 

@@ -7,6 +7,7 @@ import {
   BatchGetCommand,
   type DynamoDBDocumentClient,
   GetCommand,
+  PutCommand,
   QueryCommand,
   type QueryCommandInput,
   TransactWriteCommand,
@@ -27,14 +28,16 @@ import {
   timelineEventSchema,
 } from "../domain/complaint.ts";
 import { formatReference } from "../domain/reference.ts";
+import { caseTally, FROZEN, lateAtRest, receivedDay, sumTallies } from "../domain/report-tally.ts";
 import {
   CaseNotFoundError,
   InvalidPageTokenError,
   StoreValidationError,
   VersionConflictError,
 } from "../errors.ts";
+import { AGGREGATED_IN, AggregateStore, aggregateUpdate, caseAggregateUpdates } from "./aggregate-store.ts";
 import { indexKeys, keys } from "./keys.ts";
-import type { IndexName } from "./table-design.ts";
+import { type IndexDesign, type IndexSet, indexFor } from "./table-design.ts";
 
 export { CaseNotFoundError, InvalidPageTokenError, StoreValidationError, VersionConflictError };
 /** A position in an index (DynamoDB's LastEvaluatedKey): key attributes only, strings. */
@@ -52,9 +55,17 @@ const INTERNAL = new Set([
   "gsi3sk",
   "gsi4pk",
   "gsi4sk",
+  AGGREGATED_IN,
 ]);
 const MAX_ALLOCATION_ATTEMPTS = 200;
 const BATCH_GET_MAX = 100;
+/** Backfill: cases per transaction (100 actions at most: a mark per case and at most one day item per case). */
+const BACKFILL_CASES = 50;
+/** Backfill: counters per day-item update, so its UpdateExpression stays well under DynamoDB's 4 KB. */
+const BACKFILL_COUNTERS = 250;
+type TransactItem = NonNullable<
+  ConstructorParameters<typeof TransactWriteCommand>[0]["TransactItems"]
+>[number];
 
 function validate<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const result = schema.safeParse(value);
@@ -71,6 +82,57 @@ function strip(item: Record<string, unknown>): Record<string, unknown> {
   return out;
 }
 
+/**
+ * Fields of the status record left out of the stored item while they hold their empty value, and given it back
+ * when read (issue 18): every write of the record is billed by its size in whole kilobytes, and these empty
+ * values were about 100 of its 1,000-odd bytes. Absent reads as empty to the index filters too (`contains`,
+ * `size`, `=` are false on a missing attribute, as on an empty list or a null).
+ */
+const EMPTY_FIELDS = {
+  closure: null,
+  category: null,
+  severity: null,
+  admissible: null,
+  assignee: null,
+  responsible: null,
+  appealOutcome: null,
+  closedAt: null,
+  overdue: [],
+  flags: [],
+  reminders: {},
+  appeals: 0,
+  appealExtensions: 0,
+  attachments: 0,
+} as const satisfies Partial<Record<keyof CaseRecord, unknown>>;
+
+const isEmptyValue = (value: unknown, empty: unknown): boolean =>
+  value === empty ||
+  (Array.isArray(empty) && Array.isArray(value) && value.length === 0) ||
+  (empty !== null &&
+    typeof empty === "object" &&
+    !Array.isArray(empty) &&
+    typeof value === "object" &&
+    value !== null &&
+    !Array.isArray(value) &&
+    Object.keys(value).length === 0);
+
+/** The status record as stored: its empty fields left out (EMPTY_FIELDS). */
+function compact(record: CaseRecord): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...record };
+  for (const [field, empty] of Object.entries(EMPTY_FIELDS))
+    if (isEmptyValue(out[field], empty)) delete out[field];
+  return out;
+}
+
+/** A stored status record read back whole: its internal attributes dropped, its empty fields restored. */
+function recordOf(item: Record<string, unknown>): CaseRecord {
+  const fields = strip(item);
+  for (const [field, empty] of Object.entries(EMPTY_FIELDS))
+    if (!(field in fields))
+      fields[field] = Array.isArray(empty) ? [] : typeof empty === "object" && empty ? {} : empty;
+  return caseRecordSchema.parse(fields);
+}
+
 /** Which index partition a listing reads (listPage). */
 export type ListSource =
   | { by: "status"; status: Status; newestFirst?: boolean }
@@ -79,44 +141,42 @@ export type ListSource =
   /** One calendar month (UTC) of the byPeriod index, optionally narrowed to [from, to] on receivedAt. */
   | { by: "month"; month: string; from?: string; to?: string; newestFirst?: boolean };
 
-/** A DynamoDB FilterExpression on the status record's attributes. */
+/**
+ * A DynamoDB FilterExpression, on the attributes the indexes project (table-design.ts LIST_ATTRIBUTES) only: an
+ * attribute an index does not hold reads as absent there.
+ */
 export interface ListFilter {
   expression: string;
   names?: Record<string, string>;
   values?: Record<string, unknown>;
 }
 
-function sourceQuery(source: ListSource): {
-  index: IndexName;
+function sourceQuery(
+  source: ListSource,
+  set: IndexSet,
+): {
+  index: IndexDesign;
   partition: string;
   sort: string;
   key: string;
   range?: [string, string];
 } {
+  const on = (index: IndexDesign) => ({ index, partition: index.partitionKey, sort: index.sortKey });
   switch (source.by) {
     case "status":
-      return {
-        index: "byStatus",
-        partition: "gsi1pk",
-        sort: "gsi1sk",
-        key: indexKeys.byStatus(source.status),
-      };
+      return { ...on(indexFor("status", set)), key: indexKeys.byStatus(source.status) };
     case "assignee":
       return {
-        index: "byAssignee",
-        partition: "gsi2pk",
-        sort: "gsi2sk",
+        ...on(indexFor("assignee", set)),
         key: indexKeys.byAssignee(source.address.toLowerCase()),
       };
     case "open":
-      return { index: "byDeadline", partition: "gsi3pk", sort: "gsi3sk", key: indexKeys.open };
+      return { ...on(indexFor("deadline", set)), key: indexKeys.open };
     case "month":
       return {
-        index: "byPeriod",
-        partition: "gsi4pk",
-        sort: "gsi4sk",
+        ...on(indexFor("period", set)),
         key: indexKeys.byPeriod(source.month),
-        // gsi4sk is `<receivedAt>#<reference>`: "~" sorts after every reference.
+        // The sort key is receivedAt (new) or `<receivedAt>#<reference>` (old): "~" sorts after either.
         ...(source.from || source.to
           ? {
               range: [source.from ?? `${source.month}`, `${source.to ?? `${source.month}-99`}~`] as [
@@ -130,13 +190,12 @@ function sourceQuery(source: ListSource): {
 }
 
 /** The index position of an item (what DynamoDB's LastEvaluatedKey holds for a GSI query). */
-function positionOf(item: Record<string, unknown>, index: IndexName): PageToken {
-  const n = { byStatus: 1, byAssignee: 2, byDeadline: 3, byPeriod: 4 }[index];
+function positionOf(item: Record<string, unknown>, index: IndexDesign): PageToken {
   return {
     pk: String(item.pk),
     sk: String(item.sk),
-    [`gsi${n}pk`]: String(item[`gsi${n}pk`]),
-    [`gsi${n}sk`]: String(item[`gsi${n}sk`]),
+    [index.partitionKey]: String(item[index.partitionKey]),
+    [index.sortKey]: String(item[index.sortKey]),
   };
 }
 
@@ -151,18 +210,28 @@ export function nextDeadline(record: CaseRecord): string | null {
   return next;
 }
 
-/** The index attributes of a status record (also used by the report seeding of tests and benchmarks). */
-export function indexAttributes(record: CaseRecord) {
+/**
+ * The index attributes of a status record (also used by the report seeding of tests and benchmarks). The new
+ * indexes sort on attributes the record has anyway (receivedAt, gsi3sk: table-design.ts), so gsi1sk, gsi2sk and
+ * gsi4sk, copies of those, are written only while the old indexes are read (`set` legacy): about 130 bytes less
+ * in every write of the record (issue 18).
+ */
+export function indexAttributes(record: CaseRecord, set: IndexSet = "current") {
   const next = nextDeadline(record) ?? "9999";
+  const legacy = set === "legacy";
   const attributes: Record<string, string> = {
     gsi1pk: indexKeys.byStatus(record.status),
-    gsi1sk: `${record.receivedAt}#${record.reference}`,
     gsi4pk: indexKeys.byPeriod(record.receivedAt.slice(0, 7)),
-    gsi4sk: `${record.receivedAt}#${record.reference}`,
+    ...(legacy
+      ? {
+          gsi1sk: `${record.receivedAt}#${record.reference}`,
+          gsi4sk: `${record.receivedAt}#${record.reference}`,
+        }
+      : {}),
   };
   if (record.assignee && record.status !== "closed") {
     attributes.gsi2pk = indexKeys.byAssignee(record.assignee);
-    attributes.gsi2sk = `${next}#${record.reference}`;
+    if (legacy) attributes.gsi2sk = `${next}#${record.reference}`;
   }
   if (record.status !== "closed") {
     attributes.gsi3pk = indexKeys.open;
@@ -224,10 +293,17 @@ export interface ApplyResult {
 }
 
 export class ComplaintStore {
+  /**
+   * `timeZone`: the organisation's, in which the report counters of each case are kept per local day of receipt
+   * (issue 18, aggregate-store.ts); reports read them only in the time zone they are made in.
+   */
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     readonly tableName: string,
     private readonly now: () => Date = () => new Date(),
+    /** Issue 18: the indexes queried (the old ones until a deployed table has the new ones filled). */
+    private readonly indexSet: IndexSet = "current",
+    readonly timeZone = "UTC",
   ) {}
 
   /** Creates a case once per source id; a second call with the same source id returns the first reference. */
@@ -304,7 +380,12 @@ export class ComplaintStore {
               {
                 Put: {
                   TableName: this.tableName,
-                  Item: { ...keys.status(reference), ...record, ...indexAttributes(record) },
+                  Item: {
+                    ...keys.status(reference),
+                    ...compact(record),
+                    ...indexAttributes(record, this.indexSet),
+                    [AGGREGATED_IN]: this.timeZone,
+                  },
                   ConditionExpression: "attribute_not_exists(pk)",
                 },
               },
@@ -320,6 +401,8 @@ export class ComplaintStore {
                   Item: { ...keys.event(reference, event.id), ...event },
                 },
               },
+              // Issue 18: the case's report counters, in the same transaction (a failed creation counts nothing).
+              ...caseAggregateUpdates(this.tableName, this.timeZone, null, record),
             ],
           }),
         );
@@ -381,7 +464,7 @@ export class ComplaintStore {
         ConsistentRead: true,
       }),
     );
-    return out.Item ? caseRecordSchema.parse(strip(out.Item)) : null;
+    return out.Item ? recordOf(out.Item) : null;
   }
 
   async require(reference: string): Promise<CaseRecord> {
@@ -390,14 +473,32 @@ export class ComplaintStore {
     return record;
   }
 
-  /** The status record with its T-12 expiry (epoch seconds, closed cases only), which the record leaves out. */
-  private async requireWithExpiry(reference: string): Promise<{ record: CaseRecord; expiresAt?: number }> {
+  /**
+   * The status record with what the record leaves out: its T-12 expiry (epoch seconds, closed cases only) and
+   * the time zone its report counters are kept in (null: not counted yet, issue 18).
+   */
+  private async requireWithExpiry(
+    reference: string,
+  ): Promise<{ record: CaseRecord; expiresAt?: number; aggregatedIn: string | null }> {
+    const stored = await this.stored(reference);
+    if (!stored) throw new CaseNotFoundError(`no case ${reference}`);
+    return stored;
+  }
+
+  private async stored(
+    reference: string,
+  ): Promise<{ record: CaseRecord; expiresAt?: number; aggregatedIn: string | null } | null> {
     const out = await this.doc.send(
       new GetCommand({ TableName: this.tableName, Key: keys.status(reference), ConsistentRead: true }),
     );
-    if (!out.Item) throw new CaseNotFoundError(`no case ${reference}`);
+    if (!out.Item) return null;
     const expiresAt = typeof out.Item.expiresAt === "number" ? out.Item.expiresAt : undefined;
-    return { record: caseRecordSchema.parse(strip(out.Item)), ...(expiresAt ? { expiresAt } : {}) };
+    const aggregatedIn = out.Item[AGGREGATED_IN];
+    return {
+      record: recordOf(out.Item),
+      ...(expiresAt ? { expiresAt } : {}),
+      aggregatedIn: typeof aggregatedIn === "string" ? aggregatedIn : null,
+    };
   }
 
   /** The sensitive part: read only for the full view and by the handlers that need it. */
@@ -447,6 +548,16 @@ export class ComplaintStore {
     return out;
   }
 
+  /** Status records by reference (BatchGetItem, strongly consistent); missing ones left out. */
+  async records(references: readonly string[]): Promise<CaseRecord[]> {
+    return [...(await this.statusRecords(references.map((reference) => caseKey(reference)))).values()];
+  }
+
+  /** Issue 18: the report counters kept per local day in this store's time zone (aggregate-store.ts). */
+  aggregates(): AggregateStore {
+    return new AggregateStore(this.doc, this.tableName, this.timeZone);
+  }
+
   /**
    * H-D1: a sensitive case's private details (empty when none were written). Callers check access first
    * (access.ts `investigation`); the workflow reads them to answer the complainant.
@@ -486,13 +597,16 @@ export class ComplaintStore {
   /**
    * Writes one change: the record patch, the content patch and the event, in one transaction, only if
    * the record is still at `expected.version` (VersionConflictError otherwise) and the event id is new
-   * (otherwise nothing is written and `applied` is false).
+   * (otherwise nothing is written and `applied` is false). The case's report counters move in the same
+   * transaction (issue 18): `aggregatedIn` is the time zone the stored record is counted in (null: not yet
+   * counted), checked by the write, so a wrong guess is a VersionConflictError like a stale version.
    */
   async transition(
     expected: CaseRecord,
     change: Change,
     content?: CaseContent,
     storedExpiresAt?: number,
+    aggregatedIn: string | null = this.timeZone,
   ): Promise<ApplyResult> {
     const at = change.event?.at ?? this.now().toISOString();
     const event = change.event
@@ -524,12 +638,17 @@ export class ComplaintStore {
           TableName: this.tableName,
           Item: {
             ...keys.status(ref),
-            ...record,
-            ...indexAttributes(record),
+            ...compact(record),
+            ...indexAttributes(record, this.indexSet),
             ...(expiresAt ? { expiresAt } : {}),
+            [AGGREGATED_IN]: this.timeZone,
           },
-          ConditionExpression: "version = :v",
-          ExpressionAttributeValues: { ":v": expected.version },
+          ConditionExpression:
+            aggregatedIn === this.timeZone
+              ? "version = :v AND #agg = :tz"
+              : "version = :v AND (attribute_not_exists(#agg) OR #agg <> :tz)",
+          ExpressionAttributeNames: { "#agg": AGGREGATED_IN },
+          ExpressionAttributeValues: { ":v": expected.version, ":tz": this.timeZone },
         },
       },
     ];
@@ -583,16 +702,30 @@ export class ComplaintStore {
           },
         });
     }
+    // Last, so that the indexes of the status record (0) and the event (1) in CancellationReasons stay put.
+    items.push(
+      ...caseAggregateUpdates(this.tableName, this.timeZone, { record: expected, aggregatedIn }, record),
+    );
+    const only = items.length === 1 ? items[0]?.Put : undefined;
     try {
-      await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
+      // Issue 18: a change of the status record alone (bookkeeping: deadlines, an assignee) is one conditional
+      // PutItem, which DynamoDB bills at half a transactional write, for the table and for each index.
+      if (only) await this.doc.send(new PutCommand(only));
+      else await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
       return { record, applied: true };
     } catch (error) {
+      if (only && (error as Error | undefined)?.name === "ConditionalCheckFailedException")
+        throw new VersionConflictError(`case ${ref} changed since version ${expected.version}`);
       if (!(error instanceof TransactionCanceledException)) throw error;
       const reasons = error.CancellationReasons ?? [];
       if (event && reasons[1]?.Code === "ConditionalCheckFailed")
         return { record: await this.require(ref), applied: false };
       if (reasons[0]?.Code === "ConditionalCheckFailed")
         throw new VersionConflictError(`case ${ref} changed since version ${expected.version}`);
+      // Another case of the same day moved the same day item at the same instant: nothing was written, and
+      // update() reads again and retries, as after a version conflict.
+      if (reasons.some((r) => r.Code === "TransactionConflict"))
+        throw new VersionConflictError(`case ${ref}: a concurrent transaction on the same item`);
       throw error;
     }
   }
@@ -608,12 +741,12 @@ export class ComplaintStore {
   ): Promise<ApplyResult> {
     const attempts = options.attempts ?? 8;
     for (let attempt = 1; ; attempt++) {
-      const { record, expiresAt } = await this.requireWithExpiry(reference);
+      const { record, expiresAt, aggregatedIn } = await this.requireWithExpiry(reference);
       const content = options.withContent ? await this.getContent(reference) : undefined;
       const change = decide(record, content);
       if (!change) return { record, applied: false };
       try {
-        return await this.transition(record, change, content, expiresAt);
+        return await this.transition(record, change, content, expiresAt, aggregatedIn);
       } catch (error) {
         if (!(error instanceof VersionConflictError) || attempt >= attempts) throw error;
         await new Promise((r) => setTimeout(r, Math.random() * 20 * attempt));
@@ -621,19 +754,98 @@ export class ComplaintStore {
     }
   }
 
+  /**
+   * Issue 18's backfill: counts in this time zone's day items each of `records` not counted there yet (written
+   * before the aggregates existed, or counted in another zone), marking each so it is counted once. Each
+   * transaction marks up to BACKFILL_CASES cases, conditioned on their version, and adds their tallies to their
+   * day items; a case changed meanwhile is read again, one counted meanwhile is left out. Idempotent. Returns
+   * how many cases it counted.
+   */
+  async countInAggregates(records: readonly CaseRecord[]): Promise<number> {
+    let counted = 0;
+    const pending = [...records];
+    while (pending.length > 0) {
+      // One transaction's worth: cases in order, until the case or counter budget is spent.
+      let chunk: CaseRecord[] = [];
+      const counters = new Set<string>();
+      while (pending.length > 0 && chunk.length < BACKFILL_CASES) {
+        const names = Object.keys(caseTally(pending[0]!, FROZEN));
+        if (chunk.length > 0 && new Set([...counters, ...names]).size > BACKFILL_COUNTERS) break;
+        for (const name of names) counters.add(name);
+        chunk.push(pending.shift()!);
+      }
+      for (let attempt = 0; chunk.length > 0; attempt++) {
+        if (attempt > 10)
+          throw new Error("aggregates backfill: a transaction kept failing after 10 attempts");
+        try {
+          await this.doc.send(new TransactWriteCommand({ TransactItems: this.backfillItems(chunk) }));
+          counted += chunk.length;
+          chunk = [];
+        } catch (error) {
+          if (!(error instanceof TransactionCanceledException)) throw error;
+          const reasons = error.CancellationReasons ?? [];
+          const next: CaseRecord[] = [];
+          for (const [i, record] of chunk.entries()) {
+            if (reasons[i]?.Code !== "ConditionalCheckFailed") {
+              next.push(record);
+              continue;
+            }
+            const stored = await this.stored(record.reference);
+            if (stored && stored.aggregatedIn !== this.timeZone) next.push(stored.record);
+          }
+          chunk = next;
+          await new Promise((r) => setTimeout(r, Math.random() * Math.min(500, 20 * 2 ** attempt)));
+        }
+      }
+    }
+    return counted;
+  }
+
+  private backfillItems(chunk: readonly CaseRecord[]): TransactItem[] {
+    const marks: TransactItem[] = chunk.map((record) => ({
+      Update: {
+        TableName: this.tableName,
+        Key: keys.status(record.reference),
+        UpdateExpression: "SET #agg = :tz",
+        ConditionExpression: "version = :v AND (attribute_not_exists(#agg) OR #agg <> :tz)",
+        ExpressionAttributeNames: { "#agg": AGGREGATED_IN },
+        ExpressionAttributeValues: { ":v": record.version, ":tz": this.timeZone },
+      },
+    }));
+    const byDay = new Map<string, CaseRecord[]>();
+    for (const record of chunk) {
+      const day = receivedDay(record.receivedAt, this.timeZone);
+      byDay.set(day, [...(byDay.get(day) ?? []), record]);
+    }
+    const days = [...byDay].flatMap(([day, list]) => {
+      const update = aggregateUpdate(
+        this.tableName,
+        this.timeZone,
+        day,
+        sumTallies(list.map((r) => caseTally(r, FROZEN))),
+        { add: list.filter(lateAtRest).map((r) => r.reference) },
+      );
+      return update ? [update] : [];
+    });
+    return [...marks, ...days];
+  }
+
   async byStatus(status: Status, limit = 500): Promise<CaseRecord[]> {
-    return this.queryIndex("byStatus", "gsi1pk", indexKeys.byStatus(status), limit);
+    return this.queryIndex(indexFor("status", this.indexSet), indexKeys.byStatus(status), limit);
   }
 
   async byAssignee(address: string, limit = 500): Promise<CaseRecord[]> {
-    return this.queryIndex("byAssignee", "gsi2pk", indexKeys.byAssignee(address.toLowerCase()), limit);
+    return this.queryIndex(
+      indexFor("assignee", this.indexSet),
+      indexKeys.byAssignee(address.toLowerCase()),
+      limit,
+    );
   }
 
   /** Open cases, earliest next deadline first; `before` keeps those due before an instant. */
   async openByNextDeadline(before?: string, limit = 1000): Promise<CaseRecord[]> {
     return this.queryIndex(
-      "byDeadline",
-      "gsi3pk",
+      indexFor("deadline", this.indexSet),
       indexKeys.open,
       limit,
       before ? { lt: `${before}` } : undefined,
@@ -649,17 +861,16 @@ export class ComplaintStore {
       cursor.setUTCMonth(cursor.getUTCMonth() + 1);
     }
     const out: CaseRecord[] = [];
+    const index = indexFor("period", this.indexSet);
     for (const month of months) {
       const items = await this.queryAll({
         TableName: this.tableName,
-        IndexName: "byPeriod",
-        KeyConditionExpression: "gsi4pk = :pk AND gsi4sk BETWEEN :from AND :to",
+        IndexName: index.name,
+        KeyConditionExpression: `${index.partitionKey} = :pk AND ${index.sortKey} BETWEEN :from AND :to`,
         ExpressionAttributeValues: { ":pk": indexKeys.byPeriod(month), ":from": from, ":to": `${to}` },
       });
-      for (const item of items) {
-        const record = caseRecordSchema.parse(strip(item));
+      for (const record of await this.recordsOf(items))
         if (record.receivedAt >= from && record.receivedAt < to) out.push(record);
-      }
     }
     return out;
   }
@@ -679,8 +890,10 @@ export class ComplaintStore {
     after?: PageToken | undefined;
     filter?: ListFilter | undefined;
     keep?: ((records: CaseRecord[]) => Promise<boolean[]>) | undefined;
+    /** A test on the whole record, for what the index does not project (status, assignee), before `keep`. */
+    match?: ((record: CaseRecord) => boolean) | undefined;
   }): Promise<{ records: CaseRecord[]; next: PageToken | null; read: number }> {
-    const { index, partition, key, sort, range } = sourceQuery(options.source);
+    const { index, partition, key, sort, range } = sourceQuery(options.source, this.indexSet);
     if (options.after && (options.after[partition] !== key || typeof options.after[sort] !== "string"))
       throw new InvalidPageTokenError();
     const budget = Math.max(options.limit, options.budget ?? options.limit * 20);
@@ -691,7 +904,7 @@ export class ComplaintStore {
       const res = await this.doc.send(
         new QueryCommand({
           TableName: this.tableName,
-          IndexName: index,
+          IndexName: index.name,
           KeyConditionExpression: `${partition} = :pk${range ? ` AND ${sort} BETWEEN :lo AND :hi` : ""}`,
           ExpressionAttributeValues: {
             ":pk": key,
@@ -709,8 +922,14 @@ export class ComplaintStore {
       );
       read += res.ScannedCount ?? 0;
       const items = res.Items ?? [];
-      const records = items.map((item) => caseRecordSchema.parse(strip(item)));
-      const kept = options.keep ? await options.keep(records) : records.map(() => true);
+      // The whole records, in index order (null: deleted since the index was read).
+      const records = await this.recordsOf(items, { keepMissing: true });
+      const matched = records.map((r) => r !== null && (options.match?.(r) ?? true));
+      const candidates = records.filter((r, i): r is CaseRecord => r !== null && matched[i] === true);
+      const keptCandidates = options.keep ? await options.keep(candidates) : candidates.map(() => true);
+      const kept: boolean[] = [];
+      let c = 0;
+      for (const m of matched) kept.push(m ? keptCandidates[c++] === true : false);
       for (let i = 0; i < items.length; i++) {
         if (kept[i]) out.push(records[i] as CaseRecord);
         const last = i === items.length - 1 && !res.LastEvaluatedKey;
@@ -728,25 +947,65 @@ export class ComplaintStore {
   }
 
   private async queryIndex(
-    index: IndexName,
-    keyAttribute: string,
+    index: IndexDesign,
     key: string,
     limit: number,
     range?: { lt: string },
   ): Promise<CaseRecord[]> {
-    const sortKey = keyAttribute.replace("pk", "sk");
     const items = await this.queryAll(
       {
         TableName: this.tableName,
-        IndexName: index,
+        IndexName: index.name,
         KeyConditionExpression: range
-          ? `${keyAttribute} = :pk AND ${sortKey} < :lt`
-          : `${keyAttribute} = :pk`,
+          ? `${index.partitionKey} = :pk AND ${index.sortKey} < :lt`
+          : `${index.partitionKey} = :pk`,
         ExpressionAttributeValues: range ? { ":pk": key, ":lt": range.lt } : { ":pk": key },
       },
       limit,
     );
-    return items.map((item) => caseRecordSchema.parse(strip(item)));
+    return this.recordsOf(items);
+  }
+
+  /**
+   * The status records of index items, in their order. An index projecting ALL (the old ones) already holds
+   * them; the INCLUDE indexes hold the keys, so the records are read by BatchGetItem (100 keys a call,
+   * strongly consistent: never older than the index entry that named them), unprocessed keys retried.
+   */
+  private async recordsOf(items: Record<string, unknown>[]): Promise<CaseRecord[]>;
+  private async recordsOf(
+    items: Record<string, unknown>[],
+    options: { keepMissing: true },
+  ): Promise<Array<CaseRecord | null>>;
+  private async recordsOf(
+    items: Record<string, unknown>[],
+    options: { keepMissing?: boolean } = {},
+  ): Promise<Array<CaseRecord | null>> {
+    if (this.indexSet === "legacy") return items.map((item) => recordOf(item));
+    const found = await this.statusRecords(items.map((item) => String(item.pk)));
+    const records = items.map((item) => found.get(String(item.pk)) ?? null);
+    return options.keepMissing ? records : records.filter((r): r is CaseRecord => r !== null);
+  }
+
+  /** The status records of case partitions, by partition key (100 keys a call, unprocessed keys retried). */
+  private async statusRecords(partitions: readonly string[]): Promise<Map<string, CaseRecord>> {
+    const found = new Map<string, CaseRecord>();
+    const unique = [...new Set(partitions)];
+    for (let i = 0; i < unique.length; i += BATCH_GET_MAX) {
+      let batch: Array<Record<string, unknown>> = unique
+        .slice(i, i + BATCH_GET_MAX)
+        .map((pk) => ({ pk, sk: "STATUS" }));
+      for (let attempt = 0; batch.length > 0; attempt++) {
+        if (attempt > 8) throw new Error("status records still unprocessed after 8 BatchGet retries");
+        const response = await this.doc.send(
+          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: batch, ConsistentRead: true } } }),
+        );
+        for (const item of response.Responses?.[this.tableName] ?? [])
+          found.set(String(item.pk), recordOf(item));
+        batch = (response.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as Array<Record<string, unknown>>;
+        if (batch.length > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
+      }
+    }
+    return found;
   }
 
   private async queryAll(input: QueryCommandInput, limit = Number.POSITIVE_INFINITY) {

@@ -75,6 +75,15 @@ export const keys = {
   humanCheck: (idHash: string): ItemKey => ({ pk: `HUMANCHECK#${idHash}`, sk: "HUMANCHECK" }),
   /** A public page's rate-limit window for one keyed hash of (bucket, address, window) (TTL). */
   throttle: (hash: string): ItemKey => ({ pk: `THROTTLE#${hash}`, sk: "THROTTLE" }),
+  /**
+   * Issue 18: the report counters of the cases received on one local day (functions/reports/tally.ts), in the
+   * organisation's time zone; one partition per time zone, so a period's days are one Query.
+   */
+  aggregatePartition: (timeZone: string) => `AGG#${timeZone}`,
+  aggregateDayPrefix: "DAY#",
+  aggregateDay: (timeZone: string, day: string): ItemKey => ({ pk: `AGG#${timeZone}`, sk: `DAY#${day}` }),
+  /** Issue 18: written when every case is counted in that time zone's days (the backfill finished). */
+  aggregateReady: (timeZone: string): ItemKey => ({ pk: `AGG#${timeZone}`, sk: "READY" }),
   /** Issue 12: the live part of the organisation config now in force (the last `cfm config push`). */
   configCurrent: { pk: "CONFIG", sk: "CURRENT" } as ItemKey,
   /** Issue 12: one pushed version of the live config, never changed (the history of pushes). */

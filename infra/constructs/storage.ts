@@ -11,7 +11,13 @@ import { Construct } from "constructs";
 import type { OrgConfig } from "../../functions/domain/config.ts";
 import { parseDuration } from "../../functions/domain/duration.ts";
 import { BACKSTOP_RETENTIONS, OUTSIDE_CASE_TAG } from "../../functions/store/retention-tags.ts";
-import { INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from "../../functions/store/table-design.ts";
+import {
+  FINAL_INDEX_STAGE,
+  INDEX_STAGES,
+  type IndexStage,
+  TABLE_KEYS,
+  TTL_ATTRIBUTE,
+} from "../../functions/store/table-design.ts";
 
 /**
  * Raw messages that are not part of any case (noise, quarantine) are kept 30 days by default (a re-run, a look
@@ -58,6 +64,11 @@ export interface StorageProps {
   config: OrgConfig;
   /** Days after receipt before a raw message that is not part of a case is deleted. */
   rawMailExpiryDays?: number;
+  /**
+   * Issue 18: which stage of the index upgrade the table is at (table-design.ts INDEX_STAGES; CDK context
+   * `cfm:indexStage`). Default: the final design, for a new installation; a table deployed before steps through.
+   */
+  indexStage?: number;
 }
 
 export class Storage extends Construct {
@@ -70,6 +81,8 @@ export class Storage extends Construct {
   readonly attachmentsBucket: s3.Bucket;
   /** S3 server access logs of the two data buckets. */
   readonly accessLogsBucket: s3.Bucket;
+  /** The indexes this deploy leaves on the table, and which of them the code reads. */
+  readonly indexStage: IndexStage;
 
   constructor(scope: Construct, id: string, props: StorageProps) {
     super(scope, id);
@@ -112,6 +125,10 @@ export class Storage extends Construct {
       }),
     );
 
+    const stage = INDEX_STAGES[props.indexStage ?? FINAL_INDEX_STAGE];
+    if (!stage)
+      throw new Error(`cfm:indexStage must be a stage of the index upgrade, 0 to ${FINAL_INDEX_STAGE}`);
+    this.indexStage = stage;
     const attributes = new Map<string, dynamodb.Attribute>();
     this.table = new dynamodb.Table(this, "Table", {
       partitionKey: { name: TABLE_KEYS.partitionKey, type: dynamodb.AttributeType.STRING },
@@ -127,7 +144,7 @@ export class Storage extends Construct {
       stream: dynamodb.StreamViewType.OLD_IMAGE,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    for (const index of INDEXES) {
+    for (const index of stage.indexes) {
       const key = (name: string) => {
         const attribute = attributes.get(name) ?? { name, type: dynamodb.AttributeType.STRING };
         attributes.set(name, attribute);
@@ -137,7 +154,9 @@ export class Storage extends Construct {
         indexName: index.name,
         partitionKey: key(index.partitionKey),
         sortKey: key(index.sortKey),
-        projectionType: dynamodb.ProjectionType.ALL,
+        ...(index.projection === "ALL"
+          ? { projectionType: dynamodb.ProjectionType.ALL }
+          : { projectionType: dynamodb.ProjectionType.INCLUDE, nonKeyAttributes: [...index.projection] }),
       });
     }
 

@@ -5,10 +5,11 @@ import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { inject } from "vitest";
 import { ensureTable, LOCAL_CREDENTIALS, LOCAL_REGION } from "../../local/dynamodb-local.ts";
 
-export async function freshTable(prefix = "cfm-test") {
+/** `stage`: a stage of the index upgrade (table-design.ts INDEX_STAGES); default the design's indexes. */
+export async function freshTable(prefix = "cfm-test", stage?: number) {
   const endpoint = inject("dynamoEndpoint");
   const tableName = `${prefix}-${randomUUID().slice(0, 8)}`;
-  await ensureTable(endpoint, tableName);
+  await ensureTable(endpoint, tableName, stage);
   const client = new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
   return {
     endpoint,

@@ -8,7 +8,13 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { loadConfigText, type OrgConfig } from "../../functions/domain/config.ts";
 import type { MetricName } from "../../functions/lib/metrics.ts";
 import { OUTSIDE_CASE_TAG } from "../../functions/store/retention-tags.ts";
-import { INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from "../../functions/store/table-design.ts";
+import {
+  createTableInput,
+  INDEXES,
+  LIST_ATTRIBUTES,
+  TABLE_KEYS,
+  TTL_ATTRIBUTE,
+} from "../../functions/store/table-design.ts";
 import { CfmStack, type CfmStackProps } from "../../infra/cfm-stack.ts";
 import { THROTTLE } from "../../infra/constructs/api.ts";
 import { cfmBundling } from "../../infra/constructs/cfm-function.ts";
@@ -110,11 +116,23 @@ describe("storage", () => {
           { AttributeName: index.partitionKey, KeyType: "HASH" },
           { AttributeName: index.sortKey, KeyType: "RANGE" },
         ],
-        Projection: { ProjectionType: "ALL" },
+        // Issue 18: each index holds what the list filters test, not the whole record.
+        Projection: { ProjectionType: "INCLUDE", NonKeyAttributes: [...LIST_ATTRIBUTES] },
       })),
       TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true },
       BillingMode: "PAY_PER_REQUEST",
     });
+  });
+
+  it("issue 18: builds the same indexes as DynamoDB Local's CreateTable (one definition, table-design.ts)", () => {
+    const table = Object.values(h.template.findResources("AWS::DynamoDB::Table"))[0];
+    const local = createTableInput("cfm-local");
+
+    expect(table?.Properties.GlobalSecondaryIndexes).toEqual(local.GlobalSecondaryIndexes);
+    expect(table?.Properties.AttributeDefinitions).toEqual(
+      expect.arrayContaining(local.AttributeDefinitions),
+    );
+    expect(table?.Properties.AttributeDefinitions).toHaveLength(local.AttributeDefinitions.length);
   });
 
   it("protects the table: point-in-time recovery, customer-managed KMS key, deletion protection, retained", () => {

@@ -1,5 +1,6 @@
 // The complaint store against DynamoDB Local (real transactions and conditional writes).
-import { GetCommand } from "@aws-sdk/lib-dynamodb";
+import type { ConsumedCapacity } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient, GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { beforeAll, describe, expect, it } from "vitest";
 import { emptyContent } from "../../functions/domain/complaint.ts";
 import { statusView } from "../../functions/domain/views.ts";
@@ -10,6 +11,8 @@ import {
   VersionConflictError,
 } from "../../functions/store/complaint-store.ts";
 import { keys } from "../../functions/store/keys.ts";
+import { indexFor, LIST_ATTRIBUTES } from "../../functions/store/table-design.ts";
+import { ensureTable } from "../../local/dynamodb-local.ts";
 import { caseRecord } from "../events/case-record.ts";
 import { freshTable } from "../helpers/dynamo.ts";
 
@@ -207,5 +210,136 @@ describe("complaint store on DynamoDB Local", () => {
     expect(due.map((r) => r.reference)).not.toContain(a.reference);
     const january = await store.receivedBetween("2032-01-01T00:00:00.000Z", "2032-02-01T00:00:00.000Z");
     expect(january.map((r) => r.reference)).toEqual([a.reference]);
+  });
+
+  it("issue 18: an index holds its keys and the list attributes only; the queries read the whole records", async () => {
+    const { reference } = await store.create(
+      newCase("lean-1", {
+        status: "assigned",
+        assignee: "lean@example.org",
+        category: "programme",
+        flags: ["late"],
+        overdue: ["respond"],
+        receivedAt: "2033-01-05T08:00:00.000Z",
+        deadlines: { respond: "2033-02-01T08:00:00.000Z" },
+      }),
+    );
+
+    const entry = await table.doc.send(
+      new QueryCommand({
+        TableName: table.tableName,
+        IndexName: indexFor("assignee").name,
+        KeyConditionExpression: "gsi2pk = :pk",
+        ExpressionAttributeValues: { ":pk": "ASSIGNEE#lean@example.org" },
+      }),
+    );
+    const stored = await table.doc.send(
+      new GetCommand({ TableName: table.tableName, Key: keys.status(reference) }),
+    );
+
+    expect(Object.keys(entry.Items?.[0] ?? {}).sort()).toEqual(
+      ["pk", "sk", "gsi2pk", "gsi3sk", ...LIST_ATTRIBUTES].sort(),
+    );
+    // The copies the old indexes sorted on are no longer written.
+    expect(
+      Object.keys(stored.Item ?? {})
+        .filter((k) => k.startsWith("gsi"))
+        .sort(),
+    ).toEqual(["gsi1pk", "gsi2pk", "gsi3pk", "gsi3sk", "gsi4pk"]);
+    const [listed] = await store.byAssignee("lean@example.org");
+    expect(listed).toEqual(await store.require(reference));
+  });
+
+  it("issue 18: leaves the record's empty fields out of the stored item and reads them back", async () => {
+    const { reference } = await store.create(newCase("lean-3"));
+
+    const stored = await table.doc.send(
+      new GetCommand({ TableName: table.tableName, Key: keys.status(reference) }),
+    );
+    const record = await store.require(reference);
+
+    for (const field of ["assignee", "category", "closedAt", "flags", "overdue", "reminders", "appeals"])
+      expect(stored.Item, field).not.toHaveProperty(field);
+    expect(record).toMatchObject({ assignee: null, category: null, closedAt: null, flags: [], overdue: [] });
+    expect(record).toMatchObject({ reminders: {}, appeals: 0, appealExtensions: 0, attachments: 0 });
+    expect(record.kind).toBe("complaint");
+  });
+
+  it("issue 18: a write that changes no index key or listed attribute writes no index", async () => {
+    const { reference } = await store.create(
+      newCase("lean-2", { deadlines: { respond: "2033-03-01T08:00:00.000Z" } }),
+    );
+    const consumed: ConsumedCapacity[] = [];
+    const counted = DynamoDBDocumentClient.from(table.client, {
+      marshallOptions: { removeUndefinedValues: true },
+    });
+    counted.middlewareStack.add(
+      (next) => async (args) => {
+        (args.input as Record<string, unknown>).ReturnConsumedCapacity = "INDEXES";
+        const result = await next(args);
+        const out = (result.output as { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[] })
+          .ConsumedCapacity;
+        consumed.push(...[out ?? []].flat());
+        return result;
+      },
+      { step: "initialize", name: "countCapacity" },
+    );
+    const measured = new ComplaintStore(counted, table.tableName);
+    const indexesWritten = () => {
+      const names = consumed.flatMap((c) => Object.keys(c.GlobalSecondaryIndexes ?? {}));
+      consumed.length = 0;
+      return [...new Set(names)].sort();
+    };
+
+    await measured.update(reference, (r) => ({
+      record: { reminders: { ...r.reminders, triage: 1 } },
+      event: { id: "reminder-1", type: "reminder", actor: "system" },
+    }));
+    const bookkeeping = indexesWritten();
+    await measured.update(reference, () => ({
+      record: { status: "acknowledged" },
+      event: { id: "acknowledged", type: "acknowledged", actor: "system" },
+    }));
+    const statusChange = indexesWritten();
+
+    expect(bookkeeping).toEqual([]);
+    expect(statusChange).toEqual([indexFor("status").name]);
+  });
+});
+
+describe("issue 18: a table at the old indexes, then upgraded", () => {
+  it("reads and writes the old indexes, and the new ones find the same cases once the table has them", async () => {
+    const table = await freshTable("cfm-legacy", 0);
+    const legacy = new ComplaintStore(table.doc, table.tableName, undefined, "legacy");
+    const { reference } = await legacy.create(
+      newCase("legacy-1", {
+        status: "assigned",
+        assignee: "old@example.org",
+        receivedAt: "2034-04-01T08:00:00.000Z",
+        deadlines: { respond: "2034-05-01T08:00:00.000Z" },
+      }),
+    );
+    const stored = await table.doc.send(
+      new GetCommand({ TableName: table.tableName, Key: keys.status(reference) }),
+    );
+
+    expect(stored.Item).toMatchObject({
+      gsi1sk: expect.any(String),
+      gsi2sk: expect.any(String),
+      gsi4sk: expect.any(String),
+    });
+    expect((await legacy.byStatus("assigned")).map((r) => r.reference)).toEqual([reference]);
+
+    await ensureTable(table.endpoint, table.tableName);
+    const current = new ComplaintStore(table.doc, table.tableName);
+
+    expect((await current.byStatus("assigned")).map((r) => r.reference)).toEqual([reference]);
+    expect((await current.byAssignee("old@example.org")).map((r) => r.reference)).toEqual([reference]);
+    expect((await current.openByNextDeadline("2034-06-01")).map((r) => r.reference)).toEqual([reference]);
+    expect(
+      (await current.receivedBetween("2034-04-01T00:00:00.000Z", "2034-05-01T00:00:00.000Z")).map(
+        (r) => r.reference,
+      ),
+    ).toEqual([reference]);
   });
 });

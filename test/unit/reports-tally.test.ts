@@ -7,14 +7,6 @@ import { syntheticCase } from "../../bench/reports.ts";
 import type { CaseRecord } from "../../functions/domain/complaint.ts";
 import { loadConfigText } from "../../functions/domain/config.ts";
 import {
-  computeReport,
-  isLate,
-  lateRows,
-  pendingRows,
-  reportFromTallies,
-} from "../../functions/reports/compute.ts";
-import { makePeriod, previousPeriod } from "../../functions/reports/periods.ts";
-import {
   addTallies,
   caseTally,
   counter,
@@ -26,7 +18,15 @@ import {
   type Tally,
   tallyByDay,
   tallyDelta,
-} from "../../functions/reports/tally.ts";
+} from "../../functions/domain/report-tally.ts";
+import {
+  computeReport,
+  isLate,
+  lateRows,
+  pendingRows,
+  reportFromTallies,
+} from "../../functions/reports/compute.ts";
+import { makePeriod, previousPeriod } from "../../functions/reports/periods.ts";
 import { nextDeadline } from "../../functions/store/complaint-store.ts";
 import { caseRecord } from "../events/case-record.ts";
 import {

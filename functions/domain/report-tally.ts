@@ -3,8 +3,8 @@
 // recounted from every case at report time. Pure: no AWS, no config, no content record, no personal data (a
 // counter name holds a vocabulary id, a category id, or a duration in milliseconds; never a person).
 //
-// The count rules live here and only here: computeReport (the recount from the cases) and the aggregate path
-// (load.ts) both turn tallies into a Report (reportFromTallies), so they cannot disagree.
+// The count rules live here and only here: reports/compute.ts (the recount from the cases) and the aggregate path
+// (reports/load.ts) both turn tallies into a Report (reportFromTallies), so they cannot disagree.
 //
 // Time: a few figures depend on when the report is made (R-11: an open step past its deadline counts as missed;
 // a category's open cases past a deadline). `caseTally(c, FROZEN)` is the case's contribution with every
@@ -13,8 +13,8 @@
 // corrects them with the live tallies of those cases (liveCorrection).
 import { DateTime } from "luxon";
 import * as z from "zod";
-import type { CaseRecord, DeadlineStep } from "../domain/complaint.ts";
-import { acknowledgementNeverSent, deadlineOutcome } from "../domain/procedure.ts";
+import type { CaseRecord, DeadlineStep } from "./complaint.ts";
+import { acknowledgementNeverSent, deadlineOutcome } from "./procedure.ts";
 
 /** Counter name → count. Counters absent or 0 mean the same. */
 export type Tally = Record<string, number>;

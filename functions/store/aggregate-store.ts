@@ -1,0 +1,218 @@
+// Issue 18: the AGG items, one local day's report counters (functions/reports/tally.ts decides what each case
+// adds), kept up to date in the same TransactWriteItems as each change of a case (complaint-store.ts), so they
+// cannot drift from the cases. Only this module and complaint-store.ts know their keys. No personal data: a
+// counter's name is a vocabulary or category id, or a duration; its value a count.
+
+import type { TransactWriteCommandInput } from "@aws-sdk/lib-dynamodb";
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import * as z from "zod";
+import type { CaseRecord } from "../domain/complaint.ts";
+import {
+  caseTally,
+  FROZEN,
+  lateAtRest,
+  receivedDay,
+  type Tally,
+  tallyDelta,
+  tallySchema,
+} from "../domain/report-tally.ts";
+import { keys } from "./keys.ts";
+
+type TransactItem = NonNullable<TransactWriteCommandInput["TransactItems"]>[number];
+
+/**
+ * The status record's attribute naming the time zone whose day items count the case. Absent on a case written
+ * before the aggregates existed (or counted in another zone): its next change adds it whole, and the backfill
+ * counts the rest.
+ */
+export const AGGREGATED_IN = "aggregatedIn";
+
+/** The day item's set of the references of its cases late at rest (lateAtRest): a string set, never a counter. */
+const LATE = "late";
+
+/** Which references join or leave a day's late set. */
+export interface LateChange {
+  add?: readonly string[];
+  remove?: readonly string[];
+}
+
+/**
+ * The UpdateItem adding `delta` to one day's counters and moving references in or out of its late set (ADD
+ * creates the item, a counter at 0 and the set); null when nothing changes.
+ */
+export function aggregateUpdate(
+  tableName: string,
+  timeZone: string,
+  day: string,
+  delta: Tally,
+  late: LateChange = {},
+): TransactItem | null {
+  const entries = Object.entries(delta).filter(([, value]) => value !== 0);
+  const add = late.add ?? [];
+  const remove = late.remove ?? [];
+  if (entries.length === 0 && add.length === 0 && remove.length === 0) return null;
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const parts = entries.map(([name, value], i) => {
+    names[`#c${i}`] = name;
+    values[`:c${i}`] = value;
+    return `#c${i} :c${i}`;
+  });
+  if (add.length > 0) {
+    names["#late"] = LATE;
+    values[":lateIn"] = new Set(add);
+    parts.push("#late :lateIn");
+  }
+  const clauses = parts.length > 0 ? [`ADD ${parts.join(", ")}`] : [];
+  if (remove.length > 0) {
+    names["#late"] = LATE;
+    values[":lateOut"] = new Set(remove);
+    clauses.push("DELETE #late :lateOut");
+  }
+  return {
+    Update: {
+      TableName: tableName,
+      Key: keys.aggregateDay(timeZone, day),
+      UpdateExpression: clauses.join(" "),
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    },
+  };
+}
+
+/** The late-set change of a case between two states (null: not there). */
+function lateChange(reference: string, before: CaseRecord | null, after: CaseRecord | null): LateChange {
+  const was = before !== null && lateAtRest(before);
+  const is = after !== null && lateAtRest(after);
+  return was === is ? {} : is ? { add: [reference] } : { remove: [reference] };
+}
+
+/**
+ * The day-item updates of one change of a case: the difference of its tallies when it was already counted in
+ * `timeZone` (two days if its date of receipt moved), else its whole new tally.
+ */
+export function caseAggregateUpdates(
+  tableName: string,
+  timeZone: string,
+  before: { record: CaseRecord; aggregatedIn: string | null } | null,
+  after: CaseRecord,
+): TransactItem[] {
+  const dayAfter = receivedDay(after.receivedAt, timeZone);
+  let updates: Array<TransactItem | null>;
+  if (before && before.aggregatedIn === timeZone) {
+    const dayBefore = receivedDay(before.record.receivedAt, timeZone);
+    updates =
+      dayBefore === dayAfter
+        ? [
+            aggregateUpdate(
+              tableName,
+              timeZone,
+              dayAfter,
+              tallyDelta(before.record, after),
+              lateChange(after.reference, before.record, after),
+            ),
+          ]
+        : [
+            aggregateUpdate(
+              tableName,
+              timeZone,
+              dayBefore,
+              tallyDelta(before.record, null),
+              lateChange(after.reference, before.record, null),
+            ),
+            aggregateUpdate(
+              tableName,
+              timeZone,
+              dayAfter,
+              tallyDelta(null, after),
+              lateChange(after.reference, null, after),
+            ),
+          ];
+  } else
+    updates = [
+      aggregateUpdate(
+        tableName,
+        timeZone,
+        dayAfter,
+        caseTally(after, FROZEN),
+        lateChange(after.reference, null, after),
+      ),
+    ];
+  return updates.filter((u): u is TransactItem => u !== null);
+}
+
+/** One day item as a report reads it. */
+export interface DayAggregate {
+  counters: Tally;
+  /** References of the day's cases late at rest. */
+  late: string[];
+}
+
+const lateSchema = z
+  .union([z.set(z.string()), z.array(z.string())])
+  .optional()
+  .transform((v) => [...(v ?? [])].sort());
+
+/** Reads the day items of one time zone (reports) and the mark that its backfill finished. */
+export class AggregateStore {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    readonly tableName: string,
+    readonly timeZone: string,
+  ) {}
+
+  /**
+   * Whether every case is counted in this time zone's day items: set by the backfill once it has counted the
+   * cases written before the aggregates existed. Without it a report recounts from the cases.
+   */
+  async ready(): Promise<boolean> {
+    const out = await this.doc.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: keys.aggregateReady(this.timeZone),
+        ConsistentRead: true,
+      }),
+    );
+    return out.Item !== undefined;
+  }
+
+  async markReady(at: string, counted: number): Promise<void> {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...keys.aggregateReady(this.timeZone), at, counted },
+      }),
+    );
+  }
+
+  /** The counters of each local day in [fromDay, toDay] (YYYY-MM-DD) that has any: one Query, paged by DynamoDB. */
+  async days(fromDay: string, toDay: string): Promise<Map<string, DayAggregate>> {
+    const out = new Map<string, DayAggregate>();
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: "pk = :pk AND sk BETWEEN :from AND :to",
+          ExpressionAttributeValues: {
+            ":pk": keys.aggregatePartition(this.timeZone),
+            ":from": `${keys.aggregateDayPrefix}${fromDay}`,
+            ":to": `${keys.aggregateDayPrefix}${toDay}`,
+          },
+          // The counters move in the cases' transactions: a consistent read sees every committed one.
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        const { pk: _pk, sk, [LATE]: late, ...counters } = item;
+        out.set(String(sk).slice(keys.aggregateDayPrefix.length), {
+          counters: tallySchema.parse(counters),
+          late: lateSchema.parse(late),
+        });
+      }
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return out;
+  }
+}
