@@ -82,6 +82,57 @@ function strip(item: Record<string, unknown>): Record<string, unknown> {
   return out;
 }
 
+/**
+ * Fields of the status record left out of the stored item while they hold their empty value, and given it back
+ * when read (issue 18): every write of the record is billed by its size in whole kilobytes, and these empty
+ * values were about 100 of its 1,000-odd bytes. Absent reads as empty to the index filters too (`contains`,
+ * `size`, `=` are false on a missing attribute, as on an empty list or a null).
+ */
+const EMPTY_FIELDS = {
+  closure: null,
+  category: null,
+  severity: null,
+  admissible: null,
+  assignee: null,
+  responsible: null,
+  appealOutcome: null,
+  closedAt: null,
+  overdue: [],
+  flags: [],
+  reminders: {},
+  appeals: 0,
+  appealExtensions: 0,
+  attachments: 0,
+} as const satisfies Partial<Record<keyof CaseRecord, unknown>>;
+
+const isEmptyValue = (value: unknown, empty: unknown): boolean =>
+  value === empty ||
+  (Array.isArray(empty) && Array.isArray(value) && value.length === 0) ||
+  (empty !== null &&
+    typeof empty === "object" &&
+    !Array.isArray(empty) &&
+    typeof value === "object" &&
+    value !== null &&
+    !Array.isArray(value) &&
+    Object.keys(value).length === 0);
+
+/** The status record as stored: its empty fields left out (EMPTY_FIELDS). */
+function compact(record: CaseRecord): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...record };
+  for (const [field, empty] of Object.entries(EMPTY_FIELDS))
+    if (isEmptyValue(out[field], empty)) delete out[field];
+  return out;
+}
+
+/** A stored status record read back whole: its internal attributes dropped, its empty fields restored. */
+function recordOf(item: Record<string, unknown>): CaseRecord {
+  const fields = strip(item);
+  for (const [field, empty] of Object.entries(EMPTY_FIELDS))
+    if (!(field in fields))
+      fields[field] = Array.isArray(empty) ? [] : typeof empty === "object" && empty ? {} : empty;
+  return caseRecordSchema.parse(fields);
+}
+
 /** Which index partition a listing reads (listPage). */
 export type ListSource =
   | { by: "status"; status: Status; newestFirst?: boolean }
@@ -331,7 +382,7 @@ export class ComplaintStore {
                   TableName: this.tableName,
                   Item: {
                     ...keys.status(reference),
-                    ...record,
+                    ...compact(record),
                     ...indexAttributes(record, this.indexSet),
                     [AGGREGATED_IN]: this.timeZone,
                   },
@@ -413,7 +464,7 @@ export class ComplaintStore {
         ConsistentRead: true,
       }),
     );
-    return out.Item ? caseRecordSchema.parse(strip(out.Item)) : null;
+    return out.Item ? recordOf(out.Item) : null;
   }
 
   async require(reference: string): Promise<CaseRecord> {
@@ -444,7 +495,7 @@ export class ComplaintStore {
     const expiresAt = typeof out.Item.expiresAt === "number" ? out.Item.expiresAt : undefined;
     const aggregatedIn = out.Item[AGGREGATED_IN];
     return {
-      record: caseRecordSchema.parse(strip(out.Item)),
+      record: recordOf(out.Item),
       ...(expiresAt ? { expiresAt } : {}),
       aggregatedIn: typeof aggregatedIn === "string" ? aggregatedIn : null,
     };
@@ -587,7 +638,7 @@ export class ComplaintStore {
           TableName: this.tableName,
           Item: {
             ...keys.status(ref),
-            ...record,
+            ...compact(record),
             ...indexAttributes(record, this.indexSet),
             ...(expiresAt ? { expiresAt } : {}),
             [AGGREGATED_IN]: this.timeZone,
@@ -931,7 +982,7 @@ export class ComplaintStore {
     items: Record<string, unknown>[],
     options: { keepMissing?: boolean } = {},
   ): Promise<Array<CaseRecord | null>> {
-    if (this.indexSet === "legacy") return items.map((item) => caseRecordSchema.parse(strip(item)));
+    if (this.indexSet === "legacy") return items.map((item) => recordOf(item));
     const found = await this.statusRecords(items.map((item) => String(item.pk)));
     const records = items.map((item) => found.get(String(item.pk)) ?? null);
     return options.keepMissing ? records : records.filter((r): r is CaseRecord => r !== null);
@@ -951,7 +1002,7 @@ export class ComplaintStore {
           new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: batch, ConsistentRead: true } } }),
         );
         for (const item of response.Responses?.[this.tableName] ?? [])
-          found.set(String(item.pk), caseRecordSchema.parse(strip(item)));
+          found.set(String(item.pk), recordOf(item));
         batch = (response.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as Array<Record<string, unknown>>;
         if (batch.length > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
       }

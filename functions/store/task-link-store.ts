@@ -1,7 +1,13 @@
 // Task links, their per-step pointers and the decisions posted through them (table-design.ts: LINK#,
 // LINKPTR#, SUBMISSION#). What a link means (minting, expiry, who may act) is functions/tasks/link-store.ts's;
 // this is where the items live. Only the hash of a link's id is stored; the task token never leaves the table.
-import { DeleteCommand, GetCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from "@aws-sdk/lib-dynamodb";
 import { LinkAlreadyUsedError } from "../errors.ts";
 import { keys } from "./keys.ts";
 import { isConditionFailed, itemsWithPrefix, repository, type Table } from "./table.ts";
@@ -33,7 +39,7 @@ export interface StoredSubmission {
 export interface TaskLinkStore {
   /** The id hash of a step's current link (its pointer), if any. */
   currentOf(reference: string, step: string): Promise<string | null>;
-  /** Writes a new link and points its step at it, in one transaction. */
+  /** Writes a new link, then points its step at it. */
   putCurrent(link: StoredLink): Promise<void>;
   get(idHash: string): Promise<StoredLink | null>;
   /** Moves an active link to a new task token and expiry; false when it is no longer active. */
@@ -68,17 +74,14 @@ class DynamoTaskLinkStore implements TaskLinkStore {
 
   async putCurrent(link: StoredLink): Promise<void> {
     const { doc, tableName } = this.table;
+    // Two plain writes, the link first (issue 18: a transaction bills each of its writes twice). A failure
+    // between them leaves a link whose id only the failed invocation knew (never emailed: harmless, its TTL ends
+    // it) and the pointer unchanged; the retry mints another. The pointer never names a link that does not exist.
+    await doc.send(new PutCommand({ TableName: tableName, Item: { ...keys.link(link.idHash), ...link } }));
     await doc.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          { Put: { TableName: tableName, Item: { ...keys.link(link.idHash), ...link } } },
-          {
-            Put: {
-              TableName: tableName,
-              Item: { ...keys.linkPointer(link.reference, link.step), idHash: link.idHash },
-            },
-          },
-        ],
+      new PutCommand({
+        TableName: tableName,
+        Item: { ...keys.linkPointer(link.reference, link.step), idHash: link.idHash },
       }),
     );
   }

@@ -218,6 +218,8 @@ describe("complaint store on DynamoDB Local", () => {
         status: "assigned",
         assignee: "lean@example.org",
         category: "programme",
+        flags: ["late"],
+        overdue: ["respond"],
         receivedAt: "2033-01-05T08:00:00.000Z",
         deadlines: { respond: "2033-02-01T08:00:00.000Z" },
       }),
@@ -246,6 +248,21 @@ describe("complaint store on DynamoDB Local", () => {
     ).toEqual(["gsi1pk", "gsi2pk", "gsi3pk", "gsi3sk", "gsi4pk"]);
     const [listed] = await store.byAssignee("lean@example.org");
     expect(listed).toEqual(await store.require(reference));
+  });
+
+  it("issue 18: leaves the record's empty fields out of the stored item and reads them back", async () => {
+    const { reference } = await store.create(newCase("lean-3"));
+
+    const stored = await table.doc.send(
+      new GetCommand({ TableName: table.tableName, Key: keys.status(reference) }),
+    );
+    const record = await store.require(reference);
+
+    for (const field of ["assignee", "category", "closedAt", "flags", "overdue", "reminders", "appeals"])
+      expect(stored.Item, field).not.toHaveProperty(field);
+    expect(record).toMatchObject({ assignee: null, category: null, closedAt: null, flags: [], overdue: [] });
+    expect(record).toMatchObject({ reminders: {}, appeals: 0, appealExtensions: 0, attachments: 0 });
+    expect(record.kind).toBe("complaint");
   });
 
   it("issue 18: a write that changes no index key or listed attribute writes no index", async () => {
