@@ -33,7 +33,9 @@
 // Access patterns, all by GetItem or Query, never Scan (the index names of INDEXES; LEGACY_INDEXES below):
 //   by reference                    GetItem CASE#<ref>/STATUS (+ CONTENT for the full view, + Query EVENT#)
 //   by status                       Query byStatusV2:   gsi1pk = STATUS#<status>,  receivedAt
-//   by assignee                     Query byAssigneeV2: gsi2pk = ASSIGNEE#<addr> (open cases), gsi3sk = <nextDeadline>#<ref>
+//   by assignee                     Query byAssigneeV2: gsi2pk = ASSIGNEE#<addr> (open cases), receivedAt (by receipt: a
+//                                   key on the next deadline was rewritten at every step; the store puts one person's
+//                                   open cases in deadline order itself)
 //   open cases by next deadline     Query byDeadlineV2: gsi3pk = OPEN (sparse: removed on closure), gsi3sk = <nextDeadline>#<ref>
 //   a period's report counters      Query AGG#<timeZone>, sk BETWEEN DAY#<from> AND DAY#<to> (≤ 366 items a year)
 //   cases by period (reports)       Query byPeriodV2:   gsi4pk = RECEIVED#<YYYY-MM>, receivedAt
@@ -80,7 +82,7 @@ export const INDEXES = [
     name: "byAssigneeV2",
     role: "assignee",
     partitionKey: "gsi2pk",
-    sortKey: "gsi3sk",
+    sortKey: "receivedAt",
     projection: LIST_ATTRIBUTES,
   },
   {

@@ -238,7 +238,7 @@ describe("complaint store on DynamoDB Local", () => {
     );
 
     expect(Object.keys(entry.Items?.[0] ?? {}).sort()).toEqual(
-      ["pk", "sk", "gsi2pk", "gsi3sk", ...LIST_ATTRIBUTES].sort(),
+      ["pk", "sk", "gsi2pk", "receivedAt", ...LIST_ATTRIBUTES].sort(),
     );
     // The copies the old indexes sorted on are no longer written.
     expect(
