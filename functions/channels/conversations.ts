@@ -5,7 +5,9 @@
 import { createHmac } from "node:crypto";
 import { deadlineAfter } from "../domain/deadlines.ts";
 import type { Runtime } from "../lib/runtime.ts";
-import { conversationStore } from "../store/conversation-store.ts";
+import { conversationStore, type PendingAppeal } from "../store/conversation-store.ts";
+
+export type { PendingAppeal };
 
 export type PhoneChannel = "sms" | "whatsapp";
 
@@ -13,6 +15,8 @@ export interface Conversation {
   reference: string;
   /** The last message the number sent on this channel (ISO). */
   lastInboundAt: string;
+  /** T-11: an appeal asked for by text, waiting for the complainant's OUI. */
+  pendingAppeal?: PendingAppeal;
 }
 
 export async function phoneHash(rt: Pick<Runtime, "linkSecret">, phone: string): Promise<string> {
@@ -60,4 +64,23 @@ export async function isOptedOut(rt: Runtime, phone: string): Promise<boolean> {
 /** STOP: no SMS to this number any more (kept until the number opts back in). */
 export async function recordOptOut(rt: Runtime, phone: string, at: string, optedOut: boolean): Promise<void> {
   await conversationStore(rt).setOptOut(await phoneHash(rt, phone), optedOut, at);
+}
+
+/** T-11: the number asked to appeal `pending.reference` by text; filed when it confirms (receive-text.ts). */
+export async function askAppealConfirmation(
+  rt: Runtime,
+  channel: PhoneChannel,
+  phone: string,
+  pending: PendingAppeal,
+): Promise<void> {
+  await conversationStore(rt).setPendingAppeal(channel, await phoneHash(rt, phone), pending);
+}
+
+export async function clearPendingAppeal(
+  rt: Runtime,
+  channel: PhoneChannel,
+  phone: string,
+  reference: string,
+): Promise<void> {
+  await conversationStore(rt).clearPendingAppeal(channel, await phoneHash(rt, phone), reference);
 }

@@ -14,7 +14,7 @@ import type { TemplateData } from "../mail/templates.ts";
 import { outboxStore } from "../store/outbox-store.ts";
 import { conversationOf, isOptedOut } from "./conversations.ts";
 import { renderShortText } from "./short-texts.ts";
-import { splitSms } from "./sms-encoding.ts";
+import { splitSms, toGsmFriendly } from "./sms-encoding.ts";
 import { chooseWhatsApp } from "./whatsapp-message.ts";
 
 let sms: PinpointSMSVoiceV2Client | undefined;
@@ -92,12 +92,26 @@ async function sendSms<T extends ComplainantMessage>(
     maxSegments: settings.maxSegments,
     askSatisfaction: true,
   });
+  return deliverSms(rt, outboxKey, `${message.template} SMS`, { template: message.template }, phone, body);
+}
+
+/** One SMS, once per outbox item: the encoding and segments recorded, never the number or the text. */
+async function deliverSms(
+  rt: Runtime,
+  outboxKey: { reference: string; key: string },
+  what: string,
+  meta: Record<string, string>,
+  phone: string,
+  body: string,
+): Promise<"sent" | "already-sent"> {
+  const settings = rt.config.channels.sms;
+  if (!settings) throw new Error("unreachable: an SMS route without channels.sms");
   const { encoding, segments } = splitSms(body);
   const result = await deliverOnce(
     rt,
     outboxKey,
-    { label: `${message.template} SMS for ${message.reference}`, service: "SMS", transient: SMS_TRANSIENT },
-    { template: message.template, channel: "sms", encoding, segments: segments.length },
+    { label: `${what} for ${outboxKey.reference}`, service: "SMS", transient: SMS_TRANSIENT },
+    { ...meta, channel: "sms", encoding, segments: segments.length },
     async () => {
       const out = await smsClient().send(
         new SendTextMessageCommand({
@@ -107,13 +121,81 @@ async function sendSms<T extends ComplainantMessage>(
           MessageType: "TRANSACTIONAL",
           ...(settings.configurationSet ? { ConfigurationSetName: settings.configurationSet } : {}),
           // Delivery events carry the reference back; no personal data.
-          Context: { reference: message.reference },
+          Context: { reference: outboxKey.reference },
         }),
       );
       return out.MessageId ?? "";
     },
   );
   if (result === "sent") emitMetric("SmsSent");
+  return result;
+}
+
+/**
+ * A reply to a text the complainant has just sent (not one of the procedure's messages: T-11's confirmation
+ * question), on the channel it came by, once per (case, key). WhatsApp: a text, the person having just
+ * written (inside the 24-hour window); SMS: not to a number that opted out.
+ */
+export async function sendReply(
+  rt: Runtime,
+  reply: {
+    reference: string;
+    key: string;
+    channel: "sms" | "whatsapp";
+    phone: string;
+    text: string;
+    what: string;
+  },
+): Promise<SendOutcome> {
+  const outboxKey = { reference: reply.reference, key: reply.key };
+  if ((await outboxStatus(rt, outboxKey)) === "sent") return "already-sent";
+  if (reply.channel === "sms") {
+    if (await isOptedOut(rt, reply.phone)) {
+      await recordUnsent(rt, reply.reference, reply.key, {
+        template: reply.what,
+        channel: "sms",
+        status: "opted-out",
+      });
+      return "opted-out";
+    }
+    return deliverSms(
+      rt,
+      outboxKey,
+      `${reply.what} SMS`,
+      { template: reply.what },
+      reply.phone,
+      toGsmFriendly(reply.text),
+    );
+  }
+  const settings = rt.config.channels.whatsapp;
+  if (!settings) throw new Error("unreachable: a WhatsApp reply without channels.whatsapp");
+  const payload = {
+    messaging_product: "whatsapp" as const,
+    to: reply.phone,
+    type: "text" as const,
+    text: { body: reply.text, preview_url: false as const },
+  };
+  const result = await deliverOnce(
+    rt,
+    outboxKey,
+    {
+      label: `${reply.what} WhatsApp message for ${reply.reference}`,
+      service: "WhatsApp",
+      transient: SOCIAL_TRANSIENT,
+    },
+    { template: reply.what, channel: "whatsapp", kind: "text" },
+    async () => {
+      const out = await socialClient().send(
+        new SendWhatsAppMessageCommand({
+          originationPhoneNumberId: settings.phoneNumberId,
+          metaApiVersion: settings.metaApiVersion,
+          message: new TextEncoder().encode(JSON.stringify(payload)),
+        }),
+      );
+      return out.messageId ?? "";
+    },
+  );
+  if (result === "sent") emitMetric("WhatsAppSent", { Kind: "text" });
   return result;
 }
 

@@ -5,16 +5,26 @@
 // message id, the assignee told through the same notification.
 // Logs carry ids only: never a phone number, a name or a text.
 import { PutObjectCommand } from "@aws-sdk/client-s3";
-import { conversationOf, type PhoneChannel, recordInbound, recordOptOut } from "../channels/conversations.ts";
+import {
+  askAppealConfirmation,
+  clearPendingAppeal,
+  conversationOf,
+  type PhoneChannel,
+  recordInbound,
+  recordOptOut,
+} from "../channels/conversations.ts";
 import { intentOf } from "../channels/keywords.ts";
+import { sendReply } from "../channels/send.ts";
+import { shortDate } from "../channels/short-texts.ts";
 import type { CaseRecord, Channel } from "../domain/complaint.ts";
 import type { Language } from "../domain/config.ts";
 import { offersExplanations } from "../domain/procedure.ts";
+import { translate } from "../i18n/i18n.ts";
 import { log } from "../lib/logger.ts";
 import { emitMetric } from "../lib/metrics.ts";
 import { type Runtime, requireEnv } from "../lib/runtime.ts";
 import { s3 } from "../lib/s3.ts";
-import { fileAppeal, recordSatisfaction } from "../public/cases.ts";
+import { appealOpenUntil, fileAppeal, recordSatisfaction } from "../public/cases.ts";
 import { requestExplanations } from "../workflow/explanations.ts";
 import { openCase } from "./open-case.ts";
 import { detectLanguage } from "./parse-inbound.ts";
@@ -50,6 +60,8 @@ export type TextIntakeResult =
   | { messageId: string; reference: string }
   | { messageId: string; reference: string; attached: true }
   | { messageId: string; reference: string; appeal: true }
+  /** T-11: an appeal asked for by text, waiting for the number's OUI. */
+  | { messageId: string; reference: string; appealPending: true }
   | { messageId: string; reference: string; explanations: true }
   | { messageId: string; reference: string; satisfaction: number }
   | { messageId: string; duplicate: true; reference: string }
@@ -117,20 +129,26 @@ export async function receiveText(rt: Runtime, message: InboundText): Promise<Te
     }
     // Anything else after closure is a new matter: a new case.
   } else if (current) {
-    if (
-      intent.kind === "appeal" &&
-      (await fileAppeal(rt, current, intent.reason || message.text)) === "done"
-    ) {
-      await recordInbound(
-        rt,
-        message.conversation as PhoneChannel,
-        message.from,
-        current.reference,
-        receivedAt,
-      );
-      await inbox.record("RECEIPT", { reference: current.reference, outcome: "appeal" });
-      log("INFO", "text intake: appeal filed", { messageId, reference: current.reference });
-      return { messageId, reference: current.reference, appeal: true };
+    // T-11: the appeal is the complainant's only one. A text starting with the word ("Appel de Moussa ce matin",
+    // a phone call) must not spend it: the text is added to the case, and the appeal is filed when the number
+    // answers OUI to the question sent back, while the appeal is open.
+    if (intent.kind === "appeal" && message.conversation && (await appealOpenUntil(rt, current))) {
+      // Asked before the message's outcome is recorded: a retry after a crash asks again (sent once per key).
+      await attach(rt, inbox, current, message, () => askToConfirm(rt, current, message, inbox.raw.key));
+      return { messageId, reference: current.reference, appealPending: true };
+    }
+    const pending = conversation?.pendingAppeal;
+    if (intent.kind === "confirm" && message.conversation && pending?.reference === current.reference) {
+      const reason = await pendingReason(rt, current.reference, pending.rawMessageKey);
+      if ((await fileAppeal(rt, current, reason)) === "done") {
+        await clearPendingAppeal(rt, message.conversation, message.from, current.reference);
+        await recordInbound(rt, message.conversation, message.from, current.reference, receivedAt);
+        await inbox.record("RECEIPT", { reference: current.reference, outcome: "appeal" });
+        log("INFO", "text intake: appeal filed", { messageId, reference: current.reference });
+        return { messageId, reference: current.reference, appeal: true };
+      }
+      // Too late (the window passed): the OUI is a message like any other.
+      await clearPendingAppeal(rt, message.conversation, message.from, current.reference);
     }
     // H-D4: explanations before an appeal, where the procedure offers them, while the answer can be appealed.
     if (
@@ -155,11 +173,56 @@ export async function receiveText(rt: Runtime, message: InboundText): Promise<Te
   return openNew(rt, inbox, message);
 }
 
+/** T-11: asks the number to confirm the appeal its text asked for, and remembers which text asked. */
+async function askToConfirm(
+  rt: Runtime,
+  current: CaseRecord,
+  message: InboundText,
+  rawMessageKey: string,
+): Promise<void> {
+  const channel = message.conversation as PhoneChannel;
+  const until = (await appealOpenUntil(rt, current)) ?? current.deadlines.appealWindowEnds ?? "";
+  await askAppealConfirmation(rt, channel, message.from, {
+    reference: current.reference,
+    rawMessageKey,
+    at: message.receivedAt,
+  });
+  const { organisation } = rt.config;
+  const language = current.language;
+  const text = translate(language, "sms.appealConfirm", {
+    organisation: organisation.name,
+    reference: current.reference,
+    appealDeadline: until ? shortDate(until, organisation.timeZone, language) : "-",
+  });
+  await sendReply(rt, {
+    reference: current.reference,
+    key: `appeal-confirm:${message.messageId}`.slice(0, 200),
+    channel,
+    phone: message.from,
+    text,
+    what: "appeal-confirmation",
+  });
+  log("INFO", "text intake: appeal asked, confirmation requested", {
+    messageId: message.messageId,
+    reference: current.reference,
+  });
+}
+
+/** The reasons of the text that asked for the appeal (its words after APPEL), from the case's content. */
+async function pendingReason(rt: Runtime, reference: string, rawMessageKey: string): Promise<string> {
+  const content = await rt.store.getContent(reference);
+  const asked = content?.messages.find((m) => m.rawMessageKey === rawMessageKey)?.text ?? "";
+  const intent = intentOf(asked);
+  return (intent.kind === "appeal" && intent.reason) || asked || "Appel confirmé par SMS.";
+}
+
 async function attach(
   rt: Runtime,
   inbox: Inbox,
   current: CaseRecord,
   message: InboundText,
+  /** Runs once the message is on the case, before its outcome is recorded. */
+  then?: () => Promise<void>,
 ): Promise<TextIntakeResult> {
   const { messageId, receivedAt } = message;
   const reference = current.reference;
@@ -193,6 +256,7 @@ async function attach(
   if (message.conversation)
     await recordInbound(rt, message.conversation, message.from, reference, receivedAt);
   await notifyAssignee(rt, record, messageId, receivedAt, { text: message.text, unknownSender: undefined });
+  await then?.();
   await inbox.record("RECEIPT", { reference, outcome: applied ? "attached" : "duplicate" });
   log("INFO", "text intake: message added to a case", { messageId, reference, retried: !applied });
   return applied ? { messageId, reference, attached: true } : { messageId, duplicate: true, reference };

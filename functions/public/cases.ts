@@ -113,7 +113,8 @@ export async function followUpView(rt: Runtime, record: CaseRecord): Promise<Fol
   };
 }
 
-async function appealOpenUntil(rt: Runtime, record: CaseRecord): Promise<string | null> {
+/** Until when the complainant may still appeal (ISO), or null: not answered, window passed, already appealed. */
+export async function appealOpenUntil(rt: Runtime, record: CaseRecord): Promise<string | null> {
   if (record.status !== "responded" || !record.deadlines.appealWindowEnds) return null;
   const link = await currentStepLink(rt, record.reference, "appeal");
   if (link?.status !== "active" || rt.now().toISOString() > link.expiresAt) return null;

@@ -8,6 +8,15 @@ export interface StoredConversation {
   reference: string;
   /** The last message the number sent on this channel (ISO). */
   lastInboundAt: string;
+  /** T-11: an appeal asked for by text and not confirmed yet: the message that asked (its raw copy's key). */
+  pendingAppeal?: PendingAppeal;
+}
+
+export interface PendingAppeal {
+  reference: string;
+  /** The raw copy's key of the text that asked: its words are in the case's content, never here. */
+  rawMessageKey: string;
+  at: string;
 }
 
 export interface ConversationStore {
@@ -23,6 +32,10 @@ export interface ConversationStore {
     at: string,
     expiresAt: number,
   ): Promise<void>;
+  /** Records the appeal the number asked for (the latest ask replaces an earlier one). */
+  setPendingAppeal(channel: string, phoneHash: string, pending: PendingAppeal): Promise<void>;
+  /** Forgets the pending appeal of `reference` (filed, or no longer possible). */
+  clearPendingAppeal(channel: string, phoneHash: string, reference: string): Promise<void>;
   isOptedOut(phoneHash: string): Promise<boolean>;
   setOptOut(phoneHash: string, optedOut: boolean, at: string): Promise<void>;
 }
@@ -39,7 +52,42 @@ class DynamoConversationStore implements ConversationStore {
       }),
     );
     if (!out.Item) return null;
-    return { reference: String(out.Item.reference), lastInboundAt: String(out.Item.lastInboundAt) };
+    const pending = out.Item.pendingAppeal as PendingAppeal | undefined;
+    return {
+      reference: String(out.Item.reference),
+      lastInboundAt: String(out.Item.lastInboundAt),
+      ...(pending ? { pendingAppeal: pending } : {}),
+    };
+  }
+
+  async setPendingAppeal(channel: string, phoneHash: string, pending: PendingAppeal): Promise<void> {
+    await this.table.doc.send(
+      new UpdateCommand({
+        TableName: this.table.tableName,
+        Key: keys.conversation(channel, phoneHash),
+        UpdateExpression: "SET pendingAppeal = :p",
+        // Only on the conversation the ask came through (recordInbound wrote it first).
+        ConditionExpression: "attribute_exists(pk)",
+        ExpressionAttributeValues: { ":p": pending },
+      }),
+    );
+  }
+
+  async clearPendingAppeal(channel: string, phoneHash: string, reference: string): Promise<void> {
+    try {
+      await this.table.doc.send(
+        new UpdateCommand({
+          TableName: this.table.tableName,
+          Key: keys.conversation(channel, phoneHash),
+          UpdateExpression: "REMOVE pendingAppeal",
+          ConditionExpression: "pendingAppeal.#ref = :r",
+          ExpressionAttributeNames: { "#ref": "reference" },
+          ExpressionAttributeValues: { ":r": reference },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailed(error)) throw error; // none, or another case's: nothing to forget
+    }
   }
 
   async recordInbound(

@@ -7,6 +7,7 @@ import { GetExecutionHistoryCommand, ListExecutionsCommand, SFNClient } from "@a
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encodingOf, segmentCount } from "../../functions/channels/sms-encoding.ts";
 import { logger } from "../../functions/lib/logger.ts";
+import { runtime } from "../../functions/lib/runtime.ts";
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from "../../local/dynamodb-local.ts";
 import { STATE_MACHINE_ARN } from "../../local/workflow-runtime.ts";
 import { startTestStack, submitForm, type TestStack, taskLinks } from "../helpers/local-stack.ts";
@@ -241,12 +242,27 @@ describe("SMS, two-way (AWS End User Messaging SMS)", () => {
     );
     expect(toHandler.at(-1)?.text).toContain("pourquoi ma famille n'était pas sur la liste ?");
 
+    // T-11: a text that starts with the word is not filed at once ("Appel de Moussa ce matin" is a phone
+    // call): it is added to the case and the number is asked to confirm; only OUI spends the one appeal.
+    const call = await post("/local/inbound-sms", smsNotification(ALICE, "Appel de Moussa ce matin, merci."));
+    expect(call.json).toEqual({ messageId: expect.any(String), reference, appealPending: true });
+    const question2 = (await outbox("sms", ALICE)).at(-1);
+    expect(question2?.body).toContain(`faire appel de la réponse au dossier ${reference}`);
+    expect(question2?.body).toContain("un seul appel");
+    expect(question2?.body).toContain("répondez OUI avant le");
+    expect((await t.view(reference)).status).toBe("responded"); // nothing filed
     const appeal = await post(
       "/local/inbound-sms",
       smsNotification(ALICE, "RECOURS ma famille n'était pas sur la liste, je conteste."),
     );
-    expect(appeal.json).toEqual({ messageId: expect.any(String), reference, appeal: true });
+    expect(appeal.json).toEqual({ messageId: expect.any(String), reference, appealPending: true });
+    expect((await t.view(reference)).status).toBe("responded");
+    const confirmed = await post("/local/inbound-sms", smsNotification(ALICE, "oui"));
+    expect(confirmed.json).toEqual({ messageId: expect.any(String), reference, appeal: true });
     const view = await t.view(reference);
+    // The latest ask is the one filed, with its reasons (the words after the keyword), not the phone call's.
+    const content = await runtime().store.getContent(reference);
+    expect(content?.appealReason).toBe("ma famille n'était pas sur la liste, je conteste.");
     expect(view.status).toBe("appeal");
     expect(view.timeline.map((e) => e.type)).toContain("appeal-filed");
     const ack = (await outbox("sms", ALICE)).at(-1);
@@ -332,6 +348,55 @@ describe("WhatsApp (AWS End User Messaging Social)", () => {
     const referral = (await outbox("whatsapp", `+${WA_USER}`)).at(-1);
     expect(referral?.template).toBe("cfm_suivi_dossier");
     expect(referral?.body).toBe(`[cfm_suivi_dossier] ${reference}`);
+  });
+
+  it("asks to confirm an appeal by WhatsApp too, in text, and files it on OUI (T-11, H-E1)", async () => {
+    const user = "22377000404";
+    const opened = await post(
+      "/local/inbound-whatsapp",
+      whatsappNotification(user, "Ma famille n'a pas reçu les vivres promis à Kati.", await now()),
+    );
+    const [result] = opened.json.results as Array<{ reference: string }>;
+    const reference = String(result?.reference);
+    await submitForm(await taskLink("officer@example.org", reference), {
+      category: "programme",
+      severity: "medium",
+      admissible: "yes",
+    });
+    await submitForm(await taskLink("programme@example.org", reference), {
+      decision: "delegate",
+      delegate: "handler@example.org",
+      courseOfAction: "Vérifier la liste de distribution.",
+      risks: "Aucun",
+    });
+    await submitForm(await taskLink("handler@example.org", reference), {
+      contacted: "yes",
+      nextUpdateBy: "2026-12-31",
+      note: "Appel",
+    });
+    await submitForm(await taskLink("handler@example.org", reference), {
+      outcome: "founded",
+      measures: "Distribution complémentaire",
+      response: "Votre famille recevra sa ration la semaine prochaine.",
+    });
+    expect((await t.view(reference)).status).toBe("responded");
+
+    const ask = await post(
+      "/local/inbound-whatsapp",
+      whatsappNotification(user, "APPEL : la ration promise est incomplète.", await now()),
+    );
+    expect(ask.json.results).toEqual([{ messageId: expect.any(String), reference, appealPending: true }]);
+    const question = (await outbox("whatsapp", `+${user}`)).at(-1);
+    expect(question?.template).toBeUndefined(); // a text: the person has just written
+    expect(question?.body).toContain(`faire appel de la réponse au dossier ${reference}`);
+    expect((await t.view(reference)).status).toBe("responded");
+
+    const yes = await post("/local/inbound-whatsapp", whatsappNotification(user, "Oui", await now()));
+    expect(yes.json.results).toEqual([{ messageId: expect.any(String), reference, appeal: true }]);
+    expect((await t.view(reference)).status).toBe("appeal");
+    expect((await runtime().store.getContent(reference))?.appealReason).toBe(
+      "la ration promise est incomplète.",
+    );
   });
 
   it("ignores a delivery receipt (no message), and rejects a malformed entry with a 400", async () => {

@@ -78,6 +78,10 @@ describe("intentOf: what an inbound text asks for", () => {
     expect(intentOf("Appelé ce matin, personne n'a répondu").kind).toBe("message");
     expect(intentOf("Recoursé").kind).toBe("message");
     expect(intentOf("APPEL")).toEqual({ kind: "appeal", reason: "" });
+    // T-11: the appeal is filed only on the number's confirmation.
+    for (const yes of ["OUI", "oui", "Oui.", "YES", "confirmer", "Je confirme", "OUI APPEL"])
+      expect(intentOf(yes)).toEqual({ kind: "confirm" });
+    expect(intentOf("oui mais la liste est fausse")).toEqual({ kind: "message" });
     // H-D4: explanations before an appeal.
     expect(intentOf("EXPLICATIONS : pourquoi ?")).toEqual({ kind: "explanations", question: "pourquoi ?" });
     expect(intentOf("explication")).toEqual({ kind: "explanations", question: "" });
