@@ -40,8 +40,8 @@
 //   open cases by next deadline     Query byDeadlineV2: gsi3pk = OPEN (sparse: removed on closure), gsi3sk = <nextDeadline>#<ref>
 //   a period's report counters      Query AGG#<timeZone>, sk BETWEEN DAY#<from> AND DAY#<to> (≤ 366 items a year)
 //   cases by period (reports)       Query byPeriodV2:   gsi4pk = RECEIVED#<YYYY-MM>, receivedAt
-//   inbound mail with no case       gsi1pk = INBOX#NOISE|INBOX#QUARANTINE, gsi1sk = <receivedAt>#<msgId> (recorded for the
-//                                   old byStatus index; nothing lists them, and the new index leaves them out)
+//   inbound mail with no case       Query byStatusV2:   gsi1pk = INBOX#NOISE|INBOX#QUARANTINE, receivedAt
+//                                   (gsi1sk = <receivedAt>#<msgId> for the old byStatus index)
 // Issue 18: an index holds its keys, the table's keys and LIST_ATTRIBUTES only (INCLUDE), so an index item is one
 // write unit and a status-record write that changes neither its keys nor those attributes writes nothing to it.
 // A query that needs whole records reads them from the table by BatchGetItem (complaint-store.ts). The new indexes
