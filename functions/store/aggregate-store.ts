@@ -37,8 +37,21 @@ export interface LateChange {
 }
 
 /**
- * The UpdateItem adding `delta` to one day's counters and moving references in or out of its late set (ADD
- * creates the item, a counter at 0 and the set); null when nothing changes.
+ * Which item of a day a counter lives in. The exact histograms of completion times ("t.<step>.<ms>") and the
+ * late references grow with the day's cases, and DynamoDB bills a write by the size of the whole item: they
+ * have items of their own (DAY#<date>#acknowledge, #respond, #late), written only when a completion instant
+ * changes or a case becomes late, so the other changes of a case write only the compact counters item.
+ */
+function itemOf(name: string): string | undefined {
+  if (name.startsWith("t.acknowledge.")) return "acknowledge";
+  if (name.startsWith("t.respond.")) return "respond";
+  return undefined;
+}
+
+/**
+ * The UpdateItems adding `delta` to one day's counters (each in its item: itemOf) and moving references in or
+ * out of the day's late set (ADD creates an item, a counter at 0 and the set); none when nothing changes. At
+ * most four distinct items, so one transaction may hold them with the case's own writes.
  */
 export function aggregateUpdate(
   tableName: string,
@@ -46,38 +59,52 @@ export function aggregateUpdate(
   day: string,
   delta: Tally,
   late: LateChange = {},
-): TransactItem | null {
-  const entries = Object.entries(delta).filter(([, value]) => value !== 0);
+): TransactItem[] {
+  const groups = new Map<string | undefined, Array<[string, number]>>([[undefined, []]]);
+  for (const [name, value] of Object.entries(delta)) {
+    if (value === 0) continue;
+    const item = itemOf(name);
+    groups.set(item, [...(groups.get(item) ?? []), [name, value]]);
+  }
+  const out: TransactItem[] = [];
+  const update = (item: string | undefined, expression: string, names: object, values: object) =>
+    out.push({
+      Update: {
+        TableName: tableName,
+        Key: keys.aggregateDay(timeZone, day, item),
+        UpdateExpression: expression,
+        ExpressionAttributeNames: names as Record<string, string>,
+        ExpressionAttributeValues: values as Record<string, unknown>,
+      },
+    });
+  for (const [item, entries] of groups) {
+    if (entries.length === 0) continue;
+    const names: Record<string, string> = {};
+    const values: Record<string, number> = {};
+    const parts = entries.map(([name, value], i) => {
+      names[`#c${i}`] = name;
+      values[`:c${i}`] = value;
+      return `#c${i} :c${i}`;
+    });
+    update(item, `ADD ${parts.join(", ")}`, names, values);
+  }
+  // The late references have their item too (written only when a case becomes late or stops being late).
   const add = late.add ?? [];
   const remove = late.remove ?? [];
-  if (entries.length === 0 && add.length === 0 && remove.length === 0) return null;
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {};
-  const parts = entries.map(([name, value], i) => {
-    names[`#c${i}`] = name;
-    values[`:c${i}`] = value;
-    return `#c${i} :c${i}`;
-  });
-  if (add.length > 0) {
-    names["#late"] = LATE;
-    values[":lateIn"] = new Set(add);
-    parts.push("#late :lateIn");
-  }
-  const clauses = parts.length > 0 ? [`ADD ${parts.join(", ")}`] : [];
-  if (remove.length > 0) {
-    names["#late"] = LATE;
-    values[":lateOut"] = new Set(remove);
-    clauses.push("DELETE #late :lateOut");
-  }
-  return {
-    Update: {
-      TableName: tableName,
-      Key: keys.aggregateDay(timeZone, day),
-      UpdateExpression: clauses.join(" "),
-      ExpressionAttributeNames: names,
-      ExpressionAttributeValues: values,
-    },
-  };
+  if (add.length > 0 || remove.length > 0)
+    update(
+      LATE,
+      [
+        ...(add.length > 0 ? ["ADD #late :lateIn"] : []),
+        ...(remove.length > 0 ? ["DELETE #late :lateOut"] : []),
+      ].join(" "),
+      { "#late": LATE },
+      {
+        ...(add.length > 0 ? { ":lateIn": new Set(add) } : {}),
+        ...(remove.length > 0 ? { ":lateOut": new Set(remove) } : {}),
+      },
+    );
+  return out;
 }
 
 /** The late-set change of a case between two states (null: not there). */
@@ -98,7 +125,7 @@ export function caseAggregateUpdates(
   after: CaseRecord,
 ): TransactItem[] {
   const dayAfter = receivedDay(after.receivedAt, timeZone);
-  let updates: Array<TransactItem | null>;
+  let updates: TransactItem[][];
   if (before && before.aggregatedIn === timeZone) {
     const dayBefore = receivedDay(before.record.receivedAt, timeZone);
     updates =
@@ -138,7 +165,7 @@ export function caseAggregateUpdates(
         lateChange(after.reference, null, after),
       ),
     ];
-  return updates.filter((u): u is TransactItem => u !== null);
+  return updates.flat();
 }
 
 /** One day item as a report reads it. */
@@ -197,7 +224,8 @@ export class AggregateStore {
           ExpressionAttributeValues: {
             ":pk": keys.aggregatePartition(this.timeZone),
             ":from": `${keys.aggregateDayPrefix}${fromDay}`,
-            ":to": `${keys.aggregateDayPrefix}${toDay}`,
+            // "~" sorts after the day's other items (DAY#<date>#acknowledge, #late, #respond).
+            ":to": `${keys.aggregateDayPrefix}${toDay}#~`,
           },
           // The counters move in the cases' transactions: a consistent read sees every committed one.
           ConsistentRead: true,
@@ -206,10 +234,12 @@ export class AggregateStore {
       );
       for (const item of page.Items ?? []) {
         const { pk: _pk, sk, [LATE]: late, ...counters } = item;
-        out.set(String(sk).slice(keys.aggregateDayPrefix.length), {
-          counters: tallySchema.parse(counters),
-          late: lateSchema.parse(late),
-        });
+        const day = String(sk).slice(keys.aggregateDayPrefix.length).split("#")[0] ?? "";
+        const kept = out.get(day) ?? { counters: {}, late: [] };
+        // A day's items hold different counters: their union is the day's tally.
+        Object.assign(kept.counters, tallySchema.parse(counters));
+        kept.late.push(...lateSchema.parse(late));
+        out.set(day, kept);
       }
       start = page.LastEvaluatedKey;
     } while (start);

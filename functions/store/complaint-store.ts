@@ -59,8 +59,8 @@ const INTERNAL = new Set([
 ]);
 const MAX_ALLOCATION_ATTEMPTS = 200;
 const BATCH_GET_MAX = 100;
-/** Backfill: cases per transaction (100 actions at most: a mark per case and at most one day item per case). */
-const BACKFILL_CASES = 50;
+/** Backfill: cases per transaction (with their day items, 100 actions at most: countInAggregates). */
+const BACKFILL_CASES = 60;
 /** Backfill: counters per day-item update, so its UpdateExpression stays well under DynamoDB's 4 KB. */
 const BACKFILL_COUNTERS = 250;
 type TransactItem = NonNullable<
@@ -768,10 +768,17 @@ export class ComplaintStore {
       // One transaction's worth: cases in order, until the case or counter budget is spent.
       let chunk: CaseRecord[] = [];
       const counters = new Set<string>();
+      const days = new Set<string>();
       while (pending.length > 0 && chunk.length < BACKFILL_CASES) {
-        const names = Object.keys(caseTally(pending[0]!, FROZEN));
-        if (chunk.length > 0 && new Set([...counters, ...names]).size > BACKFILL_COUNTERS) break;
+        const next = pending[0]!;
+        const names = Object.keys(caseTally(next, FROZEN));
+        const day = receivedDay(next.receivedAt, this.timeZone);
+        // Each day touched may take four items (counters, two histograms, late): 100 actions at most in all.
+        const items = chunk.length + 1 + 4 * new Set([...days, day]).size;
+        if (chunk.length > 0 && (new Set([...counters, ...names]).size > BACKFILL_COUNTERS || items > 100))
+          break;
         for (const name of names) counters.add(name);
+        days.add(day);
         chunk.push(pending.shift()!);
       }
       for (let attempt = 0; chunk.length > 0; attempt++) {
@@ -817,16 +824,11 @@ export class ComplaintStore {
       const day = receivedDay(record.receivedAt, this.timeZone);
       byDay.set(day, [...(byDay.get(day) ?? []), record]);
     }
-    const days = [...byDay].flatMap(([day, list]) => {
-      const update = aggregateUpdate(
-        this.tableName,
-        this.timeZone,
-        day,
-        sumTallies(list.map((r) => caseTally(r, FROZEN))),
-        { add: list.filter(lateAtRest).map((r) => r.reference) },
-      );
-      return update ? [update] : [];
-    });
+    const days = [...byDay].flatMap(([day, list]) =>
+      aggregateUpdate(this.tableName, this.timeZone, day, sumTallies(list.map((r) => caseTally(r, FROZEN))), {
+        add: list.filter(lateAtRest).map((r) => r.reference),
+      }),
+    );
     return [...marks, ...days];
   }
 

@@ -81,7 +81,11 @@ export const keys = {
    */
   aggregatePartition: (timeZone: string) => `AGG#${timeZone}`,
   aggregateDayPrefix: "DAY#",
-  aggregateDay: (timeZone: string, day: string): ItemKey => ({ pk: `AGG#${timeZone}`, sk: `DAY#${day}` }),
+  /** `part`: the day's item of one step's completion times (kept apart: they grow with the day's cases). */
+  aggregateDay: (timeZone: string, day: string, part?: string): ItemKey => ({
+    pk: `AGG#${timeZone}`,
+    sk: part ? `DAY#${day}#${part}` : `DAY#${day}`,
+  }),
   /** Issue 18: written when every case is counted in that time zone's days (the backfill finished). */
   aggregateReady: (timeZone: string): ItemKey => ({ pk: `AGG#${timeZone}`, sk: "READY" }),
   /** Issue 12: the live part of the organisation config now in force (the last `cfm config push`). */

@@ -4,6 +4,7 @@
 // same report, in every format, as one recounted from the cases (R-3, R-5, R-11, T-13, T-14).
 import { readFileSync } from "node:fs";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { main } from "../../bin/cli.ts";
 import type { CaseRecord } from "../../functions/domain/complaint.ts";
 import { caseRecordSchema, emptyContent } from "../../functions/domain/complaint.ts";
 import { loadConfigText } from "../../functions/domain/config.ts";
@@ -21,6 +22,9 @@ import { freshTable } from "../helpers/dynamo.ts";
 
 const humanitarian = loadConfigText(readFileSync("config/humanitarian.example.yaml", "utf8"), "humanitarian");
 const STORED_WITH_COMPLETED_AT = "completedAt" in caseRecordSchema.shape;
+const now = () => new Date(HUMANITARIAN_NOW);
+/** The report fixtures, as an older release wrote them: no counters, no mark. */
+const seeded = () => asStored([...HUMANITARIAN, ...PREVIOUS], STORED_WITH_COMPLETED_AT);
 
 function newCase(sourceId: string, receivedAt: string): NewCase {
   const { reference: _r, ...content } = emptyContent("CFM-2026-000000");
@@ -143,8 +147,6 @@ describe("cases written before the aggregates: the recount, then the backfill", 
   let store: ComplaintStore;
   const q1 = () =>
     makePeriod("quarterly", "2026-01-01", "2026-03-31", humanitarian.organisation.timeZone, "2026-Q1");
-  const now = () => new Date(HUMANITARIAN_NOW);
-  const seeded = asStored([...HUMANITARIAN, ...PREVIOUS], STORED_WITH_COMPLETED_AT);
 
   beforeAll(async () => {
     const table = await freshTable("cfm-agg-backfill");
@@ -157,7 +159,7 @@ describe("cases written before the aggregates: the recount, then the backfill", 
     );
     rt = { config: humanitarian, store, now };
     // Written as an older release wrote them: no counters, no mark.
-    await batchPut(table.doc, table.tableName, seeded.map(statusItem));
+    await batchPut(table.doc, table.tableName, seeded().map(statusItem));
   });
   afterEach(() => {
     vi.restoreAllMocks();
@@ -176,17 +178,17 @@ describe("cases written before the aggregates: the recount, then the backfill", 
 
   it("counts each old case once, a case changed before the backfill included, and counts nothing on a second run", async () => {
     // An old case changed by the new release: its whole tally goes in with the change.
-    const changed = seeded[0]!.reference;
+    const changed = seeded()[0]!.reference;
     await store.update(changed, () => ({ record: { reminders: { contact: 1 } } }));
     const first = await backfillAggregates(store, { now: now(), since: 2025 });
-    expect(first).toMatchObject({ read: seeded.length, counted: seeded.length - 1, since: 2025 });
+    expect(first).toMatchObject({ read: seeded().length, counted: seeded().length - 1, since: 2025 });
     const second = await backfillAggregates(store, { now: now(), since: 2025 });
-    expect(second).toMatchObject({ read: seeded.length, counted: 0 });
+    expect(second).toMatchObject({ read: seeded().length, counted: 0 });
     expect(await store.aggregates().ready()).toBe(true);
 
     const { stored, recount, late, lateRecount } = await compare(
       store,
-      seeded.map((c) => c.reference),
+      seeded().map((c) => c.reference),
       "2025-01-01",
       "2026-12-31",
     );
@@ -222,7 +224,7 @@ describe("cases written before the aggregates: the recount, then the backfill", 
   });
 
   it("keeps counting the changes made after the backfill", async () => {
-    const open = seeded.find((c) => c.status !== "closed")!;
+    const open = seeded().find((c) => c.status !== "closed")!;
     await store.update(open.reference, (r) => ({
       record: {
         status: "closed",
@@ -235,5 +237,67 @@ describe("cases written before the aggregates: the recount, then the backfill", 
     const aggregated = await buildReport(rt, q1());
     const recounted = await buildReport(rt, q1(), { path: "recount" });
     expect(aggregated).toEqual(recounted);
+  });
+});
+
+describe("cfm aggregates backfill", () => {
+  it("counts a table's older cases in the config's time zone, then finds nothing more to count", async () => {
+    const table = await freshTable("cfm-agg-cli");
+    await batchPut(table.doc, table.tableName, seeded().map(statusItem));
+    vi.stubEnv("AWS_ENDPOINT_URL_DYNAMODB", table.endpoint);
+    vi.stubEnv("AWS_REGION", "us-east-1");
+    vi.stubEnv("AWS_ACCESS_KEY_ID", "local");
+    vi.stubEnv("AWS_SECRET_ACCESS_KEY", "local");
+    try {
+      const args = ["aggregates", "backfill", "config/humanitarian.example.yaml", "--table", table.tableName];
+      const lines: string[] = [];
+      expect(
+        await main(
+          [...args, "--since", "2025"],
+          (l) => lines.push(l),
+          (l) => lines.push(l),
+        ),
+      ).toBe(0);
+      // From January 2025 to this month: the last line says what was counted.
+      expect(lines.at(-1)).toMatch(
+        new RegExp(
+          `^aggregates ready in Africa/Bamako: ${seeded().length} cases counted now, 0 already counted, \\d+ months since 2025$`,
+        ),
+      );
+      lines.length = 0;
+      expect(
+        await main(
+          [...args, "--since", "2025"],
+          (l) => lines.push(l),
+          (l) => lines.push(l),
+        ),
+      ).toBe(0);
+      expect(lines.at(-1)).toMatch(/: 0 cases counted now, \d+ already counted/);
+      const store = new ComplaintStore(table.doc, table.tableName, now, "current", "Africa/Bamako");
+      expect(await store.aggregates().ready()).toBe(true);
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+
+  it("refuses a missing table or a malformed year, writing nothing", async () => {
+    const errors: string[] = [];
+    const err = (l: string) => errors.push(l);
+    vi.stubEnv("CFM_TABLE_NAME", "");
+    try {
+      expect(await main(["aggregates", "backfill", "config/humanitarian.example.yaml"], () => {}, err)).toBe(
+        2,
+      );
+      expect(
+        await main(
+          ["aggregates", "backfill", "config/humanitarian.example.yaml", "--table", "t", "--since", "1999"],
+          () => {},
+          err,
+        ),
+      ).toBe(2);
+    } finally {
+      vi.unstubAllEnvs();
+    }
+    expect(errors.join("\n")).toMatch(/table[\s\S]*since/);
   });
 });
