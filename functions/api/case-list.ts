@@ -191,7 +191,7 @@ export async function listCases(
     }
     if (query.status && query.status !== "needs-attention")
       return { by: "status", status: query.status, newestFirst };
-    if (query.assignee) return { by: "assignee", address: query.assignee };
+    if (query.assignee) return { by: "assignee", address: query.assignee, newestFirst };
     return { by: "open" };
   };
   const first = source(periodic ? (query.to ?? rt.now().toISOString().slice(0, 10)).slice(0, 7) : undefined);

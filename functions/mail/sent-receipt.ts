@@ -9,7 +9,10 @@
 import * as z from "zod";
 import type { OutboxAddress } from "../store/outbox-store.ts";
 
-/** The header naming the outbox item: opaque to the reader, no personal data (a reference and a message key). */
+/**
+ * The header naming the outbox item: the case reference (already in the subject) and the message's outbox key,
+ * which names at most the recipient's own address (a triage copy's key does).
+ */
 export const OUTBOX_HEADER = "X-CFM-Outbox";
 
 const address = z.union([

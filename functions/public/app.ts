@@ -3,8 +3,9 @@
 //   GET  /submit                  the form          POST /submit                 opens a case (channel web)
 //   GET  /follow-up               reference + code  POST /follow-up              the case, if the pair matches
 //   POST /follow-up/message       a message          POST /follow-up/appeal       an appeal (H-E1, T-11)
+//   POST /follow-up/explanations  H-D4: explanations asked for before an appeal
 //   POST /follow-up/satisfaction  closing the loop   GET|POST /satisfaction/:token  the closing email's link
-import { randomBytes, randomUUID } from "node:crypto";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { type Context, Hono } from "hono";
 import type { CaseRecord } from "../domain/complaint.ts";
 import { approxSeconds, parseDuration } from "../domain/duration.ts";
@@ -13,6 +14,7 @@ import { isLanguage, type Language, type Translator, translator } from "../i18n/
 import { log } from "../lib/logger.ts";
 import type { Runtime } from "../lib/runtime.ts";
 import type { HtmlResponse } from "../web/layout.ts";
+import { requestExplanations } from "../workflow/explanations.ts";
 import {
   addMessage,
   fileAppeal,
@@ -27,6 +29,7 @@ import {
   parseAppeal,
   parseFollowUpLogin,
   parseMessage,
+  parseQuestion,
   parseSatisfaction,
   parseSubmission,
 } from "./forms.ts";
@@ -271,6 +274,23 @@ export function createPublicApp(rt: Runtime): Hono<Env> {
     if (!parsed.ok) return showCase(c, t, language, record, { values: body, errors: parsed.errors });
     await addMessage(rt, record.reference, parsed.value.message, String(body.session));
     return showCase(c, t, language, record, { done: t("public.followUp.messageSent") });
+  });
+
+  // H-D4: explanations asked for from the follow-up page, as by the appeal link, SMS or WhatsApp; the appeal
+  // stays open. One request per question: a second click of the same form is the same request.
+  app.post("/follow-up/explanations", async (c) => {
+    const body = await readForm(c);
+    const language = languageOf(body.language);
+    const t = translator(language, fallback);
+    const record = await sessionCase(body);
+    if (!record) return expired(c, t, language);
+    const parsed = parseQuestion(body, t);
+    if (!parsed.ok) return showCase(c, t, language, record, { values: body, errors: parsed.errors });
+    if (!(await followUpView(rt, record)).explanationsOpen)
+      return showCase(c, t, language, record, { done: t("public.followUp.appealClosed") });
+    const id = `explanations:web:${createHash("sha256").update(`${record.reference}\n${parsed.value.question}`).digest("base64url").slice(0, 22)}`;
+    await requestExplanations(rt, record.reference, parsed.value.question, id);
+    return showCase(c, t, language, record, { done: t("public.followUp.explanationsSent") });
   });
 
   app.post("/follow-up/appeal", async (c) => {

@@ -3,8 +3,10 @@
 
 import { createHash } from "node:crypto";
 import { keepsDetailsPrivate } from "../domain/access.ts";
+import { complainantRoute } from "../domain/complainant-channel.ts";
 import type { CaseContent, CaseRecord, DeadlineStep } from "../domain/complaint.ts";
 import { labelIn } from "../domain/config-schema.ts";
+import { offersExplanations } from "../domain/procedure.ts";
 import { categoryOf, languageOf, staffMember } from "../domain/routing.ts";
 import { openCase } from "../intake/open-case.ts";
 import { log } from "../lib/logger.ts";
@@ -85,6 +87,11 @@ export interface FollowUpView {
   appeal: { outcome: "upheld" | "revised"; reasoning: string | null } | null;
   /** Open while the appeal window runs and the appeal step waits for the complainant. */
   appealOpenUntil: string | null;
+  /**
+   * H-D4: explanations may be asked for first (where the procedure offers them), while the appeal is open, when
+   * the complainant can be written to: an anonymous person would have no way to receive them.
+   */
+  explanationsOpen: boolean;
   /** Asked once the case is closed, until answered. */
   satisfactionOpen: boolean;
 }
@@ -98,6 +105,7 @@ export async function followUpView(rt: Runtime, record: CaseRecord): Promise<Fol
     ? (content.response ??
       (keepsDetailsPrivate(record) ? (await rt.store.getDetails(record.reference)).response : null))
     : null;
+  const open = await appealOpenUntil(rt, record);
   return {
     record,
     answer: response ?? null,
@@ -108,7 +116,11 @@ export async function followUpView(rt: Runtime, record: CaseRecord): Promise<Fol
     appeal: record.appealOutcome
       ? { outcome: record.appealOutcome, reasoning: content.appealReasoning ?? null }
       : null,
-    appealOpenUntil: await appealOpenUntil(rt, record),
+    appealOpenUntil: open,
+    explanationsOpen:
+      open !== null &&
+      offersExplanations(rt.config, record) &&
+      complainantRoute(rt.config, record, content) !== null,
     satisfactionOpen: record.status === "closed" && !record.satisfaction,
   };
 }

@@ -174,6 +174,15 @@ export function parseMessage(body: FormBody, t: Translator): Parsed<{ message: s
   return { ok: true, value: { message } };
 }
 
+/** H-D4: the complainant's question about the answer. */
+export function parseQuestion(body: FormBody, t: Translator): Parsed<{ question: string }> {
+  const question = field(body, "question");
+  if (!question) return { ok: false, errors: { question: t("public.errors.question") } };
+  if (question.length > LIMITS.message)
+    return { ok: false, errors: { question: t("public.errors.tooLong", { max: LIMITS.message }) } };
+  return { ok: true, value: { question } };
+}
+
 export function parseAppeal(body: FormBody, t: Translator): Parsed<{ reason: string }> {
   const reason = field(body, "reason");
   if (reason.length < APPEAL_REASON_MIN)

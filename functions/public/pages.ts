@@ -334,6 +334,24 @@ export function renderCasePage(input: {
       view.appeal.reasoning ? `<div class="answer">${escapeHtml(view.appeal.reasoning)}</div>` : "",
     );
 
+  // H-D4: explanations first, then the appeal, in that order on the page as in the procedure.
+  const explanations = view.explanationsOpen
+    ? [
+        `<h2 id="explanations">${escapeHtml(t("public.followUp.explanationsTitle"))}</h2>`,
+        p(t("public.followUp.explanationsIntro")),
+        `<form method="post" action="/follow-up/explanations" accept-charset="utf-8" autocomplete="off">`,
+        sessionFields,
+        f.textarea("question", t("public.followUp.question"), {
+          max: LIMITS.message,
+          required: true,
+          hint: t("public.followUp.questionHint"),
+          rows: 4,
+        }),
+        button(t("public.followUp.explanationsSend")),
+        `</form>`,
+      ].join("\n")
+    : "";
+
   const appeal = view.appealOpenUntil
     ? [
         `<h2 id="appeal">${escapeHtml(t("public.followUp.appealTitle"))}</h2>`,
@@ -380,7 +398,7 @@ export function renderCasePage(input: {
   const main = [
     `<h1>${keepReferenceWhole(escapeHtml(title), record.reference)}</h1>`,
     input.done ? `<div class="notice" role="status">${p(input.done)}</div>` : "",
-    f.errorSummary(["reason", "score", "comment", "message"]),
+    f.errorSummary(["question", "reason", "score", "comment", "message"]),
     `<h2>${escapeHtml(t("public.followUp.status"))}</h2>`,
     `<p id="status" data-status="${escapeHtml(record.status)}"><strong>${escapeHtml(t(`public.status.${record.status}`))}</strong></p>`,
     `<dl><dt>${escapeHtml(t("public.followUp.received"))}</dt><dd>${escapeHtml(date(record.receivedAt))}</dd></dl>`,
@@ -388,6 +406,7 @@ export function renderCasePage(input: {
       ? `<h2>${escapeHtml(t("public.followUp.promised"))}</h2><dl>${promised.join("")}</dl>`
       : "",
     answer.filter(Boolean).join("\n"),
+    explanations,
     appeal,
     satisfaction,
     message,

@@ -836,12 +836,17 @@ export class ComplaintStore {
     return this.queryIndex(indexFor("status", this.indexSet), indexKeys.byStatus(status), limit);
   }
 
+  /** The open cases of one assignee (up to `limit`), earliest next deadline first. */
   async byAssignee(address: string, limit = 500): Promise<CaseRecord[]> {
-    return this.queryIndex(
+    const records = await this.queryIndex(
       indexFor("assignee", this.indexSet),
       indexKeys.byAssignee(address.toLowerCase()),
       limit,
     );
+    // The index sorts by receipt (issue 18: a key that moved with every next deadline was rewritten at every
+    // step); one person's open cases are few, so they are put in deadline order here.
+    const due = (r: CaseRecord) => nextDeadline(r) ?? "9999";
+    return records.sort((a, b) => due(a).localeCompare(due(b)) || a.reference.localeCompare(b.reference));
   }
 
   /** Open cases, earliest next deadline first; `before` keeps those due before an instant. */

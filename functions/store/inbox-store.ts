@@ -1,5 +1,5 @@
 // What became of each inbound message (table-design.ts: INBOX#<messageId> / RECEIPT|NOISE|QUARANTINE): ids and
-// verdicts only. QUARANTINE and NOISE are listed for the officer on the byStatus index (gsi1pk INBOX#QUARANTINE
+// verdicts only. QUARANTINE and NOISE are listed for the officer on the byStatusV2 index (gsi1pk INBOX#QUARANTINE
 // / INBOX#NOISE, sorted by receipt); RECEIPT marks a message that opened or joined a case.
 import { PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { indexKeys, keys } from "./keys.ts";
@@ -48,7 +48,12 @@ class DynamoInboxStore implements InboxStore {
     const listed =
       kind === "RECEIPT"
         ? {}
-        : { gsi1pk: indexKeys.inboxList(kind), gsi1sk: `${message.receivedAt}#${message.messageId}` };
+        : {
+            gsi1pk: indexKeys.inboxList(kind),
+            // The sort key of the old byStatus index, and of byStatusV2 (issue 18, table-design.ts).
+            gsi1sk: `${message.receivedAt}#${message.messageId}`,
+            receivedAt: message.receivedAt,
+          };
     try {
       await this.table.doc.send(
         new PutCommand({

@@ -34,12 +34,14 @@
 // Access patterns, all by GetItem or Query, never Scan (the index names of INDEXES; LEGACY_INDEXES below):
 //   by reference                    GetItem CASE#<ref>/STATUS (+ CONTENT for the full view, + Query EVENT#)
 //   by status                       Query byStatusV2:   gsi1pk = STATUS#<status>,  receivedAt
-//   by assignee                     Query byAssigneeV2: gsi2pk = ASSIGNEE#<addr> (open cases), gsi3sk = <nextDeadline>#<ref>
+//   by assignee                     Query byAssigneeV2: gsi2pk = ASSIGNEE#<addr> (open cases), receivedAt (by receipt: a
+//                                   key on the next deadline was rewritten at every step; the store puts one person's
+//                                   open cases in deadline order itself)
 //   open cases by next deadline     Query byDeadlineV2: gsi3pk = OPEN (sparse: removed on closure), gsi3sk = <nextDeadline>#<ref>
 //   a period's report counters      Query AGG#<timeZone>, sk BETWEEN DAY#<from> AND DAY#<to> (≤ 366 items a year)
 //   cases by period (reports)       Query byPeriodV2:   gsi4pk = RECEIVED#<YYYY-MM>, receivedAt
-//   inbound mail with no case       gsi1pk = INBOX#NOISE|INBOX#QUARANTINE, gsi1sk = <receivedAt>#<msgId> (recorded for the
-//                                   old byStatus index; nothing lists them, and the new index leaves them out)
+//   inbound mail with no case       Query byStatusV2:   gsi1pk = INBOX#NOISE|INBOX#QUARANTINE, receivedAt
+//                                   (gsi1sk = <receivedAt>#<msgId> for the old byStatus index)
 // Issue 18: an index holds its keys, the table's keys and LIST_ATTRIBUTES only (INCLUDE), so an index item is one
 // write unit and a status-record write that changes neither its keys nor those attributes writes nothing to it.
 // A query that needs whole records reads them from the table by BatchGetItem (complaint-store.ts). The new indexes
@@ -81,7 +83,7 @@ export const INDEXES = [
     name: "byAssigneeV2",
     role: "assignee",
     partitionKey: "gsi2pk",
-    sortKey: "gsi3sk",
+    sortKey: "receivedAt",
     projection: LIST_ATTRIBUTES,
   },
   {

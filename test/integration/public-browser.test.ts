@@ -188,6 +188,44 @@ describe("the complainant's web form and follow-up (issue 16)", () => {
     expect(consoleProblems).toEqual([]);
   });
 
+  it("asks for explanations first from the follow-up page (H-D4), the appeal still open", async () => {
+    const { page, consoleProblems } = await phone();
+    await page.goto(`${s.httpUrl}/submit`);
+    await page.getByLabel("Une plainte : quelque chose ne va pas").check();
+    await page
+      .getByLabel("Votre message")
+      .fill("Ma famille n'a pas reçu le deuxième kit d'hygiène promis au site de Mopti.");
+    await page.getByLabel("Votre téléphone ou votre adresse e-mail").fill("kadi.web@example.net");
+    await page.getByLabel("J’accepte que mon message").check();
+    await page.getByRole("button", { name: "Envoyer" }).click();
+    const reference = await text(page, "#reference");
+    const receipt = await text(page, "#receipt");
+    await answer(reference, "Un deuxième kit sera remis à chaque famille inscrite avant la fin du mois.");
+
+    await followUp(page, reference, receipt);
+    // Explanations first, then the appeal, in the procedure's order.
+    const headings = await page.locator("h2").allTextContents();
+    expect(headings.indexOf("Vous ne comprenez pas la réponse\u00a0?")).toBeGreaterThan(-1);
+    expect(headings.indexOf("Vous ne comprenez pas la réponse\u00a0?")).toBeLessThan(
+      headings.indexOf("Vous n’êtes pas d’accord avec la réponse\u00a0?"),
+    );
+    await expectAccessible(page);
+    await page
+      .getByLabel("Votre question sur la réponse")
+      .fill("Pourquoi seulement les familles inscrites ?");
+    await page.getByRole("button", { name: "Demander des explications" }).click();
+    expect(await text(page, "[role=status]")).toContain("Votre demande d’explications est enregistrée");
+    await shot(page, "public-follow-up-explanations.png");
+
+    const view = await s.view(reference);
+    expect(view.status).toBe("responded"); // the appeal stays open
+    expect(view.timeline.some((e) => e.type === "message" && e.detail === "explanations")).toBe(true);
+    const toHandler = await s.lastMail(PROGRAMME, reference);
+    expect(toHandler.text).toContain("Pourquoi seulement les familles inscrites ?");
+    expect(await page.getByRole("button", { name: "Envoyer mon appel" }).count()).toBe(1);
+    expect(consoleProblems).toEqual([]);
+  });
+
   it("a wrong code shows the same page as an unknown reference, and never tells which", async () => {
     const { page } = await phone();
     await page.goto(`${s.httpUrl}/follow-up`);

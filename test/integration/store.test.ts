@@ -10,6 +10,7 @@ import {
   StoreValidationError,
   VersionConflictError,
 } from "../../functions/store/complaint-store.ts";
+import { inboxStore } from "../../functions/store/inbox-store.ts";
 import { keys } from "../../functions/store/keys.ts";
 import { indexFor, LIST_ATTRIBUTES } from "../../functions/store/table-design.ts";
 import { ensureTable } from "../../local/dynamodb-local.ts";
@@ -238,7 +239,7 @@ describe("complaint store on DynamoDB Local", () => {
     );
 
     expect(Object.keys(entry.Items?.[0] ?? {}).sort()).toEqual(
-      ["pk", "sk", "gsi2pk", "gsi3sk", ...LIST_ATTRIBUTES].sort(),
+      ["pk", "sk", "gsi2pk", "receivedAt", ...LIST_ATTRIBUTES].sort(),
     );
     // The copies the old indexes sorted on are no longer written.
     expect(
@@ -248,6 +249,25 @@ describe("complaint store on DynamoDB Local", () => {
     ).toEqual(["gsi1pk", "gsi2pk", "gsi3pk", "gsi3sk", "gsi4pk"]);
     const [listed] = await store.byAssignee("lean@example.org");
     expect(listed).toEqual(await store.require(reference));
+  });
+
+  it("issue 18: lists quarantined and noise mail on the new status index, by receipt", async () => {
+    const inbox = inboxStore(table);
+    await inbox.record("QUARANTINE", { messageId: "m-2", receivedAt: "2033-05-02T10:00:00.000Z" }, {});
+    await inbox.record("QUARANTINE", { messageId: "m-1", receivedAt: "2033-05-01T10:00:00.000Z" }, {});
+    await inbox.record("RECEIPT", { messageId: "m-3", receivedAt: "2033-05-03T10:00:00.000Z" }, {});
+
+    const index = indexFor("status");
+    const listed = await table.doc.send(
+      new QueryCommand({
+        TableName: table.tableName,
+        IndexName: index.name,
+        KeyConditionExpression: `${index.partitionKey} = :pk`,
+        ExpressionAttributeValues: { ":pk": "INBOX#QUARANTINE" },
+      }),
+    );
+
+    expect(listed.Items?.map((item) => item.pk)).toEqual(["INBOX#m-1", "INBOX#m-2"]);
   });
 
   it("issue 18: leaves the record's empty fields out of the stored item and reads them back", async () => {

@@ -7,9 +7,11 @@ import { loadConfigText } from "../../functions/domain/config.ts";
 import { translator } from "../../functions/i18n/i18n.ts";
 import {
   APPEAL_REASON_MIN,
+  LIMITS,
   parseAppeal,
   parseContact,
   parseFollowUpLogin,
+  parseQuestion,
   parseSatisfaction,
   parseSubmission,
 } from "../../functions/public/forms.ts";
@@ -203,6 +205,16 @@ describe("follow-up actions", () => {
   it("an appeal needs its reasons; a satisfaction answer a score from 1 to 5", () => {
     expect(parseAppeal({ reason: "non" }, t).ok).toBe(false);
     expect(parseAppeal({ reason: "x".repeat(APPEAL_REASON_MIN) }, t).ok).toBe(true);
+    // H-D4: a question about the answer, not empty, not longer than a message.
+    expect(parseQuestion({ question: "  " }, t)).toEqual({
+      ok: false,
+      errors: { question: "Écrivez votre question." },
+    });
+    expect(parseQuestion({ question: "Pourquoi ?" }, t)).toEqual({
+      ok: true,
+      value: { question: "Pourquoi ?" },
+    });
+    expect(parseQuestion({ question: "x".repeat(LIMITS.message + 1) }, t).ok).toBe(false);
     expect(parseSatisfaction({ score: "4", comment: "Merci" }, t)).toEqual({
       ok: true,
       value: { score: 4, comment: "Merci" },
