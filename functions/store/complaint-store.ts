@@ -313,6 +313,15 @@ export class ComplaintStore {
     readonly timeZone = "UTC",
   ) {}
 
+  /**
+   * The status record as written: compacted (EMPTY_FIELDS) once the code reads the new indexes; whole before, so
+   * that the code released before issue 18, which a failed deploy of an early index stage rolls back to, still
+   * reads every record.
+   */
+  private asStored(record: CaseRecord): Record<string, unknown> {
+    return this.indexSet === "current" ? compact(record) : { ...record };
+  }
+
   /** Creates a case once per source id; a second call with the same source id returns the first reference. */
   async create(input: NewCase): Promise<{ reference: string; created: boolean }> {
     const existing = await this.referenceForSource(input.sourceId);
@@ -389,7 +398,7 @@ export class ComplaintStore {
                   TableName: this.tableName,
                   Item: {
                     ...keys.status(reference),
-                    ...compact(record),
+                    ...this.asStored(record),
                     ...indexAttributes(record, this.indexSet),
                     [AGGREGATED_IN]: this.timeZone,
                   },
@@ -645,7 +654,7 @@ export class ComplaintStore {
           TableName: this.tableName,
           Item: {
             ...keys.status(ref),
-            ...compact(record),
+            ...this.asStored(record),
             ...indexAttributes(record, this.indexSet),
             ...(expiresAt ? { expiresAt } : {}),
             [AGGREGATED_IN]: this.timeZone,
