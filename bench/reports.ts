@@ -1,17 +1,24 @@
-// Report benchmark (issue 8): seeds 1,000, then 10,000, then 100,000 cases of one year into DynamoDB Local
-// (BatchWrite, 25 items a batch, many batches in parallel) and times a monthly and an annual report, end to
-// end: Query by the byPeriod and byDeadline indexes, BatchGet of the late cases' justifications, compute,
-// and render (CSV, XLSX, email). `npm run bench -- reports` (bench/run.ts), or `npx tsx bench/reports.ts`.
+// Report benchmark (issues 8 and 18): seeds 1,000, then 10,000, then 100,000 cases of one year into DynamoDB Local
+// (BatchWrite, 25 items a batch, many batches in parallel), with their day items (AGG#, issue 18: by the real
+// backfill at 1,000 cases, written straight from the same tallies above that, as the backfill would leave them),
+// and times a monthly and an annual report, end to end, both ways: from the aggregates (Query of the day items,
+// the byDeadline index, BatchGet of the late cases' records and justifications) and by recount (Query by the
+// byPeriod and byDeadline indexes), then compute and render (CSV, XLSX, email). A warm-up report runs first, so
+// no measured run carries the one-off loading of the renderers. `npm run bench -- reports` (bench/run.ts), or
+// `npx tsx bench/reports.ts`.
 import { readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { DynamoDBDocumentClient, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { caseRecordSchema, type DeadlineStep } from "../functions/domain/complaint.ts";
 import { loadConfigText } from "../functions/domain/config.ts";
+import { FROZEN, lateAtRest, receivedDay, type Tally, tallyByDay } from "../functions/domain/report-tally.ts";
+import { backfillAggregates } from "../functions/reports/backfill.ts";
 import type { ReportCase } from "../functions/reports/compute.ts";
 import { buildReport, type ReportRuntime } from "../functions/reports/load.ts";
 import { makePeriod } from "../functions/reports/periods.ts";
 import { renderCsv, renderHtmlSummary, renderXlsx } from "../functions/reports/render.ts";
+import { aggregateUpdate } from "../functions/store/aggregate-store.ts";
 import { ComplaintStore } from "../functions/store/complaint-store.ts";
 import { ensureTable, LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal } from "../local/dynamodb-local.ts";
 import { batchPut, statusItem } from "../test/events/reports/seed.ts";
@@ -160,10 +167,9 @@ export function syntheticCase(i: number, total: number): ReportCase {
 }
 
 /** Items for cases [from, to) of `total`: the status record, and the content record of a late case. */
-function items(from: number, to: number, total: number): Array<Record<string, unknown>> {
+function items(records: readonly ReportCase[]): Array<Record<string, unknown>> {
   const out: Array<Record<string, unknown>> = [];
-  for (let i = from; i < to; i++) {
-    const record = syntheticCase(i, total);
+  for (const record of records) {
     out.push(statusItem(record));
     if (record.met.respond === false)
       out.push({
@@ -193,7 +199,16 @@ async function measured<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number
   }
 }
 
+/** The size whose day items the real backfill writes (its time per case is the figure; larger sizes take minutes). */
+const BACKFILLED = 1_000;
+
 export async function benchReports(): Promise<BenchRow[]> {
+  const render = async (report: Awaited<ReturnType<typeof buildReport>>) => {
+    const csv = renderCsv(report, { language: "fr", config });
+    const xlsx = await renderXlsx(report, { language: "fr", config });
+    const html = renderHtmlSummary(report, { language: "fr", config });
+    return csv.length + xlsx.length + html.length;
+  };
   const config = loadConfigText(readFileSync("config/humanitarian.example.yaml", "utf8"), "humanitarian");
   const dynamo = await startDynamoDbLocal();
   const client = new DynamoDBClient({
@@ -208,40 +223,57 @@ export async function benchReports(): Promise<BenchRow[]> {
       // One table per size, so each holds exactly `total` cases spread over the year.
       const tableName = `cfm-bench-reports-${total}`;
       await ensureTable(dynamo.endpoint, tableName);
-      const rt: ReportRuntime = {
-        config,
-        store: new ComplaintStore(doc, tableName, () => NOW),
-        now: () => NOW,
-      };
+      const tz = config.organisation.timeZone;
+      const store = new ComplaintStore(doc, tableName, () => NOW, "current", tz);
+      const rt: ReportRuntime = { config, store, now: () => NOW };
+      const days = new Map<string, { tally: Tally; late: string[] }>();
       const seed = await measured(async () => {
         const chunk = 5_000; // generate and write in chunks, so the seed data never sits in memory at once
-        for (let i = 0; i < total; i += chunk)
-          await batchPut(doc, tableName, items(i, Math.min(total, i + chunk), total), 32);
+        for (let i = 0; i < total; i += chunk) {
+          const records = Array.from({ length: Math.min(total, i + chunk) - i }, (_, j) =>
+            syntheticCase(i + j, total),
+          );
+          await batchPut(doc, tableName, items(records), 32);
+          if (total === BACKFILLED) continue;
+          for (const [day, tally] of tallyByDay(records, tz, FROZEN)) {
+            const kept = days.get(day) ?? { tally: {}, late: [] };
+            for (const [name, n] of Object.entries(tally)) kept.tally[name] = (kept.tally[name] ?? 0) + n;
+            days.set(day, kept);
+          }
+          for (const r of records.filter(lateAtRest))
+            days.get(receivedDay(r.receivedAt, tz))?.late.push(r.reference);
+        }
       });
       rows.push({ name: "seed (BatchWrite, 32 in parallel)", cases: total, ...pick3(seed) });
+      if (total === BACKFILLED) {
+        const backfill = await measured(() => backfillAggregates(store, { now: NOW, since: 2026 }));
+        rows.push({ name: "backfill (cfm aggregates backfill)", cases: total, ...pick3(backfill) });
+      } else {
+        const direct = await measured(async () => {
+          await seedDayItems(doc, tableName, tz, days);
+          await store.aggregates().markReady(NOW.toISOString(), total);
+        });
+        rows.push({ name: "day items written as the backfill leaves them", cases: total, ...pick3(direct) });
+      }
 
-      const tz = config.organisation.timeZone;
-      for (const [label, period] of [
+      const periods = [
         ["monthly report (March)", makePeriod("monthly", "2026-03-01", "2026-03-31", tz, "2026-03")],
         ["annual report (2026)", makePeriod("annual", "2026-01-01", "2026-12-31", tz, "2026")],
-      ] as const) {
-        const run = await measured(async () => {
-          const report = await buildReport(rt, period);
-          const csv = renderCsv(report, { language: "fr", config });
-          const xlsx = await renderXlsx(report, { language: "fr", config });
-          const html = renderHtmlSummary(report, { language: "fr", config });
-          return {
-            inPeriod: report.total,
-            pending: report.pending.length,
-            bytes: csv.length + xlsx.length + html.length,
-          };
-        });
-        rows.push({
-          name: `${label}: ${run.value.inPeriod} in period, ${run.value.pending} pending`,
-          cases: total,
-          ...pick3(run),
-        });
-      }
+      ] as const;
+      // Warm-up (not measured): the renderers' modules and the JIT, which a measured run would carry once.
+      if (rows.length <= 2) await render(await buildReport(rt, periods[0][1]));
+      for (const [label, period] of periods)
+        for (const path of ["aggregates", "recount"] as const) {
+          const run = await measured(async () => {
+            const report = await buildReport(rt, period, { path });
+            return { inPeriod: report.total, pending: report.pending.length, bytes: await render(report) };
+          });
+          rows.push({
+            name: `${label} ${path === "aggregates" ? "from the aggregates" : "by recount"}: ${run.value.inPeriod} in period, ${run.value.pending} pending`,
+            cases: total,
+            ...pick3(run),
+          });
+        }
     }
   } finally {
     client.destroy();
@@ -251,6 +283,39 @@ export async function benchReports(): Promise<BenchRow[]> {
 }
 
 const pick3 = (m: { ms: number; rssMb: number }) => ({ ms: m.ms, rssMb: m.rssMb });
+
+/**
+ * The day items the backfill would leave for these cases, written straight (the backfill's transactions, 50
+ * cases each, would take minutes at 100,000 cases on DynamoDB Local): each day's tally in updates of at most
+ * 200 counters (an UpdateExpression stays under 4 KB), with its late references.
+ */
+async function seedDayItems(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  timeZone: string,
+  days: ReadonlyMap<string, { tally: Tally; late: string[] }>,
+): Promise<void> {
+  const updates = [...days].flatMap(([day, { tally, late }]) => {
+    const entries = Object.entries(tally);
+    const parts: ReturnType<typeof aggregateUpdate> = [];
+    for (let i = 0; i < Math.max(1, entries.length); i += 200)
+      parts.push(
+        ...aggregateUpdate(
+          tableName,
+          timeZone,
+          day,
+          Object.fromEntries(entries.slice(i, i + 200)),
+          i === 0 ? { add: late } : {},
+        ),
+      );
+    return parts.flatMap((u) => (u.Update ? [u.Update] : []));
+  });
+  let next = 0;
+  const worker = async () => {
+    for (let u = updates[next++]; u; u = updates[next++]) await doc.send(new UpdateCommand(u));
+  };
+  await Promise.all(Array.from({ length: 16 }, worker));
+}
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const rows = await benchReports();

@@ -126,35 +126,39 @@ function calendar(): Row[] {
 async function reports(): Promise<Row[]> {
   const rows = await benchReports();
   const out: Row[] = rows.map((r) => {
+    const fromAggregates = /from the aggregates/.test(r.name);
     const target =
-      /monthly/.test(r.name) && r.cases === 10_000
+      fromAggregates && /monthly/.test(r.name) && r.cases === 10_000
         ? { target: "< 2000 ms", ok: r.ms < 2000 }
-        : /annual/.test(r.name) && r.cases === 100_000
+        : fromAggregates && /annual/.test(r.name) && r.cases === 100_000
           ? { target: "< 60000 ms", ok: r.ms < 60_000 }
           : {};
     return { suite: "reports", name: r.name, n: r.cases, ms: r.ms, rssMb: r.rssMb, ...target };
   });
-  // Issue 18: a report's time must not grow with the number of cases (time at 100k over time at 1k ≤ 2).
+  // Issue 18: a report's time must not grow with the number of cases (time at 100k over time at 1k ≤ 2). The
+  // goal is the aggregates' figure; the recount of the same run is printed beside it, as what they replace.
   for (const [kind, before] of [
-    ["monthly", "41×"],
-    ["annual", "102×"],
+    ["monthly", "41× (5.0× on 2026-12-01)"],
+    ["annual", "102× (26.3× on 2026-12-01)"],
   ] as const) {
-    const at = (cases: number) => rows.find((r) => r.name.startsWith(`${kind} report`) && r.cases === cases);
-    const small = at(1_000);
-    const large = at(100_000);
-    if (!small || !large) continue;
-    const ratio = large.ms / small.ms;
-    out.push({
-      suite: "reports",
-      name: `${kind} report: time at 100,000 cases / time at 1,000`,
-      n: 2,
-      ms: large.ms,
-      rssMb: rss(),
-      value: `${ratio.toFixed(1)}×`,
-      target: "≤ 2×",
-      ok: ratio <= 2,
-      before,
-    });
+    const at = (cases: number, path: string) =>
+      rows.find((r) => r.name.startsWith(`${kind} report`) && r.name.includes(path) && r.cases === cases);
+    for (const path of ["from the aggregates", "by recount"]) {
+      const small = at(1_000, path);
+      const large = at(100_000, path);
+      if (!small || !large) continue;
+      const ratio = large.ms / small.ms;
+      const goal = path === "from the aggregates";
+      out.push({
+        suite: "reports",
+        name: `${kind} report ${path}: time at 100,000 cases / time at 1,000`,
+        n: 2,
+        ms: large.ms,
+        rssMb: rss(),
+        value: `${ratio.toFixed(1)}×`,
+        ...(goal ? { target: "≤ 2×", ok: ratio <= 2, before } : {}),
+      });
+    }
   }
   return out;
 }

@@ -36,22 +36,36 @@ export interface LateChange {
   remove?: readonly string[];
 }
 
+/** Histogram items per step and day: a day's completion times spread over them by value (see itemOf). */
+const HISTOGRAM_ITEMS = 16;
+
 /**
- * Which item of a day a counter lives in. The exact histograms of completion times ("t.<step>.<ms>") and the
- * late references grow with the day's cases, and DynamoDB bills a write by the size of the whole item: they
- * have items of their own (DAY#<date>#acknowledge, #respond, #late), written only when a completion instant
- * changes or a case becomes late, so the other changes of a case write only the compact counters item.
+ * Which item of a day a counter lives in (undefined: the counters item). DynamoDB bills a write by the size of
+ * the whole item, so what grows with the day's cases lives apart: the exact histograms of completion times
+ * ("t.<step>.<ms>") in HISTOGRAM_ITEMS items per step (DAY#<date>#respond#<ms mod 16>: at 1,000 cases a day
+ * about 1.5 KB each, where one item would be 25 KB), written only when a completion instant changes; the late
+ * references in DAY#<date>#late, written only when a case becomes late or stops being. A status change writes
+ * the counters item alone (about 2 KB at most: a hundred counters). Spreading by the value itself, not by its
+ * size, keeps the items even whatever the durations' distribution.
  */
-function itemOf(name: string): string | undefined {
-  if (name.startsWith("t.acknowledge.")) return "acknowledge";
-  if (name.startsWith("t.respond.")) return "respond";
+export function itemOf(name: string): string | undefined {
+  for (const step of ["acknowledge", "respond"]) {
+    const prefix = `t.${step}.`;
+    if (name.startsWith(prefix)) {
+      const elapsed = Math.abs(Math.trunc(Number(name.slice(prefix.length))));
+      return `${step}#${elapsed % HISTOGRAM_ITEMS}`;
+    }
+  }
   return undefined;
 }
 
+/** The day's item of its late references. */
+export const LATE_ITEM = "late";
+
 /**
  * The UpdateItems adding `delta` to one day's counters (each in its item: itemOf) and moving references in or
- * out of the day's late set (ADD creates an item, a counter at 0 and the set); none when nothing changes. At
- * most four distinct items, so one transaction may hold them with the case's own writes.
+ * out of the day's late set (ADD creates an item, a counter at 0 and the set); none when nothing changes. One
+ * case's change touches a handful of items, so one transaction holds them with the case's own writes.
  */
 export function aggregateUpdate(
   tableName: string,
@@ -93,7 +107,7 @@ export function aggregateUpdate(
   const remove = late.remove ?? [];
   if (add.length > 0 || remove.length > 0)
     update(
-      LATE,
+      LATE_ITEM,
       [
         ...(add.length > 0 ? ["ADD #late :lateIn"] : []),
         ...(remove.length > 0 ? ["DELETE #late :lateOut"] : []),
@@ -224,7 +238,7 @@ export class AggregateStore {
           ExpressionAttributeValues: {
             ":pk": keys.aggregatePartition(this.timeZone),
             ":from": `${keys.aggregateDayPrefix}${fromDay}`,
-            // "~" sorts after the day's other items (DAY#<date>#acknowledge, #late, #respond).
+            // "~" sorts after the day's other items (DAY#<date>#acknowledge#<n>, #late, #respond#<n>).
             ":to": `${keys.aggregateDayPrefix}${toDay}#~`,
           },
           // The counters move in the cases' transactions: a consistent read sees every committed one.

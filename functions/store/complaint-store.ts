@@ -35,7 +35,14 @@ import {
   StoreValidationError,
   VersionConflictError,
 } from "../errors.ts";
-import { AGGREGATED_IN, AggregateStore, aggregateUpdate, caseAggregateUpdates } from "./aggregate-store.ts";
+import {
+  AGGREGATED_IN,
+  AggregateStore,
+  aggregateUpdate,
+  caseAggregateUpdates,
+  itemOf,
+  LATE_ITEM,
+} from "./aggregate-store.ts";
 import { indexKeys, keys } from "./keys.ts";
 import { type IndexDesign, type IndexSet, indexFor } from "./table-design.ts";
 
@@ -306,6 +313,15 @@ export class ComplaintStore {
     readonly timeZone = "UTC",
   ) {}
 
+  /**
+   * The status record as written: compacted (EMPTY_FIELDS) once the code reads the new indexes; whole before, so
+   * that the code released before issue 18, which a failed deploy of an early index stage rolls back to, still
+   * reads every record.
+   */
+  private asStored(record: CaseRecord): Record<string, unknown> {
+    return this.indexSet === "current" ? compact(record) : { ...record };
+  }
+
   /** Creates a case once per source id; a second call with the same source id returns the first reference. */
   async create(input: NewCase): Promise<{ reference: string; created: boolean }> {
     const existing = await this.referenceForSource(input.sourceId);
@@ -382,7 +398,7 @@ export class ComplaintStore {
                   TableName: this.tableName,
                   Item: {
                     ...keys.status(reference),
-                    ...compact(record),
+                    ...this.asStored(record),
                     ...indexAttributes(record, this.indexSet),
                     [AGGREGATED_IN]: this.timeZone,
                   },
@@ -638,7 +654,7 @@ export class ComplaintStore {
           TableName: this.tableName,
           Item: {
             ...keys.status(ref),
-            ...compact(record),
+            ...this.asStored(record),
             ...indexAttributes(record, this.indexSet),
             ...(expiresAt ? { expiresAt } : {}),
             [AGGREGATED_IN]: this.timeZone,
@@ -768,17 +784,21 @@ export class ComplaintStore {
       // One transaction's worth: cases in order, until the case or counter budget is spent.
       let chunk: CaseRecord[] = [];
       const counters = new Set<string>();
-      const days = new Set<string>();
+      const items = new Set<string>();
       while (pending.length > 0 && chunk.length < BACKFILL_CASES) {
         const next = pending[0]!;
         const names = Object.keys(caseTally(next, FROZEN));
         const day = receivedDay(next.receivedAt, this.timeZone);
-        // Each day touched may take four items (counters, two histograms, late): 100 actions at most in all.
-        const items = chunk.length + 1 + 4 * new Set([...days, day]).size;
-        if (chunk.length > 0 && (new Set([...counters, ...names]).size > BACKFILL_COUNTERS || items > 100))
+        // The day items this case touches (aggregate-store.ts itemOf): with one mark per case, 100 actions at most.
+        const touched = [
+          ...names.map((name) => `${day}#${itemOf(name) ?? ""}`),
+          ...(lateAtRest(next) ? [`${day}#${LATE_ITEM}`] : []),
+        ];
+        const actions = chunk.length + 1 + new Set([...items, ...touched]).size;
+        if (chunk.length > 0 && (new Set([...counters, ...names]).size > BACKFILL_COUNTERS || actions > 100))
           break;
         for (const name of names) counters.add(name);
-        days.add(day);
+        for (const item of touched) items.add(item);
         chunk.push(pending.shift()!);
       }
       for (let attempt = 0; chunk.length > 0; attempt++) {

@@ -27,8 +27,8 @@
 //   CONFIG            / VERSION#<n>      issue 12: each pushed version of it, kept unchanged
 //   AGG#<timeZone>    / DAY#<YYYY-MM-DD> issue 18: report counters of the cases received that local day, moved by ADD in
 //                                        each case change's own transaction (aggregate-store.ts; the count rules in
-//                                        domain/report-tally.ts): no personal data; #acknowledge, #respond (their
-//                                        completion-time histograms) and #late (its late references) are items apart
+//                                        domain/report-tally.ts): no personal data; #acknowledge#<n>, #respond#<n>
+//                                        (completion-time histograms, 16 items a step) and #late are items apart
 //   AGG#<timeZone>    / READY            issue 18: the backfill counted every older case; reports read the DAY# items
 //
 // Access patterns, all by GetItem or Query, never Scan (the index names of INDEXES; LEGACY_INDEXES below):

@@ -27,6 +27,7 @@ import {
   reportFromTallies,
 } from "../../functions/reports/compute.ts";
 import { makePeriod, previousPeriod } from "../../functions/reports/periods.ts";
+import { aggregateUpdate, itemOf } from "../../functions/store/aggregate-store.ts";
 import { nextDeadline } from "../../functions/store/complaint-store.ts";
 import { caseRecord } from "../events/case-record.ts";
 import {
@@ -280,5 +281,46 @@ describe("counter names", () => {
   it("spell the untriaged category apart from any category id", () => {
     expect(counter.category(null, "n")).toBe("cat.~.n");
     expect(sumTallies([{ a: 1 }, { a: -1, b: 2 }])).toEqual({ b: 2 });
+  });
+});
+
+describe("day items: what grows with the cases lives apart, so a write stays small (DynamoDB bills by item size)", () => {
+  it("spreads completion times over 16 histogram items per step (by value), the rest in the counters item", () => {
+    expect(itemOf("t.respond.1598400007")).toBe("respond#7");
+    expect(itemOf("t.acknowledge.86400000")).toBe("acknowledge#0");
+    expect(itemOf("status.closed")).toBeUndefined();
+    expect(itemOf("cat.programme.n")).toBeUndefined();
+  });
+
+  it("keeps every item of a day of 1,000 cases small: counters under 3 KB, each histogram and the late list under 4 KB", () => {
+    const perYear = 365_000;
+    const first = Math.floor((perYear * 68) / 365);
+    const cases = Array.from({ length: 3000 }, (_, i) => syntheticCase(first + i, perYear)).filter((c) =>
+      c.receivedAt.startsWith("2026-03-10"),
+    );
+    expect(cases.length).toBeGreaterThan(900);
+    const tally = tallyByDay(cases, "Africa/Bamako", FROZEN).get("2026-03-10") ?? {};
+    const updates = aggregateUpdate("t", "Africa/Bamako", "2026-03-10", tally, {
+      add: cases.filter(lateAtRest).map((c) => c.reference),
+    });
+    // An item's size, as DynamoDB counts it: attribute names plus values (a number: about a byte per two digits).
+    const sizes = updates.map((u) => {
+      const names = Object.values(u.Update?.ExpressionAttributeNames ?? {});
+      const values = Object.values(u.Update?.ExpressionAttributeValues ?? {});
+      const bytes =
+        names.reduce((sum, n) => sum + Buffer.byteLength(n), 0) +
+        values.reduce<number>(
+          (sum, v) =>
+            sum +
+            (v instanceof Set
+              ? [...v].reduce((a, r) => a + Buffer.byteLength(String(r)), 0)
+              : String(v).length / 2 + 1),
+          0,
+        );
+      return { sk: u.Update?.Key?.sk as string, bytes };
+    });
+    expect(sizes.find((s) => s.sk === "DAY#2026-03-10")!.bytes).toBeLessThan(3 * 1024);
+    for (const { sk, bytes } of sizes) expect(bytes, sk).toBeLessThan(4 * 1024);
+    expect(sizes.length).toBeGreaterThan(10);
   });
 });
