@@ -49,14 +49,15 @@ export async function startSesLocal(port: number, options: { persistFile?: strin
     async publishSendEvents(publish, { replayMs, onError }) {
       const since = Date.now() - replayMs;
       const recent = (observed.emails() as StoredEmail[]).filter((e) => (e.at ?? 0) * 1000 >= since);
-      for (const email of recent) {
-        const event = sendEvent(email);
-        if (event) await publish(event);
-      }
+      // Listening first: an email stored while the replay runs gets its event too (twice at worst: harmless).
       observed.onStored((email) => {
         const event = sendEvent(email as StoredEmail);
         if (event) publish(event).catch(onError);
       });
+      for (const email of recent) {
+        const event = sendEvent(email);
+        if (event) await publish(event);
+      }
     },
   };
 }

@@ -9,13 +9,13 @@ import {
   askAppealConfirmation,
   clearPendingAppeal,
   conversationOf,
+  isOptedOut,
   type PhoneChannel,
   recordInbound,
   recordOptOut,
 } from "../channels/conversations.ts";
 import { intentOf } from "../channels/keywords.ts";
 import { sendReply } from "../channels/send.ts";
-import { shortDate } from "../channels/short-texts.ts";
 import type { CaseRecord, Channel } from "../domain/complaint.ts";
 import type { Language } from "../domain/config.ts";
 import { offersExplanations } from "../domain/procedure.ts";
@@ -35,6 +35,8 @@ import { parseInboundSms, parseInboundWhatsApp, snsNotifications } from "./sns-t
 export const RAW_TEXT_PREFIX = "channels/";
 
 const DESCRIPTION_MAX_BYTES = 100_000;
+/** T-11: how long the OUI to an appeal question counts (the question says 48 hours). */
+export const APPEAL_CONFIRM_MS = 48 * 60 * 60 * 1000;
 const MESSAGE_MAX_BYTES = 20_000;
 
 export interface InboundText {
@@ -132,13 +134,30 @@ export async function receiveText(rt: Runtime, message: InboundText): Promise<Te
     // T-11: the appeal is the complainant's only one. A text starting with the word ("Appel de Moussa ce matin",
     // a phone call) must not spend it: the text is added to the case, and the appeal is filed when the number
     // answers OUI to the question sent back, while the appeal is open.
-    if (intent.kind === "appeal" && message.conversation && (await appealOpenUntil(rt, current))) {
+    // Where cfm cannot ask (the channel is not configured for replies, or the number opted out of SMS), the
+    // text is a message: the assignee is told and staff record the appeal (H-E1, `record-appeal`).
+    const channel = message.conversation;
+    if (
+      intent.kind === "appeal" &&
+      channel &&
+      rt.config.channels[channel] &&
+      !(channel === "sms" && (await isOptedOut(rt, message.from))) &&
+      (await appealOpenUntil(rt, current))
+    ) {
       // Asked before the message's outcome is recorded: a retry after a crash asks again (sent once per key).
       await attach(rt, inbox, current, message, () => askToConfirm(rt, current, message, inbox.raw.key));
       return { messageId, reference: current.reference, appealPending: true };
     }
     const pending = conversation?.pendingAppeal;
-    if (intent.kind === "confirm" && message.conversation && pending?.reference === current.reference) {
+    if (channel && pending?.reference === current.reference && intent.kind !== "confirm")
+      // Only the answer to the question confirms: a later "oui" to something else must not spend the appeal.
+      await clearPendingAppeal(rt, channel, message.from, current.reference);
+    if (
+      intent.kind === "confirm" &&
+      message.conversation &&
+      pending?.reference === current.reference &&
+      Date.parse(receivedAt) - Date.parse(pending.at) <= APPEAL_CONFIRM_MS
+    ) {
       const reason = await pendingReason(rt, current.reference, pending.rawMessageKey);
       if ((await fileAppeal(rt, current, reason)) === "done") {
         await clearPendingAppeal(rt, message.conversation, message.from, current.reference);
@@ -149,7 +168,9 @@ export async function receiveText(rt: Runtime, message: InboundText): Promise<Te
       }
       // Too late (the window passed): the OUI is a message like any other.
       await clearPendingAppeal(rt, message.conversation, message.from, current.reference);
-    }
+    } else if (intent.kind === "confirm" && message.conversation && pending?.reference === current.reference)
+      // Past the 48 hours: the OUI is a message, and the question is asked again if APPEL comes again.
+      await clearPendingAppeal(rt, message.conversation, message.from, current.reference);
     // H-D4: explanations before an appeal, where the procedure offers them, while the answer can be appealed.
     if (
       intent.kind === "explanations" &&
@@ -181,7 +202,6 @@ async function askToConfirm(
   rawMessageKey: string,
 ): Promise<void> {
   const channel = message.conversation as PhoneChannel;
-  const until = (await appealOpenUntil(rt, current)) ?? current.deadlines.appealWindowEnds ?? "";
   await askAppealConfirmation(rt, channel, message.from, {
     reference: current.reference,
     rawMessageKey,
@@ -192,7 +212,6 @@ async function askToConfirm(
   const text = translate(language, "sms.appealConfirm", {
     organisation: organisation.name,
     reference: current.reference,
-    appealDeadline: until ? shortDate(until, organisation.timeZone, language) : "-",
   });
   await sendReply(rt, {
     reference: current.reference,

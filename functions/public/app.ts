@@ -277,7 +277,8 @@ export function createPublicApp(rt: Runtime): Hono<Env> {
   });
 
   // H-D4: explanations asked for from the follow-up page, as by the appeal link, SMS or WhatsApp; the appeal
-  // stays open. One request per question: a second click of the same form is the same request.
+  // stays open. One request per question and day: a second click of the same form is the same request, the
+  // same question asked again another day a new one.
   app.post("/follow-up/explanations", async (c) => {
     const body = await readForm(c);
     const language = languageOf(body.language);
@@ -288,7 +289,10 @@ export function createPublicApp(rt: Runtime): Hono<Env> {
     if (!parsed.ok) return showCase(c, t, language, record, { values: body, errors: parsed.errors });
     if (!(await followUpView(rt, record)).explanationsOpen)
       return showCase(c, t, language, record, { done: t("public.followUp.appealClosed") });
-    const id = `explanations:web:${createHash("sha256").update(`${record.reference}\n${parsed.value.question}`).digest("base64url").slice(0, 22)}`;
+    const id = `explanations:web:${createHash("sha256")
+      .update(`${record.reference}\n${rt.now().toISOString().slice(0, 10)}\n${parsed.value.question}`)
+      .digest("base64url")
+      .slice(0, 22)}`;
     await requestExplanations(rt, record.reference, parsed.value.question, id);
     return showCase(c, t, language, record, { done: t("public.followUp.explanationsSent") });
   });

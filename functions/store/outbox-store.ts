@@ -155,7 +155,9 @@ class DynamoOutboxStore implements OutboxStore {
         ExpressionAttributeNames: { "#s": "status" },
       }),
     );
-    if (seen.Item?.status !== "sending") return false;
+    // Done already (the sender's mark, or a rejection): nothing to do. Not seen (an eventually consistent read
+    // that missed a fresh claim) or claimed: the conditional write decides.
+    if (seen.Item?.status === "sent" || seen.Item?.status === "rejected") return false;
     try {
       await doc.send(
         new UpdateCommand({

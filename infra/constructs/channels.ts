@@ -125,6 +125,8 @@ export class Channels extends Construct {
         environment: intakeEnvironment,
       });
       grantIntake(fn);
+      // T-11: an APPEL text is answered with the confirmation question on its own channel.
+      this.grantSendToComplainant(fn);
       // End User Messaging publishes to the encrypted topics: it needs a data key of the storage key.
       const services = [
         ...(sms ? ["sms-voice.amazonaws.com"] : []),
@@ -203,6 +205,8 @@ export class Channels extends Construct {
         environment: { ...intakeEnvironment, CHANNEL_SECRETS_ARN: this.secrets.secretArn },
       });
       grantIntake(fn);
+      // T-11: a gateway's APPEL text is answered on SMS or WhatsApp when the config declares them.
+      this.grantSendToComplainant(fn);
       this.secrets.grantRead(fn.fn);
       const integration = new HttpLambdaIntegration("ChannelHooksIntegration", fn.fn);
       const routes = [

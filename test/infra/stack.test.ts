@@ -17,7 +17,7 @@ import {
 } from "../../functions/store/table-design.ts";
 import { CfmStack, type CfmStackProps } from "../../infra/cfm-stack.ts";
 import { THROTTLE } from "../../infra/constructs/api.ts";
-import { cfmBundling } from "../../infra/constructs/cfm-function.ts";
+import { cfmBundling, type HandlerName } from "../../infra/constructs/cfm-function.ts";
 import {
   CFM_METRICS,
   type CfmMetricName,
@@ -1053,6 +1053,26 @@ function definitionOf(template: Template): { TimeoutSeconds?: number; [key: stri
       .join(""),
   );
 }
+
+describe("who may text the complainant (issue 17)", () => {
+  const allowed = (handler: HandlerName) =>
+    actionsOf(
+      statementsOfRole(h.template, roleOfFunction(h.template, h.id(h.stack.functions[handler]))).filter(
+        (s) => s.Effect === "Allow",
+      ),
+    );
+  it.each(["acknowledge", "respond", "intake-messages", "channel-hooks"] as const)(
+    "%s may send SMS and WhatsApp messages (T-11: the intakes ask to confirm an appeal by text)",
+    (handler) => {
+      expect(allowed(handler)).toEqual(
+        expect.arrayContaining(["sms-voice:SendTextMessage", "social-messaging:SendWhatsAppMessage"]),
+      );
+    },
+  );
+  it.each(["reports", "staff-api", "mail-sent"] as const)("%s may not", (handler) => {
+    expect(allowed(handler).filter((a) => /sms-voice|social-messaging/.test(a))).toEqual([]);
+  });
+});
 
 describe("SES Send events mark outgoing mail sent (issue 15)", () => {
   it("publishes the configuration set's Send events to the default bus, and a rule gives them to mail-sent", () => {

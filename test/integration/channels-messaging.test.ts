@@ -249,8 +249,14 @@ describe("SMS, two-way (AWS End User Messaging SMS)", () => {
     const question2 = (await outbox("sms", ALICE)).at(-1);
     expect(question2?.body).toContain(`faire appel de la réponse au dossier ${reference}`);
     expect(question2?.body).toContain("un seul appel");
-    expect(question2?.body).toContain("répondez OUI avant le");
+    expect(question2?.body).toContain("répondez OUI dans les 48 heures");
     expect((await t.view(reference)).status).toBe("responded"); // nothing filed
+    // Only the answer to the question confirms: another message first, and a later "oui" is a message.
+    const other = await post("/local/inbound-sms", smsNotification(ALICE, "Merci, Moussa vous rappellera."));
+    expect(other.json).toEqual({ messageId: expect.any(String), reference, attached: true });
+    const lateYes = await post("/local/inbound-sms", smsNotification(ALICE, "Oui"));
+    expect(lateYes.json).toEqual({ messageId: expect.any(String), reference, attached: true });
+    expect((await t.view(reference)).status).toBe("responded");
     const appeal = await post(
       "/local/inbound-sms",
       smsNotification(ALICE, "RECOURS ma famille n'était pas sur la liste, je conteste."),
