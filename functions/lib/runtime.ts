@@ -5,10 +5,9 @@ import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-sec
 import { SESv2Client } from "@aws-sdk/client-sesv2";
 import { configSchema, type OrgConfig } from "../domain/config-schema.ts";
 import { MissingEnvironmentError } from "../errors.ts";
-import { ComplaintStore } from "../store/complaint-store.ts";
+import { ComplaintStore, indexSetOfEnvironment } from "../store/complaint-store.ts";
 import { readCurrentConfig } from "../store/config-store.ts";
 import { openTable, type Table } from "../store/table.ts";
-import { INDEX_SET_ENV } from "../store/table-design.ts";
 import { cacheMsFromEnv, LiveConfigCache } from "./live-config.ts";
 
 export { MissingEnvironmentError };
@@ -109,13 +108,7 @@ function createRuntime(): Runtime {
     tableName,
     doc,
     // Issue 18: the old indexes until a deployed table's new ones are filled (INDEX_STAGES, set by the stack).
-    store: new ComplaintStore(
-      doc,
-      tableName,
-      now,
-      process.env[INDEX_SET_ENV] === "legacy" ? "legacy" : "current",
-      config.organisation.timeZone,
-    ),
+    store: new ComplaintStore(doc, tableName, now, indexSetOfEnvironment(), config.organisation.timeZone),
     get ses() {
       ses ??= new SESv2Client(SENDER_CLIENT_OPTIONS);
       return ses;

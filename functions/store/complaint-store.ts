@@ -44,7 +44,7 @@ import {
   LATE_ITEM,
 } from "./aggregate-store.ts";
 import { indexKeys, keys } from "./keys.ts";
-import { type IndexDesign, type IndexSet, indexFor } from "./table-design.ts";
+import { INDEX_SET_ENV, type IndexDesign, type IndexSet, indexFor } from "./table-design.ts";
 
 export { CaseNotFoundError, InvalidPageTokenError, StoreValidationError, VersionConflictError };
 /** A position in an index (DynamoDB's LastEvaluatedKey): key attributes only, strings. */
@@ -1045,4 +1045,9 @@ export class ComplaintStore {
     } while (startKey && items.length < limit);
     return items.slice(0, limit);
   }
+}
+
+/** Which index set the functions read: the stack sets INDEX_SET_ENV to "legacy" before the switch stage. */
+export function indexSetOfEnvironment(env: NodeJS.ProcessEnv = process.env): IndexSet {
+  return env[INDEX_SET_ENV] === "legacy" ? "legacy" : "current";
 }

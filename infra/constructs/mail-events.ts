@@ -6,6 +6,7 @@
 import { Duration } from "aws-cdk-lib";
 import * as events from "aws-cdk-lib/aws-events";
 import * as eventTargets from "aws-cdk-lib/aws-events-targets";
+import * as iam from "aws-cdk-lib/aws-iam";
 import * as ses from "aws-cdk-lib/aws-ses";
 import { Construct } from "constructs";
 import type { OrgConfig } from "../../functions/domain/config.ts";
@@ -46,7 +47,13 @@ export class MailEvents extends Construct {
       environment: { TABLE_NAME: storage.table.tableName },
     });
     // An outbox item read, then one conditional UpdateItem: nothing else of the table.
-    storage.table.grant(this.function.fn, "dynamodb:GetItem", "dynamodb:UpdateItem");
+    // The table itself, not its indexes (Table.grant would add index/*).
+    this.function.fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ["dynamodb:GetItem", "dynamodb:UpdateItem"],
+        resources: [storage.table.tableArn],
+      }),
+    );
     storage.key.grant(this.function.fn, ...KEY_DATA_ACTIONS);
 
     this.rule = new events.Rule(this, "SendEventRule", {
