@@ -732,6 +732,10 @@ export class ComplaintStore {
     } catch (error) {
       if (only && (error as Error | undefined)?.name === "ConditionalCheckFailedException")
         throw new VersionConflictError(`case ${ref} changed since version ${expected.version}`);
+      // A PutItem on an item a transaction is writing (another change's, the backfill's): nothing was written;
+      // the SDK does not retry it, update() reads again and does.
+      if (only && (error as Error | undefined)?.name === "TransactionConflictException")
+        throw new VersionConflictError(`case ${ref}: a transaction in progress on the same item`);
       if (!(error instanceof TransactionCanceledException)) throw error;
       const reasons = error.CancellationReasons ?? [];
       if (event && reasons[1]?.Code === "ConditionalCheckFailed")
@@ -755,7 +759,9 @@ export class ComplaintStore {
     decide: (record: CaseRecord, content: CaseContent | undefined) => Change | null,
     options: { withContent?: boolean; attempts?: number } = {},
   ): Promise<ApplyResult> {
-    const attempts = options.attempts ?? 8;
+    // Conflicts come in bursts (a day item moved by every case of that day at once): enough attempts, with an
+    // exponential backoff (full jitter, capped at 1 s), to outlast one, well inside a Lambda's 30 s.
+    const attempts = options.attempts ?? 12;
     for (let attempt = 1; ; attempt++) {
       const { record, expiresAt, aggregatedIn } = await this.requireWithExpiry(reference);
       const content = options.withContent ? await this.getContent(reference) : undefined;
@@ -765,7 +771,7 @@ export class ComplaintStore {
         return await this.transition(record, change, content, expiresAt, aggregatedIn);
       } catch (error) {
         if (!(error instanceof VersionConflictError) || attempt >= attempts) throw error;
-        await new Promise((r) => setTimeout(r, Math.random() * 20 * attempt));
+        await new Promise((r) => setTimeout(r, Math.random() * Math.min(1000, 20 * 2 ** attempt)));
       }
     }
   }

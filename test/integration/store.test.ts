@@ -100,6 +100,33 @@ describe("complaint store on DynamoDB Local", () => {
     expect(retried.record.version).toBe(3);
   });
 
+  it("retries a change whose PutItem met a transaction in progress on the record (TransactionConflictException)", async () => {
+    const { reference } = await store.create(newCase("conflict-1"));
+    // A bookkeeping change (no event: one PutItem) while another writer's transaction holds the item: DynamoDB
+    // answers TransactionConflictException, which the SDK does not retry. Only the first attempt meets it.
+    const send = table.doc.send.bind(table.doc);
+    let conflicts = 0;
+    table.doc.send = ((command: { constructor: { name: string } }) => {
+      if (conflicts === 0 && command.constructor.name === "PutCommand") {
+        conflicts++;
+        return Promise.reject(
+          Object.assign(new Error("Transaction is ongoing for the item"), {
+            name: "TransactionConflictException",
+          }),
+        );
+      }
+      return send(command as never);
+    }) as typeof table.doc.send;
+    try {
+      const done = await store.update(reference, () => ({ record: { assignee: "officer@example.org" } }));
+      expect(done.applied).toBe(true);
+    } finally {
+      table.doc.send = send;
+    }
+    expect(conflicts).toBe(1);
+    expect((await store.require(reference)).assignee).toBe("officer@example.org");
+  });
+
   it("never loses an update among concurrent writers", async () => {
     const { reference } = await store.create(newCase("race-2"));
     await Promise.all(
