@@ -322,6 +322,15 @@ export class ComplaintStore {
     return this.indexSet === "current" ? compact(record) : { ...record };
   }
 
+  /**
+   * Whether changes move the report counters (issue 18): from the switch stage on. Before it the code writes
+   * the records as the released code reads them (its strict schema refuses an unknown `aggregatedIn`), so that
+   * a failed early stage can roll back; the backfill, run after the switch, counts the cases of that time.
+   */
+  private get counts(): boolean {
+    return this.indexSet === "current";
+  }
+
   /** Creates a case once per source id; a second call with the same source id returns the first reference. */
   async create(input: NewCase): Promise<{ reference: string; created: boolean }> {
     const existing = await this.referenceForSource(input.sourceId);
@@ -400,7 +409,7 @@ export class ComplaintStore {
                     ...keys.status(reference),
                     ...this.asStored(record),
                     ...indexAttributes(record, this.indexSet),
-                    [AGGREGATED_IN]: this.timeZone,
+                    ...(this.counts ? { [AGGREGATED_IN]: this.timeZone } : {}),
                   },
                   ConditionExpression: "attribute_not_exists(pk)",
                 },
@@ -418,7 +427,7 @@ export class ComplaintStore {
                 },
               },
               // Issue 18: the case's report counters, in the same transaction (a failed creation counts nothing).
-              ...caseAggregateUpdates(this.tableName, this.timeZone, null, record),
+              ...(this.counts ? caseAggregateUpdates(this.tableName, this.timeZone, null, record) : []),
             ],
           }),
         );
@@ -657,14 +666,23 @@ export class ComplaintStore {
             ...this.asStored(record),
             ...indexAttributes(record, this.indexSet),
             ...(expiresAt ? { expiresAt } : {}),
-            [AGGREGATED_IN]: this.timeZone,
+            // Before the switch stage the mark is only carried over (none is written: see `counts`).
+            ...(this.counts
+              ? { [AGGREGATED_IN]: this.timeZone }
+              : aggregatedIn
+                ? { [AGGREGATED_IN]: aggregatedIn }
+                : {}),
           },
-          ConditionExpression:
-            aggregatedIn === this.timeZone
-              ? "version = :v AND #agg = :tz"
-              : "version = :v AND (attribute_not_exists(#agg) OR #agg <> :tz)",
-          ExpressionAttributeNames: { "#agg": AGGREGATED_IN },
-          ExpressionAttributeValues: { ":v": expected.version, ":tz": this.timeZone },
+          ...(this.counts
+            ? {
+                ConditionExpression:
+                  aggregatedIn === this.timeZone
+                    ? "version = :v AND #agg = :tz"
+                    : "version = :v AND (attribute_not_exists(#agg) OR #agg <> :tz)",
+                ExpressionAttributeNames: { "#agg": AGGREGATED_IN },
+                ExpressionAttributeValues: { ":v": expected.version, ":tz": this.timeZone },
+              }
+            : { ConditionExpression: "version = :v", ExpressionAttributeValues: { ":v": expected.version } }),
         },
       },
     ];
@@ -720,7 +738,9 @@ export class ComplaintStore {
     }
     // Last, so that the indexes of the status record (0) and the event (1) in CancellationReasons stay put.
     items.push(
-      ...caseAggregateUpdates(this.tableName, this.timeZone, { record: expected, aggregatedIn }, record),
+      ...(this.counts
+        ? caseAggregateUpdates(this.tableName, this.timeZone, { record: expected, aggregatedIn }, record)
+        : []),
     );
     const only = items.length === 1 ? items[0]?.Put : undefined;
     try {
@@ -784,6 +804,10 @@ export class ComplaintStore {
    * how many cases it counted.
    */
   async countInAggregates(records: readonly CaseRecord[]): Promise<number> {
+    if (!this.counts)
+      throw new Error(
+        "aggregates backfill: the report counters start at the index switch stage; run it after that deploy",
+      );
     let counted = 0;
     const pending = [...records];
     while (pending.length > 0) {

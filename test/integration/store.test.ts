@@ -379,9 +379,23 @@ describe("issue 18: a table at the old indexes, then upgraded", () => {
       gsi4sk: expect.any(String),
     });
     expect((await legacy.byStatus("assigned")).map((r) => r.reference)).toEqual([reference]);
+    // Nor does it carry the report counters' mark, which the released code's strict schema would refuse;
+    // the counters start at the switch, and the backfill cannot run before it.
+    await legacy.update(reference, () => ({
+      record: { flags: ["late"] },
+      event: { id: "late-1", type: "progress", actor: "system" },
+    }));
+    const changed = await table.doc.send(
+      new GetCommand({ TableName: table.tableName, Key: keys.status(reference) }),
+    );
+    expect(changed.Item).toMatchObject({ version: 2, flags: ["late"] });
+    expect(Object.keys(changed.Item ?? {})).not.toContain("aggregatedIn");
+    await expect(legacy.countInAggregates([await legacy.require(reference)])).rejects.toThrow(/switch stage/);
 
     await ensureTable(table.endpoint, table.tableName);
     const current = new ComplaintStore(table.doc, table.tableName);
+    expect(await current.countInAggregates([await current.require(reference)])).toBe(1);
+    expect(await current.countInAggregates([await current.require(reference)])).toBe(0);
 
     expect((await current.byStatus("assigned")).map((r) => r.reference)).toEqual([reference]);
     expect((await current.byAssignee("old@example.org")).map((r) => r.reference)).toEqual([reference]);
