@@ -231,7 +231,10 @@ export async function ensureTable(
   try {
     const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
     const present = new Set((Table?.GlobalSecondaryIndexes ?? []).map((g) => g.IndexName));
-    for (const index of wanted.GlobalSecondaryIndexes.filter((g) => !present.has(g.IndexName)))
+    // DynamoDB (Local too) builds one index at a time: each update waits for the table to be settled first, or
+    // it answers LimitExceededException ("Only 1 online index can be created or deleted simultaneously").
+    for (const index of wanted.GlobalSecondaryIndexes.filter((g) => !present.has(g.IndexName))) {
+      await settled(client, tableName);
       await client.send(
         new UpdateTableCommand({
           TableName: tableName,
@@ -239,14 +242,18 @@ export async function ensureTable(
           GlobalSecondaryIndexUpdates: [{ Create: index }],
         }),
       );
+    }
     const names = new Set(wanted.GlobalSecondaryIndexes.map((g) => g.IndexName));
-    for (const name of [...present].filter((n): n is string => n !== undefined && !names.has(n)))
+    for (const name of [...present].filter((n): n is string => n !== undefined && !names.has(n))) {
+      await settled(client, tableName);
       await client.send(
         new UpdateTableCommand({
           TableName: tableName,
           GlobalSecondaryIndexUpdates: [{ Delete: { IndexName: name } }],
         }),
       );
+    }
+    await settled(client, tableName);
   } catch (error) {
     if (!(error instanceof ResourceNotFoundException)) throw error;
     await client.send(new CreateTableCommand(wanted));
@@ -258,5 +265,18 @@ export async function ensureTable(
     );
   } finally {
     client.destroy();
+  }
+}
+
+/** Waits until the table and every index are ACTIVE (no index being built or deleted), for up to 60 s. */
+async function settled(client: DynamoDBClient, tableName: string): Promise<void> {
+  for (let waited = 0; ; waited += 100) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    const busy =
+      Table?.TableStatus !== "ACTIVE" ||
+      (Table?.GlobalSecondaryIndexes ?? []).some((g) => g.IndexStatus !== "ACTIVE");
+    if (!busy) return;
+    if (waited >= 60_000) throw new Error(`DynamoDB Local: table ${tableName} still busy after 60 s`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
