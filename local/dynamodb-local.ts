@@ -268,7 +268,7 @@ export async function ensureTable(
   }
 }
 
-/** Waits until the table and every index are ACTIVE (no index being built or deleted), for up to 60 s. */
+/** Waits until the table and every index are ACTIVE (no index being built or deleted), for up to 5 minutes. */
 async function settled(client: DynamoDBClient, tableName: string): Promise<void> {
   for (let waited = 0; ; waited += 100) {
     const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
@@ -276,7 +276,7 @@ async function settled(client: DynamoDBClient, tableName: string): Promise<void>
       Table?.TableStatus !== "ACTIVE" ||
       (Table?.GlobalSecondaryIndexes ?? []).some((g) => g.IndexStatus !== "ACTIVE");
     if (!busy) return;
-    if (waited >= 60_000) throw new Error(`DynamoDB Local: table ${tableName} still busy after 60 s`);
+    if (waited >= 300_000) throw new Error(`DynamoDB Local: table ${tableName} still busy after 5 minutes`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

@@ -355,7 +355,11 @@ describe("complaint store on DynamoDB Local", () => {
 });
 
 describe("issue 18: a table at the old indexes, then upgraded", () => {
-  it("reads and writes the old indexes, and the new ones find the same cases once the table has them", async () => {
+  // DynamoDB Local builds one index at a time (about a second each when quiet, many more on a loaded CI machine):
+  // the upgrade adds four and deletes four.
+  it("reads and writes the old indexes, and the new ones find the same cases once the table has them", {
+    timeout: 300_000,
+  }, async () => {
     const table = await freshTable("cfm-legacy", 0);
     const legacy = new ComplaintStore(table.doc, table.tableName, undefined, "legacy");
     const { reference } = await legacy.create(
