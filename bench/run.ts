@@ -179,7 +179,9 @@ async function bundles(): Promise<Row[]> {
     ...rows.flatMap((r): Row[] => [
       {
         suite: "bundles",
-        name: `${r.handler}: bundle size (map beside: ${kb(r.mapBytes)})`,
+        name: `${r.handler}: bundle size (map beside: ${kb(r.mapBytes)}${Object.entries(r.side)
+          .map(([name, bytes]) => `; ${name} beside: ${kb(bytes)}`)
+          .join("")})`,
         n: 1,
         ms: 0,
         rssMb: rss(),

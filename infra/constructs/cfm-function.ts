@@ -74,6 +74,25 @@ export const CATALOG_GROUPS: Record<HandlerName, readonly CatalogGroup[]> = {
   "public-pages": [...MESSAGE, "public"],
 };
 
+/**
+ * Heavy packages a Lambda loads only on the path that needs them (issue 18), left out of its bundle: the XLSX
+ * export's exceljs with its zip, stream and date libraries (1 MB minified) would be compiled at every cold start
+ * of the console, the staff API and the reports. NodejsFunction writes one file (esbuild's code splitting needs
+ * an output directory), so each is built beside the bundle as `node_modules/<name>/index.js` (CommonJS,
+ * minified), where the code's `await import("<name>")` finds it as Node finds any package; the asset `cdk
+ * deploy` uploads is that directory. Only a dynamic import may name one (a static one would load it at start).
+ */
+export const SIDE_PACKAGES: Partial<Record<HandlerName, readonly string[]>> = {
+  "staff-api": ["exceljs"],
+  reports: ["exceljs"],
+  console: ["exceljs"],
+};
+
+/** The command that builds a side package into a bundle's output directory (see SIDE_PACKAGES). */
+export const sidePackageCommand = (name: string, outputDir: string): string =>
+  `npx --no-install esbuild ${name} --bundle --platform=node --target=node22 --format=cjs --minify ` +
+  `--log-level=warning "--outfile=${join(outputDir, "node_modules", name, "index.js")}"`;
+
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const handlerEntry = (name: HandlerName) => join(REPO_ROOT, "functions", "handlers", `${name}.ts`);
 
@@ -90,8 +109,13 @@ export const ESM_REQUIRE_BANNER =
  */
 export function cfmBundling(
   config: OrgConfig,
-  options: { metafile?: boolean; catalogGroups?: readonly CatalogGroup[] } = {},
+  options: {
+    metafile?: boolean;
+    catalogGroups?: readonly CatalogGroup[];
+    sidePackages?: readonly string[];
+  } = {},
 ): BundlingOptions {
+  const side = options.sidePackages ?? [];
   return {
     // Benchmarks only (context cfm:bundle-metafile): index.meta.json beside the bundle, bytes per input.
     ...(options.metafile ? { metafile: true } : {}),
@@ -99,8 +123,19 @@ export function cfmBundling(
     mainFields: ["module", "main"],
     banner: ESM_REQUIRE_BANNER,
     target: "node22",
-    // The AWS SDK is bundled (pinned by package-lock.json), not taken from the runtime.
-    externalModules: [],
+    // The AWS SDK is bundled (pinned by package-lock.json), not taken from the runtime; the side packages are
+    // built beside the bundle (SIDE_PACKAGES).
+    externalModules: [...side],
+    ...(side.length > 0
+      ? {
+          commandHooks: {
+            beforeBundling: () => [],
+            beforeInstall: () => [],
+            afterBundling: (_inputDir: string, outputDir: string) =>
+              side.map((name) => sidePackageCommand(name, outputDir)),
+          },
+        }
+      : {}),
     // On Lambda the role's credentials are in the environment: the SDK's default chain gives way to the
     // environment provider alone (functions/lib/lambda-credentials.ts, about 90 KB less in every bundle). The path
     // is resolved from the project root, where CDK runs esbuild (local bundling: esbuild is a dev dependency).
@@ -213,6 +248,7 @@ export class CfmFunction extends Construct {
       bundling: cfmBundling(props.config, {
         metafile: this.node.tryGetContext("cfm:bundle-metafile") === true,
         catalogGroups: CATALOG_GROUPS[props.handler],
+        sidePackages: SIDE_PACKAGES[props.handler],
       }),
       ...(this.failureQueue ? { retryAttempts: 2, onFailure: new SqsDestination(this.failureQueue) } : {}),
     });
