@@ -101,7 +101,8 @@ function heaviestPackages(metafile: string, top = 6): string {
   for (const output of Object.values(meta.outputs)) {
     for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
       const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
-      const name = match ? match[1]! : input.startsWith("functions/i18n/locales") ? "(catalogs)" : "(cfm)";
+      // The catalogs are injected from node_modules/.cache/cfm-catalogs (cfmBundling's catalogModule).
+      const name = input.includes("cfm-catalogs/") ? "(catalogs)" : match ? match[1]! : "(cfm)";
       byPackage.set(name, (byPackage.get(name) ?? 0) + bytesInOutput);
     }
   }

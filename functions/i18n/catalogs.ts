@@ -1,7 +1,7 @@
 // The message catalogs, one i18next JSON v4 file per language in locales/ (R-12: French plus local languages).
 // Adding a language is adding locales/<code>.json and the code in the config (README "Languages"): the
 // catalogs are discovered, never listed or imported here. From source (local stack, tests, CLI, synth) they
-// are read from locales/; in a Lambda they are compiled in at synth (cfmBundling defines CFM_CATALOGS), so that
+// are read from locales/; in a Lambda they are compiled in at synth (cfmBundling injects CFM_CATALOGS), so that
 // a Lambda reads nothing from disk. Issue 18: a Lambda carries only the groups of messages it can render
 // (CATALOG_GROUPS in infra/constructs/cfm-function.ts: a workflow step's emails and texts, not the console's
 // pages), in every language.
@@ -50,7 +50,8 @@ export function readCatalogs(dir: string | URL, groups?: readonly string[]): Rec
 /** Where the catalogs are, in the source tree. */
 export const LOCALES_DIR = new URL("./locales/", import.meta.url);
 
-// Replaced by the catalogs themselves in a Lambda bundle (esbuild `define`, infra/constructs/cfm-function.ts).
+// Replaced by the catalogs themselves in a Lambda bundle (esbuild `inject`, catalogModule in
+// infra/constructs/cfm-function.ts).
 declare const CFM_CATALOGS: Record<string, Catalog>;
 
 /** The compiled-in catalogs, or undefined from source. Named once, so a bundle holds them once. */

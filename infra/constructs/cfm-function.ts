@@ -1,8 +1,9 @@
 // The one way a cfm Lambda is built: nodejs22.x on ARM64, an ESM bundle with the AWS SDK and the validated
 // organisation config compiled in, Powertools settings, its own KMS-encrypted log group and its own role
 // (no AWS managed policy: it may write to its log group and nothing else until a grant says otherwise).
-import { existsSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Duration, RemovalPolicy } from "aws-cdk-lib";
 import * as iam from "aws-cdk-lib/aws-iam";
@@ -88,6 +89,27 @@ export const SIDE_PACKAGES: Partial<Record<HandlerName, readonly string[]>> = {
   console: ["exceljs"],
 };
 
+/**
+ * The catalogs cut to `groups`, as a module esbuild injects in place of the free identifier CFM_CATALOGS
+ * (functions/i18n/catalogs.ts). A `define` would carry them on esbuild's command line, where Linux caps one
+ * argument at 128 KB: every group in two languages is 160 KB. The file is named by its content, under
+ * node_modules/.cache (inside the project root, where CDK runs esbuild); JSON.parse of one string is the fastest
+ * way for V8 to build a large object, and the pure annotation lets a bundle that never reads the catalogs drop it.
+ */
+export function catalogModule(groups?: readonly CatalogGroup[]): string {
+  const json = JSON.stringify(readCatalogs(LOCALES_DIR, groups));
+  const text = `export const CFM_CATALOGS = /* @__PURE__ */ JSON.parse(${JSON.stringify(json)});\n`;
+  const dir = join(REPO_ROOT, "node_modules", ".cache", "cfm-catalogs");
+  const file = join(dir, `${createHash("sha256").update(text).digest("hex").slice(0, 20)}.mjs`);
+  if (!existsSync(file)) {
+    mkdirSync(dir, { recursive: true });
+    const partial = `${file}.${process.pid}.tmp`;
+    writeFileSync(partial, text);
+    renameSync(partial, file);
+  }
+  return `./${relative(REPO_ROOT, file)}`;
+}
+
 /** The command that builds a side package into a bundle's output directory (see SIDE_PACKAGES). */
 export const sidePackageCommand = (name: string, outputDir: string): string =>
   `npx --no-install esbuild ${name} --bundle --platform=node --target=node22 --format=cjs --minify ` +
@@ -148,12 +170,12 @@ export function cfmBundling(
     sourceMapMode: SourceMapMode.EXTERNAL,
     sourcesContent: false,
     // The validated organisation config is compiled into the bundle: environment variables are limited to 4 KB.
-    // The catalogs likewise: discovered in functions/i18n/locales/ at synth, so that adding a language needs no
-    // import line (functions/i18n/catalogs.ts), each cut to the groups the function renders (CATALOG_GROUPS).
     define: {
       "process.env.CFM_CONFIG_JSON": JSON.stringify(JSON.stringify(config)),
-      CFM_CATALOGS: JSON.stringify(readCatalogs(LOCALES_DIR, options.catalogGroups)),
     },
+    // The catalogs likewise: discovered in functions/i18n/locales/ at synth, so that adding a language needs no
+    // import line (functions/i18n/catalogs.ts), each cut to the groups the function renders (CATALOG_GROUPS).
+    inject: [catalogModule(options.catalogGroups)],
   };
 }
 

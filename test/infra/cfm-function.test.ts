@@ -11,12 +11,15 @@ import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfigText, type OrgConfig } from "../../functions/domain/config.ts";
 import { CATALOGS } from "../../functions/i18n/catalogs.ts";
+import { LANGUAGES } from "../../functions/i18n/languages.ts";
 import {
   CATALOG_GROUPS,
   CfmFunction,
+  cfmBundling,
   ESM_REQUIRE_BANNER,
   type HandlerName,
   handlerEntry,
+  REPO_ROOT,
   SIDE_PACKAGES,
 } from "../../infra/constructs/cfm-function.ts";
 
@@ -222,6 +225,16 @@ describe("what each Lambda's own code reaches (issue 18)", () => {
 });
 
 describe("CfmFunction construct", () => {
+  it("injects the catalogs from a file, never on esbuild's command line (one argument is capped at 128 KB)", () => {
+    const bundling = cfmBundling(config, { catalogGroups: ["mail"] });
+    expect(Object.keys(bundling.define ?? {})).toEqual(["process.env.CFM_CONFIG_JSON"]);
+    const [file] = bundling.inject ?? [];
+    const text = readFileSync(join(REPO_ROOT, file ?? ""), "utf8");
+    const json = JSON.parse(text.replace(/^[^"]*/, "").replace(/\);\s*$/, ""));
+    expect(Object.keys(JSON.parse(json))).toEqual(LANGUAGES);
+    expect(Object.keys(JSON.parse(json).en)).toEqual(["mail"]);
+  });
+
   it("names the entry functions/handlers/<name>.ts", () => {
     expect(handlerEntry("task-pages")).toMatch(/\/functions\/handlers\/task-pages\.ts$/);
   });
