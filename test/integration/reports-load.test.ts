@@ -149,15 +149,18 @@ describe("loading a report from DynamoDB Local", () => {
       previous: PREVIOUS,
       justifications: HUMANITARIAN_JUSTIFICATIONS,
     });
-    const { pending, ...rest } = report;
-    const { pending: _p, ...expectedRest } = expected;
+    const { pending, pendingTotal, ...rest } = report;
+    const { pending: _p, pendingTotal: _t, ...expectedRest } = expected;
     expect(rest).toEqual(expectedRest);
+    expect(pendingTotal).toBe(pending.length);
     expect(report.r11.overall).toMatchObject({ met: 5, completed: 12, change: 1.7 });
     expect(pending.map((p) => p.reference)).toEqual([
       "CFM-2025-000105",
       "CFM-2026-000006",
       "CFM-2026-000012",
       "CFM-2026-000005",
+      // Open past its appeal window (issue 18: listed, as the total counts it).
+      "CFM-2026-000002",
     ]);
     expect(JSON.stringify(report)).not.toContain("SECRÈTE");
   });
