@@ -11,7 +11,7 @@ import { loadConfigText } from "../../functions/domain/config.ts";
 import { lateAtRest, storedByDay, type Tally } from "../../functions/domain/report-tally.ts";
 import { logger } from "../../functions/lib/logger.ts";
 import { backfillAggregates } from "../../functions/reports/backfill.ts";
-import { buildReport, type ReportRuntime } from "../../functions/reports/load.ts";
+import { buildReport, type ReportRuntime, reportListPage } from "../../functions/reports/load.ts";
 import { makePeriod } from "../../functions/reports/periods.ts";
 import { renderCsv, renderHtmlSummary, renderXlsx } from "../../functions/reports/render.ts";
 import { ComplaintStore, type NewCase } from "../../functions/store/complaint-store.ts";
@@ -207,6 +207,11 @@ describe("cases written before the aggregates: the recount, then the backfill", 
     expect(aggregated.total).toBe(13);
     expect(aggregated.pending.length).toBeGreaterThan(0);
     expect(aggregated.late.total).toBeGreaterThan(0);
+    // The lists' pages (GET /api/reports/list) from the day items: the report's first page, the whole total.
+    const late = await reportListPage(rt, q1(), "late", 1, { includeJustificationText: true });
+    expect(late).toMatchObject({ total: aggregated.late.total, rows: aggregated.late.rows, next: null });
+    const pending = await reportListPage(rt, q1(), "pending", 1);
+    expect(pending).toMatchObject({ total: aggregated.pendingTotal, rows: aggregated.pending, next: null });
     for (const language of ["fr", "en"] as const) {
       const options = { language, config: humanitarian };
       expect(renderCsv(aggregated, options)).toBe(renderCsv(recounted, options));
