@@ -19,7 +19,7 @@ import * as logs from "aws-cdk-lib/aws-logs";
 import * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import type { OrgConfig } from "../../functions/domain/config.ts";
-import { type CatalogGroup, LOCALES_DIR, readCatalogs } from "../../functions/i18n/catalogs.ts";
+import { LOCALES_DIR, readCatalogs } from "../../functions/i18n/catalogs.ts";
 import type { WorkflowHandler } from "../../workflows/complaint-workflow.ts";
 import { acceptIamWildcards, REASONS, SQS_KMS_ALLOWANCES, suppress, XRAY_ALLOWANCE } from "../nag.ts";
 import { LOG_RETENTION } from "./storage.ts";
@@ -42,38 +42,6 @@ export type HandlerName =
   // T-12: erases an expired case (DynamoDB stream of TTL deletions).
   | "purge";
 
-/**
- * The groups of messages each Lambda can render (issue 18): only these are compiled into its bundle, in every
- * language. A workflow step writes emails and texts (`mail`, `sms`, with `labels` and `format`), never the
- * console's, the public pages' or the task pages' texts (81 of the 113 KB of catalogs). test/infra/
- * cfm-function.test.ts checks each list against the group prefixes in the handler's bundled code; a key of a
- * group left out throws MissingMessageError naming the group.
- */
-const MESSAGE: readonly CatalogGroup[] = ["format", "labels", "mail"];
-const TEXTING: readonly CatalogGroup[] = [...MESSAGE, "sms"];
-export const CATALOG_GROUPS: Record<HandlerName, readonly CatalogGroup[]> = {
-  receive: [],
-  acknowledge: TEXTING,
-  triage: TEXTING,
-  assign: TEXTING,
-  investigate: TEXTING,
-  respond: TEXTING,
-  appeal: TEXTING,
-  close: TEXTING,
-  "needs-attention": MESSAGE,
-  "intake-email": MESSAGE,
-  "intake-sweep": MESSAGE,
-  "intake-messages": TEXTING,
-  "channel-hooks": [...TEXTING, "pages"],
-  "mail-sent": [],
-  purge: [],
-  "staff-api": [...MESSAGE, "reports"],
-  reports: ["format", "labels", "reports"],
-  console: [...MESSAGE, "console", "reports"],
-  "task-pages": [...TEXTING, "pages"],
-  "public-pages": [...MESSAGE, "public"],
-};
-
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const handlerEntry = (name: HandlerName) => join(REPO_ROOT, "functions", "handlers", `${name}.ts`);
 
@@ -88,10 +56,7 @@ export const ESM_REQUIRE_BANNER =
  * How every cfm Lambda is bundled (also used by `npm run bench -- bundles` for its bare reference handler, so
  * the figures compare like with like).
  */
-export function cfmBundling(
-  config: OrgConfig,
-  options: { metafile?: boolean; catalogGroups?: readonly CatalogGroup[] } = {},
-): BundlingOptions {
+export function cfmBundling(config: OrgConfig, options: { metafile?: boolean } = {}): BundlingOptions {
   return {
     // Benchmarks only (context cfm:bundle-metafile): index.meta.json beside the bundle, bytes per input.
     ...(options.metafile ? { metafile: true } : {}),
@@ -113,11 +78,11 @@ export function cfmBundling(
     sourceMapMode: SourceMapMode.EXTERNAL,
     sourcesContent: false,
     // The validated organisation config is compiled into the bundle: environment variables are limited to 4 KB.
-    // The catalogs likewise: discovered in functions/i18n/locales/ at synth, so that adding a language needs no
-    // import line (functions/i18n/catalogs.ts), each cut to the groups the function renders (CATALOG_GROUPS).
+    // The catalogs other than French (imported) likewise: discovered in functions/i18n/locales/ at synth, so
+    // that adding a language needs no import line (functions/i18n/catalogs.ts).
     define: {
       "process.env.CFM_CONFIG_JSON": JSON.stringify(JSON.stringify(config)),
-      CFM_CATALOGS: JSON.stringify(readCatalogs(LOCALES_DIR, options.catalogGroups)),
+      CFM_CATALOGS: JSON.stringify(readCatalogs(LOCALES_DIR)),
     },
   };
 }
@@ -212,7 +177,6 @@ export class CfmFunction extends Construct {
       },
       bundling: cfmBundling(props.config, {
         metafile: this.node.tryGetContext("cfm:bundle-metafile") === true,
-        catalogGroups: CATALOG_GROUPS[props.handler],
       }),
       ...(this.failureQueue ? { retryAttempts: 2, onFailure: new SqsDestination(this.failureQueue) } : {}),
     });

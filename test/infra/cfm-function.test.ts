@@ -6,12 +6,9 @@ import { join } from "node:path";
 import { App, Stack } from "aws-cdk-lib";
 import { Template } from "aws-cdk-lib/assertions";
 import * as kms from "aws-cdk-lib/aws-kms";
-import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfigText, type OrgConfig } from "../../functions/domain/config.ts";
-import { CATALOGS } from "../../functions/i18n/catalogs.ts";
 import {
-  CATALOG_GROUPS,
   CfmFunction,
   ESM_REQUIRE_BANNER,
   type HandlerName,
@@ -96,44 +93,6 @@ describe("CfmFunction bundle", () => {
     ).toEqual([]);
     expect(bundled(/node_modules\/@smithy\/credential-provider-imds\//)).toEqual([]);
   });
-
-  it("leaves the console's, public pages' and task pages' texts out of a workflow bundle", () => {
-    // needs-attention renders emails only: format, labels, mail.
-    expect(bundle).toContain(CATALOGS.fr.mail.fact.handledBy);
-    expect(bundle).not.toContain(CATALOGS.fr.console.notice.tooLarge);
-    expect(bundle).not.toContain(CATALOGS.fr.public.submit.relation);
-    expect(bundle).not.toContain(CATALOGS.fr.pages.task.errorTitle);
-  });
-});
-
-// Issue 18: each Lambda bundles only the groups of messages it names (CATALOG_GROUPS). Every key is named with its
-// group as a literal ("mail.x", `pages.task.${key}`), so the groups a handler can render are the group prefixes in
-// the code it bundles.
-describe("the catalog groups compiled into each Lambda (issue 18)", () => {
-  it("are exactly the groups each handler's code names", async () => {
-    const handlers = Object.keys(CATALOG_GROUPS) as HandlerName[];
-    const result = await build({
-      entryPoints: Object.fromEntries(handlers.map((h) => [h, handlerEntry(h)])),
-      bundle: true,
-      platform: "node",
-      format: "esm",
-      packages: "external",
-      minifyWhitespace: true, // no comments
-      write: false,
-      outdir: "/bundle-check",
-      logLevel: "silent",
-    });
-    const groups = Object.keys(CATALOGS.fr);
-    const named = new RegExp(`["'\`](${groups.join("|")})\\.`, "g");
-    const found = Object.fromEntries(
-      result.outputFiles.map((file) => [
-        file.path.replace(/^.*\/([^/]+)\.js$/, "$1"),
-        [...new Set([...file.text.matchAll(named)].map((m) => m[1]))].sort(),
-      ]),
-    );
-    const declared = Object.fromEntries(handlers.map((h) => [h, [...CATALOG_GROUPS[h]].sort()]));
-    expect(found).toEqual(declared);
-  }, 60_000);
 });
 
 describe("CfmFunction construct", () => {
