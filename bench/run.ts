@@ -348,7 +348,7 @@ async function lifecycle(): Promise<Row[]> {
       "24",
       c.transitions <= 17,
     ),
-    row("Lambda invocations per clean lifecycle", String(c.lambdaInvocations)),
+    row("Lambda invocations per clean lifecycle", String(c.lambdaInvocations), "", "19"),
     row(
       "DynamoDB write units per clean lifecycle (table and indexes)",
       c.writeUnits.toFixed(0),
@@ -383,7 +383,7 @@ async function lifecycle(): Promise<Row[]> {
       "",
       "$7.90 (README estimate: alarms $1.60, about 25 custom metrics $4.50)",
     ),
-    row("variable, per 1,000 clean lifecycles", usd(1000 * perComplaint), "", "$2.29"),
+    row("variable, per 1,000 clean lifecycles", usd(1000 * perComplaint), "", "about $3"),
   ];
 }
 
