@@ -416,7 +416,7 @@ async function lifecycle(): Promise<Row[]> {
       "Lambda invocations per clean lifecycle (every function), GB-s warm",
       `${c.lambdaInvocations}, ${lambda.gbSeconds.toFixed(2)} GB-s`,
       "",
-      "28 priced at 0.4 s × 0.5 GB each (5.6 GB-s)",
+      "19 workflow tasks (28 with issue 15's mail-sent), priced at 0.4 s × 0.5 GB each",
     ),
     row(
       "DynamoDB write units per clean lifecycle (table and indexes)",
@@ -452,7 +452,7 @@ async function lifecycle(): Promise<Row[]> {
       "",
       "$7.90 (README estimate: alarms $1.60, about 25 custom metrics $4.50)",
     ),
-    row("variable, per 1,000 clean lifecycles (cold starts apart)", usd(1000 * perComplaint), "", "$2.29"),
+    row("variable, per 1,000 clean lifecycles (cold starts apart)", usd(1000 * perComplaint), "", "about $3"),
     row(
       "Lambda cold starts a month, at 300 / 30,000 complaints",
       `${usd(lambda.cold(300))} / ${usd(lambda.cold(30_000))}`,
