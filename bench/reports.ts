@@ -12,7 +12,7 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { caseRecordSchema, type DeadlineStep } from "../functions/domain/complaint.ts";
 import { loadConfigText } from "../functions/domain/config.ts";
-import { FROZEN, lateAtRest, receivedDay, type Tally, tallyByDay } from "../functions/domain/report-tally.ts";
+import { lateAtRest, receivedDay, storedByDay, type Tally } from "../functions/domain/report-tally.ts";
 import { backfillAggregates } from "../functions/reports/backfill.ts";
 import type { ReportCase } from "../functions/reports/compute.ts";
 import { buildReport, type ReportRuntime } from "../functions/reports/load.ts";
@@ -235,7 +235,7 @@ export async function benchReports(): Promise<BenchRow[]> {
           );
           await batchPut(doc, tableName, items(records), 32);
           if (total === BACKFILLED) continue;
-          for (const [day, tally] of tallyByDay(records, tz, FROZEN)) {
+          for (const [day, tally] of storedByDay(records, tz)) {
             const kept = days.get(day) ?? { tally: {}, late: [] };
             for (const [name, n] of Object.entries(tally)) kept.tally[name] = (kept.tally[name] ?? 0) + n;
             days.set(day, kept);
@@ -266,7 +266,7 @@ export async function benchReports(): Promise<BenchRow[]> {
         for (const path of ["aggregates", "recount"] as const) {
           const run = await measured(async () => {
             const report = await buildReport(rt, period, { path });
-            return { inPeriod: report.total, pending: report.pending.length, bytes: await render(report) };
+            return { inPeriod: report.total, pending: report.pendingTotal, bytes: await render(report) };
           });
           rows.push({
             name: `${label} ${path === "aggregates" ? "from the aggregates" : "by recount"}: ${run.value.inPeriod} in period, ${run.value.pending} pending`,

@@ -29,7 +29,7 @@ import {
 } from "../domain/complaint.ts";
 import { type CaseCalendar, caseCalendarSchema } from "../domain/live-config.ts";
 import { formatReference } from "../domain/reference.ts";
-import { caseTally, FROZEN, lateAtRest, receivedDay, sumTallies } from "../domain/report-tally.ts";
+import { lateAtRest, receivedDay, storedTally, sumTallies } from "../domain/report-tally.ts";
 import {
   CaseNotFoundError,
   InvalidPageTokenError,
@@ -876,7 +876,7 @@ export class ComplaintStore {
       const items = new Set<string>();
       while (pending.length > 0 && chunk.length < BACKFILL_CASES) {
         const next = pending[0]!;
-        const names = Object.keys(caseTally(next, FROZEN));
+        const names = Object.keys(storedTally(next, this.timeZone));
         const day = receivedDay(next.receivedAt, this.timeZone);
         // The day items this case touches (aggregate-store.ts itemOf): with one mark per case, 100 actions at most.
         const touched = [
@@ -934,9 +934,15 @@ export class ComplaintStore {
       byDay.set(day, [...(byDay.get(day) ?? []), record]);
     }
     const days = [...byDay].flatMap(([day, list]) =>
-      aggregateUpdate(this.tableName, this.timeZone, day, sumTallies(list.map((r) => caseTally(r, FROZEN))), {
-        add: list.filter(lateAtRest).map((r) => r.reference),
-      }),
+      aggregateUpdate(
+        this.tableName,
+        this.timeZone,
+        day,
+        sumTallies(list.map((r) => storedTally(r, this.timeZone))),
+        {
+          add: list.filter(lateAtRest).map((r) => r.reference),
+        },
+      ),
     );
     return [...marks, ...days];
   }
@@ -966,6 +972,31 @@ export class ComplaintStore {
       limit,
       before ? { lt: `${before}` } : undefined,
     );
+  }
+
+  /**
+   * How many open cases have their next deadline before `before` (reports, R-5: the pending list's total): a
+   * COUNT Query of the byDeadline index, which reads no record.
+   */
+  async countOpenBefore(before: string): Promise<number> {
+    const index = indexFor("deadline", this.indexSet);
+    let count = 0;
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: index.name,
+          KeyConditionExpression: `${index.partitionKey} = :pk AND ${index.sortKey} < :lt`,
+          ExpressionAttributeValues: { ":pk": indexKeys.open, ":lt": before },
+          Select: "COUNT",
+          ExclusiveStartKey: start,
+        }),
+      );
+      count += page.Count ?? 0;
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return count;
   }
 
   /** Cases received in [from, to), by month partition of the byPeriod index. */
