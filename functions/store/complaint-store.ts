@@ -28,7 +28,7 @@ import {
   timelineEventSchema,
 } from "../domain/complaint.ts";
 import { formatReference } from "../domain/reference.ts";
-import { lateAtRest, receivedDay, storedTally, sumTallies } from "../domain/report-tally.ts";
+import { lateAtRest, nextDeadlineDay, receivedDay, storedTally, sumTallies } from "../domain/report-tally.ts";
 import {
   CaseNotFoundError,
   InvalidPageTokenError,
@@ -42,6 +42,7 @@ import {
   caseAggregateUpdates,
   itemOf,
   LATE_ITEM,
+  nextUpdates,
 } from "./aggregate-store.ts";
 import { indexKeys, keys } from "./keys.ts";
 import { INDEX_SET_ENV, type IndexDesign, type IndexSet, indexFor } from "./table-design.ts";
@@ -820,9 +821,11 @@ export class ComplaintStore {
         const names = Object.keys(storedTally(next, this.timeZone));
         const day = receivedDay(next.receivedAt, this.timeZone);
         // The day items this case touches (aggregate-store.ts itemOf): with one mark per case, 100 actions at most.
+        const nextDay = nextDeadlineDay(next, this.timeZone);
         const touched = [
           ...names.map((name) => `${day}#${itemOf(name) ?? ""}`),
           ...(lateAtRest(next) ? [`${day}#${LATE_ITEM}`] : []),
+          ...(nextDay ? [`NEXT#${nextDay}`] : []),
         ];
         const actions = chunk.length + 1 + new Set([...items, ...touched]).size;
         if (chunk.length > 0 && (new Set([...counters, ...names]).size > BACKFILL_COUNTERS || actions > 100))
@@ -885,7 +888,13 @@ export class ComplaintStore {
         },
       ),
     );
-    return [...marks, ...days];
+    // R-5: each open case in the pending count of its next deadline's day.
+    const next = new Map<string, number>();
+    for (const record of chunk) {
+      const day = nextDeadlineDay(record, this.timeZone);
+      if (day) next.set(day, (next.get(day) ?? 0) + 1);
+    }
+    return [...marks, ...days, ...nextUpdates(this.tableName, this.timeZone, next)];
   }
 
   async byStatus(status: Status, limit = 500): Promise<CaseRecord[]> {
@@ -1100,7 +1109,15 @@ export class ComplaintStore {
     const items: Record<string, unknown>[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
-      const out = await this.doc.send(new QueryCommand({ ...input, ExclusiveStartKey: startKey }));
+      // A finite limit is asked of DynamoDB too: a page of 1 MB would read thousands of entries for a few.
+      const left = limit - items.length;
+      const out = await this.doc.send(
+        new QueryCommand({
+          ...input,
+          ExclusiveStartKey: startKey,
+          ...(Number.isFinite(left) ? { Limit: Math.max(1, left) } : {}),
+        }),
+      );
       items.push(...(out.Items ?? []));
       startKey = out.LastEvaluatedKey;
     } while (startKey && items.length < limit);
