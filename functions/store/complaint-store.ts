@@ -27,6 +27,7 @@ import {
   type TimelineEvent,
   timelineEventSchema,
 } from "../domain/complaint.ts";
+import { type CaseCalendar, caseCalendarSchema } from "../domain/live-config.ts";
 import { formatReference } from "../domain/reference.ts";
 import { lateAtRest, nextDeadlineDay, receivedDay, storedTally, sumTallies } from "../domain/report-tally.ts";
 import {
@@ -139,6 +140,24 @@ function recordOf(item: Record<string, unknown>): CaseRecord {
     if (!(field in fields))
       fields[field] = Array.isArray(empty) ? [] : typeof empty === "object" && empty ? {} : empty;
   return caseRecordSchema.parse(fields);
+}
+
+/**
+ * Where a case's pinned calendar (issue 12) is kept. "apart": its own item (keys.calendar, issue 18), written
+ * once at receipt; "inline": on the status record, as cases received before issue 18 (and every case while the
+ * old indexes are read) have it; "none": a case received before calendars were pinned.
+ */
+export type CalendarPlace = "apart" | "inline" | "none";
+
+/** A status item and its calendar item (either may be missing) as one record, and where the calendar was. */
+function withCalendar(
+  status: Record<string, unknown>,
+  calendar: Record<string, unknown> | undefined,
+): { record: CaseRecord; calendarAt: CalendarPlace } {
+  if (status.calendar !== undefined) return { record: recordOf(status), calendarAt: "inline" };
+  if (!calendar) return { record: recordOf(status), calendarAt: "none" };
+  const { pk: _pk, sk: _sk, ...pinned } = calendar;
+  return { record: recordOf({ ...status, calendar: pinned }), calendarAt: "apart" };
 }
 
 /** Which index partition a listing reads (listPage). */
@@ -294,6 +313,16 @@ function detailsUpdate(patch: DetailsPatch) {
   return { sets, names, values };
 }
 
+/** A status record as stored, with what the record leaves out (see `stored`). */
+interface StoredRecord {
+  record: CaseRecord;
+  /** T-12: the expiry (epoch seconds) of a closed case. */
+  expiresAt?: number;
+  /** Issue 18: the time zone its report counters are kept in (null: not counted yet). */
+  aggregatedIn: string | null;
+  calendarAt: CalendarPlace;
+}
+
 export interface ApplyResult {
   record: CaseRecord;
   /** False when the event had already been written (a retried handler): nothing changed. */
@@ -320,7 +349,20 @@ export class ComplaintStore {
    * reads every record.
    */
   private asStored(record: CaseRecord): Record<string, unknown> {
-    return this.indexSet === "current" ? compact(record) : { ...record };
+    if (this.indexSet !== "current") return { ...record };
+    // Issue 18: the pinned calendar lives in its own item (keys.calendar), written once.
+    const { calendar: _calendar, ...rest } = compact(record);
+    return rest;
+  }
+
+  /** The Put of a case's calendar item: the same content each time (a calendar never changes), so idempotent. */
+  private calendarPut(reference: string, calendar: CaseCalendar): TransactItem {
+    return {
+      Put: {
+        TableName: this.tableName,
+        Item: { ...keys.calendar(reference), ...validate(caseCalendarSchema, calendar, "case calendar") },
+      },
+    };
   }
 
   /**
@@ -427,6 +469,10 @@ export class ComplaintStore {
                   Item: { ...keys.event(reference, event.id), ...event },
                 },
               },
+              // Issue 18: the pinned calendar in its own item, written once, out of the record every step rewrites.
+              ...(this.indexSet === "current" && record.calendar
+                ? [this.calendarPut(reference, record.calendar)]
+                : []),
               // Issue 18: the case's report counters, in the same transaction (a failed creation counts nothing).
               ...(this.counts ? caseAggregateUpdates(this.tableName, this.timeZone, null, record) : []),
             ],
@@ -482,15 +528,9 @@ export class ComplaintStore {
     return (out.Item?.reference as string | undefined) ?? null;
   }
 
+  /** A case's status record, with its pinned calendar wherever it is kept. */
   async get(reference: string): Promise<CaseRecord | null> {
-    const out = await this.doc.send(
-      new GetCommand({
-        TableName: this.tableName,
-        Key: keys.status(reference),
-        ConsistentRead: true,
-      }),
-    );
-    return out.Item ? recordOf(out.Item) : null;
+    return (await this.stored(reference))?.record ?? null;
   }
 
   async require(reference: string): Promise<CaseRecord> {
@@ -503,25 +543,34 @@ export class ComplaintStore {
    * The status record with what the record leaves out: its T-12 expiry (epoch seconds, closed cases only) and
    * the time zone its report counters are kept in (null: not counted yet, issue 18).
    */
-  private async requireWithExpiry(
-    reference: string,
-  ): Promise<{ record: CaseRecord; expiresAt?: number; aggregatedIn: string | null }> {
+  private async requireWithExpiry(reference: string): Promise<StoredRecord> {
     const stored = await this.stored(reference);
     if (!stored) throw new CaseNotFoundError(`no case ${reference}`);
     return stored;
   }
 
-  private async stored(
-    reference: string,
-  ): Promise<{ record: CaseRecord; expiresAt?: number; aggregatedIn: string | null } | null> {
+  /**
+   * The status record and its calendar item (issue 18), by one strongly consistent Query on the sort keys that
+   * begin with STATUS: both together are well under 4 KB, so this costs the one read unit that a GetItem of the
+   * status record alone did.
+   */
+  private async stored(reference: string): Promise<StoredRecord | null> {
     const out = await this.doc.send(
-      new GetCommand({ TableName: this.tableName, Key: keys.status(reference), ConsistentRead: true }),
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: "pk = :pk AND begins_with(sk, :status)",
+        ExpressionAttributeValues: { ":pk": caseKey(reference), ":status": keys.statusPrefix },
+        ConsistentRead: true,
+      }),
     );
-    if (!out.Item) return null;
-    const expiresAt = typeof out.Item.expiresAt === "number" ? out.Item.expiresAt : undefined;
-    const aggregatedIn = out.Item[AGGREGATED_IN];
+    const items = out.Items ?? [];
+    const status = items.find((item) => item.sk === keys.status(reference).sk);
+    if (!status) return null;
+    const calendar = items.find((item) => item.sk === keys.calendar(reference).sk);
+    const expiresAt = typeof status.expiresAt === "number" ? status.expiresAt : undefined;
+    const aggregatedIn = status[AGGREGATED_IN];
     return {
-      record: recordOf(out.Item),
+      ...withCalendar(status, calendar),
       ...(expiresAt ? { expiresAt } : {}),
       aggregatedIn: typeof aggregatedIn === "string" ? aggregatedIn : null,
     };
@@ -633,6 +682,8 @@ export class ComplaintStore {
     content?: CaseContent,
     storedExpiresAt?: number,
     aggregatedIn: string | null = this.timeZone,
+    /** Where the stored case keeps its calendar (update() knows; unknown: written to its item to be sure). */
+    calendarAt?: CalendarPlace,
   ): Promise<ApplyResult> {
     const at = change.event?.at ?? this.now().toISOString();
     const event = change.event
@@ -737,6 +788,14 @@ export class ComplaintStore {
           },
         });
     }
+    // Issue 18: the status record is written without the calendar; a case that kept it on the record (received
+    // before issue 18) has it moved to its own item by the same transaction, so it is never lost between the two.
+    if (
+      this.indexSet === "current" &&
+      record.calendar &&
+      (calendarAt !== "apart" || change.record?.calendar !== undefined)
+    )
+      items.push(this.calendarPut(ref, record.calendar));
     // Last, so that the indexes of the status record (0) and the event (1) in CancellationReasons stay put.
     items.push(
       ...(this.counts
@@ -784,12 +843,12 @@ export class ComplaintStore {
     // exponential backoff (full jitter, capped at 1 s), to outlast one, well inside a Lambda's 30 s.
     const attempts = options.attempts ?? 12;
     for (let attempt = 1; ; attempt++) {
-      const { record, expiresAt, aggregatedIn } = await this.requireWithExpiry(reference);
+      const { record, expiresAt, aggregatedIn, calendarAt } = await this.requireWithExpiry(reference);
       const content = options.withContent ? await this.getContent(reference) : undefined;
       const change = decide(record, content);
       if (!change) return { record, applied: false };
       try {
-        return await this.transition(record, change, content, expiresAt, aggregatedIn);
+        return await this.transition(record, change, content, expiresAt, aggregatedIn, calendarAt);
       } catch (error) {
         if (!(error instanceof VersionConflictError) || attempt >= attempts) throw error;
         await new Promise((r) => setTimeout(r, Math.random() * Math.min(1000, 20 * 2 ** attempt)));
@@ -1083,7 +1142,12 @@ export class ComplaintStore {
     return options.keepMissing ? records : records.filter((r): r is CaseRecord => r !== null);
   }
 
-  /** The status records of case partitions, by partition key (100 keys a call, unprocessed keys retried). */
+  /**
+   * The status records of case partitions, by partition key (100 keys a call, unprocessed keys retried). A case
+   * received since issue 18 keeps its pinned calendar apart, which listings do not read (a second item per case,
+   * billed by BatchGetItem at a read unit each): its record here has no `calendar`. The domain decisions that
+   * count deadlines on it get their record from get, require or update, which read the calendar too.
+   */
   private async statusRecords(partitions: readonly string[]): Promise<Map<string, CaseRecord>> {
     const found = new Map<string, CaseRecord>();
     const unique = [...new Set(partitions)];

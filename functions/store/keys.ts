@@ -13,6 +13,12 @@ export const keys = {
   casePartition: casePk,
   /** The status record: no personal data (H-D1). */
   status: (reference: string): ItemKey => ({ pk: casePk(reference), sk: "STATUS" }),
+  /**
+   * Issue 18: the calendar the case pinned at receipt (issue 12), written once beside the status record. Its sort
+   * key begins with the status record's, so one Query (`begins_with(sk, statusPrefix)`) reads both.
+   */
+  calendar: (reference: string): ItemKey => ({ pk: casePk(reference), sk: "STATUS#CALENDAR" }),
+  statusPrefix: "STATUS",
   /** The content record: complainant, description, investigation details (H-D1, T-8). */
   content: (reference: string): ItemKey => ({ pk: casePk(reference), sk: "CONTENT" }),
   /** H-D1: a sensitive case's investigation details, read only by the people access.ts names. */

@@ -3,6 +3,8 @@
 //
 // Items (pk / sk), every key built by keys.ts:
 //   CASE#<ref>        / STATUS           the status record (no personal data)               H-D1
+//   CASE#<ref>        / STATUS#CALENDAR  issue 12's pinned calendar, written once at receipt (issue 18: out of the
+//                                        status record, which every step rewrites; read with it by one Query)
 //   CASE#<ref>        / CONTENT          complainant, description, investigation details   H-D1, T-8
 //   CASE#<ref>        / DETAILS          H-D1: a sensitive case's course of action, risks, notes, measures, response (private)
 //   CASE#<ref>        / EVENT#<id>       one timeline event (id unique per case: idempotent writes)
@@ -34,7 +36,8 @@
 //   AGG#<timeZone>    / READY            issue 18: the backfill counted every older case; reports read the DAY# items
 //
 // Access patterns, all by GetItem or Query, never Scan (the index names of INDEXES; LEGACY_INDEXES below):
-//   by reference                    GetItem CASE#<ref>/STATUS (+ CONTENT for the full view, + Query EVENT#)
+//   by reference                    Query CASE#<ref>, begins_with(sk, STATUS): the status record and its calendar
+//                                   (+ CONTENT for the full view, + Query EVENT#)
 //   by status                       Query byStatusV2:   gsi1pk = STATUS#<status>,  receivedAt
 //   by assignee                     Query byAssigneeV2: gsi2pk = ASSIGNEE#<addr> (open cases), receivedAt (by receipt: a
 //                                   key on the next deadline was rewritten at every step; the store puts one person's

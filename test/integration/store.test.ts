@@ -1,7 +1,7 @@
 // The complaint store against DynamoDB Local (real transactions and conditional writes).
 import { randomUUID } from "node:crypto";
 import { type ConsumedCapacity, DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { DynamoDBDocumentClient, GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { emptyContent } from "../../functions/domain/complaint.ts";
 import { statusView } from "../../functions/domain/views.ts";
@@ -317,6 +317,68 @@ describe("complaint store on DynamoDB Local", () => {
     expect(record).toMatchObject({ assignee: null, category: null, closedAt: null, flags: [], overdue: [] });
     expect(record).toMatchObject({ reminders: {}, appeals: 0, appealExtensions: 0, attachments: 0 });
     expect(record.kind).toBe("complaint");
+  });
+
+  const pinned = {
+    version: 3,
+    workingDays: ["mon", "tue", "wed", "thu", "fri"] as Array<"mon" | "tue" | "wed" | "thu" | "fri">,
+    holidays: ["2026-03-26", "2026-05-01"],
+  };
+  const item = async (key: { pk: string; sk: string }) =>
+    (await table.doc.send(new GetCommand({ TableName: table.tableName, Key: key, ConsistentRead: true })))
+      .Item;
+
+  it("issue 18 (issue 12's pinned calendar): written once in its own item, never on the status record; every single-case read has it", async () => {
+    const { reference } = await store.create(newCase("calendar-1", { calendar: pinned }));
+
+    await store.update(reference, () => ({
+      record: { status: "acknowledged" },
+      event: { id: "acknowledged", type: "acknowledged", actor: "system" },
+    }));
+    let seen: unknown;
+    await store.update(reference, (r) => {
+      seen = r.calendar;
+      return { record: { reminders: { triage: 1 } } };
+    });
+
+    expect(await item(keys.status(reference))).not.toHaveProperty("calendar");
+    expect(await item(keys.calendar(reference))).toMatchObject(pinned);
+    expect(seen).toEqual(pinned);
+    expect((await store.get(reference))?.calendar).toEqual(pinned);
+    expect((await store.require(reference)).calendar).toEqual(pinned);
+  });
+
+  it("issue 18: a case with its calendar on the status record (received before) reads it; its next change moves it to its own item in the same write", async () => {
+    const { reference } = await store.create(newCase("calendar-2"));
+    // As the code before issue 18 wrote it: the calendar on the record, no calendar item.
+    const before = await item(keys.status(reference));
+    await table.doc.send(
+      new PutCommand({ TableName: table.tableName, Item: { ...before, calendar: pinned } }),
+    );
+    expect(await item(keys.calendar(reference))).toBeUndefined();
+
+    const read = await store.require(reference);
+    const { record } = await store.update(reference, () => ({ record: { reminders: { triage: 1 } } }));
+
+    expect(read.calendar).toEqual(pinned);
+    expect(record.calendar).toEqual(pinned);
+    expect(await item(keys.status(reference))).not.toHaveProperty("calendar");
+    expect(await item(keys.calendar(reference))).toMatchObject(pinned);
+    expect((await store.require(reference)).calendar).toEqual(pinned);
+  });
+
+  it("issue 18: a case received before calendars were pinned still has none; before the index switch the calendar stays on the record", async () => {
+    const { reference } = await store.create(newCase("calendar-3"));
+    await store.update(reference, () => ({ record: { reminders: { triage: 1 } } }));
+    const legacy = new ComplaintStore(table.doc, table.tableName, undefined, "legacy");
+    const { reference: old } = await legacy.create(newCase("calendar-4", { calendar: pinned }));
+    await legacy.update(old, () => ({ record: { reminders: { triage: 1 } } }));
+
+    expect((await store.require(reference)).calendar).toBeUndefined();
+    expect(await item(keys.calendar(reference))).toBeUndefined();
+    expect(await item(keys.status(old))).toMatchObject({ calendar: pinned });
+    expect(await item(keys.calendar(old))).toBeUndefined();
+    expect((await store.require(old)).calendar).toEqual(pinned);
   });
 
   it("issue 18: a write that changes no index key or listed attribute writes no index", async () => {
