@@ -4,7 +4,7 @@
 // (bench/bare-handler.ts), bundled with the same options (cfmBundling) in the same synth and imported in the
 // same run: the ratio, not the milliseconds, is the figure to compare across machines.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -20,6 +20,8 @@ export interface BundleRow {
   handler: string;
   bytes: number;
   mapBytes: number;
+  /** Side packages built beside the bundle (SIDE_PACKAGES), loaded only on the path that needs them: bytes by name. */
+  side: Record<string, number>;
   coldMs: number;
   /** coldMs divided by the bare handler's in the same run. */
   ratio: number;
@@ -99,7 +101,8 @@ function heaviestPackages(metafile: string, top = 6): string {
   for (const output of Object.values(meta.outputs)) {
     for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
       const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
-      const name = match ? match[1]! : input.startsWith("functions/i18n/locales") ? "(catalogs)" : "(cfm)";
+      // The catalogs are injected from node_modules/.cache/cfm-catalogs (cfmBundling's catalogModule).
+      const name = input.includes("cfm-catalogs/") ? "(catalogs)" : match ? match[1]! : "(cfm)";
       byPackage.set(name, (byPackage.get(name) ?? 0) + bytesInOutput);
     }
   }
@@ -108,6 +111,15 @@ function heaviestPackages(metafile: string, top = 6): string {
     .slice(0, top)
     .map(([name, bytes]) => `${name} ${Math.round(bytes / KB)}K`)
     .join(", ");
+}
+
+/** The side packages in an asset directory (node_modules/<name>/index.js), bytes by name. */
+function sidePackages(dir: string): Record<string, number> {
+  const root = join(dir, "node_modules");
+  if (!existsSync(root)) return {};
+  return Object.fromEntries(
+    readdirSync(root).map((name) => [name, statSync(join(root, name, "index.js")).size] as const),
+  );
 }
 
 export async function benchBundles(): Promise<{
@@ -170,6 +182,7 @@ export async function benchBundles(): Promise<{
         handler,
         bytes: statSync(file(handler)).size,
         mapBytes: statSync(`${file(handler)}.map`).size,
+        side: sidePackages(functions.get(handler)!.dir),
         coldMs: coldMs[i]!,
         ratio: coldMs[i]! / bare.coldMs,
         sizeGoal: workflow ? 300 * KB : 1024 * KB,

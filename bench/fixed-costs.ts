@@ -30,6 +30,8 @@ export interface FixedCosts {
   /** USD a month, the dashboard apart (it is optional: -c cfm:dashboard=false). */
   withoutDashboard: number;
   dashboard: number;
+  /** Each cfm Lambda's configured memory (MB), by handler name (its CFM_HANDLER), for the bill's durations. */
+  memoryMb: Record<string, number>;
 }
 
 export function fixedCosts(configFile = "config/humanitarian.example.yaml"): FixedCosts {
@@ -47,6 +49,16 @@ export function fixedCosts(configFile = "config/humanitarian.example.yaml"): Fix
   const kmsKeys = count("AWS::KMS::Key");
   const secrets = count("AWS::SecretsManager::Secret");
   const dashboards = count("AWS::CloudWatch::Dashboard");
+  const memoryMb: Record<string, number> = {};
+  for (const fn of Object.values(template.findResources("AWS::Lambda::Function"))) {
+    const props = fn.Properties as {
+      MemorySize?: number;
+      Environment?: { Variables?: Record<string, unknown> };
+    };
+    const handler = props.Environment?.Variables?.CFM_HANDLER;
+    // Lambda's default is 128 MB (CDK's own helper functions leave it out).
+    if (typeof handler === "string") memoryMb[handler] = props.MemorySize ?? 128;
+  }
   const p = FIXED_PRICE;
   const withoutDashboard =
     kmsKeys * p.kmsKey +
@@ -61,5 +73,6 @@ export function fixedCosts(configFile = "config/humanitarian.example.yaml"): Fix
     dashboards,
     withoutDashboard,
     dashboard: dashboards * p.dashboard,
+    memoryMb,
   };
 }

@@ -1,11 +1,13 @@
 // What one clean lifecycle costs (issue 18): a programme complaint of the humanitarian example from receipt to
 // closure `resolved` (the path 1 of test/integration/workflow-humanitarian.test.ts), run on the synthesized
 // state machine with DynamoDB Local, aws-ses-v2-local and virtual time. Counted: state transitions (states
-// entered, as Step Functions bills them), Lambda invocations, DynamoDB read and write units (the table's and
-// its indexes', as DynamoDB Local reports them with ReturnConsumedCapacity=INDEXES) and emails sent.
+// entered, as Step Functions bills them), Lambda invocations with how long each handler ran, DynamoDB read and
+// write units (the table's and its indexes', as DynamoDB Local reports them with ReturnConsumedCapacity=INDEXES)
+// and emails sent.
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { ConsumedCapacity } from "@aws-sdk/client-dynamodb";
 import { loadConfigText } from "../functions/domain/config.ts";
 import { openCase } from "../functions/intake/open-case.ts";
@@ -18,8 +20,27 @@ import { startMessagingLocal } from "../local/messaging-local.ts";
 import { startSesLocal } from "../local/ses-local.ts";
 import { startWorkflowRuntime } from "../local/workflow-runtime.ts";
 
+/** One Lambda invocation: the function (its handler name, as CFM_HANDLER in the template) and the handler's time. */
+export interface Invocation {
+  handler: string;
+  ms: number;
+}
+
+/**
+ * SES hands its Send event to EventBridge, which invokes mail-sent asynchronously: in AWS the sender's own mark
+ * (a few milliseconds after SendEmail answers) is nearly always first, and mail-sent then only reads. The local
+ * SES emulator publishes the event as it stores the email, racing the mark (1 to 3 more outbox writes a run, at
+ * random); the bench delivers it this much later (real time), as EventBridge would.
+ */
+const SEND_EVENT_DELAY_MS = 500;
+
 export interface LifecycleCounts {
   transitions: number;
+  /**
+   * Every Lambda invocation of the lifecycle: the workflow's tasks, mail-sent (one per email), intake-email (the
+   * complaint) and task-pages (each task's form, shown then posted); timed in process, module loaded (warm).
+   */
+  invocations: Invocation[];
   lambdaInvocations: number;
   writeUnits: number;
   readUnits: number;
@@ -80,13 +101,31 @@ export async function benchLifecycle(): Promise<LifecycleCounts> {
     taskBaseUrl: "http://127.0.0.1:3000/t/",
     dataDir,
     clockStart: new Date("2026-03-02T09:00:00.000Z"),
+    afterTask: (handler, ms) => invocations.push({ handler, ms }),
   });
   const rt = runtime();
+  const invocations: Invocation[] = [];
+  const timed = async <T>(handler: string, work: () => Promise<T>): Promise<T> => {
+    const started = performance.now();
+    try {
+      return await work();
+    } finally {
+      invocations.push({ handler, ms: performance.now() - started });
+    }
+  };
+  const sendEvents = new Set<Promise<unknown>>();
   // SES's Send events, as in AWS (issue 15): their outbox reads are counted with the rest below.
-  await ses.publishSendEvents((event) => recordSent(rt, event), {
-    replayMs: 0,
-    onError: (error) => console.error(`bench: send event not recorded: ${error.name}`),
-  });
+  await ses.publishSendEvents(
+    (event) => {
+      const recorded = sleep(SEND_EVENT_DELAY_MS).then(() => timed("mail-sent", () => recordSent(rt, event)));
+      sendEvents.add(recorded);
+      return recorded.finally(() => sendEvents.delete(recorded));
+    },
+    {
+      replayMs: 0,
+      onError: (error) => console.error(`bench: send event not recorded: ${error.name}`),
+    },
+  );
   const units = { read: 0, write: 0 };
   const breakdown = new Map<string, number>();
   // Every DynamoDB call of the handlers goes through this client: ask for the consumed capacity and add it up.
@@ -133,28 +172,32 @@ export async function benchLifecycle(): Promise<LifecycleCounts> {
     const link = last?.body.text?.match(/https?:\/\/[^\s>)]+\/t\/[A-Za-z0-9_.-]+/)?.[0];
     if (!link) throw new Error(`no task link to ${to} about ${reference}`);
     const token = link.slice(link.lastIndexOf("/t/") + 3);
-    const loaded = await loadTask(rt, token);
+    // Two task-pages invocations: the form shown (GET), then posted.
+    const loaded = await timed("task-pages", () => loadTask(rt, token));
     const body: FormBody = { ...fields, nonce: loaded.kind === "open" ? loaded.nonce : "" };
-    const result = await submitTask(rt, token, body);
+    const result = await timed("task-pages", () => submitTask(rt, token, body));
     if (result.kind !== "done") throw new Error(`the task of ${to} was not accepted: ${result.kind}`);
     await wf.settled();
   };
 
   try {
-    const { reference } = await openCase(rt, {
-      sourceId: "bench-lifecycle-1",
-      kind: "complaint",
-      channel: "email",
-      language: "fr",
-      anonymous: false,
-      receivedAt: rt.now().toISOString(),
-      actor: "email",
-      content: {
-        complainant: { name: "Aïssata Traoré", email: "aissata@example.net" },
-        subject: "Distribution à Kati",
-        description: "Les bons d'achat promis n'ont jamais été distribués à Kati.",
-      },
-    });
+    // The intake-email invocation (its MIME parsing, about a millisecond a message, is not included).
+    const { reference } = await timed("intake-email", () =>
+      openCase(rt, {
+        sourceId: "bench-lifecycle-1",
+        kind: "complaint",
+        channel: "email",
+        language: "fr",
+        anonymous: false,
+        receivedAt: rt.now().toISOString(),
+        actor: "email",
+        content: {
+          complainant: { name: "Aïssata Traoré", email: "aissata@example.net" },
+          subject: "Distribution à Kati",
+          description: "Les bons d'achat promis n'ont jamais été distribués à Kati.",
+        },
+      }),
+    );
     await wf.settled();
     await wf.advance("P1D");
     await act(reference, "officer@example.org", {
@@ -181,26 +224,35 @@ export async function benchLifecycle(): Promise<LifecycleCounts> {
       response: "Votre plainte est fondée : une distribution complémentaire aura lieu.",
     });
     await wf.advance("P31D");
+    // The Send events still on their way (SEND_EVENT_DELAY_MS) are recorded, and counted, before the end.
+    while (sendEvents.size > 0) await Promise.allSettled([...sendEvents]);
     const record = await rt.store.require(reference);
     if (record.status !== "closed" || record.closure !== "resolved")
       throw new Error(`the lifecycle did not close resolved: ${record.status} ${record.closure}`);
 
     let transitions = 0;
-    let lambdaInvocations = 0;
+    let workflowTasks = 0;
     const executions = wf.sfn.listExecutions({ stateMachineArn: wf.sfn.stateMachineArn }).executions;
     for (const execution of executions) {
       for (const event of wf.sfn.getExecutionHistory({ executionArn: execution.executionArn ?? "" }).events) {
         if (event.type?.endsWith("StateEntered")) transitions += 1;
         const lambdaTask =
           event.type === "TaskScheduled" && event.taskScheduledEventDetails?.resourceType === "lambda";
-        if (event.type === "LambdaFunctionScheduled" || lambdaTask) lambdaInvocations += 1;
+        if (event.type === "LambdaFunctionScheduled" || lambdaTask) workflowTasks += 1;
       }
     }
     const emails = (await mails()).filter((m) => m.subject.includes(`[${reference}]`)).length;
+    const count = (handler: string) => invocations.filter((i) => i.handler === handler).length;
+    const timedTasks = invocations.length - count("mail-sent") - count("intake-email") - count("task-pages");
+    if (timedTasks !== workflowTasks || count("mail-sent") !== emails)
+      throw new Error(
+        `bench: ${timedTasks} workflow tasks timed of ${workflowTasks}, ${count("mail-sent")} Send events of ${emails} emails`,
+      );
     return {
       transitions,
+      invocations,
       // Each email's SES Send event invokes the mail-sent Lambda once (issue 15), besides the workflow's tasks.
-      lambdaInvocations: lambdaInvocations + emails,
+      lambdaInvocations: invocations.length,
       writeUnits: units.write,
       readUnits: units.read,
       emails,

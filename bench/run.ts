@@ -14,7 +14,7 @@ import { hostileMessage } from "../test/helpers/mail-arbitrary.ts";
 import { benchBundles } from "./bundles.ts";
 import { benchBurst } from "./burst.ts";
 import { fixedCosts } from "./fixed-costs.ts";
-import { benchLifecycle } from "./lifecycle.ts";
+import { benchLifecycle, type Invocation } from "./lifecycle.ts";
 import { benchReports } from "./reports.ts";
 
 interface Row {
@@ -179,7 +179,9 @@ async function bundles(): Promise<Row[]> {
     ...rows.flatMap((r): Row[] => [
       {
         suite: "bundles",
-        name: `${r.handler}: bundle size (map beside: ${kb(r.mapBytes)})`,
+        name: `${r.handler}: bundle size (map beside: ${kb(r.mapBytes)}${Object.entries(r.side)
+          .map(([name, bytes]) => `; ${name} beside: ${kb(bytes)}`)
+          .join("")})`,
         n: 1,
         ms: 0,
         rssMb: rss(),
@@ -301,7 +303,64 @@ const PRICE = {
   logsGb: 0.5,
 };
 /** Not counted by the bench (README "Cost estimate"): per complaint. */
-const ASSUMED = { lambdaSeconds: 0.4, lambdaGb: 0.5, apiRequests: 20, kmsRequests: 50, logsMb: 0.15 };
+const ASSUMED = { apiRequests: 20, kmsRequests: 50, logsMb: 0.15 };
+
+/**
+ * How Lambda is priced (README "Cost estimate"). Each invocation the bench counts (bench/lifecycle.ts: every
+ * function of a clean lifecycle) is billed at its function's memory in the synthesized template for the time
+ * its handler ran in the bench, to the millisecond: measured against the local emulators on this 2-core machine,
+ * whose load (about 12 in the last runs) leaves a handler a third of a core or less, as Lambda gives 512 MB
+ * (1,769 MB for a full vCPU); its calls to DynamoDB Local are slower than DynamoDB's, those to the SES emulator
+ * faster than SES's. Cold starts: INIT is billed too (since August 2025), taken at `initSeconds` at the
+ * function's memory; an environment used every minute or so is not reclaimed as idle, so a function has at most
+ * `coldStartsPerHour` (generous: Lambda replaces even busy environments only every few hours) and never more
+ * than its invocations: at 300 complaints a month nearly every invocation starts cold, at 30,000 few do.
+ */
+const LAMBDA = { initSeconds: 1, coldStartsPerHour: 1, hoursPerMonth: 720 };
+
+interface LambdaBill {
+  /** USD per clean lifecycle, warm: requests and duration. */
+  warm: number;
+  /** GB-seconds per clean lifecycle, warm. */
+  gbSeconds: number;
+  /** USD a month of cold starts at `complaints` a month. */
+  cold(complaints: number): number;
+  /** Per function: invocations, median handler time (ms), memory (MB). */
+  functions: Array<{ handler: string; invocations: number; medianMs: number; memoryMb: number }>;
+}
+
+function lambdaBill(invocations: readonly Invocation[], memoryMb: Record<string, number>): LambdaBill {
+  const memory = (handler: string) => {
+    const mb = memoryMb[handler];
+    if (!mb) throw new Error(`bench: no Lambda in the template runs the ${handler} handler`);
+    return mb;
+  };
+  let gbSeconds = 0;
+  const byHandler = new Map<string, number[]>();
+  for (const { handler, ms } of invocations) {
+    const mb = memory(handler);
+    gbSeconds += (mb / 1024) * (Math.ceil(ms) / 1000);
+    byHandler.set(handler, [...(byHandler.get(handler) ?? []), ms]);
+  }
+  const warm = invocations.length * PRICE.lambdaRequest + gbSeconds * PRICE.lambdaGbSecondArm;
+  const functions = [...byHandler].map(([handler, times]) => ({
+    handler,
+    invocations: times.length,
+    medianMs: [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)] ?? 0,
+    memoryMb: memory(handler),
+  }));
+  const cold = (complaints: number) =>
+    functions.reduce(
+      (sum, f) =>
+        sum +
+        Math.min(complaints * f.invocations, LAMBDA.coldStartsPerHour * LAMBDA.hoursPerMonth) *
+          (f.memoryMb / 1024) *
+          LAMBDA.initSeconds *
+          PRICE.lambdaGbSecondArm,
+      0,
+    );
+  return { warm, gbSeconds, cold, functions };
+}
 
 /**
  * One clean lifecycle counted on the local stack (bench/lifecycle.ts), and the bill computed from those counts:
@@ -314,10 +373,17 @@ async function lifecycle(): Promise<Row[]> {
   const ms = Math.round(performance.now() - started);
   console.log("DynamoDB units of one clean lifecycle, by table or index and item kind:");
   for (const [where, used] of c.breakdown) console.log(`  ${used.toFixed(1).padStart(7)}  ${where}`);
+  // Fixed costs counted from the synthesized template (bench/fixed-costs.ts), the dashboard apart.
+  const f = fixedCosts();
+  const lambda = lambdaBill(c.invocations, f.memoryMb);
+  console.log("Lambda invocations of one clean lifecycle (handler time in the bench, median):");
+  for (const fn of lambda.functions)
+    console.log(
+      `  ${String(fn.invocations).padStart(3)} × ${fn.handler} (${fn.memoryMb} MB): ${fn.medianMs.toFixed(0)} ms`,
+    );
   const perComplaint =
     c.transitions * PRICE.transition +
-    c.lambdaInvocations *
-      (PRICE.lambdaRequest + ASSUMED.lambdaSeconds * ASSUMED.lambdaGb * PRICE.lambdaGbSecondArm) +
+    lambda.warm +
     c.writeUnits * PRICE.writeUnit +
     c.readUnits * PRICE.readUnit +
     c.emails * PRICE.emailSent +
@@ -325,9 +391,9 @@ async function lifecycle(): Promise<Row[]> {
     ASSUMED.apiRequests * PRICE.apiRequest +
     ASSUMED.kmsRequests * PRICE.kmsRequest +
     (ASSUMED.logsMb / 1024) * PRICE.logsGb;
-  // Fixed costs counted from the synthesized template (bench/fixed-costs.ts), the dashboard apart.
-  const f = fixedCosts();
   const fixed = f.withoutDashboard;
+  const small = fixed + 300 * perComplaint + lambda.cold(300);
+  const large = (fixed + f.dashboard + 30_000 * perComplaint + lambda.cold(30_000)) / 30;
   const usd = (n: number) => `$${n.toFixed(2)}`;
   const row = (name: string, value: string, target = "", before = "", ok?: boolean): Row => ({
     suite: "lifecycle",
@@ -348,7 +414,12 @@ async function lifecycle(): Promise<Row[]> {
       "24",
       c.transitions <= 17,
     ),
-    row("Lambda invocations per clean lifecycle", String(c.lambdaInvocations)),
+    row(
+      "Lambda invocations per clean lifecycle (every function), GB-s warm",
+      `${c.lambdaInvocations}, ${lambda.gbSeconds.toFixed(2)} GB-s`,
+      "",
+      "19 workflow tasks (28 with issue 15's mail-sent), priced at 0.4 s × 0.5 GB each",
+    ),
     row(
       "DynamoDB write units per clean lifecycle (table and indexes)",
       c.writeUnits.toFixed(0),
@@ -365,17 +436,17 @@ async function lifecycle(): Promise<Row[]> {
     row("emails sent per clean lifecycle", String(c.emails)),
     row(
       `bill at 300 complaints a month (dashboard off; with it +${usd(f.dashboard)})`,
-      usd(fixed + 0.3 * 1000 * perComplaint),
+      usd(small),
       "< $5",
       "about $6.50",
-      fixed + 300 * perComplaint < 5,
+      small < 5,
     ),
     row(
       "bill at 30,000 complaints a month, per 1,000",
-      usd((fixed + f.dashboard + 30_000 * perComplaint) / 30),
+      usd(large),
       "< $2.50 per 1,000",
       "about $2.67 ($80)",
-      (fixed + f.dashboard + 30_000 * perComplaint) / 30 < 2.5,
+      large < 2.5,
     ),
     row(
       `fixed a month (dashboard apart): ${f.kmsKeys} KMS key, ${f.secrets} secrets, ${f.alarms} alarms, ${f.customMetrics} custom metrics`,
@@ -383,7 +454,11 @@ async function lifecycle(): Promise<Row[]> {
       "",
       "$7.90 (README estimate: alarms $1.60, about 25 custom metrics $4.50)",
     ),
-    row("variable, per 1,000 clean lifecycles", usd(1000 * perComplaint), "", "$2.29"),
+    row("variable, per 1,000 clean lifecycles (cold starts apart)", usd(1000 * perComplaint), "", "about $3"),
+    row(
+      "Lambda cold starts a month, at 300 / 30,000 complaints",
+      `${usd(lambda.cold(300))} / ${usd(lambda.cold(30_000))}`,
+    ),
   ];
 }
 

@@ -38,6 +38,8 @@ export interface WorkflowRuntimeOptions {
   sfnPort?: number;
   /** Fault injection for tests: runs before each task's handler and may throw (as a failing Lambda would). */
   beforeTask?: (stateName: string, payload: unknown) => void | Promise<void>;
+  /** Told how long each task's handler ran (real milliseconds, its module already loaded): the bench prices it. */
+  afterTask?: (handlerName: string, ms: number) => void;
 }
 
 export interface WorkflowRuntime {
@@ -139,7 +141,13 @@ export async function startWorkflowRuntime(options: WorkflowRuntimeOptions): Pro
     handlerNames.add(handlerName);
     lambdaHandlers[stateName] = async (payload) => {
       await options.beforeTask?.(stateName, payload);
-      return (await load(handlerName)).handler(payload, lambdaContext(handlerName));
+      const module = await load(handlerName);
+      const started = performance.now();
+      try {
+        return await module.handler(payload, lambdaContext(handlerName));
+      } finally {
+        options.afterTask?.(handlerName, performance.now() - started);
+      }
     };
   }
   const clock = VirtualClock.install(options.clockStart ?? new Date());

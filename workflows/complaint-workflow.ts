@@ -3,10 +3,11 @@
 // ASL that CDK synthesizes from it (local/workflow-definition.ts).
 //
 // Execution state carries ids and flags only (no personal data): { reference, case: {...flags}, wait, submission, route }.
-// Each human step is a loop: prepare (compute the timeout to the step's deadline) -> await (a callback task
-// whose Lambda emails a task link; the task page calls SendTaskSuccess with a submission id) -> apply
-// (the Lambda applies the submission to the case). A missed deadline (States.Timeout) goes to overdue
-// (reminder, escalation, metric), then back to prepare with a fresh token; the loop is bounded.
+// Each human step is a loop: await (a callback task whose Lambda emails a task link; the task page calls
+// SendTaskSuccess with a submission id) -> apply (the Lambda applies the submission to the case). The task
+// before the await prepares the step (its deadline, actor and the callback's timeout: `then`, issue 18); a
+// missed deadline (States.Timeout) goes to overdue (reminder, escalation, metric), which prepares the next wait,
+// then back to await with a fresh token; the loop is bounded.
 import { Duration } from "aws-cdk-lib";
 import type { IFunction } from "aws-cdk-lib/aws-lambda";
 import * as sfn from "aws-cdk-lib/aws-stepfunctions";
@@ -15,6 +16,7 @@ import type { Construct } from "constructs";
 import type { OrgConfig } from "../functions/domain/config.ts";
 import { type HumanStep, RESUMABLE_STEPS, type ResumableStep } from "../functions/domain/vocabulary.ts";
 import { WORKFLOW_RETRY_ERRORS } from "../functions/errors.ts";
+import type { Then } from "../functions/workflow/inputs.ts";
 
 export const WORKFLOW_HANDLERS = [
   "receive",
@@ -85,7 +87,10 @@ export function complaintWorkflow(
     }),
   );
 
-  /** A Lambda task with the standard Retry and a Catch to needs-attention. */
+  /**
+   * A Lambda task with the standard Retry and a Catch to needs-attention. `then` (functions/workflow/then.ts):
+   * what the task does after its action, up to preparing the next human step, whose seconds it answers.
+   */
   const invoke = (
     id: string,
     handler: WorkflowHandler,
@@ -103,15 +108,29 @@ export function complaintWorkflow(
     task.addCatch(needsAttention, { errors: ["States.ALL"], resultPath: "$.error" });
     return task;
   };
+  // Every task that routes or prepares writes `$.next`: `route` for the Choice after it, `seconds` for the
+  // callback task after it (its timeout: the step's deadline or reminder checkpoint).
+  const NEXT = "$.next";
+  const SECONDS = { "seconds.$": "$.Payload.seconds" };
+  const ROUTE = { "route.$": "$.Payload.route" };
+  /** A task that goes on with `then` and answers the seconds of the step it prepares. */
+  const invokeThen = (id: string, handler: WorkflowHandler, payload: Record<string, unknown>, then: Then) =>
+    invoke(id, handler, { ...payload, then }, { selector: SECONDS, path: NEXT });
 
-  /** prepare -> await (callback with timeout) -> apply; States.Timeout -> onTimeout. */
+  /**
+   * A human step: await (a callback task with a timeout) -> apply. The task before `wait` prepares the step
+   * (`then.prepare`); `prepare`, a state of its own, is for the entries that come from no such task (a resume,
+   * another round). A missed deadline (States.Timeout) goes to overdue, which reminds and prepares the next
+   * wait, or to `onTimeout`. `apply(id, then)` builds one of the step's apply states (one per branch when what
+   * follows depends on a flag the branch already knows).
+   */
   const humanStep = (step: HumanStep, onTimeout: "remind" | sfn.IChainable) => {
     const { handler, label } = HUMAN_STEPS[step];
     const prepare = invoke(
       `${label}: prepare`,
       handler,
       { action: "prepare", step },
-      { selector: { "seconds.$": "$.Payload.seconds" }, path: "$.wait" },
+      { selector: SECONDS, path: NEXT },
     );
     const wait = new tasks.LambdaInvoke(scope, `${label}: await`, {
       lambdaFunction: fns[handler],
@@ -122,34 +141,45 @@ export function complaintWorkflow(
         reference: sfn.JsonPath.stringAt("$.reference"),
         taskToken: sfn.JsonPath.taskToken,
       }),
-      taskTimeout: sfn.Timeout.at("$.wait.seconds"),
+      taskTimeout: sfn.Timeout.at("$.next.seconds"),
       resultSelector: { "id.$": "$.submissionId" },
       resultPath: "$.submission",
       retryOnServiceExceptions: false,
     });
     wait.addRetry(retryProps());
-    const apply = invoke(
-      `${label}: apply`,
-      handler,
-      { action: "apply", step, submissionId: sfn.JsonPath.stringAt("$.submission.id") },
-      { selector: { "route.$": "$.Payload.route" }, path: "$.route" },
-    );
+    const apply = (suffix: string, then?: Then) =>
+      invoke(
+        `${label}: apply${suffix}`,
+        handler,
+        {
+          action: "apply",
+          step,
+          submissionId: sfn.JsonPath.stringAt("$.submission.id"),
+          ...(then ? { then } : {}),
+        },
+        { selector: then ? { ...ROUTE, ...SECONDS } : ROUTE, path: NEXT },
+      );
     if (onTimeout === "remind") {
-      const overdue = invoke(`${label}: overdue`, handler, { action: "overdue", step });
+      const overdue = invokeThen(
+        `${label}: overdue`,
+        handler,
+        { action: "overdue", step },
+        { prepare: step },
+      );
       wait.addCatch(overdue, { errors: [sfn.Errors.TIMEOUT], resultPath: sfn.JsonPath.DISCARD });
-      overdue.next(prepare);
+      overdue.next(wait);
     } else {
       wait.addCatch(onTimeout, { errors: [sfn.Errors.TIMEOUT], resultPath: sfn.JsonPath.DISCARD });
     }
     wait.addCatch(needsAttention, { errors: ["States.ALL"], resultPath: "$.error" });
-    prepare.next(wait).next(apply);
-    return { start: prepare, end: apply };
+    prepare.next(wait);
+    return { start: prepare, wait, apply };
   };
 
-  const close = (id: string, cause: string) =>
-    invoke(id, "close", { action: "close", cause }).next(new sfn.Succeed(scope, `${id}: done`));
+  // A closing task ends the execution itself (no Succeed state after it: one transition less).
+  const close = (id: string, cause: string) => invoke(id, "close", { action: "close", cause });
 
-  // Receive (H-A2, T-1) and acknowledge (H-A2, T-2).
+  // Receive (H-A2, T-1) and acknowledge (H-A2, T-2); acknowledge prepares the first human step.
   const flags = {
     selector: {
       "reachable.$": "$.Payload.reachable",
@@ -160,13 +190,14 @@ export function complaintWorkflow(
     path: "$.case",
   };
   const receive = invoke("Receive", "receive", { action: "receive" }, flags);
-  const acknowledge = invoke("Acknowledge", "acknowledge", { action: "acknowledge" });
 
-  // Triage (H-B1, T-4, T-5) and its three routes.
+  // Triage (H-B1, T-4, T-5) and its routes; investigation's first step is prepared by the triage's apply, after
+  // H-B2/T-3's notification (Notify, a state of its own, is for a resume).
   const triage = humanStep("triage", "remind");
+  const triageApply = triage.apply("", { route: "investigate", notify: true, prepare: "assignment" });
   const refer = invoke("Refer", "respond", { action: "referral" }); // H-C3 (e)
   const inadmissible = invoke("Decide inadmissible", "respond", { action: "inadmissible" }); // T-4
-  const notify = invoke("Notify", "triage", { action: "notify" }); // H-B2, T-3
+  const notify = invokeThen("Notify", "triage", { action: "notify" }, { prepare: "assignment" }); // H-B2, T-3
 
   // Assignment (H-B3, H-C1, H-C2, T-7), contact (H-C3), conclusion (H-C4, H-D1, H-D3, T-9, T-13).
   const assign = humanStep("assignment", "remind");
@@ -178,7 +209,7 @@ export function complaintWorkflow(
   const windowPassed = close("Close: appeal window passed", "window-passed");
   const appeal = humanStep("appeal", windowPassed);
   const appealDecision = humanStep("appeal-decision", "remind");
-  const appealDecided = invoke("Inform parties", "appeal", { action: "decided" });
+  const appealDecided = invokeThen("Inform parties", "appeal", { action: "decided" }, { prepare: "closure" });
   const closure = humanStep("closure", "remind");
 
   // R-6: a suggestion, an information request or positive feedback: acknowledged, routed to the person its
@@ -189,47 +220,92 @@ export function complaintWorkflow(
   sendAnswer.next(close("Close: answered", "answered"));
   const toTriage = invoke("Reclassify as complaint", "receive", { action: "flags" }, flags);
   toTriage.next(triage.start);
-  answer.end.next(
-    new sfn.Choice(scope, "Answer route")
-      .when(sfn.Condition.stringEquals("$.route.route", "complaint"), toTriage)
-      .otherwise(sendAnswer),
+  answer.wait.next(
+    answer
+      .apply("")
+      .next(
+        new sfn.Choice(scope, "Answer route")
+          .when(sfn.Condition.stringEquals("$.next.route", "complaint"), toTriage)
+          .otherwise(sendAnswer),
+      ),
   );
-  triage.end.next(
-    new sfn.Choice(scope, "Triage route")
-      .when(
-        sfn.Condition.stringEquals("$.route.route", "referral"),
-        refer.next(close("Close: referred", "referred")),
-      )
-      .when(
-        sfn.Condition.stringEquals("$.route.route", "inadmissible"),
-        inadmissible.next(close("Close: inadmissible", "inadmissible")),
-      )
-      .when(sfn.Condition.stringEquals("$.route.route", "answer"), answer.start)
-      .otherwise(notify.next(assign.start)),
+  triage.wait.next(
+    triageApply.next(
+      new sfn.Choice(scope, "Triage route")
+        .when(
+          sfn.Condition.stringEquals("$.next.route", "referral"),
+          refer.next(close("Close: referred", "referred")),
+        )
+        .when(
+          sfn.Condition.stringEquals("$.next.route", "inadmissible"),
+          inadmissible.next(close("Close: inadmissible", "inadmissible")),
+        )
+        .when(sfn.Condition.stringEquals("$.next.route", "answer"), answer.start)
+        .otherwise(assign.wait),
+    ),
   );
-  assign.end.next(
+  notify.next(assign.wait);
+  // The contact step (H-C3) is the config's: the branch is taken before the apply, which prepares the right step.
+  assign.wait.next(
     new sfn.Choice(scope, "Investigate: contact step?")
-      .when(sfn.Condition.booleanEquals("$.case.contact", true), contact.start)
-      .otherwise(conclusion.start),
+      .when(
+        sfn.Condition.booleanEquals("$.case.contact", true),
+        assign.apply("", { prepare: "contact" }).next(contact.wait),
+      )
+      .otherwise(assign.apply(" (no contact step)", { prepare: "conclusion" }).next(conclusion.wait)),
   );
-  contact.end.next(conclusion.start);
-  conclusion.end.next(respond);
-  respond.next(
+  contact.wait.next(contact.apply("", { prepare: "conclusion" })).next(conclusion.wait);
+  // H-D3, T-9: the conclusion's apply answers the complainant (Respond, a state of its own, is for a resume)
+  // and, where an appeal is possible, prepares its window.
+  const respondedClose = close("Close: responded", "responded");
+  conclusion.wait.next(
     new sfn.Choice(scope, "Appeal possible?")
-      .when(sfn.Condition.booleanEquals("$.case.appealable", true), appeal.start)
-      .otherwise(close("Close: responded", "responded")),
+      .when(
+        sfn.Condition.booleanEquals("$.case.appealable", true),
+        conclusion.apply("", { respond: "appealable", prepare: "appeal" }).next(appeal.wait),
+      )
+      .otherwise(conclusion.apply(" (no appeal)", { respond: "final" }).next(respondedClose)),
   );
-  appeal.end.next(appealDecision.start);
-  appealDecision.end.next(
-    new sfn.Choice(scope, "Appeal decision route")
-      .when(sfn.Condition.stringEquals("$.route.route", "extend"), appealDecision.start)
-      .otherwise(appealDecided.next(closure.start)),
+  respond.next(
+    new sfn.Choice(scope, "Respond: appeal possible?")
+      .when(sfn.Condition.booleanEquals("$.case.appealable", true), appeal.start)
+      .otherwise(respondedClose),
+  );
+  appeal.wait.next(appeal.apply("", { prepare: "appeal-decision" })).next(appealDecision.wait);
+  appealDecision.wait.next(
+    appealDecision
+      .apply("")
+      .next(
+        new sfn.Choice(scope, "Appeal decision route")
+          .when(sfn.Condition.stringEquals("$.next.route", "extend"), appealDecision.start)
+          .otherwise(appealDecided.next(closure.wait)),
+      ),
   );
   const closeAfterAppeal = close("Close: appeal decided", "appeal-decided");
-  closure.end.next(closeAfterAppeal);
+  closure.wait.next(closure.apply("")).next(closeAfterAppeal);
 
+  // R-6's short path is known from receipt: the branch comes before the acknowledgement, which prepares the
+  // branch's first human step (triage, or the short path's answer).
+  const afterReceive = new sfn.Choice(scope, "Short path?")
+    .when(
+      sfn.Condition.and(
+        sfn.Condition.isPresent("$.case.short"),
+        sfn.Condition.booleanEquals("$.case.short", true),
+      ),
+      invokeThen(
+        "Acknowledge (short path)",
+        "acknowledge",
+        { action: "acknowledge" },
+        { prepare: "answer" },
+      ).next(answer.wait),
+    )
+    .otherwise(
+      invokeThen("Acknowledge", "acknowledge", { action: "acknowledge" }, { prepare: "triage" }).next(
+        triage.wait,
+      ),
+    );
   const resumeTargets: Record<ResumableStep, sfn.IChainable> = {
-    acknowledge,
+    acknowledge: afterReceive,
     triage: triage.start,
     notify,
     referral: refer,
@@ -245,25 +321,15 @@ export function complaintWorkflow(
     answer: answer.start,
     "send-answer": sendAnswer,
   };
+
   let resume = new sfn.Choice(scope, "Resume at step");
   for (const step of RESUMABLE_STEPS)
     resume = resume.when(sfn.Condition.stringEquals("$.resumeAt", step), resumeTargets[step]);
   resume.otherwise(needsAttention);
 
-  acknowledge.next(
-    new sfn.Choice(scope, "Short path?")
-      .when(
-        sfn.Condition.and(
-          sfn.Condition.isPresent("$.case.short"),
-          sfn.Condition.booleanEquals("$.case.short", true),
-        ),
-        answer.start,
-      )
-      .otherwise(triage.start),
-  );
   return new sfn.Choice(scope, "Start")
     .when(sfn.Condition.isPresent("$.resumeAt"), resume)
-    .otherwise(receive.next(acknowledge));
+    .otherwise(receive.next(afterReceive));
 }
 
 function retryProps(): sfn.RetryProps {

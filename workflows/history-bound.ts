@@ -41,7 +41,7 @@ export function worstCaseHistoryEvents(
     const step = (Object.keys(HUMAN_STEPS) as HumanStep[]).find((s) =>
       name.startsWith(`${HUMAN_STEPS[s].label}: `),
     );
-    const visits = step && !name.endsWith(": apply") ? loopBound(config, step) : 1;
+    const visits = step && !/: apply( \(.+\))?$/.test(name) ? loopBound(config, step) : 1;
     total += stateEventCost(state) * visits;
   }
   return total;

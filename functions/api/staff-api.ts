@@ -4,6 +4,7 @@
 //   GET  /api/complaints/{reference}  the complaint view of the caller's audience (H-D1)
 //   GET  /api/complaints?status=&overdue=true                                      → {"items": [views]}
 //   GET  /api/reports?from=&to=&format=  functions/reports/api.ts (issue 8), coordinators only
+//   GET  /api/reports/list?from=&to=&list=pending|late&page=  a report's list, page by page (issue 18)
 //   POST /api/complaints/{reference}/receipt  a receipt code for the case (issue 16), coordinators only → 201
 // Who may do what: functions/api/auth.ts. Responses are JSON; a bad request names each bad field:
 // 400 {"errors": {"field.path": "message"}}.
@@ -30,7 +31,7 @@ import { log } from "../lib/logger.ts";
 import { type Runtime, runtime } from "../lib/runtime.ts";
 import { MailRejectedError, sendViaOutbox } from "../mail/mailer.ts";
 import { type FilingInstructionsData, renderEmail } from "../mail/templates.ts";
-import { handleReportsRequest } from "../reports/api.ts";
+import { handleReportListRequest, handleReportsRequest } from "../reports/api.ts";
 import { filingStore } from "../store/filing-store.ts";
 import { type AuthEvent, authenticate, type Caller, header } from "./auth.ts";
 import { parseAction, reassignAll, takeAction } from "./case-actions.ts";
@@ -197,14 +198,13 @@ export async function routeStaffApi(event: StaffApiEvent, rt: Runtime, caller: C
       if (method !== "GET") return methodNotAllowed("GET");
       return await getComplaint(rt, caller, safeDecode(one[1] ?? ""));
     }
-    if (path === "/api/reports") {
+    if (path === "/api/reports" || path === "/api/reports/list") {
       if (method !== "GET") return methodNotAllowed("GET");
       // Issue 8: the reports module owns its rules (coordinators only, H-D1; see auth.ts). It reads the query
       // from queryStringParameters only, filled here from rawQueryString when a caller sent only that.
       const reportsEvent = { ...event, queryStringParameters: queryOf(event) };
-      return normalise(
-        await handleReportsRequest(reportsEvent as unknown as APIGatewayProxyEventV2, caller.audience, rt),
-      );
+      const handle = path === "/api/reports" ? handleReportsRequest : handleReportListRequest;
+      return normalise(await handle(reportsEvent as unknown as APIGatewayProxyEventV2, caller.audience, rt));
     }
     return json(404, { error: "not found" });
   } catch (error) {

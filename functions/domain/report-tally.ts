@@ -7,10 +7,12 @@
 // (reports/load.ts) both turn tallies into a Report (reportFromTallies), so they cannot disagree.
 //
 // Time: a few figures depend on when the report is made (R-11: an open step past its deadline counts as missed;
-// a category's open cases past a deadline). `caseTally(c, FROZEN)` is the case's contribution with every
-// undecided deadline still running; it differs from `caseTally(c, now)` only for an open case whose next
-// deadline is before now, which the byDeadline index lists. The stored sums are frozen tallies; the report
-// corrects them with the live tallies of those cases (liveCorrection).
+// a category's open cases past a deadline; T-13: a case still open past its response deadline). A report counts
+// the deadlines passed before the local day it is made on (reportCutoff: its figures are the same whenever in
+// the day it runs). `caseTally(c, FROZEN)` is the case's contribution with every undecided deadline still
+// running; `dueTally` says, per local day of an undecided deadline, what the case's figures move by when that
+// day is over. The day items keep both (storedTally), so a report adds the `due` counters of the days before its
+// own (foldDue) and reads no case to correct its figures.
 import { DateTime } from "luxon";
 import * as z from "zod";
 import type { CaseRecord, DeadlineStep } from "./complaint.ts";
@@ -53,12 +55,45 @@ export const counter = {
   acknowledgementsNotSent: "ackNotSent",
   /** Cases whose record carries completion instants (the timings are available). */
   timed: "timed",
-  /** One case whose step completed `ms` milliseconds after receipt (an exact histogram: medians stay exact). */
-  time: (step: "acknowledge" | "respond", elapsedMs: number) => `t.${step}.${elapsedMs}`,
+  /** One case whose step completed `elapsedMs` after receipt, in its duration bin (durationBin). */
+  time: (step: "acknowledge" | "respond", elapsedMs: number) => `t.${step}.${durationBin(elapsedMs)}`,
   appeals: (what: "filed" | "decided" | "upheld" | "revised" | "open" | "extended") => `appeals.${what}`,
   referredClosed: "referred.closed",
   loop: (what: "closed" | "asked" | "answered" | "satisfied" | "score" | "communicated") => `loop.${what}`,
+  /**
+   * T-13: late cases (n), of which justified (the `late` flag: a late conclusion records it with the
+   * justification), answered late without one, and still open past the response deadline (awaiting).
+   */
+  late: (what: "n" | "justified" | "unjustified" | "awaiting") => `late.${what}`,
+  /** What `name` moves by once the local day `day` (YYYY-MM-DD) of an undecided deadline is over (dueTally). */
+  due: (day: string, name: string) => `due.${day}.${name}`,
 } as const;
+
+/** Prefix of the deadline-day counters (counter.due). */
+export const DUE_PREFIX = "due.";
+
+/** Durations under an hour: bins of 5 minutes (12 bins); from an hour: 16 bins per doubling (about 4.4 % wide). */
+const LINEAR_BINS = 12;
+const BINS_PER_DOUBLING = 16;
+const MINUTE = 60_000;
+
+/**
+ * The bin of a duration (ms) in the completion-time histograms: a fixed scale, so that a day item holds at most
+ * a bounded number of bins whatever the number of cases (about 230 up to two years, some 140 in use for times
+ * of 1 to 60 days). Medians and 90th percentiles are then exact to the bin: within ±2.2 % (half a bin) from an
+ * hour on, ±2.5 minutes below.
+ */
+export function durationBin(elapsedMs: number): number {
+  const minutes = Math.max(0, elapsedMs) / MINUTE;
+  if (minutes < 60) return Math.floor(minutes / 5);
+  return LINEAR_BINS + Math.floor(BINS_PER_DOUBLING * Math.log2(minutes / 60));
+}
+
+/** The duration (ms) a bin stands for: its middle (geometric from an hour on). */
+export function binValue(bin: number): number {
+  if (bin < LINEAR_BINS) return (bin * 5 + 2.5) * MINUTE;
+  return 60 * 2 ** ((bin - LINEAR_BINS + 0.5) / BINS_PER_DOUBLING) * MINUTE;
+}
 
 /** The local date (YYYY-MM-DD) a case was received on: the day its counters are kept under. */
 export function receivedDay(receivedAt: string, timeZone: string): string {
@@ -135,6 +170,20 @@ export function caseTally(c: CaseRecord, now: string): Tally {
   if (c.appealExtensions > 0) add(t, counter.appeals("extended"));
   if (c.closure === "referred" && !open) add(t, counter.referredClosed);
 
+  // T-13 (compute.ts isLate): answered late or justified whatever the time; or still open past the deadline.
+  if (lateAtRest(c)) {
+    add(t, counter.late("n"));
+    add(t, counter.late(c.flags.includes("late") ? "justified" : "unjustified"));
+  } else if (
+    open &&
+    c.met.respond === undefined &&
+    c.deadlines.respond !== undefined &&
+    ms(c.deadlines.respond) < nowMs
+  ) {
+    add(t, counter.late("n"));
+    add(t, counter.late("awaiting"));
+  }
+
   if (!open) {
     add(t, counter.loop("closed"));
     if (askedByEmail(c) || c.followUp === true || c.satisfaction !== undefined) add(t, counter.loop("asked"));
@@ -178,18 +227,83 @@ export function sumTallies(tallies: Iterable<Tally>): Tally {
   return out;
 }
 
-/** The counters a change of a case moves, and by how much (after − before); empty when no figure moves. */
-export function tallyDelta(before: CaseRecord | null, after: CaseRecord | null): Tally {
-  return addTallies(after ? caseTally(after, FROZEN) : {}, before ? caseTally(before, FROZEN) : {}, -1);
+/**
+ * What the case's figures move by when each local day holding one of its undecided deadlines is over:
+ * `due.<day>.<name>` counters (what caseTally gives once that day's deadlines have passed, minus what it gave
+ * before). Empty for a closed case. A handful of days per case (one per deadline), and the cases received on
+ * one day have their deadlines on a few days: the day item stays small.
+ */
+export function dueTally(c: CaseRecord, timeZone: string): Tally {
+  if (c.status === "closed") return {};
+  const lastOfDay = new Map<string, number>();
+  for (const [step, at] of Object.entries(c.deadlines) as Array<[DeadlineStep, string]>) {
+    if (c.met[step] !== undefined) continue;
+    const day = receivedDay(at, timeZone);
+    lastOfDay.set(day, Math.max(lastOfDay.get(day) ?? Number.NEGATIVE_INFINITY, ms(at)));
+  }
+  const out: Tally = {};
+  let before = caseTally(c, FROZEN);
+  for (const [day, last] of [...lastOfDay].sort((a, b) => a[1] - b[1])) {
+    const after = caseTally(c, new Date(last + 1).toISOString());
+    for (const [name, n] of Object.entries(addTallies(after, before, -1))) out[counter.due(day, name)] = n;
+    before = after;
+  }
+  return out;
 }
 
 /**
- * What must be added to frozen sums to get the figures as of `now`: for each case of the period whose next
- * deadline has passed (open, so its tally may depend on time), its live tally minus its frozen one.
+ * The local day of an open case's next deadline, any step (the byDeadline index's key): the day item of the
+ * pending count (R-5) it is counted in; null for a closed case or one with no deadline left.
  */
-export function liveCorrection(cases: Iterable<CaseRecord>, now: string): Tally {
+export function nextDeadlineDay(c: CaseRecord, timeZone: string): string | null {
+  if (c.status === "closed") return null;
+  let next: string | null = null;
+  for (const [step, at] of Object.entries(c.deadlines) as Array<[DeadlineStep, string]>)
+    if (c.met[step] === undefined && (next === null || at < next)) next = at;
+  return next === null ? null : receivedDay(next, timeZone);
+}
+
+/** What the day items keep for one case: its frozen tally and its deadline-day counters. */
+export function storedTally(c: CaseRecord, timeZone: string): Tally {
+  return addInto(caseTally(c, FROZEN), dueTally(c, timeZone));
+}
+
+/** The counters a change of a case moves, and by how much (after − before); empty when no figure moves. */
+export function tallyDelta(before: CaseRecord | null, after: CaseRecord | null, timeZone: string): Tally {
+  return addTallies(
+    after ? storedTally(after, timeZone) : {},
+    before ? storedTally(before, timeZone) : {},
+    -1,
+  );
+}
+
+/**
+ * The first instant a report made at `now` does not count deadlines from: the start of its local day. Deadlines
+ * passed before it count (an open step past its deadline is missed); those of the report's own day do not yet.
+ */
+export function reportCutoff(now: string, timeZone: string): string {
+  const start = DateTime.fromISO(now, { zone: timeZone }).startOf("day").toUTC().toISO();
+  if (!start) throw new RangeError(`not an instant: ${now}`);
+  return start;
+}
+
+/**
+ * Stored counters (storedTally sums) as of a report made on local day `reportDay`: the `due` counters of the
+ * days before it added in, all `due` counters dropped.
+ */
+export function foldDue(stored: Tally, reportDay: string): Tally {
   const out: Tally = {};
-  for (const c of cases) addInto(addInto(out, caseTally(c, now)), caseTally(c, FROZEN), -1);
+  for (const [name, n] of Object.entries(stored)) {
+    if (!name.startsWith(DUE_PREFIX)) {
+      out[name] = (out[name] ?? 0) + n;
+      continue;
+    }
+    const day = name.slice(DUE_PREFIX.length, DUE_PREFIX.length + 10);
+    if (day >= reportDay) continue;
+    const target = name.slice(DUE_PREFIX.length + 11);
+    out[target] = (out[target] ?? 0) + n;
+  }
+  for (const [name, n] of Object.entries(out)) if (n === 0) delete out[name];
   return out;
 }
 
@@ -200,6 +314,16 @@ export function tallyByDay(cases: Iterable<CaseRecord>, timeZone: string, now: s
     const day = receivedDay(c.receivedAt, timeZone);
     const t = days.get(day) ?? {};
     days.set(day, addInto(t, caseTally(c, now)));
+  }
+  return days;
+}
+
+/** The day items' counters of cases (storedTally sums by local day of receipt), as the store keeps them. */
+export function storedByDay(cases: Iterable<CaseRecord>, timeZone: string): Map<string, Tally> {
+  const days = new Map<string, Tally>();
+  for (const c of cases) {
+    const day = receivedDay(c.receivedAt, timeZone);
+    days.set(day, addInto(days.get(day) ?? {}, storedTally(c, timeZone)));
   }
   return days;
 }

@@ -5,6 +5,7 @@ import { liveConfig, logged, parseEvent } from "../lib/middleware.ts";
 import { runtime } from "../lib/runtime.ts";
 import { inputs } from "../workflow/inputs.ts";
 import { acknowledge } from "../workflow/steps.ts";
+import { runThen } from "../workflow/then.ts";
 
 const rt = runtime();
 
@@ -15,5 +16,5 @@ export const handler = middy()
   .use(parseEvent(inputs.acknowledge))
   .handler(async (event) => {
     await acknowledge(rt, event.reference);
-    return {};
+    return runThen(rt, event.reference, event.then);
   });

@@ -6,6 +6,7 @@ import { runtime } from "../lib/runtime.ts";
 import { runHumanStep } from "../workflow/human-step.ts";
 import { inputs } from "../workflow/inputs.ts";
 import { notify } from "../workflow/steps.ts";
+import { runThen } from "../workflow/then.ts";
 
 const rt = runtime();
 
@@ -17,7 +18,7 @@ export const handler = middy()
   .handler(async (event) => {
     if (event.action === "notify") {
       await notify(rt, event.reference);
-      return {};
+      return runThen(rt, event.reference, event.then);
     }
     return runHumanStep(rt, event);
   });

@@ -67,8 +67,12 @@ export function createMessages(catalogs: Readonly<Record<string, Catalog>>): Mes
     translate(language, key, values, organisationLanguage) {
       const [lng, ...fallbackLng] = fallbackChain(language, organisationLanguage);
       const options: TOptions = { ...values, lng, fallbackLng };
-      if (!i18n.exists(key, options))
-        throw new MissingMessageError(`no message ${key} in ${[lng, ...fallbackLng].join(", ")}`);
+      if (!i18n.exists(key, options)) {
+        // Issue 18: a Lambda bundles only the groups it can render (CATALOG_GROUPS, cfm-function.ts).
+        const group = key.split(".", 1)[0] ?? key;
+        const absent = catalogs[DEFAULT_LANGUAGE]?.[group] === undefined ? ` (no group "${group}" here)` : "";
+        throw new MissingMessageError(`no message ${key} in ${[lng, ...fallbackLng].join(", ")}${absent}`);
+      }
       const text = i18n.t(key, options);
       if (typeof text !== "string") throw new MissingMessageError(`${key} is not a message`);
       return text;

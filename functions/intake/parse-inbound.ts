@@ -4,16 +4,18 @@
 
 import { createHash } from "node:crypto";
 import { domainToASCII } from "node:url";
-import {
-  type AddressObject,
-  type Attachment,
-  type HeaderValue,
-  type ParsedMail,
-  simpleParser,
-} from "mailparser";
+import type { AddressObject, Attachment, HeaderValue, ParsedMail, SimpleParserOptions } from "mailparser";
 import addressparser from "nodemailer/lib/addressparser";
 import * as z from "zod";
 import { extractReferences, REFERENCE_PATTERN } from "../domain/reference.ts";
+
+/**
+ * mailparser, loaded on the first parse (issue 18): the Lambdas that only reach this module for detectLanguage or
+ * the address helpers (channel-hooks, intake-messages) never evaluate it.
+ */
+async function simpleParser(source: Buffer, options: SimpleParserOptions): Promise<ParsedMail> {
+  return (await import("mailparser")).simpleParser(source, options);
+}
 
 /** A language code with a catalog (the text itself is recognised as French or English only). */
 export type Language = string;

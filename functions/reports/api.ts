@@ -7,7 +7,7 @@ import * as z from "zod";
 import type { Audience } from "../domain/access.ts";
 import { isValidLocalDate } from "../domain/calendar.ts";
 import { runtime } from "../lib/runtime.ts";
-import { buildReport, type ReportRuntime } from "./load.ts";
+import { buildReport, type ReportRuntime, reportListPage } from "./load.ts";
 import { InvalidPeriodError, makePeriod } from "./periods.ts";
 import { renderCsv, renderXlsx, reportFileName } from "./render.ts";
 
@@ -99,4 +99,49 @@ export async function handleReportsRequest(
     body: xlsx.toString("base64"),
     isBase64Encoded: true,
   };
+}
+
+const listQuery = z.object({
+  list: z.enum(["pending", "late"], { message: "must be pending or late" }),
+  page: z.coerce
+    .number({ message: "must be a number" })
+    .int({ message: "must be a whole number" })
+    .min(1, { message: "at least 1" })
+    .max(10_000, { message: "at most 10000" })
+    .default(1),
+});
+
+/**
+ * GET /api/reports/list?from=&to=&list=pending|late&page=N (issue 18): page N of a report's list, as the report
+ * of those dates lists it (a report holds the first page; `total` counts them all, `next` is the next page or
+ * null). The pending list does not depend on the dates (R-5: every open case past a deadline).
+ */
+export async function handleReportListRequest(
+  event: APIGatewayProxyEventV2,
+  audience: Audience,
+  rt: ReportRuntime = runtime(),
+): Promise<APIGatewayProxyStructuredResultV2> {
+  if (audience !== "coordinator")
+    return json(403, { error: "forbidden", message: "reports are for the coordinator only" });
+  const params = event.queryStringParameters ?? {};
+  const parsed = parseReportQuery({ from: params.from, to: params.to });
+  if (!parsed.ok) return json(400, { error: "bad-request", field: parsed.field, message: parsed.message });
+  const list = listQuery.safeParse(params);
+  if (!list.success) {
+    const issue = list.error.issues[0];
+    const field = String(issue?.path[0] ?? "query");
+    return json(400, { error: "bad-request", field, message: `${field}: ${issue?.message ?? "invalid"}` });
+  }
+  let period: ReturnType<typeof makePeriod>;
+  try {
+    period = makePeriod("custom", parsed.query.from, parsed.query.to, rt.config.organisation.timeZone);
+  } catch (error) {
+    if (error instanceof InvalidPeriodError)
+      return json(400, { error: "bad-request", field: "from", message: `from: ${error.message}` });
+    throw error;
+  }
+  return json(
+    200,
+    await reportListPage(rt, period, list.data.list, list.data.page, { includeJustificationText: true }),
+  );
 }

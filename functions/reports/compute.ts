@@ -17,12 +17,14 @@ import {
 } from "../domain/complaint.ts";
 import type { OrgConfig } from "../domain/config.ts";
 import {
+  binValue,
   caseTally,
   counter,
   FROZEN,
   pastSteps,
   R11_STEPS,
   type R11Step,
+  reportCutoff,
   sumTallies,
   type Tally,
   tallyByDay,
@@ -31,6 +33,13 @@ import {
 import { buckets, makePeriod, type Period, previousPeriod, type ReportKind } from "./periods.ts";
 
 export { R11_STEPS, type R11Step };
+
+/**
+ * Rows of each list (pending, late) a report holds: the first page, most urgent or earliest first; the totals
+ * are always whole, and the rest is in the console's case list and on the next pages of the staff API's
+ * `GET /api/reports/list` (issue 18: a report's time no longer grows with its lists).
+ */
+export const LIST_PAGE = 50;
 
 /** A cell that may be hidden: "<3" for a count of 1 or 2, "x" for a complementary hidden cell. */
 export type Cell = number | "<3" | "x";
@@ -57,6 +66,7 @@ export interface Indicator extends Share {
 export interface Timing {
   /** Cases whose step completed (with a known completion instant). */
   count: number;
+  /** Exact to the duration bin (report-tally.ts durationBin: within ±2.2 % from an hour on). */
   medianDays: number | null;
   p90Days: number | null;
 }
@@ -135,8 +145,13 @@ export interface Report {
     acknowledgementsNotSent: number;
   };
   timings: { available: boolean; acknowledge: Timing; respond: Timing };
-  /** R-5: open cases past a deadline, as of generatedAt (whatever their date of receipt). */
+  /**
+   * R-5: open cases past a staff deadline passed before the report's day (whatever their date of receipt): the
+   * first LIST_PAGE, earliest deadline first.
+   */
   pending: PendingRow[];
+  /** How many open cases are past a deadline (the whole list: `pending` is its first page). */
+  pendingTotal: number;
   appeals: {
     filed: number;
     decided: number;
@@ -160,6 +175,7 @@ export interface Report {
     unjustified: number;
     /** Still open past the response deadline, no justification yet. */
     awaiting: number;
+    /** The first LIST_PAGE late cases, earliest received first (`total` counts them all). */
     rows: LateRow[];
   };
 }
@@ -271,12 +287,12 @@ export function medianAndP90(values: number[]): { median: number | null; p90: nu
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
-/** Median and 90th percentile of a step's completion times, from the exact histogram of the tally. */
+/** Median and 90th percentile of a step's completion times, from the histogram of the tally (exact to the bin). */
 function timing(t: Tally, step: "acknowledge" | "respond"): Timing {
   const prefix = `t.${step}.`;
   const bins = Object.entries(t)
     .filter(([name, n]) => name.startsWith(prefix) && n > 0)
-    .map(([name, n]) => [Number(name.slice(prefix.length)), n] as const)
+    .map(([name, n]) => [binValue(Number(name.slice(prefix.length))), n] as const)
     .sort((a, b) => a[0] - b[0]);
   const count = bins.reduce((sum, [, n]) => sum + n, 0);
   if (count === 0) return { count: 0, medianDays: null, p90Days: null };
@@ -422,22 +438,28 @@ export function isLate(c: CaseRecord, now: number): boolean {
   );
 }
 
+/** Late cases in list order: earliest received first. */
+export const lateOrder = (a: CaseRecord, b: CaseRecord) =>
+  a.receivedAt.localeCompare(b.receivedAt) || a.reference.localeCompare(b.reference);
+
+/**
+ * T-13 rows of the late cases among `cases` as of `cutoff` (reportCutoff), earliest received first; `now` (the
+ * report's instant) ends the delay of a case still open.
+ */
 export function lateRows(
   cases: readonly ReportCase[],
   options: Pick<ComputeOptions, "justifications" | "includeJustificationText">,
-  now: number,
+  cutoff: number,
+  now: number = cutoff,
 ): LateRow[] {
   const rows: LateRow[] = [];
-  for (const c of cases) {
-    if (!isLate(c, now)) continue;
+  for (const c of [...cases].sort(lateOrder)) {
+    if (!isLate(c, cutoff)) continue;
     const responded = c.met.respond !== undefined;
     const text = options.justifications?.get(c.reference);
-    // Without the content records, the "late" flag stands for a justification: the conclusion of a late
-    // response records both together (T-13, applyConclusion).
-    const justified =
-      options.justifications !== undefined
-        ? typeof text === "string" && text.trim() !== ""
-        : c.flags.includes("late");
+    // The "late" flag is the justification's mark: the conclusion of a late response records both together
+    // (T-13, applyConclusion), and the day counters count it (report-tally.ts counter.late).
+    const justified = c.flags.includes("late");
     if (c.sensitive) {
       rows.push({ reference: c.reference, sensitive: true, justified, responded });
       continue;
@@ -458,16 +480,33 @@ export function lateRows(
     if (options.includeJustificationText) row.justification = justified ? (text ?? null) : null;
     rows.push(row);
   }
-  return rows.sort((a, b) => a.reference.localeCompare(b.reference));
+  return rows;
 }
 
-export function pendingRows(cases: readonly CaseRecord[], now: number): PendingRow[] {
+/**
+ * R-5 rows of the open cases among `cases` with a staff deadline passed before `cutoff`, earliest deadline
+ * first; days overdue are counted to `now`.
+ */
+export function pendingRows(
+  cases: readonly CaseRecord[],
+  cutoff: number,
+  now: number = cutoff,
+): PendingRow[] {
   const rows: Array<PendingRow & { sortKey: number }> = [];
   const seen = new Set<string>();
   for (const c of cases) {
     if (seen.has(c.reference)) continue;
     seen.add(c.reference);
-    const past = pastSteps(c, now);
+    // A case past no staff deadline but its appeal window (the workflow closes it then: one still open is
+    // stuck) is listed with that step, so that the list holds every open case whose next deadline has passed,
+    // as its total counts them (a COUNT of the byDeadline index).
+    const staff = pastSteps(c, cutoff);
+    const past: Array<[DeadlineStep, string]> =
+      staff.length > 0 || c.status === "closed"
+        ? staff
+        : (Object.entries(c.deadlines) as Array<[DeadlineStep, string]>).filter(
+            ([step, at]) => c.met[step] === undefined && ms(at) < cutoff,
+          );
     const first = past[0];
     if (!first) continue;
     const steps = past.map(([s]) => s);
@@ -491,41 +530,47 @@ export function pendingRows(cases: readonly CaseRecord[], now: number): PendingR
     .map(({ sortKey: _s, ...row }) => row);
 }
 
+/** The recount: every case of the period read and counted (the aggregates' reference, load.ts). */
 export function computeReport(cases: ReportCase[], options: ComputeOptions): Report {
   const { config } = options;
   const timeZone = config.organisation.timeZone;
   const now = ms(options.now);
   if (Number.isNaN(now)) throw new RangeError(`now is not an instant: ${options.now}`);
+  const asOf = reportCutoff(options.now, timeZone);
+  const cutoff = ms(asOf);
   const period = makePeriod(options.kind, options.from, options.to, timeZone, options.key);
   const inScope = cases.filter((c) => inPeriod(c, period));
   const prevPeriod = options.previous ? previousPeriod(period, timeZone) : null;
   const previous = prevPeriod ? (options.previous ?? []).filter((c) => inPeriod(c, prevPeriod)) : null;
+  const pending = pendingRows(options.open ?? inScope, cutoff, now);
   return reportFromTallies({
     config,
     now: options.now,
     period,
     previousPeriod: prevPeriod,
-    days: tallyByDay(inScope, timeZone, options.now),
-    previous: previous ? sumTallies(previous.map((c) => caseTally(c, options.now))) : null,
-    late: lateRows(inScope, options, now),
-    pending: pendingRows(options.open ?? inScope, now),
+    days: tallyByDay(inScope, timeZone, asOf),
+    previous: previous ? sumTallies(previous.map((c) => caseTally(c, asOf))) : null,
+    late: lateRows(inScope, options, cutoff, now).slice(0, LIST_PAGE),
+    pending: pending.slice(0, LIST_PAGE),
+    pendingTotal: pending.length,
   });
 }
 
-/** What a report is made of, however it was read: tallies as of `now`, and the two lists. */
+/** What a report is made of, however it was read: tallies as of its day (reportCutoff), and the lists' first pages. */
 export interface TallyInputs {
   config: OrgConfig;
   now: string;
   period: Period;
   previousPeriod: Period | null;
-  /** The period's tallies as of `now`, by local day of receipt (days with no case may be absent). */
+  /** The period's tallies as of the report's cutoff, by local day of receipt (days with no case may be absent). */
   days: ReadonlyMap<string, Tally>;
-  /** The previous period's tally as of `now`, for the trends; null for none. */
+  /** The previous period's tally as of the cutoff, for the trends; null for none. */
   previous: Tally | null;
-  /** T-13: the period's late cases (lateRows). */
+  /** T-13: the first page of the period's late cases (lateRows); their counts are the tally's. */
   late: LateRow[];
-  /** R-5: open cases past a staff deadline (pendingRows). */
+  /** R-5: the first page of the open cases past a staff deadline (pendingRows), and how many there are. */
   pending: PendingRow[];
+  pendingTotal: number;
 }
 
 /** The report of a period from its tallies (the count rules are tally.ts's; this only reads and hides). */
@@ -589,6 +634,7 @@ export function reportFromTallies(inputs: TallyInputs): Report {
       respond: timing(t, "respond"),
     },
     pending: inputs.pending,
+    pendingTotal: inputs.pendingTotal,
     appeals: {
       filed: t[counter.appeals("filed")] ?? 0,
       decided: t[counter.appeals("decided")] ?? 0,
@@ -603,10 +649,10 @@ export function reportFromTallies(inputs: TallyInputs): Report {
     },
     loop: loopFromTally(t),
     late: {
-      total: late.length,
-      justified: late.filter((r) => r.justified).length,
-      unjustified: late.filter((r) => !r.justified && r.responded).length,
-      awaiting: late.filter((r) => !r.justified && !r.responded).length,
+      total: t[counter.late("n")] ?? 0,
+      justified: t[counter.late("justified")] ?? 0,
+      unjustified: t[counter.late("unjustified")] ?? 0,
+      awaiting: t[counter.late("awaiting")] ?? 0,
       rows: late,
     },
   };

@@ -56,6 +56,8 @@ export interface RenderOptions {
   language: Language;
   /** Category and severity labels. */
   config?: OrgConfig;
+  /** The console's pending page (R-5: the complete list, for every officer), when known. */
+  pendingUrl?: string;
 }
 
 type ReportWord = Exclude<keyof (typeof CATALOGS)["fr"]["reports"], "title"> | `title.${Report["kind"]}`;
@@ -86,6 +88,29 @@ function severityLabel(id: string, language: Language, config?: OrgConfig): stri
 
 const stepsLabel = (steps: readonly DeadlineStep[], language: Language) =>
   steps.map((s) => label(language, "step", s)).join(", ");
+
+/** Issue 18: a report holds the first page of each list; this says how many there are and where the rest is. */
+export function pendingPageNote(report: Report, options: RenderOptions): string | null {
+  if (report.pendingTotal <= report.pending.length) return null;
+  const where = options.pendingUrl ? ` (${options.pendingUrl})` : "";
+  return t("pendingPage", options.language, {
+    shown: report.pending.length,
+    total: report.pendingTotal,
+    where,
+  });
+}
+
+export function latePageNote(report: Report, language: Language): string | null {
+  if (report.late.total <= report.late.rows.length) return null;
+  return t("latePage", language, { shown: report.late.rows.length, total: report.late.total });
+}
+
+/** The local date before which a deadline counts as passed (the report's own day). */
+const cutoffNote = (report: Report, language: Language) =>
+  `${t("cutoff", language)} ${localDateTime(report.generatedAt, report.timeZone).slice(0, 10)}.`;
+
+/** A note row under a list (none when null). */
+const notes = (note: string | null): Value[][] => (note === null ? [] : [[note]]);
 
 export function reportTables(report: Report, options: RenderOptions): ReportTable[] {
   const { language: l, config } = options;
@@ -239,19 +264,22 @@ export function reportTables(report: Report, options: RenderOptions): ReportTabl
         t("category", l),
         t("status", l),
       ],
-      rows: report.pending.map((p) =>
-        p.sensitive
-          ? [p.reference, stepsLabel(p.steps, l), null, null, null, null, null]
-          : [
-              p.reference,
-              stepsLabel(p.steps, l),
-              { instant: p.deadline ?? null },
-              p.daysOverdue ?? null,
-              p.assignee ?? "",
-              categoryLabel(report, p.category, l),
-              p.status ? label(l, "status", p.status) : "",
-            ],
-      ),
+      rows: [
+        ...report.pending.map((p): Value[] =>
+          p.sensitive
+            ? [p.reference, stepsLabel(p.steps, l), null, null, null, null, null]
+            : [
+                p.reference,
+                stepsLabel(p.steps, l),
+                { instant: p.deadline ?? null },
+                p.daysOverdue ?? null,
+                p.assignee ?? "",
+                categoryLabel(report, p.category, l),
+                p.status ? label(l, "status", p.status) : "",
+              ],
+        ),
+        ...notes(pendingPageNote(report, options)),
+      ],
     },
     {
       id: "late",
@@ -265,21 +293,23 @@ export function reportTables(report: Report, options: RenderOptions): ReportTabl
         t("justified", l),
         ...(includeText ? [t("justification", l)] : []),
       ],
-      rows: report.late.rows.map((r) => {
-        const respondedAt: Value = r.responded ? { instant: r.respondedAt ?? null } : t("notResponded", l);
-        const row: Value[] = r.sensitive
-          ? [r.reference, null, r.responded ? null : t("notResponded", l), null, null, yesNo(r.justified)]
-          : [
-              r.reference,
-              { instant: r.deadline || null },
-              respondedAt,
-              r.daysLate ?? null,
-              categoryLabel(report, r.category, l),
-              yesNo(r.justified),
-            ];
-        if (includeText) row.push(r.sensitive ? t("confidential", l) : (r.justification ?? ""));
-        return row;
-      }),
+      rows: report.late.rows
+        .map((r) => {
+          const respondedAt: Value = r.responded ? { instant: r.respondedAt ?? null } : t("notResponded", l);
+          const row: Value[] = r.sensitive
+            ? [r.reference, null, r.responded ? null : t("notResponded", l), null, null, yesNo(r.justified)]
+            : [
+                r.reference,
+                { instant: r.deadline || null },
+                respondedAt,
+                r.daysLate ?? null,
+                categoryLabel(report, r.category, l),
+                yesNo(r.justified),
+              ];
+          if (includeText) row.push(r.sensitive ? t("confidential", l) : (r.justification ?? ""));
+          return row;
+        })
+        .concat(notes(latePageNote(report, l))),
     },
     {
       id: "legend",
@@ -290,6 +320,7 @@ export function reportTables(report: Report, options: RenderOptions): ReportTabl
         ["x", t("legendComplement", l)],
         ["", t("legendSensitive", l)],
         ...r11Notes(report, l).map((note): Value[] => ["R-11", note]),
+        ["", cutoffNote(report, l)],
         ["", `${t("cohort", l)} ${localDateTime(report.generatedAt, report.timeZone)}.`],
       ],
     },
@@ -646,8 +677,9 @@ export function renderHtmlSummary(report: Report, options: SummaryOptions): stri
     );
   } else parts.push(p(escapeHtml(t("timingsUnavailable", l)), `color:${MUTED};`));
 
-  // Pending (R-5).
-  parts.push(h2(`${t("pending", l)} (${report.pending.length})`));
+  // Pending (R-5): the report holds the first page; the console's pending page has them all.
+  const pendingMore = report.pendingTotal - Math.min(max, report.pending.length);
+  parts.push(h2(`${t("pending", l)} (${report.pendingTotal})`));
   parts.push(p(`${escapeHtml(t("pendingAsOf", l))} ${escapeHtml(asOf)}.`, `color:${MUTED};font-size:14px;`));
   if (report.pending.length === 0) parts.push(p(escapeHtml(t("none", l))));
   else {
@@ -674,8 +706,17 @@ export function renderHtmlSummary(report: Report, options: SummaryOptions): stri
         new Set([2]),
       ),
     );
-    if (report.pending.length > max)
-      parts.push(p(`+ ${report.pending.length - max} ${escapeHtml(t("andMore", l))}`, `color:${MUTED};`));
+    if (pendingMore > 0)
+      parts.push(
+        p(
+          `+ ${pendingMore} ${
+            options.pendingUrl
+              ? `<a href="${escapeHtml(options.pendingUrl)}" style="color:${ACCENT};">${escapeHtml(t("andMore", l))}</a>`
+              : escapeHtml(t("andMore", l))
+          }`,
+          `color:${MUTED};`,
+        ),
+      );
   }
 
   // Late (T-13).
@@ -808,7 +849,7 @@ export function renderTextSummary(report: Report, options: SummaryOptions): stri
     ),
     ...r11Notes(report, l),
     "",
-    `${t("pending", l)} (${report.pending.length})`,
+    `${t("pending", l)} (${report.pendingTotal})`,
     ...report.pending
       .slice(0, max)
       .map((row) =>
@@ -816,7 +857,11 @@ export function renderTextSummary(report: Report, options: SummaryOptions): stri
           ? `- ${row.reference}${c}${stepsLabel(row.steps, l)}`
           : `- ${row.reference}${c}${stepsLabel(row.steps, l)}, ${row.daysOverdue} ${t("daysOverdue", l).toLowerCase()}, ${row.assignee ?? "—"}`,
       ),
-    ...(report.pending.length > max ? [`+ ${report.pending.length - max} ${t("andMore", l)}`] : []),
+    ...(report.pendingTotal > Math.min(max, report.pending.length)
+      ? [
+          `+ ${report.pendingTotal - Math.min(max, report.pending.length)} ${t("andMore", l)}${options.pendingUrl ? `: ${options.pendingUrl}` : ""}`,
+        ]
+      : []),
     "",
     `${t("late", l)}${c}${report.late.total} (${report.late.justified} ${t("lateJustified", l)}, ${report.late.unjustified} ${t("lateUnjustified", l)}, ${report.late.awaiting} ${t("lateAwaiting", l)})`,
     `${t("appealsFiled", l)}${c}${report.appeals.filed}; ${t("appealsDecided", l)}${c}${report.appeals.decided}; ${t("referrals", l)}${c}${report.referrals.total}`,

@@ -14,7 +14,11 @@ import {
 } from "./render.ts";
 import { type MailRuntime, sendReportOnce } from "./send.ts";
 
-export type ScheduledRuntime = MailRuntime & Parameters<typeof buildReport>[0];
+export type ScheduledRuntime = MailRuntime &
+  Parameters<typeof buildReport>[0] & {
+    /** The task links' base; the console (its pending page) is served beside it. */
+    taskBaseUrl?: string;
+  };
 
 export interface ScheduledResult {
   kind: ScheduledKind;
@@ -35,23 +39,25 @@ export async function runScheduledReport(
   // Scheduled reports go to a list of staff: no justification text (that is in the coordinator's export).
   const report = await buildReport(rt, period, { includeJustificationText: false });
   const language: Language = config.organisation.languages[0] ?? "fr";
+  // R-5: the report holds the first page of the pending list; every officer reaches the whole in a click.
+  const pendingUrl = rt.taskBaseUrl ? new URL("../console/pending", rt.taskBaseUrl).toString() : undefined;
   const result = await sendReportOnce(rt, {
     kind,
     period: period.key,
     to,
     subject: emailSubject(report, language),
-    html: renderHtmlSummary(report, { language, config }),
-    text: renderTextSummary(report, { language, config }),
+    html: renderHtmlSummary(report, { language, config, pendingUrl }),
+    text: renderTextSummary(report, { language, config, pendingUrl }),
     attachments: [
       {
         fileName: reportFileName(report, "csv"),
         contentType: "text/csv; charset=utf-8",
-        content: Buffer.from(renderCsv(report, { language, config }), "utf8"),
+        content: Buffer.from(renderCsv(report, { language, config, pendingUrl }), "utf8"),
       },
       {
         fileName: reportFileName(report, "xlsx"),
         contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        content: await renderXlsx(report, { language, config }),
+        content: await renderXlsx(report, { language, config, pendingUrl }),
       },
     ],
   });

@@ -8,10 +8,11 @@ import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } fro
 import * as z from "zod";
 import type { CaseRecord } from "../domain/complaint.ts";
 import {
-  caseTally,
-  FROZEN,
+  DUE_PREFIX,
   lateAtRest,
+  nextDeadlineDay,
   receivedDay,
+  storedTally,
   type Tally,
   tallyDelta,
   tallySchema,
@@ -36,24 +37,29 @@ export interface LateChange {
   remove?: readonly string[];
 }
 
-/** Histogram items per step and day: a day's completion times spread over them by value (see itemOf). */
-const HISTOGRAM_ITEMS = 16;
+/** The day's item of its deadline-day counters. */
+export const DUE_ITEM = "due";
+
+/** Histogram items per step and day: a day's duration bins spread over them (see itemOf). */
+const HISTOGRAM_ITEMS = 4;
 
 /**
  * Which item of a day a counter lives in (undefined: the counters item). DynamoDB bills a write by the size of
- * the whole item, so what grows with the day's cases lives apart: the exact histograms of completion times
- * ("t.<step>.<ms>") in HISTOGRAM_ITEMS items per step (DAY#<date>#respond#<ms mod 16>: at 1,000 cases a day
- * about 1.5 KB each, where one item would be 25 KB), written only when a completion instant changes; the late
- * references in DAY#<date>#late, written only when a case becomes late or stops being. A status change writes
- * the counters item alone (about 2 KB at most: a hundred counters). Spreading by the value itself, not by its
- * size, keeps the items even whatever the durations' distribution.
+ * the whole item, so what a change does not move lives apart: the histograms of completion times, by duration
+ * bin ("t.<step>.<bin>", report-tally.ts durationBin: at most some 140 bins in use per step and day), in
+ * HISTOGRAM_ITEMS items per step (DAY#<date>#respond#<bin mod 4>: under 1 KB each), written only when a
+ * completion instant changes; the deadline-day counters ("due.<day>.<name>") in DAY#<date>#due, written when
+ * a case's undecided deadlines, category or R-11 state change; the late references in DAY#<date>#late, written
+ * only when a case becomes late or stops being. A status change writes the counters item (about 2 KB at most: a
+ * hundred counters) and the due item.
  */
 export function itemOf(name: string): string | undefined {
+  if (name.startsWith(DUE_PREFIX)) return DUE_ITEM;
   for (const step of ["acknowledge", "respond"]) {
     const prefix = `t.${step}.`;
     if (name.startsWith(prefix)) {
-      const elapsed = Math.abs(Math.trunc(Number(name.slice(prefix.length))));
-      return `${step}#${elapsed % HISTOGRAM_ITEMS}`;
+      const bin = Math.abs(Math.trunc(Number(name.slice(prefix.length))));
+      return `${step}#${bin % HISTOGRAM_ITEMS}`;
     }
   }
   return undefined;
@@ -128,6 +134,36 @@ function lateChange(reference: string, before: CaseRecord | null, after: CaseRec
   return was === is ? {} : is ? { add: [reference] } : { remove: [reference] };
 }
 
+/** The pending count's day items (keys.aggregateNext): `by` added to each day's count. */
+export function nextUpdates(
+  tableName: string,
+  timeZone: string,
+  by: ReadonlyMap<string, number>,
+): TransactItem[] {
+  return [...by]
+    .filter(([, n]) => n !== 0)
+    .map(([day, n]) => ({
+      Update: {
+        TableName: tableName,
+        Key: keys.aggregateNext(timeZone, day),
+        UpdateExpression: "ADD #n :n",
+        ExpressionAttributeNames: { "#n": "n" },
+        ExpressionAttributeValues: { ":n": n },
+      },
+    }));
+}
+
+/** What one change moves in the pending count: its next deadline's day, before and after. */
+function nextChange(before: CaseRecord | null, after: CaseRecord, timeZone: string): Map<string, number> {
+  const by = new Map<string, number>();
+  const was = before ? nextDeadlineDay(before, timeZone) : null;
+  const is = nextDeadlineDay(after, timeZone);
+  if (was === is) return by;
+  if (was !== null) by.set(was, -1);
+  if (is !== null) by.set(is, 1);
+  return by;
+}
+
 /**
  * The day-item updates of one change of a case: the difference of its tallies when it was already counted in
  * `timeZone` (two days if its date of receipt moved), else its whole new tally.
@@ -149,7 +185,7 @@ export function caseAggregateUpdates(
               tableName,
               timeZone,
               dayAfter,
-              tallyDelta(before.record, after),
+              tallyDelta(before.record, after, timeZone),
               lateChange(after.reference, before.record, after),
             ),
           ]
@@ -158,14 +194,14 @@ export function caseAggregateUpdates(
               tableName,
               timeZone,
               dayBefore,
-              tallyDelta(before.record, null),
+              tallyDelta(before.record, null, timeZone),
               lateChange(after.reference, before.record, null),
             ),
             aggregateUpdate(
               tableName,
               timeZone,
               dayAfter,
-              tallyDelta(null, after),
+              tallyDelta(null, after, timeZone),
               lateChange(after.reference, null, after),
             ),
           ];
@@ -175,11 +211,12 @@ export function caseAggregateUpdates(
         tableName,
         timeZone,
         dayAfter,
-        caseTally(after, FROZEN),
+        storedTally(after, timeZone),
         lateChange(after.reference, null, after),
       ),
     ];
-  return updates.flat();
+  const counted = before && before.aggregatedIn === timeZone ? before.record : null;
+  return [...updates.flat(), ...nextUpdates(tableName, timeZone, nextChange(counted, after, timeZone))];
 }
 
 /** One day item as a report reads it. */
@@ -224,6 +261,34 @@ export class AggregateStore {
         Item: { ...keys.aggregateReady(this.timeZone), at, counted },
       }),
     );
+  }
+
+  /**
+   * R-5: how many open cases have their next deadline before the local day `day` (the pending list's count):
+   * the pending-count items of the days before it, one Query of small items.
+   */
+  async openBefore(day: string): Promise<number> {
+    let count = 0;
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: "pk = :pk AND sk BETWEEN :from AND :to",
+          ExpressionAttributeValues: {
+            ":pk": keys.aggregatePartition(this.timeZone),
+            ":from": keys.aggregateNextPrefix,
+            ":to": `${keys.aggregateNextPrefix}${day}`,
+          },
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of page.Items ?? [])
+        if (item.sk !== `${keys.aggregateNextPrefix}${day}`) count += Number(item.n ?? 0);
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return count;
   }
 
   /** The counters of each local day in [fromDay, toDay] (YYYY-MM-DD) that has any: one Query, paged by DynamoDB. */

@@ -29,7 +29,7 @@ import {
 } from "../domain/complaint.ts";
 import { type CaseCalendar, caseCalendarSchema } from "../domain/live-config.ts";
 import { formatReference } from "../domain/reference.ts";
-import { caseTally, FROZEN, lateAtRest, receivedDay, sumTallies } from "../domain/report-tally.ts";
+import { lateAtRest, nextDeadlineDay, receivedDay, storedTally, sumTallies } from "../domain/report-tally.ts";
 import {
   CaseNotFoundError,
   InvalidPageTokenError,
@@ -43,6 +43,7 @@ import {
   caseAggregateUpdates,
   itemOf,
   LATE_ITEM,
+  nextUpdates,
 } from "./aggregate-store.ts";
 import { indexKeys, keys } from "./keys.ts";
 import { INDEX_SET_ENV, type IndexDesign, type IndexSet, indexFor } from "./table-design.ts";
@@ -909,12 +910,14 @@ export class ComplaintStore {
       const items = new Set<string>();
       while (pending.length > 0 && chunk.length < BACKFILL_CASES) {
         const next = pending[0]!;
-        const names = Object.keys(caseTally(next, FROZEN));
+        const names = Object.keys(storedTally(next, this.timeZone));
         const day = receivedDay(next.receivedAt, this.timeZone);
         // The day items this case touches (aggregate-store.ts itemOf): with one mark per case, 100 actions at most.
+        const nextDay = nextDeadlineDay(next, this.timeZone);
         const touched = [
           ...names.map((name) => `${day}#${itemOf(name) ?? ""}`),
           ...(lateAtRest(next) ? [`${day}#${LATE_ITEM}`] : []),
+          ...(nextDay ? [`NEXT#${nextDay}`] : []),
         ];
         const actions = chunk.length + 1 + new Set([...items, ...touched]).size;
         if (chunk.length > 0 && (new Set([...counters, ...names]).size > BACKFILL_COUNTERS || actions > 100))
@@ -967,11 +970,23 @@ export class ComplaintStore {
       byDay.set(day, [...(byDay.get(day) ?? []), record]);
     }
     const days = [...byDay].flatMap(([day, list]) =>
-      aggregateUpdate(this.tableName, this.timeZone, day, sumTallies(list.map((r) => caseTally(r, FROZEN))), {
-        add: list.filter(lateAtRest).map((r) => r.reference),
-      }),
+      aggregateUpdate(
+        this.tableName,
+        this.timeZone,
+        day,
+        sumTallies(list.map((r) => storedTally(r, this.timeZone))),
+        {
+          add: list.filter(lateAtRest).map((r) => r.reference),
+        },
+      ),
     );
-    return [...marks, ...days];
+    // R-5: each open case in the pending count of its next deadline's day.
+    const next = new Map<string, number>();
+    for (const record of chunk) {
+      const day = nextDeadlineDay(record, this.timeZone);
+      if (day) next.set(day, (next.get(day) ?? 0) + 1);
+    }
+    return [...marks, ...days, ...nextUpdates(this.tableName, this.timeZone, next)];
   }
 
   async byStatus(status: Status, limit = 500): Promise<CaseRecord[]> {
@@ -999,6 +1014,31 @@ export class ComplaintStore {
       limit,
       before ? { lt: `${before}` } : undefined,
     );
+  }
+
+  /**
+   * How many open cases have their next deadline before `before` (reports, R-5: the pending list's total): a
+   * COUNT Query of the byDeadline index, which reads no record.
+   */
+  async countOpenBefore(before: string): Promise<number> {
+    const index = indexFor("deadline", this.indexSet);
+    let count = 0;
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: index.name,
+          KeyConditionExpression: `${index.partitionKey} = :pk AND ${index.sortKey} < :lt`,
+          ExpressionAttributeValues: { ":pk": indexKeys.open, ":lt": before },
+          Select: "COUNT",
+          ExclusiveStartKey: start,
+        }),
+      );
+      count += page.Count ?? 0;
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return count;
   }
 
   /** Cases received in [from, to), by month partition of the byPeriod index. */
@@ -1166,7 +1206,15 @@ export class ComplaintStore {
     const items: Record<string, unknown>[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
-      const out = await this.doc.send(new QueryCommand({ ...input, ExclusiveStartKey: startKey }));
+      // A finite limit is asked of DynamoDB too: a page of 1 MB would read thousands of entries for a few.
+      const left = limit - items.length;
+      const out = await this.doc.send(
+        new QueryCommand({
+          ...input,
+          ExclusiveStartKey: startKey,
+          ...(Number.isFinite(left) ? { Limit: Math.max(1, left) } : {}),
+        }),
+      );
       items.push(...(out.Items ?? []));
       startKey = out.LastEvaluatedKey;
     } while (startKey && items.length < limit);

@@ -1,7 +1,9 @@
-// The four actions of every human step (prepare, open, apply, overdue), shared by the step handlers.
+// The four actions of every human step (prepare, open, apply, overdue), shared by the step handlers; apply and
+// overdue go on with what the definition says comes next (then.ts).
 import type { Runtime } from "../lib/runtime.ts";
 import type { HumanStepInput } from "./inputs.ts";
 import { apply, open, overdue, prepare } from "./steps.ts";
+import { runThen } from "./then.ts";
 
 export async function runHumanStep(rt: Runtime, event: HumanStepInput): Promise<unknown> {
   switch (event.action) {
@@ -10,10 +12,12 @@ export async function runHumanStep(rt: Runtime, event: HumanStepInput): Promise<
     case "open":
       await open(rt, event.reference, event.step, event.taskToken);
       return {};
-    case "apply":
-      return apply(rt, event.reference, event.step, event.submissionId);
+    case "apply": {
+      const { route } = await apply(rt, event.reference, event.step, event.submissionId);
+      return { route, ...(await runThen(rt, event.reference, event.then, route)) };
+    }
     case "overdue":
       await overdue(rt, event.reference, event.step);
-      return {};
+      return runThen(rt, event.reference, event.then);
   }
 }

@@ -1,8 +1,9 @@
 // The one way a cfm Lambda is built: nodejs22.x on ARM64, an ESM bundle with the AWS SDK and the validated
 // organisation config compiled in, Powertools settings, its own KMS-encrypted log group and its own role
 // (no AWS managed policy: it may write to its log group and nothing else until a grant says otherwise).
-import { existsSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Duration, RemovalPolicy } from "aws-cdk-lib";
 import * as iam from "aws-cdk-lib/aws-iam";
@@ -19,7 +20,7 @@ import * as logs from "aws-cdk-lib/aws-logs";
 import * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import type { OrgConfig } from "../../functions/domain/config.ts";
-import { LOCALES_DIR, readCatalogs } from "../../functions/i18n/catalogs.ts";
+import { type CatalogGroup, LOCALES_DIR, readCatalogs } from "../../functions/i18n/catalogs.ts";
 import type { WorkflowHandler } from "../../workflows/complaint-workflow.ts";
 import { acceptIamWildcards, REASONS, SQS_KMS_ALLOWANCES, suppress, XRAY_ALLOWANCE } from "../nag.ts";
 import { LOG_RETENTION } from "./storage.ts";
@@ -42,6 +43,78 @@ export type HandlerName =
   // T-12: erases an expired case (DynamoDB stream of TTL deletions).
   | "purge";
 
+/**
+ * The groups of messages each Lambda can render (issue 18): only these are compiled into its bundle, in every
+ * language. A workflow step writes emails and texts (`mail`, `sms`, with `labels` and `format`), never the
+ * console's, the public pages' or the task pages' texts (81 of the 113 KB of catalogs). test/infra/
+ * cfm-function.test.ts checks each list against the group prefixes in the handler's bundled code; a key of a
+ * group left out throws MissingMessageError naming the group.
+ */
+const MESSAGE: readonly CatalogGroup[] = ["format", "labels", "mail"];
+const TEXTING: readonly CatalogGroup[] = [...MESSAGE, "sms"];
+export const CATALOG_GROUPS: Record<HandlerName, readonly CatalogGroup[]> = {
+  receive: [],
+  acknowledge: TEXTING,
+  triage: TEXTING,
+  assign: TEXTING,
+  investigate: TEXTING,
+  respond: TEXTING,
+  appeal: TEXTING,
+  close: TEXTING,
+  "needs-attention": MESSAGE,
+  "intake-email": MESSAGE,
+  "intake-sweep": MESSAGE,
+  "intake-messages": TEXTING,
+  "channel-hooks": [...TEXTING, "pages"],
+  "mail-sent": [],
+  purge: [],
+  "staff-api": [...MESSAGE, "reports"],
+  reports: ["format", "labels", "reports"],
+  console: [...MESSAGE, "console", "reports"],
+  "task-pages": [...TEXTING, "pages"],
+  "public-pages": [...MESSAGE, "public"],
+};
+
+/**
+ * Heavy packages a Lambda loads only on the path that needs them (issue 18), left out of its bundle: the XLSX
+ * export's exceljs with its zip, stream and date libraries (1 MB minified) would be compiled at every cold start
+ * of the console, the staff API and the reports. NodejsFunction writes one file (esbuild's code splitting needs
+ * an output directory), so each is built beside the bundle as `node_modules/<name>/index.js` (CommonJS,
+ * minified), where the code's `await import("<name>")` finds it as Node finds any package; the asset `cdk
+ * deploy` uploads is that directory. Only a dynamic import may name one (a static one would load it at start).
+ */
+export const SIDE_PACKAGES: Partial<Record<HandlerName, readonly string[]>> = {
+  "staff-api": ["exceljs"],
+  reports: ["exceljs"],
+  console: ["exceljs"],
+};
+
+/**
+ * The catalogs cut to `groups`, as a module esbuild injects in place of the free identifier CFM_CATALOGS
+ * (functions/i18n/catalogs.ts). A `define` would carry them on esbuild's command line, where Linux caps one
+ * argument at 128 KB: every group in two languages is 160 KB. The file is named by its content, under
+ * node_modules/.cache (inside the project root, where CDK runs esbuild); JSON.parse of one string is the fastest
+ * way for V8 to build a large object, and the pure annotation lets a bundle that never reads the catalogs drop it.
+ */
+export function catalogModule(groups?: readonly CatalogGroup[]): string {
+  const json = JSON.stringify(readCatalogs(LOCALES_DIR, groups));
+  const text = `export const CFM_CATALOGS = /* @__PURE__ */ JSON.parse(${JSON.stringify(json)});\n`;
+  const dir = join(REPO_ROOT, "node_modules", ".cache", "cfm-catalogs");
+  const file = join(dir, `${createHash("sha256").update(text).digest("hex").slice(0, 20)}.mjs`);
+  if (!existsSync(file)) {
+    mkdirSync(dir, { recursive: true });
+    const partial = `${file}.${process.pid}.tmp`;
+    writeFileSync(partial, text);
+    renameSync(partial, file);
+  }
+  return `./${relative(REPO_ROOT, file)}`;
+}
+
+/** The command that builds a side package into a bundle's output directory (see SIDE_PACKAGES). */
+export const sidePackageCommand = (name: string, outputDir: string): string =>
+  `npx --no-install esbuild ${name} --bundle --platform=node --target=node22 --format=cjs --minify ` +
+  `--log-level=warning "--outfile=${join(outputDir, "node_modules", name, "index.js")}"`;
+
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const handlerEntry = (name: HandlerName) => join(REPO_ROOT, "functions", "handlers", `${name}.ts`);
 
@@ -56,7 +129,15 @@ export const ESM_REQUIRE_BANNER =
  * How every cfm Lambda is bundled (also used by `npm run bench -- bundles` for its bare reference handler, so
  * the figures compare like with like).
  */
-export function cfmBundling(config: OrgConfig, options: { metafile?: boolean } = {}): BundlingOptions {
+export function cfmBundling(
+  config: OrgConfig,
+  options: {
+    metafile?: boolean;
+    catalogGroups?: readonly CatalogGroup[];
+    sidePackages?: readonly string[];
+  } = {},
+): BundlingOptions {
+  const side = options.sidePackages ?? [];
   return {
     // Benchmarks only (context cfm:bundle-metafile): index.meta.json beside the bundle, bytes per input.
     ...(options.metafile ? { metafile: true } : {}),
@@ -64,8 +145,19 @@ export function cfmBundling(config: OrgConfig, options: { metafile?: boolean } =
     mainFields: ["module", "main"],
     banner: ESM_REQUIRE_BANNER,
     target: "node22",
-    // The AWS SDK is bundled (pinned by package-lock.json), not taken from the runtime.
-    externalModules: [],
+    // The AWS SDK is bundled (pinned by package-lock.json), not taken from the runtime; the side packages are
+    // built beside the bundle (SIDE_PACKAGES).
+    externalModules: [...side],
+    ...(side.length > 0
+      ? {
+          commandHooks: {
+            beforeBundling: () => [],
+            beforeInstall: () => [],
+            afterBundling: (_inputDir: string, outputDir: string) =>
+              side.map((name) => sidePackageCommand(name, outputDir)),
+          },
+        }
+      : {}),
     // On Lambda the role's credentials are in the environment: the SDK's default chain gives way to the
     // environment provider alone (functions/lib/lambda-credentials.ts, about 90 KB less in every bundle). The path
     // is resolved from the project root, where CDK runs esbuild (local bundling: esbuild is a dev dependency).
@@ -78,12 +170,12 @@ export function cfmBundling(config: OrgConfig, options: { metafile?: boolean } =
     sourceMapMode: SourceMapMode.EXTERNAL,
     sourcesContent: false,
     // The validated organisation config is compiled into the bundle: environment variables are limited to 4 KB.
-    // The catalogs other than French (imported) likewise: discovered in functions/i18n/locales/ at synth, so
-    // that adding a language needs no import line (functions/i18n/catalogs.ts).
     define: {
       "process.env.CFM_CONFIG_JSON": JSON.stringify(JSON.stringify(config)),
-      CFM_CATALOGS: JSON.stringify(readCatalogs(LOCALES_DIR)),
     },
+    // The catalogs likewise: discovered in functions/i18n/locales/ at synth, so that adding a language needs no
+    // import line (functions/i18n/catalogs.ts), each cut to the groups the function renders (CATALOG_GROUPS).
+    inject: [catalogModule(options.catalogGroups)],
   };
 }
 
@@ -177,6 +269,8 @@ export class CfmFunction extends Construct {
       },
       bundling: cfmBundling(props.config, {
         metafile: this.node.tryGetContext("cfm:bundle-metafile") === true,
+        catalogGroups: CATALOG_GROUPS[props.handler],
+        sidePackages: SIDE_PACKAGES[props.handler],
       }),
       ...(this.failureQueue ? { retryAttempts: 2, onFailure: new SqsDestination(this.failureQueue) } : {}),
     });

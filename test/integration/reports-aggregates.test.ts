@@ -8,10 +8,10 @@ import { main } from "../../bin/cli.ts";
 import type { CaseRecord } from "../../functions/domain/complaint.ts";
 import { caseRecordSchema, emptyContent } from "../../functions/domain/complaint.ts";
 import { loadConfigText } from "../../functions/domain/config.ts";
-import { FROZEN, lateAtRest, type Tally, tallyByDay } from "../../functions/domain/report-tally.ts";
+import { lateAtRest, nextDeadlineDay, storedByDay, type Tally } from "../../functions/domain/report-tally.ts";
 import { logger } from "../../functions/lib/logger.ts";
 import { backfillAggregates } from "../../functions/reports/backfill.ts";
-import { buildReport, type ReportRuntime } from "../../functions/reports/load.ts";
+import { buildReport, type ReportRuntime, reportListPage } from "../../functions/reports/load.ts";
 import { makePeriod } from "../../functions/reports/periods.ts";
 import { renderCsv, renderHtmlSummary, renderXlsx } from "../../functions/reports/render.ts";
 import { ComplaintStore, type NewCase } from "../../functions/store/complaint-store.ts";
@@ -47,7 +47,8 @@ function newCase(sourceId: string, receivedAt: string): NewCase {
 /** Every day item of the store's zone in [from, to], and the recount of the same cases, side by side. */
 async function compare(store: ComplaintStore, references: readonly string[], from: string, to: string) {
   const records = (await store.records(references)) as CaseRecord[];
-  const recount = tallyByDay(records, store.timeZone, FROZEN);
+  // Frozen tallies and deadline-day counters (issue 18: storedTally), as the store keeps them.
+  const recount = storedByDay(records, store.timeZone);
   const days = await store.aggregates().days(from, to);
   const stored = new Map<string, Tally>([...days].map(([day, d]) => [day, d.counters]));
   // A day whose cases all moved away keeps an item of zeroes: the same as no item.
@@ -119,6 +120,12 @@ describe("day items kept in the cases' own transactions", () => {
     expect([...stored.keys()].sort()).toEqual(["2026-03-27", "2026-03-28", "2026-03-29"]);
     expect(late).toEqual(lateRecount);
     expect(late).toEqual([c]);
+    // R-5's count: the open cases by local day of their next deadline, moved in the same transactions.
+    const records = (await store.records(refs)) as CaseRecord[];
+    for (const day of ["2026-03-31", "2026-04-01", "2026-05-15", "2100-01-01"])
+      expect(await store.aggregates().openBefore(day), day).toBe(
+        records.filter((r) => (nextDeadlineDay(r, store.timeZone) ?? "~") < day).length,
+      );
   });
 
   it("stay exact when cases of the same day change at the same time (conflicting transactions retry)", async () => {
@@ -206,6 +213,11 @@ describe("cases written before the aggregates: the recount, then the backfill", 
     expect(aggregated.total).toBe(13);
     expect(aggregated.pending.length).toBeGreaterThan(0);
     expect(aggregated.late.total).toBeGreaterThan(0);
+    // The lists' pages (GET /api/reports/list) from the day items: the report's first page, the whole total.
+    const late = await reportListPage(rt, q1(), "late", 1, { includeJustificationText: true });
+    expect(late).toMatchObject({ total: aggregated.late.total, rows: aggregated.late.rows, next: null });
+    const pending = await reportListPage(rt, q1(), "pending", 1);
+    expect(pending).toMatchObject({ total: aggregated.pendingTotal, rows: aggregated.pending, next: null });
     for (const language of ["fr", "en"] as const) {
       const options = { language, config: humanitarian };
       expect(renderCsv(aggregated, options)).toBe(renderCsv(recounted, options));

@@ -15,7 +15,7 @@ import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { caseRecordSchema, emptyContent } from "../../functions/domain/complaint.ts";
 import { loadConfigText } from "../../functions/domain/config.ts";
-import { handleReportsRequest } from "../../functions/reports/api.ts";
+import { handleReportListRequest, handleReportsRequest } from "../../functions/reports/api.ts";
 import { reportCommand } from "../../functions/reports/cli.ts";
 import { computeReport, type Report } from "../../functions/reports/compute.ts";
 import { buildReport, loadReportInputs } from "../../functions/reports/load.ts";
@@ -149,15 +149,18 @@ describe("loading a report from DynamoDB Local", () => {
       previous: PREVIOUS,
       justifications: HUMANITARIAN_JUSTIFICATIONS,
     });
-    const { pending, ...rest } = report;
-    const { pending: _p, ...expectedRest } = expected;
+    const { pending, pendingTotal, ...rest } = report;
+    const { pending: _p, pendingTotal: _t, ...expectedRest } = expected;
     expect(rest).toEqual(expectedRest);
+    expect(pendingTotal).toBe(pending.length);
     expect(report.r11.overall).toMatchObject({ met: 5, completed: 12, change: 1.7 });
     expect(pending.map((p) => p.reference)).toEqual([
       "CFM-2025-000105",
       "CFM-2026-000006",
       "CFM-2026-000012",
       "CFM-2026-000005",
+      // Open past its appeal window (issue 18: listed, as the total counts it).
+      "CFM-2026-000002",
     ]);
     expect(JSON.stringify(report)).not.toContain("SECRÈTE");
   });
@@ -165,6 +168,53 @@ describe("loading a report from DynamoDB Local", () => {
 
 const event = (query: Record<string, string>) =>
   ({ queryStringParameters: query, rawPath: "/api/reports" }) as unknown as APIGatewayProxyEventV2;
+
+describe("GET /api/reports/list (issue 18: a report holds the first page of each list)", () => {
+  it("gives the coordinator a page of the pending or late list, with the whole list's total", async () => {
+    const query = { from: "2026-01-01", to: "2026-03-31" };
+    const report = await buildReport(rt, makePeriod("custom", query.from, query.to, "Africa/Bamako"), {
+      includeJustificationText: true,
+    });
+    const pending = await handleReportListRequest(event({ ...query, list: "pending" }), "coordinator", rt);
+    expect(pending.statusCode).toBe(200);
+    expect(JSON.parse(pending.body ?? "")).toEqual({
+      list: "pending",
+      page: 1,
+      pageSize: 50,
+      total: report.pendingTotal,
+      rows: report.pending,
+      next: null,
+    });
+    const late = await handleReportListRequest(
+      event({ ...query, list: "late", page: "1" }),
+      "coordinator",
+      rt,
+    );
+    expect(JSON.parse(late.body ?? "")).toMatchObject({ total: report.late.total, rows: report.late.rows });
+    const beyond = await handleReportListRequest(
+      event({ ...query, list: "late", page: "2" }),
+      "coordinator",
+      rt,
+    );
+    expect(JSON.parse(beyond.body ?? "")).toMatchObject({ page: 2, rows: [], next: null });
+  });
+
+  it("refuses general staff (403) and a bad list or page (400)", async () => {
+    const query = { from: "2026-01-01", to: "2026-03-31" };
+    expect((await handleReportListRequest(event({ ...query, list: "late" }), "staff", rt)).statusCode).toBe(
+      403,
+    );
+    const bad = await handleReportListRequest(event({ ...query, list: "all" }), "coordinator", rt);
+    expect(bad.statusCode).toBe(400);
+    expect(JSON.parse(bad.body ?? "")).toMatchObject({ field: "list" });
+    const page = await handleReportListRequest(
+      event({ ...query, list: "late", page: "0" }),
+      "coordinator",
+      rt,
+    );
+    expect(JSON.parse(page.body ?? "")).toMatchObject({ field: "page" });
+  });
+});
 
 describe("GET /api/reports", () => {
   it("gives the coordinator the report as JSON, with the T-13 justification of non-sensitive cases", async () => {

@@ -26,14 +26,15 @@ afterAll(async () => {
 
 it("path 12: a handler failing transiently is retried with backoff and the case proceeds", async () => {
   const ref = await h.file({});
-  failures.set(`${ref}:Notify`, { name: "Lambda.TooManyRequestsException", times: 2 });
+  // Issue 18: the triage's apply notifies (H-B2) and prepares the assignment: all of it is retried.
+  failures.set(`${ref}:Triage: apply`, { name: "Lambda.TooManyRequestsException", times: 2 });
   await h.act(await h.taskLink(ref, "officer@example.org"), {
     category: "fraud",
     severity: "high",
     admissible: "yes",
   });
   await h.advance("PT1M"); // the retry intervals (2 s, 4 s, with jitter) pass
-  expect(attempts.get(`${ref}:Notify`)).toBe(3);
+  expect(attempts.get(`${ref}:Triage: apply`)).toBe(3);
   const record = await h.record(ref);
   expect(record.flags).not.toContain("needs-attention");
   expect((await h.mails(ref)).some((m) => m.to.includes("finance@example.org"))).toBe(true);
@@ -41,7 +42,7 @@ it("path 12: a handler failing transiently is retried with backoff and the case 
 
 it("path 12: a handler failing permanently moves the case to needs-attention and keeps every piece of data", async () => {
   const ref = await h.file({});
-  failures.set(`${ref}:Assign: prepare`, { name: "NoRoleHolderError", times: 100 });
+  failures.set(`${ref}:Assign: await`, { name: "NoRoleHolderError", times: 100 });
   const before = await h.rt.store.getContent(ref);
   await h.act(await h.taskLink(ref, "officer@example.org"), {
     category: "programme",
@@ -49,7 +50,7 @@ it("path 12: a handler failing permanently moves the case to needs-attention and
     admissible: "yes",
   });
   await h.advance("PT1M");
-  expect(attempts.get(`${ref}:Assign: prepare`)).toBe(1); // not a transient error: no retry
+  expect(attempts.get(`${ref}:Assign: await`)).toBe(1); // not a transient error: no retry
   const record = await h.record(ref);
   expect(record.flags).toContain("needs-attention");
   expect(record.category).toBe("programme"); // the triage decision is kept
@@ -73,7 +74,7 @@ it("path 12: a handler failing permanently moves the case to needs-attention and
   ).toBe(true);
 
   // The cause fixed, the coordinator resumes the case: it continues at its step on a new execution.
-  failures.delete(`${ref}:Assign: prepare`);
+  failures.delete(`${ref}:Assign: await`);
   const resumed = await takeAction(
     h.rt,
     { audience: "coordinator", actor: "officer@example.org" },

@@ -47,12 +47,28 @@ describe("catalog discovery", () => {
       writeFileSync(join(dir, "README.md"), "not a catalog");
       writeFileSync(join(dir, "notes.json"), "{}");
       const found = readCatalogs(dir);
-      expect(Object.keys(found)).toEqual(["bm", "en"]); // fr is the imported reference
+      expect(Object.keys(found)).toEqual(["fr", "bm", "en"]); // French first, the reference
       // A message the new catalog lacks falls back to the organisation's first language (here English).
-      const messages = createMessages({ fr: { a: "A fr", b: "B fr" }, ...found });
+      const messages = createMessages({ ...found, fr: { a: "A fr", b: "B fr" } });
       expect(messages.translate("bm", "a", undefined, "en")).toBe("A bm");
       expect(messages.translate("bm", "b", undefined, "en")).toBe("B en");
       expect(messages.translate("bm", "b", undefined, "fr")).toBe("B fr");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  // Issue 18: a Lambda bundles only the groups it renders, in every language (CATALOG_GROUPS, cfm-function.ts).
+  it("cuts every catalog to the groups asked for, and says which group a missing key belongs to", () => {
+    const dir = mkdtempSync(join(tmpdir(), "cfm-locales-"));
+    try {
+      writeFileSync(join(dir, "fr.json"), JSON.stringify({ mail: { a: "A fr" }, console: { b: "B fr" } }));
+      writeFileSync(join(dir, "en.json"), JSON.stringify({ mail: { a: "A en" }, console: { b: "B en" } }));
+      const cut = readCatalogs(dir, ["mail", "sms"]);
+      expect(cut).toEqual({ fr: { mail: { a: "A fr" } }, en: { mail: { a: "A en" } } });
+      const messages = createMessages(cut);
+      expect(messages.translate("en", "mail.a")).toBe("A en");
+      expect(() => messages.translate("en", "console.b")).toThrow(/no group "console" here/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

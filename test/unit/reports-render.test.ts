@@ -153,6 +153,7 @@ describe("renderCsv", () => {
       ["CFM-2026-000006", "Contact du plaignant", "", "", ""],
       ["CFM-2026-000012", "Réponse", "2026-03-16 15:00", "16", "handler@example.org"],
       ["CFM-2026-000005", "Réponse", "", "", ""],
+      ["CFM-2026-000002", "Délai d’appel", "2026-04-01 10:00", "1", "programme@example.org"],
     ]);
     const categories = section(rows, "Par catégorie");
     expect(categories.find((r) => r[0] === "Exploitation et abus sexuels")?.slice(0, 5)).toEqual([
@@ -204,11 +205,12 @@ describe("renderXlsx", () => {
       if (row.getCell(1).value === "Ensemble (toutes étapes)") percentFormat = row.getCell(4).numFmt;
     });
     expect(percentFormat).toBe("0.0%");
+    // Exact to the duration bin (issue 18): 37.5 and 49 days within ±2.2 %.
     expect(rows.find((r) => r[0] === "Réception → réponse")?.slice(0, 4)).toEqual([
       "Réception → réponse",
       8,
-      37.5,
-      49,
+      37.48,
+      49.65,
     ]);
 
     const pending = workbook.getWorksheet("En attente")!;
@@ -264,7 +266,7 @@ describe("email summary", () => {
     }
   });
 
-  it("truncates a long pending list and points to the attachments", () => {
+  it("truncates a long pending list and points to the console's complete list (R-5: every officer, one click)", () => {
     const many = {
       ...report,
       pending: Array.from({ length: 20 }, (_, i) => ({
@@ -272,11 +274,23 @@ describe("email summary", () => {
         sensitive: true,
         steps: ["respond" as const],
       })),
+      pendingTotal: 120,
     };
-    const html = renderHtmlSummary(many, { language: "en", config, maxPendingRows: 5 });
+    const pendingUrl = "https://cfm.example.org/console/pending";
+    const html = renderHtmlSummary(many, { language: "en", config, maxPendingRows: 5, pendingUrl });
     expect(html).toContain("CFM-2026-000104");
     expect(html).not.toContain("CFM-2026-000105");
-    expect(html).toContain("+ 15 more cases in the attachments");
+    expect(html).toContain("Pending cases (120)");
+    expect(html).toContain(`+ 115 <a href="${pendingUrl}"`);
+    expect(html).toContain("more: the complete list is on the console&#39;s");
+    expect(renderTextSummary(many, { language: "en", config, maxPendingRows: 5, pendingUrl })).toContain(
+      `+ 115 more: the complete list is on the console's "Pending this week" page: ${pendingUrl}`,
+    );
+    // The attachments hold the report's first page (issue 18) and say where the rest is.
+    const csv = renderCsv(many, { language: "fr", config, pendingUrl });
+    expect(csv).toContain(
+      `"Les 20 premiers sur 120, échéance la plus ancienne d’abord. Liste complète\u00a0: page «\u00a0En attente cette semaine\u00a0» de la console (${pendingUrl}), ou GET /api/reports/list?list=pending&page=2 et suivantes (coordinateur)."`,
+    );
   });
 
   it("R-11 (issue 14): says that an open step past its deadline is missed and how many acknowledgements were never sent", async () => {
