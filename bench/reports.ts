@@ -12,13 +12,19 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { caseRecordSchema, type DeadlineStep } from "../functions/domain/complaint.ts";
 import { loadConfigText } from "../functions/domain/config.ts";
-import { lateAtRest, receivedDay, storedByDay, type Tally } from "../functions/domain/report-tally.ts";
+import {
+  lateAtRest,
+  nextDeadlineDay,
+  receivedDay,
+  storedByDay,
+  type Tally,
+} from "../functions/domain/report-tally.ts";
 import { backfillAggregates } from "../functions/reports/backfill.ts";
 import type { ReportCase } from "../functions/reports/compute.ts";
 import { buildReport, type ReportRuntime } from "../functions/reports/load.ts";
 import { makePeriod } from "../functions/reports/periods.ts";
 import { renderCsv, renderHtmlSummary, renderXlsx } from "../functions/reports/render.ts";
-import { aggregateUpdate } from "../functions/store/aggregate-store.ts";
+import { aggregateUpdate, nextUpdates } from "../functions/store/aggregate-store.ts";
 import { ComplaintStore } from "../functions/store/complaint-store.ts";
 import { ensureTable, LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal } from "../local/dynamodb-local.ts";
 import { batchPut, statusItem } from "../test/events/reports/seed.ts";
@@ -227,6 +233,7 @@ export async function benchReports(): Promise<BenchRow[]> {
       const store = new ComplaintStore(doc, tableName, () => NOW, "current", tz);
       const rt: ReportRuntime = { config, store, now: () => NOW };
       const days = new Map<string, { tally: Tally; late: string[] }>();
+      const next = new Map<string, number>();
       const seed = await measured(async () => {
         const chunk = 5_000; // generate and write in chunks, so the seed data never sits in memory at once
         for (let i = 0; i < total; i += chunk) {
@@ -242,6 +249,10 @@ export async function benchReports(): Promise<BenchRow[]> {
           }
           for (const r of records.filter(lateAtRest))
             days.get(receivedDay(r.receivedAt, tz))?.late.push(r.reference);
+          for (const r of records) {
+            const day = nextDeadlineDay(r, tz);
+            if (day) next.set(day, (next.get(day) ?? 0) + 1);
+          }
         }
       });
       rows.push({ name: "seed (BatchWrite, 32 in parallel)", cases: total, ...pick3(seed) });
@@ -250,7 +261,7 @@ export async function benchReports(): Promise<BenchRow[]> {
         rows.push({ name: "backfill (cfm aggregates backfill)", cases: total, ...pick3(backfill) });
       } else {
         const direct = await measured(async () => {
-          await seedDayItems(doc, tableName, tz, days);
+          await seedDayItems(doc, tableName, tz, days, next);
           await store.aggregates().markReady(NOW.toISOString(), total);
         });
         rows.push({ name: "day items written as the backfill leaves them", cases: total, ...pick3(direct) });
@@ -285,7 +296,7 @@ export async function benchReports(): Promise<BenchRow[]> {
 const pick3 = (m: { ms: number; rssMb: number }) => ({ ms: m.ms, rssMb: m.rssMb });
 
 /**
- * The day items the backfill would leave for these cases, written straight (the backfill's transactions, 50
+ * The day items (and the pending count's next-deadline days) the backfill would leave for these cases, written straight (the backfill's transactions, 50
  * cases each, would take minutes at 100,000 cases on DynamoDB Local): each day's tally in updates of at most
  * 200 counters (an UpdateExpression stays under 4 KB), with its late references.
  */
@@ -294,7 +305,9 @@ async function seedDayItems(
   tableName: string,
   timeZone: string,
   days: ReadonlyMap<string, { tally: Tally; late: string[] }>,
+  next: ReadonlyMap<string, number>,
 ): Promise<void> {
+  const counts = nextUpdates(tableName, timeZone, next).flatMap((u) => (u.Update ? [u.Update] : []));
   const updates = [...days].flatMap(([day, { tally, late }]) => {
     const entries = Object.entries(tally);
     const parts: ReturnType<typeof aggregateUpdate> = [];
@@ -310,9 +323,10 @@ async function seedDayItems(
       );
     return parts.flatMap((u) => (u.Update ? [u.Update] : []));
   });
-  let next = 0;
+  updates.push(...counts);
+  let i = 0;
   const worker = async () => {
-    for (let u = updates[next++]; u; u = updates[next++]) await doc.send(new UpdateCommand(u));
+    for (let u = updates[i++]; u; u = updates[i++]) await doc.send(new UpdateCommand(u));
   };
   await Promise.all(Array.from({ length: 16 }, worker));
 }

@@ -251,6 +251,18 @@ export function dueTally(c: CaseRecord, timeZone: string): Tally {
   return out;
 }
 
+/**
+ * The local day of an open case's next deadline, any step (the byDeadline index's key): the day item of the
+ * pending count (R-5) it is counted in; null for a closed case or one with no deadline left.
+ */
+export function nextDeadlineDay(c: CaseRecord, timeZone: string): string | null {
+  if (c.status === "closed") return null;
+  let next: string | null = null;
+  for (const [step, at] of Object.entries(c.deadlines) as Array<[DeadlineStep, string]>)
+    if (c.met[step] === undefined && (next === null || at < next)) next = at;
+  return next === null ? null : receivedDay(next, timeZone);
+}
+
 /** What the day items keep for one case: its frozen tally and its deadline-day counters. */
 export function storedTally(c: CaseRecord, timeZone: string): Tally {
   return addInto(caseTally(c, FROZEN), dueTally(c, timeZone));

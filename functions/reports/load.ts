@@ -2,7 +2,7 @@
 // - aggregates (issue 18), once the backfill has counted every case in the organisation's time zone: the day
 //   items of the period and of the previous one (one Query each), whose deadline-day counters give the figures
 //   that depend on the day of the report (report-tally.ts); the first page of the pending list (byDeadline
-//   index, in deadline order) and a COUNT of it; the first page of the late list (the day items' references,
+//   index, in deadline order) and its count (the open cases by next-deadline day, aggregate-store.ts); the first page of the late list (the day items' references,
 //   day by day) and its T-13 justifications. Nothing in it grows with the period's cases but the day items;
 // - recount, before the backfill (or in another time zone than the aggregates'): the cases received in the
 //   period and in the previous one (byPeriod index, one partition per month), the same open cases, and the
@@ -181,22 +181,25 @@ async function lateUpTo(
   const timeZone = rt.config.organisation.timeZone;
   const now = rt.now();
   const cutoff = Date.parse(reportCutoff(now.toISOString(), timeZone));
+  // Which days hold the first `count` late cases (their counters and references say so), then those days' reads
+  // all at once.
   const atRest: string[] = [];
-  const open: CaseRecord[] = [];
+  const awaitingDays: string[] = [];
   let found = 0;
   for (const day of [...days.keys()].sort()) {
     if (found >= count) break;
     const late = days.get(day)?.late ?? [];
     const awaiting = tallies.get(day)?.[counter.late("awaiting")] ?? 0;
     atRest.push(...late);
-    if (awaiting > 0) {
-      const [start, end] = dayBounds(day, timeZone);
-      const cases = await rt.store.receivedBetween(start, end);
-      open.push(...cases.filter((c) => !lateAtRest(c) && isLate(c, cutoff)));
-    }
+    if (awaiting > 0) awaitingDays.push(day);
     found += late.length + awaiting;
   }
-  const candidates = [...(await rt.store.records(atRest)), ...open]
+  const [rested, ...opened] = await Promise.all([
+    rt.store.records(atRest),
+    ...awaitingDays.map((day) => rt.store.receivedBetween(...dayBounds(day, timeZone))),
+  ]);
+  const open = opened.flat().filter((c) => !lateAtRest(c) && isLate(c, cutoff));
+  const candidates = [...(rested ?? []), ...open]
     .filter((c) => isLate(c, cutoff))
     .sort(lateOrder)
     .slice(0, count);
@@ -233,7 +236,7 @@ export async function reportFromAggregates(
     aggregates.days(period.from, period.to),
     aggregates.days(before.from, before.to),
     pendingUpTo(rt.store, asOf, LIST_PAGE, now.getTime()),
-    rt.store.countOpenBefore(asOf),
+    aggregates.openBefore(reportDay),
   ]);
   const tallies = new Map<string, Tally>([...days].map(([day, d]) => [day, foldDue(d.counters, reportDay)]));
   const previous = foldDue(sumTallies([...previousDays.values()].map((d) => d.counters)), reportDay);
@@ -289,7 +292,7 @@ export async function reportListPage(
   if (list === "pending") {
     const [rows, total] = await Promise.all([
       pendingUpTo(rt.store, asOf, end, now.getTime()),
-      rt.store.countOpenBefore(asOf),
+      ready ? rt.store.aggregates().openBefore(receivedDay(at, timeZone)) : rt.store.countOpenBefore(asOf),
     ]);
     return shape(total, rows);
   }

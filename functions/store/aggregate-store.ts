@@ -10,6 +10,7 @@ import type { CaseRecord } from "../domain/complaint.ts";
 import {
   DUE_PREFIX,
   lateAtRest,
+  nextDeadlineDay,
   receivedDay,
   storedTally,
   type Tally,
@@ -133,6 +134,36 @@ function lateChange(reference: string, before: CaseRecord | null, after: CaseRec
   return was === is ? {} : is ? { add: [reference] } : { remove: [reference] };
 }
 
+/** The pending count's day items (keys.aggregateNext): `by` added to each day's count. */
+export function nextUpdates(
+  tableName: string,
+  timeZone: string,
+  by: ReadonlyMap<string, number>,
+): TransactItem[] {
+  return [...by]
+    .filter(([, n]) => n !== 0)
+    .map(([day, n]) => ({
+      Update: {
+        TableName: tableName,
+        Key: keys.aggregateNext(timeZone, day),
+        UpdateExpression: "ADD #n :n",
+        ExpressionAttributeNames: { "#n": "n" },
+        ExpressionAttributeValues: { ":n": n },
+      },
+    }));
+}
+
+/** What one change moves in the pending count: its next deadline's day, before and after. */
+function nextChange(before: CaseRecord | null, after: CaseRecord, timeZone: string): Map<string, number> {
+  const by = new Map<string, number>();
+  const was = before ? nextDeadlineDay(before, timeZone) : null;
+  const is = nextDeadlineDay(after, timeZone);
+  if (was === is) return by;
+  if (was !== null) by.set(was, -1);
+  if (is !== null) by.set(is, 1);
+  return by;
+}
+
 /**
  * The day-item updates of one change of a case: the difference of its tallies when it was already counted in
  * `timeZone` (two days if its date of receipt moved), else its whole new tally.
@@ -184,7 +215,8 @@ export function caseAggregateUpdates(
         lateChange(after.reference, null, after),
       ),
     ];
-  return updates.flat();
+  const counted = before && before.aggregatedIn === timeZone ? before.record : null;
+  return [...updates.flat(), ...nextUpdates(tableName, timeZone, nextChange(counted, after, timeZone))];
 }
 
 /** One day item as a report reads it. */
@@ -229,6 +261,34 @@ export class AggregateStore {
         Item: { ...keys.aggregateReady(this.timeZone), at, counted },
       }),
     );
+  }
+
+  /**
+   * R-5: how many open cases have their next deadline before the local day `day` (the pending list's count):
+   * the pending-count items of the days before it, one Query of small items.
+   */
+  async openBefore(day: string): Promise<number> {
+    let count = 0;
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: "pk = :pk AND sk BETWEEN :from AND :to",
+          ExpressionAttributeValues: {
+            ":pk": keys.aggregatePartition(this.timeZone),
+            ":from": keys.aggregateNextPrefix,
+            ":to": `${keys.aggregateNextPrefix}${day}`,
+          },
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of page.Items ?? [])
+        if (item.sk !== `${keys.aggregateNextPrefix}${day}`) count += Number(item.n ?? 0);
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return count;
   }
 
   /** The counters of each local day in [fromDay, toDay] (YYYY-MM-DD) that has any: one Query, paged by DynamoDB. */

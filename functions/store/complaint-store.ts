@@ -29,7 +29,7 @@ import {
 } from "../domain/complaint.ts";
 import { type CaseCalendar, caseCalendarSchema } from "../domain/live-config.ts";
 import { formatReference } from "../domain/reference.ts";
-import { lateAtRest, receivedDay, storedTally, sumTallies } from "../domain/report-tally.ts";
+import { lateAtRest, nextDeadlineDay, receivedDay, storedTally, sumTallies } from "../domain/report-tally.ts";
 import {
   CaseNotFoundError,
   InvalidPageTokenError,
@@ -43,6 +43,7 @@ import {
   caseAggregateUpdates,
   itemOf,
   LATE_ITEM,
+  nextUpdates,
 } from "./aggregate-store.ts";
 import { indexKeys, keys } from "./keys.ts";
 import { INDEX_SET_ENV, type IndexDesign, type IndexSet, indexFor } from "./table-design.ts";
@@ -66,6 +67,28 @@ const INTERNAL = new Set([
   AGGREGATED_IN,
 ]);
 const MAX_ALLOCATION_ATTEMPTS = 200;
+
+/**
+ * Reference allocations of one process, chained per table and year (issue 18). The conditional write on the
+ * year's counter keeps the numbers gapless across processes; within one process (the local stack, a burst of 20
+ * messages at once) concurrent creations would each read the same number and all but one retry, 5.5 tries per
+ * complaint measured: queued, each tries once. A Lambda container handles one event at a time: no change there.
+ */
+const allocationQueues = new Map<string, Promise<unknown>>();
+function oneAllocationAtATime<T>(key: string, allocate: () => Promise<T>): Promise<T> {
+  const run = (allocationQueues.get(key) ?? Promise.resolve()).then(allocate);
+  const tail = run.then(
+    () => undefined,
+    () => undefined,
+  );
+  allocationQueues.set(key, tail);
+  void tail.then(() => {
+    if (allocationQueues.get(key) === tail) allocationQueues.delete(key);
+  });
+  return run;
+}
+/** Counted for the bench (issue 18): creations and their tries of the counter's conditional write. */
+export const allocationStats = { creations: 0, tries: 0 };
 const BATCH_GET_MAX = 100;
 /** Backfill: cases per transaction (with their day items, 100 actions at most: countInAggregates). */
 const BACKFILL_CASES = 60;
@@ -393,7 +416,18 @@ export class ComplaintStore {
       "timeline event",
     );
 
+    return oneAllocationAtATime(`${this.tableName}#${year}`, () => this.allocate(input, year, at));
+  }
+
+  /** Takes the year's next number for the case, with the case's items, in one transaction (gapless). */
+  private async allocate(
+    input: NewCase,
+    year: number,
+    at: string,
+  ): Promise<{ reference: string; created: boolean }> {
+    allocationStats.creations += 1;
     for (let attempt = 0; attempt < MAX_ALLOCATION_ATTEMPTS; attempt++) {
+      allocationStats.tries += 1;
       const counter = await this.doc.send(
         new GetCommand({
           TableName: this.tableName,
@@ -879,9 +913,11 @@ export class ComplaintStore {
         const names = Object.keys(storedTally(next, this.timeZone));
         const day = receivedDay(next.receivedAt, this.timeZone);
         // The day items this case touches (aggregate-store.ts itemOf): with one mark per case, 100 actions at most.
+        const nextDay = nextDeadlineDay(next, this.timeZone);
         const touched = [
           ...names.map((name) => `${day}#${itemOf(name) ?? ""}`),
           ...(lateAtRest(next) ? [`${day}#${LATE_ITEM}`] : []),
+          ...(nextDay ? [`NEXT#${nextDay}`] : []),
         ];
         const actions = chunk.length + 1 + new Set([...items, ...touched]).size;
         if (chunk.length > 0 && (new Set([...counters, ...names]).size > BACKFILL_COUNTERS || actions > 100))
@@ -944,7 +980,13 @@ export class ComplaintStore {
         },
       ),
     );
-    return [...marks, ...days];
+    // R-5: each open case in the pending count of its next deadline's day.
+    const next = new Map<string, number>();
+    for (const record of chunk) {
+      const day = nextDeadlineDay(record, this.timeZone);
+      if (day) next.set(day, (next.get(day) ?? 0) + 1);
+    }
+    return [...marks, ...days, ...nextUpdates(this.tableName, this.timeZone, next)];
   }
 
   async byStatus(status: Status, limit = 500): Promise<CaseRecord[]> {
@@ -1164,7 +1206,15 @@ export class ComplaintStore {
     const items: Record<string, unknown>[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
-      const out = await this.doc.send(new QueryCommand({ ...input, ExclusiveStartKey: startKey }));
+      // A finite limit is asked of DynamoDB too: a page of 1 MB would read thousands of entries for a few.
+      const left = limit - items.length;
+      const out = await this.doc.send(
+        new QueryCommand({
+          ...input,
+          ExclusiveStartKey: startKey,
+          ...(Number.isFinite(left) ? { Limit: Math.max(1, left) } : {}),
+        }),
+      );
       items.push(...(out.Items ?? []));
       startKey = out.LastEvaluatedKey;
     } while (startKey && items.length < limit);

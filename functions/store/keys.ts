@@ -92,6 +92,12 @@ export const keys = {
     pk: `AGG#${timeZone}`,
     sk: part ? `DAY#${day}#${part}` : `DAY#${day}`,
   }),
+  /**
+   * Issue 18: how many open cases have their next deadline (any step) on one local day: the pending list's count
+   * (R-5) is the sum of the days before the report's, with no record or index entry read.
+   */
+  aggregateNextPrefix: "NEXT#",
+  aggregateNext: (timeZone: string, day: string): ItemKey => ({ pk: `AGG#${timeZone}`, sk: `NEXT#${day}` }),
   /** Issue 18: written when every case is counted in that time zone's days (the backfill finished). */
   aggregateReady: (timeZone: string): ItemKey => ({ pk: `AGG#${timeZone}`, sk: "READY" }),
   /** Issue 12: the live part of the organisation config now in force (the last `cfm config push`). */

@@ -30,7 +30,9 @@
 //   AGG#<timeZone>    / DAY#<YYYY-MM-DD> issue 18: report counters of the cases received that local day, moved by ADD in
 //                                        each case change's own transaction (aggregate-store.ts; the count rules in
 //                                        domain/report-tally.ts): no personal data; #acknowledge#<n>, #respond#<n>
-//                                        (completion-time histograms, 16 items a step) and #late are items apart
+//                                        (completion-time histograms by duration bin, 4 items a step), #due (what
+//                                        each undecided deadline moves once its local day is over) and #late are
+//                                        items apart
 //   AGG#<timeZone>    / READY            issue 18: the backfill counted every older case; reports read the DAY# items
 //
 // Access patterns, all by GetItem or Query, never Scan (the index names of INDEXES; LEGACY_INDEXES below):
@@ -41,7 +43,8 @@
 //                                   key on the next deadline was rewritten at every step; the store puts one person's
 //                                   open cases in deadline order itself)
 //   open cases by next deadline     Query byDeadlineV2: gsi3pk = OPEN (sparse: removed on closure), gsi3sk = <nextDeadline>#<ref>
-//   a period's report counters      Query AGG#<timeZone>, sk BETWEEN DAY#<from> AND DAY#<to> (≤ 366 items a year)
+//   a period's report counters      Query AGG#<timeZone>, sk BETWEEN DAY#<from> AND DAY#<to>~ (≤ 366 days a year)
+//   the pending list's count        Query byDeadlineV2 Select COUNT, gsi3sk < the report's day (no record read)
 //   cases by period (reports)       Query byPeriodV2:   gsi4pk = RECEIVED#<YYYY-MM>, receivedAt
 //   inbound mail with no case       Query byStatusV2:   gsi1pk = INBOX#NOISE|INBOX#QUARANTINE, receivedAt
 //                                   (gsi1sk = <receivedAt>#<msgId> for the old byStatus index)

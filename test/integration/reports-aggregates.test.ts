@@ -8,7 +8,7 @@ import { main } from "../../bin/cli.ts";
 import type { CaseRecord } from "../../functions/domain/complaint.ts";
 import { caseRecordSchema, emptyContent } from "../../functions/domain/complaint.ts";
 import { loadConfigText } from "../../functions/domain/config.ts";
-import { lateAtRest, storedByDay, type Tally } from "../../functions/domain/report-tally.ts";
+import { lateAtRest, nextDeadlineDay, storedByDay, type Tally } from "../../functions/domain/report-tally.ts";
 import { logger } from "../../functions/lib/logger.ts";
 import { backfillAggregates } from "../../functions/reports/backfill.ts";
 import { buildReport, type ReportRuntime, reportListPage } from "../../functions/reports/load.ts";
@@ -120,6 +120,12 @@ describe("day items kept in the cases' own transactions", () => {
     expect([...stored.keys()].sort()).toEqual(["2026-03-27", "2026-03-28", "2026-03-29"]);
     expect(late).toEqual(lateRecount);
     expect(late).toEqual([c]);
+    // R-5's count: the open cases by local day of their next deadline, moved in the same transactions.
+    const records = (await store.records(refs)) as CaseRecord[];
+    for (const day of ["2026-03-31", "2026-04-01", "2026-05-15", "2100-01-01"])
+      expect(await store.aggregates().openBefore(day), day).toBe(
+        records.filter((r) => (nextDeadlineDay(r, store.timeZone) ?? "~") < day).length,
+      );
   });
 
   it("stay exact when cases of the same day change at the same time (conflicting transactions retry)", async () => {
