@@ -1,10 +1,12 @@
 // npm start: the local stack (CONTRACT.md). `npm start -- --reset` wipes .cfm-local/ after asking (or --yes).
+// Issue 18: DynamoDB Local (a JVM, seconds of CPU to its first answer) is spawned as soon as the data folder is
+// ours, and the stack's modules (local/stack.ts and the code base behind it) load while it starts.
+// CFM_START_PHASES=1 prints when each phase of the start ended.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { createInterface } from "node:readline/promises";
-import { MissingJavaError } from "./dynamodb-local.ts";
-import { LocalStackError, startLocalStack } from "./stack.ts";
+import { dynamoDbLocalCpuMs, MissingJavaError, spawnDynamoDbLocal } from "./dynamodb-local.ts";
 
 // CFM_DATA_DIR lets tests run a stack on its own data; users keep the default.
 const DATA_DIR = process.env.CFM_DATA_DIR ?? ".cfm-local";
@@ -78,8 +80,14 @@ async function main(): Promise<number> {
   const configPath = process.env.CFM_CONFIG ?? "config/humanitarian.example.yaml";
   // Real elapsed time: the stack installs a virtual clock (Date is faked once it runs).
   const started = performance.now();
+  const dynamo = spawnDynamoDbLocal({ dataDir: join(DATA_DIR, "dynamodb") });
+  dynamo.catch(() => {}); // the stack awaits it
+  let LocalStackError: typeof import("./stack.ts")["LocalStackError"] | undefined;
   try {
-    const stack = await startLocalStack({
+    const stackModule = await import("./stack.ts");
+    LocalStackError = stackModule.LocalStackError;
+    const stack = await stackModule.startLocalStack({
+      dynamo,
       configPath,
       dataDir: DATA_DIR,
       httpPort,
@@ -104,6 +112,16 @@ async function main(): Promise<number> {
         `cfm local stack ready in ${((performance.now() - started) / 1000).toFixed(1)} s`,
       ].join("\n"),
     );
+    if (process.env.CFM_START_PHASES) {
+      const cpu = process.cpuUsage();
+      console.log(
+        `cfm: start phases, s since the process started: ${stack.phases
+          .map(({ phase, at, cpu }) => `${phase} ${(at / 1000).toFixed(2)} (CPU ${(cpu / 1000).toFixed(2)})`)
+          .join(", ")}; CPU s: node ${((cpu.user + cpu.system) / 1e6).toFixed(2)}, DynamoDB Local ${(
+          dynamoDbLocalCpuMs(join(DATA_DIR, "dynamodb")) / 1000
+        ).toFixed(2)}`,
+      );
+    }
     const stop = async () => {
       console.log("cfm: stopping");
       await stack.stop();
@@ -114,8 +132,13 @@ async function main(): Promise<number> {
     process.once("SIGTERM", stop);
     return 0;
   } catch (error) {
+    // Stopped by the stack when it had taken it over; not when it failed first (an invalid config, a port in use).
+    await dynamo.then(
+      (d) => d.stop(),
+      () => undefined,
+    );
     rmSync(LOCK_FILE, { force: true });
-    if (error instanceof MissingJavaError || error instanceof LocalStackError) {
+    if (error instanceof MissingJavaError || (LocalStackError && error instanceof LocalStackError)) {
       console.error(`cfm: ${error.message}`);
       return 1;
     }

@@ -3,7 +3,14 @@
 // asks for an address of the staff directory and emails a one-time code to it (in the subject); the mail lands
 // in the local mailbox (aws-ses-v2-local). Groups: the config's coordinator is in `coordinator`, every other
 // staff member in `staff` (in AWS, the Cognito groups).
-import { createHash, generateKeyPairSync, randomBytes, randomInt, timingSafeEqual } from "node:crypto";
+import {
+  createHash,
+  generateKeyPair,
+  type KeyObject,
+  randomBytes,
+  randomInt,
+  timingSafeEqual,
+} from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type Provider from "oidc-provider";
 import type { OidcContext } from "oidc-provider";
@@ -126,13 +133,18 @@ export async function startLocalOidc(options: LocalOidcOptions): Promise<LocalOi
   // options.config is read at each sign-in: the staff directory may change while the stack runs (issue 12).
   const { consoleOrigin } = options;
   const issuer = `http://127.0.0.1:${options.port}`;
-  const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
-  const jwk = { ...privateKey.export({ format: "jwk" }), use: "sig", alg: "RS256", kid: "cfm-local" };
+  // The signing key is made on libuv's thread pool while the module loads (issue 18: start time).
+  const privateKey = new Promise<KeyObject>((resolve, reject) =>
+    generateKeyPair("rsa", { modulusLength: 2048 }, (error, _publicKey, key) =>
+      error ? reject(error) : resolve(key),
+    ),
+  );
   const codes = new Map<string, PendingCode>();
 
   // Imported when the stack starts it: on Node 20 the module prints a warning at import, which would
   // come before start-up's one-line errors (no Java, a port in use).
   const { default: OidcProvider } = await import("oidc-provider");
+  const jwk = { ...(await privateKey).export({ format: "jwk" }), use: "sig", alg: "RS256", kid: "cfm-local" };
   const provider = new OidcProvider(issuer, {
     clients: [
       {

@@ -24,7 +24,7 @@ import { s3 as s3Client } from "../functions/lib/s3.ts";
 import { pushConfig } from "../functions/store/config-store.ts";
 import { resumePlan } from "../functions/workflow/resume.ts";
 import { applyPending } from "../functions/workflow/steps.ts";
-import { ensureTable, freePort, startDynamoDbLocal } from "./dynamodb-local.ts";
+import { ensureTable, freePort, type StartingDynamoDbLocal, spawnDynamoDbLocal } from "./dynamodb-local.ts";
 import { startMessagingLocal } from "./messaging-local.ts";
 import { startLocalOidc } from "./oidc-provider.ts";
 import { startSesLocal } from "./ses-local.ts";
@@ -42,6 +42,11 @@ export interface LocalStackOptions {
   sesPort: number;
   /** The local OpenID provider of the console's sign-in (CFM_OIDC_PORT); a free port when absent. */
   oidcPort?: number;
+  /**
+   * DynamoDB Local already spawned on `<dataDir>/dynamodb` (npm start does it before loading this module: the
+   * JVM starts while the stack's modules load); the stack owns it from then on. Spawned here when absent.
+   */
+  dynamo?: Promise<StartingDynamoDbLocal>;
   log?: (line: string) => void;
 }
 
@@ -55,6 +60,11 @@ export interface LocalStack {
   config: OrgConfig;
   /** Cases resumed at start-up (restart safety). */
   resumed: string[];
+  /**
+   * Where the start's time went: when each phase ended, in ms since the process started, and the process's CPU
+   * time (ms, all its threads) by then (issue 18).
+   */
+  phases: Array<{ phase: string; at: number; cpu: number }>;
   stop(): Promise<void>;
 }
 
@@ -158,6 +168,14 @@ function send(response: ServerResponse, status: number, body: unknown, headers: 
 
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const log = options.log ?? (() => {});
+  // Real time since the process started (the virtual clock fakes Date, not performance).
+  const cpuMs = () => {
+    const { user, system } = process.cpuUsage();
+    return (user + system) / 1000;
+  };
+  const phases: Array<{ phase: string; at: number; cpu: number }> = [];
+  const mark = (phase: string) => phases.push({ phase, at: performance.now(), cpu: cpuMs() });
+  mark("modules");
   if (!existsSync(options.configPath))
     throw new LocalStackError(
       `config file ${options.configPath} not found (set CFM_CONFIG to an organisation config)`,
@@ -178,9 +196,17 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     for (const stop of stops.reverse()) await stop().catch(() => {});
   };
   try {
-    const dynamo = await startDynamoDbLocal({ dataDir: join(options.dataDir, "dynamodb") });
+    // Issue 18: DynamoDB Local, a JVM and the longest step, starts first; its table is made ready while the other
+    // emulators, the workflow runtime and the handler modules load (nothing before the config push reads it).
+    const dynamo = await (options.dynamo ??
+      spawnDynamoDbLocal({ dataDir: join(options.dataDir, "dynamodb") }));
     stops.push(() => dynamo.stop());
-    await ensureTable(dynamo.endpoint, TABLE);
+    const tableReady = dynamo.ready.then(async () => {
+      mark("dynamodb-local");
+      await ensureTable(dynamo.endpoint, TABLE);
+      mark("dynamodb-table");
+    });
+    tableReady.catch(() => {}); // awaited below
 
     const s3Port = await freePort();
     const s3 = new S3rverClass({
@@ -192,6 +218,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
     await s3.run();
     stops.push(() => s3.close());
+    mark("s3rver");
 
     const ses = await startSesLocal(options.sesPort, { persistFile: join(options.dataDir, "outbox.jsonl") });
     stops.push(() => ses.close());
@@ -202,6 +229,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       persistFile: join(options.dataDir, "messages-outbox.jsonl"),
     });
     stops.push(() => messaging.close());
+    mark("ses+messaging");
 
     const clockFile = join(options.dataDir, "clock.json");
     const saved = existsSync(clockFile)
@@ -227,6 +255,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       await wf.close();
     });
     Object.assign(process.env, { RAW_BUCKET, ATTACHMENTS_BUCKET, CFM_LOCAL_AUTH: "1" });
+    mark("workflow-runtime");
     const rt = runtime();
     // The Lambda modules read their environment at import, as in a Lambda container: import them now.
     const { handleStaffApi } = await import("../functions/api/staff-api.ts");
@@ -238,6 +267,42 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const { createConsoleApp } = await import("../functions/console/app.ts");
     const { handleHookRequest } = await import("../functions/handlers/channel-hooks.ts");
     const { recordSent } = await import("../functions/mail/record-sent.ts");
+    // The workflow's task handlers too, while DynamoDB Local starts, rather than at a burst's first executions.
+    await wf.preload();
+    mark("handler-imports");
+
+    // The console signs in on a real OpenID provider; its one-time codes go out through the local SES.
+    const oidc = await startLocalOidc({
+      port: oidcPort,
+      consoleOrigin: httpUrl,
+      // The staff directory in force: someone added by a config change signs in without a restart (issue 12).
+      get config() {
+        return rt.config;
+      },
+      log,
+      sendCode: async (to, code) => {
+        await rt.ses.send(
+          new SendEmailCommand({
+            FromEmailAddress: rt.fromAddress,
+            Destination: { ToAddresses: [to] },
+            Content: {
+              Simple: {
+                Subject: { Data: `Code de connexion à la console cfm : ${code}`, Charset: "UTF-8" },
+                Body: {
+                  Text: {
+                    Data: `Votre code de connexion à la console cfm est ${code}. Il est valable 10 minutes.\n\nSi vous n'avez pas demandé ce code, ignorez ce message.`,
+                    Charset: "UTF-8",
+                  },
+                },
+              },
+            },
+          }),
+        );
+      },
+    });
+    stops.push(() => oidc.close());
+    mark("oidc");
+    await tableReady;
 
     // Issue 15: SES's Send events, as the configuration set publishes them in AWS, mark each email sent; those
     // of the last ten minutes first, so that a send cut by a crash after SES took it is not repeated when the
@@ -272,6 +337,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         log(`config: ${structural.join(", ")} changed: restart npm start to apply (in AWS: cdk deploy)`);
     };
     await applyConfigFile("start");
+    mark("config-push");
     // Polled (watchFile) rather than fs.watch: editors that save by replacing the file end an fs.watch watcher.
     watchFile(options.configPath, { interval: 500 }, () => {
       configChain = configChain
@@ -283,36 +349,6 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       await configChain;
     });
 
-    // The console signs in on a real OpenID provider; its one-time codes go out through the local SES.
-    const oidc = await startLocalOidc({
-      port: oidcPort,
-      consoleOrigin: httpUrl,
-      // The staff directory in force: someone added by a config change signs in without a restart (issue 12).
-      get config() {
-        return rt.config;
-      },
-      log,
-      sendCode: async (to, code) => {
-        await rt.ses.send(
-          new SendEmailCommand({
-            FromEmailAddress: rt.fromAddress,
-            Destination: { ToAddresses: [to] },
-            Content: {
-              Simple: {
-                Subject: { Data: `Code de connexion à la console cfm : ${code}`, Charset: "UTF-8" },
-                Body: {
-                  Text: {
-                    Data: `Votre code de connexion à la console cfm est ${code}. Il est valable 10 minutes.\n\nSi vous n'avez pas demandé ce code, ignorez ce message.`,
-                    Charset: "UTF-8",
-                  },
-                },
-              },
-            },
-          }),
-        );
-      },
-    });
-    stops.push(() => oidc.close());
     const consoleApp = createConsoleApp({
       rt,
       oidc: { issuer: oidc.issuer, clientId: oidc.clientId, logoutUrl: oidc.logoutUrl },
@@ -326,6 +362,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           if (!/BucketAlready/.test(error.name)) throw error;
         });
 
+    mark("console+buckets");
     // Restart safety: every open case continues at its current step, from the persisted case alone.
     const resumed: string[] = [];
     for (const open of await rt.store.openByNextDeadline(undefined, Number.POSITIVE_INFINITY)) {
@@ -369,6 +406,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       }
     };
     await sweep(0);
+    mark("resume+sweep");
     const sweepTimer = setInterval(() => {
       sweep(60_000).catch((error: Error) => log(`recovery sweep failed: ${error.name}`));
     }, 30_000);
@@ -545,6 +583,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       smtp.listen(options.smtpPort, "127.0.0.1", () => resolve());
     });
     stops.push(() => new Promise<void>((resolve) => smtp.close(() => resolve())));
+    mark("http+smtp");
 
     return {
       httpUrl,
@@ -554,6 +593,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       wf,
       config,
       resumed,
+      phases,
       stop: stopAll,
     };
   } catch (error) {

@@ -1,13 +1,12 @@
 // The ASL that CDK synthesizes for the deployed stack, turned back into plain JSON so aws-local-stepfunctions
 // can run it: the one definition, not a copy. Lambda ARNs (CloudFormation tokens) become local ARNs named
 // after each function's CFM_HANDLER, which is how the local stack binds a task to its handler module.
+// The synth itself (CDK and the stack's constructs, seconds to load) is in workflow-synth.ts, imported only when
+// the cache misses (issue 18: `npm start` from the cache loads none of it).
 import { createHash } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { App } from "aws-cdk-lib";
-import { Template } from "aws-cdk-lib/assertions";
 import type { OrgConfig } from "../functions/domain/config.ts";
-import { CfmStack } from "../infra/cfm-stack.ts";
 
 export const LOCAL_ACCOUNT = "000000000000";
 export const LOCAL_REGION = "us-east-1";
@@ -29,13 +28,6 @@ export interface AslDefinition {
 }
 export type AslState = Record<string, unknown> & { Type: string };
 
-interface CfnIntrinsic {
-  "Fn::GetAtt"?: [string, string];
-  Ref?: string;
-  "Fn::Join"?: [string, CfnValue[]];
-}
-type CfnValue = string | CfnIntrinsic;
-
 /**
  * Everything the synthesized definition depends on: the CDK app and constructs, the workflow, the domain modules,
  * catalogs, metric names and table design they read, the locked package versions. A change to any of them is a new cache key.
@@ -49,6 +41,7 @@ export const DEFINITION_INPUTS = [
   "functions/i18n", // the catalogs cfmBundling compiles into each Lambda (CFM_CATALOGS)
   "functions/lib/metrics.ts", // the metric names the alarms watch
   "local/workflow-definition.ts",
+  "local/workflow-synth.ts",
   "package-lock.json",
 ];
 const REPO_ROOT = join(import.meta.dirname, "..");
@@ -82,13 +75,14 @@ export function definitionCacheKey(config: OrgConfig, root = REPO_ROOT): string 
  * The definition CDK synthesizes for `config`, from a cache keyed by definitionCacheKey (a full synth takes
  * seconds; `npm start` and every workflow test need it). CFM_SYNTH_CACHE=off always synthesizes.
  */
-export function synthesizeWorkflow(config: OrgConfig): SynthesizedWorkflow {
-  if (process.env.CFM_SYNTH_CACHE === "off") return synthesizeUncached(config);
+export async function synthesizeWorkflow(config: OrgConfig): Promise<SynthesizedWorkflow> {
+  const synthesize = async () => (await import("./workflow-synth.ts")).synthesizeUncached(config);
+  if (process.env.CFM_SYNTH_CACHE === "off") return synthesize();
   const file = join(SYNTH_CACHE_DIR, `${definitionCacheKey(config)}.json`);
   try {
     return JSON.parse(readFileSync(file, "utf8")) as SynthesizedWorkflow;
   } catch {
-    const synthesized = synthesizeUncached(config);
+    const synthesized = await synthesize();
     try {
       mkdirSync(SYNTH_CACHE_DIR, { recursive: true });
       const partial = `${file}.${process.pid}.tmp`;
@@ -99,44 +93,4 @@ export function synthesizeWorkflow(config: OrgConfig): SynthesizedWorkflow {
     }
     return synthesized;
   }
-}
-
-export function synthesizeUncached(config: OrgConfig): SynthesizedWorkflow {
-  // Bundling is skipped: only the definition is needed here, not the Lambda assets.
-  const app = new App({ context: { "aws:cdk:bundling-stacks": [] } });
-  const stack = new CfmStack(app, "CfmLocal", {
-    config,
-    env: { account: LOCAL_ACCOUNT, region: LOCAL_REGION },
-  });
-  const template = Template.fromStack(stack).toJSON() as {
-    Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
-  };
-  const machines = Object.entries(template.Resources).filter(
-    ([, r]) => r.Type === "AWS::StepFunctions::StateMachine",
-  );
-  if (machines.length !== 1) throw new Error(`expected one state machine, found ${machines.length}`);
-  const [logicalId, machine] = machines[0]!;
-  const handlerOf = (id: string): string => {
-    const resource = template.Resources[id];
-    const env = (resource?.Properties.Environment as { Variables?: Record<string, string> } | undefined)
-      ?.Variables;
-    return env?.CFM_HANDLER ?? id;
-  };
-  const resolve = (value: CfnValue): string => {
-    if (typeof value === "string") return value;
-    const join = (value as CfnIntrinsic)["Fn::Join"] as [string, CfnValue[]] | undefined;
-    if (join) return join[1].map(resolve).join(join[0]);
-    const getAtt = (value as CfnIntrinsic)["Fn::GetAtt"] as [string, string] | undefined;
-    if (getAtt) return localFunctionArn(handlerOf(getAtt[0]));
-    if (typeof value.Ref === "string") {
-      if (value.Ref === "AWS::Region") return LOCAL_REGION;
-      if (value.Ref === "AWS::AccountId") return LOCAL_ACCOUNT;
-      if (value.Ref === "AWS::Partition") return "aws";
-      if (value.Ref === "AWS::URLSuffix") return "amazonaws.com";
-      return value.Ref;
-    }
-    throw new Error(`cannot resolve ${JSON.stringify(value).slice(0, 200)}`);
-  };
-  const text = resolve(machine.Properties.DefinitionString as CfnValue);
-  return { definition: JSON.parse(text) as AslDefinition, logicalId };
 }

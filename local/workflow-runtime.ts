@@ -52,6 +52,8 @@ export interface WorkflowRuntime {
   settled(): Promise<void>;
   /** Resolves once the executions of one case (`<reference>`, `<reference>-<n>`) are idle, whatever the others do. */
   caseSettled(reference: string): Promise<void>;
+  /** Imports every task's handler module now (as a Lambda's init), not at its first execution. */
+  preload(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -118,7 +120,7 @@ export function applyLocalEnvironment(options: WorkflowRuntimeOptions & { sfnEnd
 }
 
 export async function startWorkflowRuntime(options: WorkflowRuntimeOptions): Promise<WorkflowRuntime> {
-  const { definition } = synthesizeWorkflow(options.config);
+  const { definition } = await synthesizeWorkflow(options.config);
   applyLocalEnvironment(options);
   const modules = new Map<string, Promise<LambdaModule>>();
   const load = (name: string) => {
@@ -130,11 +132,13 @@ export async function startWorkflowRuntime(options: WorkflowRuntimeOptions): Pro
     return module;
   };
   const lambdaHandlers: Record<string, TaskHandler> = {};
+  const handlerNames = new Set<string>();
   for (const [stateName, state] of Object.entries(definition.States)) {
     if (state.Type !== "Task") continue;
     const functionName = (state.Parameters as { FunctionName?: string } | undefined)?.FunctionName;
     const handlerName = functionName ? handlerOfArn(functionName) : null;
     if (!handlerName) throw new Error(`task ${stateName} is not bound to a cfm Lambda (${functionName})`);
+    handlerNames.add(handlerName);
     lambdaHandlers[stateName] = async (payload) => {
       await options.beforeTask?.(stateName, payload);
       const module = await load(handlerName);
@@ -165,6 +169,9 @@ export async function startWorkflowRuntime(options: WorkflowRuntimeOptions): Pro
     settled: () => sfn.settled(),
     caseSettled: (reference) =>
       sfn.settledExecutions((name) => name === reference || name.startsWith(`${reference}-`)),
+    preload: async () => {
+      for (const name of handlerNames) await load(name);
+    },
     close: async () => {
       await sfn.dispose();
       await server.close();

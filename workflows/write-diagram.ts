@@ -5,7 +5,7 @@ import { synthesizeWorkflow } from "../local/workflow-definition.ts";
 import { mermaidDiagram, withDiagram } from "./diagram.ts";
 
 const path = process.env.CFM_CONFIG ?? "config/humanitarian.example.yaml";
-const { definition } = synthesizeWorkflow(loadConfigText(readFileSync(path, "utf8"), path));
+const { definition } = await synthesizeWorkflow(loadConfigText(readFileSync(path, "utf8"), path));
 writeFileSync(
   "README.md",
   withDiagram(readFileSync("README.md", "utf8"), mermaidDiagram(definition as never)),

@@ -10,9 +10,9 @@ import {
   DEFINITION_INPUTS,
   definitionCacheKey,
   SYNTH_CACHE_DIR,
-  synthesizeUncached,
   synthesizeWorkflow,
 } from "../../local/workflow-definition.ts";
+import { synthesizeUncached } from "../../local/workflow-synth.ts";
 
 const file = "config/training-provider.example.yaml";
 const config = loadConfigText(readFileSync(file, "utf8"), file);
@@ -20,10 +20,10 @@ const config = loadConfigText(readFileSync(file, "utf8"), file);
 describe("the synthesized definition cache", () => {
   it("serves exactly what a fresh synth gives, from a file named by the inputs' hash", {
     timeout: 300_000,
-  }, () => {
+  }, async () => {
     const fresh = synthesizeUncached(config);
 
-    const served = synthesizeWorkflow(config);
+    const served = await synthesizeWorkflow(config);
 
     expect(served).toEqual(fresh);
     const cached = JSON.parse(

@@ -28,8 +28,8 @@ const configs: Record<string, OrgConfig> = {
 };
 
 let definition: AslDefinition;
-beforeAll(() => {
-  definition = synthesizeWorkflow(configs.humanitarian!).definition;
+beforeAll(async () => {
+  definition = (await synthesizeWorkflow(configs.humanitarian!)).definition;
 });
 
 /** What a Lambda throws when trying again may help: our own classes (by their instances' names) and AWS's. */
