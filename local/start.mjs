@@ -77,9 +77,13 @@ async function bundle(key) {
   } catch {
     rmSync(partial, { recursive: true, force: true }); // another start made it first
   }
-  for (const entry of readdirSync(CACHE))
-    if (entry !== key && !entry.endsWith(".tmp"))
+  // Bundles of other sources are left a day: node_modules (and so this cache) may be shared by several work trees,
+  // each with a stack running from its own bundle.
+  for (const entry of readdirSync(CACHE)) {
+    const { mtimeMs } = statSync(join(CACHE, entry), { throwIfNoEntry: false }) ?? { mtimeMs: Date.now() };
+    if (entry !== key && Date.now() - mtimeMs > 24 * 3600_000)
       rmSync(join(CACHE, entry), { recursive: true, force: true });
+  }
   return join(out, "main.mjs");
 }
 
