@@ -20,6 +20,7 @@ import * as logs from "aws-cdk-lib/aws-logs";
 import * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import type { OrgConfig } from "../../functions/domain/config.ts";
+import { configSchema } from "../../functions/domain/config-schema.ts";
 import { type CatalogGroup, LOCALES_DIR, readCatalogs } from "../../functions/i18n/catalogs.ts";
 import type { WorkflowHandler } from "../../workflows/complaint-workflow.ts";
 import { acceptIamWildcards, REASONS, SQS_KMS_ALLOWANCES, suppress, XRAY_ALLOWANCE } from "../nag.ts";
@@ -170,8 +171,10 @@ export function cfmBundling(
     sourceMapMode: SourceMapMode.EXTERNAL,
     sourcesContent: false,
     // The validated organisation config is compiled into the bundle: environment variables are limited to 4 KB.
+    // Parsed here by the schema the Lambda holds, so that the Lambda takes it as is (loadRuntimeConfig).
     define: {
-      "process.env.CFM_CONFIG_JSON": JSON.stringify(JSON.stringify(config)),
+      "process.env.CFM_CONFIG_JSON": JSON.stringify(JSON.stringify(configSchema.parse(config))),
+      "process.env.CFM_CONFIG_VALIDATED": JSON.stringify("synth"),
     },
     // The catalogs likewise: discovered in functions/i18n/locales/ at synth, so that adding a language needs no
     // import line (functions/i18n/catalogs.ts), each cut to the groups the function renders (CATALOG_GROUPS).

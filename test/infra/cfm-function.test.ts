@@ -66,6 +66,7 @@ describe("CfmFunction bundle", () => {
 
   it("compiles the validated organisation config in, instead of reading it at run time", () => {
     expect(bundle).not.toContain("CFM_CONFIG_JSON");
+    expect(bundle).not.toContain("CFM_CONFIG_VALIDATED"); // parsed at synth, taken as is (issue 18)
     expect(bundle).toContain(config.organisation.name);
     expect(bundle).toContain(config.organisation.intakeAddress);
   });
@@ -100,6 +101,28 @@ describe("CfmFunction bundle", () => {
       ),
     ).toEqual([]);
     expect(bundled(/node_modules\/@smithy\/credential-provider-imds\//)).toEqual([]);
+  });
+
+  it("loads in a fresh Node process with its environment only, as on Lambda", () => {
+    const run = spawnSync(
+      process.execPath,
+      [
+        "--input-type=module",
+        "-e",
+        `await import(${JSON.stringify(join(assetDir, "index.mjs"))}); console.log("ok")`,
+      ],
+      {
+        encoding: "utf8",
+        env: {
+          PATH: process.env.PATH ?? "",
+          AWS_REGION: "eu-west-3",
+          AWS_ACCESS_KEY_ID: "test",
+          AWS_SECRET_ACCESS_KEY: "test",
+          TABLE_NAME: "cfm-test",
+        },
+      },
+    );
+    expect(run.stdout.trim()).toBe("ok");
   });
 
   it("leaves the console's, public pages' and task pages' texts out of a workflow bundle", () => {
@@ -227,7 +250,10 @@ describe("what each Lambda's own code reaches (issue 18)", () => {
 describe("CfmFunction construct", () => {
   it("injects the catalogs from a file, never on esbuild's command line (one argument is capped at 128 KB)", () => {
     const bundling = cfmBundling(config, { catalogGroups: ["mail"] });
-    expect(Object.keys(bundling.define ?? {})).toEqual(["process.env.CFM_CONFIG_JSON"]);
+    expect(Object.keys(bundling.define ?? {})).toEqual([
+      "process.env.CFM_CONFIG_JSON",
+      "process.env.CFM_CONFIG_VALIDATED",
+    ]);
     const [file] = bundling.inject ?? [];
     const text = readFileSync(join(REPO_ROOT, file ?? ""), "utf8");
     const json = JSON.parse(text.replace(/^[^"]*/, "").replace(/\);\s*$/, ""));
