@@ -218,7 +218,7 @@ async function start(): Promise<Row[]> {
     const dataDir = mkdtempSync(join(tmpdir(), "cfm-bench-start-"));
     const ports = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
     const started = performance.now();
-    const child = spawn(process.execPath, ["--import", "tsx", "local/main.ts"], {
+    const child = spawn(process.execPath, ["local/start.mjs"], {
       env: {
         ...process.env,
         CFM_DATA_DIR: dataDir,

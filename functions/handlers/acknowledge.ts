@@ -5,7 +5,7 @@ import { liveConfig, logged, parseEvent } from "../lib/middleware.ts";
 import { runtime } from "../lib/runtime.ts";
 import { inputs } from "../workflow/inputs.ts";
 import { acknowledge } from "../workflow/steps.ts";
-import { runThen } from "../workflow/then.ts";
+import { prepareNext, runThen } from "../workflow/then.ts";
 
 const rt = runtime();
 
@@ -15,6 +15,7 @@ export const handler = middy()
   .use(logged("acknowledge"))
   .use(parseEvent(inputs.acknowledge))
   .handler(async (event) => {
-    await acknowledge(rt, event.reference);
-    return runThen(rt, event.reference, event.then);
+    const next = prepareNext(rt, event.then);
+    const prepared = await acknowledge(rt, event.reference, next);
+    return runThen(rt, event.reference, event.then, { prepared, next });
   });

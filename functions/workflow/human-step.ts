@@ -3,7 +3,7 @@
 import type { Runtime } from "../lib/runtime.ts";
 import type { HumanStepInput } from "./inputs.ts";
 import { apply, open, overdue, prepare } from "./steps.ts";
-import { runThen } from "./then.ts";
+import { prepareNext, runThen } from "./then.ts";
 
 export async function runHumanStep(rt: Runtime, event: HumanStepInput): Promise<unknown> {
   switch (event.action) {
@@ -13,8 +13,16 @@ export async function runHumanStep(rt: Runtime, event: HumanStepInput): Promise<
       await open(rt, event.reference, event.step, event.taskToken);
       return {};
     case "apply": {
-      const { route } = await apply(rt, event.reference, event.step, event.submissionId);
-      return { route, ...(await runThen(rt, event.reference, event.then, route)) };
+      const next = prepareNext(rt, event.then);
+      // With a response to send first (the conclusion's apply), the preparation goes with the response's write.
+      const { route, prepared } = await apply(
+        rt,
+        event.reference,
+        event.step,
+        event.submissionId,
+        event.then?.respond ? undefined : next,
+      );
+      return { route, ...(await runThen(rt, event.reference, event.then, { route, prepared, next })) };
     }
     case "overdue":
       await overdue(rt, event.reference, event.step);

@@ -61,6 +61,7 @@ import { outboxStatus, sendOnce } from "../mail/mailer.ts";
 import { responseData } from "../mail/response-data.ts";
 import type { CaseDetails, TaskData, Step as TemplateStep } from "../mail/templates.ts";
 import { satisfactionUrl } from "../public/tokens.ts";
+import type { Change } from "../store/complaint-store.ts";
 import { getSubmission, issueLink, rebindLink, revokeStepLink, submissionsOf } from "../tasks/link-store.ts";
 
 export { SubmissionNotFoundError, TooManyRemindersError };
@@ -117,7 +118,11 @@ export async function reclassified(rt: Runtime, reference: string): Promise<Case
 }
 
 /** H-A2, T-2: acknowledge (and send the written notice) unless the complainant cannot be written to. */
-export async function acknowledge(rt: Runtime, reference: string): Promise<void> {
+export async function acknowledge(
+  rt: Runtime,
+  reference: string,
+  next?: PrepareNext,
+): Promise<CaseRecord | undefined> {
   const record = await rt.store.require(reference);
   const content = await rt.store.getContent(reference);
   const to = complainantTo(rt, record, content);
@@ -155,21 +160,28 @@ export async function acknowledge(rt: Runtime, reference: string): Promise<void>
     }
   }
   const at = rt.now().toISOString();
-  const { record: after } = await rt.store.update(reference, (r) => {
-    if (r.met.acknowledge !== undefined) return null;
-    let completed = completeStep(r, "acknowledge", at);
-    if (r.deadlines.writtenNotice) completed = completeStep({ ...r, ...completed }, "writtenNotice", at);
-    return {
-      record: { ...completed, status: r.status === "received" ? "acknowledged" : r.status },
-      event: {
-        id: "acknowledged",
-        type: "acknowledged",
-        actor: SYSTEM,
-        detail: record.reachable ? (to?.channel ?? "no-contact") : "no-contact",
-      },
-    };
-  });
+  const { record: after, applied } = await rt.store.update(
+    reference,
+    (r, content) => {
+      if (r.met.acknowledge !== undefined) return null;
+      let completed = completeStep(r, "acknowledge", at);
+      if (r.deadlines.writtenNotice) completed = completeStep({ ...r, ...completed }, "writtenNotice", at);
+      const change: Change = {
+        record: { ...completed, status: r.status === "received" ? "acknowledged" : r.status },
+        event: {
+          id: "acknowledged",
+          type: "acknowledged",
+          actor: SYSTEM,
+          detail: record.reachable ? (to?.channel ?? "no-contact") : "no-contact",
+        },
+      };
+      return next ? withPrepared(rt, change, r, content, next) : change;
+    },
+    { withContent: next !== undefined },
+  );
   if (after.met.acknowledge === false) emitMetric("AcknowledgedLate");
+  // The record with the next step prepared, when this call wrote it (a retry finds it written: prepare).
+  return applied && next ? after : undefined;
 }
 
 // ---------------------------------------------------------------- human steps
@@ -179,6 +191,58 @@ const actorFor = (rt: Runtime, record: CaseRecord, step: DecisionStep, content: 
   stepActor(rt.config, record, step, content ? neverTold(content) : []);
 const checkpoint = (rt: Runtime, record: CaseRecord, step: DecisionStep) =>
   stepCheckpoint(rt.config, record, step);
+
+/** What preparing `step` changes on the case (its deadline and actor, a late start), or null: nothing. */
+function preparePatch(
+  rt: Runtime,
+  r: CaseRecord,
+  content: CaseContent | undefined,
+  step: DecisionStep,
+  now: Date,
+): Change["record"] | null {
+  const deadlines = deadlinesStartingWith(rt.config, r, step, now);
+  const actor = actorFor(rt, r, step, content);
+  const assignee = actor === COMPLAINANT ? r.assignee : actor;
+  const all = { ...r.deadlines, ...deadlines };
+  const late = lateStart({ ...r, deadlines: all }, step, now.toISOString());
+  if (Object.keys(deadlines).length === 0 && assignee === r.assignee && !late) return null;
+  return {
+    deadlines: all,
+    assignee,
+    ...(late ? { lateStarts: { ...r.lateStarts, [step]: late } } : {}),
+  };
+}
+
+/**
+ * The next step prepared in the same write as the change before it (issue 18: one transaction, where the
+ * preparation was a second one with its own day counters).
+ */
+export interface PrepareNext {
+  step: DecisionStep;
+  now: Date;
+}
+function withPrepared(
+  rt: Runtime,
+  change: Change,
+  r: CaseRecord,
+  content: CaseContent | undefined,
+  next: PrepareNext,
+): Change {
+  const after = { ...r, ...change.record } as CaseRecord;
+  const patch = preparePatch(
+    rt,
+    after,
+    { ...content, ...change.content } as CaseContent,
+    next.step,
+    next.now,
+  );
+  return patch ? { ...change, record: { ...change.record, ...patch } } : change;
+}
+
+/** The seconds until `step`'s wait ends (the callback's timeout), on a record where it is prepared. */
+export function secondsToWait(rt: Runtime, record: CaseRecord, step: DecisionStep, now: Date): number {
+  return secondsUntil(checkpoint(rt, record, step), now);
+}
 
 /** prepare: set the step's deadline and actor; answer the seconds until the wait ends (the task timeout). */
 export async function prepare(
@@ -190,23 +254,12 @@ export async function prepare(
   const { record } = await rt.store.update(
     reference,
     (r, content) => {
-      const deadlines = deadlinesStartingWith(rt.config, r, step, now);
-      const actor = actorFor(rt, r, step, content);
-      const assignee = actor === COMPLAINANT ? r.assignee : actor;
-      const all = { ...r.deadlines, ...deadlines };
-      const late = lateStart({ ...r, deadlines: all }, step, now.toISOString());
-      if (Object.keys(deadlines).length === 0 && assignee === r.assignee && !late) return null;
-      return {
-        record: {
-          deadlines: all,
-          assignee,
-          ...(late ? { lateStarts: { ...r.lateStarts, [step]: late } } : {}),
-        },
-      };
+      const patch = preparePatch(rt, r, content, step, now);
+      return patch ? { record: patch } : null;
     },
     { withContent: true },
   );
-  return { seconds: secondsUntil(checkpoint(rt, record, step), now) };
+  return { seconds: secondsToWait(rt, record, step, now) };
 }
 
 /** open: the callback task's Lambda. Emails one task link (the token stays in the link store). */
@@ -419,7 +472,8 @@ export async function apply(
   reference: string,
   step: DecisionStep,
   submissionId: string,
-): Promise<{ route: string }> {
+  next?: PrepareNext & { route?: string },
+): Promise<{ route: string; prepared?: CaseRecord }> {
   const submission = await getSubmission(rt, reference, submissionId);
   if (!submission || submission.step !== step)
     throw new SubmissionNotFoundError(`no ${step} submission ${submissionId} for ${reference}`);
@@ -436,11 +490,12 @@ export async function apply(
     return { route };
   }
   let decision: Decision | undefined;
+  let prepared = false;
   const result = await rt.store.update(
     reference,
     (record, content) => {
       decision = decide(rt, step, record, content!, values, at, submission.actor);
-      return {
+      const change: Change = {
         record: decision.record,
         content: decision.content,
         ...(decision.details ? { details: decision.details } : {}),
@@ -448,12 +503,14 @@ export async function apply(
         // Ids after the decision's own, so the timeline (ordered by time, then id) lists them after it.
         also: decision.also?.map((e) => ({ id: `${eventId}:${e.type}`, at, ...e })),
       };
+      prepared = next !== undefined && (next.route === undefined || next.route === decision.route);
+      return prepared && next ? withPrepared(rt, change, record, content, next) : change;
     },
     { withContent: true },
   );
   if (!decision) throw new Error("unreachable: no decision");
   await afterDecision(rt, step, result.record, decision.route);
-  return { route: decision.route };
+  return { route: decision.route, ...(prepared ? { prepared: result.record } : {}) };
 }
 
 /**
@@ -718,41 +775,52 @@ export async function notify(rt: Runtime, reference: string): Promise<void> {
 }
 
 /** After the conclusion: the case is answered (H-D3, T-9). The email goes now, or with the appeal link. */
-export async function respond(rt: Runtime, reference: string, appealable: boolean): Promise<void> {
+export async function respond(
+  rt: Runtime,
+  reference: string,
+  appealable: boolean,
+  next?: PrepareNext,
+): Promise<CaseRecord | undefined> {
   const now = rt.now();
   const at = now.toISOString();
-  const { record, applied } = await rt.store.update(reference, (r) => {
-    if (r.status === "responded") return null;
-    return {
-      record: {
-        status: "responded",
-        ...completeStep(r, "respond", at),
-        deadlines: appealable
-          ? {
-              ...r.deadlines,
-              appealWindowEnds: deadlineAfter(
-                caseConfig(rt.config, r),
-                now,
-                rt.config.deadlines.appealWindow,
-              ),
-            }
-          : r.deadlines,
-        assignee: appealable ? r.assignee : null,
-      },
-      event: {
-        id: `responded${cycleSuffix(r)}`,
-        type: "responded",
-        actor: r.assignee ?? SYSTEM,
-        detail: metDeadline(r, "respond", at) ? "on-time" : "late",
-      },
-    };
-  });
+  const { record, applied } = await rt.store.update(
+    reference,
+    (r, content) => {
+      if (r.status === "responded") return null;
+      const change: Change = {
+        record: {
+          status: "responded",
+          ...completeStep(r, "respond", at),
+          deadlines: appealable
+            ? {
+                ...r.deadlines,
+                appealWindowEnds: deadlineAfter(
+                  caseConfig(rt.config, r),
+                  now,
+                  rt.config.deadlines.appealWindow,
+                ),
+              }
+            : r.deadlines,
+          assignee: appealable ? r.assignee : null,
+        },
+        event: {
+          id: `responded${cycleSuffix(r)}`,
+          type: "responded",
+          actor: r.assignee ?? SYSTEM,
+          detail: metDeadline(r, "respond", at) ? "on-time" : "late",
+        },
+      };
+      return next ? withPrepared(rt, change, r, content, next) : change;
+    },
+    { withContent: next !== undefined },
+  );
   if (applied && record.met.respond === false) emitMetric("DeadlineBreached", { Step: "respond" });
   if (!appealable && record.reachable) {
     const content = await rt.store.getContent(reference);
     const to = complainantTo(rt, record, content);
     if (to) await sendResponse(rt, record, content, to, {});
   }
+  return applied && next ? record : undefined;
 }
 
 /** H-C3 (e): referral; T-4: the written decision of inadmissibility. */
