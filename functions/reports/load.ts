@@ -9,7 +9,6 @@
 //   justifications of the late ones. It is logged, so a slow report says why.
 
 import { DateTime } from "luxon";
-import type { CaseRecord } from "../domain/complaint.ts";
 import type { OrgConfig } from "../domain/config.ts";
 import {
   counter,
