@@ -4,6 +4,7 @@
 // same report, in every format, as one recounted from the cases (R-3, R-5, R-11, T-13, T-14).
 import { readFileSync } from "node:fs";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { syntheticCase } from "../../bench/reports.ts";
 import { main } from "../../bin/cli.ts";
 import type { CaseRecord } from "../../functions/domain/complaint.ts";
 import { caseRecordSchema, emptyContent } from "../../functions/domain/complaint.ts";
@@ -11,6 +12,7 @@ import { loadConfigText } from "../../functions/domain/config.ts";
 import { lateAtRest, nextDeadlineDay, storedByDay, type Tally } from "../../functions/domain/report-tally.ts";
 import { logger } from "../../functions/lib/logger.ts";
 import { backfillAggregates } from "../../functions/reports/backfill.ts";
+import { LIST_PAGE, lateRows, pendingRows } from "../../functions/reports/compute.ts";
 import { buildReport, type ReportRuntime, reportListPage } from "../../functions/reports/load.ts";
 import { makePeriod } from "../../functions/reports/periods.ts";
 import { renderCsv, renderHtmlSummary, renderXlsx } from "../../functions/reports/render.ts";
@@ -250,6 +252,42 @@ describe("cases written before the aggregates: the recount, then the backfill", 
     const recounted = await buildReport(rt, q1(), { path: "recount" });
     expect(aggregated).toEqual(recounted);
   });
+});
+
+describe("the lists page by page from the day items (issue 18: GET /api/reports/list)", () => {
+  it("give every late and pending case of 800, in the report's order, as a recount lists them", async () => {
+    const table = await freshTable("cfm-agg-pages");
+    const at = new Date("2026-12-20T08:00:00Z");
+    const store = new ComplaintStore(table.doc, table.tableName, () => at, "current", "Africa/Bamako");
+    const cases = Array.from({ length: 800 }, (_, i) => syntheticCase(i, 800));
+    await batchPut(table.doc, table.tableName, asStored(cases, STORED_WITH_COMPLETED_AT).map(statusItem));
+    await backfillAggregates(store, { now: at, since: 2026 });
+    const rt: ReportRuntime = { config: humanitarian, store, now: () => at };
+    const year = makePeriod("annual", "2026-01-01", "2026-12-31", "Africa/Bamako", "2026");
+    const cutoff = Date.parse("2026-12-20T00:00:00.000Z");
+    const expected = {
+      late: lateRows(cases, { justifications: new Map() }, cutoff, at.getTime()),
+      pending: pendingRows(cases, cutoff, at.getTime()),
+    };
+    expect(expected.late.length).toBeGreaterThan(2 * LIST_PAGE);
+    expect(expected.pending.length).toBeGreaterThan(LIST_PAGE);
+    for (const list of ["late", "pending"] as const) {
+      const rows: unknown[] = [];
+      for (let page: number | null = 1; page !== null; ) {
+        const got = await reportListPage(rt, year, list, page);
+        expect(got.total, `${list} page ${page}`).toBe(expected[list].length);
+        rows.push(...got.rows);
+        page = got.next;
+      }
+      expect(rows, list).toEqual(expected[list]);
+    }
+    // The report itself: the first page of each, the whole totals.
+    const report = await buildReport(rt, year);
+    expect(report.late.rows).toEqual(expected.late.slice(0, LIST_PAGE));
+    expect(report.late.total).toBe(expected.late.length);
+    expect(report.pending).toEqual(expected.pending.slice(0, LIST_PAGE));
+    expect(report.pendingTotal).toBe(expected.pending.length);
+  }, 300_000);
 });
 
 describe("cfm aggregates backfill", () => {
