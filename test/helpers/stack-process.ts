@@ -1,4 +1,4 @@
-// Runs `npm start`'s entry point (local/main.ts) as a child process on free ports, as a user would, so the
+// Runs `npm start` (local/start.mjs: the bundle of local/main.ts) as a child process on free ports, as a user would, so the
 // test process keeps real timers (the stack's virtual clock lives in the child).
 import { type ChildProcess, spawn } from "node:child_process";
 import { freePort } from "../../local/dynamodb-local.ts";
@@ -39,7 +39,7 @@ export async function spawnStack(options: SpawnOptions): Promise<StackProcess> {
 
 async function spawnOnce(options: SpawnOptions): Promise<StackProcess> {
   const ports = options.ports ?? { http: await freePort(), smtp: await freePort(), ses: await freePort() };
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "local/main.ts"], {
+  const child: ChildProcess = spawn(process.execPath, ["local/start.mjs"], {
     env: {
       ...process.env,
       CFM_DATA_DIR: options.dataDir,

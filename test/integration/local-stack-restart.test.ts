@@ -111,7 +111,7 @@ describe("the local stack across a crash (issue 15)", { timeout: 600_000 }, () =
     const stack = await spawnStack({ dataDir, readyWithinMs: 240_000 });
     running.push(stack);
 
-    const reset = spawnSync(process.execPath, ["--import", "tsx", "local/main.ts", "--reset", "--yes"], {
+    const reset = spawnSync(process.execPath, ["local/start.mjs", "--reset", "--yes"], {
       env: { ...process.env, CFM_DATA_DIR: dataDir, CFM_HTTP_PORT: String(await freePort()) },
       encoding: "utf8",
       timeout: 60_000,

@@ -205,7 +205,7 @@ describe("npm start: clear one-line errors", () => {
   const run = async (env: Record<string, string>, args: string[] = []) => {
     const oidcPort = await freePort();
     return new Promise<{ code: number | null; output: string }>((resolve) => {
-      const child = spawn(process.execPath, ["--import", "tsx", "local/main.ts", ...args], {
+      const child = spawn(process.execPath, ["local/start.mjs", ...args], {
         env: {
           ...process.env,
           CFM_DATA_DIR: mkdtempSync(join(tmpdir(), "cfm-err-")),
