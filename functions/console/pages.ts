@@ -471,10 +471,11 @@ ${
     const table = (rows: CaseRecord[]) =>
       rows.length === 0
         ? html`<p>${t("console.pending.none")}</p>`
-        : html`<div class="table" tabindex="0" role="region" aria-label="${scrollable(c)}"><table><thead><tr><th scope="col">${t("console.list.reference")}</th><th scope="col">${t("console.list.status")}</th><th scope="col">${t("console.list.category")}</th><th scope="col">${t("console.pending.actor")}</th><th scope="col">${t("console.list.next")}</th></tr></thead><tbody>${rows.map(
+        : // On a phone each case is a card (label and value per line): who must act and by when stay in view.
+          html`<div class="table" tabindex="0" role="region" aria-label="${scrollable(c)}"><table class="cards"><thead><tr><th scope="col">${t("console.list.reference")}</th><th scope="col">${t("console.list.status")}</th><th scope="col">${t("console.list.category")}</th><th scope="col">${t("console.pending.actor")}</th><th scope="col">${t("console.list.next")}</th></tr></thead><tbody>${rows.map(
             (r) => {
               const details = accessTo(viewer, r, officers).details;
-              return html`<tr><td>${caseLink(r.reference)}</td><td>${v.status(r.status)}</td><td>${details ? v.category(rt.config, r.category) : html`<span class="tag">${t("console.list.sensitive")}</span>`}</td><td>${details ? staffName(rt.config, r.assignee) : "–"}</td><td>${deadlineCell(rt, r, c)}</td></tr>`;
+              return html`<tr><td data-label="${t("console.list.reference")}">${caseLink(r.reference)}</td><td data-label="${t("console.list.status")}">${v.status(r.status)}</td><td data-label="${t("console.list.category")}">${details ? v.category(rt.config, r.category) : html`<span class="tag">${t("console.list.sensitive")}</span>`}</td><td data-label="${t("console.pending.actor")}">${details ? staffName(rt.config, r.assignee) : "–"}</td><td data-label="${t("console.list.next")}"><span>${deadlineCell(rt, r, c)}</span></td></tr>`;
             },
           )}</tbody></table></div>`;
     const body = html`<h1>${t("console.pending.title")}</h1>
