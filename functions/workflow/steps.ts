@@ -160,6 +160,7 @@ export async function acknowledge(
     }
   }
   const at = rt.now().toISOString();
+  let preparedInWrite = false;
   const { record: after, applied } = await rt.store.update(
     reference,
     (r, content) => {
@@ -175,13 +176,15 @@ export async function acknowledge(
           detail: record.reachable ? (to?.channel ?? "no-contact") : "no-contact",
         },
       };
-      return next ? withPrepared(rt, change, r, content, next) : change;
+      const withNext = next ? withPrepared(rt, change, r, content, next) : change;
+      preparedInWrite = withNext !== change;
+      return withNext;
     },
     { withContent: next !== undefined },
   );
   if (after.met.acknowledge === false) emitMetric("AcknowledgedLate");
   // The record with the next step prepared, when this call wrote it (a retry finds it written: prepare).
-  return applied && next ? after : undefined;
+  return applied && preparedInWrite ? after : undefined;
 }
 
 // ---------------------------------------------------------------- human steps
@@ -229,13 +232,15 @@ function withPrepared(
   next: PrepareNext,
 ): Change {
   const after = { ...r, ...change.record } as CaseRecord;
-  const patch = preparePatch(
-    rt,
-    after,
-    { ...content, ...change.content } as CaseContent,
-    next.step,
-    next.now,
-  );
+  let patch: Change["record"] | null;
+  try {
+    patch = preparePatch(rt, after, { ...content, ...change.content } as CaseContent, next.step, next.now);
+  } catch {
+    // A step that cannot be prepared (no holder of its role) must not undo the action before it: the action
+    // commits alone, and `prepare` after it (then.ts) fails as before, into needs-attention.
+    return change;
+  }
+  // A new object only when the preparation is in it: callers tell by identity whether to prepare again.
   return patch ? { ...change, record: { ...change.record, ...patch } } : change;
 }
 
@@ -503,8 +508,10 @@ export async function apply(
         // Ids after the decision's own, so the timeline (ordered by time, then id) lists them after it.
         also: decision.also?.map((e) => ({ id: `${eventId}:${e.type}`, at, ...e })),
       };
-      prepared = next !== undefined && (next.route === undefined || next.route === decision.route);
-      return prepared && next ? withPrepared(rt, change, record, content, next) : change;
+      const wanted = next !== undefined && (next.route === undefined || next.route === decision.route);
+      const withNext = wanted && next ? withPrepared(rt, change, record, content, next) : change;
+      prepared = withNext !== change;
+      return withNext;
     },
     { withContent: true },
   );
@@ -783,6 +790,7 @@ export async function respond(
 ): Promise<CaseRecord | undefined> {
   const now = rt.now();
   const at = now.toISOString();
+  let preparedInWrite = false;
   const { record, applied } = await rt.store.update(
     reference,
     (r, content) => {
@@ -810,7 +818,9 @@ export async function respond(
           detail: metDeadline(r, "respond", at) ? "on-time" : "late",
         },
       };
-      return next ? withPrepared(rt, change, r, content, next) : change;
+      const withNext = next ? withPrepared(rt, change, r, content, next) : change;
+      preparedInWrite = withNext !== change;
+      return withNext;
     },
     { withContent: next !== undefined },
   );
@@ -820,7 +830,7 @@ export async function respond(
     const to = complainantTo(rt, record, content);
     if (to) await sendResponse(rt, record, content, to, {});
   }
-  return applied && next ? record : undefined;
+  return applied && preparedInWrite ? record : undefined;
 }
 
 /** H-C3 (e): referral; T-4: the written decision of inadmissibility. */
